@@ -1,0 +1,307 @@
+"""The only reader of the config YAML: produces a frozen AppConfig, secrets from the environment."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from faq.decision import MatchSettings
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; `problems` lists every reason (in Vietnamese)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class FaqConfig:
+    """Where the FAQ lives and whether edits are picked up live."""
+
+    path: str | None = None
+    """None: the FAQ shipped with the package."""
+    watch: bool = True
+    watch_interval: float = 2.0
+    """Seconds between checks of the FAQ file for changes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationConfig:
+    """Conversation behaviour."""
+
+    context_ttl: float = 600.0
+    """Seconds a follow-up ("còn lệ phí thì sao?") still refers to the last answer."""
+    flood_limit_per_minute: int = 20
+    """Messages per chat per minute before the bot pauses for that chat."""
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramWebhookConfig:
+    """PTB's own webhook server."""
+
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    url: str = ""
+    """Public HTTPS URL Telegram posts to (required in webhook mode)."""
+    path: str = "telegram"
+    secret_token: str = ""
+    """Checked on every update (X-Telegram-Bot-Api-Secret-Token); required in webhook mode."""
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    """Telegram channel."""
+
+    enabled: bool = False
+    token: str = ""
+    mode: str = "polling"
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    webhook: TelegramWebhookConfig = field(default_factory=TelegramWebhookConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class ZaloBotConfig:
+    """Zalo Bot Platform channel (token, Telegram-like)."""
+
+    enabled: bool = False
+    token: str = ""
+    mode: str = "polling"
+    base_url: str = "https://bot-api.zaloplatforms.com"
+    poll_timeout: int = 30
+    listen: str = "0.0.0.0"
+    port: int = 8444
+    path: str = "/zalo-bot"
+    webhook_url: str = ""
+    secret_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ZaloOAConfig:
+    """Zalo Official Account channel (webhook in, OA Open API out)."""
+
+    enabled: bool = False
+    app_id: str = ""
+    app_secret: str = ""
+    oa_secret_key: str = ""
+    access_token: str = ""
+    refresh_token: str = ""
+    token_file: str = "var/zalo_oa_tokens.json"
+    api_base: str = "https://openapi.zalo.me"
+    oauth_base: str = "https://oauth.zaloapp.com"
+    listen: str = "0.0.0.0"
+    port: int = 8445
+    path: str = "/zalo-oa"
+    max_event_age: float = 300.0
+    """Seconds after which a webhook event's timestamp is considered stale and rejected."""
+
+
+@dataclass(frozen=True, slots=True)
+class StorageConfig:
+    """The interaction log (SQLite)."""
+
+    path: str = "var/faqbot.sqlite3"
+    retention_days: int = 90
+    salt: str = ""
+    """Salt for hashing user ids; set it (env FAQBOT_SALT) so hashes are not guessable."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffConfig:
+    """Office staff: handoff group, admins, office hours."""
+
+    telegram_chat_id: int | None = None
+    admin_user_ids: tuple[str, ...] = ()
+    office_hours: str = "Thứ Hai đến Thứ Sáu, 7:30–11:30 và 13:30–17:00"
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    """Monday is 0."""
+    working_hours: tuple[str, ...] = ("07:30-11:30", "13:30-17:00")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    weekly_digest: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingConfig:
+    """Process logs (English, no personal data)."""
+
+    level: str = "INFO"
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AppConfig:
+    """Everything the bot needs to start."""
+
+    faq: FaqConfig = field(default_factory=FaqConfig)
+    matching: MatchSettings = field(default_factory=MatchSettings)
+    conversation: ConversationConfig = field(default_factory=ConversationConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    zalo_bot: ZaloBotConfig = field(default_factory=ZaloBotConfig)
+    zalo_oa: ZaloOAConfig = field(default_factory=ZaloOAConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+
+
+# Secrets may always come from the environment, whatever the file says.
+ENV_SECRETS: dict[tuple[str, str], str] = {
+    ("telegram", "token"): "TELEGRAM_BOT_TOKEN",
+    ("zalo_bot", "token"): "ZALO_BOT_TOKEN",
+    ("zalo_bot", "secret_token"): "ZALO_BOT_SECRET_TOKEN",
+    ("zalo_oa", "app_secret"): "ZALO_OA_APP_SECRET",
+    ("zalo_oa", "oa_secret_key"): "ZALO_OA_SECRET_KEY",
+    ("zalo_oa", "access_token"): "ZALO_OA_ACCESS_TOKEN",
+    ("zalo_oa", "refresh_token"): "ZALO_OA_REFRESH_TOKEN",
+    ("storage", "salt"): "FAQBOT_SALT",
+}
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def load_config(path: str | Path | None, env: typing.Mapping[str, str] | None = None) -> AppConfig:
+    """Read and validate a config file (None: defaults), raising ConfigError with every problem."""
+    env = os.environ if env is None else env
+    raw: Any = {}
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError([f"Không đọc được tệp cấu hình {path}: {exc.strerror}."]) from exc
+        try:
+            raw = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            raise ConfigError([f"{where}: tệp cấu hình không đúng cú pháp YAML."]) from exc
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise ConfigError([f"{path}: tệp cấu hình phải là một bảng khóa: giá trị."])
+    raw = _with_env_secrets(raw, env)
+    config = _build(AppConfig, raw, "", env, problems)
+    if problems:
+        raise ConfigError(problems)
+    problems.extend(_check(config))
+    if problems:
+        raise ConfigError(problems)
+    return typing.cast(AppConfig, config)
+
+
+def _with_env_secrets(raw: dict[str, Any], env: typing.Mapping[str, str]) -> dict[str, Any]:
+    merged = dict(raw)
+    for (section, key), var in ENV_SECRETS.items():
+        if env.get(var):
+            sub = merged.get(section)
+            sub = dict(sub) if isinstance(sub, dict) else {}
+            if not sub.get(key):
+                sub[key] = env[var]
+                merged[section] = sub
+    return merged
+
+
+def _build(cls: Any, raw: Any, prefix: str, env: typing.Mapping[str, str], problems: list[str]) -> Any:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        problems.append(f"Khóa '{prefix.rstrip('.')}' phải là một nhóm khóa con.")
+        return cls()
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls) if f.init}
+    for key in raw:
+        if key not in names:
+            known = ", ".join(sorted(names))
+            problems.append(f"Khóa '{prefix}{key}' không được hỗ trợ (các khóa hợp lệ: {known}).")
+    values: dict[str, Any] = {}
+    for name in names:
+        if name not in raw:
+            continue
+        hint = hints[name]
+        if dataclasses.is_dataclass(hint):
+            values[name] = _build(hint, raw[name], f"{prefix}{name}.", env, problems)
+        else:
+            values[name] = _coerce(raw[name], hint, f"{prefix}{name}", env, problems)
+    try:
+        return cls(**values)
+    except TypeError:
+        return cls()
+
+
+def _coerce(value: Any, hint: Any, key: str, env: typing.Mapping[str, str], problems: list[str]) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _coerce(value, inner, key, env, problems)
+    if origin is tuple:
+        if not isinstance(value, list):
+            problems.append(f"Khóa '{key}' phải là một danh sách.")
+            return ()
+        return tuple(_coerce(v, args[0], key, env, problems) for v in value)
+    if hint is str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            problems.append(f"Khóa '{key}' phải là một chuỗi ký tự.")
+            return ""
+        return _expand(value, key, env, problems)
+    if hint is bool:
+        if not isinstance(value, bool):
+            problems.append(f"Khóa '{key}' phải là true hoặc false.")
+            return False
+        return value
+    if hint is int:
+        if isinstance(value, str):
+            value = _expand(value, key, env, problems)
+            try:
+                return int(value)
+            except ValueError:
+                pass
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"Khóa '{key}' phải là một số nguyên.")
+            return 0
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(f"Khóa '{key}' phải là một số.")
+            return 0.0
+        return float(value)
+    return value
+
+
+def _expand(value: str, key: str, env: typing.Mapping[str, str], problems: list[str]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in env:
+            problems.append(f"Khóa '{key}' dùng biến môi trường ${{{name}}} nhưng biến này chưa được đặt.")
+            return ""
+        return env[name]
+
+    return _ENV_REF.sub(sub, value)
+
+
+def _check(config: AppConfig) -> list[str]:
+    problems: list[str] = []
+    for key, mode in (("telegram.mode", config.telegram.mode), ("zalo_bot.mode", config.zalo_bot.mode)):
+        if mode not in ("polling", "webhook"):
+            problems.append(f"Khóa '{key}' phải là 'polling' hoặc 'webhook' (đang là '{mode}').")
+    m = config.matching
+    if not 0 <= m.suggest_threshold <= m.answer_threshold <= 100:
+        problems.append(
+            "Các ngưỡng 'matching.suggest_threshold' ≤ 'matching.answer_threshold' phải nằm trong 0–100."
+        )
+    if m.max_suggestions < 1:
+        problems.append("Khóa 'matching.max_suggestions' phải ít nhất là 1.")
+    if config.storage.retention_days < 1:
+        problems.append("Khóa 'storage.retention_days' phải ít nhất là 1.")
+    return problems

@@ -1,0 +1,60 @@
+"""What the matcher decides for one message, and the settings that steer it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from faq.schema import Entry, Facet
+
+
+class Kind(StrEnum):
+    """The matcher's decision."""
+
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    """Thresholds of the two-gate decision (scores are 0-100)."""
+
+    answer_threshold: float = 75.0
+    """Answer only when the best score reaches this..."""
+    answer_margin: float = 8.0
+    """...and beats the runner-up entry by at least this much."""
+    suggest_threshold: float = 50.0
+    """Below this, say plainly that there is no answer."""
+    max_suggestions: int = 3
+    max_input_chars: int = 500
+    """Only this many characters of a message are scored (bounded time on huge inputs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One ranked entry with its score."""
+
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The decision for one message."""
+
+    kind: Kind
+    score: float
+    """Score of the best candidate (0 when there is none)."""
+    entry: Entry | None = None
+    """The answer, when kind is ANSWER."""
+    suggestions: tuple[Entry, ...] = ()
+    """Best first, when kind is SUGGEST (at most max_suggestions)."""
+    candidates: tuple[Candidate, ...] = ()
+    """Top ranked entries, best first, whatever the decision."""
+    facet: Facet | None = None
+    """The part of the answer asked about, if the message names one."""
+    facet_only: bool = False
+    """The message asks only a facet ("còn lệ phí thì sao?") with no topic of its own."""
+    preamble_only: bool = False
+    """The message is only politeness ("dạ", "cho em hỏi với ạ", "ad ơi"), nothing to match."""

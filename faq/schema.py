@@ -1,0 +1,135 @@
+"""Frozen dataclasses describing a loaded FAQ; built only by faq.loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SMALL_TALK = "small-talk"
+"""Category id of greetings, thanks and other chit-chat entries."""
+
+
+class Facet(StrEnum):
+    """The part of an answer a citizen asked about."""
+
+    DOCUMENTS = "documents"
+    FEE = "fee"
+    TIME = "time"
+    WHERE = "where"
+    ONLINE = "online"
+    POSTAL = "postal"
+    STEPS = "steps"
+
+
+class OnlineLevel(StrEnum):
+    """How much of a procedure can be done on the online portal."""
+
+    FULL = "toàn trình"
+    PARTIAL = "một phần"
+    NONE = "không"
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """The office that runs the bot: shown in greetings, fallback and contact replies."""
+
+    name: str
+    address: str
+    hours: str
+    phone: str
+    portal: str
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A group of entries shown as one menu button."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Online:
+    """Where and how far a procedure can be done online."""
+
+    url: str
+    level: OnlineLevel
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Postal:
+    """Submitting the dossier and receiving the result through the public postal service."""
+
+    submit: str
+    receive: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One procedure (or one small-talk item) of the FAQ."""
+
+    id: str
+    category: str
+    title: str
+    questions: tuple[str, ...]
+    summary: str = ""
+    keywords: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    fee: str = ""
+    processing_time: str = ""
+    where: str = ""
+    online: Online | None = None
+    postal: Postal | None = None
+    procedure_code: str = ""
+    legal_basis: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    updated: dt.date | None = None
+    line: int = 0
+    """1-based line of the entry in its source file, for staff-facing messages."""
+
+    @property
+    def is_small_talk(self) -> bool:
+        """True for greetings, thanks and other chit-chat."""
+        return self.category == SMALL_TALK
+
+
+@dataclass(frozen=True, slots=True)
+class FaqBook:
+    """A whole, valid FAQ: the only thing the matcher and the conversation read."""
+
+    version: int
+    agency: Agency
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...]
+    """(canonical phrase, what citizens type instead), in file order."""
+    categories: tuple[Category, ...]
+    entries: tuple[Entry, ...]
+    source: str = ""
+    """Path the book was loaded from (for messages), empty for books built in code."""
+    _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
+    _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.entries})
+        object.__setattr__(self, "_categories_by_id", {c.id: c for c in self.categories})
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The entry with this id, or None."""
+        return self._by_id.get(entry_id)
+
+    def category(self, category_id: str) -> Category | None:
+        """The category with this id, or None."""
+        return self._categories_by_id.get(category_id)
+
+    def entries_in(self, category_id: str) -> tuple[Entry, ...]:
+        """Entries of one category, in file order."""
+        return tuple(e for e in self.entries if e.category == category_id)
+
+    @property
+    def menu_categories(self) -> tuple[Category, ...]:
+        """Categories shown in the menu: every category that has entries, except small talk."""
+        used = {e.category for e in self.entries}
+        return tuple(c for c in self.categories if c.id != SMALL_TALK and c.id in used)

@@ -1,0 +1,85 @@
+"""Immutable messages between channels and the conversation: Incoming in, Reply out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class InKind(StrEnum):
+    """What a citizen sent."""
+
+    TEXT = "text"
+    """A typed message; `text` holds it."""
+    COMMAND = "command"
+    """A slash command; `text` is the name without slash ("start"), `args` the rest."""
+    BUTTON = "button"
+    """A button press; `text` is the button's payload."""
+    NON_TEXT = "non_text"
+    """Photo, sticker, voice, file, location...; `text` names the kind ("photo")."""
+    FOLLOW = "follow"
+    """The citizen followed or opened the bot (Zalo OA follow); answered with a greeting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One message from a citizen, already stripped of its transport."""
+
+    channel: str
+    """"telegram", "zalo_bot", "zalo_oa" or "console"."""
+    chat_id: str
+    """Where to answer; conversation state is kept per (channel, chat_id)."""
+    user_id: str
+    kind: InKind
+    text: str = ""
+    args: str = ""
+    message_id: str = ""
+    user_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button: pressing it sends `payload` back, or opens `url`."""
+
+    label: str
+    payload: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.payload is None) == (self.url is None):
+            raise ValueError("a Button has exactly one of payload or url")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the bot decided for a message, for the interaction log and reports."""
+
+    kind: str
+    """"answer", "suggest", "none", or a non-matching action ("menu", "step", "feedback:up"...)."""
+    entry_id: str | None = None
+    score: float = 0.0
+    facet: str | None = None
+    question: str = ""
+    """The citizen's text that was matched (masked before it is stored)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Channel-neutral answer: each channel renders it within its own limits."""
+
+    text: str
+    """Plain text (never markup); paragraphs separated by blank lines."""
+    title: str = ""
+    """A heading shown first and emphasised where the channel can (bold on Telegram)."""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    """Rows of buttons; channels without buttons show them as numbered options."""
+    edit: bool = False
+    """Replace the message whose button was pressed, where the channel can (Telegram)."""
+    outcome: Outcome | None = None
+    handoff: bool = False
+    """The citizen should be put through to staff (question in outcome.question)."""
+
+    @property
+    def flat_buttons(self) -> tuple[Button, ...]:
+        """All buttons in reading order."""
+        return tuple(b for row in self.buttons for b in row)

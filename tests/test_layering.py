@@ -1,0 +1,60 @@
+"""Dependencies point one way: faq <- handlers <- bot; only bot/channels speak to a transport."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSPORTS = {"telegram", "httpx", "aiohttp", "tornado", "http", "socket", "urllib"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        pytest.param("faq", {"bot", "handlers", *TRANSPORTS}, id="faq-is-pure"),
+        pytest.param("handlers", {"bot", "yaml", *TRANSPORTS}, id="handlers-know-no-transport"),
+    ],
+)
+def test_package_imports(package: str, forbidden: set[str]) -> None:
+    offenders = {
+        str(p.relative_to(ROOT)): sorted(imported_roots(p) & forbidden) for p in modules(package)
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_channels_import_transports() -> None:
+    outside = [p for p in modules("bot") if "channels" not in p.parts]
+    offenders = {
+        str(p.relative_to(ROOT)): sorted(imported_roots(p) & {"telegram", "httpx"}) for p in outside
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_yaml_is_read_only_by_its_readers() -> None:
+    # One reader per YAML file: the FAQ, the config, the labelled eval cases.
+    readers = {ROOT / "faq" / "loader.py", ROOT / "bot" / "config.py", ROOT / "faq" / "evaluate.py"}
+    offenders = [
+        str(p.relative_to(ROOT))
+        for pkg in ("faq", "handlers", "bot")
+        for p in modules(pkg)
+        if p not in readers and "yaml" in imported_roots(p)
+    ]
+    assert offenders == []
