@@ -1,0 +1,114 @@
+"""A small HTTP server for platform webhooks (tornado on the running asyncio loop)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+"""Webhook bodies are small JSON events; anything bigger is not from the platform."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebRequest:
+    """One received POST: headers (case-insensitive lookups) and the exact body bytes."""
+
+    path: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class WebResponse:
+    """What to answer: a status and a small JSON body."""
+
+    status: int = 200
+    body: dict[str, Any] = field(default_factory=lambda: {"message": "Success"})
+
+
+Route = Callable[[WebRequest], Awaitable[WebResponse]]
+
+
+class _RouteHandler(tornado.web.RequestHandler):
+    """Hands every POST on one path to its route; other methods get 405 from tornado."""
+
+    def initialize(self, route: Route) -> None:
+        """Keep the route this handler serves."""
+        self._route = route
+
+    async def post(self) -> None:
+        """Answer with whatever the route decides; a crash becomes a plain 500."""
+        request = WebRequest(self.request.path, self.request.headers, self.request.body)
+        try:
+            response = await self._route(request)
+        except Exception:
+            log.exception("webhook route %s failed", self.request.path)
+            response = WebResponse(500, {"message": "Internal error"})
+        self.set_status(response.status)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(response.body))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """Log handler errors without the request body (it may hold a citizen's text)."""
+        name = typ.__name__ if typ else "error"
+        log.warning("webhook request on %s failed: %s", self.request.path, name)
+
+
+class WebhookServer:
+    """Listens on (listen, port) and serves POST routes by exact path."""
+
+    def __init__(self, listen: str, port: int, routes: Mapping[str, Route]) -> None:
+        self._listen = listen
+        self._port = port
+        self._routes = dict(routes)
+        self._server: tornado.httpserver.HTTPServer | None = None
+        self._bound_port = 0
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (useful when configured as 0)."""
+        return self._bound_port
+
+    async def start(self) -> None:
+        """Bind and serve on the running loop (OSError if the port is taken)."""
+        app = tornado.web.Application(
+            [(_path(p), _RouteHandler, {"route": r}) for p, r in self._routes.items()],
+            log_function=_quiet_access_log,
+        )
+        sockets = tornado.netutil.bind_sockets(self._port, self._listen or None)
+        server = tornado.httpserver.HTTPServer(
+            app, max_body_size=MAX_BODY_BYTES, idle_connection_timeout=60
+        )
+        server.add_sockets(sockets)
+        self._server = server
+        self._bound_port = sockets[0].getsockname()[1]
+        log.info("webhook server listening on %s:%d", self._listen, self._bound_port)
+
+    async def stop(self) -> None:
+        """Stop accepting and close open connections."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.stop()
+        await server.close_all_connections()
+
+
+def _path(path: str) -> str:
+    # tornado routes are regular expressions; a webhook path is a literal.
+    return re.escape("/" + path.lstrip("/"))
+
+
+def _quiet_access_log(handler: tornado.web.RequestHandler) -> None:
+    status = handler.get_status()
+    level = logging.DEBUG if status < 400 else logging.WARNING
+    log.log(level, "%d %s %s", status, handler.request.method, handler.request.path)
