@@ -1,0 +1,470 @@
+"""The conversation: one Incoming in, one Reply out, answered from one FAQ snapshot.
+
+Outcome kinds (for the interaction log): "answer", "suggest", "none" (the fallback, also after
+"Không phải các ý trên"), "clarify" (a facet asked with no procedure in context), "preamble",
+"start", "menu", "help", "contact", "unknown_command", "non_text", "category", "related",
+"browse" (an entry opened from a list), "suggest:accepted", "facet", "step", "back",
+"feedback:up", "feedback:down", "handoff", "handoff:none" (nothing to hand over),
+"handoff:disabled", "stale" (a button or payload that no longer means anything).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from faq.decision import Kind, MatchResult
+from faq.knowledge import Knowledge, KnowledgeSource
+from faq.schema import Entry, Facet, FaqBook, OnlineLevel
+from handlers import payloads as p
+from handlers import texts
+from handlers.messages import Button, Incoming, InKind, Outcome, Reply
+
+log = logging.getLogger(__name__)
+
+_COMMANDS = {
+    "start": "start",
+    "batdau": "start",
+    "menu": "menu",
+    "danhmuc": "menu",
+    "help": "help",
+    "trogiup": "help",
+    "huongdan": "help",
+    "lienhe": "contact",
+    "contact": "contact",
+}
+
+Row = tuple[Button, ...]
+
+
+@dataclass(slots=True)
+class _Memo:
+    """Something remembered about a chat, with when."""
+
+    value: str
+    at: float
+
+
+@dataclass(slots=True)
+class _ChatState:
+    touched: float
+    entry: _Memo | None = None
+    """The procedure last answered: a facet-only follow-up refers to it."""
+    suggested_for: _Memo | None = None
+    """The question suggestions were offered for ("Không phải các ý trên" falls back on it)."""
+    unanswered: _Memo | None = None
+    """The last question without an answer ("Gặp cán bộ" hands it to staff)."""
+
+
+class _ChatStates:
+    """Per-(channel, chat) memory, bounded in size and age; thread-safe."""
+
+    def __init__(self, ttl: float, max_chats: int, clock: Callable[[], float]) -> None:
+        self._ttl = ttl
+        self._max_chats = max_chats
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._states: OrderedDict[tuple[str, str], _ChatState] = OrderedDict()
+
+    def get(self, key: tuple[str, str], field: str) -> str | None:
+        """A remembered value if still fresh."""
+        with self._lock:
+            state = self._states.get(key)
+            memo: _Memo | None = getattr(state, field) if state else None
+            if memo is None:
+                return None
+            if self._clock() - memo.at > self._ttl:
+                setattr(state, field, None)
+                return None
+            return memo.value
+
+    def set(self, key: tuple[str, str], field: str, value: str | None) -> None:
+        """Remember (or with None forget) a value for this chat."""
+        now = self._clock()
+        with self._lock:
+            state = self._states.pop(key, None)
+            if state is None:
+                if value is None:
+                    return
+                state = _ChatState(touched=now)
+            state.touched = now
+            setattr(state, field, None if value is None else _Memo(value, now))
+            self._states[key] = state
+            while self._states and (
+                len(self._states) > self._max_chats
+                or now - next(iter(self._states.values())).touched > self._ttl
+            ):
+                self._states.popitem(last=False)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._states)
+
+
+class Conversation:
+    """Turns each Incoming into a Reply; keeps only small per-chat context."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeSource,
+        *,
+        context_ttl: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+        handoff_enabled: bool = False,
+        max_chats: int = 10_000,
+    ) -> None:
+        self._knowledge = knowledge
+        self._handoff_enabled = handoff_enabled
+        self._states = _ChatStates(context_ttl, max_chats, clock)
+
+    @property
+    def knowledge(self) -> KnowledgeSource:
+        """Where each message's FAQ snapshot comes from."""
+        return self._knowledge
+
+    @property
+    def tracked_chats(self) -> int:
+        """How many chats have context right now (bounded by max_chats)."""
+        return len(self._states)
+
+    def handle(self, msg: Incoming) -> Reply:
+        """The reply to one message, from one knowledge snapshot."""
+        k = self._knowledge.current()
+        key = (msg.channel, msg.chat_id)
+        if msg.kind is InKind.TEXT:
+            return self._on_text(k, key, msg.text)
+        if msg.kind is InKind.BUTTON:
+            return self._on_button(k, key, msg.text)
+        if msg.kind is InKind.COMMAND:
+            return self._on_command(k.book, msg.text)
+        if msg.kind is InKind.FOLLOW:
+            return self._start(k.book)
+        return Reply(texts.NON_TEXT, buttons=self._menu_row(), outcome=Outcome("non_text", question=""))
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def _on_command(self, book: FaqBook, text: str) -> Reply:
+        name = text.strip().lstrip("/").split("@", 1)[0].split(maxsplit=1)
+        action = _COMMANDS.get(name[0].lower() if name else "")
+        if action == "start":
+            return self._start(book)
+        if action == "menu":
+            return self._menu(book, texts.MENU, "menu")
+        if action == "help":
+            return Reply(texts.HELP, buttons=self._menu_row(), outcome=Outcome("help"))
+        if action == "contact":
+            return self._contact(book)
+        return Reply(
+            f"{texts.UNKNOWN_COMMAND}\n\n{texts.HELP}",
+            buttons=self._menu_row(),
+            outcome=Outcome("unknown_command"),
+        )
+
+    def _start(self, book: FaqBook) -> Reply:
+        example = next((e.questions[0] for e in book.entries if not e.is_small_talk and e.questions), None)
+        return self._menu(book, texts.greeting(book.agency, example), "start")
+
+    def _menu(self, book: FaqBook, text: str, kind: str) -> Reply:
+        rows = [_row(_btn(c.title, p.ShowCategory(c.id))) for c in book.menu_categories]
+        rows.append(_row(_btn(texts.BTN_CONTACT, p.ShowContact())))
+        if not book.menu_categories:
+            text = f"{text}\n\n{texts.MENU_EMPTY}" if kind == "start" else texts.MENU_EMPTY
+        return Reply(text, buttons=_rows(rows), outcome=Outcome(kind))
+
+    def _contact(self, book: FaqBook) -> Reply:
+        rows: list[Row] = []
+        if book.agency.portal:
+            rows.append((Button(texts.BTN_PORTAL, url=book.agency.portal),))
+        rows.append(_row(_btn(texts.BTN_MENU, p.ShowMenu())))
+        return Reply(
+            texts.contact(book.agency),
+            title=texts.CONTACT_TITLE,
+            buttons=_rows(rows),
+            outcome=Outcome("contact"),
+        )
+
+    # -- typed questions --------------------------------------------------------------------
+
+    def _on_text(self, k: Knowledge, key: tuple[str, str], text: str) -> Reply:
+        if not text.strip():
+            return Reply(texts.PREAMBLE, outcome=Outcome("preamble"))
+        result = k.matcher.match(text)
+        if result.preamble_only:
+            return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
+        if result.facet_only:
+            context = self._context_entry(k.book, key)
+            if context is not None:
+                return self._answered(k.book, key, context, result.facet, result, text)
+        if result.kind is Kind.ANSWER and result.entry is not None:
+            entry = k.book.entry(result.entry.id) or result.entry
+            return self._answered(k.book, key, entry, result.facet, result, text)
+        if result.facet_only:
+            return Reply(
+                texts.ASK_WHICH_PROCEDURE,
+                buttons=self._menu_buttons(k.book),
+                outcome=_outcome("clarify", result, text),
+            )
+        if result.kind is Kind.SUGGEST and result.suggestions:
+            return self._suggest(key, result, text)
+        return self._fallback(k.book, key, text, result)
+
+    def _answered(
+        self,
+        book: FaqBook,
+        key: tuple[str, str],
+        entry: Entry,
+        facet: Facet | None,
+        result: MatchResult,
+        text: str,
+    ) -> Reply:
+        if entry.is_small_talk:
+            return Reply(
+                entry.summary or entry.title,
+                buttons=self._menu_row(),
+                outcome=Outcome("answer", entry.id, result.score, None, text),
+            )
+        self._states.set(key, "entry", entry.id)
+        reply = self._answer(book, entry, facet, with_summary=True)
+        return _with_outcome(reply, Outcome("answer", entry.id, result.score, _facet(facet), text))
+
+    def _suggest(self, key: tuple[str, str], result: MatchResult, text: str) -> Reply:
+        rows = [_row(_btn(e.title, p.PickSuggestion(e.id))) for e in result.suggestions]
+        rows.append(_row(_btn(texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
+        self._states.set(key, "suggested_for", text)
+        return Reply(
+            texts.SUGGEST,
+            buttons=_rows(rows),
+            outcome=Outcome(
+                "suggest",
+                result.suggestions[0].id,
+                result.score,
+                _facet(result.facet),
+                text,
+            ),
+        )
+
+    def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
+        outcome = _outcome("none", result, text)
+        if text:
+            self._states.set(key, "unanswered", text)
+        if not (self._handoff_enabled and text):
+            return Reply(texts.no_answer(book.agency), buttons=self._menu_buttons(book), outcome=outcome)
+        rows = [_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())), *self._menu_row()]
+        return Reply(
+            texts.no_answer_forwarded(book.agency),
+            buttons=_rows(rows),
+            outcome=outcome,
+            handoff=True,
+        )
+
+    # -- buttons ----------------------------------------------------------------------------
+
+    def _on_button(self, k: Knowledge, key: tuple[str, str], data: str) -> Reply:
+        book = k.book
+        action = p.decode(data)
+        match action:
+            case p.ShowMenu():
+                return self._menu(book, texts.MENU, "menu")
+            case p.ShowContact():
+                return self._contact(book)
+            case p.ShowCategory(category_id):
+                return self._category(book, category_id)
+            case p.NoneOfThese():
+                question = self._states.get(key, "suggested_for") or ""
+                self._states.set(key, "suggested_for", None)
+                return self._fallback(book, key, question, None)
+            case p.AskStaff():
+                return self._ask_staff(book, key)
+            case p.Feedback(entry_id, up):
+                if up:
+                    return Reply(texts.FEEDBACK_UP, outcome=Outcome("feedback:up", entry_id))
+                return Reply(
+                    texts.feedback_down(book.agency),
+                    buttons=self._menu_row(),
+                    outcome=Outcome("feedback:down", entry_id),
+                )
+            case None:
+                return self._stale(book)
+        entry = book.entry(action.entry_id)
+        if entry is None or entry.is_small_talk:
+            return self._stale(book)
+        self._states.set(key, "entry", entry.id)
+        match action:
+            case p.ShowAnswer(_, back):
+                reply = self._answer(book, entry, None, with_summary=True)
+                kind = "back" if back else "browse"
+                return _with_outcome(reply, Outcome(kind, entry.id), edit=back)
+            case p.PickSuggestion():
+                self._states.set(key, "suggested_for", None)
+                reply = self._answer(book, entry, None, with_summary=True)
+                return _with_outcome(reply, Outcome("suggest:accepted", entry.id))
+            case p.ShowFacet(_, facet):
+                reply = self._answer(book, entry, facet, with_summary=False)
+                return _with_outcome(reply, Outcome("facet", entry.id, facet=str(facet)))
+            case p.ShowStep(_, n):
+                return self._step(entry, n)
+            case p.ShowRelated():
+                return self._related(book, entry)
+        return self._stale(book)
+
+    def _category(self, book: FaqBook, category_id: str) -> Reply:
+        category = book.category(category_id)
+        entries = [e for e in book.entries_in(category_id) if not e.is_small_talk]
+        if category is None or not entries:
+            return self._stale(book)
+        rows = [_row(_btn(e.title, p.ShowAnswer(e.id))) for e in entries]
+        rows.append(_row(_btn(texts.BTN_MENU, p.ShowMenu())))
+        return Reply(
+            texts.category_intro(category.title),
+            buttons=_rows(rows),
+            outcome=Outcome("category"),
+        )
+
+    def _related(self, book: FaqBook, entry: Entry) -> Reply:
+        rows = [_row(_btn(r.title, p.ShowAnswer(r.id))) for r in _existing(book, entry.related)]
+        rows.append(_row(_btn(texts.BTN_BACK, p.ShowAnswer(entry.id, back=True))))
+        return Reply(
+            texts.related_intro(entry.title),
+            buttons=_rows(rows),
+            outcome=Outcome("related", entry.id),
+        )
+
+    def _step(self, entry: Entry, n: int) -> Reply:
+        back = _row(_btn(texts.BTN_BACK, p.ShowAnswer(entry.id, back=True)))
+        total = len(entry.steps)
+        if total == 0:
+            return Reply(
+                texts.NO_STEPS,
+                title=entry.title,
+                buttons=_rows([back]),
+                edit=True,
+                outcome=Outcome("step", entry.id, facet=str(Facet.STEPS)),
+            )
+        # The FAQ may have lost steps since the button was drawn: show the nearest one.
+        n = min(max(n, 1), total)
+        nav = _row(
+            _btn(texts.BTN_PREV, p.ShowStep(entry.id, n - 1)) if n > 1 else None,
+            _btn(texts.BTN_NEXT, p.ShowStep(entry.id, n + 1)) if n < total else None,
+        )
+        return Reply(
+            texts.step(n, total, entry.steps[n - 1]),
+            title=entry.title,
+            buttons=_rows([nav, back]),
+            edit=True,
+            outcome=Outcome("step", entry.id, facet=str(Facet.STEPS)),
+        )
+
+    def _ask_staff(self, book: FaqBook, key: tuple[str, str]) -> Reply:
+        if not self._handoff_enabled:
+            return Reply(
+                texts.handoff_disabled(book.agency),
+                buttons=self._menu_row(),
+                outcome=Outcome("handoff:disabled"),
+            )
+        question = self._states.get(key, "unanswered")
+        if not question:
+            return Reply(texts.HANDOFF_NOTHING, outcome=Outcome("handoff:none"))
+        self._states.set(key, "unanswered", None)
+        return Reply(texts.HANDOFF, handoff=True, outcome=Outcome("handoff", question=question))
+
+    def _stale(self, book: FaqBook) -> Reply:
+        return Reply(texts.STALE, buttons=self._menu_buttons(book), outcome=Outcome("stale"))
+
+    # -- building blocks --------------------------------------------------------------------
+
+    def _answer(self, book: FaqBook, entry: Entry, facet: Facet | None, *, with_summary: bool) -> Reply:
+        parts = []
+        if facet is not None:
+            parts.append(_facet_text(entry, facet))
+        if with_summary or facet is None:
+            parts.append(entry.summary or texts.no_summary())
+        return Reply("\n\n".join(parts), title=entry.title, buttons=_answer_buttons(book, entry, facet))
+
+    def _context_entry(self, book: FaqBook, key: tuple[str, str]) -> Entry | None:
+        entry_id = self._states.get(key, "entry")
+        entry = book.entry(entry_id) if entry_id else None
+        return entry if entry is not None and not entry.is_small_talk else None
+
+    def _menu_row(self) -> tuple[Row, ...]:
+        return _rows([_row(_btn(texts.BTN_MENU, p.ShowMenu()))])
+
+    def _menu_buttons(self, book: FaqBook) -> tuple[Row, ...]:
+        return self._menu(book, "", "menu").buttons
+
+
+def _answer_buttons(book: FaqBook, entry: Entry, facet: Facet | None) -> tuple[Row, ...]:
+    rows: list[Row] = []
+    if entry.steps:
+        rows.append(_row(_btn(texts.BTN_STEPS, p.ShowStep(entry.id, 1))))
+    if entry.documents and facet is not Facet.DOCUMENTS:
+        rows.append(_row(_btn(texts.BTN_DOCUMENTS, p.ShowFacet(entry.id, Facet.DOCUMENTS))))
+    if (entry.fee or entry.processing_time) and facet not in (Facet.FEE, Facet.TIME):
+        rows.append(_row(_btn(texts.BTN_FEE_TIME, p.ShowFacet(entry.id, Facet.FEE))))
+    online = entry.online
+    if online is not None and online.url and online.level is not OnlineLevel.NONE:
+        rows.append((Button(texts.BTN_ONLINE, url=online.url),))
+    if entry.postal is not None and facet is not Facet.POSTAL:
+        rows.append(_row(_btn(texts.BTN_POSTAL, p.ShowFacet(entry.id, Facet.POSTAL))))
+    if _existing(book, entry.related):
+        rows.append(_row(_btn(texts.BTN_RELATED, p.ShowRelated(entry.id))))
+    rows.append(
+        _row(
+            _btn(texts.BTN_LIKE, p.Feedback(entry.id, up=True)),
+            _btn(texts.BTN_DISLIKE, p.Feedback(entry.id, up=False)),
+        )
+    )
+    return _rows(rows)
+
+
+def _facet_text(entry: Entry, facet: Facet) -> str:
+    if facet in (Facet.FEE, Facet.TIME):
+        return texts.fee_and_time(entry)
+    if facet is Facet.DOCUMENTS:
+        return texts.documents(entry)
+    if facet is Facet.WHERE:
+        return texts.where(entry)
+    if facet is Facet.ONLINE:
+        return texts.online(entry)
+    if facet is Facet.POSTAL:
+        return texts.postal(entry.postal)
+    return texts.steps_list(entry)
+
+
+def _existing(book: FaqBook, ids: Iterable[str]) -> list[Entry]:
+    found = (book.entry(i) for i in ids)
+    return [e for e in found if e is not None and not e.is_small_talk]
+
+
+def _btn(label: str, payload: p.Payload) -> Button | None:
+    try:
+        return Button(label, payload=p.encode(payload))
+    except p.PayloadError as exc:
+        # The loader should reject such ids; never let one break a reply.
+        log.warning("button dropped: %s", exc)
+        return None
+
+
+def _row(*buttons: Button | None) -> Row:
+    return tuple(b for b in buttons if b is not None)
+
+
+def _rows(rows: Iterable[Row]) -> tuple[Row, ...]:
+    return tuple(r for r in rows if r)
+
+
+def _facet(facet: Facet | None) -> str | None:
+    return None if facet is None else str(facet)
+
+
+def _outcome(kind: str, result: MatchResult | None, text: str) -> Outcome:
+    if result is None:
+        return Outcome(kind, question=text)
+    return Outcome(kind, None, result.score, _facet(result.facet), text)
+
+
+def _with_outcome(reply: Reply, outcome: Outcome, *, edit: bool = False) -> Reply:
+    return Reply(reply.text, reply.title, reply.buttons, edit, outcome, reply.handoff)

@@ -1,0 +1,234 @@
+"""Every Vietnamese string citizens see, in one place (the bot says "em", the citizen is "anh/chị")."""
+
+from __future__ import annotations
+
+from faq.schema import Agency, Entry, OnlineLevel, Postal
+
+# Buttons under an answer.
+BTN_STEPS = "Hướng dẫn từng bước"
+BTN_DOCUMENTS = "Giấy tờ cần chuẩn bị"
+BTN_FEE_TIME = "Lệ phí và thời gian"
+BTN_ONLINE = "Nộp trực tuyến"
+BTN_POSTAL = "Nộp/nhận qua bưu điện"
+BTN_RELATED = "Thủ tục liên quan"
+BTN_LIKE = "👍 Hữu ích"
+BTN_DISLIKE = "👎 Chưa hữu ích"
+
+# Navigation.
+BTN_PREV = "‹ Trước"
+BTN_NEXT = "Tiếp ›"
+BTN_BACK = "↩ Quay lại"
+BTN_MENU = "📋 Danh mục thủ tục"
+BTN_CONTACT = "📞 Liên hệ cơ quan"
+BTN_PORTAL = "Cổng dịch vụ công"
+BTN_NONE_OF_THESE = "Không phải các ý trên"
+BTN_ASK_STAFF = "Gặp cán bộ"
+
+OPTIONS_HINT = "Anh/chị gõ số tương ứng để chọn:"
+"""Shown above numbered options on channels without buttons."""
+
+
+def greeting(agency: Agency, example: str | None) -> str:
+    """The /start message (the category menu follows as buttons)."""
+    lines = [
+        f"Dạ, xin chào anh/chị! Em là trợ lý tự động của {agency.name}.",
+        "",
+        "Em giúp trả lời các câu hỏi thường gặp về thủ tục hành chính: cần giấy tờ gì, lệ phí, "
+        "thời gian giải quyết, nộp ở đâu, nộp trực tuyến hay qua bưu điện, và hướng dẫn từng bước.",
+        "",
+    ]
+    if example:
+        lines.append(f"Anh/chị cứ nhắn câu hỏi bằng lời của mình, ví dụ: «{example}».")
+    else:
+        lines.append("Anh/chị cứ nhắn câu hỏi bằng lời của mình.")
+    lines.append("Hoặc chọn một lĩnh vực dưới đây:")
+    return "\n".join(lines)
+
+
+MENU = "Dạ, anh/chị chọn lĩnh vực cần tìm hiểu ạ:"
+MENU_EMPTY = "Dạ, hiện chưa có thủ tục nào trong danh mục. Anh/chị vui lòng nhắn câu hỏi ạ."
+
+HELP = (
+    "Cách dùng trợ lý:\n"
+    "• Nhắn câu hỏi bằng lời của mình, có dấu hay không dấu đều được, "
+    "ví dụ: «làm căn cước cần gì», «đăng ký tạm trú online».\n"
+    "• Sau khi em trả lời, anh/chị có thể hỏi tiếp «lệ phí bao nhiêu?», «nộp ở đâu?»…\n"
+    "• Bấm các nút bên dưới tin nhắn (hoặc gõ số tương ứng) để xem thêm.\n"
+    "• /menu: danh mục thủ tục\n"
+    "• /lienhe: địa chỉ, số điện thoại và giờ làm việc của cơ quan\n"
+    "• /help: xem lại hướng dẫn này"
+)
+UNKNOWN_COMMAND = "Dạ, em chưa hiểu lệnh này ạ."
+
+
+def contact(agency: Agency) -> str:
+    """The office's contact details."""
+    lines = [
+        agency.name,
+        f"Địa chỉ: {agency.address}",
+        f"Điện thoại: {agency.phone}",
+        f"Giờ làm việc: {agency.hours}",
+    ]
+    if agency.email:
+        lines.append(f"Email: {agency.email}")
+    if agency.portal:
+        lines.append(f"Cổng dịch vụ công: {agency.portal}")
+    return "\n".join(lines)
+
+
+CONTACT_TITLE = "Thông tin liên hệ"
+
+NON_TEXT = (
+    "Dạ, hiện em chỉ đọc được tin nhắn chữ thôi ạ. "
+    "Anh/chị vui lòng nhắn câu hỏi bằng chữ, em sẽ trả lời ngay."
+)
+PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."
+ASK_WHICH_PROCEDURE = (
+    "Dạ, anh/chị đang hỏi về thủ tục nào ạ? Anh/chị nhắn tên thủ tục "
+    "(ví dụ: «lệ phí làm hộ chiếu») hoặc chọn trong danh mục dưới đây."
+)
+SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
+STALE = (
+    "Dạ, thông tin này đã được cập nhật nên nút vừa bấm không còn dùng được. "
+    "Anh/chị vui lòng chọn lại trong danh mục hoặc nhắn câu hỏi ạ."
+)
+
+
+def no_answer(agency: Agency) -> str:
+    """The honest fallback when the FAQ has no answer."""
+    return (
+        "Dạ, hiện em chưa có thông tin để trả lời câu hỏi này ạ.\n\n"
+        f"Anh/chị vui lòng gọi {agency.name} qua số {agency.phone} "
+        f"({agency.hours}) để được cán bộ hướng dẫn, "
+        "hoặc xem danh mục thủ tục bên dưới."
+    )
+
+
+def no_answer_forwarded(agency: Agency) -> str:
+    """The fallback when the question is forwarded to staff."""
+    return (
+        "Dạ, hiện em chưa có thông tin để trả lời câu hỏi này ạ.\n\n"
+        "Em đã chuyển câu hỏi của anh/chị tới cán bộ; cán bộ sẽ trả lời anh/chị tại đây "
+        "trong giờ làm việc. Nếu cần gấp, anh/chị gọi "
+        f"{agency.phone} ({agency.hours})."
+    )
+
+
+HANDOFF = (
+    "Dạ, em đã chuyển câu hỏi của anh/chị tới cán bộ. Cán bộ sẽ trả lời anh/chị tại đây trong giờ làm việc ạ."
+)
+HANDOFF_NOTHING = "Dạ, anh/chị vui lòng nhắn lại câu hỏi cần hỏi cán bộ, em sẽ chuyển ngay ạ."
+
+
+def handoff_disabled(agency: Agency) -> str:
+    """ "Gặp cán bộ" where no staff relay is set up: give the phone instead."""
+    return f"Dạ, anh/chị vui lòng gọi {agency.phone} ({agency.hours}) để gặp cán bộ ạ."
+
+
+FEEDBACK_UP = "Dạ, em cảm ơn anh/chị đã góp ý ạ!"
+
+
+def feedback_down(agency: Agency) -> str:
+    """Thanks for a 👎, with a way forward."""
+    return (
+        "Dạ, em cảm ơn anh/chị đã góp ý. Anh/chị có thể hỏi lại bằng cách khác, "
+        f"hoặc gọi {agency.phone} để được cán bộ hướng dẫn ạ."
+    )
+
+
+def category_intro(title: str) -> str:
+    """Above the list of a category's entries."""
+    return f"Dạ, các thủ tục thuộc lĩnh vực «{title}»:"
+
+
+def related_intro(title: str) -> str:
+    """Above the list of procedures related to an entry."""
+    return f"Dạ, các thủ tục liên quan đến «{title}»:"
+
+
+def step(n: int, total: int, text: str) -> str:
+    """One step of the step-by-step guidance."""
+    return f"Bước {n}/{total}: {text}"
+
+
+NO_STEPS = "Dạ, thủ tục này chưa có hướng dẫn từng bước ạ."
+
+
+def fee_and_time(entry: Entry) -> str:
+    """Fee and processing time together (citizens usually want both)."""
+    fee = entry.fee or "Chưa có thông tin, anh/chị vui lòng hỏi cán bộ."
+    time = entry.processing_time or "Chưa có thông tin, anh/chị vui lòng hỏi cán bộ."
+    return f"Lệ phí: {fee}\nThời gian giải quyết: {time}"
+
+
+def documents(entry: Entry) -> str:
+    """The documents to prepare, one per line."""
+    if not entry.documents:
+        return "Giấy tờ cần chuẩn bị: chưa có thông tin, anh/chị vui lòng hỏi cán bộ."
+    return "Giấy tờ cần chuẩn bị:\n" + "\n".join(f"• {d}" for d in entry.documents)
+
+
+def where(entry: Entry) -> str:
+    """Where the dossier is submitted."""
+    return f"Nơi nộp hồ sơ: {entry.where or 'chưa có thông tin, anh/chị vui lòng hỏi cán bộ.'}"
+
+
+_ONLINE_LEVEL = {
+    OnlineLevel.FULL: "Nộp trực tuyến toàn trình (làm hết trên mạng)",
+    OnlineLevel.PARTIAL: "Nộp trực tuyến một phần (vẫn cần đến nơi làm thủ tục)",
+    OnlineLevel.NONE: "Thủ tục này chưa làm trực tuyến được",
+}
+
+
+def online(entry: Entry) -> str:
+    """Whether and how the procedure can be done online."""
+    if entry.online is None:
+        return "Nộp trực tuyến: chưa có thông tin, anh/chị vui lòng hỏi cán bộ."
+    lines = [_ONLINE_LEVEL[entry.online.level] + "."]
+    if entry.online.level is not OnlineLevel.NONE and entry.online.url:
+        lines.append(f"Địa chỉ: {entry.online.url}")
+    if entry.online.note:
+        lines.append(entry.online.note)
+    return "\n".join(lines)
+
+
+def postal(p: Postal | None) -> str:
+    """Submitting and receiving through the public postal service."""
+    if p is None:
+        return "Qua bưu điện: chưa có thông tin, anh/chị vui lòng hỏi cán bộ."
+    return f"Qua bưu điện:\n• Nộp hồ sơ: {p.submit}\n• Nhận kết quả: {p.receive}"
+
+
+def steps_list(entry: Entry) -> str:
+    """All steps, numbered."""
+    if not entry.steps:
+        return NO_STEPS
+    return "Các bước thực hiện:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(entry.steps, start=1))
+
+
+def no_summary() -> str:
+    """An entry without a summary (rare): point to the buttons."""
+    return "Anh/chị bấm các nút dưới đây để xem chi tiết ạ."
+
+
+def apology(error_id: str, agency: Agency | None) -> str:
+    """When answering failed: apologise, give the contact and a reference."""
+    contact_line = (
+        f" Nếu cần gấp, anh/chị vui lòng gọi {agency.name} qua số {agency.phone} ({agency.hours})."
+        if agency is not None
+        else " Nếu cần gấp, anh/chị vui lòng liên hệ trực tiếp bộ phận một cửa."
+    )
+    return (
+        "Dạ, em xin lỗi, em đang gặp sự cố nên chưa trả lời được tin nhắn này. "
+        "Anh/chị vui lòng thử lại sau ít phút ạ." + contact_line + f"\n\n(Mã lỗi: {error_id})"
+    )
+
+
+FLOOD = (
+    "Dạ, anh/chị đang nhắn hơi nhanh nên em tạm dừng trả lời trong giây lát. "
+    "Anh/chị vui lòng đợi khoảng một phút rồi nhắn tiếp ạ."
+)
+"""Sent once when a chat goes over the per-minute limit."""
+
+CONSOLE_BYE = "Dạ, chào anh/chị. Hẹn gặp lại!"
+CONSOLE_INTRO = "Trò chuyện thử với trợ lý (gõ «thoát» để kết thúc; gõ số để chọn khi có danh sách)."
