@@ -67,6 +67,10 @@ class TelegramConfig:
     mode: str = "polling"
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+    poll_timeout: int = 30
+    """Seconds one getUpdates long poll may wait for news (polling mode)."""
+    concurrent_updates: int = 32
+    """Updates answered at the same time (one slow reply never holds up other chats)."""
     webhook: TelegramWebhookConfig = field(default_factory=TelegramWebhookConfig)
 
 
@@ -153,7 +157,8 @@ class AppConfig:
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 
 
-# Secrets may always come from the environment, whatever the file says.
+# Secrets may always come from the environment: a variable fills the key when the file leaves it
+# empty (an explicit value in the file, including a `${VAR}` reference, is kept).
 ENV_SECRETS: dict[tuple[str, str], str] = {
     ("telegram", "token"): "TELEGRAM_BOT_TOKEN",
     ("zalo_bot", "token"): "ZALO_BOT_TOKEN",
@@ -165,7 +170,11 @@ ENV_SECRETS: dict[tuple[str, str], str] = {
     ("storage", "salt"): "FAQBOT_SALT",
 }
 
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+"""`${VAR}` (must be set) or `${VAR:-default}` (default when unset or empty)."""
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+"""What Telegram accepts as a webhook secret_token."""
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def load_config(path: str | Path | None, env: typing.Mapping[str, str] | None = None) -> AppConfig:
@@ -256,6 +265,8 @@ def _coerce(value: Any, hint: Any, key: str, env: typing.Mapping[str, str], prob
             return ""
         return _expand(value, key, env, problems)
     if hint is bool:
+        if isinstance(value, str):
+            value = {"true": True, "false": False}.get(_expand(value, key, env, problems).lower(), value)
         if not isinstance(value, bool):
             problems.append(f"Khóa '{key}' phải là true hoặc false.")
             return False
@@ -272,6 +283,12 @@ def _coerce(value: Any, hint: Any, key: str, env: typing.Mapping[str, str], prob
             return 0
         return value
     if hint is float:
+        if isinstance(value, str):
+            value = _expand(value, key, env, problems)
+            try:
+                return float(value)
+            except ValueError:
+                pass
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             problems.append(f"Khóa '{key}' phải là một số.")
             return 0.0
@@ -281,7 +298,9 @@ def _coerce(value: Any, hint: Any, key: str, env: typing.Mapping[str, str], prob
 
 def _expand(value: str, key: str, env: typing.Mapping[str, str], problems: list[str]) -> str:
     def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
+        name, default = m.group(1), m.group(2)
+        if default is not None:
+            return env.get(name) or default
         if name not in env:
             problems.append(f"Khóa '{key}' dùng biến môi trường ${{{name}}} nhưng biến này chưa được đặt.")
             return ""
@@ -295,6 +314,17 @@ def _check(config: AppConfig) -> list[str]:
     for key, mode in (("telegram.mode", config.telegram.mode), ("zalo_bot.mode", config.zalo_bot.mode)):
         if mode not in ("polling", "webhook"):
             problems.append(f"Khóa '{key}' phải là 'polling' hoặc 'webhook' (đang là '{mode}').")
+    problems.extend(_check_channels(config))
+    c = config.conversation
+    if c.flood_limit_per_minute < 1:
+        problems.append("Khóa 'conversation.flood_limit_per_minute' phải ít nhất là 1.")
+    if c.context_ttl <= 0:
+        problems.append("Khóa 'conversation.context_ttl' phải lớn hơn 0.")
+    if config.logging.level.upper() not in LOG_LEVELS:
+        problems.append(
+            f"Khóa 'logging.level' phải là một trong {', '.join(LOG_LEVELS)} "
+            f"(đang là '{config.logging.level}')."
+        )
     m = config.matching
     if not 0 <= m.suggest_threshold <= m.answer_threshold <= 100:
         problems.append(
@@ -304,4 +334,40 @@ def _check(config: AppConfig) -> list[str]:
         problems.append("Khóa 'matching.max_suggestions' phải ít nhất là 1.")
     if config.storage.retention_days < 1:
         problems.append("Khóa 'storage.retention_days' phải ít nhất là 1.")
+    return problems
+
+
+def _check_channels(config: AppConfig) -> list[str]:
+    problems: list[str] = []
+    tg = config.telegram
+    if tg.enabled:
+        if not tg.token:
+            problems.append(
+                "Chưa có token Telegram: hãy đặt biến môi trường TELEGRAM_BOT_TOKEN "
+                "(hoặc khóa 'telegram.token') bằng token lấy từ @BotFather."
+            )
+        if tg.poll_timeout < 0:
+            problems.append("Khóa 'telegram.poll_timeout' không được âm.")
+        if tg.concurrent_updates < 1:
+            problems.append("Khóa 'telegram.concurrent_updates' phải ít nhất là 1.")
+        if tg.mode == "webhook":
+            if not tg.webhook.url:
+                problems.append(
+                    "Chế độ webhook cần khóa 'telegram.webhook.url' (địa chỉ HTTPS công khai)."
+                )
+            if not _SECRET_TOKEN.fullmatch(tg.webhook.secret_token):
+                problems.append(
+                    "Chế độ webhook cần khóa 'telegram.webhook.secret_token': 1–256 ký tự "
+                    "chỉ gồm A–Z, a–z, 0–9, '_' và '-'."
+                )
+    if config.zalo_bot.enabled and not config.zalo_bot.token:
+        problems.append(
+            "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN "
+            "(hoặc khóa 'zalo_bot.token')."
+        )
+    oa = config.zalo_oa
+    if oa.enabled:
+        for key, value in (("app_id", oa.app_id), ("oa_secret_key", oa.oa_secret_key)):
+            if not value:
+                problems.append(f"Kênh Zalo OA cần khóa 'zalo_oa.{key}'.")
     return problems
