@@ -8,17 +8,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TRANSPORTS = {"telegram", "httpx", "aiohttp", "tornado", "http", "socket", "urllib"}
+TRANSPORTS = {"telegram", "httpx", "aiohttp", "tornado", "http", "socket", "urllib.request", "requests"}
 
 
 def imported_roots(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     roots: set[str] = set()
     for node in ast.walk(tree):
+        # Both the top-level package and the full name, so "urllib.request" can be
+        # forbidden while the pure "urllib.parse" stays allowed.
         if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
+            for alias in node.names:
+                roots.update({alias.name.split(".")[0], alias.name})
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
+            roots.update({node.module.split(".")[0], node.module})
     return roots
 
 
