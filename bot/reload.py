@@ -1,0 +1,122 @@
+"""Live FAQ reload: a KnowledgeSource that swaps in a good edit at once and never serves a broken one."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from faq.decision import MatchSettings
+from faq.knowledge import Knowledge
+from faq.loader import FaqError, Problem, check_faq
+from faq.matcher import Matcher
+
+log = logging.getLogger(__name__)
+_NOTHING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    """What one reload attempt did."""
+
+    changed: bool
+    """A new FAQ is being served."""
+    problems: tuple[Problem, ...] = ()
+    """Errors that kept the previous FAQ in service (empty when the file was fine or unchanged)."""
+    entries: int = 0
+
+    @property
+    def failed(self) -> bool:
+        """The file could not be used."""
+        return bool(self.problems)
+
+
+def build_knowledge(
+    path: str | Path | None, settings: MatchSettings
+) -> tuple[Knowledge | None, tuple[Problem, ...]]:
+    """Load and index one FAQ file; (None, problems) when it has errors."""
+    report = check_faq(path)
+    if report.book is None or report.errors:
+        return None, tuple(report.errors)
+    return Knowledge(book=report.book, matcher=Matcher(report.book, settings)), ()
+
+
+def _fingerprint(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class FaqReloader:
+    """Serves the last good FAQ; `reload()` or `watch()` pick up edits of the file."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        settings: MatchSettings,
+        *,
+        on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self._settings = settings
+        self._on_failure = on_failure
+        self._lock = threading.Lock()
+        self._fingerprint = _fingerprint(self.path)
+        knowledge, problems = build_knowledge(self.path, settings)
+        if knowledge is None:
+            raise FaqError(problems)
+        self._knowledge = knowledge
+        self._last_failed: object = _NOTHING
+
+    def current(self) -> Knowledge:
+        """The FAQ to answer the next message with (a message keeps the snapshot it started with)."""
+        return self._knowledge
+
+    def reload(self, force: bool = False) -> ReloadResult:
+        """Load the file if it changed (or when forced); keep the old FAQ when the new one is broken."""
+        with self._lock:
+            fingerprint = _fingerprint(self.path)
+            if not force and fingerprint == self._fingerprint:
+                return ReloadResult(changed=False, entries=len(self._knowledge.book.entries))
+            knowledge, problems = build_knowledge(self.path, self._settings)
+            if knowledge is None:
+                self._last_failed = fingerprint
+                log.warning("FAQ reload rejected, keeping the previous FAQ: %d problem(s)", len(problems))
+                for problem in problems:
+                    log.warning("FAQ problem: %s", problem)
+                return ReloadResult(changed=False, problems=problems)
+            self._knowledge = knowledge
+            self._fingerprint = fingerprint
+            self._last_failed = _NOTHING
+            log.info("FAQ reloaded: %d entries", len(knowledge.book.entries))
+            return ReloadResult(changed=True, entries=len(knowledge.book.entries))
+
+    async def watch(self, stop: asyncio.Event, interval: float = 2.0) -> None:
+        """Poll the file until `stop` is set; load a change once it has been stable for one interval."""
+        pending: object = _NOTHING
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+                return
+            except TimeoutError:
+                pass
+            fingerprint = _fingerprint(self.path)
+            if fingerprint == self._fingerprint or fingerprint == self._last_failed:
+                pending = _NOTHING
+                continue
+            if fingerprint != pending:
+                # An editor may still be writing: wait until two polls see the same content.
+                pending = fingerprint
+                continue
+            pending = _NOTHING
+            result = await asyncio.to_thread(self.reload)
+            if result.failed and self._on_failure is not None:
+                try:
+                    await self._on_failure(result)
+                except Exception:
+                    log.exception("could not report the FAQ reload failure")
