@@ -1,10 +1,12 @@
-"""A small HTTP server for platform webhooks (tornado on the running asyncio loop)."""
+"""Webhook plumbing: a small HTTP server (tornado on the running loop), de-duplication, after-work."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,3 +114,69 @@ def _quiet_access_log(handler: tornado.web.RequestHandler) -> None:
     status = handler.get_status()
     level = logging.DEBUG if status < 400 else logging.WARNING
     log.log(level, "%d %s %s", status, handler.request.method, handler.request.path)
+
+
+class SeenKeys:
+    """Remembers the last `size` event keys, so a re-sent or re-polled event is handled once."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._keys: OrderedDict[str, None] = OrderedDict()
+
+    def first_time(self, key: str) -> bool:
+        """True the first time `key` is seen (and remembers it), False for a repeat."""
+        if key in self._keys:
+            self._keys.move_to_end(key)
+            return False
+        self._keys[key] = None
+        while len(self._keys) > self._size:
+            self._keys.popitem(last=False)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class Background:
+    """Work done after the webhook already answered: tracked tasks, in arrival order per chat."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._chats: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+
+    def spawn(self, chat_key: str, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work` soon, after any earlier work for the same chat; errors are logged."""
+        task = asyncio.get_running_loop().create_task(self._run(chat_key, work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, chat_key: str, work: Callable[[], Awaitable[None]]) -> None:
+        lock, users = self._chats.setdefault(chat_key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await work()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s: handling an event failed", self._name)
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                self._chats.pop(chat_key, None)
+
+    @property
+    def pending(self) -> int:
+        """Tasks not finished yet."""
+        return len(self._tasks)
+
+    async def close(self, grace: float = 5.0) -> None:
+        """Let running work finish for up to `grace` seconds, then cancel the rest."""
+        if not self._tasks:
+            return
+        _, late = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.gather(*late, return_exceptions=True)

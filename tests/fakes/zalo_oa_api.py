@@ -64,6 +64,9 @@ class FakeOAState:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     """Error codes the next cs calls answer with (e.g. [-216] once)."""
+    gate: asyncio.Event | None = None
+    """When set to an Event, cs calls wait for it before answering (a slow API)."""
+    cs_waiting: int = 0
 
 
 class FakeZaloOA:
@@ -113,12 +116,14 @@ class FakeZaloOA:
         async with self._changed:
             self._changed.notify_all()
 
+    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
+        """Wait until predicate(state) holds."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self.state)), timeout)
+
     async def wait_outbox(self, count: int, timeout: float = 5.0) -> list[SentMessage]:
         """Wait until at least `count` messages were sent; returns them all."""
-        async with self._changed:
-            await asyncio.wait_for(
-                self._changed.wait_for(lambda: len(self.state.outbox) >= count), timeout
-            )
+        await self.wait_for(lambda s: len(s.outbox) >= count, timeout)
         return list(self.state.outbox)
 
     def event(
@@ -201,6 +206,10 @@ class _TokenHandler(_Base):
 class _CsHandler(_Base):
     async def post(self) -> None:
         state = self.fake.state
+        if state.gate is not None:
+            state.cs_waiting += 1
+            await self.fake.notify()
+            await state.gate.wait()
         token = self.request.headers.get("access_token", "")
         try:
             body = json.loads(self.request.body)

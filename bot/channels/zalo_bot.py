@@ -1,0 +1,365 @@
+"""Zalo Bot Platform channel (token, Telegram-like): long polling or webhook in, sendMessage out."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import httpx
+
+from bot.channels.base import ChannelContext, ChannelStartError
+from bot.channels.webhook_server import Background, SeenKeys, WebhookServer, WebRequest, WebResponse
+from bot.config import ZaloBotConfig
+from handlers.messages import Incoming, InKind, Reply
+from handlers.options import OptionMemory
+from handlers.render import render_plain
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo_bot"
+TEXT_LIMIT = 2000
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+READ_MARGIN = 7.0
+"""Seconds the client waits beyond the poll timeout before calling the server silent."""
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 60.0
+SEND_ATTEMPTS = 3
+RETRIABLE = frozenset({429, 500, 502, 503, 504})
+
+NON_TEXT_EVENTS = {
+    "message.image.received": "photo",
+    "message.sticker.received": "sticker",
+    "message.voice.received": "voice",
+    "message.unsupported.received": "unsupported",
+}
+"""event_name → Incoming.text for messages we cannot read ("unsupported": content hidden by Zalo)."""
+
+Sleep = Callable[[float], Awaitable[object]]
+
+
+class ZaloBotError(Exception):
+    """The Bot API answered ok:false (or a non-JSON error); `code` is the error_code as an int."""
+
+    def __init__(self, code: int, description: str = "") -> None:
+        super().__init__(f"Zalo Bot API error {code}: {description}")
+        self.code = code
+        self.description = description
+
+
+class _RedactToken(logging.Filter):
+    """httpx logs request URLs at INFO, and Bot API URLs contain the token."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg = message.replace(self._token, "<token>")
+            record.args = ()
+        return True
+
+
+def backoff_delay(failures: int, rng: Callable[[], float] = random.random) -> float:
+    """Capped exponential delay with jitter for the n-th failure in a row (n ≥ 1)."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(failures - 1, 16))
+    return ceiling / 2 + rng() * ceiling / 2
+
+
+def updates_in(result: Any) -> Iterator[dict[str, Any]]:
+    """The update objects in a getUpdates result or a webhook body, bare or wrapped, one or many."""
+    if isinstance(result, list):
+        for item in result:
+            yield from updates_in(item)
+    elif isinstance(result, dict):
+        if "event_name" in result:
+            yield result
+        elif "result" in result:
+            yield from updates_in(result["result"])
+
+
+class ZaloBotChannel:
+    """The Zalo Bot API adapter; build it with build_zalo_bot_channel()."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        config: ZaloBotConfig,
+        context: ChannelContext,
+        *,
+        client: httpx.AsyncClient | None = None,
+        options: OptionMemory | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: Callable[[], float] = random.random,
+        min_poll_interval: float = 1.0,
+    ) -> None:
+        self._config = config
+        self._context = context
+        self._client = client
+        self._own_client = client is None
+        self._options = options or OptionMemory()
+        self._sleep = sleep
+        self._rng = rng
+        self._min_poll_interval = min_poll_interval
+        self._base = config.base_url.rstrip("/") + "/bot" + config.token
+        self._bot_id = ""
+        self._seen = SeenKeys()
+        self._work = Background(CHANNEL)
+        self._poller: asyncio.Task[None] | None = None
+        self._server: WebhookServer | None = None
+        self._redact = _RedactToken(config.token) if config.token else None
+
+    @property
+    def webhook_port(self) -> int:
+        """The port the webhook server listens on (0 when not in webhook mode)."""
+        return self._server.port if self._server else 0
+
+    async def start(self) -> None:
+        """Check the token with getMe, then poll or serve the webhook in the background."""
+        cfg = self._config
+        if not cfg.token:
+            raise ChannelStartError(
+                "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN (hoặc khóa zalo_bot.token)."
+            )
+        if cfg.mode == "webhook" and not 8 <= len(cfg.secret_token) <= 256:
+            raise ChannelStartError(
+                "Chế độ webhook của Zalo Bot cần khóa zalo_bot.secret_token dài 8–256 ký tự "
+                "(hoặc biến môi trường ZALO_BOT_SECRET_TOKEN)."
+            )
+        if self._redact is not None:
+            logging.getLogger("httpx").addFilter(self._redact)
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(15.0))
+        me = await self._start_call("getMe", {})
+        self._bot_id = str(me.get("id", "")) if isinstance(me, dict) else ""
+        if cfg.mode == "webhook":
+            self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: self._on_webhook})
+            try:
+                await self._server.start()
+            except OSError as exc:
+                raise ChannelStartError(
+                    f"Không mở được cổng {cfg.port} cho webhook Zalo Bot: {exc.strerror}."
+                ) from exc
+            if cfg.webhook_url:
+                await self._start_call(
+                    "setWebhook", {"url": cfg.webhook_url, "secret_token": cfg.secret_token}
+                )
+            log.info("zalo_bot: webhook mode on port %d", self._server.port)
+        else:
+            # getUpdates fails while a webhook is set.
+            await self._start_call("deleteWebhook", {})
+            self._poller = asyncio.get_running_loop().create_task(self._poll_forever())
+            log.info("zalo_bot: polling started")
+
+    async def stop(self) -> None:
+        """Stop polling or serving, finish in-flight replies briefly, close the HTTP client."""
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
+        await self._work.close()
+        if self._own_client and self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        if self._redact is not None:
+            logging.getLogger("httpx").removeFilter(self._redact)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send a reply as plain text (≤ 2,000 characters a message, options numbered)."""
+        for chunk in render_plain(reply, limit=TEXT_LIMIT, numbered=True):
+            await self._call_with_retry("sendMessage", {"chat_id": chat_id, "text": chunk})
+        self._options.remember(f"{CHANNEL}:{chat_id}", reply)
+
+    async def _start_call(self, method: str, params: dict[str, Any]) -> Any:
+        try:
+            return await self._call(method, params)
+        except ZaloBotError as exc:
+            if exc.code == 401:
+                raise ChannelStartError(
+                    "Zalo từ chối token Zalo Bot (lỗi 401): hãy kiểm tra lại ZALO_BOT_TOKEN."
+                ) from exc
+            raise ChannelStartError(
+                f"Zalo Bot API báo lỗi {exc.code} khi gọi {method}: hãy kiểm tra cấu hình zalo_bot."
+            ) from exc
+        except (httpx.HTTPError, ValueError) as exc:
+            raise ChannelStartError(
+                f"Không kết nối được máy chủ Zalo Bot ({type(exc).__name__}): "
+                "hãy kiểm tra mạng và khóa zalo_bot.base_url."
+            ) from exc
+
+    async def _call(self, method: str, params: dict[str, Any], read_timeout: float | None = None) -> Any:
+        if self._client is None:
+            raise RuntimeError("channel not started")
+        timeout = self._client.timeout
+        if read_timeout is not None:
+            timeout = httpx.Timeout(15.0, read=read_timeout)
+        response = await self._client.post(f"{self._base}/{method}", json=params, timeout=timeout)
+        try:
+            body = response.json()
+        except ValueError:
+            raise ZaloBotError(response.status_code, "response is not JSON") from None
+        if not isinstance(body, dict):
+            raise ZaloBotError(response.status_code, "response is not an object")
+        if body.get("ok") is True:
+            return body.get("result")
+        try:
+            code = int(body.get("error_code") or response.status_code)
+        except (TypeError, ValueError):
+            code = response.status_code
+        raise ZaloBotError(code, str(body.get("description", "")))
+
+    async def _call_with_retry(self, method: str, params: dict[str, Any]) -> Any:
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await self._call(method, params)
+            except ZaloBotError as exc:
+                if exc.code not in RETRIABLE or attempt == SEND_ATTEMPTS:
+                    raise
+                log.warning("zalo_bot: %s got error %d, retrying", method, exc.code)
+            except httpx.TransportError as exc:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                log.warning("zalo_bot: %s failed (%s), retrying", method, type(exc).__name__)
+            await self._sleep(backoff_delay(attempt, self._rng))
+        raise AssertionError("unreachable")
+
+    async def _poll_forever(self) -> None:
+        timeout = max(0, self._config.poll_timeout)
+        failures = 0
+        loop = asyncio.get_running_loop()
+        while True:
+            began = loop.time()
+            try:
+                result = await self._call(
+                    "getUpdates", {"timeout": str(timeout)}, read_timeout=timeout + READ_MARGIN
+                )
+            except ZaloBotError as exc:
+                if exc.code == 408:
+                    failures = 0
+                    await self._pace(began)
+                    continue
+                failures += 1
+                level = logging.ERROR if exc.code == 401 else logging.WARNING
+                log.log(level, "zalo_bot: getUpdates error %d (failure %d)", exc.code, failures)
+                await self._sleep(backoff_delay(failures, self._rng))
+                continue
+            except (httpx.HTTPError, ValueError) as exc:
+                failures += 1
+                log.warning("zalo_bot: getUpdates failed: %s (failure %d)", type(exc).__name__, failures)
+                await self._sleep(backoff_delay(failures, self._rng))
+                continue
+            if failures:
+                log.info("zalo_bot: polling recovered after %d failures", failures)
+            failures = 0
+            found = False
+            for update in updates_in(result):
+                found = True
+                self._dispatch(update)
+            if not found:
+                await self._pace(began)
+
+    async def _pace(self, began: float) -> None:
+        # A server that answers "empty" at once must not turn polling into a busy loop.
+        elapsed = asyncio.get_running_loop().time() - began
+        if elapsed < self._min_poll_interval:
+            await self._sleep(self._min_poll_interval - elapsed)
+
+    async def _on_webhook(self, request: WebRequest) -> WebResponse:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode("utf-8"), self._config.secret_token.encode("utf-8")):
+            log.warning("zalo_bot: webhook call with a missing or wrong secret token")
+            return WebResponse(403, {"message": "Forbidden"})
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return WebResponse(400, {"message": "Body is not JSON"})
+        for update in updates_in(body):
+            self._dispatch(update)
+        return WebResponse(200, {"message": "Success"})
+
+    def _dispatch(self, update: dict[str, Any]) -> None:
+        message = update.get("message")
+        if not isinstance(message, dict):
+            return
+        event = str(update.get("event_name", ""))
+        message_id = str(message.get("message_id", ""))
+        if message_id and not self._seen.first_time(f"{event}:{message_id}"):
+            log.debug("zalo_bot: duplicate %s ignored", event)
+            return
+        sender = _obj(message.get("from"))
+        if sender.get("is_bot") or (self._bot_id and str(sender.get("id", "")) == self._bot_id):
+            return
+        msg = self._incoming(event, message, sender)
+        if msg is None:
+            return
+        self._work.spawn(msg.chat_id, lambda: self._answer(msg))
+
+    def _incoming(self, event: str, message: dict[str, Any], sender: dict[str, Any]) -> Incoming | None:
+        chat = _obj(message.get("chat"))
+        chat_id = str(chat.get("id") or sender.get("id") or "")
+        if not chat_id:
+            return None
+        common = {
+            "channel": CHANNEL,
+            "chat_id": chat_id,
+            "user_id": str(sender.get("id") or chat_id),
+            "message_id": str(message.get("message_id", "")),
+            "user_name": str(sender.get("display_name", "")),
+        }
+        if event == "message.text.received":
+            text = str(message.get("text") or "").strip()
+            if not text:
+                return None
+            kind, text, args = self._classify(chat_id, text)
+            return Incoming(kind=kind, text=text, args=args, **common)
+        if event in NON_TEXT_EVENTS or (event.startswith("message.") and event.endswith(".received")):
+            name = NON_TEXT_EVENTS.get(event) or event.split(".")[1]
+            return Incoming(kind=InKind.NON_TEXT, text=name, **common)
+        return None
+
+    def _classify(self, chat_id: str, text: str) -> tuple[InKind, str, str]:
+        if text.startswith("/") and len(text) > 1:
+            name, _, args = text[1:].partition(" ")
+            return InKind.COMMAND, name.lower(), args.strip()
+        payload = self._options.resolve(f"{CHANNEL}:{chat_id}", text)
+        if payload is not None:
+            return InKind.BUTTON, payload, ""
+        return InKind.TEXT, text, ""
+
+    async def _answer(self, msg: Incoming) -> None:
+        started = time.monotonic()
+        try:
+            await self._call("sendChatAction", {"chat_id": msg.chat_id, "action": "typing"})
+        except (ZaloBotError, httpx.HTTPError, ValueError) as exc:
+            log.debug("zalo_bot: typing action failed: %s", type(exc).__name__)
+        reply = self._context.respond(msg)
+        if reply is None:
+            return
+        try:
+            await self.send(msg.chat_id, reply)
+        except (ZaloBotError, httpx.HTTPError) as exc:
+            reason = exc if isinstance(exc, ZaloBotError) else type(exc).__name__
+            log.error("zalo_bot: reply not delivered: %s", reason)
+            return
+        log.debug("zalo_bot: answered in %.3f s", time.monotonic() - started)
+        await self._context.observe(msg, reply)
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def build_zalo_bot_channel(config: ZaloBotConfig, context: ChannelContext) -> ZaloBotChannel:
+    """The Zalo Bot channel for the app (start() raises ChannelStartError with a Vietnamese line)."""
+    return ZaloBotChannel(config, context)

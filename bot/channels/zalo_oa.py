@@ -1,0 +1,324 @@
+"""Zalo Official Account channel: signed webhook events in, consultation (cs) messages out."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from bot.channels.base import ChannelContext, ChannelStartError
+from bot.channels.webhook_server import Background, SeenKeys, WebhookServer, WebRequest, WebResponse
+from bot.channels.zalo_tokens import OATokens, TokenError
+from bot.config import ZaloOAConfig
+from handlers import payloads
+from handlers.messages import Button, Incoming, InKind, Reply
+from handlers.options import OptionMemory
+from handlers.render import render_plain
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo_oa"
+TEXT_LIMIT = 2000
+MAX_BUTTONS = 5
+SIGNATURE_HEADER = "X-ZEvent-Signature"
+PAYLOAD_MARK = "#"
+"""Prefix of our query-button payloads, so a tap is never mistaken for typed text ("#a:khai-sinh")."""
+TOKEN_ERRORS = frozenset({-216, -220, 216, -401, 401})
+"""Answers meaning "renew the access token and try once more"."""
+
+NON_TEXT_EVENTS = {
+    "user_send_image": "photo",
+    "user_send_gif": "gif",
+    "user_send_sticker": "sticker",
+    "user_send_audio": "voice",
+    "user_send_video": "video",
+    "user_send_file": "file",
+    "user_send_location": "location",
+    "user_send_link": "link",
+    "user_send_business_card": "business_card",
+}
+
+
+class OASendError(Exception):
+    """The OA API refused a message; `code` is its `error` field."""
+
+    def __init__(self, code: int, message: str = "") -> None:
+        super().__init__(f"Zalo OA API error {code}: {message}")
+        self.code = code
+
+
+def event_signature(app_id: str, body: bytes, timestamp: str, oa_secret_key: str) -> str:
+    """Lowercase hex sha256 of app_id + raw body + timestamp + OA secret key (no `mac=`)."""
+    data = app_id.encode("utf-8") + body + timestamp.encode("utf-8") + oa_secret_key.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def signature_ok(header: str, expected_hex: str) -> bool:
+    """Constant-time check of an X-ZEvent-Signature value, with or without its `mac=` prefix."""
+    given = header.strip()
+    if given[:4].lower() == "mac=":
+        given = given[4:]
+    return hmac.compare_digest(given.strip().lower().encode("ascii", "replace"), expected_hex.encode())
+
+
+def button_json(button: Button) -> dict[str, Any]:
+    """One OA quick-reply button: a hidden query carrying our payload, or an open-URL button."""
+    if button.url is not None:
+        return {"title": button.label, "type": "oa.open.url", "payload": {"url": button.url}}
+    return {"title": button.label, "type": "oa.query.hide", "payload": PAYLOAD_MARK + str(button.payload)}
+
+
+def cs_messages(reply: Reply) -> list[dict[str, Any]]:
+    """The `message` objects for one reply: text ≤ 2,000 each, buttons on the last one if ≤ 5."""
+    buttons = reply.flat_buttons
+    if not buttons or len(buttons) > MAX_BUTTONS:
+        return [{"text": chunk} for chunk in render_plain(reply, limit=TEXT_LIMIT, numbered=True)]
+    chunks = render_plain(reply, limit=TEXT_LIMIT, numbered=False) or [buttons[0].label]
+    messages: list[dict[str, Any]] = [{"text": chunk} for chunk in chunks]
+    # Shape unverified on a real OA (sources disagree): see docs/zalo.md.
+    messages[-1]["attachment"] = {
+        "type": "template",
+        "payload": {"buttons": [button_json(b) for b in buttons]},
+    }
+    return messages
+
+
+class ZaloOAChannel:
+    """The Zalo OA adapter; build it with build_zalo_oa_channel()."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        config: ZaloOAConfig,
+        context: ChannelContext,
+        *,
+        client: httpx.AsyncClient | None = None,
+        options: OptionMemory | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._config = config
+        self._context = context
+        self._client = client
+        self._own_client = client is None
+        self._options = options or OptionMemory()
+        self._clock = clock
+        self._cs_url = config.api_base.rstrip("/") + "/v3.0/oa/message/cs"
+        self._tokens: OATokens | None = None
+        self._seen = SeenKeys()
+        self._work = Background(CHANNEL)
+        self._server: WebhookServer | None = None
+        self._refresher: asyncio.Task[None] | None = None
+
+    @property
+    def webhook_port(self) -> int:
+        """The port the webhook server listens on."""
+        return self._server.port if self._server else 0
+
+    @property
+    def tokens(self) -> OATokens | None:
+        """The token store (after start)."""
+        return self._tokens
+
+    async def start(self) -> None:
+        """Load the tokens (file first), renew them if needed, then serve the webhook."""
+        cfg = self._config
+        missing = [k for k, v in (("app_id", cfg.app_id), ("oa_secret_key", cfg.oa_secret_key)) if not v]
+        if missing:
+            raise ChannelStartError(
+                f"Kênh Zalo OA thiếu khóa {', '.join('zalo_oa.' + k for k in missing)} "
+                "(lấy trong trang quản lý ứng dụng tại developers.zalo.me)."
+            )
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(15.0))
+        tokens = OATokens.from_config(cfg, self._client, self._clock)
+        try:
+            tokens.load()
+        except TokenError as exc:
+            raise ChannelStartError(str(exc)) from exc
+        pair = tokens.pair
+        if not pair.access_token and not pair.refresh_token:
+            raise ChannelStartError(
+                "Chưa có mã truy cập Zalo OA: hãy điền zalo_oa.access_token và zalo_oa.refresh_token "
+                "(hoặc biến môi trường ZALO_OA_ACCESS_TOKEN, ZALO_OA_REFRESH_TOKEN)."
+            )
+        if pair.refresh_token and not cfg.app_secret:
+            raise ChannelStartError(
+                "Kênh Zalo OA cần khóa zalo_oa.app_secret (biến môi trường ZALO_OA_APP_SECRET) "
+                "để làm mới mã truy cập."
+            )
+        if tokens.needs_refresh():
+            try:
+                await tokens.refresh()
+            except TokenError as exc:
+                raise ChannelStartError(str(exc)) from exc
+        self._tokens = tokens
+        self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: self._on_webhook})
+        try:
+            await self._server.start()
+        except OSError as exc:
+            self._server = None
+            raise ChannelStartError(
+                f"Không mở được cổng {cfg.port} cho webhook Zalo OA: {exc.strerror}."
+            ) from exc
+        if pair.refresh_token:
+            self._refresher = asyncio.get_running_loop().create_task(tokens.keep_fresh())
+        log.info("zalo_oa: webhook listening on port %d", self._server.port)
+
+    async def stop(self) -> None:
+        """Stop the webhook and the token refresher, finish in-flight replies briefly."""
+        if self._refresher is not None:
+            self._refresher.cancel()
+            await asyncio.gather(self._refresher, return_exceptions=True)
+            self._refresher = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
+        await self._work.close()
+        if self._own_client and self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send a reply to a follower by user id (not a reply to a message)."""
+        await self._deliver({"user_id": chat_id}, chat_id, reply)
+
+    async def _deliver(self, recipient: dict[str, str], user_id: str, reply: Reply) -> None:
+        for message in cs_messages(reply):
+            await self._post_cs({"recipient": recipient, "message": message})
+        self._options.remember(f"{CHANNEL}:{user_id}", reply)
+
+    async def _post_cs(self, body: dict[str, Any]) -> None:
+        if self._tokens is None or self._client is None:
+            raise RuntimeError("channel not started")
+        token = await self._tokens.access_token()
+        for attempt in (1, 2):
+            response = await self._client.post(self._cs_url, headers={"access_token": token}, json=body)
+            try:
+                answer = response.json()
+            except ValueError:
+                raise OASendError(response.status_code, "response is not JSON") from None
+            code = _error_code(answer)
+            if code == 0:
+                return
+            if code in TOKEN_ERRORS and attempt == 1:
+                log.info("zalo_oa: access token refused (%d), renewing", code)
+                token = await self._tokens.refresh(token)
+                continue
+            raise OASendError(code, str(answer.get("message", "")) if isinstance(answer, dict) else "")
+
+    async def _on_webhook(self, request: WebRequest) -> WebResponse:
+        header = request.headers.get(SIGNATURE_HEADER)
+        if not header:
+            log.warning("zalo_oa: webhook call without a signature")
+            return WebResponse(401, {"message": "Missing signature"})
+        try:
+            event = json.loads(request.body)
+        except ValueError:
+            return WebResponse(400, {"message": "Body is not JSON"})
+        if not isinstance(event, dict):
+            return WebResponse(400, {"message": "Body is not an object"})
+        app_id, timestamp = str(event.get("app_id", "")), str(event.get("timestamp", ""))
+        expected = event_signature(app_id, request.body, timestamp, self._config.oa_secret_key)
+        if not signature_ok(header, expected) or app_id != self._config.app_id:
+            log.warning("zalo_oa: webhook call with a wrong signature")
+            return WebResponse(403, {"message": "Bad signature"})
+        age = self._age(timestamp)
+        if age is None or abs(age) > self._config.max_event_age:
+            # Signed but old (a replay, or a retry after a long outage): acknowledged, not handled,
+            # so Zalo stops retrying instead of disabling the webhook.
+            log.warning("zalo_oa: stale event ignored (age %s s)", "?" if age is None else f"{age:.0f}")
+            return WebResponse(200, {"message": "Stale event ignored"})
+        if not self._seen.first_time(_event_key(event)):
+            log.info("zalo_oa: duplicate event ignored")
+            return WebResponse(200, {"message": "Duplicate ignored"})
+        msg = self._incoming(event)
+        if msg is not None:
+            self._work.spawn(msg.chat_id, lambda: self._answer(msg))
+        return WebResponse(200, {"message": "Success"})
+
+    def _age(self, timestamp: str) -> float | None:
+        try:
+            return self._clock() - int(timestamp) / 1000
+        except ValueError:
+            return None
+
+    def _incoming(self, event: dict[str, Any]) -> Incoming | None:
+        name = str(event.get("event_name", ""))
+        if name == "follow":
+            user_id = str(_obj(event.get("follower")).get("id", ""))
+            if not user_id:
+                return None
+            return Incoming(CHANNEL, chat_id=user_id, user_id=user_id, kind=InKind.FOLLOW)
+        if name != "user_send_text" and name not in NON_TEXT_EVENTS:
+            return None
+        user_id = str(_obj(event.get("sender")).get("id", ""))
+        message = _obj(event.get("message"))
+        if not user_id:
+            return None
+        common = {"chat_id": user_id, "user_id": user_id, "message_id": str(message.get("msg_id", ""))}
+        if name in NON_TEXT_EVENTS:
+            return Incoming(CHANNEL, kind=InKind.NON_TEXT, text=NON_TEXT_EVENTS[name], **common)
+        text = str(message.get("text") or "").strip()
+        if not text:
+            return None
+        kind, text, args = self._classify(user_id, text)
+        return Incoming(CHANNEL, kind=kind, text=text, args=args, **common)
+
+    def _classify(self, user_id: str, text: str) -> tuple[InKind, str, str]:
+        if text.startswith(PAYLOAD_MARK) and payloads.decode(text[len(PAYLOAD_MARK) :]) is not None:
+            return InKind.BUTTON, text[len(PAYLOAD_MARK) :], ""
+        if text.startswith("/") and len(text) > 1:
+            name, _, args = text[1:].partition(" ")
+            return InKind.COMMAND, name.lower(), args.strip()
+        payload = self._options.resolve(f"{CHANNEL}:{user_id}", text)
+        if payload is not None:
+            return InKind.BUTTON, payload, ""
+        return InKind.TEXT, text, ""
+
+    async def _answer(self, msg: Incoming) -> None:
+        reply = self._context.respond(msg)
+        if reply is None:
+            return
+        # The reply form (the citizen's message id) uses the free reply quota.
+        recipient = {"message_id": msg.message_id} if msg.message_id else {"user_id": msg.user_id}
+        try:
+            await self._deliver(recipient, msg.user_id, reply)
+        except (OASendError, TokenError, httpx.HTTPError) as exc:
+            reason = exc if not isinstance(exc, httpx.HTTPError) else type(exc).__name__
+            log.error("zalo_oa: reply not delivered: %s", reason)
+            return
+        await self._context.observe(msg, reply)
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _error_code(answer: Any) -> int:
+    if not isinstance(answer, dict):
+        return -1
+    try:
+        return int(answer.get("error", 0))
+    except (TypeError, ValueError):
+        return -1
+
+
+def _event_key(event: dict[str, Any]) -> str:
+    msg_id = _obj(event.get("message")).get("msg_id")
+    if msg_id:
+        return f"msg:{msg_id}"
+    who = _obj(event.get("follower")).get("id") or _obj(event.get("sender")).get("id") or ""
+    return f"{event.get('event_name')}:{who}:{event.get('timestamp')}"
+
+
+def build_zalo_oa_channel(config: ZaloOAConfig, context: ChannelContext) -> ZaloOAChannel:
+    """The Zalo OA channel for the app (start() raises ChannelStartError with a Vietnamese line)."""
+    return ZaloOAChannel(config, context)
