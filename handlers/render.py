@@ -11,88 +11,90 @@ from handlers.options import pressable
 
 _SEPARATORS = ("\n\n", "\n", " ")
 
-Measure = Callable[[str], int]
+CharCost = Callable[[str], int]
 
 
-def _units(text: str) -> int:
-    # Telegram counts UTF-16 code units; an emoji is two. Never fewer than len().
-    return len(text.encode("utf-16-le")) // 2
+def _utf16_cost(ch: str) -> int:
+    # Telegram counts UTF-16 code units, so an emoji costs two; never less than len().
+    return 2 if ord(ch) > 0xFFFF else 1
 
 
-def _html_units(text: str) -> int:
-    return _units(html.escape(text, quote=False))
+_ESCAPED = {"&": 5, "<": 4, ">": 4}  # &amp; &lt; &gt;
+
+
+def _html_cost(ch: str) -> int:
+    return _ESCAPED.get(ch) or _utf16_cost(ch)
 
 
 def split_text(text: str, limit: int) -> list[str]:
     """Split into chunks of at most `limit` on paragraphs, then lines, then words, then characters."""
-    return _split_measured(text, limit, _units)
+    return _split(text, limit, _utf16_cost)
 
 
-def _split_measured(text: str, limit: int, measure: Measure) -> list[str]:
-    if limit < 1:
+def _split(text: str, limit: int, cost: CharCost, first_limit: int | None = None) -> list[str]:
+    if limit < 1 or (first_limit is not None and first_limit < 1):
         raise ValueError("limit must be at least 1")
-    chunks = _split(text, limit, measure, 0)
-    return [c.strip() for c in chunks if c.strip()]
-
-
-def _split(text: str, limit: int, measure: Measure, level: int) -> list[str]:
-    if measure(text) <= limit:
-        return [text]
-    if level == len(_SEPARATORS):
-        return _hard_cut(text, limit, measure)
-    sep = _SEPARATORS[level]
-    sep_size = measure(sep)
     chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for part in text.split(sep):
-        part_size = measure(part)
-        grown = size + sep_size + part_size if current else part_size
-        if grown <= limit:
-            current.append(part)
-            size = grown
-            continue
-        if current:
-            chunks.append(sep.join(current))
-        if part_size <= limit:
-            current, size = [part], part_size
-        else:
-            pieces = _split(part, limit, measure, level + 1)
-            chunks.extend(pieces[:-1])
-            current, size = [pieces[-1]], measure(pieces[-1])
-    if current:
-        chunks.append(sep.join(current))
+    rest = text.strip()
+    while rest:
+        end = _fit(rest, first_limit if first_limit and not chunks else limit, cost)
+        if end == len(rest):
+            chunks.append(rest)
+            break
+        cut, skip = _best_cut(rest, end)
+        chunk = rest[:cut].strip()
+        if chunk:
+            chunks.append(chunk)
+        rest = rest[cut + skip :].strip()
     return chunks
 
 
-def _hard_cut(text: str, limit: int, measure: Measure) -> list[str]:
-    pieces: list[str] = []
-    start = 0
-    size = 0
+def _fit(text: str, limit: int, cost: CharCost) -> int:
+    """Length of the longest prefix costing at most `limit` (at least one character)."""
+    total = 0
     for i, ch in enumerate(text):
-        ch_size = measure(ch)
-        if size + ch_size > limit and i > start:
-            pieces.append(text[start:i])
-            start, size = i, 0
-        size += ch_size
-    pieces.append(text[start:])
-    return pieces
+        total += cost(ch)
+        if total > limit:
+            return max(i, 1)
+    return len(text)
+
+
+def _best_cut(text: str, end: int) -> tuple[int, int]:
+    """Where to cut text[:end], and how many separator characters to drop there.
+
+    The coarsest separator wins if it keeps the chunk at least half full; otherwise any
+    separator does; otherwise a hard cut at `end`.
+    """
+    for min_pos in (end // 2, 1):
+        for sep in _SEPARATORS:
+            # A separator may start right at `end` (the window then ends on a boundary).
+            pos = text.rfind(sep, 0, end + len(sep))
+            if pos >= min_pos and pos <= end:
+                return pos, len(sep)
+    return end, 0
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def render_html(reply: Reply, limit: int = 4096) -> list[str]:
     """Telegram HTML: escaped text, bold title, every chunk within `limit` (markup included)."""
-    chunks = [html.escape(c, quote=False) for c in _split_measured(reply.text, limit, _html_units)]
+    head = f"<b>{html.escape(reply.title, quote=False)}</b>" if reply.title else ""
+    room = limit - _units(head) - 2  # the blank line after the title
+    if head and room >= 1:
+        chunks = _split(reply.text, limit, _html_cost, first_limit=room)
+        escaped = [html.escape(c, quote=False) for c in chunks]
+        return [f"{head}\n\n{escaped[0]}", *escaped[1:]] if escaped else [head]
+    escaped = [html.escape(c, quote=False) for c in _split(reply.text, limit, _html_cost)]
     if not reply.title:
-        return chunks
-    # "<b></b>" and the blank line after the title count against the limit too.
-    overhead = _units("<b></b>\n\n")
-    title_parts = [
-        f"<b>{html.escape(p, quote=False)}</b>"
-        for p in _split_measured(reply.title, max(1, limit - overhead), _html_units)
+        return escaped
+    # A title too long for one message (never in practice): bold pieces of it first.
+    bold = len("<b></b>")
+    titles = [
+        f"<b>{html.escape(t, quote=False)}</b>" for t in _split(reply.title, max(1, limit - bold), _html_cost)
     ]
-    if chunks and title_parts and _units(title_parts[-1]) + 2 + _units(chunks[0]) <= limit:
-        chunks[0] = f"{title_parts.pop()}\n\n{chunks[0]}"
-    return title_parts + chunks
+    return titles + escaped
 
 
 def option_lines(reply: Reply) -> list[str]:
