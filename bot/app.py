@@ -1,0 +1,215 @@
+"""Composition root: builds the FAQ, the conversation and the enabled channels, and runs them together.
+
+Extension points (for the Zalo and staff-tools work):
+  - build_knowledge(): the one place the KnowledgeSource is made (swap in a live reloader here);
+  - build_channels(): one branch per channel kind, each built from bot/channels/* with the shared
+    ChannelContext; `App.channels` (also `ChannelContext.channels`) is the name → channel registry,
+    so a staff reply can be sent on the citizen's own channel;
+  - ChannelContext.observers: async (Incoming, Reply) callbacks run after each reply is sent;
+  - App.background: coroutines `fn(stop_event)` run next to the channels (e.g. the FAQ watcher);
+  - TelegramChannel.add_handler(): extra PTB handlers (admin commands, staff group).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import signal
+import sys
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.channels.base import Channel, ChannelContext, ChannelStartError
+from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
+from faq.knowledge import Knowledge, KnowledgeSource, StaticKnowledge
+from faq.loader import load_faq
+from faq.matcher import Matcher
+from handlers.conversation import Conversation
+from handlers.flood import FloodGate
+
+log = logging.getLogger(__name__)
+
+FLOOD_WINDOW = 60.0
+"""conversation.flood_limit_per_minute counts over this many seconds."""
+ON_STDERR = "faqbot_on_stderr"
+"""Log-record attribute: the line was already printed to stderr for the operator."""
+
+Background = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+@dataclass(slots=True)
+class App:
+    """Everything built from one AppConfig; `channels` is the name → channel registry."""
+
+    config: AppConfig
+    knowledge: KnowledgeSource
+    conversation: Conversation
+    context: ChannelContext
+    channels: dict[str, Channel]
+    background: list[Background] = field(default_factory=list)
+
+
+def build_knowledge(config: AppConfig) -> KnowledgeSource:
+    """Load the FAQ and index it (raises faq.loader.FaqError listing every problem)."""
+    book = load_faq(config.faq.path)
+    return StaticKnowledge(Knowledge(book=book, matcher=Matcher(book, config.matching)))
+
+
+def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Channel]:
+    """The channels enabled in config, by name (transport modules are imported only when enabled)."""
+    channels: dict[str, Channel] = {}
+    if config.telegram.enabled:
+        from bot.channels.telegram import TelegramChannel
+
+        channels["telegram"] = TelegramChannel(config.telegram, context)
+    return channels
+
+
+def build_app(config: AppConfig, knowledge: KnowledgeSource | None = None) -> App:
+    """Wire knowledge → conversation → channels; nothing is started yet."""
+    source = knowledge if knowledge is not None else build_knowledge(config)
+    conversation = Conversation(
+        source,
+        context_ttl=config.conversation.context_ttl,
+        handoff_enabled=config.staff.telegram_chat_id is not None,
+    )
+    flood = FloodGate(limit=config.conversation.flood_limit_per_minute, window=FLOOD_WINDOW)
+    context = ChannelContext(conversation=conversation, flood=flood)
+    context.channels.update(build_channels(config, context))
+    return App(config, source, conversation, context, context.channels)
+
+
+async def start_channels(app: App, err: TextIO) -> list[Channel]:
+    """Start every channel at once; report each failure on `err` and in the log; return the started."""
+    channels = list(app.channels.values())
+    results = await asyncio.gather(*(c.start() for c in channels), return_exceptions=True)
+    started: list[Channel] = []
+    for channel, result in zip(channels, results, strict=True):
+        if not isinstance(result, BaseException):
+            started.append(channel)
+            continue
+        if isinstance(result, ChannelStartError):
+            line = f"Kênh {channel.name} không khởi động được: {result}"
+            log.error("%s", line, extra={ON_STDERR: True})
+        else:
+            line = f"Kênh {channel.name} không khởi động được ({type(result).__name__}); xem nhật ký."
+            log.error("channel %s failed to start", channel.name, exc_info=result)
+        print(line, file=err, flush=True)
+        await _stop_quietly(channel)
+    return started
+
+
+async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | None = None) -> int:
+    """Run the channels until SIGINT/SIGTERM (or `stop`); 2 when no channel could start."""
+    err = err if err is not None else sys.stderr
+    stop = stop if stop is not None else asyncio.Event()
+    if not app.channels:
+        print("Chưa bật kênh nào: hãy đặt 'enabled: true' cho telegram, zalo_bot hoặc zalo_oa "
+              "trong tệp cấu hình.", file=err)
+        return 2
+    started = await start_channels(app, err)
+    if not started:
+        return 2
+    installed = _install_signal_handlers(stop)
+    tasks = [asyncio.create_task(job(stop)) for job in app.background]
+    log.info("faqbot running on %s", ", ".join(c.name for c in started))
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping")
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for channel in reversed(started):
+            await _stop_quietly(channel)
+        _remove_signal_handlers(installed)
+    return 0
+
+
+async def _stop_quietly(channel: Channel) -> None:
+    try:
+        await channel.stop()
+    except Exception:
+        log.exception("channel %s did not stop cleanly", channel.name)
+
+
+def _install_signal_handlers(stop: asyncio.Event) -> list[signal.Signals]:
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue  # not the main thread, or not supported here (Windows)
+        installed.append(sig)
+    return installed
+
+
+def _remove_signal_handlers(installed: Iterable[signal.Signals]) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in installed:
+        loop.remove_signal_handler(sig)
+
+
+# -- logging ---------------------------------------------------------------------------------
+
+_TOKEN_LIKE = re.compile(r"\d{6,}:[A-Za-z0-9_-]{20,}")
+"""Telegram bot tokens (PTB and httpx put them in URLs)."""
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, then blanks every known secret and anything shaped like a bot token."""
+
+    def __init__(self, fmt: str, secrets: Iterable[str]) -> None:
+        super().__init__(fmt)
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The formatted record (with traceback) without secrets."""
+        return redact(super().format(record), self._secrets)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with each secret and each token-shaped string replaced by ***."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return _TOKEN_LIKE.sub("***", text)
+
+
+class _NotOnStderr(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, ON_STDERR, False)
+
+
+def config_secrets(config: AppConfig) -> list[str]:
+    """Every secret value in the config (to keep out of logs)."""
+    values = [getattr(getattr(config, section), key) for section, key in ENV_SECRETS]
+    values.append(config.telegram.webhook.secret_token)
+    return [v for v in values if isinstance(v, str) and v]
+
+
+def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> None:
+    """Root logging per config (stderr or file), secrets redacted, chatty HTTP loggers quieted."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "faqbot", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler: logging.Handler
+    if config.file:
+        Path(config.file).parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(config.file, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.addFilter(_NotOnStderr())
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
+    setattr(handler, "faqbot", True)  # noqa: B010 - marks our handler for the next reconfigure
+    root.addHandler(handler)
+    root.setLevel(config.level.upper())
+    # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

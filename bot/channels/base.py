@@ -1,0 +1,81 @@
+"""What every channel is and gets: the Channel protocol and the shared ChannelContext (no transport)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from handlers import texts
+from handlers.boundary import safe_handle
+from handlers.conversation import Conversation
+from handlers.flood import FloodGate
+from handlers.messages import Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+ExchangeObserver = Callable[[Incoming, Reply], Awaitable[None]]
+"""Called after a reply was sent (interaction log, handoff); its errors are logged, never raised."""
+
+
+class ChannelStartError(Exception):
+    """A channel could not start; str() is one clear Vietnamese line for the operator (no secrets)."""
+
+
+class Channel(Protocol):
+    """One transport adapter (Telegram, Zalo Bot, Zalo OA...), kept by the app in a name → channel map.
+
+    `start()` returns once the channel is receiving (it runs in the background until `stop()`), and
+    raises ChannelStartError with an operator-facing line when it cannot start. `send()` is a
+    proactive message to one citizen (staff handoff replies), rendered like any reply.
+    """
+
+    name: str
+
+    async def start(self) -> None:
+        """Connect and begin receiving messages in the background."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop receiving and release every resource; safe to call after a failed start."""
+        ...
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send a reply to one chat on this channel without a message to answer."""
+        ...
+
+
+@dataclass(slots=True)
+class ChannelContext:
+    """Everything a channel needs from the app, built once by bot.app and shared by all channels.
+
+    Channels call `respond()` for each incoming message and `observe()` after the reply was sent.
+    Extension points: append to `observers` (interaction log, handoff) before channels start;
+    `channels` is the app's name → channel registry (send a staff reply on the citizen's channel).
+    """
+
+    conversation: Conversation
+    flood: FloodGate
+    observers: list[ExchangeObserver] = field(default_factory=list)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    logger: logging.Logger = log
+
+    def respond(self, msg: Incoming) -> Reply | None:
+        """The reply to one message, or None when the chat is over its flood limit (stay silent)."""
+        verdict = self.flood.check(f"{msg.channel}:{msg.chat_id}")
+        if verdict == "drop":
+            return None
+        if verdict == "notify":
+            self.logger.info("flood limit reached on %s, chat paused", msg.channel)
+            return Reply(text=texts.FLOOD)
+        # Conversation.handle is synchronous and fast: calling it inline beats a thread hop.
+        return safe_handle(self.conversation, msg, self.logger)
+
+    async def observe(self, msg: Incoming, reply: Reply) -> None:
+        """Tell every observer about one exchange; an observer's failure is logged and swallowed."""
+        for observer in self.observers:
+            try:
+                await observer(msg, reply)
+            except Exception:
+                self.logger.exception("exchange observer %r failed", observer)

@@ -1,0 +1,333 @@
+"""Telegram channel (python-telegram-bot v22): polling or webhook, HTML replies, inline buttons.
+
+Extension point for staff tools: `add_handler()` (or `extra_handlers=`) registers PTB handlers in
+EXTRA_HANDLER_GROUP, which runs before the citizen handlers. A handler that consumes an update (an
+admin command, a staff reply in the staff group) must raise `ApplicationHandlerStop` so the citizen
+conversation does not answer it too. Citizens are answered in private chats only; `bot` sends
+anywhere (e.g. to the staff group).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Iterable
+from typing import Any
+
+from telegram import (
+    Bot,
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, MessageLimit, ParseMode
+from telegram.error import BadRequest, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.base import ChannelContext, ChannelStartError
+from bot.config import TelegramConfig
+from handlers.messages import Incoming, InKind, Reply
+from handlers.render import render_html
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+EXTRA_HANDLER_GROUP = -1
+"""PTB handler group of added handlers: runs before CITIZEN_GROUP."""
+CITIZEN_GROUP = 0
+MAX_CALLBACK_DATA = 64
+COMMANDS = (
+    ("start", "Bắt đầu và xem danh mục thủ tục"),
+    ("menu", "Danh mục thủ tục hành chính"),
+    ("help", "Hướng dẫn sử dụng trợ lý"),
+    ("lienhe", "Địa chỉ, số điện thoại, giờ làm việc của cơ quan"),
+)
+"""The command list shown by Telegram's menu button (setMyCommands at start-up)."""
+_NON_TEXT_KINDS = (
+    "photo", "sticker", "voice", "video", "video_note", "audio", "document", "animation",
+    "location", "venue", "contact", "poll", "dice",
+)  # fmt: skip
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """The Incoming for a citizen's message or button press, or None when there is nothing to answer."""
+    query = update.callback_query
+    if query is not None:
+        message = query.message
+        if message is None or query.data is None:
+            return None
+        return Incoming(
+            channel=CHANNEL,
+            chat_id=str(message.chat.id),
+            user_id=str(query.from_user.id),
+            kind=InKind.BUTTON,
+            text=query.data,
+            message_id=str(message.message_id),
+            user_name=query.from_user.first_name,
+        )
+    msg = update.message
+    if msg is None:
+        return None
+    user = msg.from_user
+    base = {
+        "channel": CHANNEL,
+        "chat_id": str(msg.chat.id),
+        "user_id": str(user.id) if user else "",
+        "message_id": str(msg.message_id),
+        "user_name": user.first_name if user else "",
+    }
+    text = msg.text if msg.text is not None else msg.caption
+    if text is None:
+        kind = next((k for k in _NON_TEXT_KINDS if getattr(msg, k, None)), "other")
+        return Incoming(kind=InKind.NON_TEXT, text=kind, **base)
+    if msg.text is not None and text.startswith("/"):
+        head, _, args = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        return Incoming(kind=InKind.COMMAND, text=name, args=args.strip(), **base)
+    return Incoming(kind=InKind.TEXT, text=text, **base)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Reply buttons as an inline keyboard (callback or URL buttons), None when there are none."""
+    rows = []
+    for row in reply.buttons:
+        buttons = []
+        for b in row:
+            if b.url is not None:
+                buttons.append(InlineKeyboardButton(b.label, url=b.url))
+            elif b.payload is not None and len(b.payload.encode()) <= MAX_CALLBACK_DATA:
+                buttons.append(InlineKeyboardButton(b.label, callback_data=b.payload))
+            else:
+                # Telegram would reject the whole message; losing one button is the lesser harm.
+                log.error("button payload over %d bytes dropped: %r", MAX_CALLBACK_DATA, b.label)
+        if buttons:
+            rows.append(buttons)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+class TelegramChannel:
+    """The Telegram adapter: one PTB Application, started without owning the event loop."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        context: ChannelContext,
+        *,
+        extra_handlers: Iterable[BaseHandler[Any, Any, Any]] = (),
+    ) -> None:
+        self.config = config
+        self.context = context
+        self.application: AnyApplication = (
+            Application.builder()
+            .token(config.token.strip())
+            .base_url(config.base_url)
+            .base_file_url(config.base_file_url)
+            .concurrent_updates(config.concurrent_updates)
+            .build()
+        )
+        citizen_messages = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+        self.application.add_handler(
+            MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP
+        )
+        self.application.add_handler(CallbackQueryHandler(self._on_button), group=CITIZEN_GROUP)
+        self.application.add_error_handler(self._on_error)
+        for handler in extra_handlers:
+            self.add_handler(handler)
+        self._webhook_socket: socket.socket | None = None
+
+    @property
+    def bot(self) -> Bot:
+        """The PTB bot, for sending outside a conversation (e.g. to the staff group)."""
+        return self.application.bot
+
+    @property
+    def webhook_port(self) -> int | None:
+        """The port the webhook server listens on (useful when configured as 0)."""
+        return self._webhook_socket.getsockname()[1] if self._webhook_socket else None
+
+    def add_handler(self, handler: BaseHandler[Any, Any, Any], group: int = EXTRA_HANDLER_GROUP) -> None:
+        """Register a PTB handler that runs before the citizen conversation (see module docstring)."""
+        self.application.add_handler(handler, group=group)
+
+    async def start(self) -> None:
+        """Check the token, publish the command list, and start polling or the webhook server."""
+        app = self.application
+        try:
+            await app.initialize()
+        except InvalidToken:
+            # PTB's message quotes the token: never show it.
+            raise ChannelStartError(
+                "Telegram từ chối token của bot: hãy kiểm tra lại TELEGRAM_BOT_TOKEN "
+                "(token lấy từ @BotFather)."
+            ) from None
+        except TelegramError as exc:
+            raise ChannelStartError(
+                f"Không kết nối được máy chủ Telegram ({type(exc).__name__}); "
+                "hãy kiểm tra mạng và khóa 'telegram.base_url'."
+            ) from None
+        try:
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        except TelegramError as exc:
+            log.warning("could not set the Telegram command list: %s", type(exc).__name__)
+        await app.start()
+        updater = app.updater
+        assert updater is not None
+        try:
+            if self.config.mode == "webhook":
+                await self._start_webhook()
+            else:
+                await updater.start_polling(timeout=self.config.poll_timeout)
+        except ChannelStartError:
+            raise
+        except TelegramError as exc:
+            raise ChannelStartError(
+                f"Không khởi động được kênh Telegram ({type(exc).__name__})."
+            ) from None
+        log.info("telegram channel started (%s) as @%s", self.config.mode, app.bot.username)
+
+    async def _start_webhook(self) -> None:
+        hook = self.config.webhook
+        # Bind ourselves (PTB accepts a ready socket): errors surface here, and port 0 works.
+        try:
+            sock = socket.create_server((hook.listen, hook.port))
+        except OSError as exc:
+            raise ChannelStartError(
+                f"Không mở được cổng webhook Telegram {hook.listen}:{hook.port} ({exc.strerror})."
+            ) from None
+        sock.setblocking(False)
+        self._webhook_socket = sock
+        assert self.application.updater is not None
+        await self.application.updater.start_webhook(
+            url_path=hook.path,
+            webhook_url=hook.url,
+            secret_token=hook.secret_token,
+            unix=sock,
+        )
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in progress, and close connections."""
+        app = self.application
+        try:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            await app.shutdown()
+        finally:
+            if self._webhook_socket is not None:
+                self._webhook_socket.close()
+                self._webhook_socket = None
+        log.info("telegram channel stopped")
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send a reply to one chat without a message to answer (e.g. a staff reply)."""
+        target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+        await self._deliver(target, reply)
+
+    async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        msg = to_incoming(update)
+        if msg is None:
+            return
+        await self._answer(msg, None)
+
+    async def _on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        # Telegram shows a spinner on the button until the query is answered: answer at once.
+        acknowledged = asyncio.ensure_future(self._acknowledge(query))
+        try:
+            message = query.message
+            if message is None or message.chat.type != ChatType.PRIVATE:
+                return
+            msg = to_incoming(update)
+            if msg is not None:
+                await self._answer(msg, message.message_id)
+        finally:
+            await acknowledged
+
+    async def _answer(self, msg: Incoming, pressed_message_id: int | None) -> None:
+        reply = self.context.respond(msg)
+        if reply is None:
+            return
+        try:
+            edit_id = pressed_message_id if reply.edit else None
+            await self._deliver(int(msg.chat_id), reply, edit_id)
+        finally:
+            await self.context.observe(msg, reply)
+
+    @staticmethod
+    async def _acknowledge(query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as exc:
+            log.info("callback query not answered: %s", type(exc).__name__)
+
+    async def _deliver(self, chat_id: int | str, reply: Reply, edit_id: int | None = None) -> None:
+        """Render and send; the keyboard goes on the last chunk; edit in place when asked and possible."""
+        chunks = render_html(reply, limit=MessageLimit.MAX_TEXT_LENGTH)
+        if not chunks:
+            return
+        markup = keyboard(reply)
+        bot = self.application.bot
+        if edit_id is not None and len(chunks) == 1:
+            try:
+                await bot.edit_message_text(
+                    chunks[0],
+                    chat_id=chat_id,
+                    message_id=edit_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=_NO_PREVIEW,
+                )
+                return
+            except BadRequest as exc:
+                if "not modified" in exc.message.lower():
+                    return  # a double tap: the message already shows this
+                log.info("edit failed (%s), sending a new message instead", exc.message)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            await self._send_message(bot, chat_id, chunk, markup if last else None)
+
+    @staticmethod
+    async def _send_message(
+        bot: Bot, chat_id: int | str, html: str, markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        for attempt in (1, 2):
+            try:
+                return await bot.send_message(
+                    chat_id,
+                    html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=_NO_PREVIEW,
+                )
+            except RetryAfter as exc:
+                if attempt == 2:
+                    raise
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+                log.warning("telegram asks to slow down for %.0f s", seconds)
+                await asyncio.sleep(seconds)
+        raise AssertionError("unreachable")
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log any error of update processing; the application keeps running."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update %s failed", update_id, exc_info=context.error)
