@@ -1,0 +1,71 @@
+"""`faqbot chat [--faq PATH] [--config PATH]`: talk to the bot in the terminal, no token, no network."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from typing import Any
+
+from bot.app import build_knowledge
+from bot.channels.console import ConsoleChat
+from bot.config import AppConfig, ConfigError, load_config
+from faq.loader import FaqError
+from handlers.conversation import Conversation
+
+
+def register(subparsers: Any) -> None:
+    """Add the `chat` subcommand."""
+    parser = subparsers.add_parser(
+        "chat",
+        help="trò chuyện thử với bot ngay trong cửa sổ dòng lệnh (không cần token, không cần mạng)",
+        description=(
+            "Trò chuyện với bot trong cửa sổ dòng lệnh. Nút bấm hiện thành danh sách đánh số: "
+            "gõ số để chọn. Gõ «thoát» để kết thúc. Có thể đưa câu hỏi vào qua đầu vào chuẩn "
+            "(mỗi dòng một tin nhắn)."
+        ),
+    )
+    parser.add_argument(
+        "--faq",
+        metavar="TỆP",
+        help="tệp FAQ YAML (mặc định: FAQ đi kèm gói, hoặc faq.path trong tệp cấu hình)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="TỆP",
+        help="tệp cấu hình YAML (để dùng ngưỡng so khớp và thời gian giữ ngữ cảnh của nó)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the config and the FAQ, then chat on stdin/stdout; 1 on FAQ errors, 2 on config errors."""
+    try:
+        config = load_config(args.config) if args.config else AppConfig()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
+        return 2
+    if args.faq:
+        config = dataclasses.replace(config, faq=dataclasses.replace(config.faq, path=args.faq))
+    try:
+        knowledge = build_knowledge(config)
+    except FaqError as exc:
+        print("Tệp FAQ có lỗi nên chưa trò chuyện được:", file=sys.stderr)
+        for faq_problem in exc.problems:
+            print(f"  {faq_problem}", file=sys.stderr)
+        return 1
+    conversation = Conversation(knowledge, context_ttl=config.conversation.context_ttl)
+    stdin = sys.stdin
+    reconfigure = getattr(stdin, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8", errors="replace")
+    interactive = stdin.isatty() and sys.stdout.isatty()
+    chat = ConsoleChat(
+        conversation,
+        stdin=stdin,
+        stdout=sys.stdout,
+        interactive=interactive,
+        read_line=input if interactive else None,
+    )
+    return chat.run()
