@@ -1,0 +1,96 @@
+"""Admin commands (/reload, /stats, /unanswered) for the staff ids in staff.admin_user_ids, any channel."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Collection
+
+from bot.reload import FaqReloader, ReloadResult
+from bot.report import Report, build_report, format_stats, format_unanswered, office_timezone
+from bot.storage import InteractionLog
+from faq.knowledge import KnowledgeSource
+from handlers.messages import Incoming, InKind, Reply
+
+log = logging.getLogger(__name__)
+
+STATS_DAYS = 7
+MAX_PROBLEMS = 15
+"""Problems listed in a /reload reply; the rest are counted (a chat message has a size limit)."""
+COMMANDS = ("reload", "stats", "unanswered")
+
+NO_RELOADER = "Dạ, bot đang dùng một tệp hỏi đáp cố định nên không nạp lại được."
+NO_LOG = "Dạ, nhật ký hỏi đáp chưa được bật (mục storage trong cấu hình) nên chưa có số liệu."
+FAILED = "Dạ, có lỗi khi thực hiện lệnh /{name}; chi tiết đã ghi trong nhật ký của bot."
+
+
+class AdminCommands:
+    """Answers admin commands from the configured staff ids; everyone else gets None (citizen path)."""
+
+    def __init__(
+        self,
+        admin_user_ids: Collection[str],
+        *,
+        reloader: FaqReloader | None,
+        log: InteractionLog | None,
+        knowledge: KnowledgeSource,
+        tz: dt.tzinfo | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._admins = frozenset(str(i).strip() for i in admin_user_ids if str(i).strip())
+        self._reloader = reloader
+        self._log = log
+        self._knowledge = knowledge
+        self._tz = tz or office_timezone()
+        self._clock = clock
+
+    def is_admin(self, msg: Incoming) -> bool:
+        """True when the sender's id is one of the admin ids (compared as strings)."""
+        return str(msg.user_id).strip() in self._admins
+
+    async def handle(self, msg: Incoming) -> Reply | None:
+        """The reply to an admin command, or None when this is not one (or the sender is not an admin)."""
+        if msg.kind != InKind.COMMAND:
+            return None
+        name = msg.text.strip().lstrip("/").split("@", 1)[0].lower()
+        if name not in COMMANDS or not self.is_admin(msg):
+            return None
+        log.info("admin command /%s on %s", name, msg.channel)
+        try:
+            if name == "reload":
+                return await self._reload()
+            if self._log is None:
+                return Reply(NO_LOG)
+            report = await self._report(self._log)
+            return Reply(format_stats(report) if name == "stats" else format_unanswered(report))
+        except Exception:
+            log.exception("admin command /%s failed", name)
+            return Reply(FAILED.format(name=name))
+
+    async def _reload(self) -> Reply:
+        if self._reloader is None:
+            return Reply(NO_RELOADER)
+        result = await asyncio.to_thread(self._reloader.reload, True)
+        return Reply(reload_text(result))
+
+    async def _report(self, interactions: InteractionLog) -> Report:
+        now = self._clock()
+        since = now - STATS_DAYS * 86400
+        rows = await asyncio.to_thread(interactions.rows, since)
+        return build_report(rows, self._knowledge.current().book, since, now=now, tz=self._tz)
+
+
+def reload_text(result: ReloadResult) -> str:
+    """Staff-facing Vietnamese outcome of a reload: entry count, or every problem with file:line."""
+    if not result.failed:
+        return f"Đã nạp lại tệp hỏi đáp: {result.entries} mục."
+    lines = [
+        f"Tệp hỏi đáp có {len(result.problems)} lỗi nên bot vẫn dùng nội dung cũ. "
+        "Anh/chị sửa các chỗ sau rồi lưu lại tệp (hoặc gõ /reload):"
+    ]
+    lines += [f"- {p}" for p in result.problems[:MAX_PROBLEMS]]
+    if len(result.problems) > MAX_PROBLEMS:
+        lines.append(f"… và {len(result.problems) - MAX_PROBLEMS} lỗi khác (xem bằng lệnh faqbot check).")
+    return "\n".join(lines)

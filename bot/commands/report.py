@@ -1,0 +1,91 @@
+"""`faqbot report [--since 7d] [--csv]`: what citizens asked, from the interaction log."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, load_config
+from bot.report import build_report, format_csv, format_text, office_timezone, parse_since
+from bot.storage import InteractionLog
+from faq.loader import FaqError, load_faq
+from faq.schema import FaqBook
+
+CSV_HELP = (
+    "in dạng CSV để mở bằng Excel: một bảng duy nhất, cột 'section' cho biết phần "
+    "(summary, unanswered, entry, feedback, never_reached, channel, day); các cột còn lại: "
+    "key, label, value, up, down, examples"
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the `report` subcommand."""
+    parser = subparsers.add_parser(
+        "report",
+        help="báo cáo câu hỏi chưa trả lời được, gợi ý, đánh giá, lượt hỏi theo kênh và theo ngày",
+        description=(
+            "Báo cáo cho cán bộ từ nhật ký hỏi đáp: câu hỏi chưa trả lời được (gộp theo nội dung "
+            "gần giống nhau), gợi ý được chọn, đánh giá 👍/👎 từng mục, mục chưa ai hỏi tới, "
+            "số lượt theo kênh và theo ngày."
+        ),
+    )
+    parser.add_argument(
+        "--since",
+        default="7d",
+        metavar="MỐC",
+        help="từ bao giờ: 7d (7 ngày qua), 24h (24 giờ qua), 30d, hoặc một ngày YYYY-MM-DD (mặc định: 7d)",
+    )
+    parser.add_argument("--csv", action="store_true", help=CSV_HELP)
+    parser.add_argument("--config", metavar="TỆP", help="tệp cấu hình YAML (mặc định: cấu hình mặc định)")
+    parser.add_argument(
+        "--faq", metavar="TỆP", help="tệp hỏi đáp để đối chiếu (mặc định: faq.path trong cấu hình)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the report; 0 also when there is no data yet, 2 on a bad config or --since."""
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
+        return 2
+    tz = office_timezone(config.staff.timezone)
+    now = time.time()
+    try:
+        since = parse_since(args.since, now, tz)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    db_path = Path(config.storage.path)
+    if not db_path.is_file():
+        print(
+            f"Chưa có dữ liệu: chưa có tệp nhật ký hỏi đáp {db_path} "
+            "(tệp được tạo khi bot chạy và có người hỏi)."
+        )
+        return 0
+    book = _book(args.faq or config.faq.path)
+    log = InteractionLog(db_path, salt=config.storage.salt, retention_days=config.storage.retention_days)
+    try:
+        rows = log.rows(since)
+    finally:
+        log.close()
+    report = build_report(rows, book, since, now=now, tz=tz)
+    print(format_csv(report) if args.csv else format_text(report), end="" if args.csv else "\n")
+    return 0
+
+
+def _book(path: str | None) -> FaqBook | None:
+    try:
+        return load_faq(path)
+    except FaqError as exc:
+        print(
+            "Tệp hỏi đáp đang có lỗi nên báo cáo không liệt kê được mục chưa ai hỏi tới:",
+            file=sys.stderr,
+        )
+        print(str(exc), file=sys.stderr)
+        return None

@@ -1,0 +1,415 @@
+"""The staff report over the interaction log: unanswered questions, suggestions, feedback, volume."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rapidfuzz import fuzz, process
+
+from bot.storage import Interaction
+from faq.normalize import Normalizer, fold_accents
+from faq.schema import FaqBook
+from handlers.privacy import EMAIL_MASK, ID_MASK, PHONE_MASK, PLATE_MASK
+
+QUESTION_KINDS = ("answer", "suggest", "none")
+"""Outcomes of a typed question (everything else is a button, command or small action)."""
+OPEN_KINDS = frozenset({"answer", "suggest:accepted", "browse"})
+"""Rows where a citizen opened an entry's answer (counted for the most asked entries)."""
+REACHED_KINDS = OPEN_KINDS | {"facet", "step", "back"}
+"""Rows showing that a citizen saw some part of an entry."""
+GROUP_SET_CUTOFF = 80.0
+"""token_set_ratio needed to join a group of unanswered questions..."""
+GROUP_SORT_CUTOFF = 60.0
+"""...and token_sort_ratio, so that a two-word question does not swallow every longer one."""
+MAX_EXAMPLES = 3
+DIGEST_LIMIT = 4000
+_MASKS = re.compile("|".join(re.escape(m) for m in (ID_MASK, PHONE_MASK, EMAIL_MASK, PLATE_MASK)))
+_UTC7 = dt.timezone(dt.timedelta(hours=7), "UTC+7")
+_SINCE = re.compile(r"\s*(\d{1,4})\s*([dh])\s*", re.IGNORECASE)
+CHANNEL_NAMES = {
+    "telegram": "Telegram",
+    "zalo_bot": "Zalo Bot",
+    "zalo_oa": "Zalo OA",
+    "console": "Bảng lệnh (thử nghiệm)",
+}
+CSV_COLUMNS = ("section", "key", "label", "value", "up", "down", "examples")
+CSV_SECTIONS = ("summary", "unanswered", "entry", "feedback", "never_reached", "channel", "day")
+
+
+def office_timezone(name: str = "Asia/Ho_Chi_Minh") -> dt.tzinfo:
+    """The office's time zone; fixed UTC+7 when the system has no time-zone database."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return _UTC7
+
+
+def parse_since(text: str, now: float, tz: dt.tzinfo | None = None) -> float:
+    """Epoch seconds for "7d", "24h", "30d" (before now) or a date "YYYY-MM-DD" (its midnight)."""
+    m = _SINCE.fullmatch(text)
+    if m:
+        amount, unit = int(m.group(1)), m.group(2).lower()
+        return now - amount * (86400 if unit == "d" else 3600)
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"Không hiểu mốc thời gian '{text}': hãy ghi dạng 7d (7 ngày), 24h (24 giờ) "
+            "hoặc một ngày YYYY-MM-DD."
+        ) from None
+    start = dt.datetime.combine(day, dt.time(), tzinfo=tz or office_timezone())
+    return start.timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredGroup:
+    """Similar questions the bot could not answer."""
+
+    label: str
+    """The most frequent wording (masked)."""
+    count: int
+    examples: tuple[str, ...]
+    """Up to three distinct wordings, most frequent first."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCount:
+    """How often something happened for one FAQ entry."""
+
+    entry_id: str
+    title: str
+    """The entry's title in the current FAQ; the id when the entry is gone."""
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFeedback:
+    """👍/👎 presses for one entry."""
+
+    entry_id: str
+    title: str
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything the staff report shows, computed once from the log rows."""
+
+    since: float
+    until: float
+    tz: dt.tzinfo
+    total: int
+    """Logged exchanges of every kind."""
+    users: int
+    """Distinct (hashed) users."""
+    kinds: dict[str, int] = field(default_factory=dict)
+    unanswered: tuple[UnansweredGroup, ...] = ()
+    suggestions_offered: int = 0
+    suggestions_accepted: int = 0
+    top_entries: tuple[EntryCount, ...] = ()
+    feedback: tuple[EntryFeedback, ...] = ()
+    never_reached: tuple[EntryCount, ...] = ()
+    """Entries of the current FAQ (small talk aside) nobody reached; count is always 0."""
+    per_channel: tuple[tuple[str, int], ...] = ()
+    per_day: tuple[tuple[dt.date, int], ...] = ()
+
+    @property
+    def questions(self) -> int:
+        """Typed questions the matcher decided on (answered, suggested or not answered)."""
+        return sum(self.kinds.get(k, 0) for k in QUESTION_KINDS)
+
+    @property
+    def acceptance(self) -> float | None:
+        """Share of suggestion lists where the citizen picked one (None when none were offered)."""
+        if not self.suggestions_offered:
+            return None
+        return self.suggestions_accepted / self.suggestions_offered
+
+    def share(self, kind: str) -> float | None:
+        """Share of typed questions with this outcome (None when there were no questions)."""
+        return self.kinds.get(kind, 0) / self.questions if self.questions else None
+
+
+def build_report(
+    rows: Iterable[Interaction],
+    book: FaqBook | None,
+    since: float,
+    *,
+    now: float | None = None,
+    tz: dt.tzinfo | None = None,
+) -> Report:
+    """Aggregate log rows (already limited to the period) against the current FAQ."""
+    rows = list(rows)
+    zone = tz or office_timezone()
+    until = now if now is not None else max((r.at for r in rows), default=since)
+    kinds = Counter(r.kind for r in rows)
+    opened: Counter[str] = Counter()
+    reached: set[str] = set()
+    votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        if not r.entry_id:
+            continue
+        if r.kind in OPEN_KINDS:
+            opened[r.entry_id] += 1
+        if r.kind in REACHED_KINDS:
+            reached.add(r.entry_id)
+        if r.kind in ("feedback:up", "feedback:down"):
+            votes[r.entry_id][r.kind == "feedback:down"] += 1
+
+    def title(entry_id: str) -> str:
+        entry = book.entry(entry_id) if book is not None else None
+        return entry.title if entry is not None else entry_id
+
+    feedback = sorted(
+        (EntryFeedback(eid, title(eid), up, down) for eid, (up, down) in votes.items()),
+        key=lambda f: (-f.down, -(f.up + f.down), f.entry_id),
+    )
+    never = tuple(
+        EntryCount(e.id, e.title, 0)
+        for e in (book.entries if book is not None else ())
+        if not e.is_small_talk and e.id not in reached
+    )
+    days = Counter(dt.datetime.fromtimestamp(r.at, zone).date() for r in rows)
+    normalizer = Normalizer.for_pairs(book.synonyms) if book is not None else Normalizer()
+    return Report(
+        since=since,
+        until=until,
+        tz=zone,
+        total=len(rows),
+        users=len({r.user_hash for r in rows}),
+        kinds=dict(kinds),
+        unanswered=group_unanswered(
+            [r.question for r in rows if r.kind == "none" and r.question.strip()], normalizer
+        ),
+        suggestions_offered=kinds.get("suggest", 0),
+        suggestions_accepted=kinds.get("suggest:accepted", 0),
+        top_entries=tuple(
+            EntryCount(eid, title(eid), n)
+            for eid, n in sorted(opened.items(), key=lambda kv: (-kv[1], kv[0]))
+        ),
+        feedback=tuple(feedback),
+        never_reached=never,
+        per_channel=tuple(sorted(Counter(r.channel for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))),
+        per_day=tuple(sorted(days.items())),
+    )
+
+
+def comparable(question: str, normalizer: Normalizer) -> str:
+    """The form questions are grouped by: masks dropped, normalised, fillers off, accents off."""
+    return fold_accents(normalizer.strip_fillers(_MASKS.sub(" ", question)))
+
+
+def group_unanswered(
+    questions: Sequence[str], normalizer: Normalizer | None = None
+) -> tuple[UnansweredGroup, ...]:
+    """Greedy clustering of similar questions, biggest group first."""
+    normalizer = normalizer or Normalizer()
+    wordings: dict[str, Counter[str]] = defaultdict(Counter)
+    for q in questions:
+        text = " ".join(q.split())
+        wordings[comparable(text, normalizer) or text.lower()][text] += 1
+    # The most frequent forms found the groups; rarer ones join the closest founder.
+    forms = sorted(wordings, key=lambda f: -sum(wordings[f].values()))
+    founders: list[str] = []
+    members: list[Counter[str]] = []
+    for form in forms:
+        best: tuple[float, float, int] | None = None
+        for _, set_score, i in process.extract(
+            form, founders, scorer=fuzz.token_set_ratio, score_cutoff=GROUP_SET_CUTOFF, limit=None
+        ):
+            sort_score = fuzz.token_sort_ratio(form, founders[i])
+            if sort_score >= GROUP_SORT_CUTOFF and (best is None or (set_score, sort_score) > best[:2]):
+                best = (set_score, sort_score, i)
+        if best is None:
+            founders.append(form)
+            members.append(Counter(wordings[form]))
+        else:
+            members[best[2]].update(wordings[form])
+    groups = []
+    for counter in members:
+        ranked = [text for text, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+        groups.append(UnansweredGroup(ranked[0], sum(counter.values()), tuple(ranked[:MAX_EXAMPLES])))
+    groups.sort(key=lambda g: (-g.count, g.label))
+    return tuple(groups)
+
+
+# -- formatting -------------------------------------------------------------------------------
+
+
+def _num(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _pct(part: float | None) -> str:
+    return "—" if part is None else f"{part * 100:.1f}".replace(".", ",") + "%"
+
+
+def _day(d: dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _moment(report: Report, at: float) -> str:
+    return dt.datetime.fromtimestamp(at, report.tz).strftime("%H:%M %d/%m/%Y")
+
+
+def channel_name(channel: str) -> str:
+    """How staff call a channel."""
+    return CHANNEL_NAMES.get(channel, channel)
+
+
+def _period(report: Report) -> str:
+    return f"từ {_moment(report, report.since)} đến {_moment(report, report.until)}"
+
+
+def _summary_lines(report: Report) -> list[str]:
+    k = report.kinds
+    return [
+        f"Tổng số lượt trao đổi: {_num(report.total)}, từ {_num(report.users)} người dùng.",
+        f"Số câu hỏi người dân gõ: {_num(report.questions)}, trong đó:",
+        f"  • trả lời ngay: {_num(k.get('answer', 0))} ({_pct(report.share('answer'))})",
+        f"  • đưa ra gợi ý: {_num(k.get('suggest', 0))} ({_pct(report.share('suggest'))})",
+        f"  • chưa trả lời được: {_num(k.get('none', 0))} ({_pct(report.share('none'))})",
+    ]
+
+
+def _suggestion_line(report: Report) -> str:
+    if not report.suggestions_offered:
+        return "Gợi ý: chưa lần nào phải đưa ra gợi ý."
+    return (
+        f"Gợi ý: đưa ra {_num(report.suggestions_offered)} lần, người dân chọn một gợi ý "
+        f"{_num(report.suggestions_accepted)} lần ({_pct(report.acceptance)})."
+    )
+
+
+def _group_lines(groups: Sequence[UnansweredGroup], examples: int = MAX_EXAMPLES) -> list[str]:
+    lines = []
+    for i, g in enumerate(groups, 1):
+        lines.append(f"{i}. «{g.label}» — {_num(g.count)} lượt")
+        others = [e for e in g.examples if e != g.label][: max(examples - 1, 0)]
+        if others:
+            lines.append("   Cách hỏi khác: " + "; ".join(f"«{e}»" for e in others))
+    return lines
+
+
+def format_text(report: Report, *, top: int = 20) -> str:
+    """The full report for staff, in Vietnamese."""
+    out = [f"BÁO CÁO HỎI ĐÁP {_period(report)}", ""]
+    if not report.total:
+        out.append("Chưa có dữ liệu trong khoảng thời gian này: chưa có lượt trao đổi nào được ghi lại.")
+        return "\n".join(out)
+    out += _summary_lines(report)
+    out += ["", _suggestion_line(report), ""]
+    out.append("CÂU HỎI CHƯA TRẢ LỜI ĐƯỢC (gộp theo nội dung gần giống nhau)")
+    if report.unanswered:
+        out += _group_lines(report.unanswered[:top])
+        if len(report.unanswered) > top:
+            out.append(f"… và {_num(len(report.unanswered) - top)} nhóm câu hỏi khác.")
+    else:
+        out.append("Không có câu hỏi nào bị bỏ lỡ.")
+    out += ["", "MỤC ĐƯỢC HỎI NHIỀU NHẤT"]
+    out += [
+        f"{i}. {e.title} ({e.entry_id}): {_num(e.count)} lượt"
+        for i, e in enumerate(report.top_entries[:top], 1)
+    ]
+    if not report.top_entries:
+        out.append("Chưa mục nào được mở.")
+    out += ["", "ĐÁNH GIÁ CỦA NGƯỜI DÂN (👍 hữu ích / 👎 chưa hữu ích)"]
+    out += [f"- {f.title} ({f.entry_id}): 👍 {_num(f.up)}, 👎 {_num(f.down)}" for f in report.feedback]
+    if not report.feedback:
+        out.append("Chưa có đánh giá nào.")
+    out += ["", f"MỤC CHƯA AI HỎI TỚI ({_num(len(report.never_reached))})"]
+    out += [f"- {e.title} ({e.entry_id})" for e in report.never_reached]
+    if not report.never_reached:
+        out.append("Mục nào cũng đã có người hỏi.")
+    out += ["", "THEO KÊNH"]
+    out += [f"- {channel_name(c)}: {_num(n)}" for c, n in report.per_channel]
+    out += ["", "THEO NGÀY"]
+    out += [f"- {_day(d)}: {_num(n)}" for d, n in report.per_day]
+    return "\n".join(out)
+
+
+def format_csv(report: Report) -> str:
+    """One CSV table; its `section` column says which part a row belongs to (see CSV_SECTIONS)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    summary: list[tuple[str, object]] = [
+        ("since", dt.datetime.fromtimestamp(report.since, report.tz).isoformat(timespec="seconds")),
+        ("until", dt.datetime.fromtimestamp(report.until, report.tz).isoformat(timespec="seconds")),
+        ("rows", report.total),
+        ("users", report.users),
+        ("questions", report.questions),
+        *((k, report.kinds.get(k, 0)) for k in QUESTION_KINDS),
+        ("suggestions_offered", report.suggestions_offered),
+        ("suggestions_accepted", report.suggestions_accepted),
+        ("acceptance_ratio", "" if report.acceptance is None else f"{report.acceptance:.4f}"),
+    ]
+    for key, value in summary:
+        w.writerow(("summary", key, "", value, "", "", ""))
+    for i, g in enumerate(report.unanswered, 1):
+        w.writerow(("unanswered", i, g.label, g.count, "", "", " | ".join(g.examples)))
+    for e in report.top_entries:
+        w.writerow(("entry", e.entry_id, e.title, e.count, "", "", ""))
+    for f in report.feedback:
+        w.writerow(("feedback", f.entry_id, f.title, f.up + f.down, f.up, f.down, ""))
+    for e in report.never_reached:
+        w.writerow(("never_reached", e.entry_id, e.title, 0, "", "", ""))
+    for c, n in report.per_channel:
+        w.writerow(("channel", c, channel_name(c), n, "", "", ""))
+    for d, n in report.per_day:
+        w.writerow(("day", d.isoformat(), _day(d), n, "", "", ""))
+    return buf.getvalue()
+
+
+def format_stats(report: Report, *, top: int = 5) -> str:
+    """Short figures for the admin /stats command."""
+    if not report.total:
+        return f"Chưa có dữ liệu {_period(report)}."
+    out = [f"Thống kê {_period(report)}:", *_summary_lines(report), _suggestion_line(report)]
+    if report.top_entries:
+        out += ["", "Mục được hỏi nhiều nhất:"]
+        out += [f"{i}. {e.title}: {_num(e.count)} lượt" for i, e in enumerate(report.top_entries[:top], 1)]
+    if report.per_channel:
+        out += ["", "Theo kênh: " + "; ".join(f"{channel_name(c)} {_num(n)}" for c, n in report.per_channel)]
+    return "\n".join(out)
+
+
+def format_unanswered(report: Report, *, top: int = 10) -> str:
+    """The most frequent unanswered question groups, for the admin /unanswered command."""
+    if not report.unanswered:
+        return f"Không có câu hỏi nào chưa trả lời được {_period(report)}."
+    out = [f"Câu hỏi chưa trả lời được {_period(report)} (gộp theo nội dung gần giống nhau):"]
+    out += _group_lines(report.unanswered[:top])
+    if len(report.unanswered) > top:
+        out.append(f"… và {_num(len(report.unanswered) - top)} nhóm khác (xem đủ bằng lệnh faqbot report).")
+    return "\n".join(out)
+
+
+def format_digest(report: Report, *, limit: int = DIGEST_LIMIT) -> str:
+    """The weekly digest for the admin chat: the same figures, shorter, within `limit` characters."""
+    if not report.total:
+        return f"Bản tin tuần: chưa có dữ liệu {_period(report)}."
+    out = [f"Bản tin tuần {_period(report)}", *_summary_lines(report), _suggestion_line(report)]
+    if report.unanswered:
+        out += ["", "Hỏi nhiều mà chưa trả lời được:", *_group_lines(report.unanswered[:5], examples=1)]
+    disliked = [f for f in report.feedback if f.down][:3]
+    if disliked:
+        out += ["", "Mục bị chê nhiều nhất:"]
+        out += [f"- {f.title}: 👎 {_num(f.down)}, 👍 {_num(f.up)}" for f in disliked]
+    if report.never_reached:
+        names = ", ".join(e.title for e in report.never_reached[:5])
+        more = " …" if len(report.never_reached) > 5 else ""
+        out += ["", f"Mục chưa ai hỏi tới ({_num(len(report.never_reached))}): {names}{more}"]
+    out += ["", "Theo kênh: " + "; ".join(f"{channel_name(c)} {_num(n)}" for c, n in report.per_channel)]
+    text = "\n".join(out)
+    if len(text) > limit:
+        text = text[: limit - 2].rsplit("\n", 1)[0] + "\n…"
+    return text
