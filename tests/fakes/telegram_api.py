@@ -164,7 +164,10 @@ class FakeTelegramServer:
     async def start(self) -> None:
         """Listen on an ephemeral port of 127.0.0.1."""
         self._changed = asyncio.Condition()
-        app = tornado.web.Application([(r"/bot([^/]+)/([A-Za-z]+)", _Handler, {"fake": self})])
+        app = tornado.web.Application(
+            [(r"/bot([^/]+)/([A-Za-z]+)", _Handler, {"fake": self})],
+            log_function=lambda handler: None,  # API errors are part of the tests, not warnings
+        )
         (sock,) = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.port = sock.getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
@@ -311,6 +314,7 @@ class FakeTelegramServer:
             if handler is None:
                 raise ApiError(404, "Not Found")
             if method == "getUpdates":
+                await self._notify()  # someone may wait for the bot to start polling
                 return await handler(params)
             return handler(params)
         finally:
