@@ -49,12 +49,14 @@ def config_for(fake: FakeTelegramServer, faq: Path = MINI_FAQ, **telegram: Any) 
 
 
 @asynccontextmanager
-async def running(app: App, fake: FakeTelegramServer) -> AsyncIterator[App]:
-    """Run the app like `faqbot run` does, until the block ends."""
+async def running(
+    app: App, fake: FakeTelegramServer, ready: str = "getUpdates"
+) -> AsyncIterator[App]:
+    """Run the app like `faqbot run` does, from the bot's first `ready` call until the block ends."""
     stop = asyncio.Event()
     err = io.StringIO()
     task = asyncio.create_task(run_app(app, stop=stop, err=err))
-    await fake.wait_for(lambda: bool(fake.calls_to("getUpdates")) or task.done())
+    await fake.wait_for(lambda: bool(fake.calls_to(ready)) or task.done())
     assert not task.done(), err.getvalue()
     try:
         yield app

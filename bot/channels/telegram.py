@@ -224,6 +224,7 @@ class TelegramChannel:
     async def stop(self) -> None:
         """Stop receiving, finish the updates in progress, and close connections."""
         app = self.application
+        was_running = app.running
         try:
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
@@ -234,7 +235,8 @@ class TelegramChannel:
             if self._webhook_socket is not None:
                 self._webhook_socket.close()
                 self._webhook_socket = None
-        log.info("telegram channel stopped")
+        if was_running:
+            log.info("telegram channel stopped")
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send a reply to one chat without a message to answer (e.g. a staff reply)."""
