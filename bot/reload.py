@@ -17,6 +17,8 @@ from faq.matcher import Matcher
 
 log = logging.getLogger(__name__)
 _NOTHING = object()
+_LOAD_ATTEMPTS = 3
+"""A forced reload reads a file that keeps changing under it at most this many times."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +82,18 @@ class FaqReloader:
     def reload(self, force: bool = False) -> ReloadResult:
         """Load the file if it changed (or when forced); keep the old FAQ when the new one is broken."""
         with self._lock:
-            fingerprint = _fingerprint(self.path)
-            if not force and fingerprint == self._fingerprint:
-                return ReloadResult(changed=False, entries=len(self._knowledge.book.entries))
-            knowledge, problems = build_knowledge(self.path, self._settings)
+            for attempt in range(1, _LOAD_ATTEMPTS + 1):
+                fingerprint = _fingerprint(self.path)
+                if not force and fingerprint == self._fingerprint:
+                    return ReloadResult(changed=False, entries=len(self._knowledge.book.entries))
+                knowledge, problems = build_knowledge(self.path, self._settings)
+                if _fingerprint(self.path) == fingerprint:
+                    break
+                # The file changed while it was read (an editor still saving): what was read may be
+                # half a file, so never judge it; the watcher looks again once the file is stable.
+                log.info("FAQ file changed while loading (attempt %d)", attempt)
+                if not force:
+                    return ReloadResult(changed=False, entries=len(self._knowledge.book.entries))
             if knowledge is None:
                 self._last_failed = fingerprint
                 log.warning("FAQ reload rejected, keeping the previous FAQ: %d problem(s)", len(problems))
@@ -106,7 +116,12 @@ class FaqReloader:
             except TimeoutError:
                 pass
             fingerprint = _fingerprint(self.path)
-            if fingerprint == self._fingerprint or fingerprint == self._last_failed:
+            if fingerprint == self._fingerprint:
+                # Back to the served content: the same broken edit made again must be reported again.
+                self._last_failed = _NOTHING
+                pending = _NOTHING
+                continue
+            if fingerprint == self._last_failed:
                 pending = _NOTHING
                 continue
             if fingerprint != pending:
