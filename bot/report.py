@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rapidfuzz import fuzz, process
 
 from bot.storage import Interaction
-from faq.normalize import Normalizer, fold_accents
+from faq.normalize import Normalizer, fold_accents, has_accents
 from faq.schema import FaqBook
 from handlers.privacy import EMAIL_MASK, ID_MASK, PHONE_MASK, PLATE_MASK
 
@@ -157,7 +157,7 @@ def build_report(
     for r in rows:
         if not r.entry_id:
             continue
-        if r.kind in OPEN_KINDS:
+        if r.kind in OPEN_KINDS and not _small_talk(book, r.entry_id):
             opened[r.entry_id] += 1
         if r.kind in REACHED_KINDS:
             reached.add(r.entry_id)
@@ -202,6 +202,11 @@ def build_report(
     )
 
 
+def _small_talk(book: FaqBook | None, entry_id: str) -> bool:
+    entry = book.entry(entry_id) if book is not None else None
+    return entry is not None and entry.is_small_talk
+
+
 def comparable(question: str, normalizer: Normalizer) -> str:
     """The form questions are grouped by: masks dropped, normalised, fillers off, accents off."""
     return fold_accents(normalizer.strip_fillers(_MASKS.sub(" ", question)))
@@ -235,7 +240,8 @@ def group_unanswered(
             members[best[2]].update(wordings[form])
     groups = []
     for counter in members:
-        ranked = [text for text, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+        # Most frequent first; on a tie the accented, shorter wording reads best for staff.
+        ranked = sorted(counter, key=lambda t: (-counter[t], not has_accents(t), len(t), t))
         groups.append(UnansweredGroup(ranked[0], sum(counter.values()), tuple(ranked[:MAX_EXAMPLES])))
     groups.sort(key=lambda g: (-g.count, g.label))
     return tuple(groups)
@@ -273,7 +279,7 @@ def _summary_lines(report: Report) -> list[str]:
     k = report.kinds
     return [
         f"Tổng số lượt trao đổi: {_num(report.total)}, từ {_num(report.users)} người dùng.",
-        f"Số câu hỏi người dân gõ: {_num(report.questions)}, trong đó:",
+        f"Số câu hỏi người dân gửi: {_num(report.questions)}, trong đó:",
         f"  • trả lời ngay: {_num(k.get('answer', 0))} ({_pct(report.share('answer'))})",
         f"  • đưa ra gợi ý: {_num(k.get('suggest', 0))} ({_pct(report.share('suggest'))})",
         f"  • chưa trả lời được: {_num(k.get('none', 0))} ({_pct(report.share('none'))})",
@@ -402,7 +408,7 @@ def format_digest(report: Report, *, limit: int = DIGEST_LIMIT) -> str:
         out += ["", "Hỏi nhiều mà chưa trả lời được:", *_group_lines(report.unanswered[:5], examples=1)]
     disliked = [f for f in report.feedback if f.down][:3]
     if disliked:
-        out += ["", "Mục bị chê nhiều nhất:"]
+        out += ["", "Mục bị đánh giá 👎 nhiều nhất:"]
         out += [f"- {f.title}: 👎 {_num(f.down)}, 👍 {_num(f.up)}" for f in disliked]
     if report.never_reached:
         names = ", ".join(e.title for e in report.never_reached[:5])
