@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -259,6 +260,21 @@ async def test_a_long_reply_is_split_within_2000_characters(
     assert len(sent) >= 3
     assert all(len(m["text"]) <= 2000 for m in sent)
     assert "\n\n".join(m["text"] for m in sent) == text
+
+
+async def test_the_token_never_reaches_the_logs(
+    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    api.state.fail_next = [(503, {"ok": False, "error_code": 503, "description": "Unavailable"})]
+    api.queue(api.update("xin chào"))
+    async with running(polling(api, context, Sleeps())):
+        await exchanges.wait(1)
+
+    assert "getUpdates" in caplog.text  # httpx did log the calls...
+    assert TOKEN not in caplog.text  # ...without the token
+    assert TOKEN.split(":")[1] not in caplog.text
 
 
 # -- start errors ---------------------------------------------------------------------------

@@ -158,7 +158,10 @@ class ZaloOAChannel:
             try:
                 await tokens.refresh()
             except TokenError as exc:
-                raise ChannelStartError(str(exc)) from exc
+                if exc.permanent or not pair.access_token:
+                    raise ChannelStartError(str(exc)) from exc
+                # OAuth server unreachable: the current access token may still work meanwhile.
+                log.warning("zalo_oa: token refresh failed at start, will retry in the background")
         self._tokens = tokens
         self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: self._on_webhook})
         try:
