@@ -1,0 +1,96 @@
+"""`faqbot ask "câu hỏi" [--faq PATH] [--config PATH] [--json]`: what the matcher decides for one message."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bot.config import AppConfig, ConfigError, load_config
+from faq.decision import Kind, MatchResult, MatchSettings
+from faq.loader import FaqError, load_faq
+from faq.matcher import Matcher
+from faq.schema import FaqBook
+
+_KINDS = {Kind.ANSWER: "trả lời", Kind.SUGGEST: "gợi ý", Kind.NONE: "không có câu trả lời"}
+
+
+def register(subparsers: Any) -> None:
+    """Add the `ask` subcommand."""
+    parser = subparsers.add_parser(
+        "ask",
+        help="hỏi thử một câu: xem bot chọn mục nào, điểm bao nhiêu",
+        description="Hỏi thử một câu và xem quyết định của bộ so khớp: mục trả lời, gợi ý, điểm.",
+    )
+    parser.add_argument("question", metavar="CÂU_HỎI", help="câu hỏi, đặt trong dấu ngoặc kép")
+    add_faq_options(parser)
+    parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    parser.set_defaults(func=run)
+
+
+def add_faq_options(parser: argparse.ArgumentParser) -> None:
+    """--faq and --config, shared by ask and eval."""
+    parser.add_argument(
+        "--faq", metavar="TỆP", help="tệp FAQ YAML (mặc định: FAQ đi kèm gói)"
+    )
+    parser.add_argument(
+        "--config", metavar="TỆP", help="tệp cấu hình YAML (để dùng ngưỡng so khớp của nó)"
+    )
+
+
+def load_matcher(args: argparse.Namespace) -> Matcher | int:
+    """The matcher for --faq/--config, or an exit code after printing the problems."""
+    try:
+        config = load_config(args.config) if args.config else AppConfig()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
+        return 2
+    settings: MatchSettings = config.matching
+    try:
+        book: FaqBook = load_faq(args.faq or config.faq.path)
+    except FaqError as exc:
+        print("Tệp FAQ có lỗi:", file=sys.stderr)
+        for faq_problem in exc.problems:
+            print(f"  {faq_problem}", file=sys.stderr)
+        return 1
+    return Matcher(book, settings)
+
+
+def result_dict(result: MatchResult) -> dict[str, Any]:
+    """The JSON shape of `faqbot ask --json`."""
+    return {
+        "kind": result.kind.value,
+        "entry": result.entry.id if result.entry else None,
+        "suggestions": [e.id for e in result.suggestions],
+        "facet": result.facet.value if result.facet else None,
+        "score": result.score,
+        "candidates": [{"id": c.entry.id, "score": c.score} for c in result.candidates],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Match one question and print the decision; 1 when the FAQ has errors."""
+    matcher = load_matcher(args)
+    if isinstance(matcher, int):
+        return matcher
+    result = matcher.match(args.question)
+    if args.json:
+        print(json.dumps(result_dict(result), ensure_ascii=False, indent=2))
+        return 0
+    print(f"Quyết định: {_KINDS[result.kind]} ({result.kind.value}), điểm {result.score:.1f}")
+    if result.entry is not None:
+        print(f"Mục trả lời: {result.entry.id} — {result.entry.title}")
+    for i, entry in enumerate(result.suggestions, 1):
+        print(f"Gợi ý {i}: {entry.id} — {entry.title}")
+    print(f"Phần được hỏi: {result.facet.value if result.facet else '—'}")
+    if result.preamble_only:
+        print("Tin nhắn chỉ có lời chào/lời mở đầu, chưa có câu hỏi.")
+    if result.facet_only:
+        print("Tin nhắn chỉ hỏi một phần (phí, thời gian...), không nêu thủ tục nào.")
+    if result.candidates:
+        print("Các mục gần nhất:")
+        for c in result.candidates:
+            print(f"  {c.score:5.1f}  {c.entry.id} — {c.entry.title}")
+    return 0

@@ -1,0 +1,82 @@
+"""`faqbot eval CASES.yaml [--faq PATH] [--config PATH] [--json]`: quality figures over labelled questions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bot.commands.ask import add_faq_options, load_matcher
+from faq.evaluate import CasesError, EvalReport, evaluate, load_cases, unknown_ids
+
+_LABELS = (
+    ("answered_correct", "Trả lời đúng (trong phạm vi)", "in_scope"),
+    ("helped", "Có giúp được (trả lời hoặc gợi ý đúng)", "in_scope"),
+    ("wrong_answer", "Trả lời sai (trong phạm vi)", "in_scope"),
+    ("rejected", "Từ chối đúng (ngoài phạm vi)", "out_of_scope"),
+    ("false_answer", "Trả lời nhầm (ngoài phạm vi)", "out_of_scope"),
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the `eval` subcommand."""
+    parser = subparsers.add_parser(
+        "eval",
+        help="đo chất lượng trả lời trên một tệp câu hỏi đã gắn nhãn",
+        description=(
+            "Chạy bộ so khớp trên tệp câu hỏi mẫu (danh sách {q, expect, facet}) và in các tỉ lệ: "
+            "trả lời đúng, giúp được, trả lời sai, từ chối đúng, trả lời nhầm."
+        ),
+    )
+    parser.add_argument("cases", metavar="TỆP_CÂU_HỎI", help="tệp YAML các câu hỏi đã gắn nhãn")
+    add_faq_options(parser)
+    parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    parser.set_defaults(func=run)
+
+
+def _percent(value: float, count: int) -> str:
+    return f"{value * 100:5.1f}%" if count else "    —"
+
+
+def print_report(report: EvalReport) -> None:
+    """The human-readable report (Vietnamese labels, figures as %)."""
+    print(f"Số câu trong phạm vi: {report.in_scope}; ngoài phạm vi: {report.out_of_scope}")
+    data = report.to_dict()
+    for key, label, count_key in _LABELS:
+        print(f"  {label:<42} {_percent(data[key], data[count_key])}")
+    faceted = any(f.case.facet for f in report.failures) or report.facet_accuracy > 0
+    print(f"  {'Nhận đúng phần được hỏi (facet)':<42} {_percent(report.facet_accuracy, faceted)}")
+    if report.failures:
+        print(f"\nCác câu chưa đạt ({len(report.failures)}):")
+    for failure in report.failures:
+        r = failure.result
+        got = r.entry.id if r.entry else ", ".join(e.id for e in r.suggestions) or "—"
+        expect = ", ".join(failure.case.expect) or "(ngoài phạm vi)"
+        print(
+            f"  dòng {failure.case.line}: «{failure.case.q}»\n"
+            f"      mong đợi: {expect}; nhận: {r.kind.value} {got} ({r.score:.1f});"
+            f" lý do: {', '.join(failure.reasons)}"
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate the cases and print the report; 0 even when figures are low (it is a report)."""
+    matcher = load_matcher(args)
+    if isinstance(matcher, int):
+        return matcher
+    try:
+        cases = load_cases(args.cases)
+    except CasesError as exc:
+        print("Tệp câu hỏi có lỗi:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    for warning in unknown_ids(cases, matcher.book):
+        print(f"Cảnh báo: {warning}", file=sys.stderr)
+    report = evaluate(matcher, cases)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    return 0

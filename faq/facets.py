@@ -1,0 +1,81 @@
+"""Which part of an answer a message asks about (documents, fee, time, where, online, postal, steps)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from faq.normalize import Normalizer, _PhraseTable, clean
+from faq.schema import Facet
+
+# (phrase as citizens type it after normalisation, facet, strength). The strongest phrase wins;
+# among equals the earliest. "làm sao"/"thế nào" are weak: nearly every question says them.
+_PATTERNS: tuple[tuple[Facet, int, str], ...] = (
+    (Facet.DOCUMENTS, 3, "cần gì|cần những gì|cần những giấy tờ gì|cần giấy tờ gì|cần giấy gì|"
+     "giấy tờ gì|giấy gì|giấy tờ nào|những giấy tờ|những giấy gì|hồ sơ gồm|hồ sơ gồm những gì|"
+     "hồ sơ cần|hồ sơ gì|hồ sơ những gì|chuẩn bị gì|chuẩn bị những gì|chuẩn bị giấy|"
+     "chuẩn bị hồ sơ|mang theo|mang gì|mang những gì|thành phần hồ sơ|cần mang|cần chuẩn bị|"
+     "cần có gì|giấy tờ cần|giấy tờ cần thiết|cần giấy|cần những giấy|cần những giấy tờ|"
+     "phải có gì|cần có những gì|bản sao gì"),
+    (Facet.DOCUMENTS, 1, "giấy tờ|hồ sơ"),
+    (Facet.FEE, 3, "bao nhiêu tiền|lệ phí|phí|mất phí|mất tiền|tốn tiền|hết tiền|chi phí|"
+     "miễn phí|giá bao nhiêu|giá tiền|tốn bao nhiêu|hết bao nhiêu|nộp phí|đóng phí|đóng tiền|"
+     "nộp tiền|mấy tiền|mấy trăm|mấy chục|bao nhiêu một trang|lệ phí bao nhiêu|tiền"),
+    (Facet.FEE, 2, "mất bao nhiêu|tốn|trả bao nhiêu"),
+    (Facet.FEE, 1, "bao nhiêu"),
+    (Facet.TIME, 3, "mấy ngày|bao lâu|bao nhiêu ngày|thời gian|mấy hôm|mấy tuần|mấy tháng|"
+     "bao giờ có|bao giờ lấy|bao giờ nhận|khi nào có|khi nào lấy|khi nào nhận|lâu không|"
+     "bao nhiêu lâu|mất mấy|nhanh không|bao lâu thì|có nhanh|mất bao lâu|thời hạn giải quyết|"
+     "trong ngày|lấy ngay|bao giờ thì có"),
+    (Facet.TIME, 2, "bao giờ|khi nào|lâu"),
+    (Facet.WHERE, 3, "ở đâu|chỗ nào|nơi nào|tại đâu|đến đâu|đi đâu|cơ quan nào|địa chỉ|"
+     "phòng nào|bộ phận nào|nộp ở|làm ở|ở chỗ nào|chỗ nào làm|nơi làm|nơi nộp|chỗ làm|chỗ nộp|"
+     "ở đâu làm|đâu làm|đâu nộp|cấp nào|nơi nào làm|ở đâu cấp"),
+    (Facet.ONLINE, 3, "online|trực tuyến|trên mạng|qua mạng|qua vneid|trên vneid|vneid|"
+     "dịch vụ công|cổng dịch vụ công|qua app|trên app|ứng dụng|qua ứng dụng|trên điện thoại|"
+     "qua điện thoại|qua internet|tại nhà làm|không cần đến|không phải đến|không cần đi|"
+     "không phải đi|làm trên|nộp trên"),
+    (Facet.POSTAL, 3, "bưu điện|bưu chính|bưu cục|vnpost|nhận tại nhà|nhận ở nhà|gửi về nhà|"
+     "trả về nhà|trả tại nhà|chuyển phát|ship|gửi qua bưu|qua đường bưu|gửi qua đường|"
+     "gửi về tận nhà|tận nhà|nhận qua|gửi hồ sơ qua|chuyển về nhà|shipper"),
+    (Facet.STEPS, 2, "các bước|những bước|từng bước|quy trình|trình tự|hướng dẫn|cách làm|"
+     "cách thức|thủ tục thế nào|thủ tục như thế nào|thủ tục ra sao|làm thủ tục|"
+     "làm như thế nào|làm thế nào|làm sao để|cách|bước"),
+    (Facet.STEPS, 1, "làm sao|như thế nào|thế nào|ra sao"),
+)
+_STRENGTH = {
+    (clean(p), facet): strength for facet, strength, ps in _PATTERNS for p in ps.split("|")
+}
+_TABLE = _PhraseTable(((tuple(p.split()), (f"{facet}:{s}",)) for (p, facet), s in _STRENGTH.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class FacetHit:
+    """The facet asked, and where its words are (to keep them out of topic matching)."""
+
+    facet: Facet | None
+    spans: tuple[tuple[int, int], ...]
+    """(start, end) of every facet phrase found, whichever facet it names."""
+
+
+def find_facet(tokens: Sequence[str]) -> FacetHit:
+    """The facet named by normalised tokens, and the spans of all facet phrases."""
+    best: tuple[int, int, Facet] | None = None
+    spans: list[tuple[int, int]] = []
+    # Every start position is tried, so overlapping phrases ("mất mấy" + "mấy ngày") all count.
+    for i in range(len(tokens)):
+        hit = _TABLE.match_at(tokens, i)
+        if hit is None:
+            continue
+        length, (label,) = hit
+        name, strength = label.split(":")
+        spans.append((i, i + length))
+        rank = (-int(strength), i)
+        if best is None or rank < (best[0], best[1]):
+            best = (rank[0], rank[1], Facet(name))
+    return FacetHit(best[2] if best else None, tuple(spans))
+
+
+def detect_facet(text: str) -> Facet | None:
+    """The facet a raw message asks about, if any (built-in abbreviations applied)."""
+    return find_facet(Normalizer().tokens(text)).facet

@@ -1,0 +1,320 @@
+"""Pure Vietnamese text folding: NFC, tone placement, case, abbreviations, synonyms, fillers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Combining marks (after NFD) that carry the tone; the others (circumflex, breve, horn) are
+# part of the vowel itself.
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_VOWELS = frozenset("aăâeêioôơuưy")
+_QUALITY_VOWELS = frozenset("ăâêôơư")
+_WORD = re.compile(r"[^\W_]+")
+_AC = re.compile(r"(?<![^\W_])a\s*/\s*c(?![^\W_])", re.IGNORECASE)
+
+# Chat abbreviations and teencode, keyed by what is typed. Only unambiguous ones: "a" alone is
+# left out on purpose (it is mostly "ạ"/"à"), and "hs" follows the brief (hồ sơ, not học sinh).
+_ABBREVIATION_TABLE = (
+    "ko|k|hok|kg|khong|khg|khum=không; j|ji=gì; dc|đc=được; dk|đk|dky|đky|đkí|đăng kí=đăng ký; "
+    "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bao nhiu=bao nhiêu; hs=hồ sơ; "
+    "sđt|sdt=số điện thoại; e=em; mik|mk=mình; vs=với; ck=chồng; vk=vợ; ng=người; ngta=người ta; "
+    "ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
+    "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
+    "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
+    "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn"
+)
+ABBREVIATIONS: Mapping[str, str] = {
+    typed: meaning
+    for rule in _ABBREVIATION_TABLE.split("; ")
+    for meaning in [rule.split("=")[1]]
+    for typed in rule.split("=")[0].split("|")
+}
+
+# Politeness and filler phrases, dropped before matching (longest first at each position).
+FILLERS: tuple[str, ...] = (
+    "dạ", "ạ", "ạh", "à", "ơi", "nhé", "làm ơn", "vui lòng",
+    "xin hỏi", "cho hỏi", "muốn hỏi", "cần hỏi", "hỏi chút", "hỏi tí", "hỏi xíu", "hỏi với",
+    "hỏi cái", "hỏi", "với ạ", "giúp em", "giúp mình", "giúp tôi", "giúp cháu", "giúp với",
+    "giúp", "alo", "ok", "vâng", "ừ", "ad", "admin", "shop", "ạ ạ", "chút", "tí", "xíu",
+    "chút xíu", "dùm", "giùm", "ấy", "nhỉ", "ạk", "hihi", "hehe",
+)  # fmt: skip
+_ASKERS = ("em", "cháu", "mình", "tôi", "tui", "con", "anh", "chị", "tớ", "bọn em", "chúng tôi")
+FILLERS += tuple(
+    f"{lead}{who} {ask}".strip()
+    for who in _ASKERS
+    for lead, ask in (("cho ", "hỏi"), ("", "muốn hỏi"), ("", "xin hỏi"), ("", "cần hỏi"), ("", "hỏi"))
+)
+# Sentence-final particles, dropped only at the end ("nha" elsewhere is often "nhà" typed bare).
+TRAILING: tuple[str, ...] = ("nha", "nhá", "nhé", "hả", "ha", "hen", "vậy", "thế", "với", "nhỉ")
+# Phrases that announce a question is coming; alone they make the message "preamble only".
+ASK_PREAMBLES: tuple[str, ...] = (
+    "xin hỏi", "cho hỏi", "muốn hỏi", "cần hỏi", "hỏi chút", "hỏi tí", "hỏi xíu", "hỏi với",
+    "hỏi cái", "hỏi",
+)  # fmt: skip
+# Who a message is addressed to: "ad ơi", "chị ơi". Pronouns are dropped only before "ơi".
+_VOCATIVES = frozenset(
+    {"ad", "admin", "shop", "bạn", "anh", "chị", "em", "bot", "cô", "chú", "bác", "cháu",
+     "mọi người", "ơi", "ad ơi", "page", "ban", "anh chị", "cán bộ", "ủy ban"}
+)  # fmt: skip
+# Pronouns that carry no topic; a message of only these and fillers is a preamble.
+PRONOUNS = frozenset(
+    {"em", "anh", "chị", "anh chị", "mình", "tôi", "tui", "tao", "cháu", "con", "bọn em",
+     "chúng tôi", "chúng em", "bạn", "cô", "chú", "bác", "cho", "xin", "muốn", "cần", "có"}
+)  # fmt: skip
+GREETINGS: tuple[str, ...] = (
+    "xin chào", "chào", "hello", "helo", "hi", "hey", "chào buổi sáng", "chào buổi chiều",
+    "chào buổi tối", "chào bạn", "chào ad", "chào anh", "chào chị", "chào em", "chào cả nhà",
+)  # fmt: skip
+THANKS: tuple[str, ...] = ("cảm ơn", "cảm ơn nhiều", "cảm ơn bạn", "cảm ơn ad", "tạm biệt", "bye")
+
+
+def fold_accents(text: str) -> str:
+    """The accents-off form: every diacritic removed, đ→d, Đ→D (case kept)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
+
+
+def has_accents(word: str) -> bool:
+    """True when the word carries any Vietnamese diacritic (or đ)."""
+    return fold_accents(word) != word
+
+
+@lru_cache(maxsize=65536)
+def place_tone(word: str) -> str:
+    """One lower-case syllable with its tone mark on the traditional vowel (hoà→hòa, qúy→quý)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [ch for ch in decomposed if ch in _TONE_MARKS]
+    if len(tones) != 1:
+        return word
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    target = _tone_position(bare)
+    if target < 0:
+        return word
+    placed = bare[: target + 1] + tones[0] + bare[target + 1 :]
+    return unicodedata.normalize("NFC", placed)
+
+
+def _tone_position(bare: str) -> int:
+    """Index of the vowel that carries the tone in a toneless syllable, or -1."""
+    start = 0
+    if bare.startswith(("qu", "gi")) and len(bare) > 2 and bare[2] in _VOWELS:
+        start = 2
+    while start < len(bare) and bare[start] not in _VOWELS:
+        start += 1
+    end = start
+    while end < len(bare) and bare[end] in _VOWELS:
+        end += 1
+    if start >= len(bare):
+        return -1
+    nucleus = range(start, end)
+    marked = [i for i in nucleus if bare[i] in _QUALITY_VOWELS]
+    if marked:
+        return marked[-1]
+    if len(nucleus) >= 3:
+        return start + 1
+    if len(nucleus) == 2:
+        return start + 1 if end < len(bare) else start
+    return start
+
+
+def clean(text: str) -> str:
+    """NFKC, lower case, tone marks re-placed, punctuation/emoji/control chars to single spaces."""
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf"
+    )
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _AC.sub(" anh chị ", text)
+    return " ".join(place_tone(w) for w in _WORD.findall(text))
+
+
+def _phrase_key(phrase: str) -> tuple[str, ...]:
+    return tuple(clean(phrase).split())
+
+
+def _token_matches(typed: str, wanted: str) -> bool:
+    """A typed token matches a wanted one exactly, or by folding when it was typed without accents."""
+    return typed == wanted or (not has_accents(typed) and typed == fold_accents(wanted))
+
+
+class _PhraseTable:
+    """Multi-word phrases found on word boundaries, longest first, accents optional when untyped."""
+
+    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for key, value in phrases:
+            if key:
+                by_first.setdefault(fold_accents(key[0]), []).append((key, value))
+        for options in by_first.values():
+            options.sort(key=lambda kv: (-len(kv[0]), kv[0]))
+        self._by_first = by_first
+
+    def match_at(self, tokens: Sequence[str], i: int) -> tuple[int, tuple[str, ...]] | None:
+        """The longest phrase starting at i: (its length, its replacement), or None."""
+        for key, value in self._by_first.get(fold_accents(tokens[i]), ()):
+            n = len(key)
+            if i + n <= len(tokens) and all(
+                _token_matches(tokens[i + k], key[k]) for k in range(n)
+            ):
+                return n, value
+        return None
+
+    def replace(self, tokens: Sequence[str]) -> list[str]:
+        """Every phrase replaced, scanning left to right (no chains)."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            hit = self.match_at(tokens, i)
+            if hit is None:
+                out.append(tokens[i])
+                i += 1
+            else:
+                out.extend(hit[1])
+                i += hit[0]
+        return out
+
+    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
+        """(start, end) of every phrase found, scanning left to right."""
+        found: list[tuple[int, int]] = []
+        i = 0
+        while i < len(tokens):
+            hit = self.match_at(tokens, i)
+            if hit is None:
+                i += 1
+            else:
+                found.append((i, i + hit[0]))
+                i += hit[0]
+        return found
+
+
+def synonym_map(pairs: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """Flatten a FaqBook's (canonical, variants) pairs into {variant: canonical}."""
+    return {variant: canonical for canonical, variants in pairs for variant in variants}
+
+
+def _table(mapping: Mapping[str, str]) -> _PhraseTable:
+    return _PhraseTable((_phrase_key(k), _phrase_key(v)) for k, v in mapping.items())
+
+
+def _set_table(phrases: Iterable[str]) -> _PhraseTable:
+    return _PhraseTable((_phrase_key(p), ()) for p in phrases)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """One message taken apart for matching."""
+
+    tokens: tuple[str, ...]
+    """Normalised tokens (abbreviations and synonyms applied), fillers kept."""
+    content: tuple[str, ...]
+    """Tokens that carry meaning: fillers, vocatives and (when there is more) greetings dropped."""
+    preamble_only: bool
+    """The message is only politeness or "cho em hỏi", nothing to match."""
+
+    @property
+    def folded(self) -> tuple[str, ...]:
+        """Accents-off content tokens."""
+        return tuple(fold_accents(t) for t in self.content)
+
+
+class Normalizer:
+    """The normalisation of one FAQ (built-in abbreviations plus the FAQ's synonyms), compiled once."""
+
+    def __init__(self, synonyms: Mapping[str, str] | None = None) -> None:
+        self._abbreviations = _table(ABBREVIATIONS)
+        # Synonyms are written by staff; normalise both sides with the abbreviations applied first
+        # so "đk kinh doanh" in the file matches "dk kinh doanh" typed by a citizen.
+        self._synonyms = _PhraseTable(
+            (
+                tuple(self._abbreviations.replace(_phrase_key(variant))),
+                tuple(self._abbreviations.replace(_phrase_key(canonical))),
+            )
+            for variant, canonical in (synonyms or {}).items()
+        )
+        self._fillers = _set_table(FILLERS)
+        self._asks = _set_table(ASK_PREAMBLES)
+        self._chitchat = _set_table((*GREETINGS, *THANKS))
+        self._pronouns = _set_table(PRONOUNS)
+        self._vocatives = _set_table(_VOCATIVES)
+
+    @classmethod
+    def for_pairs(cls, pairs: Iterable[tuple[str, Iterable[str]]]) -> Normalizer:
+        """A normaliser for a FaqBook's `synonyms` pairs."""
+        return cls(synonym_map(pairs))
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """Normalised tokens: cleaned, abbreviations expanded, synonyms applied."""
+        return tuple(self._synonyms.replace(self._abbreviations.replace(clean(text).split())))
+
+    def normalize(self, text: str) -> str:
+        """The normalised, accented form of a text (fillers kept)."""
+        return " ".join(self.tokens(text))
+
+    def analyze(self, text: str) -> Analysis:
+        """Tokens, meaningful content and whether the message is only a preamble."""
+        tokens = self.tokens(text)
+        asked = bool(self._asks.spans(tokens))
+        kept = self._drop_fillers(tokens)
+        bare = _drop(kept, self._chitchat.spans(kept))
+        empty = not _drop(bare, self._pronouns.spans(bare))
+        if not tokens:
+            return Analysis(tokens, (), preamble_only=False)
+        if not empty:
+            return Analysis(tokens, tuple(bare), preamble_only=False)
+        if asked or not kept or not _drop(kept, self._pronouns.spans(kept)):
+            return Analysis(tokens, (), preamble_only=True)
+        return Analysis(tokens, tuple(kept), preamble_only=False)
+
+    def strip_fillers(self, text: str) -> str:
+        """The normalised text without politeness fillers (greetings kept)."""
+        return " ".join(self._drop_fillers(self.tokens(text)))
+
+    def _drop_fillers(self, tokens: Sequence[str]) -> list[str]:
+        kept = self._drop_vocatives(tokens)
+        kept = _drop(kept, self._fillers.spans(kept))
+        while kept and any(_token_matches(kept[-1], t) for t in TRAILING):
+            kept.pop()
+        return kept
+
+    def _drop_vocatives(self, tokens: Sequence[str]) -> list[str]:
+        out = list(tokens)
+        i = 0
+        while i < len(out):
+            if _token_matches(out[i], "ơi"):
+                j = i
+                # "ad ơi", "anh chị ơi": drop the addressee that precedes "ơi" as well.
+                for n in (2, 1):
+                    if i - n >= 0 and self._vocatives.match_at(out, i - n) == (n, ()):
+                        j = i - n
+                        break
+                del out[j : i + 1]
+                i = j
+            else:
+                i += 1
+        return out
+
+
+def _drop(tokens: Sequence[str], spans: Sequence[tuple[int, int]]) -> list[str]:
+    skip = {i for start, end in spans for i in range(start, end)}
+    return [t for i, t in enumerate(tokens) if i not in skip]
+
+
+def normalize(text: str, synonyms: Mapping[str, str] | None = None) -> str:
+    """The normalised, accented form of a text: NFC, tones, case, abbreviations, synonyms."""
+    return Normalizer(synonyms).normalize(text)
+
+
+def tokens(text: str, synonyms: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Normalised tokens of a text."""
+    return Normalizer(synonyms).tokens(text)
+
+
+def strip_fillers(text: str, synonyms: Mapping[str, str] | None = None) -> str:
+    """The normalised text without politeness fillers ("dạ", "ạ", "cho em hỏi", "ad ơi")."""
+    return Normalizer(synonyms).strip_fillers(text)
