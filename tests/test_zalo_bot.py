@@ -262,6 +262,21 @@ async def test_a_long_reply_is_split_within_2000_characters(
     assert "\n\n".join(m["text"] for m in sent) == text
 
 
+async def test_the_fakes_http_controls_queue_a_message_and_list_the_outbox(
+    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges
+) -> None:
+    async with running(polling(api, context, Sleeps())), httpx.AsyncClient() as client:
+        queued = await client.post(
+            f"{api.base_url}/__fake/inbound", json={"chat_id": "c-42", "text": "xin chào"}
+        )
+        await exchanges.wait(1)
+        await api.wait_outbox(1)
+        outbox = await client.get(f"{api.base_url}/__fake/outbox")
+
+    assert queued.json()["ok"] is True
+    assert [m["chat_id"] for m in outbox.json()["result"]] == ["c-42"]
+
+
 async def test_the_token_never_reaches_the_logs(
     api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges,
     caplog: pytest.LogCaptureFixture,
