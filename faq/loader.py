@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -31,6 +32,8 @@ DEFAULT_FAQ: Path = Path(str(resources.files("faq").joinpath("data", "default.ya
 SUPPORTED_VERSIONS = (1,)
 MAX_REPEATS = 20
 """At most this many lines are listed for one repeated problem (tabs, control characters)."""
+MAX_DEPTH = 32
+"""Deepest nesting accepted; the format itself needs four levels."""
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger files are refused outright (an office FAQ is a few hundred kilobytes)."""
 
@@ -287,6 +290,7 @@ class _Reader:
         self.today = today
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.category_lines: dict[str, int] = {}
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(Problem(self.source, line, message, ERROR))
@@ -337,51 +341,45 @@ class _Reader:
         return root
 
     def _compose_events(self, text: str) -> _Node | None:
-        root: _Node | None = None
+        root: list[_Node] = []
         stack: list[_Seq | _Map] = []
+        targets: list[list[_Node]] = [root]  # where the next node goes (parallel to stack)
         anchors: dict[str, _Node] = {}
         documents = 0
-
-        def attach(node: _Node, anchor: str | None) -> None:
-            nonlocal root
-            if anchor:
-                anchors[anchor] = node
-            if not stack:
-                root = node
-            elif isinstance(stack[-1], _Seq):
-                stack[-1].items.append(node)
-            else:
-                stack[-1].flat.append(node)
-
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        starts: dict[type, type[_Seq] | type[_Map]] = {
+            yaml.SequenceStartEvent: _Seq,
+            yaml.MappingStartEvent: _Map,
+        }
+        ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+        event: Any  # PyYAML's event classes are untyped
         for event in yaml.parse(text, Loader=_LOADER):
+            kind = type(event)
             line = event.start_mark.line + 1 if event.start_mark else 0
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    self.error(
-                        line,
-                        "tệp chỉ được có một khối nội dung: hãy xóa dòng '---' này (và phần thừa "
-                        "phía sau nếu có).",
-                    )
-                    return None
-            elif isinstance(event, yaml.ScalarEvent):
+            node: _Node
+            if kind is scalar_event:
                 plain = bool(event.implicit[0]) and not event.style
                 end = event.end_mark.line + 1 if event.end_mark else line
-                scalar = _Scalar(event.value, line, end, plain)
-                attach(scalar, event.anchor)
-            elif isinstance(event, yaml.SequenceStartEvent):
-                seq = _Seq(line)
-                attach(seq, event.anchor)
-                stack.append(seq)
-            elif isinstance(event, yaml.MappingStartEvent):
-                mapping = _Map(line)
-                attach(mapping, event.anchor)
-                stack.append(mapping)
-            elif isinstance(event, yaml.CollectionEndEvent):
+                node = _Scalar(event.value, line, end, plain)
+            elif kind in starts:
+                if len(stack) >= MAX_DEPTH:
+                    # Stop early: the YAML scanner slows down quadratically on deep nesting.
+                    self.error(line, "cấu trúc lồng nhau quá sâu — tệp FAQ chỉ cần vài cấp thụt lề.")
+                    return None
+                collection = starts[kind](line)
+                targets[-1].append(collection)
+                stack.append(collection)
+                targets.append(collection.items if isinstance(collection, _Seq) else collection.flat)
+                if event.anchor:
+                    anchors[event.anchor] = collection
+                continue
+            elif kind in ends:
+                targets.pop()
                 done = stack.pop()
                 if isinstance(done, _Map):
                     self._pair(done)
-            elif isinstance(event, yaml.AliasEvent):
+                continue
+            elif kind is alias_event:
                 target = anchors.get(event.anchor or "")
                 if not isinstance(target, _Scalar):
                     self.error(
@@ -390,8 +388,23 @@ class _Reader:
                         "nội dung thay vì tham chiếu.",
                     )
                     return None
-                attach(_Scalar(target.value, line, line, target.plain), None)
-        return root
+                node = _Scalar(target.value, line, line, target.plain)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self.error(
+                        line,
+                        "tệp chỉ được có một khối nội dung: hãy xóa dòng '---' này (và phần thừa "
+                        "phía sau nếu có).",
+                    )
+                    return None
+                continue
+            else:
+                continue
+            targets[-1].append(node)
+            if kind is scalar_event and event.anchor:
+                anchors[event.anchor] = node
+        return root[0] if root else None
 
     def _pair(self, mapping: _Map) -> None:
         seen: dict[str, int] = {}
@@ -654,6 +667,7 @@ class _Reader:
                     self.error(f["id"][0], f"mã nhóm '{cid}' bị trùng (đã dùng ở dòng {seen[cid]}).")
                     continue
                 seen[cid] = f["id"][0]
+                self.category_lines[cid] = item.line
                 out.append(Category(cid, title))
         return tuple(out)
 
@@ -694,7 +708,7 @@ class _Reader:
         for category in categories:
             if category.id not in used and category.id != SMALL_TALK:
                 self.warning(
-                    node.line,
+                    self.category_lines.get(category.id, node.line),
                     f"nhóm '{category.id}' ({category.title}) chưa có mục nào nên sẽ không hiện trong menu.",
                 )
         return tuple(entry for entry, _ in built)
@@ -749,7 +763,8 @@ class _Reader:
         )
         if entry.is_small_talk:
             if not entry.summary:
-                self.error(line, f"{where}: mục trò chuyện cần có 'summary' (câu bot sẽ trả lời).")
+                at = f["summary"][0] if "summary" in f else line
+                self.error(at, f"{where}: mục trò chuyện cần có 'summary' (câu bot sẽ trả lời).")
         else:
             for key in ("summary", "steps", "updated"):
                 if key not in f:
