@@ -567,7 +567,8 @@ class _Reader:
         version = self.version(top.get("version"))
         agency = self.agency(top["agency"]) if "agency" in top else None
         synonyms = self.synonyms(top["synonyms"][1]) if "synonyms" in top else ()
-        categories = self.categories(top["categories"][1]) if "categories" in top else ()
+        # None when the section is missing or unreadable: then no entry is blamed for its category.
+        categories = self.categories(top["categories"][1]) if "categories" in top else None
         entries = self.entries(top["entries"], categories) if "entries" in top else ()
         if self.errors or version is None or agency is None:
             return None
@@ -575,7 +576,7 @@ class _Reader:
             version=version,
             agency=agency,
             synonyms=synonyms,
-            categories=categories,
+            categories=categories or (),
             entries=entries,
             source=self.source,
         )
@@ -599,7 +600,7 @@ class _Reader:
         f = self.fields(node, AGENCY_KEYS, where)
         if f is None:
             return None
-        line = node.line if isinstance(node, _Map) else key_line
+        line = key_line
         values = {
             key: self.text(f, key, AGENCY_KEYS, where, line, required=key != "email") for key in AGENCY_KEYS
         }
@@ -643,7 +644,7 @@ class _Reader:
             out.append((canonical, aliases))
         return tuple(out)
 
-    def categories(self, node: _Node) -> tuple[Category, ...]:
+    def categories(self, node: _Node) -> tuple[Category, ...] | None:
         if isinstance(node, _Scalar) and node.null:
             return ()
         if not isinstance(node, _Seq):
@@ -652,7 +653,7 @@ class _Reader:
                 "phần 'categories' phải là một danh sách nhóm, mỗi nhóm một dòng dạng "
                 f"'- {{id: ho-tich, title: Hộ tịch}}' — đang là một {_kind(node)}.",
             )
-            return ()
+            return None
         out: list[Category] = []
         seen: dict[str, int] = {}
         for number, item in enumerate(node.items, start=1):
@@ -671,7 +672,7 @@ class _Reader:
                 out.append(Category(cid, title))
         return tuple(out)
 
-    def entries(self, item: tuple[int, _Node], categories: tuple[Category, ...]) -> tuple[Entry, ...]:
+    def entries(self, item: tuple[int, _Node], categories: tuple[Category, ...] | None) -> tuple[Entry, ...]:
         _, node = item
         if (isinstance(node, _Scalar) and node.null) or (isinstance(node, _Seq) and not node.items):
             self.error(node.line, "phần 'entries' chưa có mục hỏi đáp nào.")
@@ -683,7 +684,7 @@ class _Reader:
                 f"đang là một {_kind(node)}.",
             )
             return ()
-        known_categories = {c.id for c in categories} | {SMALL_TALK}
+        known_categories = None if categories is None else {c.id for c in categories} | {SMALL_TALK}
         built: list[tuple[Entry, dict[str, tuple[int, _Node]]]] = []
         seen: dict[str, int] = {}
         for number, child in enumerate(node.items, start=1):
@@ -705,7 +706,7 @@ class _Reader:
         for entry, f in built:
             self.related(entry, f, ids)
         used = {entry.category for entry, _ in built}
-        for category in categories:
+        for category in categories or ():
             if category.id not in used and category.id != SMALL_TALK:
                 self.warning(
                     self.category_lines.get(category.id, node.line),
@@ -714,7 +715,7 @@ class _Reader:
         return tuple(entry for entry, _ in built)
 
     def entry(
-        self, node: _Node, number: int, known_categories: set[str]
+        self, node: _Node, number: int, known_categories: set[str] | None
     ) -> tuple[Entry, dict[str, tuple[int, _Node]]] | None:
         id_item = _lookup(node, "id")
         raw_id = _clean(id_item.value) if isinstance(id_item, _Scalar) and not id_item.null else ""
@@ -734,12 +735,11 @@ class _Reader:
         if eid:
             self.ident(eid, f["id"][0], "mã mục")
         category = text("category", required=True)
-        if category and category not in known_categories:
+        if category and known_categories is not None and category not in known_categories:
             self.error(
                 f["category"][0],
                 f"{where}: nhóm '{_short(category)}' chưa được khai báo trong phần 'categories'"
-                + _did_you_mean(category, known_categories)
-                + ".",
+                + _did_you_mean(category, known_categories),
             )
         entry = Entry(
             id=eid,
@@ -781,7 +781,7 @@ class _Reader:
             if sub is not None:
                 self.error(key_line, f"{where} đang để trống — hãy ghi url và level, hoặc xóa khóa này.")
             return None
-        line = node.line
+        line = key_line
         level_text = self.text(sub, "level", ONLINE_KEYS, where, line, required=True)
         level = ONLINE_LEVELS.get(_fold(level_text)) if level_text else None
         if level_text and level is None:
@@ -806,8 +806,8 @@ class _Reader:
             if sub is not None:
                 self.error(key_line, f"{where} đang để trống — hãy ghi submit và receive, hoặc xóa khóa này.")
             return None
-        submit = self.text(sub, "submit", POSTAL_KEYS, where, node.line, required=True)
-        receive = self.text(sub, "receive", POSTAL_KEYS, where, node.line, required=True)
+        submit = self.text(sub, "submit", POSTAL_KEYS, where, key_line, required=True)
+        receive = self.text(sub, "receive", POSTAL_KEYS, where, key_line, required=True)
         return Postal(submit=submit, receive=receive)
 
     def date(self, f: Mapping[str, tuple[int, _Node]], key: str, where: str) -> dt.date | None:
@@ -852,7 +852,7 @@ class _Reader:
             elif ref not in known:
                 self.error(
                     line,
-                    f"{where}: mục liên quan '{_short(ref)}' không tồn tại" + _did_you_mean(ref, known) + ".",
+                    f"{where}: mục liên quan '{_short(ref)}' không tồn tại" + _did_you_mean(ref, known),
                 )
             elif ref in seen:
                 self.warning(line, f"{where}: mục liên quan '{ref}' được ghi hai lần.")
@@ -875,7 +875,7 @@ def _short(text: str, limit: int = 60) -> str:
 def _did_you_mean(value: str, choices: Iterable[str]) -> str:
     options = sorted(choices)
     close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
-    return f" — có phải ý bạn là '{close[0]}'?" if close else ""
+    return f" — có phải ý bạn là '{close[0]}'?" if close else "."
 
 
 def _unknown_key(name: str, keys: Mapping[str, str], where: str, hints: Mapping[str, str] | None) -> str:

@@ -293,7 +293,7 @@ ERROR_CASES = [
         id="bad-online-level",
     ),
     pytest.param(
-        entry_with(extra="online:\n  level: một phần  #<"),
+        entry_with(extra="online:  #<\n  level: một phần"),
         "thiếu khóa 'url'",
         id="online-without-url",
     ),
@@ -303,7 +303,7 @@ ERROR_CASES = [
         id="online-as-text",
     ),
     pytest.param(
-        entry_with(extra="postal:\n  submit: Gửi qua bưu điện.  #<"),
+        entry_with(extra="postal:  #<\n  submit: Gửi qua bưu điện."),
         "phần 'postal' thiếu khóa 'receive'",
         id="postal-missing-receive",
     ),
@@ -357,7 +357,7 @@ ERROR_CASES = [
     ),
     pytest.param("# #<\n" + HEADER, "tệp FAQ thiếu phần 'entries'", id="missing-entries"),
     pytest.param(
-        HEADER.replace('  phone: "0200 000 000"\n', "").replace("  name:", "  name:  #<", 1) + ENTRIES,
+        HEADER.replace('  phone: "0200 000 000"\n', "").replace("agency:", "agency:  #<") + ENTRIES,
         "phần 'agency' thiếu khóa 'phone' (số điện thoại)",
         id="agency-missing-phone",
     ),
@@ -663,3 +663,11 @@ def test_default_faq_location() -> None:
     assert DEFAULT_FAQ.name == "default.yaml"
     assert DEFAULT_FAQ.parent.name == "data"
     assert DEFAULT_FAQ.parent.parent.name == "faq"
+
+
+def test_missing_categories_does_not_blame_every_entry() -> None:
+    text = HEADER.replace("categories:", "x_categories:") + ENTRIES
+    messages = [p.message for p in parse_faq(text, today=TODAY).errors]
+    assert len(messages) == 2, messages
+    assert "thiếu phần 'categories'" in messages[0]
+    assert "có phải ý bạn là 'categories'?" in messages[1]
