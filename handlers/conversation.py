@@ -198,7 +198,8 @@ class Conversation:
         if result.facet_only:
             context = self._context_entry(k.book, key)
             if context is not None:
-                return self._answered(k.book, key, context, result.facet, result, text)
+                # The citizen has just read this answer's summary: give only the part asked.
+                return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
         if result.kind is Kind.ANSWER and result.entry is not None:
             entry = k.book.entry(result.entry.id) or result.entry
             return self._answered(k.book, key, entry, result.facet, result, text)
@@ -220,6 +221,8 @@ class Conversation:
         facet: Facet | None,
         result: MatchResult,
         text: str,
+        *,
+        with_summary: bool = True,
     ) -> Reply:
         if entry.is_small_talk:
             return Reply(
@@ -228,7 +231,7 @@ class Conversation:
                 outcome=Outcome("answer", entry.id, result.score, None, text),
             )
         self._states.set(key, "entry", entry.id)
-        reply = self._answer(book, entry, facet, with_summary=True)
+        reply = self._answer(book, entry, facet, with_summary=with_summary)
         return _with_outcome(reply, Outcome("answer", entry.id, result.score, _facet(facet), text))
 
     def _suggest(self, key: tuple[str, str], result: MatchResult, text: str) -> Reply:

@@ -1,0 +1,120 @@
+"""`faqbot chat` through piped input: greeting, questions, numbered options, quitting, broken FAQs."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from handlers import texts
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI_FAQ = ROOT / "tests" / "data" / "mini_faq.yaml"
+
+
+def chat(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *lines: str) -> str:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    assert cli.main(["chat", "--faq", str(MINI_FAQ)]) == 0
+    return capsys.readouterr().out
+
+
+def test_piped_chat_subprocess() -> None:
+    script = "làm căn cước cần gì\n1\ntiếp\n3\nthoát\nkhông được đọc tới dòng này\n"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--faq", str(MINI_FAQ)],
+        input=script.encode(),
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr.decode() == ""
+    # Greeting first, with the office name and the menu as numbered options.
+    assert out.startswith("Dạ, xin chào anh/chị! Em là trợ lý tự động của UBND phường Mẫu")
+    assert "1. Hộ tịch\n2. Cư trú\n3. Căn cước, hộ chiếu\n4. Chứng thực" in out
+    # No prompt clutter when stdin is not a terminal.
+    assert "> " not in out
+    # The answer, with the facet asked first and its buttons as options.
+    assert "Cấp, cấp đổi, cấp lại thẻ căn cước\n\nGiấy tờ cần chuẩn bị:" in out
+    assert f"1. {texts.BTN_STEPS}\n2. {texts.BTN_FEE_TIME}" in out
+    assert "Nộp trực tuyến: https://dichvucong.bocongan.gov.vn" in out
+    # "1" pressed step-by-step, "tiếp" the next step, "3" went back to the answer.
+    step1 = out.index("Bước 1/4: Đến cơ quan công an")
+    step2 = out.index("Bước 2/4: Cán bộ tra cứu thông tin", step1)
+    assert f"1. {texts.BTN_PREV}\n2. {texts.BTN_NEXT}\n3. {texts.BTN_BACK}" in out[step2:]
+    assert "Theo Luật Căn cước 2023" in out[step2:]
+    assert "không được đọc" not in out
+
+
+def test_commands_and_option_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat(monkeypatch, capsys, "/lienhe", "/menu", "cư trú", "1", "còn lệ phí thì sao?")
+    assert "Điện thoại: 0200 000 000" in out
+    assert texts.category_intro("Cư trú") in out
+    assert "Đăng ký tạm trú\n\nNgười đến ở một nơi" in out
+    assert "Lệ phí: Theo mức HĐND cấp tỉnh quy định (thường vài nghìn đến khoảng 15.000" in out
+
+
+def test_numbers_press_only_the_options_shown(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat(monkeypatch, capsys, "cảm ơn", "1", "9")
+    thanks = out.index(f"Dạ, không có gì ạ. Chúc anh/chị một ngày tốt lành!\n\n{texts.OPTIONS_HINT}")
+    menu = out.index(texts.MENU, thanks)  # "1" pressed the one option: the menu
+    # The menu has 5 options: "9" is none of them, so it is read as a question.
+    fallback = out.index("Dạ, hiện em chưa có thông tin", menu)
+    assert thanks < menu < fallback
+
+
+@pytest.mark.parametrize("quit_word", ["thoát", "THOAT", "exit", "quit"])
+def test_quit_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], quit_word: str
+) -> None:
+    out = chat(monkeypatch, capsys, quit_word, "làm căn cước cần gì")
+    assert "thẻ căn cước" not in out
+    assert out.startswith("Dạ, xin chào anh/chị!")
+
+
+def test_broken_faq_lists_problems_and_returns_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "faq.yaml"
+    broken.write_text(
+        MINI_FAQ.read_text(encoding="utf-8").replace("    questions:\n", "    quesitons:\n", 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO("xin chào\n"))
+    assert cli.main(["chat", "--faq", str(broken)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Tệp FAQ có lỗi" in captured.err
+    assert f"{broken}:" in captured.err
+    assert "quesitons" in captured.err
+
+
+def test_missing_faq_returns_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert cli.main(["chat", "--faq", str(tmp_path / "none.yaml")]) == 1
+    assert "không tìm thấy tệp FAQ" in capsys.readouterr().err
+
+
+def test_bad_config_returns_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("conversation:\n  context_tll: 5\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert cli.main(["chat", "--config", str(config)]) == 2
+    assert "conversation.context_tll" in capsys.readouterr().err

@@ -1,0 +1,556 @@
+"""Conversation tables on the mini FAQ: question -> decision -> reply text and buttons."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+import pytest
+
+from faq.decision import MatchSettings
+from faq.knowledge import Knowledge, StaticKnowledge
+from faq.loader import load_faq
+from faq.matcher import Matcher
+from faq.schema import FaqBook
+from handlers import payloads, texts
+from handlers.conversation import Conversation
+from handlers.messages import Incoming, InKind, Reply
+
+MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
+
+
+@pytest.fixture(scope="module")
+def book() -> FaqBook:
+    return load_faq(MINI_FAQ)
+
+
+@pytest.fixture(scope="module")
+def knowledge(book: FaqBook) -> Knowledge:
+    return Knowledge(book=book, matcher=Matcher(book, MatchSettings()))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 10_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class SwappableKnowledge:
+    """A KnowledgeSource whose FAQ a test can replace, counting how often it is asked."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.calls = 0
+
+    def current(self) -> Knowledge:
+        self.calls += 1
+        return self.knowledge
+
+
+def text(body: str, chat: str = "1") -> Incoming:
+    return Incoming("telegram", chat, "u" + chat, InKind.TEXT, body)
+
+
+def press(payload: str, chat: str = "1") -> Incoming:
+    return Incoming("telegram", chat, "u" + chat, InKind.BUTTON, payload)
+
+
+def command(name: str, chat: str = "1") -> Incoming:
+    return Incoming("telegram", chat, "u" + chat, InKind.COMMAND, name)
+
+
+def labels(reply: Reply) -> list[str]:
+    return [b.label for b in reply.flat_buttons]
+
+
+def payload_of(reply: Reply, label: str) -> str:
+    (button,) = [b for b in reply.flat_buttons if b.label == label]
+    assert button.payload is not None
+    return button.payload
+
+
+def kind(reply: Reply) -> str:
+    assert reply.outcome is not None
+    return reply.outcome.kind
+
+
+@pytest.fixture
+def conv(knowledge: Knowledge) -> Conversation:
+    return Conversation(StaticKnowledge(knowledge))
+
+
+FEEDBACK = [texts.BTN_LIKE, texts.BTN_DISLIKE]
+MENU_ONLY = [texts.BTN_MENU]
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome", "entry_id", "starts", "buttons"),
+    [
+        pytest.param(
+            "làm căn cước cần gì",
+            "answer",
+            "can-cuoc",
+            "Giấy tờ cần chuẩn bị:\n• Thẻ căn cước công dân",
+            [
+                texts.BTN_STEPS,
+                texts.BTN_FEE_TIME,
+                texts.BTN_ONLINE,
+                texts.BTN_POSTAL,
+                *FEEDBACK,
+            ],
+            id="documents-facet-first",
+        ),
+        pytest.param(
+            "làm hộ chiếu hết bao nhiêu tiền",
+            "answer",
+            "ho-chieu",
+            "Lệ phí: 200.000 đồng/lần cấp mới",
+            [texts.BTN_STEPS, texts.BTN_DOCUMENTS, texts.BTN_ONLINE, texts.BTN_POSTAL, *FEEDBACK],
+            id="fee-facet-first",
+        ),
+        pytest.param(
+            "đăng ký khai sinh cho trẻ mới sinh",
+            "answer",
+            "khai-sinh",
+            "Cha hoặc mẹ đăng ký khai sinh cho con trong 60 ngày",
+            [
+                texts.BTN_STEPS,
+                texts.BTN_DOCUMENTS,
+                texts.BTN_FEE_TIME,
+                texts.BTN_ONLINE,
+                texts.BTN_POSTAL,
+                texts.BTN_RELATED,
+                *FEEDBACK,
+            ],
+            id="summary-and-all-buttons",
+        ),
+        pytest.param(
+            "dang ky tam tru online tren vneid",
+            "answer",
+            "tam-tru",
+            "Nộp trực tuyến toàn trình (làm hết trên mạng).\nĐịa chỉ: https://dichvucong.bocongan",
+            [
+                texts.BTN_STEPS,
+                texts.BTN_DOCUMENTS,
+                texts.BTN_FEE_TIME,
+                texts.BTN_ONLINE,
+                texts.BTN_POSTAL,
+                texts.BTN_RELATED,
+                *FEEDBACK,
+            ],
+            id="online-facet-without-accents",
+        ),
+        pytest.param(
+            "xin chào",
+            "answer",
+            "chao-hoi",
+            "Dạ, xin chào anh/chị!",
+            MENU_ONLY,
+            id="greeting-small-talk",
+        ),
+        pytest.param("cảm ơn nhiều nhé", "answer", "cam-on", "Dạ, không có gì ạ.", MENU_ONLY, id="thanks"),
+        pytest.param("dạ", "preamble", None, texts.PREAMBLE, [], id="preamble-da"),
+        pytest.param("cho em hỏi với ạ", "preamble", None, texts.PREAMBLE, [], id="preamble-ask"),
+        pytest.param("ad ơi", "preamble", None, texts.PREAMBLE, [], id="preamble-ad"),
+        pytest.param("   ", "preamble", None, texts.PREAMBLE, [], id="blank"),
+        pytest.param(
+            "giá vàng hôm nay bao nhiêu",
+            "none",
+            None,
+            "Dạ, hiện em chưa có thông tin để trả lời câu hỏi này ạ.",
+            ["Hộ tịch", "Cư trú", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT],
+            id="out-of-scope-fallback",
+        ),
+        pytest.param(
+            "còn lệ phí thì sao",
+            "clarify",
+            None,
+            texts.ASK_WHICH_PROCEDURE,
+            ["Hộ tịch", "Cư trú", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT],
+            id="facet-without-context",
+        ),
+    ],
+)
+def test_question_table(
+    conv: Conversation,
+    question: str,
+    outcome: str,
+    entry_id: str | None,
+    starts: str,
+    buttons: list[str],
+) -> None:
+    reply = conv.handle(text(question))
+    assert kind(reply) == outcome
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id
+    assert reply.text.startswith(starts)
+    assert labels(reply) == buttons
+    assert not reply.edit and not reply.handoff
+
+
+def test_answer_has_title_and_online_url(conv: Conversation) -> None:
+    reply = conv.handle(text("làm căn cước cần gì"))
+    assert reply.title == "Cấp, cấp đổi, cấp lại thẻ căn cước"
+    (online,) = [b for b in reply.flat_buttons if b.label == texts.BTN_ONLINE]
+    assert online.url == "https://dichvucong.bocongan.gov.vn" and online.payload is None
+    # The summary follows the facet part.
+    assert "Theo Luật Căn cước 2023" in reply.text
+    assert reply.outcome is not None and reply.outcome.facet == "documents"
+    assert reply.outcome.question == "làm căn cước cần gì"
+    assert reply.outcome.score > 0
+
+
+def test_fallback_gives_phone_and_hours(conv: Conversation, book: FaqBook) -> None:
+    reply = conv.handle(text("giá vàng hôm nay bao nhiêu"))
+    assert book.agency.phone in reply.text
+    assert book.agency.hours in reply.text
+    assert reply.outcome is not None and reply.outcome.question == "giá vàng hôm nay bao nhiêu"
+
+
+# -- commands and other kinds of messages ------------------------------------------------------
+
+
+def test_start_greets_with_office_and_menu(conv: Conversation, book: FaqBook) -> None:
+    reply = conv.handle(command("start"))
+    assert book.agency.name in reply.text
+    assert "giấy tờ gì, lệ phí" in reply.text
+    assert "«làm giấy khai sinh cho con cần những gì»" in reply.text
+    assert labels(reply) == ["Hộ tịch", "Cư trú", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT]
+    assert payload_of(reply, "Cư trú") == "c:cu-tru"
+    assert kind(reply) == "start"
+
+
+@pytest.mark.parametrize(
+    ("incoming", "outcome", "contains"),
+    [
+        pytest.param(command("menu"), "menu", texts.MENU, id="menu"),
+        pytest.param(command("help"), "help", "/lienhe", id="help"),
+        pytest.param(command("lienhe"), "contact", "0200 000 000", id="contact"),
+        pytest.param(command("LienHe@faq_bot"), "contact", "Giờ làm việc:", id="contact-bot-suffix"),
+        pytest.param(command("xoso"), "unknown_command", texts.UNKNOWN_COMMAND, id="unknown"),
+        pytest.param(
+            Incoming("zalo_oa", "9", "9", InKind.FOLLOW), "start", "Dạ, xin chào anh/chị", id="follow"
+        ),
+        pytest.param(
+            Incoming("telegram", "1", "1", InKind.NON_TEXT, "photo"),
+            "non_text",
+            "chỉ đọc được tin nhắn chữ",
+            id="photo",
+        ),
+        pytest.param(press("zzz"), "stale", texts.STALE, id="garbage-payload"),
+        pytest.param(press("a:khong-con-nua"), "stale", texts.STALE, id="deleted-entry"),
+        pytest.param(press("c:khong-co"), "stale", texts.STALE, id="deleted-category"),
+        pytest.param(press("c:small-talk"), "stale", texts.STALE, id="small-talk-category"),
+        pytest.param(press("a:chao-hoi"), "stale", texts.STALE, id="small-talk-entry"),
+        pytest.param(press("l"), "contact", "UBND phường Mẫu", id="contact-button"),
+        pytest.param(press("fb:ket-hon:u"), "feedback:up", texts.FEEDBACK_UP, id="like"),
+        pytest.param(press("fb:ket-hon:d"), "feedback:down", "0200 000 000", id="dislike"),
+        pytest.param(press("h"), "handoff:disabled", "0200 000 000", id="staff-disabled"),
+    ],
+)
+def test_other_messages(conv: Conversation, incoming: Incoming, outcome: str, contains: str) -> None:
+    reply = conv.handle(incoming)
+    assert kind(reply) == outcome
+    assert contains in reply.text or contains in reply.title
+
+
+def test_stale_reply_offers_the_menu(conv: Conversation) -> None:
+    reply = conv.handle(press("s:khong-con-nua:2"))
+    assert reply.text == texts.STALE
+    assert "Hộ tịch" in labels(reply)
+
+
+# -- buttons: facets, steps, categories, related -----------------------------------------------
+
+
+def test_facet_button_shows_that_part_only(conv: Conversation) -> None:
+    answer = conv.handle(text("đăng ký kết hôn cần những giấy tờ gì"))
+    reply = conv.handle(press(payload_of(answer, texts.BTN_FEE_TIME)))
+    assert reply.text == (
+        "Lệ phí: Miễn lệ phí đăng ký kết hôn giữa công dân Việt Nam ở trong nước.\n"
+        "Thời gian giải quyết: Ngay trong ngày; nếu cần xác minh thì không quá 5 ngày làm việc."
+    )
+    assert reply.title == "Đăng ký kết hôn"
+    assert texts.BTN_FEE_TIME not in labels(reply)
+    assert texts.BTN_DOCUMENTS in labels(reply)
+    assert kind(reply) == "facet"
+
+    postal = conv.handle(press(payload_of(answer, texts.BTN_POSTAL)))
+    assert postal.text == (
+        "Qua bưu điện:\n• Nộp hồ sơ: Không áp dụng, hai bên phải có mặt.\n• Nhận kết quả: Không áp dụng."
+    )
+
+
+def test_walk_steps_forward_and_back(conv: Conversation) -> None:
+    answer = conv.handle(text("đăng ký kết hôn cần những giấy tờ gì"))
+    step1 = conv.handle(press(payload_of(answer, texts.BTN_STEPS)))
+    assert step1.text.startswith("Bước 1/4: Chuẩn bị tờ khai đăng ký kết hôn")
+    assert step1.title == "Đăng ký kết hôn"
+    assert labels(step1) == [texts.BTN_NEXT, texts.BTN_BACK]
+    assert step1.edit
+    step2 = conv.handle(press(payload_of(step1, texts.BTN_NEXT)))
+    assert step2.text.startswith("Bước 2/4: Nếu hai người khác nơi cư trú")
+    assert labels(step2) == [texts.BTN_PREV, texts.BTN_NEXT, texts.BTN_BACK]
+    step3 = conv.handle(press(payload_of(step2, texts.BTN_NEXT)))
+    step4 = conv.handle(press(payload_of(step3, texts.BTN_NEXT)))
+    assert step4.text.startswith("Bước 4/4: Hai bên ký vào sổ hộ tịch")
+    assert labels(step4) == [texts.BTN_PREV, texts.BTN_BACK]
+    again3 = conv.handle(press(payload_of(step4, texts.BTN_PREV)))
+    assert again3.text.startswith("Bước 3/4:")
+    back = conv.handle(press(payload_of(again3, texts.BTN_BACK)))
+    assert back.edit
+    assert back.title == "Đăng ký kết hôn"
+    assert back.text.startswith("Hai bên nam, nữ cùng có mặt")
+    assert kind(back) == "back"
+    assert {kind(r) for r in (step1, step2, step3, step4, again3)} == {"step"}
+
+
+def test_step_past_the_end_after_an_edit_shows_the_last(conv: Conversation) -> None:
+    reply = conv.handle(press("s:ket-hon:9"))
+    assert reply.text.startswith("Bước 4/4:")
+
+
+def test_browse_category_then_entry(conv: Conversation) -> None:
+    menu = conv.handle(command("menu"))
+    category = conv.handle(press(payload_of(menu, "Hộ tịch")))
+    assert category.text == texts.category_intro("Hộ tịch")
+    assert labels(category) == [
+        "Đăng ký khai sinh",
+        "Đăng ký khai tử",
+        "Đăng ký kết hôn",
+        "Cấp giấy xác nhận tình trạng hôn nhân",
+        texts.BTN_MENU,
+    ]
+    answer = conv.handle(press(payload_of(category, "Đăng ký khai tử")))
+    assert answer.title == "Đăng ký khai tử"
+    assert answer.text.startswith("Người thân đăng ký khai tử trong 15 ngày")
+    assert kind(answer) == "browse"
+    assert answer.outcome is not None and answer.outcome.entry_id == "khai-tu"
+
+
+def test_related_lists_existing_procedures(conv: Conversation) -> None:
+    answer = conv.handle(press("a:ket-hon"))
+    related = conv.handle(press(payload_of(answer, texts.BTN_RELATED)))
+    assert related.text == texts.related_intro("Đăng ký kết hôn")
+    assert labels(related) == ["Cấp giấy xác nhận tình trạng hôn nhân", texts.BTN_BACK]
+    assert payload_of(related, "Cấp giấy xác nhận tình trạng hôn nhân") == "a:xac-nhan-tinh-trang-hon-nhan"
+
+
+# -- follow-ups and context --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "starts"),
+    [
+        pytest.param("còn lệ phí thì sao?", "Lệ phí: Theo mức HĐND cấp tỉnh", id="fee"),
+        pytest.param("mất mấy ngày", "Lệ phí: Theo mức HĐND", id="time"),
+        pytest.param("nộp ở đâu ạ", "Nơi nộp hồ sơ: Công an cấp xã nơi dự kiến tạm trú", id="where"),
+        pytest.param("làm online được không", "Nộp trực tuyến toàn trình", id="online"),
+    ],
+)
+def test_follow_up_refers_to_the_last_answer(conv: Conversation, follow_up: str, starts: str) -> None:
+    first = conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
+    assert first.outcome is not None and first.outcome.entry_id == "tam-tru"
+    reply = conv.handle(text(follow_up))
+    assert kind(reply) == "answer"
+    assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
+    assert reply.title == "Đăng ký tạm trú"
+    assert reply.text.startswith(starts)
+
+
+def test_context_never_leaks_between_chats(conv: Conversation) -> None:
+    conv.handle(text("ở trọ thì có phải đăng ký tạm trú không", chat="1"))
+    other = conv.handle(text("còn lệ phí thì sao?", chat="2"))
+    assert kind(other) == "clarify"
+    same_id_other_channel = conv.handle(Incoming("zalo_bot", "1", "u1", InKind.TEXT, "còn lệ phí thì sao?"))
+    assert kind(same_id_other_channel) == "clarify"
+
+
+def test_context_expires(knowledge: Knowledge) -> None:
+    clock = Clock()
+    conv = Conversation(StaticKnowledge(knowledge), context_ttl=600, clock=clock)
+    conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
+    clock.now += 599
+    assert kind(conv.handle(text("còn lệ phí thì sao?"))) == "answer"
+    clock.now += 601
+    assert kind(conv.handle(text("còn lệ phí thì sao?"))) == "clarify"
+
+
+def test_small_talk_keeps_the_procedure_context(conv: Conversation) -> None:
+    conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
+    conv.handle(text("cảm ơn"))
+    reply = conv.handle(text("còn lệ phí thì sao?"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
+
+
+def test_button_press_sets_the_context(conv: Conversation) -> None:
+    conv.handle(press("a:ho-chieu"))
+    reply = conv.handle(text("mất mấy ngày"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "ho-chieu"
+
+
+def test_state_is_bounded(knowledge: Knowledge) -> None:
+    conv = Conversation(StaticKnowledge(knowledge), max_chats=50)
+    for i in range(200):
+        conv.handle(press("a:ket-hon", chat=str(i)))
+    assert conv.tracked_chats == 50
+    assert kind(conv.handle(text("còn lệ phí thì sao?", chat="199"))) == "answer"
+    assert kind(conv.handle(text("còn lệ phí thì sao?", chat="0"))) == "clarify"
+
+
+# -- suggestions and the fallback --------------------------------------------------------------
+
+
+def find_suggest(conv: Conversation) -> tuple[str, Reply]:
+    for question in SUGGEST_QUESTIONS:
+        reply = conv.handle(text(question, chat="suggest"))
+        if kind(reply) == "suggest":
+            return question, reply
+    pytest.fail("none of SUGGEST_QUESTIONS gets suggestions from the matcher")
+
+
+SUGGEST_QUESTIONS = ("giấy xác nhận", "đăng ký", "làm giấy tờ", "chứng nhận")
+
+
+def test_suggestions_then_none_of_these(conv: Conversation, book: FaqBook) -> None:
+    question, reply = find_suggest(conv)
+    assert reply.text == texts.SUGGEST
+    assert labels(reply)[-1] == texts.BTN_NONE_OF_THESE
+    assert 2 <= len(labels(reply)) <= 4
+    titles = {e.title for e in book.entries}
+    assert set(labels(reply)[:-1]) <= titles
+    fallback = conv.handle(press(payload_of(reply, texts.BTN_NONE_OF_THESE), chat="suggest"))
+    assert kind(fallback) == "none"
+    assert fallback.outcome is not None and fallback.outcome.question == question
+    assert book.agency.phone in fallback.text
+
+
+def test_suggestion_pressed_answers(conv: Conversation) -> None:
+    _, reply = find_suggest(conv)
+    first = reply.flat_buttons[0]
+    assert first.payload is not None and first.payload.startswith("g:")
+    answer = conv.handle(press(first.payload, chat="suggest"))
+    assert kind(answer) == "suggest:accepted"
+    assert answer.title == first.label
+
+
+# -- handoff -----------------------------------------------------------------------------------
+
+
+def test_handoff_on_no_answer_and_on_request(knowledge: Knowledge) -> None:
+    conv = Conversation(StaticKnowledge(knowledge), handoff_enabled=True)
+    none = conv.handle(text("giá vàng hôm nay bao nhiêu"))
+    assert kind(none) == "none"
+    assert none.handoff
+    assert "chuyển câu hỏi của anh/chị tới cán bộ" in none.text
+    assert labels(none) == [texts.BTN_ASK_STAFF, texts.BTN_MENU]
+    staff = conv.handle(press(payload_of(none, texts.BTN_ASK_STAFF)))
+    assert staff.handoff
+    assert staff.outcome is not None
+    assert (staff.outcome.kind, staff.outcome.question) == ("handoff", "giá vàng hôm nay bao nhiêu")
+    again = conv.handle(press("h"))
+    assert not again.handoff and kind(again) == "handoff:none"
+    # Another chat has nothing to hand over.
+    assert not conv.handle(press("h", chat="2")).handoff
+
+
+def test_no_handoff_when_disabled(conv: Conversation) -> None:
+    none = conv.handle(text("giá vàng hôm nay bao nhiêu"))
+    assert not none.handoff
+    assert texts.BTN_ASK_STAFF not in labels(none)
+
+
+# -- FAQ edits, snapshots, invariants ----------------------------------------------------------
+
+
+def test_buttons_of_a_removed_entry_after_an_faq_edit(knowledge: Knowledge, book: FaqBook) -> None:
+    source = SwappableKnowledge(knowledge)
+    conv = Conversation(source)
+    answer = conv.handle(text("đăng ký kết hôn cần những giấy tờ gì"))
+    edited = dataclasses.replace(book, entries=tuple(e for e in book.entries if e.id != "ket-hon"))
+    source.knowledge = Knowledge(book=edited, matcher=Matcher(edited, MatchSettings()))
+    for button in answer.flat_buttons:
+        if button.payload and not button.payload.startswith("fb:"):
+            reply = conv.handle(press(button.payload))
+            assert kind(reply) == "stale", button.label
+            assert reply.text.startswith("Dạ, thông tin này đã được cập nhật")
+    # The follow-up context points at a removed entry: ask, do not crash.
+    assert kind(conv.handle(text("còn lệ phí thì sao?"))) == "clarify"
+
+
+def test_one_snapshot_per_message(knowledge: Knowledge) -> None:
+    source = SwappableKnowledge(knowledge)
+    conv = Conversation(source)
+    messages = [
+        text("làm căn cước cần gì"),
+        text("còn lệ phí thì sao?"),
+        press("s:can-cuoc:2"),
+        press("zzz"),
+        command("start"),
+        text("giá vàng hôm nay bao nhiêu"),
+    ]
+    for n, msg in enumerate(messages, start=1):
+        conv.handle(msg)
+        assert source.calls == n
+
+
+SAMPLES = [
+    text("làm căn cước cần gì"),
+    text("xin chào"),
+    text("dạ"),
+    text("giá vàng hôm nay bao nhiêu"),
+    text("còn lệ phí thì sao?"),
+    command("start"),
+    command("menu"),
+    command("help"),
+    command("lienhe"),
+    command("xyz"),
+    press("a:khai-sinh"),
+    press("r:khai-sinh"),
+    press("f:khai-sinh:d"),
+    press("s:khai-sinh:1"),
+    press("c:ho-tich"),
+    press("x"),
+    press("m"),
+    Incoming("console", "1", "1", InKind.NON_TEXT, "sticker"),
+    Incoming("zalo_oa", "1", "1", InKind.FOLLOW),
+]
+
+
+@pytest.mark.parametrize("handoff", [False, True], ids=["plain", "handoff"])
+def test_every_reply_has_an_outcome_and_valid_payloads(knowledge: Knowledge, handoff: bool) -> None:
+    conv = Conversation(StaticKnowledge(knowledge), handoff_enabled=handoff)
+    for msg in SAMPLES:
+        reply = conv.handle(msg)
+        assert reply.outcome is not None, msg
+        assert reply.text.strip(), msg
+        for button in reply.flat_buttons:
+            if button.payload is not None:
+                assert len(button.payload.encode()) <= payloads.MAX_BYTES
+                assert payloads.decode(button.payload) is not None, button
+
+
+def test_concurrent_chats_keep_their_own_context(knowledge: Knowledge) -> None:
+    conv = Conversation(StaticKnowledge(knowledge))
+    procedures = {"a": "a:ket-hon", "b": "a:ho-chieu", "c": "a:tam-tru", "d": "a:khai-tu"}
+    expected = {"a": "ket-hon", "b": "ho-chieu", "c": "tam-tru", "d": "khai-tu"}
+    errors: list[str] = []
+    start = threading.Barrier(len(procedures))
+
+    def chat(name: str) -> None:
+        start.wait(timeout=10)
+        for _ in range(30):
+            conv.handle(press(procedures[name], chat=name))
+            reply = conv.handle(text("còn lệ phí thì sao?", chat=name))
+            got = reply.outcome.entry_id if reply.outcome else None
+            if got != expected[name]:
+                errors.append(f"{name}: {got}")
+
+    threads = [threading.Thread(target=chat, args=(n,)) for n in procedures]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
