@@ -293,7 +293,16 @@ class Conversation:
             case None:
                 return self._stale(book)
         entry = book.entry(action.entry_id)
-        if entry is None or entry.is_small_talk:
+        if entry is None:
+            return self._stale(book)
+        if entry.is_small_talk:
+            # Suggestions may include chit-chat ("chào"); it has no parts, steps or relations.
+            if isinstance(action, p.ShowAnswer | p.PickSuggestion):
+                return Reply(
+                    entry.summary or entry.title,
+                    buttons=self._menu_row(),
+                    outcome=Outcome("answer", entry.id),
+                )
             return self._stale(book)
         self._states.set(key, "entry", entry.id)
         match action:

@@ -243,7 +243,8 @@ def test_start_greets_with_office_and_menu(conv: Conversation, book: FaqBook) ->
         pytest.param(press("a:khong-con-nua"), "stale", texts.STALE, id="deleted-entry"),
         pytest.param(press("c:khong-co"), "stale", texts.STALE, id="deleted-category"),
         pytest.param(press("c:small-talk"), "stale", texts.STALE, id="small-talk-category"),
-        pytest.param(press("a:chao-hoi"), "stale", texts.STALE, id="small-talk-entry"),
+        pytest.param(press("g:chao-hoi"), "answer", "Dạ, xin chào", id="small-talk-suggestion"),
+        pytest.param(press("s:chao-hoi:1"), "stale", texts.STALE, id="small-talk-steps"),
         pytest.param(press("l"), "contact", "UBND phường Mẫu", id="contact-button"),
         pytest.param(press("fb:ket-hon:u"), "feedback:up", texts.FEEDBACK_UP, id="like"),
         pytest.param(press("fb:ket-hon:d"), "feedback:down", "0200 000 000", id="dislike"),
@@ -358,6 +359,8 @@ def test_follow_up_refers_to_the_last_answer(conv: Conversation, follow_up: str,
     assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
     assert reply.title == "Đăng ký tạm trú"
     assert reply.text.startswith(starts)
+    # The summary was just read: the follow-up gives only the part asked.
+    assert "Người đến ở một nơi" not in reply.text
 
 
 def test_context_never_leaks_between_chats(conv: Conversation) -> None:
