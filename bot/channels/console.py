@@ -60,7 +60,8 @@ class ConsoleChat:
         """Greet, then answer line after line until «thoát», "exit" or end of input."""
         if self._interactive:
             self._write(texts.CONSOLE_INTRO)
-        self._answer(Incoming(CHANNEL, self._chat_id, self._chat_id, InKind.COMMAND, "start"))
+        greeting = Incoming(CHANNEL, self._chat_id, self._chat_id, InKind.COMMAND, "start")
+        self._answer(greeting, after_input=False)
         while True:
             line = self._next_line()
             if line is None or fold(line) in QUIT_WORDS:
@@ -69,7 +70,7 @@ class ConsoleChat:
                 return 0
             if not line.strip():
                 continue
-            self._answer(parse_line(line, self._options, self._chat_id))
+            self._answer(parse_line(line, self._options, self._chat_id), after_input=True)
 
     def _next_line(self) -> str | None:
         if self._read_line is not None:
@@ -83,10 +84,12 @@ class ConsoleChat:
         line = self._stdin.readline()
         return line if line else None
 
-    def _answer(self, msg: Incoming) -> Reply:
+    def _answer(self, msg: Incoming, *, after_input: bool) -> Reply:
         reply = safe_handle(self._conversation, msg, log)
         self._options.remember(self._chat_id, reply)
-        self._write("\n\n".join(render_plain(reply, limit=_LIMIT, numbered=True)))
+        text = "\n\n".join(render_plain(reply, limit=_LIMIT, numbered=True))
+        # On a terminal, a blank line sets the answer apart from what was just typed.
+        self._write(f"\n{text}" if self._interactive and after_input else text)
         return reply
 
     def _write(self, text: str) -> None:
