@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot import cli
+from bot.channels.console import ConsoleChat
+from faq.decision import MatchSettings
+from faq.knowledge import Knowledge, StaticKnowledge
+from faq.loader import load_faq
+from faq.matcher import Matcher
 from handlers import texts
+from handlers.conversation import Conversation
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI_FAQ = ROOT / "tests" / "data" / "mini_faq.yaml"
@@ -118,3 +124,15 @@ def test_bad_config_returns_2(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert cli.main(["chat", "--config", str(config)]) == 2
     assert "conversation.context_tll" in capsys.readouterr().err
+
+
+def test_terminal_session_has_intro_prompt_and_goodbye() -> None:
+    book = load_faq(MINI_FAQ)
+    conv = Conversation(StaticKnowledge(Knowledge(book, Matcher(book, MatchSettings()))))
+    out = io.StringIO()
+    chat = ConsoleChat(conv, stdin=io.StringIO("1\n"), stdout=out, interactive=True)
+    assert chat.run() == 0
+    text = out.getvalue()
+    assert text.startswith(texts.CONSOLE_INTRO)
+    assert "\n> \n" + texts.category_intro("Hộ tịch") in text
+    assert text.rstrip().endswith("> " + texts.CONSOLE_BYE)
