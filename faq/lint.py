@@ -1,0 +1,292 @@
+"""Staff checks beyond the schema: questions answered by the wrong entry, near-duplicates, stale or
+over-long content, references to small talk, procedures without online or postal information."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from faq.decision import Kind, MatchResult
+from faq.loader import WARNING, Problem
+from faq.matcher import Matcher
+from faq.normalize import Normalizer, fold_accents
+from faq.schema import Entry, FaqBook
+
+DUPLICATE_RATIO = 90.0
+"""rapidfuzz ratio (0-100) of normalised questions from which two entries look duplicated."""
+
+PART_NAMES = {
+    "summary": "phần tóm tắt (summary)",
+    "steps": "các bước (steps)",
+    "documents": "giấy tờ (documents)",
+    "fee": "lệ phí (fee)",
+    "processing_time": "thời hạn (processing_time)",
+    "where": "nơi nộp (where)",
+    "online": "phần nộp trực tuyến (online)",
+    "postal": "phần bưu chính (postal)",
+    "legal_basis": "căn cứ pháp lý (legal_basis)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LintSettings:
+    """Limits of the staff checks."""
+
+    max_age_days: int = 365
+    """`updated` older than this many days is reported."""
+    max_part_chars: int = 2000
+    """One answer part must fit in one Zalo message."""
+    today: dt.date | None = None
+    """The reference day for ages (None: today)."""
+
+
+def lint(
+    book: FaqBook,
+    matcher: Matcher,
+    settings: LintSettings = LintSettings(),
+) -> tuple[Problem, ...]:
+    """Every staff-facing warning about a valid FAQ, in file order."""
+    found: list[Problem] = []
+    found += _self_match(book, matcher)
+    found += _near_duplicates(book)
+    found += _small_talk_refs(book)
+    found += _stale(book, settings.max_age_days, settings.today or dt.date.today())
+    found += _long_parts(book, settings.max_part_chars)
+    found += _no_channel(book)
+    return tuple(sorted(found, key=lambda p: p.line))
+
+
+def _warn(book: FaqBook, entry: Entry, message: str) -> Problem:
+    return Problem(book.source or "<faq>", entry.line, message, WARNING)
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def _self_match(book: FaqBook, matcher: Matcher) -> list[Problem]:
+    """Every question of an entry must be answered with that entry."""
+    out: list[Problem] = []
+    for entry in book.entries:
+        for question in entry.questions:
+            result = matcher.match(question)
+            if result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == entry.id:
+                continue
+            what = _found_instead(entry, result)
+            out.append(_warn(book, entry, f"câu hỏi {_quote(question)} của mục '{entry.id}' {what}"))
+    return out
+
+
+def _found_instead(entry: Entry, result: MatchResult) -> str:
+    """What the bot does with one of the entry's own questions, when it is not answering it."""
+    if result.kind is Kind.ANSWER and result.entry is not None:
+        return (
+            f"lại được bot trả lời bằng mục '{result.entry.id}' (điểm {result.score:.0f}) — hãy "
+            "viết câu hỏi rõ hơn hoặc chuyển nó sang mục đó."
+        )
+    if result.preamble_only:
+        return (
+            "bị bot coi là lời mở đầu lịch sự (như “dạ”, “cho em hỏi”) nên không tìm mục nào — "
+            "hãy viết câu hỏi có nội dung."
+        )
+    ranked = result.candidates
+    if ranked and ranked[0].entry.id == entry.id:
+        top = ranked[0]
+        if len(ranked) > 1:
+            close = ranked[1]
+            return (
+                f"không được bot trả lời thẳng: mục này đứng đầu (điểm {top.score:.0f}) nhưng quá "
+                f"sát mục '{close.entry.id}' (điểm {close.score:.0f}) — hãy thêm từ đặc trưng của "
+                "thủ tục vào câu hỏi."
+            )
+        return (
+            f"không được bot trả lời thẳng: điểm {top.score:.0f} chưa đủ để trả lời — hãy thêm "
+            "từ đặc trưng của thủ tục vào câu hỏi."
+        )
+    if result.kind is Kind.SUGGEST:
+        ids = ", ".join(f"'{e.id}'" for e in result.suggestions)
+        return (
+            f"chỉ được bot gợi ý các mục {ids} (điểm {result.score:.0f}), không trả lời bằng mục "
+            "này — hãy viết câu hỏi rõ hơn."
+        )
+    if ranked:
+        return (
+            f"không được bot nhận ra (mục gần nhất: '{ranked[0].entry.id}', điểm "
+            f"{result.score:.0f}) — hãy kiểm tra lại cách viết câu hỏi."
+        )
+    return "không được bot nhận ra — hãy kiểm tra lại cách viết câu hỏi."
+
+
+def _near_duplicates(book: FaqBook) -> list[Problem]:
+    """Questions of two different entries that read almost the same once normalised."""
+    # Similarity is measured without the FAQ's synonyms: expanding "sổ đỏ" into a long canonical
+    # phrase would make unrelated questions that share it look alike. Questions that become
+    # identical once synonyms are applied ("làm cccd" / "làm căn cước") are duplicates too.
+    plain = Normalizer()
+    full = Normalizer.for_pairs(book.synonyms)
+    owners: list[int] = []
+    texts: list[str] = []
+    originals: list[str] = []
+    by_full_form: dict[str, list[int]] = {}
+    for index, entry in enumerate(book.entries):
+        for question in entry.questions:
+            owners.append(index)
+            texts.append(_form(plain, question))
+            by_full_form.setdefault(_form(full, question), []).append(len(originals))
+            originals.append(question)
+    same = {i: group for group in by_full_form.values() if len(group) > 1 for i in group}
+    out: list[Problem] = []
+    reported: set[tuple[int, int]] = set()
+    for i, text in enumerate(texts):
+        # One C call per question over all others; only pairs above the cutoff come back.
+        similar = process.extract(
+            text, texts, scorer=fuzz.ratio, processor=None, score_cutoff=DUPLICATE_RATIO, limit=None
+        )
+        for j in sorted({j for _, _, j in similar} | set(same.get(i, ()))):
+            a, b = owners[i], owners[j]
+            if j <= i or a == b or (a, b) in reported:
+                continue
+            reported.add((a, b))
+            first, second = book.entries[a], book.entries[b]
+            out.append(
+                _warn(
+                    book,
+                    second,
+                    f"câu hỏi {_quote(originals[j])} của mục '{second.id}' gần trùng với câu hỏi "
+                    f"{_quote(originals[i])} của mục '{first.id}' (dòng {first.line}) — bot khó "
+                    "phân biệt hai mục; hãy bỏ bớt hoặc viết lại một câu.",
+                )
+            )
+    return out
+
+
+def _form(normalizer: Normalizer, question: str) -> str:
+    """Accents-off meaningful words of a question, for comparing questions with each other."""
+    analysis = normalizer.analyze(question)
+    return fold_accents(" ".join(analysis.content) or normalizer.normalize(question))
+
+
+def _small_talk_refs(book: FaqBook) -> list[Problem]:
+    """`related` links to small talk, and procedures filed under the small-talk category."""
+    out: list[Problem] = []
+    for entry in book.entries:
+        for ref in entry.related:
+            target = book.entry(ref)
+            if target is not None and target.is_small_talk:
+                out.append(
+                    _warn(
+                        book,
+                        entry,
+                        f"mục '{entry.id}' liên kết (related) tới mục trò chuyện '{ref}' — mục "
+                        "liên quan nên là một thủ tục.",
+                    )
+                )
+        if entry.is_small_talk and _procedure_parts(entry):
+            parts = ", ".join(_procedure_parts(entry))
+            out.append(
+                _warn(
+                    book,
+                    entry,
+                    f"mục '{entry.id}' nằm trong nhóm trò chuyện (small-talk) nhưng có nội dung thủ "
+                    f"tục ({parts}) — có phải đặt nhầm nhóm?",
+                )
+            )
+    return out
+
+
+def _procedure_parts(entry: Entry) -> list[str]:
+    parts = {
+        "steps": entry.steps,
+        "documents": entry.documents,
+        "fee": entry.fee,
+        "processing_time": entry.processing_time,
+        "where": entry.where,
+        "online": entry.online,
+        "postal": entry.postal,
+        "procedure_code": entry.procedure_code,
+        "legal_basis": entry.legal_basis,
+    }
+    return [name for name, value in parts.items() if value]
+
+
+def _stale(book: FaqBook, max_age_days: int, today: dt.date) -> list[Problem]:
+    """Content not reviewed for longer than the configured age."""
+    out: list[Problem] = []
+    for entry in book.entries:
+        if entry.updated is None:
+            continue
+        age = (today - entry.updated).days
+        if age > max_age_days:
+            out.append(
+                _warn(
+                    book,
+                    entry,
+                    f"mục '{entry.id}' được rà soát lần cuối ngày {entry.updated.isoformat()} "
+                    f"({age} ngày trước, quá {max_age_days} ngày) — hãy kiểm tra quy định mới rồi "
+                    "cập nhật 'updated'.",
+                )
+            )
+    return out
+
+
+def answer_parts(entry: Entry) -> dict[str, str]:
+    """Each part of an entry's answer as the text a citizen would receive (roughly)."""
+    online = entry.online
+    postal = entry.postal
+    return {
+        "summary": entry.summary,
+        "steps": "\n".join(f"{n}. {s}" for n, s in enumerate(entry.steps, start=1)),
+        "documents": "\n".join(f"- {d}" for d in entry.documents),
+        "fee": entry.fee,
+        "processing_time": entry.processing_time,
+        "where": entry.where,
+        "online": "\n".join(x for x in (online.url, online.level, online.note) if x) if online else "",
+        "postal": "\n".join(x for x in (postal.submit, postal.receive) if x) if postal else "",
+        "legal_basis": "\n".join(f"- {b}" for b in entry.legal_basis),
+    }
+
+
+def _long_parts(book: FaqBook, limit: int) -> list[Problem]:
+    """Answer parts that would not fit in one Zalo message."""
+    out: list[Problem] = []
+    for entry in book.entries:
+        for name, text in answer_parts(entry).items():
+            if len(text) > limit:
+                out.append(
+                    _warn(
+                        book,
+                        entry,
+                        f"mục '{entry.id}': {PART_NAMES[name]} dài {len(text)} ký tự, quá "
+                        f"{limit} ký tự của một tin nhắn Zalo — hãy rút gọn hoặc tách bớt.",
+                    )
+                )
+    return out
+
+
+def _no_channel(book: FaqBook) -> list[Problem]:
+    """Procedures that say nothing about doing them online or by post."""
+    out: list[Problem] = []
+    for entry in book.entries:
+        if entry.is_small_talk:
+            continue
+        missing = [
+            label
+            for label, value in (
+                ("nộp trực tuyến (online)", entry.online),
+                ("bưu chính (postal)", entry.postal),
+            )
+            if value is None
+        ]
+        if missing:
+            out.append(
+                _warn(
+                    book,
+                    entry,
+                    f"thủ tục '{entry.id}' chưa có thông tin {' và '.join(missing)} — người dân "
+                    "hay hỏi có làm được mà không phải đến trụ sở không.",
+                )
+            )
+    return out

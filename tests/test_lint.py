@@ -1,0 +1,210 @@
+"""faq.lint: staff warnings on crafted FAQs, each naming the entry and pointing at its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from faq.decision import MatchSettings
+from faq.lint import LintSettings, lint
+from faq.loader import Problem, parse_faq
+from faq.matcher import Matcher
+
+TODAY = dt.date(2026, 1, 1)
+
+BASE = """\
+version: 1
+agency:
+  name: UBND phường Thử
+  address: Số 1 đường Mẫu
+  hours: Thứ Hai – Thứ Sáu
+  phone: "0200 000 000"
+  portal: https://dichvucong.gov.vn
+categories:
+  - {id: ho-tich, title: Hộ tịch}
+  - {id: cu-tru, title: Cư trú}
+  - {id: xuat-canh, title: Xuất nhập cảnh}
+  - {id: small-talk, title: Trò chuyện}
+entries:
+  - id: khai-sinh
+    category: ho-tich
+    title: Đăng ký khai sinh
+    questions:
+      - làm giấy khai sinh cho con cần gì
+      - đăng ký khai sinh cho trẻ mới sinh
+    summary: Cha hoặc mẹ đăng ký khai sinh cho con tại UBND cấp xã.
+    steps: [Nộp tờ khai và giấy chứng sinh.]
+    online: {url: "https://dichvucong.gov.vn", level: toàn trình}
+    postal: {submit: Gửi qua bưu điện., receive: Nhận tại nhà.}
+    related: [tam-tru]
+    updated: 2025-07-01
+  - id: tam-tru
+    category: cu-tru
+    title: Đăng ký tạm trú
+    questions:
+      - đăng ký tạm trú cho người ở trọ
+      - khai báo tạm trú online thế nào
+    summary: Người ở trọ từ 30 ngày phải đăng ký tạm trú tại công an xã.
+    steps: [Kê khai mẫu CT01.]
+    online: {url: "https://dichvucong.bocongan.gov.vn", level: toàn trình}
+    postal: {submit: Không áp dụng., receive: Không áp dụng.}
+    updated: 2025-07-01
+  - id: ho-chieu
+    category: xuat-canh
+    title: Cấp hộ chiếu phổ thông
+    questions:
+      - làm hộ chiếu đi nước ngoài
+      - cấp passport mất bao lâu
+    summary: Công dân đủ 14 tuổi làm hộ chiếu tại công an tỉnh hoặc trên cổng dịch vụ công.
+    steps: [Khai tờ khai X01.]
+    online: {url: "https://dichvucong.bocongan.gov.vn", level: toàn trình}
+    postal: {submit: Không áp dụng., receive: Nhận hộ chiếu qua bưu điện.}
+    updated: 2025-07-01
+  - id: chao-hoi
+    category: small-talk
+    title: Chào hỏi
+    questions: [xin chào]
+    summary: Dạ, xin chào anh/chị ạ.
+"""
+
+
+def findings(text: str, settings: LintSettings | None = None) -> tuple[Problem, ...]:
+    report = parse_faq(text, "faq.yaml", today=TODAY)
+    assert report.errors == (), [str(p) for p in report.errors]
+    assert report.book is not None
+    return lint(report.book, Matcher(report.book, MatchSettings()), settings or LintSettings(today=TODAY))
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(needle) + 1
+
+
+def test_clean_faq_has_no_finding() -> None:
+    assert findings(BASE) == ()
+
+
+def add_question(entry_id: str, question: str) -> str:
+    anchor = f"  - id: {entry_id}\n"
+    head, tail = BASE.split(anchor)
+    marker = "    questions:\n"
+    return head + anchor + tail.replace(marker, marker + f"      - {question}\n", 1)
+
+
+CASES = [
+    pytest.param(
+        add_question("ho-chieu", "đăng ký tạm trú cho người ở trọ thế nào"),
+        "ho-chieu",
+        ("câu hỏi “đăng ký tạm trú cho người ở trọ thế nào” của mục 'ho-chieu'", "'tam-tru'"),
+        id="question-answered-by-another-entry",
+    ),
+    pytest.param(
+        add_question("ho-chieu", "cho em hỏi với ạ"),
+        "ho-chieu",
+        ("câu hỏi “cho em hỏi với ạ” của mục 'ho-chieu' bị bot coi là lời mở đầu lịch sự",),
+        id="question-that-is-only-politeness",
+    ),
+    pytest.param(
+        add_question("tam-tru", "làm hộ chiếu đi nước ngoài"),
+        "tam-tru",
+        ("câu hỏi “làm hộ chiếu đi nước ngoài” của mục 'tam-tru'", "sát mục 'ho-chieu'"),
+        id="question-shared-by-two-entries",
+    ),
+    pytest.param(
+        add_question("tam-tru", "làm giấy khai sinh cho con cần gì ạ"),
+        "tam-tru",
+        ("gần trùng", "của mục 'tam-tru'", "của mục 'khai-sinh' (dòng 14)"),
+        id="near-duplicate-across-entries",
+    ),
+    pytest.param(
+        add_question("ho-chieu", "lam giay khai sinh cho con can gi"),
+        "ho-chieu",
+        ("gần trùng", "'khai-sinh'", "'ho-chieu'"),
+        id="near-duplicate-without-accents",
+    ),
+    pytest.param(
+        BASE.replace("related: [tam-tru]", "related: [tam-tru, chao-hoi]"),
+        "khai-sinh",
+        ("mục 'khai-sinh' liên kết (related) tới mục trò chuyện 'chao-hoi'",),
+        id="related-to-small-talk",
+    ),
+    pytest.param(
+        BASE.replace("    summary: Dạ, xin chào anh/chị ạ.", "    summary: Dạ.\n    fee: Miễn phí."),
+        "chao-hoi",
+        ("nằm trong nhóm trò chuyện (small-talk) nhưng có nội dung thủ tục (fee)",),
+        id="procedure-filed-under-small-talk",
+    ),
+    pytest.param(
+        BASE.replace("updated: 2025-07-01\n  - id: ho-chieu", "updated: 2024-12-01\n  - id: ho-chieu"),
+        "tam-tru",
+        ("mục 'tam-tru' được rà soát lần cuối ngày 2024-12-01 (396 ngày trước, quá 365 ngày)",),
+        id="stale-entry",
+    ),
+    pytest.param(
+        BASE.replace(
+            "    summary: Người ở trọ từ 30 ngày",
+            "    summary: " + "Rất dài. " * 230 + "Người ở trọ từ 30 ngày",
+        ),
+        "tam-tru",
+        ("mục 'tam-tru': phần tóm tắt (summary) dài 2129 ký tự, quá 2000 ký tự của một tin nhắn Zalo",),
+        id="summary-longer-than-a-zalo-message",
+    ),
+    pytest.param(
+        BASE.replace("    steps: [Kê khai mẫu CT01.]", "    steps:\n" + "      - Bước khá dài. \n" * 150),
+        "tam-tru",
+        ("các bước (steps) dài",),
+        id="steps-longer-than-a-zalo-message",
+    ),
+    pytest.param(
+        BASE.replace(
+            '    online: {url: "https://dichvucong.bocongan.gov.vn", level: toàn trình}\n'
+            "    postal: {submit: Không áp dụng., receive: Không áp dụng.}\n",
+            "",
+        ),
+        "tam-tru",
+        ("thủ tục 'tam-tru' chưa có thông tin nộp trực tuyến (online) và bưu chính (postal)",),
+        id="procedure-without-online-nor-postal",
+    ),
+    pytest.param(
+        BASE.replace("    postal: {submit: Không áp dụng., receive: Không áp dụng.}\n", ""),
+        "tam-tru",
+        ("thủ tục 'tam-tru' chưa có thông tin bưu chính (postal)",),
+        id="procedure-without-postal",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "entry_id", "fragments"), CASES)
+def test_finding(text: str, entry_id: str, fragments: tuple[str, ...]) -> None:
+    found = findings(text)
+    assert found, "expected a finding"
+    assert all(p.severity == "warning" and p.file == "faq.yaml" for p in found)
+    matching = [p for p in found if all(f in p.message for f in fragments)]
+    assert len(matching) == 1, [str(p) for p in found]
+    assert matching[0].line == line_of(text, f"  - id: {entry_id}")
+
+
+def test_findings_are_in_file_order() -> None:
+    text = BASE.replace("updated: 2025-07-01", "updated: 2020-01-01")
+    lines = [p.line for p in findings(text)]
+    assert len(lines) == 3
+    assert lines == sorted(lines)
+
+
+@pytest.mark.parametrize(
+    ("settings", "count"),
+    [
+        pytest.param(LintSettings(today=TODAY), 3, id="default-age"),
+        pytest.param(LintSettings(today=TODAY, max_age_days=3000), 0, id="longer-age"),
+        pytest.param(LintSettings(today=dt.date(2020, 6, 1)), 0, id="earlier-today"),
+    ],
+)
+def test_max_age_is_configurable(settings: LintSettings, count: int) -> None:
+    text = BASE.replace("updated: 2025-07-01", "updated: 2020-01-01")
+    assert len([p for p in findings(text, settings) if "rà soát" in p.message]) == count
+
+
+def test_max_part_chars_is_configurable() -> None:
+    assert any(
+        "quá 40 ký tự" in p.message for p in findings(BASE, LintSettings(today=TODAY, max_part_chars=40))
+    )
