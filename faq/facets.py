@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from faq.normalize import Normalizer, _PhraseTable, clean
+from faq.normalize import Normalizer, _PhraseTable, clean, fold_word
 from faq.schema import Facet
 
 # (phrase as citizens type it after normalisation, facet, strength). The strongest phrase wins;
@@ -63,8 +63,9 @@ def find_facet(tokens: Sequence[str]) -> FacetHit:
     best: tuple[int, int, Facet] | None = None
     spans: list[tuple[int, int]] = []
     # Every start position is tried, so overlapping phrases ("mất mấy" + "mấy ngày") all count.
+    folded = [fold_word(t) for t in tokens]
     for i in range(len(tokens)):
-        hit = _TABLE.match_at(tokens, i)
+        hit = _TABLE.match_at(tokens, i, folded) if folded[i] in _TABLE.first_words else None
         if hit is None:
             continue
         length, (label,) = hit

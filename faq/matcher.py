@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from rapidfuzz.distance import OSA
 
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.facets import find_facet
-from faq.normalize import Normalizer, fold_accents, has_accents
+from faq.normalize import Normalizer, fold_accents, fold_word, has_accents
 from faq.schema import Entry, Facet, FaqBook
 
 # Words that say nothing about the topic: they weigh this fraction of their IDF, whatever the FAQ.
@@ -42,17 +43,33 @@ COMMON_SHARE = 0.08
 SUGGEST_WINDOW = 25.0
 """Suggestions stay within this many points of the best one."""
 MAX_TOKENS = 60
+KEEP = 5
+"""Candidates reported per message."""
+W_COVER, W_PHRASE, W_RATIO = 0.45, 0.45, 0.10
+"""Score = entry coverage of the query, best phrasing's F-measure, best rapidfuzz ratio."""
+
+
+def _combine(cover: float, phrase: float, ratio: float) -> float:
+    return 100.0 * (W_COVER * cover + W_PHRASE * phrase + W_RATIO * ratio)
+
+
+def _best_possible(cover: float) -> float:
+    """Upper bound of an entry's score from its coverage (a phrase covers no more than its entry)."""
+    return _combine(cover, 2 * cover / (1 + cover) if cover > 0 else 0.0, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
 class _Phrase:
-    """One title, question or keyword of an entry, ready for scoring."""
+    """One title, question or keyword of an entry, ready for scoring (compact: 4,000 entries fit)."""
 
-    entry: int
+    folds: tuple[str, ...]
+    """Distinct accents-off words."""
+    forms: tuple[str, ...]
+    """The accented form of each word, as written in the FAQ."""
+    weights: tuple[float, ...]
     total: float
-    by_fold: dict[str, tuple[tuple[str, float], ...]]
-    """Folded token -> ((accented form, weight), ...)."""
     folded: str
+    """The accents-off phrase, for rapidfuzz."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,58 +125,69 @@ class Matcher:
         self.settings = settings
         self.normalizer = Normalizer.for_pairs(book.synonyms)
         entries = book.entries
-        raw: list[tuple[int, tuple[str, ...], set[int]]] = []
-        entry_vocab: list[dict[str, set[str]]] = [{} for _ in entries]
-        pairs: set[tuple[str, str]] = set()
+        raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
+        entry_vocab: list[dict[str, tuple[str, ...]]] = [{} for _ in entries]
+        glued: dict[str, int] = {}
         for index, entry in enumerate(entries):
+            vocab = entry_vocab[index]
             for text in _phrases(entry):
-                content = self.normalizer.analyze(text).content
+                content = tuple(sys.intern(t) for t in self.normalizer.analyze(text).content)
                 if not content:
                     continue
                 positions, _ = _facet_positions(content)
-                raw.append((index, content, positions))
-                folded = [fold_accents(t) for t in content]
+                folded = tuple(fold_word(t) for t in content)
+                raw.append((index, content, folded, frozenset(positions)))
                 for token, fold in zip(content, folded, strict=True):
-                    entry_vocab[index].setdefault(fold, set()).add(token)
-                pairs.update(itertools.pairwise(folded))
+                    forms = vocab.get(fold, ())
+                    if token not in forms:
+                        vocab[fold] = (*forms, token)
+                for a, b in itertools.pairwise(folded):
+                    if a not in GENERIC_WORDS and b not in GENERIC_WORDS:
+                        glued.setdefault(a + b, len(a))
         df: dict[str, int] = {}
-        for vocab in entry_vocab:
+        postings: dict[str, list[int]] = {}
+        for index, vocab in enumerate(entry_vocab):
             for fold in vocab:
                 df[fold] = df.get(fold, 0) + 1
+                postings.setdefault(fold, []).append(index)
         n = max(len(entries), 1)
         self._idf = {fold: math.log(1.0 + n / count) for fold, count in df.items()}
         self._unknown_idf = math.log(1.0 + n / 0.75)
-        self._postings: dict[str, tuple[int, ...]] = {}
-        for index, vocab in enumerate(entry_vocab):
-            for fold in vocab:
-                self._postings.setdefault(fold, ())
-                self._postings[fold] += (index,)
+        self._postings = {fold: tuple(indexes) for fold, indexes in postings.items()}
         self._common = max(30, int(COMMON_SHARE * n))
-        self._entry_vocab = [
-            {fold: frozenset(forms) for fold, forms in vocab.items()} for vocab in entry_vocab
-        ]
+        self._entry_vocab = entry_vocab
+        self._glued = {word: k for word, k in glued.items() if word not in df}
+        weights: dict[tuple[str, bool], float] = {}
         self._phrases_of: list[list[_Phrase]] = [[] for _ in entries]
-        for index, content, positions in raw:
-            by_fold: dict[str, list[tuple[str, float]]] = {}
-            total = 0.0
-            for i, token in enumerate(content):
-                fold = fold_accents(token)
-                weight = self._idf[fold] * _class_factor(fold, i in positions)
-                by_fold.setdefault(fold, []).append((token, weight))
-            # A word repeated in a phrase counts once.
-            frozen = {fold: tuple(forms) for fold, forms in by_fold.items()}
-            total = sum(max(w for _, w in forms) for forms in frozen.values())
-            phrase = _Phrase(index, total, frozen, " ".join(fold_accents(t) for t in content))
-            self._phrases_of[index].append(phrase)
-        self._pairs = pairs
-        self._by_delete: dict[str, set[str]] = {}
-        self._by_sound: dict[str, set[str]] = {}
+        for index, content, folded, in_facet in raw:
+            best: dict[str, tuple[str, float]] = {}
+            for i, (token, fold) in enumerate(zip(content, folded, strict=True)):
+                role = (fold, i in in_facet)
+                weight = weights.get(role)
+                if weight is None:
+                    weight = weights[role] = self._idf[fold] * _class_factor(*role)
+                # A word repeated in a phrase counts once, at its highest weight.
+                if fold not in best or best[fold][1] < weight:
+                    best[fold] = (token, weight)
+            self._phrases_of[index].append(
+                _Phrase(
+                    tuple(best),
+                    tuple(form for form, _ in best.values()),
+                    tuple(weight for _, weight in best.values()),
+                    sum(weight for _, weight in best.values()),
+                    " ".join(folded),
+                )
+            )
+        by_delete: dict[str, set[str]] = {}
+        by_sound: dict[str, set[str]] = {}
         for fold in df:
             if len(fold) >= 3 and fold.isalpha():
                 for key in (fold, *_deletes(fold)):
-                    self._by_delete.setdefault(key, set()).add(fold)
+                    by_delete.setdefault(key, set()).add(fold)
             if len(fold) >= 2 and fold.isalpha():
-                self._by_sound.setdefault(phonetic_key(fold), set()).add(fold)
+                by_sound.setdefault(phonetic_key(fold), set()).add(fold)
+        self._by_delete = {key: tuple(sorted(words)) for key, words in by_delete.items()}
+        self._by_sound = {key: tuple(sorted(words)) for key, words in by_sound.items()}
 
     # -- query side -------------------------------------------------------------------------
 
@@ -169,14 +197,14 @@ class Matcher:
             return ((fold, 1.0),)
         found: dict[str, float] = {}
         if len(fold) >= 3 and fold.isalpha():
-            near = set(self._by_delete.get(fold, ()))
+            near: set[str] = set(self._by_delete.get(fold, ()))
             for key in _deletes(fold):
                 near.update(self._by_delete.get(key, ()))
             for word in sorted(near):
                 if OSA.distance(fold, word, score_cutoff=1) <= 1:
                     found[word] = TYPO_CREDIT
         if len(fold) >= 2 and fold.isalpha():
-            for word in sorted(self._by_sound.get(phonetic_key(fold), ())):
+            for word in self._by_sound.get(phonetic_key(fold), ()):
                 found[word] = max(found.get(word, 0.0), PHONETIC_CREDIT)
         return tuple(sorted(found.items()))
 
@@ -184,16 +212,12 @@ class Matcher:
         """Words glued together ("khaisinh") split back when the FAQ has the pair."""
         out: list[str] = []
         for token in tokens:
-            fold = fold_accents(token)
-            if fold not in self._idf and len(fold) >= 4:
-                for k in range(1, len(fold)):
-                    if (fold[:k], fold[k:]) in self._pairs:
-                        out.extend((fold[:k], fold[k:]))
-                        break
-                else:
-                    out.append(token)
-            else:
+            fold = fold_word(token)
+            k = self._glued.get(fold) if fold not in self._idf else None
+            if k is None:
                 out.append(token)
+            else:
+                out.extend((fold[:k], fold[k:]))
         return out
 
     def _query(self, content: Sequence[str]) -> list[_QueryToken]:
@@ -237,10 +261,8 @@ class Matcher:
         ranked = sorted(scores, key=lambda i: (-scores[i], i))
         return ranked[:SHORTLIST]
 
-    def _score(self, index: int, query: Sequence[_QueryToken], folded: str) -> float:
-        total_q = sum(q.weight for q in query)
-        if total_q <= 0:
-            return 0.0
+    def _entry_cover(self, index: int, query: Sequence[_QueryToken], total_q: float) -> float:
+        """Share of the query's weight found anywhere in the entry's phrasings."""
         vocab = self._entry_vocab[index]
         covered = 0.0
         for q in query:
@@ -250,7 +272,11 @@ class Matcher:
                 if forms is not None:
                     best = max(best, credit * _accent_credit(q.accented, forms))
             covered += q.weight * best
-        entry_cover = covered / total_q
+        return covered / total_q
+
+    def _score(
+        self, index: int, query: Sequence[_QueryToken], total_q: float, cover: float, folded: str
+    ) -> float:
         best_phrase = 0.0
         best_ratio = 0.0
         for phrase in self._phrases_of[index]:
@@ -261,7 +287,7 @@ class Matcher:
             if f > best_phrase:
                 best_phrase = f
             best_ratio = max(best_ratio, fuzz.ratio(folded, phrase.folded) / 100.0)
-        return 100.0 * (0.45 * entry_cover + 0.45 * best_phrase + 0.10 * best_ratio)
+        return _combine(cover, best_phrase, best_ratio)
 
     def rank(self, text: str) -> tuple[list[Candidate], Facet | None, bool, bool]:
         """Scored candidates best first, the facet, facet_only and preamble_only for a message."""
@@ -271,7 +297,8 @@ class Matcher:
         content = analysis.content
         positions, facet = _facet_positions(content)
         query = self._query(content)
-        if not query:
+        total_q = sum(q.weight for q in query)
+        if not query or total_q <= 0:
             return [], facet, False, False
         topic = [
             t
@@ -280,19 +307,33 @@ class Matcher:
         ]
         facet_only = facet is not None and not topic
         folded = " ".join(fold_accents(t) for t in content)
-        scored = [
-            Candidate(self.book.entries[i], round(self._score(i, query, folded), 2))
-            for i in self._shortlist(query)
-        ]
-        order = {e.id: i for i, e in enumerate(self.book.entries)}
-        scored.sort(key=lambda c: (-c.score, order[c.entry.id]))
-        return scored, facet, facet_only, False
+        covers = sorted(
+            ((self._entry_cover(i, query, total_q), i) for i in self._shortlist(query)),
+            key=lambda ci: (-ci[0], ci[1]),
+        )
+        keep = max(KEEP, self.settings.max_suggestions + 1)
+        scored: list[tuple[float, int]] = []
+        for cover, index in covers:
+            # Covers are sorted, so once the best possible score of this entry cannot enter
+            # the kept top, no later entry can either.
+            if len(scored) >= keep and _best_possible(cover) < scored[keep - 1][0]:
+                break
+            score = round(self._score(index, query, total_q, cover, folded), 2)
+            scored.append((score, index))
+            scored.sort(key=lambda si: (-si[0], si[1]))
+        entries = self.book.entries
+        return (
+            [Candidate(entries[i], score) for score, i in scored[:keep]],
+            facet,
+            facet_only,
+            False,
+        )
 
     def match(self, text: str) -> MatchResult:
         """The decision for one message: answer, suggest or none, with facet and candidates."""
         scored, facet, facet_only, preamble_only = self.rank(text)
         s = self.settings
-        kept = tuple(scored[: max(5, s.max_suggestions)])
+        kept = tuple(scored[: max(KEEP, s.max_suggestions)])
         if preamble_only or not scored:
             return MatchResult(
                 Kind.NONE, 0.0, facet=facet, facet_only=facet_only,
@@ -316,10 +357,11 @@ class Matcher:
 
 
 def _accent_credit(typed: str | None, forms: Iterable[str]) -> float:
+    """Full credit unless the word was typed with accents that the FAQ never writes it with."""
     if typed is None:
         return 1.0
     for form in forms:
-        if form == typed or not has_accents(form):
+        if form == typed or form == fold_word(form):
             return 1.0
     return ACCENT_MISMATCH
 
@@ -328,22 +370,27 @@ def _phrase_cover(
     phrase: _Phrase, query: Sequence[_QueryToken], total_q: float
 ) -> tuple[float, float]:
     """(share of the query's weight the phrase explains, share of the phrase's weight matched)."""
+    folds = phrase.folds
     q_got = 0.0
-    p_best: dict[str, float] = {}
+    p_best: dict[int, float] = {}
     for q in query:
         best = 0.0
         for target, credit in q.targets:
-            forms = phrase.by_fold.get(target)
-            if forms is None:
+            if target not in folds:
                 continue
-            c = credit * _accent_credit(q.accented, (f for f, _ in forms))
-            best = max(best, c)
-            if c > p_best.get(target, 0.0):
-                p_best[target] = c
+            j = folds.index(target)
+            form = phrase.forms[j]
+            if q.accented is not None and form != q.accented and form != target:
+                credit *= ACCENT_MISMATCH
+            if credit > best:
+                best = credit
+            if credit > p_best.get(j, 0.0):
+                p_best[j] = credit
         q_got += q.weight * best
     if not p_best or phrase.total <= 0:
         return 0.0, 0.0
-    p_got = sum(max(w for _, w in phrase.by_fold[t]) * c for t, c in p_best.items())
+    weights = phrase.weights
+    p_got = sum(weights[j] * c for j, c in p_best.items())
     return q_got / total_q, p_got / phrase.total
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -72,11 +73,30 @@ GREETINGS: tuple[str, ...] = (
 THANKS: tuple[str, ...] = ("cảm ơn", "cảm ơn nhiều", "cảm ơn bạn", "cảm ơn ad", "tạm biệt", "bye")
 
 
-def fold_accents(text: str) -> str:
-    """The accents-off form: every diacritic removed, đ→d, Đ→D (case kept)."""
+def _fold_slow(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
+
+
+# Precomposed Latin letters (all of Vietnamese after NFC) folded by one str.translate call.
+_FOLD_TABLE = {
+    code: _fold_slow(chr(code))
+    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00))
+    if _fold_slow(chr(code)) != chr(code)
+}
+
+
+def fold_accents(text: str) -> str:
+    """The accents-off form: every diacritic removed, đ→d, Đ→D (case kept)."""
+    folded = text.translate(_FOLD_TABLE)
+    return folded if folded.isascii() else _fold_slow(folded)
+
+
+@lru_cache(maxsize=1 << 17)
+def fold_word(word: str) -> str:
+    """fold_accents for one token, memoised (tokens repeat a lot)."""
+    return sys.intern(fold_accents(word))
 
 
 def has_accents(word: str) -> bool:
@@ -122,13 +142,13 @@ def _tone_position(bare: str) -> int:
     return start
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
 def clean(text: str) -> str:
     """NFKC, lower case, tone marks re-placed, punctuation/emoji/control chars to single spaces."""
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
-        for ch in text
-        if unicodedata.category(ch) != "Cf"
-    )
+    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).lower()
     text = _AC.sub(" anh chị ", text)
     return " ".join(place_tone(w) for w in _WORD.findall(text))
@@ -140,37 +160,75 @@ def _phrase_key(phrase: str) -> tuple[str, ...]:
 
 def _token_matches(typed: str, wanted: str) -> bool:
     """A typed token matches a wanted one exactly, or by folding when it was typed without accents."""
-    return typed == wanted or (not has_accents(typed) and typed == fold_accents(wanted))
+    return typed == wanted or typed == fold_word(wanted)
+
+
+def _folds(tokens: Sequence[str]) -> list[str]:
+    return [fold_word(t) for t in tokens]
+
+
+class _Node:
+    """A trie node keyed by accents-off words."""
+
+    __slots__ = ("children", "ends")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.ends: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
 
 
 class _PhraseTable:
     """Multi-word phrases found on word boundaries, longest first, accents optional when untyped."""
 
     def __init__(self, phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
-        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        root = _Node()
         for key, value in phrases:
-            if key:
-                by_first.setdefault(fold_accents(key[0]), []).append((key, value))
-        for options in by_first.values():
-            options.sort(key=lambda kv: (-len(kv[0]), kv[0]))
-        self._by_first = by_first
+            if not key:
+                continue
+            node = root
+            for word in _folds(key):
+                node = node.children.setdefault(word, _Node())
+            node.ends.append((key, value))
+        for node in _walk(root):
+            node.ends.sort()
+        self._root = root
+        self.first_words = frozenset(root.children)
+        """Accents-off first words of the phrases: a quick test before match_at."""
 
-    def match_at(self, tokens: Sequence[str], i: int) -> tuple[int, tuple[str, ...]] | None:
-        """The longest phrase starting at i: (its length, its replacement), or None."""
-        for key, value in self._by_first.get(fold_accents(tokens[i]), ()):
-            n = len(key)
-            if i + n <= len(tokens) and all(
-                _token_matches(tokens[i + k], key[k]) for k in range(n)
-            ):
-                return n, value
-        return None
+    def match_at(
+        self, tokens: Sequence[str], i: int, folded: Sequence[str] | None = None
+    ) -> tuple[int, tuple[str, ...]] | None:
+        """The longest phrase starting at i: (its length, its replacement), or None.
+
+        A token typed without accents matches the phrase's word by its folded form.
+        """
+        if folded is None:
+            folded = _folds(tokens)
+        node: _Node | None = self._root
+        best: tuple[int, tuple[str, ...]] | None = None
+        j = i
+        while j < len(tokens):
+            node = node.children.get(folded[j]) if node is not None else None
+            if node is None:
+                break
+            j += 1
+            for key, value in node.ends:
+                if all(
+                    tokens[i + k] == key[k] or tokens[i + k] == folded[i + k]
+                    for k in range(j - i)
+                ):
+                    best = (j - i, value)
+                    break
+        return best
 
     def replace(self, tokens: Sequence[str]) -> list[str]:
         """Every phrase replaced, scanning left to right (no chains)."""
+        folded = _folds(tokens)
         out: list[str] = []
+        first = self.first_words
         i = 0
         while i < len(tokens):
-            hit = self.match_at(tokens, i)
+            hit = self.match_at(tokens, i, folded) if folded[i] in first else None
             if hit is None:
                 out.append(tokens[i])
                 i += 1
@@ -179,18 +237,29 @@ class _PhraseTable:
                 i += hit[0]
         return out
 
-    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
-        """(start, end) of every phrase found, scanning left to right."""
+    def spans(
+        self, tokens: Sequence[str], folded: Sequence[str] | None = None, overlapping: bool = False
+    ) -> list[tuple[int, int]]:
+        """(start, end) of every phrase found, left to right (overlapping ones too if asked)."""
+        if folded is None:
+            folded = _folds(tokens)
         found: list[tuple[int, int]] = []
+        first = self.first_words
         i = 0
         while i < len(tokens):
-            hit = self.match_at(tokens, i)
+            hit = self.match_at(tokens, i, folded) if folded[i] in first else None
             if hit is None:
                 i += 1
             else:
                 found.append((i, i + hit[0]))
-                i += hit[0]
+                i += 1 if overlapping else hit[0]
         return found
+
+
+def _walk(node: _Node) -> Iterable[_Node]:
+    yield node
+    for child in node.children.values():
+        yield from _walk(child)
 
 
 def synonym_map(pairs: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
@@ -220,7 +289,7 @@ class Analysis:
     @property
     def folded(self) -> tuple[str, ...]:
         """Accents-off content tokens."""
-        return tuple(fold_accents(t) for t in self.content)
+        return tuple(fold_word(t) for t in self.content)
 
 
 class Normalizer:
@@ -242,6 +311,7 @@ class Normalizer:
         self._chitchat = _set_table((*GREETINGS, *THANKS))
         self._pronouns = _set_table(PRONOUNS)
         self._vocatives = _set_table(_VOCATIVES)
+        self._trailing = frozenset((*TRAILING, *(fold_word(t) for t in TRAILING)))
 
     @classmethod
     def for_pairs(cls, pairs: Iterable[tuple[str, Iterable[str]]]) -> Normalizer:
@@ -278,7 +348,7 @@ class Normalizer:
     def _drop_fillers(self, tokens: Sequence[str]) -> list[str]:
         kept = self._drop_vocatives(tokens)
         kept = _drop(kept, self._fillers.spans(kept))
-        while kept and any(_token_matches(kept[-1], t) for t in TRAILING):
+        while kept and kept[-1] in self._trailing:
             kept.pop()
         return kept
 
