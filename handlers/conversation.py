@@ -22,7 +22,7 @@ from faq.knowledge import Knowledge, KnowledgeSource
 from faq.schema import Entry, Facet, FaqBook, OnlineLevel
 from handlers import payloads as p
 from handlers import texts
-from handlers.messages import Button, Incoming, InKind, Outcome, Reply
+from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,13 @@ class Conversation:
             return self._on_command(k.book, msg.text)
         if msg.kind is InKind.FOLLOW:
             return self._start(k.book)
+        if msg.text == HIDDEN_CONTENT:
+            # Zalo hides what protected users (children, people with disabilities...) send.
+            return Reply(
+                texts.hidden_content(k.book.agency),
+                buttons=self._menu_row(),
+                outcome=Outcome("non_text", question=""),
+            )
         return Reply(texts.NON_TEXT, buttons=self._menu_row(), outcome=Outcome("non_text", question=""))
 
     # -- commands ---------------------------------------------------------------------------
@@ -231,6 +238,9 @@ class Conversation:
                 outcome=Outcome("answer", entry.id, result.score, None, text),
             )
         self._states.set(key, "entry", entry.id)
+        if text:
+            # Kept so that a 👎 followed by "Gặp cán bộ" can put this question through to staff.
+            self._states.set(key, "unanswered", text)
         reply = self._answer(book, entry, facet, with_summary=with_summary)
         return _with_outcome(reply, Outcome("answer", entry.id, result.score, _facet(facet), text))
 
@@ -252,14 +262,13 @@ class Conversation:
 
     def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
         outcome = _outcome("none", result, text)
-        if text:
-            self._states.set(key, "unanswered", text)
         if not (self._handoff_enabled and text):
             return Reply(texts.no_answer(book.agency), buttons=self._menu_buttons(book), outcome=outcome)
-        rows = [_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())), *self._menu_row()]
+        # Forwarded right away, so there is nothing left for a "Gặp cán bộ" button to send.
+        self._states.set(key, "unanswered", None)
         return Reply(
             texts.no_answer_forwarded(book.agency),
-            buttons=_rows(rows),
+            buttons=self._menu_row(),
             outcome=outcome,
             handoff=True,
         )
@@ -285,9 +294,10 @@ class Conversation:
             case p.Feedback(entry_id, up):
                 if up:
                     return Reply(texts.FEEDBACK_UP, outcome=Outcome("feedback:up", entry_id))
+                staff = (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if self._handoff_enabled else ()
                 return Reply(
                     texts.feedback_down(book.agency),
-                    buttons=self._menu_row(),
+                    buttons=(*staff, *self._menu_row()),
                     outcome=Outcome("feedback:down", entry_id),
                 )
             case None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+HIDDEN_CONTENT = "unsupported"
+"""NON_TEXT `text` when the platform hid the content (Zalo's protected users)."""
+
 
 class InKind(StrEnum):
     """What a citizen sent."""

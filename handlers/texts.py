@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from faq.schema import Agency, Entry, OnlineLevel, Postal
 
 # Buttons under an answer.
@@ -232,3 +234,64 @@ FLOOD = (
 
 CONSOLE_BYE = "Dạ, chào anh/chị. Hẹn gặp lại!"
 CONSOLE_INTRO = "Trò chuyện thử với trợ lý (gõ «thoát» để kết thúc; gõ số để chọn khi có danh sách)."
+
+
+def hidden_content(agency: Agency) -> str:
+    """Zalo hid the message (protected users): ask for text, give the phone."""
+    return (
+        "Dạ, em chưa xem được nội dung tin nhắn này ạ. "
+        "Anh/chị vui lòng nhắn câu hỏi bằng chữ, hoặc gọi "
+        f"{agency.phone} ({agency.hours}) để được cán bộ hỗ trợ trực tiếp."
+    )
+
+
+# -- handoff to staff ---------------------------------------------------------------------------
+
+_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def handoff_ticket(ref: str, opening: dt.datetime | None) -> str:
+    """To the citizen once the question is with staff: the reference, and when to expect an answer."""
+    text = f"Mã câu hỏi của anh/chị là {ref}. Cán bộ sẽ trả lời anh/chị ngay tại cuộc trò chuyện này."
+    if opening is None:
+        return "Dạ, " + text[0].lower() + text[1:]
+    when = f"{opening:%H:%M} {_WEEKDAYS[opening.weekday()]}, ngày {opening:%d/%m}"
+    return (
+        f"Dạ, {text[0].lower() + text[1:]}\n\n"
+        f"Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ {when}. Mong anh/chị thông cảm ạ."
+    )
+
+
+def staff_ticket(ref: str, channel: str, question: str) -> str:
+    """Posted in the staff group: one citizen's question (already masked)."""
+    return (
+        f"📩 Câu hỏi {ref} (qua {channel}) bot chưa trả lời được:\n\n"
+        f"«{question}»\n\n"
+        "Anh/chị trả lời (Reply) vào chính tin nhắn này, bot sẽ chuyển câu trả lời tới người dân. "
+        "Người dân không thấy tên của anh/chị."
+    )
+
+
+def staff_answer(text: str) -> str:
+    """A staff reply as the citizen sees it (no staff name)."""
+    return f"Dạ, cán bộ trả lời câu hỏi của anh/chị như sau:\n\n{text}"
+
+
+def staff_relayed(ref: str) -> str:
+    """Confirmation in the staff group."""
+    return f"✅ Đã gửi câu trả lời cho người dân ({ref})."
+
+
+def staff_unknown_ticket(number: int) -> str:
+    """A reply quoting a ticket that does not exist."""
+    return f"Không tìm thấy câu hỏi #{number:04d}; anh/chị kiểm tra lại giúp em."
+
+
+def staff_channel_down(ref: str) -> str:
+    """The citizen's channel is not running in this process."""
+    return f"Chưa gửi được câu trả lời {ref}: kênh người dân dùng hiện không hoạt động."
+
+
+def staff_relay_failed(ref: str) -> str:
+    """Sending to the citizen failed."""
+    return f"Chưa gửi được câu trả lời {ref} do lỗi kết nối; anh/chị vui lòng gửi lại sau ít phút."

@@ -15,7 +15,7 @@ from faq.matcher import Matcher
 from faq.schema import FaqBook
 from handlers import payloads, texts
 from handlers.conversation import Conversation
-from handlers.messages import Incoming, InKind, Reply
+from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 
@@ -448,15 +448,31 @@ def test_handoff_on_no_answer_and_on_request(knowledge: Knowledge) -> None:
     assert kind(none) == "none"
     assert none.handoff
     assert "chuyển câu hỏi của anh/chị tới cán bộ" in none.text
-    assert labels(none) == [texts.BTN_ASK_STAFF, texts.BTN_MENU]
-    staff = conv.handle(press(payload_of(none, texts.BTN_ASK_STAFF)))
+    # Already forwarded: no button that would forward it a second time.
+    assert labels(none) == [texts.BTN_MENU]
+    assert not conv.handle(press("h")).handoff
+
+
+def test_unhappy_citizen_reaches_staff_after_an_answer(knowledge: Knowledge) -> None:
+    conv = Conversation(StaticKnowledge(knowledge), handoff_enabled=True)
+    answer = conv.handle(text("đăng ký tạm trú cần giấy tờ gì"))
+    assert kind(answer) == "answer"
+    down = conv.handle(press(payload_of(answer, texts.BTN_DISLIKE)))
+    assert kind(down) == "feedback:down"
+    staff = conv.handle(press(payload_of(down, texts.BTN_ASK_STAFF)))
     assert staff.handoff
     assert staff.outcome is not None
-    assert (staff.outcome.kind, staff.outcome.question) == ("handoff", "giá vàng hôm nay bao nhiêu")
+    assert (staff.outcome.kind, staff.outcome.question) == ("handoff", "đăng ký tạm trú cần giấy tờ gì")
     again = conv.handle(press("h"))
     assert not again.handoff and kind(again) == "handoff:none"
     # Another chat has nothing to hand over.
     assert not conv.handle(press("h", chat="2")).handoff
+
+
+def test_hidden_zalo_content_gets_the_office_phone(conv: Conversation) -> None:
+    reply = conv.handle(Incoming("zalo_bot", "1", "1", InKind.NON_TEXT, HIDDEN_CONTENT))
+    assert "chưa xem được nội dung" in reply.text
+    assert "0200 000 000" in reply.text
 
 
 def test_no_handoff_when_disabled(conv: Conversation) -> None:

@@ -16,7 +16,7 @@ import httpx
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.webhook_server import Background, SeenKeys, WebhookServer, WebRequest, WebResponse
 from bot.config import ZaloBotConfig
-from handlers.messages import Incoming, InKind, Reply
+from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
 from handlers.options import OptionMemory
 from handlers.render import render_plain
 
@@ -36,7 +36,7 @@ NON_TEXT_EVENTS = {
     "message.image.received": "photo",
     "message.sticker.received": "sticker",
     "message.voice.received": "voice",
-    "message.unsupported.received": "unsupported",
+    "message.unsupported.received": HIDDEN_CONTENT,
 }
 """event_name → Incoming.text for messages we cannot read ("unsupported": content hidden by Zalo)."""
 
