@@ -1,0 +1,101 @@
+"""`faqbot check [PATH] [--strict] [--max-age-days N] [--json]`: every error and warning of a FAQ."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.config import AppConfig, ConfigError, load_config
+from faq.lint import LintSettings, lint
+from faq.loader import DEFAULT_FAQ, Problem, check_faq
+from faq.matcher import Matcher
+
+
+def register(subparsers: Any) -> None:
+    """Add the `check` subcommand."""
+    parser = subparsers.add_parser(
+        "check",
+        help="kiểm tra tệp FAQ: lỗi (bot không dùng được) và cảnh báo (nên xem lại)",
+        description=(
+            "Kiểm tra tệp FAQ: báo mọi lỗi và cảnh báo kèm số dòng. Mã thoát 1 khi có lỗi "
+            "(hoặc có cảnh báo khi dùng --strict), 0 khi tệp dùng được."
+        ),
+    )
+    parser.add_argument("path", nargs="?", metavar="TỆP", help="tệp FAQ YAML (mặc định: FAQ đi kèm gói)")
+    parser.add_argument("--strict", action="store_true", help="coi cảnh báo như lỗi (mã thoát 1)")
+    parser.add_argument(
+        "--max-age-days",
+        type=_positive_int,
+        default=LintSettings().max_age_days,
+        metavar="N",
+        help="cảnh báo mục có ngày rà soát (updated) cũ hơn N ngày (mặc định: %(default)s)",
+    )
+    parser.add_argument("--config", metavar="TỆP", help="tệp cấu hình YAML (ngưỡng so khớp và đường dẫn FAQ)")
+    parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    parser.set_defaults(func=run)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên dương, không phải '{text}'")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check one FAQ file and print its problems; 1 on errors (or warnings with --strict)."""
+    try:
+        config = load_config(args.config) if args.config else AppConfig()
+    except ConfigError as exc:
+        for message in exc.problems:
+            print(f"Lỗi cấu hình: {message}")
+        return 2
+    path = Path(args.path or config.faq.path or DEFAULT_FAQ)
+    report = check_faq(path)
+    warnings = list(report.warnings)
+    if report.book is not None and not report.errors:
+        matcher = Matcher(report.book, config.matching)
+        warnings += lint(report.book, matcher, LintSettings(max_age_days=args.max_age_days))
+        warnings.sort(key=lambda p: p.line)
+    errors = list(report.errors)
+    failed = bool(errors) or (args.strict and bool(warnings))
+    entries = len(report.book.entries) if report.book is not None and not errors else None
+    if args.json:
+        print(json.dumps(_as_json(path, entries, errors, warnings, failed), ensure_ascii=False, indent=2))
+    else:
+        for problem in (*errors, *warnings):
+            print(problem)
+        print(_summary(entries, len(errors), len(warnings), args.strict))
+    return 1 if failed else 0
+
+
+def _summary(entries: int | None, errors: int, warnings: int, strict: bool) -> str:
+    """One plain Vietnamese line saying whether the bot can use the file."""
+    if errors:
+        also = f" (và {warnings} cảnh báo)" if warnings else ""
+        return f"Có {errors} lỗi{also}, bot sẽ không dùng tệp này cho đến khi sửa xong."
+    if warnings and strict:
+        return f"Có {warnings} cảnh báo; chế độ --strict coi cảnh báo là lỗi, hãy xem lại trước khi dùng."
+    if warnings:
+        return f"Tệp FAQ hợp lệ: {entries} mục, {warnings} cảnh báo."
+    return f"Tệp FAQ hợp lệ: {entries} mục, không có cảnh báo."
+
+
+def _as_json(
+    path: Path, entries: int | None, errors: list[Problem], warnings: list[Problem], failed: bool
+) -> dict[str, Any]:
+    def item(p: Problem) -> dict[str, Any]:
+        return {"file": p.file, "line": p.line, "message": p.message, "severity": p.severity}
+
+    return {
+        "file": str(path),
+        "ok": not failed,
+        "entries": entries,
+        "errors": [item(p) for p in errors],
+        "warnings": [item(p) for p in warnings],
+    }

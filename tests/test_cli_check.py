@@ -1,0 +1,173 @@
+"""`faqbot check`: exit codes, every problem with file:line, the summary line, --strict, --json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from faq.loader import DEFAULT_FAQ
+
+RECENT = (dt.date.today() - dt.timedelta(days=100)).isoformat()
+
+CLEAN = f"""\
+version: 1
+agency:
+  name: UBND phường Thử
+  address: Số 1 đường Mẫu
+  hours: Thứ Hai – Thứ Sáu
+  phone: "0200 000 000"
+  portal: https://dichvucong.gov.vn
+categories:
+  - {{id: ho-tich, title: Hộ tịch}}
+  - {{id: cu-tru, title: Cư trú}}
+  - {{id: small-talk, title: Trò chuyện}}
+entries:
+  - id: khai-sinh
+    category: ho-tich
+    title: Đăng ký khai sinh
+    questions: [làm giấy khai sinh cho con cần gì]
+    summary: Cha hoặc mẹ đăng ký khai sinh cho con tại UBND cấp xã.
+    steps: [Nộp tờ khai và giấy chứng sinh.]
+    online: {{url: "https://dichvucong.gov.vn", level: toàn trình}}
+    postal: {{submit: Gửi qua bưu điện., receive: Nhận tại nhà.}}
+    updated: {RECENT}
+  - id: tam-tru
+    category: cu-tru
+    title: Đăng ký tạm trú
+    questions: [đăng ký tạm trú cho người ở trọ]
+    summary: Người ở trọ từ 30 ngày phải đăng ký tạm trú tại công an xã.
+    steps: [Kê khai mẫu CT01.]
+    online: {{url: "https://dichvucong.bocongan.gov.vn", level: một phần}}
+    postal: {{submit: Không áp dụng., receive: Không áp dụng.}}
+    updated: {RECENT}
+  - id: chao-hoi
+    category: small-talk
+    title: Chào hỏi
+    questions: [xin chào]
+    summary: Dạ, xin chào anh/chị ạ.
+"""
+NO_POSTAL = CLEAN.replace("    postal: {submit: Không áp dụng., receive: Không áp dụng.}\n", "")
+BROKEN = NO_POSTAL.replace("questions: [xin chào]", "quesitons: [xin chào]").replace(
+    "category: cu-tru", "category: cu-tr"
+)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "faq.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "code", "summary", "problems"),
+    [
+        pytest.param(CLEAN, [], 0, "Tệp FAQ hợp lệ: 3 mục, không có cảnh báo.", 0, id="clean"),
+        pytest.param(
+            CLEAN, ["--strict"], 0, "Tệp FAQ hợp lệ: 3 mục, không có cảnh báo.", 0, id="clean-strict"
+        ),
+        pytest.param(NO_POSTAL, [], 0, "Tệp FAQ hợp lệ: 3 mục, 1 cảnh báo.", 1, id="warning"),
+        pytest.param(
+            NO_POSTAL,
+            ["--strict"],
+            1,
+            "Có 1 cảnh báo; chế độ --strict coi cảnh báo là lỗi, hãy xem lại trước khi dùng.",
+            1,
+            id="warning-strict",
+        ),
+        pytest.param(
+            BROKEN,
+            [],
+            1,
+            "Có 3 lỗi (và 1 cảnh báo), bot sẽ không dùng tệp này cho đến khi sửa xong.",
+            4,
+            id="errors",
+        ),
+        pytest.param(
+            CLEAN, ["--max-age-days", "30"], 0, "Tệp FAQ hợp lệ: 3 mục, 2 cảnh báo.", 2, id="max-age"
+        ),
+    ],
+)
+def test_check(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    options: list[str],
+    code: int,
+    summary: str,
+    problems: int,
+) -> None:
+    path = write(tmp_path, text)
+    assert main(["check", str(path), *options]) == code
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == summary
+    assert len(lines) == problems + 1
+    assert all(line.startswith(f"{path}:") for line in lines[:-1])
+
+
+def test_errors_name_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, BROKEN)
+    main(["check", str(path)])
+    out = capsys.readouterr().out
+    line = BROKEN.splitlines().index("    quesitons: [xin chào]") + 1
+    assert f"{path}:{line}: khóa 'quesitons' không hợp lệ — có phải ý bạn là 'questions'?" in out
+    assert "có phải ý bạn là 'cu-tru'?" in out
+
+
+def test_lint_runs_only_without_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, BROKEN)
+    main(["check", str(path), "--max-age-days", "1"])
+    out = capsys.readouterr().out
+    assert "rà soát" not in out
+    assert "bưu chính (postal)" not in out
+
+
+def test_warnings_are_marked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", str(write(tmp_path, NO_POSTAL))])
+    (warning, _) = capsys.readouterr().out.splitlines()
+    assert "(cảnh báo) thủ tục 'tam-tru' chưa có thông tin bưu chính (postal)" in warning
+
+
+def test_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, BROKEN)
+    assert main(["check", str(path), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"file", "ok", "entries", "errors", "warnings"}
+    assert data["file"] == str(path)
+    assert data["ok"] is False
+    assert data["entries"] is None
+    assert len(data["errors"]) == 3
+    assert set(data["errors"][0]) == {"file", "line", "message", "severity"}
+    assert {e["severity"] for e in data["errors"]} == {"error"}
+
+
+def test_json_of_a_usable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(write(tmp_path, NO_POSTAL)), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["ok"], data["entries"], len(data["warnings"])) == (True, 3, 1)
+    assert data["warnings"][0]["severity"] == "warning"
+
+
+def test_default_path_is_the_shipped_faq(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["file"] == str(DEFAULT_FAQ)
+    assert code == (0 if data["ok"] else 1)
+
+
+def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "khong-co.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "không tìm thấy tệp FAQ" in out
+    assert out.splitlines()[-1] == "Có 1 lỗi, bot sẽ không dùng tệp này cho đến khi sửa xong."
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "abc"])
+def test_bad_max_age(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["check", "--max-age-days", value])
+    assert caught.value.code == 2
+    assert "cần một số nguyên dương" in capsys.readouterr().err
