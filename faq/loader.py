@@ -183,7 +183,9 @@ class _Map:
 _Node = _Scalar | _Seq | _Map
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What YAML counts as a line break (str.splitlines also splits on \v, \f and others)."""
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}|localhost", re.IGNORECASE)
@@ -301,7 +303,7 @@ class _Reader:
     # --- text to tree ---------------------------------------------------------------------------
 
     def compose(self, text: str) -> _Node | None:
-        lines = text.splitlines()
+        lines = _LINE_BREAK.split(text)
         tabs = [n for n, line in enumerate(lines, start=1) if "\t" in _indent(line)]
         controls = {n: m.group() for n, line in enumerate(lines, start=1) if (m := _BAD_CHARS.search(line))}
         for number in tabs[:MAX_REPEATS]:

@@ -671,3 +671,34 @@ def test_missing_categories_does_not_blame_every_entry() -> None:
     assert len(messages) == 2, messages
     assert "thiếu phần 'categories'" in messages[0]
     assert "có phải ý bạn là 'categories'?" in messages[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param("version: 1\nagency: x\x0by\nentries: \x0c\n", 2, id="vertical-tab"),
+        pytest.param("a: 1\r\nb: \x01\r\n", 2, id="crlf"),
+        pytest.param("a: 1\u2028b: 2\nc: \x02\n", 3, id="unicode-line-separator"),
+        pytest.param("a: \ud800\n", 1, id="lone-surrogate"),
+    ],
+)
+def test_control_characters_are_located_as_yaml_counts_lines(text: str, line: int) -> None:
+    report = parse_faq(text, "faq.yaml")
+    assert report.errors[0].line == line
+    assert "ký tự điều khiển" in report.errors[0].message
+
+
+def test_random_edits_never_raise() -> None:
+    base = GOOD.read_text(encoding="utf-8")
+    rng = random.Random(2024)
+    pieces = [*":-[]{}#&*!|>'\"\t \n,?%@`~", "đ", "ạ", "\u0301", "\x00", "\ud800", "- ", ": ", "yes"]
+    for _ in range(300):
+        chars = list(base)
+        for _ in range(rng.randint(1, 6)):
+            i = rng.randrange(len(chars))
+            if rng.random() < 0.5:
+                del chars[i : i + rng.randint(1, 20)]
+            else:
+                chars.insert(i, rng.choice(pieces))
+        report = parse_faq("".join(chars), "faq.yaml", today=TODAY)
+        assert report.book is None or not report.errors
