@@ -10,6 +10,7 @@ anywhere (e.g. to the staff group).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 from collections.abc import Iterable
@@ -38,7 +39,7 @@ from telegram.ext import (
 
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.config import TelegramConfig
-from handlers.messages import Incoming, InKind, Reply
+from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.render import render_html
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,14 @@ def to_incoming(update: Update) -> Incoming | None:
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Reply buttons as an inline keyboard (callback or URL buttons), None when there are none."""
+    return _keyboard(reply.buttons) if reply.buttons else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _keyboard(button_rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    # The same answers come back again and again; PTB objects are immutable, so share them.
     rows = []
-    for row in reply.buttons:
+    for row in button_rows:
         buttons = []
         for b in row:
             if b.url is not None:

@@ -33,6 +33,8 @@ _ALLOWED_TAGS = {
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_SPECIAL = re.compile(r"[<>&]")
+_CANT_PARSE = "Bad Request: can't parse entities: "
 
 
 class ApiError(Exception):
@@ -49,44 +51,38 @@ def parse_html(text: str) -> str:
     out: list[str] = []
     stack: list[str] = []
     i = 0
-    while i < len(text):
-        ch = text[i]
+    for special in _SPECIAL.finditer(text):
+        at = special.start()
+        if at < i:
+            continue  # inside a tag already consumed
+        out.append(text[i:at])
+        ch = text[at]
         if ch == "<":
-            m = _TAG.match(text, i)
+            m = _TAG.match(text, at)
             if not m or m.group(2).lower() not in _ALLOWED_TAGS:
-                raise ApiError(
-                    400, f"Bad Request: can't parse entities: Unsupported start tag at offset {i}"
-                )
+                raise ApiError(400, f"{_CANT_PARSE}Unsupported start tag at offset {at}")
             closing, name = m.group(1), m.group(2).lower()
             if closing:
                 if not stack or stack.pop() != name:
-                    raise ApiError(
-                        400, f"Bad Request: can't parse entities: Unmatched end tag at offset {i}"
-                    )
+                    raise ApiError(400, f"{_CANT_PARSE}Unmatched end tag at offset {at}")
             else:
                 stack.append(name)
             i = m.end()
         elif ch == "&":
-            m = _ENTITY.match(text, i)
+            m = _ENTITY.match(text, at)
             if not m:
-                raise ApiError(
-                    400, f"Bad Request: can't parse entities: Unescaped '&' at offset {i}"
-                )
+                raise ApiError(400, f"{_CANT_PARSE}Unescaped '&' at offset {at}")
             ref = m.group(1)
             if ref in _NAMED:
                 out.append(_NAMED[ref])
             else:
                 out.append(chr(int(ref[2:], 16) if ref[1] == "x" else int(ref[1:])))
             i = m.end()
-        elif ch == ">":
-            raise ApiError(400, f"Bad Request: can't parse entities: Unescaped '>' at offset {i}")
         else:
-            out.append(ch)
-            i += 1
+            raise ApiError(400, f"{_CANT_PARSE}Unescaped '>' at offset {at}")
+    out.append(text[i:])
     if stack:
-        raise ApiError(
-            400, f"Bad Request: can't parse entities: Can't find end tag for \"{stack[-1]}\""
-        )
+        raise ApiError(400, f"{_CANT_PARSE}Can't find end tag for \"{stack[-1]}\"")
     return "".join(out)
 
 
@@ -359,7 +355,8 @@ class FakeTelegramServer:
             raise ApiError(400, "Bad Request: message to edit not found")
         html, text = self._text(p)
         keyboard = self._keyboard(p)
-        if old.get("text") == text and old.get("_keyboard", []) == keyboard:
+        old_keyboard = old.get("reply_markup", {}).get("inline_keyboard", [])
+        if old.get("text") == text and old_keyboard == keyboard:
             raise ApiError(400, NOT_MODIFIED)
         message = self._bot_message(chat_id, message_id, text, keyboard)
         message["edit_date"] = int(time.time())
@@ -427,7 +424,6 @@ class FakeTelegramServer:
         }
         if keyboard:
             message["reply_markup"] = {"inline_keyboard": keyboard}
-        message["_keyboard"] = keyboard
         return message
 
 
@@ -453,13 +449,4 @@ class _Handler(tornado.web.RequestHandler):
             self.set_status(exc.code)
             self.finish({"ok": False, "error_code": exc.code, "description": exc.description})
             return
-        self.finish(json.dumps({"ok": True, "result": _public(result)}))
-
-
-def _public(value: Any) -> Any:
-    """Drop the fake's private bookkeeping keys ("_...") from a result."""
-    if isinstance(value, dict):
-        return {k: _public(v) for k, v in value.items() if not k.startswith("_")}
-    if isinstance(value, list):
-        return [_public(v) for v in value]
-    return value
+        self.finish(json.dumps({"ok": True, "result": result}))

@@ -1,0 +1,229 @@
+"""Messages per second through the full Telegram polling path vs a plain PTB echo bot, same fake server.
+
+    .venv/bin/python bench/bench_telegram.py [--messages 1000] [--chats 100] [--rounds 3] [--faq PATH]
+
+Both bots run the real python-telegram-bot Application in polling mode against the fake Bot API
+(tests/fakes/telegram_api.py) on 127.0.0.1. The fake runs in its own process, as Telegram would,
+so the figures measure the bot side only. Full path: fake → PTB → ChannelContext (flood gate) →
+Conversation (matcher) → render_html → sendMessage with an inline keyboard → fake. Echo: fake →
+PTB → reply_text → fake. Rounds alternate echo and full; the best of each is kept. Two figures:
+wall-clock messages per second, and messages per CPU-second of the bot process (steadier when
+other work shares the machine; the exit code compares it with the 0.8 target). Under 2 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import logging
+import multiprocessing
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
+
+from bot.app import build_app, run_app  # noqa: E402
+from bot.config import AppConfig, ConversationConfig, FaqConfig, TelegramConfig  # noqa: E402
+from faq.loader import DEFAULT_FAQ, load_faq  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegramServer  # noqa: E402
+
+CONCURRENCY = 32
+"""The same concurrent_updates for both bots (the faqbot default)."""
+TIMEOUT = 40.0
+"""Seconds one run may take before it is declared failed."""
+BUDGET = 75.0
+"""No new round starts after this many seconds (the whole run stays under two minutes)."""
+
+Runner = Callable[[str, str, asyncio.Event], Awaitable[None]]
+"""runner(token, base_url, stop): run one bot until `stop` is set."""
+
+
+# -- the fake Bot API, in a child process ------------------------------------------------------
+
+
+def serve_fake(conn: Connection) -> None:
+    """Child process: a fresh fake per "reset"; "run" injects messages and waits for the replies."""
+    asyncio.run(_serve_fake(conn))
+
+
+async def _serve_fake(conn: Connection) -> None:
+    loop = asyncio.get_running_loop()
+    fake = FakeTelegramServer()
+    started = False
+    while True:
+        command, *args = await loop.run_in_executor(None, conn.recv)
+        if started and command in ("reset", "stop"):
+            await fake.stop()
+            started = False
+        if command == "stop":
+            conn.send(None)
+            return
+        if command == "reset":
+            fake = FakeTelegramServer()
+            await fake.start()
+            started = True
+            conn.send((fake.token, fake.base_url))
+        elif command == "polling":
+            await fake.wait_for(partial(_polling, fake), 10)
+            conn.send(None)
+        elif command == "run":
+            texts, chats = args
+            for i, text in enumerate(texts):
+                fake.add_text(100_000 + i % chats, text)
+            try:
+                await fake.wait_for(partial(_answered, fake, len(texts)), TIMEOUT)
+                conn.send(True)
+            except TimeoutError:
+                conn.send(False)
+
+
+def _polling(fake: FakeTelegramServer) -> bool:
+    return bool(fake.calls_to("getUpdates"))
+
+
+def _answered(fake: FakeTelegramServer, count: int) -> bool:
+    return len(fake.outbox) >= count
+
+
+class FakeProcess:
+    """The parent's handle on the child: each call waits for the answer without blocking the loop."""
+
+    def __init__(self) -> None:
+        self.conn, child = multiprocessing.Pipe()
+        self.process = multiprocessing.get_context("spawn").Process(
+            target=serve_fake, args=(child,), daemon=True
+        )
+        self.process.start()
+
+    async def call(self, *message: Any) -> Any:
+        """Send one command to the child and wait for its answer."""
+        self.conn.send(message)
+        return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
+
+
+# -- the two bots ------------------------------------------------------------------------------
+
+
+def questions_of(faq: Path | None) -> list[str]:
+    """Every question of every entry of the FAQ (what citizens type)."""
+    book = load_faq(faq)
+    return [q for e in book.entries for q in e.questions]
+
+
+async def echo_bot(token: str, base_url: str, stop: asyncio.Event) -> None:
+    """A plain PTB echo bot, started the same way faqbot starts its channel."""
+
+    async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    app = Application.builder().token(token).base_url(base_url).concurrent_updates(CONCURRENCY)
+    application = app.build()
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=5)
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()
+
+
+def full_bot(faq: Path | None) -> Runner:
+    """faqbot's own composition root with the Telegram channel, as `faqbot run` builds it."""
+
+    async def run(token: str, base_url: str, stop: asyncio.Event) -> None:
+        config = AppConfig(
+            faq=FaqConfig(path=str(faq) if faq else None, watch=False),
+            # The gate still runs for every message; the limit is out of reach for the benchmark.
+            conversation=ConversationConfig(flood_limit_per_minute=10**9),
+            telegram=TelegramConfig(
+                enabled=True,
+                token=token,
+                base_url=base_url,
+                poll_timeout=5,
+                concurrent_updates=CONCURRENCY,
+            ),
+        )
+        code = await run_app(build_app(config), stop=stop, err=io.StringIO())
+        assert code == 0, "the bot did not start"
+
+    return run
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+async def measure(
+    fake: FakeProcess, runner: Runner, texts: list[str], chats: int
+) -> tuple[float, float]:
+    """(wall, cpu): messages per second, and per CPU-second of this (the bot's) process."""
+    token, base_url = await fake.call("reset")
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner(token, base_url, stop))
+    await fake.call("polling")
+    wall, cpu = time.perf_counter(), time.process_time()
+    finished = await fake.call("run", texts, chats)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    stop.set()
+    await asyncio.wait_for(task, 15)
+    if not finished:
+        raise RuntimeError("the bot did not answer every message in time")
+    return len(texts) / wall, len(texts) / cpu
+
+
+async def bench(messages: int, chats: int, rounds: int, faq: Path | None) -> float:
+    """Run echo and full bot alternately; print the best rates of each and the ratios."""
+    pool = questions_of(faq)
+    texts = [pool[i % len(pool)] for i in range(messages)]
+    runners: dict[str, Runner] = {"echo": echo_bot, "full": full_bot(faq)}
+    best = {(name, clock): 0.0 for name in runners for clock in ("wall", "cpu")}
+    fake = FakeProcess()
+    began = time.perf_counter()
+    try:
+        for n in range(1, rounds + 1):
+            for name, runner in runners.items():
+                wall, cpu = await measure(fake, runner, texts, chats)
+                best[name, "wall"] = max(best[name, "wall"], wall)
+                best[name, "cpu"] = max(best[name, "cpu"], cpu)
+                print(f"round {n} {name}: {wall:6.0f} msg/s wall, {cpu:6.0f} msg/s per CPU-second")
+            if time.perf_counter() - began > BUDGET:
+                print("time budget reached, stopping early")
+                break
+    finally:
+        await fake.call("stop")
+    for clock in ("wall", "cpu"):
+        echo, full = best["echo", clock], best["full", clock]
+        print(
+            f"{clock:>4}: echo bot {echo:6.0f} msg/s | faqbot full path {full:6.0f} msg/s "
+            f"| ratio {full / echo:.2f} (target >= 0.80)"
+        )
+    return best["full", "cpu"] / best["echo", "cpu"]
+
+
+def main() -> int:
+    """Parse arguments and run the benchmark; exit 1 below the 0.8 target."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--faq", type=Path, default=None, help="FAQ file (default: shipped FAQ)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    print(f"FAQ: {args.faq or DEFAULT_FAQ}; {args.messages} messages over {args.chats} chats")
+    ratio = asyncio.run(bench(args.messages, args.chats, args.rounds, args.faq))
+    return 0 if ratio >= 0.8 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
