@@ -20,7 +20,7 @@ import logging
 import multiprocessing
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -44,7 +44,7 @@ TIMEOUT = 40.0
 BUDGET = 75.0
 """No new round starts after this many seconds (the whole run stays under two minutes)."""
 
-Runner = Callable[[str, str, asyncio.Event], Awaitable[None]]
+Runner = Callable[[str, str, asyncio.Event], Coroutine[Any, Any, None]]
 """runner(token, base_url, stop): run one bot until `stop` is set."""
 
 
