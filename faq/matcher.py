@@ -1,4 +1,20 @@
-"""Pure ranking of FAQ entries for one message: weighted fuzzy token matching, two-gate decision."""
+"""Pure ranking of FAQ entries for one message: weighted fuzzy token matching, two-gate decision.
+
+How a message is scored against an entry, in words:
+- Both sides are normalised the same way (faq.normalize) and compared on accents-off words, so
+  "dang ky tam tru" finds "đăng ký tạm trú"; a word typed *with* accents that the FAQ writes with
+  other accents (phường/phương) gets little credit. Unknown words are looked up as typos
+  (one edit away) or dialect spellings (tr/ch, s/x, d/gi/r...), with partial credit.
+- Each word weighs its IDF over entries: rare words (tạm trú, khai sinh) outweigh words found
+  everywhere. Generic words (làm, thủ tục, cần, gì) and facet words (bao nhiêu tiền, ở đâu,
+  online) weigh less and are *optional*: left unmatched they cost nothing, because every
+  procedure answers "where" or "how much" from its own fields, not from its phrasings.
+- The score mixes (a) the best single phrasing (title, question or keyword): the F-measure of
+  how much of the message it explains and how much of it the message says; (b) how much of the
+  message the entry's phrasings explain together; (c) rapidfuzz's ratio to the best phrasing.
+- Only a shortlist of entries sharing rare words with the message is scored, best coverage first,
+  stopping as soon as no remaining entry can reach the kept top (bounded per-message cost).
+"""
 
 from __future__ import annotations
 
@@ -16,21 +32,27 @@ from faq.facets import find_facet
 from faq.normalize import Normalizer, fold_accents, fold_word, has_accents
 from faq.schema import Entry, Facet, FaqBook
 
-# Words that say nothing about the topic: they weigh this fraction of their IDF, whatever the FAQ.
+# Words that say nothing about the topic, whatever the FAQ (as written, with accents).
 GENERIC_WORDS = frozenset(
-    fold_accents(w)
-    for w in str.split(
+    str.split(
         "là có không được bị và với của cho thì mà nếu khi nào gì sao thế như vậy rồi đã đang "
         "sẽ cũng còn nữa mới lại ra vào lên xuống đi đến về ở tại trong ngoài trên dưới này kia "
         "đó ấy đây các những mọi một nhiều ít rất lắm quá hơn nhất phải cần nên muốn làm xin hỏi "
         "biết giúp hay hoặc hết mất bao nhiêu mấy ai đâu chưa vẫn đều thể việc cái người ta họ nó "
         "em anh chị tôi mình tui cháu bạn ạ ơi vâng dạ ok thủ tục giấy tờ hồ sơ nộp gửi nhận lấy "
-        "đăng ký cách bước thế nào làm sao được không ạ nhé nha vậy thế bây giờ giờ bị muốn "
-        "thì là ở chỗ nơi đâu cần phải có những gì nào ra sao"
+        "đăng ký cách bước bây giờ chỗ nơi kiểu thôi luôn"
     )
 )
+_GENERIC_FOLDED = frozenset(fold_accents(w) for w in GENERIC_WORDS)
+
+
+def is_generic(token: str) -> bool:
+    """A word that says nothing about the topic (typed without accents: any word it may be)."""
+    return token in GENERIC_WORDS or (token.isascii() and token in _GENERIC_FOLDED)
 GENERIC_FACTOR = 0.3
-FACET_FACTOR = 0.5
+UNKNOWN_FACTOR = 1.0
+"""Weight of a word no entry has, relative to a word only one entry has."""
+FACET_FACTOR = 0.8
 DIGIT_FACTOR = 0.3
 ACCENT_MISMATCH = 0.6
 """Credit when an accented word matches only once accents are removed (cưới vs cuối)."""
@@ -45,17 +67,30 @@ SUGGEST_WINDOW = 25.0
 MAX_TOKENS = 60
 KEEP = 5
 """Candidates reported per message."""
-W_COVER, W_PHRASE, W_RATIO = 0.45, 0.45, 0.10
-"""Score = entry coverage of the query, best phrasing's F-measure, best rapidfuzz ratio."""
+PAIR_FACTOR = 0.8
+ANSWER_CREDIT = 0.6
+"""Credit for a word found only in the entry's answer (summary, steps, documents, where)."""
+"""Weight of two adjacent topic words matched in order, relative to the words themselves."""
+PAIR_COST = 0.2
+"""Share of a pair's weight counted against a phrasing that does not have it."""
+OPTIONAL_COST = 0.5
+BETA2 = 1.0
+"""F-measure beta squared: above 1, explaining the whole message matters more than the phrasing."""
+"""Share of an optional word's weight still counted against a phrasing that lacks it."""
+W_COVER, W_PHRASE, W_NAME, W_RATIO = 0.25, 0.65, 0.0, 0.1
+"""Score = entry coverage of the message, best phrasing's F-measure, how fully the message says
+one of the entry's names (title, keywords), best rapidfuzz ratio."""
 
 
-def _combine(cover: float, phrase: float, ratio: float) -> float:
-    return 100.0 * (W_COVER * cover + W_PHRASE * phrase + W_RATIO * ratio)
+def _combine(cover: float, phrase: float, name: float, ratio: float) -> float:
+    return 100.0 * (W_COVER * cover + W_PHRASE * phrase + W_NAME * name + W_RATIO * ratio)
 
 
 def _best_possible(cover: float) -> float:
     """Upper bound of an entry's score from its coverage (a phrase covers no more than its entry)."""
-    return _combine(cover, 2 * cover / (1 + cover) if cover > 0 else 0.0, 1.0)
+    # F is increasing in both covers; the phrase's own cover is at most 1.
+    f = (1 + BETA2) * cover / (BETA2 + cover) if cover > 0 else 0.0
+    return _combine(cover, f, 1.0, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +102,24 @@ class _Phrase:
     forms: tuple[str, ...]
     """The accented form of each word, as written in the FAQ."""
     weights: tuple[float, ...]
-    total: float
+    optional: tuple[bool, ...]
+    required: float
+    """Total weight of the words that must be matched (all of them if none is required)."""
     folded: str
     """The accents-off phrase, for rapidfuzz."""
+    pairs: tuple[str, ...]
+    """Adjacent topic words ("tam tru"): matched in order, they add evidence."""
+    pair_weights: tuple[float, ...]
+    name: bool
+    """A title or keyword: what the entry is called."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    tokens: list[_QueryToken]
+    pairs: list[tuple[tuple[tuple[str, float], ...], float]]
+    """(("a b" vocabulary pair, credit), ...), weight) for adjacent topic words of the message."""
+    required: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +127,22 @@ class _QueryToken:
     accented: str | None
     """The typed accented form, None when typed without accents (any accent is fine)."""
     weight: float
+    optional: bool
     targets: tuple[tuple[str, float], ...]
-    """(folded vocabulary token, credit) this word may stand for."""
+    """(accents-off vocabulary word, credit) this word may stand for."""
 
 
-def _class_factor(folded: str, in_facet: bool) -> float:
-    if folded.isdigit():
-        return DIGIT_FACTOR
-    if folded in GENERIC_WORDS:
-        return GENERIC_FACTOR
-    return FACET_FACTOR if in_facet else 1.0
+def _role(token: str, in_facet: bool) -> tuple[float, bool]:
+    """(weight factor, optional) of a word from what it is."""
+    if token.isdigit():
+        return DIGIT_FACTOR, True
+    if is_generic(token):
+        return GENERIC_FACTOR, True
+    return (FACET_FACTOR, True) if in_facet else (1.0, False)
+
+
+def _pairable(token: str) -> bool:
+    return not token.isdigit() and not is_generic(token)
 
 
 def _facet_positions(tokens: Sequence[str]) -> tuple[set[int], Facet | None]:
@@ -125,59 +181,62 @@ class Matcher:
         self.settings = settings
         self.normalizer = Normalizer.for_pairs(book.synonyms)
         entries = book.entries
-        raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
+        raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int], bool]] = []
         entry_vocab: list[dict[str, tuple[str, ...]]] = [{} for _ in entries]
         glued: dict[str, int] = {}
+        answer_vocab: list[dict[str, set[str]]] = [{} for _ in entries]
         for index, entry in enumerate(entries):
             vocab = entry_vocab[index]
-            for text in _phrases(entry):
+            for text, name in _phrases(entry):
                 content = tuple(sys.intern(t) for t in self.normalizer.analyze(text).content)
                 if not content:
                     continue
                 positions, _ = _facet_positions(content)
                 folded = tuple(fold_word(t) for t in content)
-                raw.append((index, content, folded, frozenset(positions)))
+                raw.append((index, content, folded, frozenset(positions), name))
                 for token, fold in zip(content, folded, strict=True):
                     forms = vocab.get(fold, ())
                     if token not in forms:
                         vocab[fold] = (*forms, token)
-                for a, b in itertools.pairwise(folded):
-                    if a not in GENERIC_WORDS and b not in GENERIC_WORDS:
-                        glued.setdefault(a + b, len(a))
+                for (a, b), (fa, fb) in zip(
+                    itertools.pairwise(content), itertools.pairwise(folded), strict=True
+                ):
+                    if not is_generic(a) and not is_generic(b):
+                        glued.setdefault(fa + fb, len(fa))
+        for index, entry in enumerate(entries):
+            # Words of the answer itself (summary, steps, documents...) are weaker evidence.
+            vocab = entry_vocab[index]
+            for token in self.normalizer.tokens(" . ".join(_answer_texts(entry))):
+                fold = fold_word(token)
+                if fold not in vocab and not is_generic(token) and not token.isdigit():
+                    answer_vocab[index].setdefault(fold, set()).add(token)
         df: dict[str, int] = {}
         postings: dict[str, list[int]] = {}
+        answer_df: dict[str, int] = {}
         for index, vocab in enumerate(entry_vocab):
             for fold in vocab:
                 df[fold] = df.get(fold, 0) + 1
                 postings.setdefault(fold, []).append(index)
+            for fold in answer_vocab[index]:
+                answer_df[fold] = answer_df.get(fold, 0) + 1
         n = max(len(entries), 1)
-        self._idf = {fold: math.log(1.0 + n / count) for fold, count in df.items()}
+        # Answer-only words get an IDF too (so they can be matched), from answers alone; the
+        # weights of phrasing words stay those of the phrasings.
+        self._idf = {fold: math.log(1.0 + n / count) for fold, count in answer_df.items()}
+        self._idf.update({fold: math.log(1.0 + n / count) for fold, count in df.items()})
         self._unknown_idf = math.log(1.0 + n / 0.75)
         self._postings = {fold: tuple(indexes) for fold, indexes in postings.items()}
         self._common = max(30, int(COMMON_SHARE * n))
         self._entry_vocab = entry_vocab
+        self._answer_vocab = [
+            {fold: tuple(sorted(forms)) for fold, forms in vocab.items()} for vocab in answer_vocab
+        ]
+        # Small talk is about the whole message: "xong rồi" must not answer a long question.
+        self._optional_cost = [1.0 if e.is_small_talk else OPTIONAL_COST for e in entries]
         self._glued = {word: k for word, k in glued.items() if word not in df}
-        weights: dict[tuple[str, bool], float] = {}
         self._phrases_of: list[list[_Phrase]] = [[] for _ in entries]
-        for index, content, folded, in_facet in raw:
-            best: dict[str, tuple[str, float]] = {}
-            for i, (token, fold) in enumerate(zip(content, folded, strict=True)):
-                role = (fold, i in in_facet)
-                weight = weights.get(role)
-                if weight is None:
-                    weight = weights[role] = self._idf[fold] * _class_factor(*role)
-                # A word repeated in a phrase counts once, at its highest weight.
-                if fold not in best or best[fold][1] < weight:
-                    best[fold] = (token, weight)
-            self._phrases_of[index].append(
-                _Phrase(
-                    tuple(best),
-                    tuple(form for form, _ in best.values()),
-                    tuple(weight for _, weight in best.values()),
-                    sum(weight for _, weight in best.values()),
-                    " ".join(folded),
-                )
-            )
+        for index, content, folded, in_facet, name in raw:
+            self._phrases_of[index].append(self._phrase(content, folded, in_facet, name))
         by_delete: dict[str, set[str]] = {}
         by_sound: dict[str, set[str]] = {}
         for fold in df:
@@ -188,6 +247,38 @@ class Matcher:
                 by_sound.setdefault(phonetic_key(fold), set()).add(fold)
         self._by_delete = {key: tuple(sorted(words)) for key, words in by_delete.items()}
         self._by_sound = {key: tuple(sorted(words)) for key, words in by_sound.items()}
+
+    def _phrase(
+        self, content: Sequence[str], folded: Sequence[str], in_facet: frozenset[int], name: bool
+    ) -> _Phrase:
+        best: dict[str, tuple[str, float, bool]] = {}
+        for i, (token, fold) in enumerate(zip(content, folded, strict=True)):
+            factor, optional = _role(token, i in in_facet)
+            weight = self._idf[fold] * factor
+            # A word repeated in a phrase counts once, at its highest weight.
+            if fold not in best or best[fold][1] < weight:
+                best[fold] = (token, weight, optional)
+        values = best.values()
+        required = sum(w for _, w, optional in values if not optional)
+        everything_optional = required <= 0
+        pairs: dict[str, float] = {}
+        for (a, b), (fa, fb) in zip(
+            itertools.pairwise(content), itertools.pairwise(folded), strict=True
+        ):
+            if _pairable(a) and _pairable(b):
+                weight = PAIR_FACTOR * (best[fa][1] + best[fb][1]) / 2
+                pairs[sys.intern(f"{fa} {fb}")] = max(weight, pairs.get(f"{fa} {fb}", 0.0))
+        return _Phrase(
+            folds=tuple(best),
+            forms=tuple(form for form, _, _ in values),
+            weights=tuple(w for _, w, _ in values),
+            optional=tuple(optional and not everything_optional for _, _, optional in values),
+            required=required if not everything_optional else sum(w for _, w, _ in values),
+            folded=" ".join(folded),
+            pairs=tuple(pairs),
+            pair_weights=tuple(pairs.values()),
+            name=name,
+        )
 
     # -- query side -------------------------------------------------------------------------
 
@@ -220,30 +311,40 @@ class Matcher:
                 out.extend((fold[:k], fold[k:]))
         return out
 
-    def _query(self, content: Sequence[str]) -> list[_QueryToken]:
-        content = self._split(content)
+    def _query(self, content: Sequence[str]) -> _Query:
+        content = self._split(content)[:MAX_TOKENS]
         positions, _ = _facet_positions(content)
-        seen: set[str] = set()
-        query: list[_QueryToken] = []
-        for i, token in enumerate(content[:MAX_TOKENS]):
-            fold = fold_accents(token)
-            if fold in seen:
+        by_fold: dict[str, _QueryToken] = {}
+        for i, token in enumerate(content):
+            fold = fold_word(token)
+            if fold in by_fold:
                 continue
-            seen.add(fold)
             targets = self._lookup(fold)
-            idf = max((self._idf[t] for t, _ in targets), default=self._unknown_idf)
-            query.append(
-                _QueryToken(
-                    token if has_accents(token) else None,
-                    idf * _class_factor(fold, i in positions),
-                    targets,
+            # A typo may stand for several words: weigh it as the commonest of them.
+            idf = min((self._idf[t] for t, _ in targets), default=self._unknown_idf * UNKNOWN_FACTOR)
+            factor, optional = _role(token, i in positions)
+            accented = token if has_accents(token) else None
+            by_fold[fold] = _QueryToken(accented, idf * factor, optional, targets)
+        tokens = list(by_fold.values())
+        if all(q.optional for q in tokens):
+            # Nothing but generic or facet words ("mất mấy ngày"): then they are all we have.
+            tokens = [_QueryToken(q.accented, q.weight, False, q.targets) for q in tokens]
+        pairs = []
+        for a, b in itertools.pairwise(content):
+            if _pairable(a) and _pairable(b) and fold_word(a) != fold_word(b):
+                qa, qb = by_fold[fold_word(a)], by_fold[fold_word(b)]
+                keys = tuple(
+                    (f"{ta} {tb}", ca * cb) for ta, ca in qa.targets[:3] for tb, cb in qb.targets[:3]
                 )
-            )
-        return query
+                if keys:
+                    pairs.append((keys, PAIR_FACTOR * (qa.weight + qb.weight) / 2))
+        required = sum(q.weight for q in tokens if not q.optional)
+        return _Query(tokens, pairs, required)
 
     # -- scoring ----------------------------------------------------------------------------
 
     def _shortlist(self, query: Sequence[_QueryToken]) -> list[int]:
+        """Entries sharing the most (rare) weight with the message, best first."""
         scores: dict[int, float] = {}
         rare = [
             q
@@ -261,33 +362,43 @@ class Matcher:
         ranked = sorted(scores, key=lambda i: (-scores[i], i))
         return ranked[:SHORTLIST]
 
-    def _entry_cover(self, index: int, query: Sequence[_QueryToken], total_q: float) -> float:
-        """Share of the query's weight found anywhere in the entry's phrasings."""
+    def _entry_cover(self, index: int, query: _Query) -> float:
+        """Share of the message's weight found anywhere in the entry's phrasings."""
         vocab = self._entry_vocab[index]
-        covered = 0.0
-        for q in query:
+        answer = self._answer_vocab[index]
+        cost = self._optional_cost[index]
+        got = 0.0
+        total = query.required
+        for q in query.tokens:
             best = 0.0
             for target, credit in q.targets:
                 forms = vocab.get(target)
+                if forms is None:
+                    forms = answer.get(target)
+                    credit *= ANSWER_CREDIT
                 if forms is not None:
                     best = max(best, credit * _accent_credit(q.accented, forms))
-            covered += q.weight * best
-        return covered / total_q
+            got += q.weight * best
+            if q.optional:
+                total += q.weight * (best + cost * (1.0 - best))
+        return got / total if total > 0 else 0.0
 
-    def _score(
-        self, index: int, query: Sequence[_QueryToken], total_q: float, cover: float, folded: str
-    ) -> float:
+    def _score(self, index: int, query: _Query, cover: float, text: str) -> float:
         best_phrase = 0.0
+        best_name = 0.0
         best_ratio = 0.0
+        cost = self._optional_cost[index]
         for phrase in self._phrases_of[index]:
-            q_cover, p_cover = _phrase_cover(phrase, query, total_q)
+            q_cover, p_cover = _phrase_cover(phrase, query, cost)
             if q_cover + p_cover <= 0:
                 continue
-            f = 2 * q_cover * p_cover / (q_cover + p_cover)
+            f = (1 + BETA2) * q_cover * p_cover / (BETA2 * p_cover + q_cover)
             if f > best_phrase:
                 best_phrase = f
-            best_ratio = max(best_ratio, fuzz.ratio(folded, phrase.folded) / 100.0)
-        return _combine(cover, best_phrase, best_ratio)
+            if phrase.name and p_cover > best_name:
+                best_name = p_cover
+            best_ratio = max(best_ratio, fuzz.ratio(text, phrase.folded) / 100.0)
+        return _combine(cover, best_phrase, best_name, best_ratio)
 
     def rank(self, text: str) -> tuple[list[Candidate], Facet | None, bool, bool]:
         """Scored candidates best first, the facet, facet_only and preamble_only for a message."""
@@ -296,19 +407,16 @@ class Matcher:
             return [], None, False, True
         content = analysis.content
         positions, facet = _facet_positions(content)
-        query = self._query(content)
-        total_q = sum(q.weight for q in query)
-        if not query or total_q <= 0:
-            return [], facet, False, False
-        topic = [
-            t
+        facet_only = facet is not None and all(
+            i in positions or is_generic(t) or t.isdigit()
             for i, t in enumerate(content)
-            if i not in positions and fold_accents(t) not in GENERIC_WORDS
-        ]
-        facet_only = facet is not None and not topic
-        folded = " ".join(fold_accents(t) for t in content)
+        )
+        query = self._query(content)
+        if not query.tokens or query.required <= 0:
+            return [], facet, facet_only, False
+        folded = " ".join(fold_word(t) for t in content)
         covers = sorted(
-            ((self._entry_cover(i, query, total_q), i) for i in self._shortlist(query)),
+            ((self._entry_cover(i, query), i) for i in self._shortlist(query.tokens)),
             key=lambda ci: (-ci[0], ci[1]),
         )
         keep = max(KEEP, self.settings.max_suggestions + 1)
@@ -318,32 +426,29 @@ class Matcher:
             # the kept top, no later entry can either.
             if len(scored) >= keep and _best_possible(cover) < scored[keep - 1][0]:
                 break
-            score = round(self._score(index, query, total_q, cover, folded), 2)
+            score = round(self._score(index, query, cover, folded), 2)
             scored.append((score, index))
             scored.sort(key=lambda si: (-si[0], si[1]))
         entries = self.book.entries
-        return (
-            [Candidate(entries[i], score) for score, i in scored[:keep]],
-            facet,
-            facet_only,
-            False,
-        )
+        candidates = [Candidate(entries[i], score) for score, i in scored[:keep]]
+        return candidates, facet, facet_only, False
 
     def match(self, text: str) -> MatchResult:
         """The decision for one message: answer, suggest or none, with facet and candidates."""
         scored, facet, facet_only, preamble_only = self.rank(text)
         s = self.settings
-        kept = tuple(scored[: max(KEEP, s.max_suggestions)])
         if preamble_only or not scored:
             return MatchResult(
-                Kind.NONE, 0.0, facet=facet, facet_only=facet_only,
-                preamble_only=preamble_only,
-            )  # fmt: skip
+                Kind.NONE, 0.0, facet=facet, facet_only=facet_only, preamble_only=preamble_only
+            )
+        kept = tuple(scored[: max(KEEP, s.max_suggestions)])
         top = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
-        common = {"facet": facet, "facet_only": facet_only, "candidates": kept}
         if top.score >= s.answer_threshold and top.score - runner_up >= s.answer_margin:
-            return MatchResult(Kind.ANSWER, top.score, entry=top.entry, **common)  # type: ignore[arg-type]
+            return MatchResult(
+                Kind.ANSWER, top.score, entry=top.entry, candidates=kept, facet=facet,
+                facet_only=facet_only,
+            )  # fmt: skip
         suggestions = tuple(
             c.entry
             for c in scored
@@ -351,9 +456,11 @@ class Matcher:
             and c.score >= top.score - SUGGEST_WINDOW
             and not c.entry.is_small_talk
         )[: s.max_suggestions]
-        if suggestions:
-            return MatchResult(Kind.SUGGEST, top.score, suggestions=suggestions, **common)  # type: ignore[arg-type]
-        return MatchResult(Kind.NONE, top.score, **common)  # type: ignore[arg-type]
+        kind = Kind.SUGGEST if suggestions else Kind.NONE
+        return MatchResult(
+            kind, top.score, suggestions=suggestions, candidates=kept, facet=facet,
+            facet_only=facet_only,
+        )  # fmt: skip
 
 
 def _accent_credit(typed: str | None, forms: Iterable[str]) -> float:
@@ -366,14 +473,17 @@ def _accent_credit(typed: str | None, forms: Iterable[str]) -> float:
     return ACCENT_MISMATCH
 
 
-def _phrase_cover(
-    phrase: _Phrase, query: Sequence[_QueryToken], total_q: float
-) -> tuple[float, float]:
-    """(share of the query's weight the phrase explains, share of the phrase's weight matched)."""
+def _phrase_cover(phrase: _Phrase, query: _Query, cost: float) -> tuple[float, float]:
+    """(share of the message's weight the phrase explains, share of the phrase's weight matched).
+
+    An optional word left unmatched counts only `cost` of its weight, on either side; adjacent
+    topic words matched in order add evidence, and count a little against when missing.
+    """
     folds = phrase.folds
     q_got = 0.0
+    q_total = query.required
     p_best: dict[int, float] = {}
-    for q in query:
+    for q in query.tokens:
         best = 0.0
         for target, credit in q.targets:
             if target not in folds:
@@ -387,14 +497,47 @@ def _phrase_cover(
             if credit > p_best.get(j, 0.0):
                 p_best[j] = credit
         q_got += q.weight * best
-    if not p_best or phrase.total <= 0:
+        if q.optional:
+            q_total += q.weight * (best + cost * (1.0 - best))
+    if not p_best:
         return 0.0, 0.0
-    weights = phrase.weights
-    p_got = sum(weights[j] * c for j, c in p_best.items())
-    return q_got / total_q, p_got / phrase.total
+    p_got = 0.0
+    p_total = phrase.required
+    for j, (weight, optional) in enumerate(zip(phrase.weights, phrase.optional, strict=True)):
+        got = p_best.get(j, 0.0)
+        p_got += weight * got
+        if optional:
+            p_total += weight * (got + cost * (1.0 - got))
+    pairs = phrase.pairs
+    if pairs or query.pairs:
+        found: dict[int, float] = {}
+        for keys, weight in query.pairs:
+            best = 0.0
+            for key, credit in keys:
+                if key in pairs:
+                    k = pairs.index(key)
+                    best = max(best, credit)
+                    found[k] = max(found.get(k, 0.0), credit)
+            q_got += weight * best
+            q_total += weight * (best + PAIR_COST * (1.0 - best))
+        for k, weight in enumerate(phrase.pair_weights):
+            got = found.get(k, 0.0)
+            p_got += weight * got
+            p_total += weight * (got + PAIR_COST * (1.0 - got))
+    return q_got / q_total, p_got / p_total
 
 
-def _phrases(entry: Entry) -> Iterable[str]:
-    yield entry.title
-    yield from entry.questions
-    yield from entry.keywords
+def _answer_texts(entry: Entry) -> Iterable[str]:
+    yield entry.summary
+    yield from entry.steps
+    yield from entry.documents
+    yield entry.where
+
+
+def _phrases(entry: Entry) -> Iterable[tuple[str, bool]]:
+    """Every phrasing of an entry, and whether it is one of its names."""
+    yield entry.title, True
+    for question in entry.questions:
+        yield question, False
+    for keyword in entry.keywords:
+        yield keyword, True

@@ -24,7 +24,7 @@ _ABBREVIATION_TABLE = (
     "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bao nhiu=bao nhiêu; hs=hồ sơ; "
     "sđt|sdt=số điện thoại; e=em; mik|mk=mình; vs=với; ck=chồng; vk=vợ; ng=người; ngta=người ta; "
     "ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
-    "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
+    "pp|bb|bai bai=bye bye; dkkh=đăng ký kết hôn; dkks=đăng ký khai sinh; tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn"
 )
@@ -41,7 +41,8 @@ FILLERS: tuple[str, ...] = (
     "xin hỏi", "cho hỏi", "muốn hỏi", "cần hỏi", "hỏi chút", "hỏi tí", "hỏi xíu", "hỏi với",
     "hỏi cái", "hỏi", "với ạ", "giúp em", "giúp mình", "giúp tôi", "giúp cháu", "giúp với",
     "giúp", "alo", "ok", "vâng", "ừ", "ad", "admin", "shop", "ạ ạ", "chút", "tí", "xíu",
-    "chút xíu", "dùm", "giùm", "ấy", "nhỉ", "ạk", "hihi", "hehe",
+    "chút xíu", "dùm", "giùm", "ấy", "nhỉ", "ạk", "hihi", "hehe", "rõ rồi", "hiểu rồi",
+    "ok rồi", "được rồi", "vậy thôi", "thế thôi", "thôi nhé",
 )  # fmt: skip
 _ASKERS = ("em", "cháu", "mình", "tôi", "tui", "con", "anh", "chị", "tớ", "bọn em", "chúng tôi")
 FILLERS += tuple(
@@ -59,16 +60,20 @@ ASK_PREAMBLES: tuple[str, ...] = (
 # Who a message is addressed to: "ad ơi", "chị ơi". Pronouns are dropped only before "ơi".
 _VOCATIVES = frozenset(
     {"ad", "admin", "shop", "bạn", "anh", "chị", "em", "bot", "cô", "chú", "bác", "cháu",
-     "mọi người", "ơi", "ad ơi", "page", "ban", "anh chị", "cán bộ", "ủy ban"}
+     "mọi người", "ơi", "ad ơi", "page", "ban", "anh chị", "cán bộ", "ủy ban", "bot", "admin",
+     "ad", "shop", "page", "cả nhà"}
 )  # fmt: skip
 # Pronouns that carry no topic; a message of only these and fillers is a preamble.
 PRONOUNS = frozenset(
     {"em", "anh", "chị", "anh chị", "mình", "tôi", "tui", "tao", "cháu", "con", "bọn em",
-     "chúng tôi", "chúng em", "bạn", "cô", "chú", "bác", "cho", "xin", "muốn", "cần", "có"}
+     "chúng tôi", "chúng em", "bạn", "cô", "chú", "bác", "cho", "xin", "muốn", "cần", "có",
+     "bot", "ad", "admin", "shop", "page", "cả nhà", "mọi người"}
 )  # fmt: skip
-GREETINGS: tuple[str, ...] = (
-    "xin chào", "chào", "hello", "helo", "hi", "hey", "chào buổi sáng", "chào buổi chiều",
-    "chào buổi tối", "chào bạn", "chào ad", "chào anh", "chào chị", "chào em", "chào cả nhà",
+GREETINGS: tuple[str, ...] = tuple(
+    f"{hello} {who}".strip()
+    for hello in ("xin chào", "chào", "hello", "helo", "hi", "hey", "chào buổi sáng",
+                  "chào buổi chiều", "chào buổi tối")
+    for who in ("", "bạn", "ad", "admin", "bot", "anh", "chị", "em", "cả nhà", "mọi người", "shop")
 )  # fmt: skip
 THANKS: tuple[str, ...] = ("cảm ơn", "cảm ơn nhiều", "cảm ơn bạn", "cảm ơn ad", "tạm biệt", "bye")
 
@@ -337,9 +342,11 @@ class Normalizer:
             return Analysis(tokens, (), preamble_only=False)
         if not empty:
             return Analysis(tokens, tuple(bare), preamble_only=False)
-        if asked or not kept or not _drop(kept, self._pronouns.spans(kept)):
+        bare = _drop(kept, self._pronouns.spans(kept))
+        if asked or not bare:
             return Analysis(tokens, (), preamble_only=True)
-        return Analysis(tokens, tuple(kept), preamble_only=False)
+        # Only chit-chat ("hi bot", "cảm ơn ad"): match it without its addressee.
+        return Analysis(tokens, tuple(bare), preamble_only=False)
 
     def strip_fillers(self, text: str) -> str:
         """The normalised text without politeness fillers (greetings kept)."""
