@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,11 +17,11 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes
 
 from bot.app import App, build_app, run_app
-from bot.channels.telegram import COMMANDS, TelegramChannel
+from bot.channels.telegram import COMMANDS, TelegramChannel, to_incoming
 from bot.config import AppConfig, FaqConfig, TelegramConfig
 from faq.decision import Kind
 from handlers import texts
-from handlers.messages import Incoming, Reply
+from handlers.messages import Incoming, InKind, Reply
 from tests.fakes.telegram_api import FakeTelegramServer, Outgoing
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
@@ -104,7 +105,7 @@ async def test_start_greets_and_offers_the_menu(fake: FakeTelegramServer) -> Non
     # Start-up published the Vietnamese command list and cleared any webhook (polling mode).
     sent_commands = [c.params["commands"] for c in fake.calls_to("setMyCommands")]
     assert len(sent_commands) == 1
-    assert [c["command"] for c in yaml.safe_load(sent_commands[0])] == [c for c, _ in COMMANDS]
+    assert [c["command"] for c in json.loads(sent_commands[0])] == [c for c, _ in COMMANDS]
     assert fake.calls_to("deleteWebhook")
 
 
@@ -321,3 +322,51 @@ async def test_extra_handler_runs_before_the_conversation(fake: FakeTelegramServ
     pong, help_ = fake.sent_to(CHAT)
     assert pong.text == "pong"
     assert help_.text.startswith("Cách dùng")
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "text", "args"),
+    [
+        pytest.param({"text": "làm căn cước"}, InKind.TEXT, "làm căn cước", "", id="text"),
+        pytest.param({"text": "/start"}, InKind.COMMAND, "start", "", id="command"),
+        pytest.param({"text": "/Start@tthc_test_bot  ref-42 "}, InKind.COMMAND, "start", "ref-42",
+                     id="command-with-bot-name-and-args"),
+        pytest.param({"text": "a/b không phải lệnh"}, InKind.TEXT, "a/b không phải lệnh", "",
+                     id="slash-inside-text"),
+        pytest.param({"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}],
+                      "caption": "giấy này nộp ở đâu"}, InKind.TEXT, "giấy này nộp ở đâu", "",
+                     id="photo-with-caption-is-a-question"),
+        pytest.param({"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]},
+                     InKind.NON_TEXT, "photo", "", id="photo"),
+        pytest.param({"sticker": {"file_id": "s", "file_unique_id": "u", "width": 1, "height": 1,
+                                  "is_animated": False, "is_video": False, "type": "regular"}},
+                     InKind.NON_TEXT, "sticker", "", id="sticker"),
+        pytest.param({"voice": {"file_id": "v", "file_unique_id": "u", "duration": 3}},
+                     InKind.NON_TEXT, "voice", "", id="voice"),
+        pytest.param({"location": {"latitude": 10.8, "longitude": 106.7}}, InKind.NON_TEXT,
+                     "location", "", id="location"),
+        pytest.param({"document": {"file_id": "d", "file_unique_id": "u"}}, InKind.NON_TEXT,
+                     "document", "", id="document"),
+        pytest.param({"new_chat_title": "x"}, InKind.NON_TEXT, "other", "", id="service-message"),
+    ],
+)
+def test_to_incoming(content: dict[str, Any], kind: InKind, text: str, args: str) -> None:
+    fake = FakeTelegramServer()
+    body = {"update_id": 1, "message": fake.user_message(CHAT, content, user_id=77)}
+    msg = to_incoming(Update.de_json(body, None))
+    assert msg is not None
+    assert (msg.kind, msg.text, msg.args) == (kind, text, args)
+    assert (msg.channel, msg.chat_id, msg.user_id) == ("telegram", str(CHAT), "77")
+
+
+def test_button_press_to_incoming() -> None:
+    fake = FakeTelegramServer()
+    message = fake.user_message(CHAT, {"text": "câu trả lời"})
+    body = {
+        "update_id": 1,
+        "callback_query": {"id": "9", "from": {"id": 77, "is_bot": False, "first_name": "A"},
+                           "chat_instance": "c", "message": message, "data": "s:khai-sinh:2"},
+    }
+    msg = to_incoming(Update.de_json(body, None))
+    assert msg is not None
+    assert (msg.kind, msg.text, msg.message_id) == (InKind.BUTTON, "s:khai-sinh:2", "1")
