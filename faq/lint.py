@@ -3,6 +3,7 @@ over-long content, references to small talk, procedures without online or postal
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -137,29 +138,39 @@ def _near_duplicates(book: FaqBook) -> list[Problem]:
             texts.append(_form(plain, question))
             by_full_form.setdefault(_form(full, question), []).append(len(originals))
             originals.append(question)
-    same = {i: group for group in by_full_form.values() if len(group) > 1 for i in group}
+    pairs: set[tuple[int, int]] = {
+        (i, j) for group in by_full_form.values() for i in group for j in group if i < j
+    }
+    # Compare each question only with the ones whose length still allows the ratio: with
+    # len(a) <= len(b), ratio <= 200 * len(a) / (len(a) + len(b)).
+    order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
+    lengths = [len(texts[k]) for k in order]
+    stretch = 200.0 / DUPLICATE_RATIO - 1.0
+    for position, i in enumerate(order):
+        end = bisect.bisect_right(lengths, lengths[position] * stretch, lo=position + 1)
+        window = [texts[k] for k in order[position + 1 : end]]
+        for _, _, found in process.extract(
+            texts[i], window, scorer=fuzz.ratio, processor=None, score_cutoff=DUPLICATE_RATIO, limit=None
+        ):
+            j = order[position + 1 + found]
+            pairs.add((min(i, j), max(i, j)))
     out: list[Problem] = []
     reported: set[tuple[int, int]] = set()
-    for i, text in enumerate(texts):
-        # One C call per question over all others; only pairs above the cutoff come back.
-        similar = process.extract(
-            text, texts, scorer=fuzz.ratio, processor=None, score_cutoff=DUPLICATE_RATIO, limit=None
-        )
-        for j in sorted({j for _, _, j in similar} | set(same.get(i, ()))):
-            a, b = owners[i], owners[j]
-            if j <= i or a == b or (a, b) in reported:
-                continue
-            reported.add((a, b))
-            first, second = book.entries[a], book.entries[b]
-            out.append(
-                _warn(
-                    book,
-                    second,
-                    f"câu hỏi {_quote(originals[j])} của mục '{second.id}' gần trùng với câu hỏi "
-                    f"{_quote(originals[i])} của mục '{first.id}' (dòng {first.line}) — bot khó "
-                    "phân biệt hai mục; hãy bỏ bớt hoặc viết lại một câu.",
-                )
+    for i, j in sorted(pairs):
+        a, b = owners[i], owners[j]
+        if a == b or (a, b) in reported:
+            continue
+        reported.add((a, b))
+        first, second = book.entries[a], book.entries[b]
+        out.append(
+            _warn(
+                book,
+                second,
+                f"câu hỏi {_quote(originals[j])} của mục '{second.id}' gần trùng với câu hỏi "
+                f"{_quote(originals[i])} của mục '{first.id}' (dòng {first.line}) — bot khó "
+                "phân biệt hai mục; hãy bỏ bớt hoặc viết lại một câu.",
             )
+        )
     return out
 
 
