@@ -278,10 +278,11 @@ def _long_parts(book: FaqBook, limit: int) -> list[Problem]:
 
 
 def _no_channel(book: FaqBook) -> list[Problem]:
-    """Procedures that say nothing about doing them online or by post."""
+    """Procedures (entries with steps) that say nothing about doing them online or by post."""
     out: list[Problem] = []
     for entry in book.entries:
-        if entry.is_small_talk:
+        # Information entries (contact, small talk) have no steps and nothing to submit.
+        if entry.is_small_talk or not entry.steps:
             continue
         missing = [
             label

@@ -208,3 +208,16 @@ def test_max_part_chars_is_configurable() -> None:
     assert any(
         "quá 40 ký tự" in p.message for p in findings(BASE, LintSettings(today=TODAY, max_part_chars=40))
     )
+
+
+def test_information_entries_without_steps_need_no_online_or_postal() -> None:
+    contact = (
+        "  - id: lien-he\n"
+        "    category: cu-tru\n"
+        "    title: Liên hệ Bộ phận Một cửa\n"
+        "    questions: [số điện thoại bộ phận một cửa]\n"
+        "    summary: Gọi 0200 000 000 trong giờ hành chính.\n"
+        "    updated: 2025-07-01\n"
+    )
+    text = BASE.replace("  - id: chao-hoi\n", contact + "  - id: chao-hoi\n")
+    assert [p for p in findings(text) if "lien-he" in p.message] == []
