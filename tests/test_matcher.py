@@ -1,0 +1,248 @@
+"""The matcher on the small test FAQ: decisions, facets, typos, bad input, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from faq.decision import Kind, MatchSettings
+from faq.loader import load_faq
+from faq.matcher import Matcher, phonetic_key
+from faq.schema import Entry, Facet, FaqBook
+
+MINI = Path(__file__).parent / "data" / "mini_faq.yaml"
+
+
+@pytest.fixture(scope="module")
+def book() -> FaqBook:
+    return load_faq(MINI)
+
+
+@pytest.fixture(scope="module")
+def matcher(book: FaqBook) -> Matcher:
+    return Matcher(book)
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id", "facet"),
+    [
+        pytest.param("làm căn cước cần gì", "can-cuoc", Facet.DOCUMENTS, id="short-with-facet"),
+        pytest.param("dang ky tam tru online the nao", "tam-tru", Facet.ONLINE, id="accents-off"),
+        pytest.param("Làm Hộ Chiếu Hết Bao Nhiêu Tiền", "ho-chieu", Facet.FEE, id="title-case"),
+        pytest.param("hộ chiếu", "ho-chieu", None, id="keyword-alone"),
+        pytest.param("tạm trú", "tam-tru", None, id="two-syllable-topic"),
+        pytest.param("nhập hộ khẩu cho con", "thuong-tru", None, id="faq-synonym"),
+        pytest.param("cmnd hết hạn đổi sang căn cước thế nào", "can-cuoc", Facet.STEPS, id="cmnd"),
+        pytest.param("đăg ký kết hôn", "ket-hon", None, id="missing-letter"),
+        pytest.param("khaisinh cho be", "khai-sinh", None, id="glued-words"),
+        pytest.param(
+            "người nhà em mới qua đời thì làm giấy chứng tử ở đâu", "khai-tu", Facet.WHERE,
+            id="situation",
+        ),
+        pytest.param(
+            unicodedata.normalize("NFD", "xin giấy xác nhận độc thân ở đâu"),
+            "xac-nhan-tinh-trang-hon-nhan", Facet.WHERE, id="nfd-input",
+        ),
+        pytest.param("dạ cho em hỏi làm căn cước cần gì ạ", "can-cuoc", Facet.DOCUMENTS,
+                     id="polite-preamble-ignored"),
+        pytest.param("xin chào", "chao-hoi", None, id="greeting-small-talk"),
+        pytest.param("cảm ơn ad nhiều nha", "cam-on", None, id="thanks-small-talk"),
+    ],
+)  # fmt: skip
+def test_answers(matcher: Matcher, text: str, entry_id: str, facet: Facet | None) -> None:
+    result = matcher.match(text)
+    assert result.kind is Kind.ANSWER, result
+    assert result.entry is not None and result.entry.id == entry_id
+    assert result.facet is facet
+    assert not result.facet_only and not result.preamble_only
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        pytest.param("tạm chú cho sinh viên", "tam-tru", id="dialect-tr-ch"),
+        pytest.param("photo công chứng bằng đại học", "chung-thuc-ban-sao", id="colloquial-name"),
+        pytest.param("lam giay khai sinh cho bé o dau", "khai-sinh", id="mixed-accents"),
+        pytest.param("ho chieu het han thi doi o dau", "ho-chieu", id="accents-off-where"),
+    ],
+)
+def test_best_candidate(matcher: Matcher, text: str, entry_id: str) -> None:
+    result = matcher.match(text)
+    assert result.candidates and result.candidates[0].entry.id == entry_id
+    assert result.kind is not Kind.NONE
+    offered = [result.entry] if result.entry else list(result.suggestions)
+    assert offered[0] is not None and offered[0].id == entry_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("đăng ký học lái xe", id="hoc-lai-xe"),
+        pytest.param("tra cứu điểm thi", id="diem-thi"),
+        pytest.param("bưu điện mấy giờ mở cửa gửi hàng", id="buu-dien-gui-hang"),
+        pytest.param("đăng ký sim chính chủ", id="sim-chinh-chu"),
+        pytest.param("giá vàng hôm nay bao nhiêu", id="gia-vang"),
+        pytest.param("thủ tục ly hôn thuận tình", id="ly-hon"),
+    ],
+)
+def test_out_of_scope_is_never_answered(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.kind is not Kind.ANSWER, result
+    assert result.entry is None
+
+
+@pytest.mark.parametrize(
+    ("text", "facet"),
+    [
+        pytest.param("còn lệ phí thì sao ạ", Facet.FEE, id="fee"),
+        pytest.param("mất mấy ngày", Facet.TIME, id="time"),
+        pytest.param("nộp ở đâu ạ", Facet.WHERE, id="where"),
+        pytest.param("làm online được không", Facet.ONLINE, id="online"),
+        pytest.param("cần giấy tờ gì", Facet.DOCUMENTS, id="documents"),
+        pytest.param("gửi qua bưu điện được không", Facet.POSTAL, id="postal"),
+    ],
+)
+def test_facet_only(matcher: Matcher, text: str, facet: Facet) -> None:
+    result = matcher.match(text)
+    assert (result.facet, result.facet_only, result.preamble_only) == (facet, True, False)
+    assert result.kind is not Kind.ANSWER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("dạ", id="da"),
+        pytest.param("cho em hỏi với ạ", id="cho-em-hoi"),
+        pytest.param("ad ơi", id="ad-oi"),
+        pytest.param("alo", id="alo"),
+        pytest.param("chào ad cho mình hỏi chút", id="chao-ad-cho-minh-hoi"),
+    ],
+)
+def test_preamble_only(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.preamble_only
+    assert (result.kind, result.entry, result.suggestions, result.candidates) == (
+        Kind.NONE, None, (), ()
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("   \n\t ", id="whitespace"),
+        pytest.param("😀🙏🎉", id="emoji-only"),
+        pytest.param("0912345678 123", id="digits-only"),
+        pytest.param("привет 你好 مرحبا", id="other-scripts"),
+        pytest.param("\x00\x01\x1b[31m\x7f", id="control-chars"),
+        pytest.param("\ud800\udfff\ud83d", id="lone-surrogates"),
+        pytest.param("ạ" * 10_000, id="10k-fillers"),
+        pytest.param("xyzzy " * 2_000, id="10k-nonsense"),
+    ],
+)
+def test_bad_input_gives_none(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.kind is Kind.NONE
+    assert result.entry is None and result.suggestions == ()
+
+
+def test_only_the_first_max_input_chars_are_scored(matcher: Matcher) -> None:
+    filler = "xyzzy " * 100  # 600 characters, more than max_input_chars (500)
+    early = matcher.match("hộ chiếu " + filler)
+    assert early.candidates and early.candidates[0].entry.id == "ho-chieu"
+    late = matcher.match(filler + "hộ chiếu")
+    assert (late.kind, late.candidates) == (Kind.NONE, ())
+
+
+def test_mixed_scripts_still_match_the_vietnamese_part(matcher: Matcher) -> None:
+    result = matcher.match("办理护照 hộ chiếu")
+    assert result.entry is not None and result.entry.id == "ho-chieu"
+
+
+def test_deterministic_and_ranked(matcher: Matcher, book: FaqBook) -> None:
+    text = "đăng ký kết hôn với giấy xác nhận độc thân"
+    first = matcher.match(text)
+    assert Matcher(book).match(text) == first == matcher.match(text)
+    scores = [c.score for c in first.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert len({c.entry.id for c in first.candidates}) == len(first.candidates)
+
+
+def test_ties_break_by_file_order() -> None:
+    twin = Entry(id="b", category="x", title="Đăng ký tạm trú", questions=("tạm trú",))
+    book = FaqBook(
+        version=1,
+        agency=load_faq(MINI).agency,
+        synonyms=(),
+        categories=(),
+        entries=(dataclasses.replace(twin, id="a"), twin),
+    )
+    result = Matcher(book).match("tạm trú")
+    assert [c.entry.id for c in result.candidates] == ["a", "b"]
+    assert result.kind is Kind.SUGGEST  # equal scores: no margin, so no confident answer
+
+
+@pytest.mark.parametrize(
+    ("settings", "kind"),
+    [
+        pytest.param(MatchSettings(), Kind.ANSWER, id="defaults"),
+        pytest.param(MatchSettings(answer_threshold=101.0), Kind.SUGGEST, id="threshold-gate"),
+        pytest.param(MatchSettings(answer_margin=101.0), Kind.SUGGEST, id="margin-gate"),
+        pytest.param(
+            MatchSettings(answer_threshold=101.0, suggest_threshold=101.0), Kind.NONE,
+            id="below-suggest",
+        ),
+    ],
+)  # fmt: skip
+def test_two_gates_come_from_settings(book: FaqBook, settings: MatchSettings, kind: Kind) -> None:
+    result = Matcher(book, settings).match("đăng ký kết hôn cần giấy tờ gì")
+    assert result.kind is kind
+    if kind is Kind.SUGGEST:
+        assert result.suggestions[0].id == "ket-hon"
+
+
+def test_suggestions_are_capped_and_exclude_small_talk(book: FaqBook) -> None:
+    settings = MatchSettings(answer_threshold=101.0, suggest_threshold=0.0, max_suggestions=2)
+    result = Matcher(book, settings).match("đăng ký khai sinh khai tử kết hôn")
+    assert result.kind is Kind.SUGGEST
+    assert len(result.suggestions) == 2
+    assert not any(e.is_small_talk for e in result.suggestions)
+    assert len(result.candidates) >= 2
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        pytest.param("tru", "chu", id="tr-ch"),
+        pytest.param("sinh", "xinh", id="s-x"),
+        pytest.param("gia", "da", id="gi-d"),
+        pytest.param("ran", "dan", id="r-d"),
+        pytest.param("lam", "nam", id="l-n"),
+        pytest.param("bang", "ban", id="ng-n"),
+        pytest.param("cac", "cat", id="c-t"),
+    ],
+)
+def test_phonetic_key_merges_dialect_spellings(a: str, b: str) -> None:
+    assert phonetic_key(a) == phonetic_key(b)
+
+
+def test_large_faq_stays_correct() -> None:
+    # 400 generated entries sharing common words; the rare topic word must still decide.
+    base = load_faq(MINI)
+    topics = [f"chủ đề{i:03d}" for i in range(400)]
+    entries = tuple(
+        Entry(
+            id=f"e{i}",
+            category="x",
+            title=f"Đăng ký {t}",
+            questions=(f"làm {t} cần giấy tờ gì", f"thủ tục {t} ở đâu", f"{t} mất bao lâu"),
+        )
+        for i, t in enumerate(topics)
+    )
+    book = dataclasses.replace(base, entries=entries, synonyms=())
+    result = Matcher(book).match("cho em hỏi thủ tục chủ đề123 cần những gì ạ")
+    assert result.kind is Kind.ANSWER and result.entry is not None
+    assert result.entry.id == "e123"

@@ -1,0 +1,185 @@
+"""Vietnamese normalisation: folding, tone placement, abbreviations, synonyms, fillers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from faq.facets import detect_facet
+from faq.normalize import (
+    Normalizer,
+    clean,
+    fold_accents,
+    normalize,
+    place_tone,
+    strip_fillers,
+    synonym_map,
+    tokens,
+)
+from faq.schema import Facet
+
+SYNONYMS = synonym_map(
+    [
+        ("căn cước", ["cccd", "cmnd", "căn cước công dân", "chứng minh nhân dân"]),
+        ("thường trú", ["hộ khẩu", "hk"]),
+        ("hộ chiếu", ["passport"]),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Đăng Ký Tạm Trú", "Dang Ky Tam Tru", id="case-kept-d-folded"),
+        pytest.param("đường hoà bình", "duong hoa binh", id="lower"),
+        pytest.param(unicodedata.normalize("NFD", "Thường trú"), "Thuong tru", id="nfd-input"),
+        pytest.param("khuỷu tay, thuở nhỏ", "khuyu tay, thuo nho", id="two-marks"),
+        pytest.param("ĐĐ đđ", "DD dd", id="d-stroke"),
+        pytest.param("abc 123", "abc 123", id="ascii-unchanged"),
+        pytest.param("中文 café", "中文 cafe", id="other-scripts"),
+    ],
+)
+def test_fold_accents(text: str, expected: str) -> None:
+    assert fold_accents(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        pytest.param("hoà", "hòa", id="oa-open"),
+        pytest.param("thuỷ", "thủy", id="uy-open"),
+        pytest.param("khoẻ", "khỏe", id="oe-open"),
+        pytest.param("qúy", "quý", id="qu-is-consonant"),
+        pytest.param("quý", "quý", id="qu-already-right"),
+        pytest.param("hoàng", "hoàng", id="closed-syllable-second-vowel"),
+        pytest.param("hòang", "hoàng", id="closed-syllable-fixed"),
+        pytest.param("ngoaì", "ngoài", id="three-vowels-middle"),
+        pytest.param("thuở", "thuở", id="marked-vowel-wins"),
+        pytest.param("gìn", "gìn", id="gi-before-consonant"),
+        pytest.param("giữ", "giữ", id="gi-before-vowel"),
+        pytest.param("trườ", "trườ", id="uo-horn"),
+        pytest.param("tam", "tam", id="no-tone"),
+    ],
+)
+def test_place_tone(word: str, expected: str) -> None:
+    assert place_tone(word) == unicodedata.normalize("NFC", expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("  ĐĂNG KÝ   tạm trú!!! ", "đăng ký tạm trú", id="case-punctuation-space"),
+        pytest.param("Hoà Bình, THUỶ lợi, khoẻ", "hòa bình thủy lợi khỏe", id="old-tones"),
+        pytest.param(unicodedata.normalize("NFD", "Khai sinh"), "khai sinh", id="nfd"),
+        pytest.param("tạm trú 😀🙏 nhé", "tạm trú nhé", id="emoji"),
+        pytest.param("a\x00b\tc\u200bd", "a b cd", id="control-and-zero-width"),
+        pytest.param("x\ud800y", "x y", id="lone-surrogate"),
+        pytest.param("ＡＢＣ１２", "abc12", id="fullwidth"),
+        pytest.param("lệ phí 1.000đ/trang", "lệ phí 1 000đ trang", id="numbers"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+def test_clean(text: str, expected: str) -> None:
+    assert clean(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("ko biết dc k", "không biết được không", id="khong-duoc"),
+        pytest.param("dk ks ntn", "đăng ký khai sinh như thế nào", id="dk-ks-ntn"),
+        pytest.param("đk kết hôn hết bn", "đăng ký kết hôn hết bao nhiêu", id="dk-accented"),
+        pytest.param("hs cần j", "hồ sơ cần gì", id="hs-j"),
+        pytest.param("cho e hỏi sđt", "cho em hỏi số điện thoại", id="e-sdt"),
+        pytest.param("a/c ơi mik hỏi", "anh chị ơi mình hỏi", id="ac-mik"),
+        pytest.param("ck vs vk", "chồng với vợ", id="ck-vk-vs"),
+        pytest.param("ng nhà", "người nhà", id="ng"),
+        pytest.param("lam cccd", "lam căn cước", id="faq-synonym"),
+        pytest.param("căn cước công dân", "căn cước", id="synonym-longest-first"),
+        pytest.param("can cuoc cong dan", "căn cước", id="synonym-accents-off"),
+        pytest.param("nhập hộ khẩu", "nhập thường trú", id="multiword-synonym"),
+        pytest.param("hkd", "hkd", id="no-partial-word"),
+        pytest.param("passport", "hộ chiếu", id="english"),
+    ],
+)
+def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
+    assert normalize(text, SYNONYMS) == expected
+
+
+def test_synonyms_are_normalised_like_messages() -> None:
+    # Staff may write an abbreviation in the variant; citizens type another one.
+    norm = Normalizer({"đk kinh doanh": "hộ kinh doanh"})
+    assert norm.normalize("dk kinh doanh") == "hộ kinh doanh"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("dạ cho em hỏi làm căn cước ạ", "làm căn cước", id="da-cho-em-hoi"),
+        pytest.param("ad ơi tạm trú", "tạm trú", id="ad-oi"),
+        pytest.param("anh chị ơi, tạm trú với ạ", "tạm trú", id="vocative-and-trailing"),
+        pytest.param("xin hỏi thủ tục kết hôn nha", "thủ tục kết hôn", id="xin-hoi-trailing-nha"),
+        pytest.param("chu nha tro", "chu nha tro", id="nha-inside-kept"),
+        pytest.param("cho mình hỏi chút, hộ chiếu", "hộ chiếu", id="cho-minh-hoi-chut"),
+    ],
+)
+def test_strip_fillers(text: str, expected: str) -> None:
+    assert strip_fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "preamble_only"),
+    [
+        pytest.param("dạ", (), True, id="da"),
+        pytest.param("cho em hỏi với ạ", (), True, id="cho-em-hoi-voi-a"),
+        pytest.param("ad ơi", (), True, id="ad-oi"),
+        pytest.param("alo", (), True, id="alo"),
+        pytest.param("chào ad cho mình hỏi chút", (), True, id="greeting-then-preamble"),
+        pytest.param("xin chào", ("chào",), False, id="greeting-alone-is-small-talk"),
+        pytest.param("hi bot", ("hi",), False, id="greeting-without-addressee"),
+        pytest.param("cảm ơn ad nhiều nha", ("cảm", "ơn", "nhiều"), False, id="thanks"),
+        pytest.param(
+            "chào bạn, cho hỏi làm hộ chiếu", ("làm", "hộ", "chiếu"), False, id="greeting-dropped"
+        ),
+        pytest.param("😀😀", (), False, id="emoji-only-is-not-a-preamble"),
+        pytest.param("", (), False, id="empty"),
+        pytest.param("bạn là ai", ("bạn", "là", "ai"), False, id="who-are-you"),
+    ],
+)
+def test_analyze(text: str, content: tuple[str, ...], preamble_only: bool) -> None:
+    analysis = Normalizer().analyze(text)
+    assert (analysis.content, analysis.preamble_only) == (content, preamble_only)
+
+
+def test_tokens_helper_applies_synonyms() -> None:
+    assert tokens("CMND hết hạn", SYNONYMS) == ("căn", "cước", "hết", "hạn")
+
+
+@pytest.mark.parametrize(
+    ("text", "facet"),
+    [
+        pytest.param("làm căn cước cần gì", Facet.DOCUMENTS, id="can-gi"),
+        pytest.param("hồ sơ gồm những gì", Facet.DOCUMENTS, id="ho-so-gom"),
+        pytest.param("giấy tờ gì", Facet.DOCUMENTS, id="giay-to-gi"),
+        pytest.param("dk ks mất bn tiền", Facet.FEE, id="bao-nhieu-tien-abbrev"),
+        pytest.param("còn lệ phí thì sao ạ", Facet.FEE, id="le-phi"),
+        pytest.param("mất mấy ngày", Facet.TIME, id="may-ngay"),
+        pytest.param("bao lâu thì có", Facet.TIME, id="bao-lau"),
+        pytest.param("mất bao nhiêu ngày", Facet.TIME, id="time-beats-fee"),
+        pytest.param("nộp ở đâu ạ", Facet.WHERE, id="o-dau"),
+        pytest.param("nộp chỗ nào", Facet.WHERE, id="cho-nao"),
+        pytest.param("làm online được không", Facet.ONLINE, id="online"),
+        pytest.param("nop qua vneid", Facet.ONLINE, id="vneid-accents-off"),
+        pytest.param("trên dịch vụ công", Facet.ONLINE, id="dich-vu-cong"),
+        pytest.param("gửi qua bưu điện được không", Facet.POSTAL, id="buu-dien"),
+        pytest.param("nhận tại nhà", Facet.POSTAL, id="nhan-tai-nha"),
+        pytest.param("các bước đăng ký", Facet.STEPS, id="cac-buoc"),
+        pytest.param("thủ tục thế nào", Facet.STEPS, id="thu-tuc-the-nao"),
+        pytest.param("làm sao để đổi bằng lái ở đâu", Facet.WHERE, id="lam-sao-is-weak"),
+        pytest.param("gia hạn tạm trú", None, id="gia-is-not-gia-tien"),
+        pytest.param("đăng ký tạm trú", None, id="no-facet"),
+    ],
+)
+def test_detect_facet(text: str, facet: Facet | None) -> None:
+    assert detect_facet(text) is facet
