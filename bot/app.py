@@ -17,13 +17,15 @@ import logging
 import re
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
+from bot.reload import FaqReloader, ReloadResult
+from bot.staff import StaffNotifier, handoff_possible, install_staff_tools
 from faq.knowledge import Knowledge, KnowledgeSource, StaticKnowledge
 from faq.loader import load_faq
 from faq.matcher import Matcher
@@ -50,10 +52,19 @@ class App:
     context: ChannelContext
     channels: dict[str, Channel]
     background: list[Background] = field(default_factory=list)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    """Run once the channels have stopped (flush the interaction log...)."""
 
 
-def build_knowledge(config: AppConfig) -> KnowledgeSource:
-    """Load the FAQ and index it (raises faq.loader.FaqError listing every problem)."""
+def build_knowledge(
+    config: AppConfig, on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None
+) -> KnowledgeSource:
+    """Load the FAQ and index it (raises faq.loader.FaqError listing every problem).
+
+    A FAQ file of the office's own (faq.path) is watched for edits; the shipped one never changes.
+    """
+    if config.faq.path and config.faq.watch:
+        return FaqReloader(config.faq.path, config.matching, on_failure=on_failure)
     book = load_faq(config.faq.path)
     return StaticKnowledge(Knowledge(book=book, matcher=Matcher(book, config.matching)))
 
@@ -65,21 +76,33 @@ def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Chan
         from bot.channels.telegram import TelegramChannel
 
         channels["telegram"] = TelegramChannel(config.telegram, context)
+    if config.zalo_bot.enabled:
+        from bot.channels.zalo_bot import build_zalo_bot_channel
+
+        channels["zalo_bot"] = build_zalo_bot_channel(config.zalo_bot, context)
+    if config.zalo_oa.enabled:
+        from bot.channels.zalo_oa import build_zalo_oa_channel
+
+        channels["zalo_oa"] = build_zalo_oa_channel(config.zalo_oa, context)
     return channels
 
 
 def build_app(config: AppConfig, knowledge: KnowledgeSource | None = None) -> App:
-    """Wire knowledge → conversation → channels; nothing is started yet."""
-    source = knowledge if knowledge is not None else build_knowledge(config)
+    """Wire knowledge → conversation → channels → staff tools; nothing is started yet."""
+    channels: dict[str, Channel] = {}
+    notifier = StaffNotifier(config, channels)
+    source = knowledge if knowledge is not None else build_knowledge(config, notifier.reload_failed)
     conversation = Conversation(
         source,
         context_ttl=config.conversation.context_ttl,
-        handoff_enabled=config.staff.telegram_chat_id is not None,
+        handoff_enabled=handoff_possible(config),
     )
     flood = FloodGate(limit=config.conversation.flood_limit_per_minute, window=FLOOD_WINDOW)
-    context = ChannelContext(conversation=conversation, flood=flood)
-    context.channels.update(build_channels(config, context))
-    return App(config, source, conversation, context, context.channels)
+    context = ChannelContext(conversation=conversation, flood=flood, channels=channels)
+    channels.update(build_channels(config, context))
+    app = App(config, source, conversation, context, channels)
+    install_staff_tools(config, source, context, app.background, app.closers)
+    return app
 
 
 async def start_channels(app: App, err: TextIO) -> list[Channel]:
@@ -125,6 +148,8 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
         await asyncio.gather(*tasks, return_exceptions=True)
         for channel in reversed(started):
             await _stop_quietly(channel)
+        for close in app.closers:
+            await asyncio.to_thread(close)
         _remove_signal_handlers(installed)
     return 0
 
