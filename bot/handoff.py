@@ -118,7 +118,7 @@ class OfficeHours:
         return local.weekday() in self.days and any(a <= t < b for a, b in self.spans)
 
     def next_opening(self, when: dt.datetime) -> dt.datetime | None:
-        """The next time the office opens, or None when it is open now."""
+        """The next time the office opens: None when it is open now or has no opening hours."""
         if self.is_open(when):
             return None
         local = when.astimezone(self.zone)
@@ -175,8 +175,8 @@ class HandoffDesk:
                 Reply(texts.staff_ticket(ticket.ref, _CHANNEL_NAMES.get(msg.channel, msg.channel), question)),
             )
             log.info("handoff ticket %s opened from %s", ticket.ref, msg.channel)
-        opening = self.hours.next_opening(when)
-        await self.channels[msg.channel].send(msg.chat_id, Reply(texts.handoff_ticket(ticket.ref, opening)))
+        notice = texts.handoff_ticket(ticket.ref, self.hours.is_open(when), self.hours.next_opening(when))
+        await self.channels[msg.channel].send(msg.chat_id, Reply(notice))
 
     async def relay(self, number: int, text: str) -> str:
         """Send a staff reply to the ticket's citizen; returns the confirmation for the staff group."""

@@ -250,15 +250,19 @@ def hidden_content(agency: Agency) -> str:
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
-def handoff_ticket(ref: str, opening: dt.datetime | None) -> str:
+def handoff_ticket(ref: str, open_now: bool, opening: dt.datetime | None) -> str:
     """To the citizen once the question is with staff: the reference, and when to expect an answer."""
-    text = f"Mã câu hỏi của anh/chị là {ref}. Cán bộ sẽ trả lời anh/chị ngay tại cuộc trò chuyện này."
+    text = f"Dạ, mã câu hỏi của anh/chị là {ref}. Cán bộ sẽ trả lời anh/chị ngay tại cuộc trò chuyện này."
+    if open_now:
+        return text
     if opening is None:
-        return "Dạ, " + text[0].lower() + text[1:]
+        return (
+            f"{text}\n\nHiện đã ngoài giờ làm việc; cán bộ sẽ trả lời trong giờ hành chính. "
+            "Mong anh/chị thông cảm ạ."
+        )
     when = f"{opening:%H:%M} {_WEEKDAYS[opening.weekday()]}, ngày {opening:%d/%m}"
     return (
-        f"Dạ, {text[0].lower() + text[1:]}\n\n"
-        f"Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ {when}. Mong anh/chị thông cảm ạ."
+        f"{text}\n\nHiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ {when}. Mong anh/chị thông cảm ạ."
     )
 
 

@@ -258,6 +258,20 @@ class FakeTelegramServer:
         """Queue a press of the button of `out` whose label contains `label_part`."""
         return self.add_callback(out.chat_id, out.message_id, out.button(label_part)["callback_data"])
 
+    def add_group_reply(self, chat_id: int, text: str, reply_to: Outgoing, *, user_id: int,
+                        first_name: str = "Cán bộ") -> int:
+        """Queue a group member's text that replies to one of the bot's messages in that group."""
+        message = {
+            "message_id": self._next_message_id(chat_id),
+            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+            "chat": _chat(chat_id),
+            "date": int(time.time()),
+            "text": text,
+            "reply_to_message": self._messages[(chat_id, reply_to.message_id)],
+        }
+        self._messages[(chat_id, message["message_id"])] = message
+        return self.add_update({"message": message})
+
     def fail_next(self, method: str, code: int, description: str) -> None:
         """Make the next call of `method` fail with this Bot API error."""
         self._failures.setdefault(method, []).append(ApiError(code, description))
@@ -418,13 +432,20 @@ class FakeTelegramServer:
         message: dict[str, Any] = {
             "message_id": message_id,
             "from": {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")},
-            "chat": {"id": chat_id, "type": "private", "first_name": "Công dân"},
+            "chat": _chat(chat_id),
             "date": int(time.time()),
             "text": text,
         }
         if keyboard:
             message["reply_markup"] = {"inline_keyboard": keyboard}
         return message
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    """Negative ids are groups (the staff group), positive ones citizens' private chats."""
+    if chat_id < 0:
+        return {"id": chat_id, "type": "supergroup", "title": "Cán bộ Một cửa"}
+    return {"id": chat_id, "type": "private", "first_name": "Công dân"}
 
 
 class _Handler(tornado.web.RequestHandler):

@@ -1,0 +1,166 @@
+"""Handoff end to end: citizen → staff group → staff reply → citizen, on Telegram and from Zalo.
+
+The app is built exactly as `faqbot run` builds it, against a fake Telegram Bot API and a fake
+Zalo Bot API on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_app, run_app
+from bot.config import AppConfig, FaqConfig, StaffConfig, StorageConfig, TelegramConfig, ZaloBotConfig
+from bot.storage import InteractionLog
+from tests.fakes.telegram_api import FakeTelegramServer
+from tests.fakes.zalo_bot_api import FakeZaloBotApi
+
+MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
+STAFF_GROUP = -100500
+STAFF_MEMBER = 900
+ADMIN = 777
+CITIZEN = 42
+ZALO_CITIZEN = "a1b2c3d4e5f6a7b8c9d0"
+UNANSWERABLE = "em bị phạt nguội thì tra cứu ở đâu, sđt em 0912345678"
+ALWAYS_OPEN = StaffConfig(
+    telegram_chat_id=STAFF_GROUP,
+    admin_user_ids=(str(ADMIN),),
+    working_days=(0, 1, 2, 3, 4, 5, 6),
+    working_hours=("00:00-23:59",),
+)
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegramServer]:
+    async with FakeTelegramServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[FakeZaloBotApi]:
+    async with FakeZaloBotApi() as api:
+        yield api
+
+
+def config(tmp_path: Path, telegram: FakeTelegramServer, zalo: FakeZaloBotApi | None = None,
+           staff: StaffConfig = ALWAYS_OPEN) -> AppConfig:
+    return AppConfig(
+        faq=FaqConfig(path=str(MINI_FAQ), watch=False),
+        telegram=TelegramConfig(
+            enabled=True, token=telegram.token, base_url=telegram.base_url,
+            base_file_url=telegram.base_file_url, poll_timeout=5,
+        ),
+        zalo_bot=ZaloBotConfig(
+            enabled=zalo is not None, token=zalo.state.token if zalo else "",
+            base_url=zalo.base_url if zalo else "", poll_timeout=5,
+        ),
+        storage=StorageConfig(path=str(tmp_path / "faqbot.sqlite3"), salt="test-salt"),
+        staff=staff,
+    )
+
+
+async def run_until(app_config: AppConfig, telegram: FakeTelegramServer, body) -> None:  # type: ignore[no-untyped-def]
+    app = build_app(app_config)
+    stop = asyncio.Event()
+    err = io.StringIO()
+    task = asyncio.create_task(run_app(app, stop=stop, err=err))
+    await telegram.wait_for(lambda: bool(telegram.calls_to("getUpdates")) or task.done())
+    assert not task.done(), err.getvalue()
+    try:
+        await body()
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 15) == 0
+
+
+async def test_telegram_citizen_reaches_staff_and_gets_the_reply(
+    tmp_path: Path, telegram: FakeTelegramServer
+) -> None:
+    async def conversation() -> None:
+        telegram.add_text(CITIZEN, UNANSWERABLE)
+        [post] = await telegram.wait_sent(STAFF_GROUP, 1)
+        assert "#0001" in post.text and "qua Telegram" in post.text
+        assert "0912345678" not in post.text and "[số điện thoại]" in post.text
+        assert str(CITIZEN) not in post.text
+
+        replies = await telegram.wait_sent(CITIZEN, 2)
+        assert "chưa có thông tin" in replies[0].text
+        assert "#0001" in replies[1].text and "ngoài giờ" not in replies[1].text
+
+        telegram.add_group_reply(STAFF_GROUP, "Anh tra cứu phạt nguội trên trang của CSGT ạ.", post,
+                                 user_id=STAFF_MEMBER, first_name="Chị Lan")
+        replies = await telegram.wait_sent(CITIZEN, 3)
+        assert "cán bộ trả lời" in replies[2].text
+        assert "Anh tra cứu phạt nguội trên trang của CSGT ạ." in replies[2].text
+        assert "Lan" not in replies[2].text
+        [_, confirmation] = await telegram.wait_sent(STAFF_GROUP, 2)
+        assert "Đã gửi" in confirmation.text and "#0001" in confirmation.text
+
+        # Staff chatter in the group is neither answered by the bot nor relayed.
+        telegram.add_group_reply(STAFF_GROUP, "ok cảm ơn", confirmation, user_id=STAFF_MEMBER)
+        telegram.add_text(CITIZEN, "/menu")
+        await telegram.wait_sent(CITIZEN, 4)
+        assert len(telegram.sent_to(STAFF_GROUP)) == 2
+
+    await run_until(config(tmp_path, telegram), telegram, conversation)
+
+
+async def test_zalo_citizen_is_answered_from_the_telegram_staff_group(
+    tmp_path: Path, telegram: FakeTelegramServer, zalo: FakeZaloBotApi
+) -> None:
+    async def conversation() -> None:
+        zalo.queue(zalo.update(UNANSWERABLE, chat_id=ZALO_CITIZEN))
+        [post] = await telegram.wait_sent(STAFF_GROUP, 1)
+        assert "qua Zalo" in post.text and ZALO_CITIZEN not in post.text
+        sent = await zalo.wait_outbox(2)
+        assert sent[1]["chat_id"] == ZALO_CITIZEN and "#0001" in sent[1]["text"]
+
+        telegram.add_group_reply(STAFF_GROUP, "Dạ, bạn gọi đường dây nóng CSGT nhé.", post,
+                                 user_id=STAFF_MEMBER)
+        sent = await zalo.wait_outbox(3)
+        assert sent[2]["chat_id"] == ZALO_CITIZEN
+        assert "Dạ, bạn gọi đường dây nóng CSGT nhé." in sent[2]["text"]
+        [_, confirmation] = await telegram.wait_sent(STAFF_GROUP, 2)
+        assert "Đã gửi" in confirmation.text
+
+    await run_until(config(tmp_path, telegram, zalo), telegram, conversation)
+
+
+async def test_out_of_hours_citizen_is_told_when_to_expect_an_answer(
+    tmp_path: Path, telegram: FakeTelegramServer
+) -> None:
+    never_open = StaffConfig(telegram_chat_id=STAFF_GROUP, working_days=())
+
+    async def conversation() -> None:
+        telegram.add_text(CITIZEN, UNANSWERABLE)
+        replies = await telegram.wait_sent(CITIZEN, 2)
+        assert "ngoài giờ làm việc" in replies[1].text
+        await telegram.wait_sent(STAFF_GROUP, 1)
+
+    await run_until(config(tmp_path, telegram, staff=never_open), telegram, conversation)
+
+
+async def test_admin_commands_only_for_admins_and_the_log_is_masked(
+    tmp_path: Path, telegram: FakeTelegramServer
+) -> None:
+    async def conversation() -> None:
+        telegram.add_text(CITIZEN, UNANSWERABLE)
+        await telegram.wait_sent(CITIZEN, 2)
+        telegram.add_text(ADMIN, "/stats")
+        [stats] = await telegram.wait_sent(ADMIN, 1)
+        assert "7 ngày" in stats.text or "lượt" in stats.text
+        telegram.add_text(CITIZEN, "/stats")
+        replies = await telegram.wait_sent(CITIZEN, 3)
+        assert replies[2].text != stats.text
+
+    await run_until(config(tmp_path, telegram), telegram, conversation)
+    rows = InteractionLog(tmp_path / "faqbot.sqlite3", salt="test-salt").rows()
+    unanswered = [r for r in rows if r.kind == "none"]
+    assert [r.question for r in unanswered] == [
+        "em bị phạt nguội thì tra cứu ở đâu, sđt em [số điện thoại]"
+    ]
+    assert all(str(CITIZEN) not in r.user_hash for r in rows)
