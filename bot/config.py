@@ -126,7 +126,6 @@ class StaffConfig:
 
     telegram_chat_id: int | None = None
     admin_user_ids: tuple[str, ...] = ()
-    office_hours: str = "Thứ Hai đến Thứ Sáu, 7:30–11:30 và 13:30–17:00"
     working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     """Monday is 0."""
     working_hours: tuple[str, ...] = ("07:30-11:30", "13:30-17:00")
