@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ _GENERIC_FOLDED = frozenset(fold_accents(w) for w in GENERIC_WORDS)
 def is_generic(token: str) -> bool:
     """A word that says nothing about the topic (typed without accents: any word it may be)."""
     return token in GENERIC_WORDS or (token.isascii() and token in _GENERIC_FOLDED)
-GENERIC_FACTOR = 0.3
+GENERIC_FACTOR = 0.45
 UNKNOWN_FACTOR = 1.0
 """Weight of a word no entry has, relative to a word only one entry has."""
 FACET_FACTOR = 0.8
@@ -71,8 +72,10 @@ PAIR_FACTOR = 0.8
 ANSWER_CREDIT = 0.6
 """Credit for a word found only in the entry's answer (summary, steps, documents, where)."""
 """Weight of two adjacent topic words matched in order, relative to the words themselves."""
-PAIR_COST = 0.2
+PAIR_COST = 0.1
 """Share of a pair's weight counted against a phrasing that does not have it."""
+SPLIT_COST = 0.3
+"""The same when both words are there, but apart: likely another meaning."""
 OPTIONAL_COST = 0.5
 BETA2 = 1.0
 """F-measure beta squared: above 1, explaining the whole message matters more than the phrasing."""
@@ -105,11 +108,14 @@ class _Phrase:
     optional: tuple[bool, ...]
     required: float
     """Total weight of the words that must be matched (all of them if none is required)."""
+    optional_total: float
     folded: str
     """The accents-off phrase, for rapidfuzz."""
     pairs: tuple[str, ...]
     """Adjacent topic words ("tam tru"): matched in order, they add evidence."""
     pair_weights: tuple[float, ...]
+    pair_words: tuple[tuple[int, int], ...]
+    """Indexes in `folds` of each pair's two words."""
     name: bool
     """A title or keyword: what the entry is called."""
 
@@ -117,9 +123,15 @@ class _Phrase:
 @dataclass(frozen=True, slots=True)
 class _Query:
     tokens: list[_QueryToken]
-    pairs: list[tuple[tuple[tuple[str, float], ...], float]]
-    """(("a b" vocabulary pair, credit), ...), weight) for adjacent topic words of the message."""
+    pairs: list[tuple[tuple[tuple[str, float], ...], float, int, int]]
+    """(("a b" vocabulary pair, credit), ...), weight, index of a, index of b) for adjacent topic
+    words of the message."""
     required: float
+    optional_total: float
+    by_target: dict[str, list[tuple[int, float, str | None]]]
+    """Vocabulary word -> (index of the message word, credit, typed accented form)."""
+    pair_hits: dict[str, list[tuple[int, float]]]
+    """Vocabulary pair -> (index in `pairs`, credit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +144,12 @@ class _QueryToken:
     """(accents-off vocabulary word, credit) this word may stand for."""
 
 
+_NUMBER = re.compile(r"\d+[^\W\d_]{0,2}|\d+x+")
+
+
 def _role(token: str, in_facet: bool) -> tuple[float, bool]:
     """(weight factor, optional) of a word from what it is."""
-    if token.isdigit():
+    if _NUMBER.fullmatch(token):  # "14", "14t" (tuổi), "09xx": numbers say little
         return DIGIT_FACTOR, True
     if is_generic(token):
         return GENERIC_FACTOR, True
@@ -261,22 +276,27 @@ class Matcher:
         values = best.values()
         required = sum(w for _, w, optional in values if not optional)
         everything_optional = required <= 0
-        pairs: dict[str, float] = {}
+        pairs: dict[str, tuple[float, tuple[int, int]]] = {}
+        order = {fold: j for j, fold in enumerate(best)}
         for (a, b), (fa, fb) in zip(
             itertools.pairwise(content), itertools.pairwise(folded), strict=True
         ):
-            if _pairable(a) and _pairable(b):
+            if _pairable(a) and _pairable(b) and fa != fb:
                 weight = PAIR_FACTOR * (best[fa][1] + best[fb][1]) / 2
-                pairs[sys.intern(f"{fa} {fb}")] = max(weight, pairs.get(f"{fa} {fb}", 0.0))
+                key = sys.intern(f"{fa} {fb}")
+                if key not in pairs or pairs[key][0] < weight:
+                    pairs[key] = (weight, (order[fa], order[fb]))
         return _Phrase(
             folds=tuple(best),
             forms=tuple(form for form, _, _ in values),
             weights=tuple(w for _, w, _ in values),
             optional=tuple(optional and not everything_optional for _, _, optional in values),
             required=required if not everything_optional else sum(w for _, w, _ in values),
+            optional_total=0.0 if everything_optional else sum(w for _, w, o in values if o),
             folded=" ".join(folded),
             pairs=tuple(pairs),
-            pair_weights=tuple(pairs.values()),
+            pair_weights=tuple(w for w, _ in pairs.values()),
+            pair_words=tuple(ab for _, ab in pairs.values()),
             name=name,
         )
 
@@ -330,16 +350,33 @@ class Matcher:
             # Nothing but generic or facet words ("mất mấy ngày"): then they are all we have.
             tokens = [_QueryToken(q.accented, q.weight, False, q.targets) for q in tokens]
         pairs = []
+        index = {fold: i for i, fold in enumerate(by_fold)}
         for a, b in itertools.pairwise(content):
-            if _pairable(a) and _pairable(b) and fold_word(a) != fold_word(b):
-                qa, qb = by_fold[fold_word(a)], by_fold[fold_word(b)]
+            fa, fb = fold_word(a), fold_word(b)
+            if _pairable(a) and _pairable(b) and fa != fb:
+                qa, qb = by_fold[fa], by_fold[fb]
                 keys = tuple(
                     (f"{ta} {tb}", ca * cb) for ta, ca in qa.targets[:3] for tb, cb in qb.targets[:3]
                 )
                 if keys:
-                    pairs.append((keys, PAIR_FACTOR * (qa.weight + qb.weight) / 2))
-        required = sum(q.weight for q in tokens if not q.optional)
-        return _Query(tokens, pairs, required)
+                    weight = PAIR_FACTOR * (qa.weight + qb.weight) / 2
+                    pairs.append((keys, weight, index[fa], index[fb]))
+        by_target: dict[str, list[tuple[int, float, str | None]]] = {}
+        for i, q in enumerate(tokens):
+            for target, credit in q.targets:
+                by_target.setdefault(target, []).append((i, credit, q.accented))
+        pair_hits: dict[str, list[tuple[int, float]]] = {}
+        for k, (keys, _, _, _) in enumerate(pairs):
+            for key, credit in keys:
+                pair_hits.setdefault(key, []).append((k, credit))
+        return _Query(
+            tokens,
+            pairs,
+            required=sum(q.weight for q in tokens if not q.optional),
+            optional_total=sum(q.weight for q in tokens if q.optional),
+            by_target=by_target,
+            pair_hits=pair_hits,
+        )
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -476,54 +513,69 @@ def _accent_credit(typed: str | None, forms: Iterable[str]) -> float:
 def _phrase_cover(phrase: _Phrase, query: _Query, cost: float) -> tuple[float, float]:
     """(share of the message's weight the phrase explains, share of the phrase's weight matched).
 
-    An optional word left unmatched counts only `cost` of its weight, on either side; adjacent
-    topic words matched in order add evidence, and count a little against when missing.
+    An optional word left unmatched counts only `cost` of its weight, on either side. Adjacent
+    topic words matched in order add evidence; a pair missing on the other side counts a little
+    against, more when both its words are there but apart ("mở cửa ... gửi hàng" is not
+    "mở cửa hàng").
     """
-    folds = phrase.folds
-    q_got = 0.0
-    q_total = query.required
+    by_target = query.by_target
+    q_best: dict[int, float] = {}
     p_best: dict[int, float] = {}
-    for q in query.tokens:
-        best = 0.0
-        for target, credit in q.targets:
-            if target not in folds:
-                continue
-            j = folds.index(target)
-            form = phrase.forms[j]
-            if q.accented is not None and form != q.accented and form != target:
+    forms = phrase.forms
+    for j, fold in enumerate(phrase.folds):
+        hits = by_target.get(fold)
+        if hits is None:
+            continue
+        form = forms[j]
+        for i, credit, accented in hits:
+            if accented is not None and form != accented and form != fold:
                 credit *= ACCENT_MISMATCH
-            if credit > best:
-                best = credit
+            if credit > q_best.get(i, 0.0):
+                q_best[i] = credit
             if credit > p_best.get(j, 0.0):
                 p_best[j] = credit
-        q_got += q.weight * best
-        if q.optional:
-            q_total += q.weight * (best + cost * (1.0 - best))
     if not p_best:
         return 0.0, 0.0
-    p_got = 0.0
-    p_total = phrase.required
-    for j, (weight, optional) in enumerate(zip(phrase.weights, phrase.optional, strict=True)):
-        got = p_best.get(j, 0.0)
-        p_got += weight * got
-        if optional:
-            p_total += weight * (got + cost * (1.0 - got))
-    pairs = phrase.pairs
-    if pairs or query.pairs:
+    tokens = query.tokens
+    q_got = q_optional = 0.0
+    for i, credit in q_best.items():
+        q = tokens[i]
+        q_got += q.weight * credit
+        if q.optional:
+            q_optional += q.weight * credit
+    # Unmatched optional words count `cost` of their weight, matched ones all of it.
+    q_total = query.required + cost * query.optional_total + (1.0 - cost) * q_optional
+    weights, optional = phrase.weights, phrase.optional
+    p_got = p_optional = 0.0
+    for j, credit in p_best.items():
+        p_got += weights[j] * credit
+        if optional[j]:
+            p_optional += weights[j] * credit
+    p_total = phrase.required + cost * phrase.optional_total + (1.0 - cost) * p_optional
+    if phrase.pairs or query.pairs:
         found: dict[int, float] = {}
-        for keys, weight in query.pairs:
-            best = 0.0
-            for key, credit in keys:
-                if key in pairs:
-                    k = pairs.index(key)
-                    best = max(best, credit)
-                    found[k] = max(found.get(k, 0.0), credit)
-            q_got += weight * best
-            q_total += weight * (best + PAIR_COST * (1.0 - best))
-        for k, weight in enumerate(phrase.pair_weights):
+        q_pair: dict[int, float] = {}
+        pair_hits = query.pair_hits
+        for k, key in enumerate(phrase.pairs):
+            for qk, credit in pair_hits.get(key, ()):
+                found[k] = max(found.get(k, 0.0), credit)
+                q_pair[qk] = max(q_pair.get(qk, 0.0), credit)
+        for qk, (_, weight, a, b) in enumerate(query.pairs):
+            got = q_pair.get(qk, 0.0)
+            missing = PAIR_COST + (SPLIT_COST - PAIR_COST) * min(
+                q_best.get(a, 0.0), q_best.get(b, 0.0)
+            )
+            q_got += weight * got
+            q_total += weight * (got + missing * (1.0 - got))
+        for k, (weight, (a, b)) in enumerate(
+            zip(phrase.pair_weights, phrase.pair_words, strict=True)
+        ):
             got = found.get(k, 0.0)
+            missing = PAIR_COST + (SPLIT_COST - PAIR_COST) * min(
+                p_best.get(a, 0.0), p_best.get(b, 0.0)
+            )
             p_got += weight * got
-            p_total += weight * (got + PAIR_COST * (1.0 - got))
+            p_total += weight * (got + missing * (1.0 - got))
     return q_got / q_total, p_got / p_total
 
 

@@ -23,8 +23,8 @@ _ABBREVIATION_TABLE = (
     "ko|k|hok|kg|khong|khg|khum=không; j|ji=gì; dc|đc=được; dk|đk|dky|đky|đkí|đăng kí=đăng ký; "
     "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bao nhiu=bao nhiêu; hs=hồ sơ; "
     "sđt|sdt=số điện thoại; e=em; mik|mk=mình; vs=với; ck=chồng; vk=vợ; ng=người; ngta=người ta; "
-    "ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
-    "pp|bb|bai bai=bye bye; dkkh=đăng ký kết hôn; dkks=đăng ký khai sinh; tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
+    "sv=sinh viên; ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
+    "bb|bai bai=bye bye; dkkh=đăng ký kết hôn; dkks=đăng ký khai sinh; tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn"
 )

@@ -1,0 +1,109 @@
+"""`faqbot ask` and `faqbot eval` through the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+DATA = Path(__file__).parent / "data"
+MINI = str(DATA / "mini_faq.yaml")
+CASES = str(DATA / "mini_cases.yaml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "làm căn cước cần gì", "--faq", MINI, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"kind", "entry", "suggestions", "facet", "score", "candidates"}
+    assert (data["kind"], data["entry"], data["facet"]) == ("answer", "can-cuoc", "documents")
+    assert data["candidates"][0] == {"id": "can-cuoc", "score": data["score"]}
+    assert all(set(c) == {"id", "score"} for c in data["candidates"])
+
+
+def test_ask_json_for_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "😀", "--faq", MINI, "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "kind": "none", "entry": None, "suggestions": [], "facet": None, "score": 0.0,
+        "candidates": [],
+    }  # fmt: skip
+
+
+def test_ask_human_output_is_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "dang ky tam tru online the nao", "--faq", MINI)
+    assert code == 0
+    assert "Quyết định: trả lời (answer)" in out
+    assert "Mục trả lời: tam-tru — Đăng ký tạm trú" in out
+    assert "Phần được hỏi: online" in out
+    assert "Các mục gần nhất:" in out
+
+
+def test_ask_with_a_bad_faq_lists_problems_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "faq.yaml"
+    bad.write_text("version: 1\nentries: [\n", encoding="utf-8")
+    code, out, err = run(capsys, "ask", "hộ chiếu", "--faq", str(bad))
+    assert code == 1
+    assert out == ""
+    assert "Tệp FAQ có lỗi" in err and "faq.yaml" in err
+
+
+def test_eval_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "eval", CASES, "--faq", MINI, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {
+        "answered_correct", "helped", "wrong_answer", "rejected", "false_answer",
+        "facet_accuracy", "in_scope", "out_of_scope", "failures",
+    }  # fmt: skip
+    assert all(0.0 <= data[k] <= 1.0 for k in ("answered_correct", "helped", "rejected"))
+    assert data["in_scope"] + data["out_of_scope"] >= 30
+    assert all({"q", "expect", "kind", "reasons"} <= set(f) for f in data["failures"])
+
+
+def test_eval_human_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "eval", CASES, "--faq", MINI)
+    assert code == 0
+    assert "Trả lời đúng (trong phạm vi)" in out and "%" in out
+    assert "Từ chối đúng (ngoài phạm vi)" in out
+
+
+def test_eval_bad_cases_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("- {q: hộ chiếu, expect: [ho-chieu], facet: gia}\n", encoding="utf-8")
+    code, _, err = run(capsys, "eval", str(cases), "--faq", MINI)
+    assert code == 1
+    assert "dòng 1" in err and "'facet' không hợp lệ 'gia'" in err
+
+
+def test_eval_warns_about_ids_the_faq_does_not_have(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("- {q: hộ chiếu, expect: [ho-chieu-moi]}\n", encoding="utf-8")
+    code, _, err = run(capsys, "eval", str(cases), "--faq", MINI, "--json")
+    assert code == 0
+    assert "mã mục 'ho-chieu-moi' không có trong FAQ" in err
+
+
+def test_console_script_from_the_install() -> None:
+    script = Path(sys.executable).with_name("faqbot")
+    done = subprocess.run(
+        [str(script), "ask", "hộ chiếu", "--faq", MINI, "--json"],
+        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["entry"] == "ho-chieu"
