@@ -31,12 +31,12 @@ from rapidfuzz import fuzz, process, utils  # noqa: E402
 
 from faq.normalize import fold_accents, place_tone  # noqa: E402
 
-ONSETS = "b c ch d đ g gh h k kh l m n ng nh p ph qu r s t th tr v x".split()
-RHYMES = (
+ONSETS = str.split("b c ch d đ g gh h k kh l m n ng nh p ph qu r s t th tr v x")
+RHYMES = str.split(
     "a ai am an ang anh ao au ay ăm ăn ăng âm ân âng âu ây e em en eo ê êm ên ênh êu i ia im in inh "
     "iêm iên iêu o oa oai oan oang oanh oi om on ong ô ôi ôm ôn ông ơ ơi ơm ơn u ua uân uê ui um un "
     "ung uôi uôn uông ư ưa ưi ưng ươi ươn ương ưu y"
-).split()
+)
 TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 VERBS = ("Đăng ký", "Cấp", "Cấp lại", "Xác nhận", "Chứng thực", "Thay đổi", "Gia hạn", "Đăng ký lại")
 QUESTION_TEMPLATES = (
@@ -156,7 +156,7 @@ def make_queries(plan: list, count: int, seed: int = 11) -> list[tuple[str, str]
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def run_size(size: int, query_count: int) -> dict:

@@ -20,8 +20,9 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
     (Facet.DOCUMENTS, 1, "giấy tờ|hồ sơ"),
     (Facet.FEE, 3, "bao nhiêu tiền|lệ phí|phí|mất phí|mất tiền|tốn tiền|hết tiền|chi phí|"
      "miễn phí|giá bao nhiêu|giá tiền|tốn bao nhiêu|hết bao nhiêu|nộp phí|đóng phí|đóng tiền|"
-     "nộp tiền|mấy tiền|mấy trăm|mấy chục|bao nhiêu một trang|lệ phí bao nhiêu|tiền"),
-    (Facet.FEE, 2, "mất bao nhiêu|tốn|trả bao nhiêu"),
+     "nộp tiền|mấy tiền|mấy trăm|mấy chục|bao nhiêu một trang|lệ phí bao nhiêu|cước phí|tiền cước|"
+     "mất thuế|đóng thuế|nộp thuế|thuế bao nhiêu"),
+    (Facet.FEE, 2, "mất bao nhiêu|tốn|trả bao nhiêu|tiền|thuế"),
     (Facet.FEE, 1, "bao nhiêu"),
     (Facet.TIME, 3, "mấy ngày|bao lâu|bao nhiêu ngày|thời gian|mấy hôm|mấy tuần|mấy tháng|"
      "bao giờ có|bao giờ lấy|bao giờ nhận|khi nào có|khi nào lấy|khi nào nhận|lâu không|"
@@ -30,7 +31,8 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
     (Facet.TIME, 2, "bao giờ|khi nào|lâu"),
     (Facet.WHERE, 3, "ở đâu|chỗ nào|nơi nào|tại đâu|đến đâu|đi đâu|cơ quan nào|địa chỉ|"
      "phòng nào|bộ phận nào|nộp ở|làm ở|ở chỗ nào|chỗ nào làm|nơi làm|nơi nộp|chỗ làm|chỗ nộp|"
-     "ở đâu làm|đâu làm|đâu nộp|cấp nào|nơi nào làm|ở đâu cấp"),
+     "ở đâu làm|đâu làm|đâu nộp|cấp nào|nơi nào làm|ở đâu cấp|phường nào|xã nào|tỉnh nào|"
+     "ra đâu|lên đâu|về đâu|ở chỗ|hay phải lên|chỗ mình|nơi mình"),
     (Facet.ONLINE, 3, "online|trực tuyến|trên mạng|qua mạng|qua vneid|trên vneid|vneid|"
      "dịch vụ công|cổng dịch vụ công|qua app|trên app|ứng dụng|qua ứng dụng|trên điện thoại|"
      "qua điện thoại|qua internet|tại nhà làm|không cần đến|không phải đến|không cần đi|"
@@ -39,14 +41,11 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
      "trả về nhà|trả tại nhà|chuyển phát|ship|gửi qua bưu|qua đường bưu|gửi qua đường|"
      "gửi về tận nhà|tận nhà|nhận qua|gửi hồ sơ qua|chuyển về nhà|shipper"),
     (Facet.STEPS, 2, "các bước|những bước|từng bước|quy trình|trình tự|hướng dẫn|cách làm|"
+     "tiếp theo|làm gì tiếp|làm gì nữa|bước tiếp|bắt đầu từ đâu|bắt đầu thế nào|"
      "cách thức|thủ tục thế nào|thủ tục như thế nào|thủ tục ra sao|làm thủ tục|"
      "làm như thế nào|làm thế nào|làm sao để|cách|bước"),
     (Facet.STEPS, 1, "làm sao|như thế nào|thế nào|ra sao"),
 )
-_STRENGTH = {
-    (clean(p), facet): strength for facet, strength, ps in _PATTERNS for p in ps.split("|")
-}
-_TABLE = _PhraseTable(((tuple(p.split()), (f"{facet}:{s}",)) for (p, facet), s in _STRENGTH.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,23 +57,51 @@ class FacetHit:
     """(start, end) of every facet phrase found, whichever facet it names."""
 
 
+class FacetFinder:
+    """Facet phrases as they read after one FAQ's normalisation (its synonyms may rewrite them:
+    "vneid" → "định danh điện tử", "phí ship" → "cước")."""
+
+    def __init__(self, normalizer: Normalizer | None = None) -> None:
+        normalizer = normalizer or Normalizer()
+        strength: dict[tuple[tuple[str, ...], Facet], int] = {}
+        for facet, level, phrases in _PATTERNS:
+            for phrase in phrases.split("|"):
+                plain = tuple(clean(phrase).split())
+                rewritten = normalizer.tokens(phrase)
+                # A rewrite down to one word ("phí ship" → "cước") would catch too much.
+                for key in (plain, rewritten) if len(rewritten) > 1 else (plain,):
+                    if key and strength.get((key, facet), 0) < level:
+                        strength[(key, facet)] = level
+        self._table = _PhraseTable(
+            (key, (f"{facet}:{level}",)) for (key, facet), level in strength.items()
+        )
+
+    def find(self, tokens: Sequence[str]) -> FacetHit:
+        """The facet named by normalised tokens, and the spans of all facet phrases."""
+        table = self._table
+        best: tuple[int, int, Facet] | None = None
+        spans: list[tuple[int, int]] = []
+        # Every start is tried, so overlapping phrases ("mất mấy" + "mấy ngày") all count.
+        folded = [fold_word(t) for t in tokens]
+        for i in range(len(tokens)):
+            hit = table.match_at(tokens, i, folded) if folded[i] in table.first_words else None
+            if hit is None:
+                continue
+            length, (label,) = hit
+            name, level = label.split(":")
+            spans.append((i, i + length))
+            rank = (-int(level), i)
+            if best is None or rank < (best[0], best[1]):
+                best = (rank[0], rank[1], Facet(name))
+        return FacetHit(best[2] if best else None, tuple(spans))
+
+
+_BUILT_IN = FacetFinder()
+
+
 def find_facet(tokens: Sequence[str]) -> FacetHit:
-    """The facet named by normalised tokens, and the spans of all facet phrases."""
-    best: tuple[int, int, Facet] | None = None
-    spans: list[tuple[int, int]] = []
-    # Every start position is tried, so overlapping phrases ("mất mấy" + "mấy ngày") all count.
-    folded = [fold_word(t) for t in tokens]
-    for i in range(len(tokens)):
-        hit = _TABLE.match_at(tokens, i, folded) if folded[i] in _TABLE.first_words else None
-        if hit is None:
-            continue
-        length, (label,) = hit
-        name, strength = label.split(":")
-        spans.append((i, i + length))
-        rank = (-int(strength), i)
-        if best is None or rank < (best[0], best[1]):
-            best = (rank[0], rank[1], Facet(name))
-    return FacetHit(best[2] if best else None, tuple(spans))
+    """The facet named by tokens normalised without FAQ synonyms."""
+    return _BUILT_IN.find(tokens)
 
 
 def detect_facet(text: str) -> Facet | None:

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
-from faq.facets import find_facet
+from faq.facets import FacetFinder
 from faq.normalize import Normalizer, fold_accents, fold_word, has_accents
 from faq.schema import Entry, Facet, FaqBook
 
@@ -160,11 +160,6 @@ def _pairable(token: str) -> bool:
     return not token.isdigit() and not is_generic(token)
 
 
-def _facet_positions(tokens: Sequence[str]) -> tuple[set[int], Facet | None]:
-    hit = find_facet(tokens)
-    return {i for start, end in hit.spans for i in range(start, end)}, hit.facet
-
-
 _PHONETIC_INITIALS = (("tr", "ch"), ("gi", "d"), ("r", "d"), ("s", "x"), ("l", "n"))
 _PHONETIC_FINALS = (("ng", "n"), ("nh", "n"), ("ch", "t"), ("c", "t"), ("y", "i"))
 
@@ -195,6 +190,7 @@ class Matcher:
         self.book = book
         self.settings = settings
         self.normalizer = Normalizer.for_pairs(book.synonyms)
+        self._facets = FacetFinder(self.normalizer)
         entries = book.entries
         raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int], bool]] = []
         entry_vocab: list[dict[str, tuple[str, ...]]] = [{} for _ in entries]
@@ -206,7 +202,7 @@ class Matcher:
                 content = tuple(sys.intern(t) for t in self.normalizer.analyze(text).content)
                 if not content:
                     continue
-                positions, _ = _facet_positions(content)
+                positions, _ = self._facet_positions(content)
                 folded = tuple(fold_word(t) for t in content)
                 raw.append((index, content, folded, frozenset(positions), name))
                 for token, fold in zip(content, folded, strict=True):
@@ -300,6 +296,10 @@ class Matcher:
             name=name,
         )
 
+    def _facet_positions(self, tokens: Sequence[str]) -> tuple[set[int], Facet | None]:
+        hit = self._facets.find(tokens)
+        return {i for start, end in hit.spans for i in range(start, end)}, hit.facet
+
     # -- query side -------------------------------------------------------------------------
 
     def _lookup(self, fold: str) -> tuple[tuple[str, float], ...]:
@@ -333,7 +333,7 @@ class Matcher:
 
     def _query(self, content: Sequence[str]) -> _Query:
         content = self._split(content)[:MAX_TOKENS]
-        positions, _ = _facet_positions(content)
+        positions, _ = self._facet_positions(content)
         by_fold: dict[str, _QueryToken] = {}
         for i, token in enumerate(content):
             fold = fold_word(token)
@@ -443,7 +443,7 @@ class Matcher:
         if analysis.preamble_only:
             return [], None, False, True
         content = analysis.content
-        positions, facet = _facet_positions(content)
+        positions, facet = self._facet_positions(content)
         facet_only = facet is not None and all(
             i in positions or is_generic(t) or t.isdigit()
             for i, t in enumerate(content)

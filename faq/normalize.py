@@ -24,7 +24,8 @@ _ABBREVIATION_TABLE = (
     "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bao nhiu=bao nhiêu; hs=hồ sơ; "
     "sđt|sdt=số điện thoại; e=em; mik|mk=mình; vs=với; ck=chồng; vk=vợ; ng=người; ngta=người ta; "
     "sv=sinh viên; ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
-    "bb|bai bai=bye bye; dkkh=đăng ký kết hôn; dkks=đăng ký khai sinh; tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
+    "bb|bai bai=bye bye; dkkh=đăng ký kết hôn; dkks=đăng ký khai sinh; "
+    "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn"
 )
@@ -60,8 +61,7 @@ ASK_PREAMBLES: tuple[str, ...] = (
 # Who a message is addressed to: "ad ơi", "chị ơi". Pronouns are dropped only before "ơi".
 _VOCATIVES = frozenset(
     {"ad", "admin", "shop", "bạn", "anh", "chị", "em", "bot", "cô", "chú", "bác", "cháu",
-     "mọi người", "ơi", "ad ơi", "page", "ban", "anh chị", "cán bộ", "ủy ban", "bot", "admin",
-     "ad", "shop", "page", "cả nhà"}
+     "mọi người", "ơi", "ad ơi", "page", "ban", "anh chị", "cán bộ", "ủy ban", "cả nhà"}
 )  # fmt: skip
 # Pronouns that carry no topic; a message of only these and fillers is a preamble.
 PRONOUNS = frozenset(

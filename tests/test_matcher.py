@@ -246,3 +246,11 @@ def test_large_faq_stays_correct() -> None:
     result = Matcher(book).match("cho em hỏi thủ tục chủ đề123 cần những gì ạ")
     assert result.kind is Kind.ANSWER and result.entry is not None
     assert result.entry.id == "e123"
+
+
+def test_facets_survive_faq_synonyms(book: FaqBook) -> None:
+    # The FAQ rewrites "vneid"; "trên vneid" must still read as the online facet.
+    rewritten = dataclasses.replace(book, synonyms=(("định danh điện tử", ("vneid",)),))
+    result = Matcher(rewritten).match("đăng ký tạm trú trên vneid")
+    assert result.facet is Facet.ONLINE
+    assert result.entry is not None and result.entry.id == "tam-tru"
