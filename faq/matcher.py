@@ -39,9 +39,9 @@ GENERIC_WORDS = frozenset(
         "là có không được bị và với của cho thì mà nếu khi nào gì sao thế như vậy rồi đã đang "
         "sẽ cũng còn nữa mới lại ra vào lên xuống đi đến về ở tại trong ngoài trên dưới này kia "
         "đó ấy đây các những mọi một nhiều ít rất lắm quá hơn nhất phải cần nên muốn làm xin hỏi "
-        "biết giúp hay hoặc hết mất bao nhiêu mấy ai đâu chưa vẫn đều thể việc cái người ta họ nó "
-        "em anh chị tôi mình tui cháu bạn ạ ơi vâng dạ ok thủ tục giấy tờ hồ sơ nộp gửi nhận lấy "
-        "đăng ký cách bước bây giờ chỗ nơi kiểu thôi luôn"
+        "biết giúp hay hoặc bao nhiêu mấy ai đâu chưa vẫn đều thể việc cái người ta họ nó "
+        "em anh chị tôi mình tui cháu bạn ạ ơi vâng dạ ok thủ tục giấy tờ hồ sơ nộp lấy "
+        "đăng ký cách bước bây giờ chỗ nơi kiểu thôi luôn cả nhé nha à"
     )
 )
 _GENERIC_FOLDED = frozenset(fold_accents(w) for w in GENERIC_WORDS)
@@ -355,8 +355,12 @@ class Matcher:
             fa, fb = fold_word(a), fold_word(b)
             if _pairable(a) and _pairable(b) and fa != fb:
                 qa, qb = by_fold[fa], by_fold[fb]
+                # Only words the FAQ has as typed: typo guesses make spurious pairs.
                 keys = tuple(
-                    (f"{ta} {tb}", ca * cb) for ta, ca in qa.targets[:3] for tb, cb in qb.targets[:3]
+                    (f"{ta} {tb}", 1.0)
+                    for ta, ca in qa.targets
+                    for tb, cb in qb.targets
+                    if ca == cb == 1.0
                 )
                 if keys:
                     weight = PAIR_FACTOR * (qa.weight + qb.weight) / 2
