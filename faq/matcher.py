@@ -24,6 +24,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -47,6 +48,7 @@ GENERIC_WORDS = frozenset(
 _GENERIC_FOLDED = frozenset(fold_accents(w) for w in GENERIC_WORDS)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_generic(token: str) -> bool:
     """A word that says nothing about the topic (typed without accents: any word it may be)."""
     return token in GENERIC_WORDS or (token.isascii() and token in _GENERIC_FOLDED)
@@ -147,6 +149,7 @@ class _QueryToken:
 _NUMBER = re.compile(r"\d+[^\W\d_]{0,2}|\d+x+")
 
 
+@lru_cache(maxsize=1 << 16)
 def _role(token: str, in_facet: bool) -> tuple[float, bool]:
     """(weight factor, optional) of a word from what it is."""
     if _NUMBER.fullmatch(token):  # "14", "14t" (tuổi), "09xx": numbers say little
@@ -156,6 +159,7 @@ def _role(token: str, in_facet: bool) -> tuple[float, bool]:
     return (FACET_FACTOR, True) if in_facet else (1.0, False)
 
 
+@lru_cache(maxsize=1 << 16)
 def _pairable(token: str) -> bool:
     return not token.isdigit() and not is_generic(token)
 
