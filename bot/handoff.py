@@ -62,7 +62,7 @@ class TicketStore:
     """Tickets in SQLite, so a staff reply still reaches the citizen after a restart."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path = Path(path).resolve()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db:
             db.executescript(_SCHEMA)

@@ -60,7 +60,7 @@ class InteractionLog:
         retention_days: int = 90,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.path = Path(path)
+        self.path = Path(path).resolve()
         self._salt = salt
         self._retention = retention_days * 86400.0
         self._clock = clock
