@@ -7,6 +7,7 @@ Zalo Bot API on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -164,3 +165,25 @@ async def test_admin_commands_only_for_admins_and_the_log_is_masked(
         "em bị phạt nguội thì tra cứu ở đâu, sđt em [số điện thoại]"
     ]
     assert all(str(CITIZEN) not in r.user_hash for r in rows)
+
+
+async def test_a_broken_faq_edit_is_reported_to_staff_and_never_served(
+    tmp_path: Path, telegram: FakeTelegramServer
+) -> None:
+    faq = tmp_path / "faq.yaml"
+    good = MINI_FAQ.read_text(encoding="utf-8")
+    faq.write_text(good, encoding="utf-8")
+    app_config = dataclasses.replace(
+        config(tmp_path, telegram), faq=FaqConfig(path=str(faq), watch=True, watch_interval=0.05)
+    )
+
+    async def conversation() -> None:
+        faq.write_text(good.replace("questions:", "quesitons:", 1), encoding="utf-8")
+        [alert] = await telegram.wait_sent(STAFF_GROUP, 1)
+        assert "vẫn dùng nội dung cũ" in alert.text
+        assert f"{faq}:" in alert.text and "quesitons" in alert.text
+        telegram.add_text(CITIZEN, "/start")
+        [greeting] = await telegram.wait_sent(CITIZEN, 1)
+        assert greeting.labels, "the last good FAQ still serves its menu"
+
+    await run_until(app_config, telegram, conversation)
