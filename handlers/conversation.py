@@ -26,6 +26,9 @@ from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome,
 
 log = logging.getLogger(__name__)
 
+CONTACT_CATEGORY = "lien-he"
+"""A FAQ category with this id takes the place of the generic "📞 Liên hệ cơ quan" menu button."""
+
 _COMMANDS = {
     "start": "start",
     "batdau": "start",
@@ -177,7 +180,9 @@ class Conversation:
 
     def _menu(self, book: FaqBook, text: str, kind: str) -> Reply:
         rows = [_row(_btn(c.title, p.ShowCategory(c.id))) for c in book.menu_categories]
-        rows.append(_row(_btn(texts.BTN_CONTACT, p.ShowContact())))
+        if not any(c.id == CONTACT_CATEGORY for c in book.menu_categories):
+            # A FAQ with its own contact category would otherwise show two contact buttons.
+            rows.append(_row(_btn(texts.BTN_CONTACT, p.ShowContact())))
         if not book.menu_categories:
             text = f"{text}\n\n{texts.MENU_EMPTY}" if kind == "start" else texts.MENU_EMPTY
         return Reply(text, buttons=_rows(rows), outcome=Outcome(kind))

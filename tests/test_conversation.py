@@ -573,3 +573,11 @@ def test_concurrent_chats_keep_their_own_context(knowledge: Knowledge) -> None:
     for t in threads:
         t.join(timeout=30)
     assert errors == []
+
+
+def test_a_faq_contact_category_replaces_the_generic_contact_button() -> None:
+    book = load_faq(None)  # the shipped FAQ has a "lien-he" category
+    conv = Conversation(StaticKnowledge(Knowledge(book, Matcher(book))))
+    menu = labels(conv.handle(command("start")))
+    assert "Liên hệ" in menu
+    assert texts.BTN_CONTACT not in menu
