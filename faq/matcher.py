@@ -25,6 +25,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -42,7 +43,10 @@ GENERIC_WORDS = frozenset(
         "đó ấy đây các những mọi một nhiều ít rất lắm quá hơn nhất phải cần nên muốn làm xin hỏi "
         "biết giúp hay hoặc bao nhiêu mấy ai đâu chưa vẫn đều thể việc cái người ta họ nó "
         "em anh chị tôi mình tui cháu bạn ạ ơi vâng dạ ok thủ tục giấy tờ hồ sơ nộp lấy "
-        "đăng ký cách bước bây giờ chỗ nơi kiểu thôi luôn cả nhé nha à"
+        "đăng ký cách bước bây giờ chỗ nơi kiểu thôi luôn cả nhé nha à "
+        # Function and time words: rare in a small FAQ's phrasings, so their IDF says "topic",
+        # but they never name a procedure.
+        "trước sau tuần ngày tháng lần khác thêm vừa xong"
     )
 )
 _GENERIC_FOLDED = frozenset(fold_accents(w) for w in GENERIC_WORDS)
@@ -62,6 +66,7 @@ ACCENT_MISMATCH = 0.6
 TYPO_CREDIT = 0.7
 PHONETIC_CREDIT = 0.75
 SHORTLIST = 30
+SCORED = 99
 """Entries fully scored per message, chosen by the rare words they share with it."""
 COMMON_SHARE = 0.08
 """Words in more than this share of entries are left out of shortlisting (not of scoring)."""
@@ -134,6 +139,12 @@ class _Query:
     """Vocabulary word -> (index of the message word, credit, typed accented form)."""
     pair_hits: dict[str, list[tuple[int, float]]]
     """Vocabulary pair -> (index in `pairs`, credit)."""
+    target_top: dict[str, float]
+    """Vocabulary word -> the most message weight it can explain."""
+    pair_top: dict[str, float]
+    """Vocabulary pair -> the most message weight it can explain."""
+    pair_floor: float
+    """The least the message's pairs add to its weight (all missing, apart)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +155,8 @@ class _QueryToken:
     optional: bool
     targets: tuple[tuple[str, float], ...]
     """(accents-off vocabulary word, credit) this word may stand for."""
+    generic: bool = False
+    """Says nothing about the topic (làm, gì, thủ tục): not used to shortlist entries."""
 
 
 _NUMBER = re.compile(r"\d+[^\W\d_]{0,2}|\d+x+")
@@ -196,6 +209,7 @@ class Matcher:
         self.normalizer = Normalizer.for_pairs(book.synonyms)
         self._facets = FacetFinder(self.normalizer)
         entries = book.entries
+        self._terms = self._find_terms(book)
         raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int], bool]] = []
         entry_vocab: list[dict[str, tuple[str, ...]]] = [{} for _ in entries]
         glued: dict[str, int] = {}
@@ -203,9 +217,14 @@ class Matcher:
         for index, entry in enumerate(entries):
             vocab = entry_vocab[index]
             for text, name in _phrases(entry):
-                content = tuple(sys.intern(t) for t in self.normalizer.analyze(text).content)
-                if not content:
+                words = tuple(sys.intern(t) for t in self.normalizer.analyze(text).content)
+                if not words:
                     continue
+                for (a, b) in itertools.pairwise(words):
+                    if not is_generic(a) and not is_generic(b):
+                        fa, fb = fold_word(a), fold_word(b)
+                        glued.setdefault(fa + fb, len(fa))
+                content = words
                 positions, _ = self._facet_positions(content)
                 folded = tuple(fold_word(t) for t in content)
                 raw.append((index, content, folded, frozenset(positions), name))
@@ -213,11 +232,6 @@ class Matcher:
                     forms = vocab.get(fold, ())
                     if token not in forms:
                         vocab[fold] = (*forms, token)
-                for (a, b), (fa, fb) in zip(
-                    itertools.pairwise(content), itertools.pairwise(folded), strict=True
-                ):
-                    if not is_generic(a) and not is_generic(b):
-                        glued.setdefault(fa + fb, len(fa))
         for index, entry in enumerate(entries):
             # Words of the answer itself (summary, steps, documents...) are weaker evidence.
             vocab = entry_vocab[index]
@@ -252,6 +266,27 @@ class Matcher:
         self._phrases_of: list[list[_Phrase]] = [[] for _ in entries]
         for index, content, folded, in_facet, name in raw:
             self._phrases_of[index].append(self._phrase(content, folded, in_facet, name))
+        # Where each word and pair sits in an entry's phrasings: a message then touches only
+        # the phrasings that share something with it, and bounds their scores cheaply.
+        self._places: list[dict[str, tuple[tuple[int, int, float], ...]]] = []
+        self._pair_places: list[dict[str, tuple[tuple[int, float], ...]]] = []
+        self._floors: list[tuple[float, ...]] = []
+        for index, phrases in enumerate(self._phrases_of):
+            places: dict[str, list[tuple[int, int, float]]] = {}
+            pair_places: dict[str, list[tuple[int, float]]] = {}
+            for k, phrase in enumerate(phrases):
+                for j, fold in enumerate(phrase.folds):
+                    places.setdefault(fold, []).append((k, j, phrase.weights[j]))
+                for key, weight in zip(phrase.pairs, phrase.pair_weights, strict=True):
+                    pair_places.setdefault(key, []).append((k, weight))
+            self._places.append({fold: tuple(at) for fold, at in places.items()})
+            self._pair_places.append({key: tuple(at) for key, at in pair_places.items()})
+            cost = self._optional_cost[index]
+            # The least a phrasing's weight can be (the denominator of its own cover).
+            self._floors.append(tuple(
+                p.required + cost * p.optional_total + PAIR_COST * sum(p.pair_weights)
+                for p in phrases
+            ))  # fmt: skip
         by_delete: dict[str, set[str]] = {}
         by_sound: dict[str, set[str]] = {}
         for fold in df:
@@ -262,6 +297,30 @@ class Matcher:
                 by_sound.setdefault(phonetic_key(fold), set()).add(fold)
         self._by_delete = {key: tuple(sorted(words)) for key, words in by_delete.items()}
         self._by_sound = {key: tuple(sorted(words)) for key, words in by_sound.items()}
+
+    def _find_terms(self, book: FaqBook) -> dict[str, frozenset[tuple[str, str]]]:
+        """Two-word terms the FAQ names on their own in synonyms and keywords ("căn cước",
+        "khai sinh", "tạm trú"): accents-off pair -> the accented forms."""
+        items = [self.normalizer.tokens(canonical) for canonical, _ in book.synonyms]
+        items += [self.normalizer.tokens(k) for e in book.entries for k in e.keywords]
+        found: dict[str, set[tuple[str, str]]] = {}
+        for words in items:
+            if len(words) != 2:
+                continue
+            a, b = words
+            if a.isdigit() or b.isdigit() or (is_generic(a) and is_generic(b)):
+                continue
+            found.setdefault(f"{fold_word(a)} {fold_word(b)}", set()).add((a, b))
+        return {key: frozenset(forms) for key, forms in found.items()}
+
+    def _term_at(self, words: Sequence[str], i: int) -> bool:
+        """Whether words i and i+1 are one of the FAQ's two-word terms (accents, if typed, fit)."""
+        a, b = words[i], words[i + 1]
+        forms = self._terms.get(f"{fold_word(a)} {fold_word(b)}")
+        if forms is None:
+            return False
+        fa, fb = fold_word(a), fold_word(b)
+        return any((a in (x, fa)) and (b in (y, fb)) for x, y in forms)
 
     def _phrase(
         self, content: Sequence[str], folded: Sequence[str], in_facet: frozenset[int], name: bool
@@ -338,6 +397,10 @@ class Matcher:
     def _query(self, content: Sequence[str]) -> _Query:
         content = self._split(content)[:MAX_TOKENS]
         positions, _ = self._facet_positions(content)
+        in_term: set[int] = set()
+        for i in range(len(content) - 1):
+            if self._term_at(content, i):
+                in_term.update((i, i + 1))
         by_fold: dict[str, _QueryToken] = {}
         for i, token in enumerate(content):
             fold = fold_word(token)
@@ -347,8 +410,12 @@ class Matcher:
             # A typo may stand for several words: weigh it as the commonest of them.
             idf = min((self._idf[t] for t, _ in targets), default=self._unknown_idf * UNKNOWN_FACTOR)
             factor, optional = _role(token, i in positions)
+            if i in in_term and optional and i not in positions and not has_accents(token):
+                # "can cuoc" is căn cước, not cần: a word of an FAQ term is no generic word.
+                factor, optional = 1.0, False
             accented = token if has_accents(token) else None
-            by_fold[fold] = _QueryToken(accented, idf * factor, optional, targets)
+            generic = factor == GENERIC_FACTOR
+            by_fold[fold] = _QueryToken(accented, idf * factor, optional, targets, generic)
         tokens = list(by_fold.values())
         if all(q.optional for q in tokens):
             # Nothing but generic or facet words ("mất mấy ngày"): then they are all we have.
@@ -377,6 +444,10 @@ class Matcher:
         for k, (keys, _, _, _) in enumerate(pairs):
             for key, credit in keys:
                 pair_hits.setdefault(key, []).append((k, credit))
+        target_top = {
+            target: max(tokens[i].weight * credit for i, credit, _ in hits)
+            for target, hits in by_target.items()
+        }
         return _Query(
             tokens,
             pairs,
@@ -384,6 +455,12 @@ class Matcher:
             optional_total=sum(q.weight for q in tokens if q.optional),
             by_target=by_target,
             pair_hits=pair_hits,
+            target_top=target_top,
+            pair_top={
+                key: max(pairs[k][1] * credit for k, credit in hits)
+                for key, hits in pair_hits.items()
+            },
+            pair_floor=PAIR_COST * sum(weight for _, weight, _, _ in pairs),
         )
 
     # -- scoring ----------------------------------------------------------------------------
@@ -391,10 +468,12 @@ class Matcher:
     def _shortlist(self, query: Sequence[_QueryToken]) -> list[int]:
         """Entries sharing the most (rare) weight with the message, best first."""
         scores: dict[int, float] = {}
+        # Entries that share only generic or facet words with the message cannot explain it.
         rare = [
             q
             for q in query
-            if any(len(self._postings.get(t, ())) <= self._common for t, _ in q.targets)
+            if not q.generic
+            and any(len(self._postings.get(t, ())) <= self._common for t, _ in q.targets)
         ]
         for q in rare or query:
             best: dict[int, float] = {}
@@ -428,13 +507,81 @@ class Matcher:
                 total += q.weight * (best + cost * (1.0 - best))
         return got / total if total > 0 else 0.0
 
-    def _score(self, index: int, query: _Query, cover: float, text: str) -> float:
+    def _entry_bound(self, index: int, query: _Query, cover: float) -> float:
+        """An upper bound of the entry's score, from the words and pairs its phrasings have."""
+        vocab = self._entry_vocab[index]
+        q_top = sum(top for target, top in query.target_top.items() if target in vocab)
+        if query.pair_top:
+            pairs = self._pair_places[index]
+            q_top += sum(top for key, top in query.pair_top.items() if key in pairs)
+        q_floor = query.required + self._optional_cost[index] * query.optional_total
+        q = min(1.0, q_top / (q_floor + query.pair_floor)) if q_floor > 0 else 1.0
+        return _combine(cover, (1 + BETA2) * q / (BETA2 + q) if q > 0 else 0.0, 1.0, 1.0)
+
+    def _touch(self, index: int, query: _Query) -> dict[int, list[Any]]:
+        """The phrasings of an entry that share a word with the message: phrase index ->
+        [upper bound of the message weight it explains, of its own weight matched, its hits]."""
+        places = self._places[index]
+        touched: dict[int, list[Any]] = {}
+        target_top = query.target_top
+        for target, hits in query.by_target.items():
+            at = places.get(target)
+            if at is None:
+                continue
+            top = target_top[target]
+            for k, j, weight in at:
+                seen = touched.get(k)
+                if seen is None:
+                    touched[k] = [top, weight, [(j, hits)]]
+                else:
+                    seen[0] += top
+                    seen[1] += weight
+                    seen[2].append((j, hits))
+        if query.pair_top:
+            pair_places = self._pair_places[index]
+            for key, top in query.pair_top.items():
+                for k, weight in pair_places.get(key, ()):
+                    seen = touched.get(k)
+                    if seen is not None:
+                        seen[0] += top
+                        seen[1] += weight
+        return touched
+
+    def _bounds(
+        self, index: int, query: _Query, touched: dict[int, list[Any]]
+    ) -> list[tuple[float, int]]:
+        """(upper bound of the F-measure, phrase index) of each touched phrasing, best first."""
+        cost = self._optional_cost[index]
+        q_floor = query.required + cost * query.optional_total + query.pair_floor
+        floors = self._floors[index]
+        out = []
+        for k, (q_top, p_top, _) in touched.items():
+            q = min(1.0, q_top / q_floor) if q_floor > 0 else 1.0
+            p = min(1.0, p_top / floors[k]) if floors[k] > 0 else 1.0
+            out.append(((1 + BETA2) * q * p / (BETA2 * p + q) if q + p > 0 else 0.0, k))
+        out.sort(key=lambda fk: (-fk[0], fk[1]))
+        return out
+
+    def _score(
+        self,
+        index: int,
+        query: _Query,
+        cover: float,
+        text: str,
+        touched: dict[int, list[Any]],
+        bounds: list[tuple[float, int]],
+    ) -> float:
         best_phrase = 0.0
         best_name = 0.0
         best_ratio = 0.0
         cost = self._optional_cost[index]
-        for phrase in self._phrases_of[index]:
-            q_cover, p_cover = _phrase_cover(phrase, query, cost)
+        phrases = self._phrases_of[index]
+        for bound, k in bounds:
+            phrase = phrases[k]
+            best_ratio = max(best_ratio, fuzz.ratio(text, phrase.folded) / 100.0)
+            if bound <= best_phrase and not (W_NAME and phrase.name):
+                continue  # cannot beat the best phrasing found
+            q_cover, p_cover = _phrase_cover(phrase, query, cost, touched[k][2])
             if q_cover + p_cover <= 0:
                 continue
             f = (1 + BETA2) * q_cover * p_cover / (BETA2 * p_cover + q_cover)
@@ -442,7 +589,6 @@ class Matcher:
                 best_phrase = f
             if phrase.name and p_cover > best_name:
                 best_name = p_cover
-            best_ratio = max(best_ratio, fuzz.ratio(text, phrase.folded) / 100.0)
         return _combine(cover, best_phrase, best_name, best_ratio)
 
     def rank(self, text: str) -> tuple[list[Candidate], Facet | None, bool, bool]:
@@ -460,18 +606,24 @@ class Matcher:
         if not query.tokens or query.required <= 0:
             return [], facet, facet_only, False
         folded = " ".join(fold_word(t) for t in content)
-        covers = sorted(
-            ((self._entry_cover(i, query), i) for i in self._shortlist(query.tokens)),
-            key=lambda ci: (-ci[0], ci[1]),
-        )
+        bounded = []
+        for index in self._shortlist(query.tokens):
+            cover = self._entry_cover(index, query)
+            bounded.append((self._entry_bound(index, query, cover), cover, index))
+        # Best bound first: once an entry's bound cannot enter the kept top, no later one can.
+        bounded.sort(key=lambda bci: (-bci[0], bci[2]))
         keep = max(KEEP, self.settings.max_suggestions + 1)
         scored: list[tuple[float, int]] = []
-        for cover, index in covers:
-            # Covers are sorted, so once the best possible score of this entry cannot enter
-            # the kept top, no later entry can either.
-            if len(scored) >= keep and _best_possible(cover) < scored[keep - 1][0]:
+        for bound, cover, index in bounded[:SCORED]:
+            if len(scored) >= keep and bound < scored[keep - 1][0]:
                 break
-            score = round(self._score(index, query, cover, folded), 2)
+            touched = self._touch(index, query)
+            bounds = self._bounds(index, query, touched)
+            if len(scored) >= keep:
+                best_f = bounds[0][0] if bounds else 0.0
+                if _combine(cover, best_f, 1.0, 1.0) < scored[keep - 1][0]:
+                    continue  # this entry cannot enter the kept top; a later one still may
+            score = round(self._score(index, query, cover, folded, touched, bounds), 2)
             scored.append((score, index))
             scored.sort(key=lambda si: (-si[0], si[1]))
         entries = self.book.entries
@@ -518,7 +670,12 @@ def _accent_credit(typed: str | None, forms: Iterable[str]) -> float:
     return ACCENT_MISMATCH
 
 
-def _phrase_cover(phrase: _Phrase, query: _Query, cost: float) -> tuple[float, float]:
+def _phrase_cover(
+    phrase: _Phrase,
+    query: _Query,
+    cost: float,
+    found: Iterable[tuple[int, Sequence[tuple[int, float, str | None]]]],
+) -> tuple[float, float]:
     """(share of the message's weight the phrase explains, share of the phrase's weight matched).
 
     An optional word left unmatched counts only `cost` of its weight, on either side. Adjacent
@@ -526,15 +683,13 @@ def _phrase_cover(phrase: _Phrase, query: _Query, cost: float) -> tuple[float, f
     against, more when both its words are there but apart ("mở cửa ... gửi hàng" is not
     "mở cửa hàng").
     """
-    by_target = query.by_target
     q_best: dict[int, float] = {}
     p_best: dict[int, float] = {}
     forms = phrase.forms
-    for j, fold in enumerate(phrase.folds):
-        hits = by_target.get(fold)
-        if hits is None:
-            continue
+    folds = phrase.folds
+    for j, hits in found:
         form = forms[j]
+        fold = folds[j]
         for i, credit, accented in hits:
             if accented is not None and form != accented and form != fold:
                 credit *= ACCENT_MISMATCH
@@ -561,12 +716,12 @@ def _phrase_cover(phrase: _Phrase, query: _Query, cost: float) -> tuple[float, f
             p_optional += weights[j] * credit
     p_total = phrase.required + cost * phrase.optional_total + (1.0 - cost) * p_optional
     if phrase.pairs or query.pairs:
-        found: dict[int, float] = {}
+        p_pair: dict[int, float] = {}
         q_pair: dict[int, float] = {}
         pair_hits = query.pair_hits
         for k, key in enumerate(phrase.pairs):
             for qk, credit in pair_hits.get(key, ()):
-                found[k] = max(found.get(k, 0.0), credit)
+                p_pair[k] = max(p_pair.get(k, 0.0), credit)
                 q_pair[qk] = max(q_pair.get(qk, 0.0), credit)
         for qk, (_, weight, a, b) in enumerate(query.pairs):
             got = q_pair.get(qk, 0.0)
@@ -578,7 +733,7 @@ def _phrase_cover(phrase: _Phrase, query: _Query, cost: float) -> tuple[float, f
         for k, (weight, (a, b)) in enumerate(
             zip(phrase.pair_weights, phrase.pair_words, strict=True)
         ):
-            got = found.get(k, 0.0)
+            got = p_pair.get(k, 0.0)
             missing = PAIR_COST + (SPLIT_COST - PAIR_COST) * min(
                 p_best.get(a, 0.0), p_best.get(b, 0.0)
             )
