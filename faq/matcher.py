@@ -397,10 +397,10 @@ class Matcher:
     def _query(self, content: Sequence[str]) -> _Query:
         content = self._split(content)[:MAX_TOKENS]
         positions, _ = self._facet_positions(content)
-        in_term: set[int] = set()
+        in_term: dict[int, int] = {}
         for i in range(len(content) - 1):
             if self._term_at(content, i):
-                in_term.update((i, i + 1))
+                in_term[i], in_term[i + 1] = i + 1, i
         by_fold: dict[str, _QueryToken] = {}
         for i, token in enumerate(content):
             fold = fold_word(token)
@@ -411,8 +411,10 @@ class Matcher:
             idf = min((self._idf[t] for t, _ in targets), default=self._unknown_idf * UNKNOWN_FACTOR)
             factor, optional = _role(token, i in positions)
             if i in in_term and optional and i not in positions and not has_accents(token):
-                # "can cuoc" is căn cước, not cần: a word of an FAQ term is no generic word.
+                # "can cuoc" is căn cước, not cần: a word of an FAQ term is no generic word,
+                # and weighs as the term's rarer word.
                 factor, optional = 1.0, False
+                idf = max(idf, self._idf.get(fold_word(content[in_term[i]]), 0.0))
             accented = token if has_accents(token) else None
             generic = factor == GENERIC_FACTOR
             by_fold[fold] = _QueryToken(accented, idf * factor, optional, targets, generic)
@@ -467,22 +469,26 @@ class Matcher:
 
     def _shortlist(self, query: Sequence[_QueryToken]) -> list[int]:
         """Entries sharing the most (rare) weight with the message, best first."""
-        scores: dict[int, float] = {}
-        # Entries that share only generic or facet words with the message cannot explain it.
+        postings = self._postings
+        # Entries that share only generic words with the message seldom explain it: they are
+        # shortlisted only when no entry shares anything else.
         rare = [
             q
             for q in query
-            if not q.generic
-            and any(len(self._postings.get(t, ())) <= self._common for t, _ in q.targets)
+            if not q.generic and any(len(postings.get(t, ())) <= self._common for t, _ in q.targets)
         ]
-        for q in rare or query:
-            best: dict[int, float] = {}
-            for target, credit in q.targets:
-                for index in self._postings.get(target, ()):
-                    if credit > best.get(index, 0.0):
-                        best[index] = credit
-            for index, credit in best.items():
-                scores[index] = scores.get(index, 0.0) + q.weight * credit
+        for group in (rare, query):
+            scores: dict[int, float] = {}
+            for q in group:
+                best: dict[int, float] = {}
+                for target, credit in q.targets:
+                    for index in postings.get(target, ()):
+                        if credit > best.get(index, 0.0):
+                            best[index] = credit
+                for index, credit in best.items():
+                    scores[index] = scores.get(index, 0.0) + q.weight * credit
+            if scores:
+                break
         ranked = sorted(scores, key=lambda i: (-scores[i], i))
         return ranked[:SHORTLIST]
 

@@ -27,7 +27,9 @@ _ABBREVIATION_TABLE = (
     "bb|bai bai=bye bye; dkkh=đăng ký kết hôn; dkks=đăng ký khai sinh; "
     "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
-    "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn"
+    "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn; "
+    "thứ 2=thứ hai; thứ 3=thứ ba; thứ 4=thứ tư; thứ 5=thứ năm; thứ 6=thứ sáu; "
+    "thứ 7|thứ bẩy=thứ bảy"
 )
 ABBREVIATIONS: Mapping[str, str] = {
     typed: meaning
