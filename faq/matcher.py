@@ -22,10 +22,10 @@ import itertools
 import math
 import re
 import sys
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -65,6 +65,8 @@ ACCENT_MISMATCH = 0.6
 """Credit when an accented word matches only once accents are removed (cưới vs cuối)."""
 TYPO_CREDIT = 0.7
 PHONETIC_CREDIT = 0.75
+CACHE_SIZE = 1024
+"""Messages whose ranking is remembered (least recently used dropped first)."""
 SHORTLIST = 30
 SCORED = 99
 """Entries fully scored per message, chosen by the rare words they share with it."""
@@ -202,11 +204,19 @@ class Matcher:
     """Ranks the entries of one FaqBook for a message; everything is precomputed here."""
 
     def __init__(
-        self, book: FaqBook, settings: MatchSettings = MatchSettings()  # noqa: B008 (frozen)
+        self,
+        book: FaqBook,
+        settings: MatchSettings = MatchSettings(),  # noqa: B008 (frozen)
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         self.book = book
         self.settings = settings
         self.normalizer = Normalizer.for_pairs(book.synonyms)
+        # Recent messages, by their meaningful words (the same question often comes back).
+        self._cache: OrderedDict[
+            tuple[str, ...], tuple[tuple[Candidate, ...], Facet | None, bool]
+        ] = OrderedDict()
+        self._cache_size = cache_size
         self._facets = FacetFinder(self.normalizer)
         entries = book.entries
         self._terms = self._find_terms(book)
@@ -266,21 +276,23 @@ class Matcher:
         self._phrases_of: list[list[_Phrase]] = [[] for _ in entries]
         for index, content, folded, in_facet, name in raw:
             self._phrases_of[index].append(self._phrase(content, folded, in_facet, name))
-        # Where each word and pair sits in an entry's phrasings: a message then touches only
-        # the phrasings that share something with it, and bounds their scores cheaply.
-        self._places: list[dict[str, tuple[tuple[int, int, float], ...]]] = []
-        self._pair_places: list[dict[str, tuple[tuple[int, float], ...]]] = []
+        # Where each word and pair ("a b") sits in an entry's phrasings, as compact codes
+        # (phrase index << shift | position, pairs marked by a bit): a message then touches only the
+        # phrasings that share something with it, and bounds their scores cheaply.
+        longest = max((len(p.folds) for ps in self._phrases_of for p in ps), default=1)
+        self._pair_code = 1 << longest.bit_length()
+        self._shift = longest.bit_length() + 1
+        self._places: list[dict[str, tuple[int, ...]]] = []
         self._floors: list[tuple[float, ...]] = []
         for index, phrases in enumerate(self._phrases_of):
-            places: dict[str, list[tuple[int, int, float]]] = {}
-            pair_places: dict[str, list[tuple[int, float]]] = {}
+            places: dict[str, list[int]] = {}
             for k, phrase in enumerate(phrases):
+                code = k << self._shift
                 for j, fold in enumerate(phrase.folds):
-                    places.setdefault(fold, []).append((k, j, phrase.weights[j]))
-                for key, weight in zip(phrase.pairs, phrase.pair_weights, strict=True):
-                    pair_places.setdefault(key, []).append((k, weight))
-            self._places.append({fold: tuple(at) for fold, at in places.items()})
-            self._pair_places.append({key: tuple(at) for key, at in pair_places.items()})
+                    places.setdefault(fold, []).append(code | j)
+                for j, key in enumerate(phrase.pairs):
+                    places.setdefault(key, []).append(code | self._pair_code | j)
+            self._places.append({key: tuple(codes) for key, codes in places.items()})
             cost = self._optional_cost[index]
             # The least a phrasing's weight can be (the denominator of its own cover).
             self._floors.append(tuple(
@@ -492,80 +504,77 @@ class Matcher:
         ranked = sorted(scores, key=lambda i: (-scores[i], i))
         return ranked[:SHORTLIST]
 
-    def _entry_cover(self, index: int, query: _Query) -> float:
-        """Share of the message's weight found anywhere in the entry's phrasings."""
+    def _entry_cover(self, index: int, query: _Query) -> tuple[float, float]:
+        """(share of the message's weight found anywhere in the entry, an upper bound of the
+        entry's score from the words and pairs its phrasings have)."""
         vocab = self._entry_vocab[index]
         answer = self._answer_vocab[index]
         cost = self._optional_cost[index]
+        target_top = query.target_top
         got = 0.0
         total = query.required
+        q_top = 0.0
         for q in query.tokens:
             best = 0.0
             for target, credit in q.targets:
                 forms = vocab.get(target)
                 if forms is None:
                     forms = answer.get(target)
+                    if forms is None:
+                        continue
                     credit *= ANSWER_CREDIT
-                if forms is not None:
-                    best = max(best, credit * _accent_credit(q.accented, forms))
+                else:
+                    q_top += target_top[target]
+                if q.accented is not None and q.accented not in forms:
+                    credit *= _accent_credit(q.accented, forms)
+                if credit > best:
+                    best = credit
             got += q.weight * best
             if q.optional:
                 total += q.weight * (best + cost * (1.0 - best))
-        return got / total if total > 0 else 0.0
-
-    def _entry_bound(self, index: int, query: _Query, cover: float) -> float:
-        """An upper bound of the entry's score, from the words and pairs its phrasings have."""
-        vocab = self._entry_vocab[index]
-        q_top = sum(top for target, top in query.target_top.items() if target in vocab)
+        cover = got / total if total > 0 else 0.0
         if query.pair_top:
-            pairs = self._pair_places[index]
-            q_top += sum(top for key, top in query.pair_top.items() if key in pairs)
-        q_floor = query.required + self._optional_cost[index] * query.optional_total
-        q = min(1.0, q_top / (q_floor + query.pair_floor)) if q_floor > 0 else 1.0
-        return _combine(cover, (1 + BETA2) * q / (BETA2 + q) if q > 0 else 0.0, 1.0, 1.0)
+            places = self._places[index]
+            q_top += sum(top for key, top in query.pair_top.items() if key in places)
+        q_floor = query.required + cost * query.optional_total
+        share = min(1.0, q_top / (q_floor + query.pair_floor)) if q_floor > 0 else 1.0
+        f = (1 + BETA2) * share / (BETA2 + share) if share > 0 else 0.0
+        return cover, _combine(cover, f, 1.0, 1.0)
 
-    def _touch(self, index: int, query: _Query) -> dict[int, list[Any]]:
-        """The phrasings of an entry that share a word with the message: phrase index ->
-        [upper bound of the message weight it explains, of its own weight matched, its hits]."""
+    def _bounds(self, index: int, query: _Query) -> list[tuple[float, int]]:
+        """(minus an upper bound of the F-measure, phrase index) of each phrasing of an entry
+        that shares a word with the message, in no order."""
         places = self._places[index]
-        touched: dict[int, list[Any]] = {}
-        target_top = query.target_top
-        for target, hits in query.by_target.items():
-            at = places.get(target)
-            if at is None:
-                continue
-            top = target_top[target]
-            for k, j, weight in at:
-                seen = touched.get(k)
+        phrases = self._phrases_of[index]
+        tops: dict[int, list[float]] = {}
+        shift, mask = self._shift, self._pair_code - 1
+        for target, top in query.target_top.items():
+            for code in places.get(target, ()):
+                k = code >> shift
+                weight = phrases[k].weights[code & mask]
+                seen = tops.get(k)
                 if seen is None:
-                    touched[k] = [top, weight, [(j, hits)]]
+                    tops[k] = [top, weight]
                 else:
                     seen[0] += top
                     seen[1] += weight
-                    seen[2].append((j, hits))
-        if query.pair_top:
-            pair_places = self._pair_places[index]
-            for key, top in query.pair_top.items():
-                for k, weight in pair_places.get(key, ()):
-                    seen = touched.get(k)
-                    if seen is not None:
-                        seen[0] += top
-                        seen[1] += weight
-        return touched
-
-    def _bounds(
-        self, index: int, query: _Query, touched: dict[int, list[Any]]
-    ) -> list[tuple[float, int]]:
-        """(upper bound of the F-measure, phrase index) of each touched phrasing, best first."""
+        for key, top in query.pair_top.items():
+            for code in places.get(key, ()):
+                k = code >> shift
+                seen = tops.get(k)
+                if seen is not None:
+                    seen[0] += top
+                    seen[1] += phrases[k].pair_weights[code & mask]
         cost = self._optional_cost[index]
         q_floor = query.required + cost * query.optional_total + query.pair_floor
         floors = self._floors[index]
         out = []
-        for k, (q_top, p_top, _) in touched.items():
-            q = min(1.0, q_top / q_floor) if q_floor > 0 else 1.0
-            p = min(1.0, p_top / floors[k]) if floors[k] > 0 else 1.0
-            out.append(((1 + BETA2) * q * p / (BETA2 * p + q) if q + p > 0 else 0.0, k))
-        out.sort(key=lambda fk: (-fk[0], fk[1]))
+        for k, (q_top, p_top) in tops.items():
+            q = q_top / q_floor if q_floor > 0 else 1.0
+            p = p_top / floors[k] if floors[k] > 0 else 1.0
+            q = 1.0 if q > 1.0 else q
+            p = 1.0 if p > 1.0 else p
+            out.append((-(1 + BETA2) * q * p / (BETA2 * p + q) if q + p > 0 else 0.0, k))
         return out
 
     def _score(
@@ -574,7 +583,6 @@ class Matcher:
         query: _Query,
         cover: float,
         text: str,
-        touched: dict[int, list[Any]],
         bounds: list[tuple[float, int]],
     ) -> float:
         best_phrase = 0.0
@@ -582,12 +590,14 @@ class Matcher:
         best_ratio = 0.0
         cost = self._optional_cost[index]
         phrases = self._phrases_of[index]
-        for bound, k in bounds:
+        bounds.sort()
+        for minus_bound, k in bounds:
+            bound = -minus_bound
             phrase = phrases[k]
             best_ratio = max(best_ratio, fuzz.ratio(text, phrase.folded) / 100.0)
             if bound <= best_phrase and not (W_NAME and phrase.name):
                 continue  # cannot beat the best phrasing found
-            q_cover, p_cover = _phrase_cover(phrase, query, cost, touched[k][2])
+            q_cover, p_cover = _phrase_cover(phrase, query, cost)
             if q_cover + p_cover <= 0:
                 continue
             f = (1 + BETA2) * q_cover * p_cover / (BETA2 * p_cover + q_cover)
@@ -603,19 +613,31 @@ class Matcher:
         if analysis.preamble_only:
             return [], None, False, True
         content = analysis.content
+        cached = self._cache.get(content)
+        if cached is not None:
+            self._cache.move_to_end(content)
+            return list(cached[0]), cached[1], cached[2], False
+        found = self._rank(content)
+        if self._cache_size > 0:
+            self._cache[content] = (tuple(found[0]), found[1], found[2])
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return found
+
+    def _rank(self, content: tuple[str, ...]) -> tuple[list[Candidate], Facet | None, bool, bool]:
         positions, facet = self._facet_positions(content)
         facet_only = facet is not None and all(
             i in positions or is_generic(t) or t.isdigit()
             for i, t in enumerate(content)
         )
+        folded = " ".join(fold_word(t) for t in content)
         query = self._query(content)
         if not query.tokens or query.required <= 0:
             return [], facet, facet_only, False
-        folded = " ".join(fold_word(t) for t in content)
         bounded = []
         for index in self._shortlist(query.tokens):
-            cover = self._entry_cover(index, query)
-            bounded.append((self._entry_bound(index, query, cover), cover, index))
+            cover, bound = self._entry_cover(index, query)
+            bounded.append((bound, cover, index))
         # Best bound first: once an entry's bound cannot enter the kept top, no later one can.
         bounded.sort(key=lambda bci: (-bci[0], bci[2]))
         keep = max(KEEP, self.settings.max_suggestions + 1)
@@ -623,13 +645,12 @@ class Matcher:
         for bound, cover, index in bounded[:SCORED]:
             if len(scored) >= keep and bound < scored[keep - 1][0]:
                 break
-            touched = self._touch(index, query)
-            bounds = self._bounds(index, query, touched)
+            bounds = self._bounds(index, query)
             if len(scored) >= keep:
-                best_f = bounds[0][0] if bounds else 0.0
+                best_f = -min(bounds)[0] if bounds else 0.0
                 if _combine(cover, best_f, 1.0, 1.0) < scored[keep - 1][0]:
                     continue  # this entry cannot enter the kept top; a later one still may
-            score = round(self._score(index, query, cover, folded, touched, bounds), 2)
+            score = round(self._score(index, query, cover, folded, bounds), 2)
             scored.append((score, index))
             scored.sort(key=lambda si: (-si[0], si[1]))
         entries = self.book.entries
@@ -676,12 +697,7 @@ def _accent_credit(typed: str | None, forms: Iterable[str]) -> float:
     return ACCENT_MISMATCH
 
 
-def _phrase_cover(
-    phrase: _Phrase,
-    query: _Query,
-    cost: float,
-    found: Iterable[tuple[int, Sequence[tuple[int, float, str | None]]]],
-) -> tuple[float, float]:
+def _phrase_cover(phrase: _Phrase, query: _Query, cost: float) -> tuple[float, float]:
     """(share of the message's weight the phrase explains, share of the phrase's weight matched).
 
     An optional word left unmatched counts only `cost` of its weight, on either side. Adjacent
@@ -691,11 +707,13 @@ def _phrase_cover(
     """
     q_best: dict[int, float] = {}
     p_best: dict[int, float] = {}
+    by_target = query.by_target
     forms = phrase.forms
-    folds = phrase.folds
-    for j, hits in found:
+    for j, fold in enumerate(phrase.folds):
+        hits = by_target.get(fold)
+        if hits is None:
+            continue
         form = forms[j]
-        fold = folds[j]
         for i, credit, accented in hits:
             if accented is not None and form != accented and form != fold:
                 credit *= ACCENT_MISMATCH
