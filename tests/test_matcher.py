@@ -213,6 +213,33 @@ def test_suggestions_are_capped_and_exclude_small_talk(book: FaqBook) -> None:
     assert len(result.candidates) >= 2
 
 
+def test_unaccented_faq_term_is_not_a_generic_word(matcher: Matcher) -> None:
+    # "can" alone is mostly "cần" (generic); before "cuoc" it is the FAQ's term "căn cước".
+    ranked, *_ = matcher.rank("can cuoc het han doi o dau")
+    assert ranked[0].entry.id == "can-cuoc"
+    assert ranked[0].score - ranked[1].score >= 5.0
+
+
+MESSAGES = (
+    "làm căn cước cần gì", "dang ky tam tru online the nao", "giá vàng hôm nay bao nhiêu",
+    "đăng ký", "xin chào", "can cuoc het han doi o dau", "khaisinh cho be", "tạm chú cho sinh viên",
+)  # fmt: skip
+
+
+def test_cache_changes_nothing(book: FaqBook) -> None:
+    cached, uncached = Matcher(book), Matcher(book, cache_size=0)
+    first = [cached.match(m) for m in MESSAGES]
+    again = [cached.match(m) for m in MESSAGES]
+    assert first == again == [uncached.match(m) for m in MESSAGES]
+
+
+def test_cache_is_bounded(book: FaqBook) -> None:
+    matcher = Matcher(book, cache_size=3)
+    for message in MESSAGES:
+        matcher.match(message)
+    assert len(matcher._cache) == 3
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

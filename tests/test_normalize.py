@@ -101,6 +101,9 @@ def test_clean(text: str, expected: str) -> None:
         pytest.param("nhập hộ khẩu", "nhập thường trú", id="multiword-synonym"),
         pytest.param("hkd", "hkd", id="no-partial-word"),
         pytest.param("passport", "hộ chiếu", id="english"),
+        pytest.param("thứ 7 có làm không", "thứ bảy có làm không", id="weekday-digit"),
+        pytest.param("thu 7 co lam k", "thứ bảy co lam không", id="weekday-accents-off"),
+        pytest.param("thứ bẩy", "thứ bảy", id="weekday-regional"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:

@@ -18,13 +18,14 @@ from faq.matcher import Matcher
 CASES = Path(__file__).parent / "data" / "questions.yaml"
 
 # metric: (floor or ceiling, True when higher is better)
+# Measured with the default settings (64 / 4 / 58): 0.892, 0.954, 0.013, 0.833, 0.042, 1.00.
 FLOORS: dict[str, tuple[float, bool]] = {
-    "answered_correct": (0.60, True),
-    "helped": (0.93, True),
-    "wrong_answer": (0.03, False),
-    "rejected": (0.60, True),
+    "answered_correct": (0.88, True),
+    "helped": (0.94, True),
+    "wrong_answer": (0.025, False),
+    "rejected": (0.82, True),
     "false_answer": (0.05, False),
-    "facet_accuracy": (0.90, True),
+    "facet_accuracy": (0.99, True),
 }
 
 
