@@ -422,13 +422,13 @@ class Matcher:
             # A typo may stand for several words: weigh it as the commonest of them.
             idf = min((self._idf[t] for t, _ in targets), default=self._unknown_idf * UNKNOWN_FACTOR)
             factor, optional = _role(token, i in positions)
-            if i in in_term and optional and i not in positions and not has_accents(token):
+            generic = optional and i not in positions and is_generic(token)
+            if generic and i in in_term and not has_accents(token):
                 # "can cuoc" is căn cước, not cần: a word of an FAQ term is no generic word,
                 # and weighs as the term's rarer word.
-                factor, optional = 1.0, False
+                factor, optional, generic = 1.0, False, False
                 idf = max(idf, self._idf.get(fold_word(content[in_term[i]]), 0.0))
             accented = token if has_accents(token) else None
-            generic = factor == GENERIC_FACTOR
             by_fold[fold] = _QueryToken(accented, idf * factor, optional, targets, generic)
         tokens = list(by_fold.values())
         if all(q.optional for q in tokens):
