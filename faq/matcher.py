@@ -12,8 +12,11 @@ How a message is scored against an entry, in words:
 - The score mixes (a) the best single phrasing (title, question or keyword): the F-measure of
   how much of the message it explains and how much of it the message says; (b) how much of the
   message the entry's phrasings explain together; (c) rapidfuzz's ratio to the best phrasing.
-- Only a shortlist of entries sharing rare words with the message is scored, best coverage first,
-  stopping as soon as no remaining entry can reach the kept top (bounded per-message cost).
+- Only a shortlist of entries sharing topic words with the message is considered. Each gets an
+  upper bound of its score from the words and pairs its phrasings share with the message; entries
+  are scored best bound first, and within an entry only phrasings whose bound can still beat the
+  best found, stopping once nothing left can enter the kept top (the pruning never changes the
+  ranking). Rankings of recent messages are kept in a small LRU.
 """
 
 from __future__ import annotations
