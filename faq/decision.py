@@ -20,9 +20,9 @@ class Kind(StrEnum):
 class MatchSettings:
     """Thresholds of the two-gate decision (scores are 0-100)."""
 
-    answer_threshold: float = 64.0
+    answer_threshold: float = 68.0
     """Answer only when the best score reaches this..."""
-    answer_margin: float = 4.0
+    answer_margin: float = 6.0
     """...and beats the runner-up entry by at least this much."""
     suggest_threshold: float = 58.0
     """Below this, say plainly that there is no answer."""

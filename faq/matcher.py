@@ -380,6 +380,21 @@ class Matcher:
 
     # -- query side -------------------------------------------------------------------------
 
+    def foreign_words(self, text: str) -> tuple[str, ...]:
+        """Topic words of a message that no entry of the FAQ uses, not even misspelt."""
+        content = self._split(self.normalizer.analyze(text[: self.settings.max_input_chars]).content)
+        facet_positions, _ = self._facet_positions(content)
+        return tuple(
+            token
+            for i, token in enumerate(content)
+            if i not in facet_positions
+            and len(token) > 1
+            and _latin(token)
+            and not token.isdigit()
+            and not is_generic(token)
+            and not self._lookup(fold_word(token))
+        )
+
     def _lookup(self, fold: str) -> tuple[tuple[str, float], ...]:
         """Vocabulary words a typed word may stand for, with the credit each gets."""
         if fold in self._idf:
@@ -671,7 +686,12 @@ class Matcher:
         kept = tuple(scored[: max(KEEP, s.max_suggestions)])
         top = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
-        if top.score >= s.answer_threshold and top.score - runner_up >= s.answer_margin:
+        confident = top.score >= s.answer_threshold and top.score - runner_up >= s.answer_margin
+        if confident and not top.entry.is_small_talk and self.foreign_words(text):
+            # The message names something the FAQ never mentions ("facebook", "điểm thi"):
+            # the nearest procedure is only a guess, so it is offered, not asserted.
+            confident = False
+        if confident:
             return MatchResult(
                 Kind.ANSWER, top.score, entry=top.entry, candidates=kept, facet=facet,
                 facet_only=facet_only,
@@ -688,6 +708,11 @@ class Matcher:
             kind, top.score, suggestions=suggestions, candidates=kept, facet=facet,
             facet_only=facet_only,
         )  # fmt: skip
+
+
+def _latin(token: str) -> bool:
+    """Written in Vietnamese/Latin letters (another script is not a word the FAQ could know)."""
+    return all(ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF for c in token)
 
 
 def _accent_credit(typed: str | None, forms: Iterable[str]) -> float:

@@ -281,3 +281,28 @@ def test_facets_survive_faq_synonyms(book: FaqBook) -> None:
     result = Matcher(rewritten).match("đăng ký tạm trú trên vneid")
     assert result.facet is Facet.ONLINE
     assert result.entry is not None and result.entry.id == "tam-tru"
+
+
+@pytest.mark.parametrize(
+    ("text", "foreign"),
+    [
+        pytest.param("đăng ký tạm trú trên facebook", ("facebook",), id="unknown-brand"),
+        pytest.param("办理护照 hộ chiếu", (), id="other-script-is-not-a-word"),
+        pytest.param("khaisinh cho be", (), id="glued-words"),
+        pytest.param("dang ky tam tru online", (), id="all-known-unaccented"),
+        pytest.param("đăng ký tạm trús", (), id="typo-of-known-word"),
+        pytest.param("dạ cho em hỏi tạm trú cần gì ạ", (), id="fillers-and-facet-words"),
+        pytest.param("tạm trú 2025", (), id="digits"),
+    ],
+)
+def test_foreign_words(matcher: Matcher, text: str, foreign: tuple[str, ...]) -> None:
+    assert matcher.foreign_words(text) == foreign
+
+
+def test_a_word_the_faq_never_uses_turns_an_answer_into_a_suggestion(book: FaqBook) -> None:
+    matcher = Matcher(book, MatchSettings(answer_threshold=50, answer_margin=0, suggest_threshold=10))
+    plain = matcher.match("đăng ký tạm trú cho người ở trọ")
+    assert plain.kind is Kind.ANSWER and plain.entry is not None
+    odd = matcher.match("đăng ký tạm trú cho người ở trọ trên facebook")
+    assert odd.kind is Kind.SUGGEST
+    assert plain.entry in odd.suggestions
