@@ -20,6 +20,7 @@ def _utf16_cost(ch: str) -> int:
 
 
 _ESCAPED = {"&": 5, "<": 4, ">": 4}  # &amp; &lt; &gt;
+_MAX_CHAR_COST = 5
 
 
 def _html_cost(ch: str) -> int:
@@ -51,6 +52,8 @@ def _split(text: str, limit: int, cost: CharCost, first_limit: int | None = None
 
 def _fit(text: str, limit: int, cost: CharCost) -> int:
     """Length of the longest prefix costing at most `limit` (at least one character)."""
+    if len(text) * _MAX_CHAR_COST <= limit:
+        return len(text)  # fits whatever its characters: skip the per-character walk
     total = 0
     for i, ch in enumerate(text):
         total += cost(ch)
