@@ -21,30 +21,13 @@ from faq.matcher import Matcher
 from handlers import texts
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
-from handlers.messages import Incoming, InKind, Reply
+from handlers.messages import InKind, Reply
+from tests.fakes.exchanges import Exchanges
 from tests.fakes.zalo_bot_api import BOT_ID, TOKEN, FakeZaloBotApi
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 SECRET = "webhook-secret-123"
 CHAT = "6ede9afa66b88fe6d6a9"
-
-
-class Exchanges:
-    """An exchange observer the tests wait on."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Incoming, Reply]] = []
-        self._changed = asyncio.Condition()
-
-    async def __call__(self, msg: Incoming, reply: Reply) -> None:
-        async with self._changed:
-            self.items.append((msg, reply))
-            self._changed.notify_all()
-
-    async def wait(self, count: int, timeout: float = 5.0) -> list[tuple[Incoming, Reply]]:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.items) >= count), timeout)
-        return list(self.items)
 
 
 class Sleeps:

@@ -29,34 +29,13 @@ from faq.matcher import Matcher
 from handlers import texts
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
-from handlers.messages import Button, Incoming, InKind, Reply
+from handlers.messages import Button, InKind, Reply
+from tests.fakes.exchanges import Exchanges
 from tests.fakes.zalo_oa_api import FakeZaloOA, zalo_signature
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 USER = "6142494823000000000"
 QUESTION = "làm giấy khai sinh cho con cần những gì"
-
-
-class Exchanges:
-    """An exchange observer the tests wait on."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Incoming, Reply]] = []
-        self._changed = asyncio.Condition()
-
-    async def __call__(self, msg: Incoming, reply: Reply) -> None:
-        async with self._changed:
-            self.items.append((msg, reply))
-            self._changed.notify_all()
-
-    async def wait(self, count: int, timeout: float = 5.0) -> list[tuple[Incoming, Reply]]:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.items) >= count), timeout)
-        return list(self.items)
-
-    @property
-    def message_ids(self) -> list[str]:
-        return [m.message_id for m, _ in self.items]
 
 
 @pytest.fixture(scope="module")
