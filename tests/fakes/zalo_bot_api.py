@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import tornado.httpserver
-import tornado.netutil
 import tornado.web
+
+from tests.fakes.loopback import LoopbackFake
 
 TOKEN = "12345689:abc-xyz"
 BOT_ID = "1459232241454765289"
@@ -42,50 +42,21 @@ class FakeBotState:
     """(HTTP status, body) answered by the next getUpdates/sendMessage calls instead of the normal."""
 
 
-class FakeZaloBotApi:
+class FakeZaloBotApi(LoopbackFake):
     """`async with FakeZaloBotApi() as api:` serves on an ephemeral 127.0.0.1 port."""
 
     def __init__(self, *, token: str = TOKEN, hold: float | None = None) -> None:
+        super().__init__()
         self.state = FakeBotState(token=token, hold=hold)
         self._ids = itertools.count(1)
-        self._changed = asyncio.Condition()
-        self._server: tornado.httpserver.HTTPServer | None = None
-        self.port = 0
 
-    @property
-    def base_url(self) -> str:
-        """What the client's base_url should be."""
-        return f"http://127.0.0.1:{self.port}"
-
-    async def __aenter__(self) -> FakeZaloBotApi:
-        app = tornado.web.Application(
-            [
-                (r"/__fake/inbound", _InboundHandler, {"fake": self}),
-                (r"/__fake/outbox", _OutboxHandler, {"fake": self}),
-                (r"/bot([^/]+)/([A-Za-z]+)", _MethodHandler, {"fake": self}),
-            ],
-            log_function=lambda handler: None,
-        )
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        self._server = tornado.httpserver.HTTPServer(app)
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-
-    async def notify(self) -> None:
-        """Wake whoever waits on the fake's state."""
-        async with self._changed:
-            self._changed.notify_all()
-
-    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
-        """Wait until predicate(state) holds."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self.state)), timeout)
+    def routes(self) -> list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]]:
+        """Bot API methods, plus the test-only controls under /__fake."""
+        return [
+            (r"/__fake/inbound", _InboundHandler, {"fake": self}),
+            (r"/__fake/outbox", _OutboxHandler, {"fake": self}),
+            (r"/bot([^/]+)/([A-Za-z]+)", _MethodHandler, {"fake": self}),
+        ]
 
     async def wait_outbox(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """Wait until at least `count` messages were sent; returns them all."""

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import tornado.httpserver
-import tornado.netutil
 import tornado.web
+
+from tests.fakes.loopback import LoopbackFake
 
 
 def zalo_signature(app_id: str, body: bytes, timestamp: str, oa_secret_key: str) -> str:
@@ -69,7 +69,7 @@ class FakeOAState:
     cs_waiting: int = 0
 
 
-class FakeZaloOA:
+class FakeZaloOA(LoopbackFake):
     """The fake server; `async with FakeZaloOA() as oa:` starts it on an ephemeral port."""
 
     def __init__(
@@ -81,45 +81,16 @@ class FakeZaloOA:
         access_token: str = "AT1",
         refresh_token: str = "RT1",
     ) -> None:
+        super().__init__()
         self.oa_secret_key = oa_secret_key
         self.state = FakeOAState(app_id, app_secret, access_token, refresh_token)
-        self._changed = asyncio.Condition()
-        self._server: tornado.httpserver.HTTPServer | None = None
-        self.port = 0
 
-    @property
-    def base_url(self) -> str:
-        """Serves as both api_base and oauth_base."""
-        return f"http://127.0.0.1:{self.port}"
-
-    async def __aenter__(self) -> FakeZaloOA:
-        app = tornado.web.Application(
-            [
-                (r"/v4/oa/access_token", _TokenHandler, {"fake": self}),
-                (r"/v3.0/oa/message/cs", _CsHandler, {"fake": self}),
-            ],
-            log_function=lambda handler: None,
-        )
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        self._server = tornado.httpserver.HTTPServer(app)
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-
-    async def notify(self) -> None:
-        """Wake whoever waits on the fake's state."""
-        async with self._changed:
-            self._changed.notify_all()
-
-    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
-        """Wait until predicate(state) holds."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self.state)), timeout)
+    def routes(self) -> list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]]:
+        """The OAuth token endpoint and the consultation-message endpoint (one fake serves both bases)."""
+        return [
+            (r"/v4/oa/access_token", _TokenHandler, {"fake": self}),
+            (r"/v3.0/oa/message/cs", _CsHandler, {"fake": self}),
+        ]
 
     async def wait_outbox(self, count: int, timeout: float = 5.0) -> list[SentMessage]:
         """Wait until at least `count` messages were sent; returns them all."""
