@@ -29,6 +29,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -106,6 +107,17 @@ def _best_possible(cover: float) -> float:
     # F is increasing in both covers; the phrase's own cover is at most 1.
     f = (1 + BETA2) * cover / (BETA2 + cover) if cover > 0 else 0.0
     return _combine(cover, f, 1.0, 1.0)
+
+
+class _Ranking(NamedTuple):
+    """What ranking found for one message (cached by its meaningful words)."""
+
+    candidates: tuple[Candidate, ...]
+    facet: Facet | None
+    facet_only: bool
+    preamble_only: bool
+    foreign: bool
+    """The message names a word no entry uses (see Matcher.foreign_words)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +228,7 @@ class Matcher:
         self.settings = settings
         self.normalizer = Normalizer.for_pairs(book.synonyms)
         # Recent messages, by their meaningful words (the same question often comes back).
-        self._cache: OrderedDict[
-            tuple[str, ...], tuple[tuple[Candidate, ...], Facet | None, bool]
-        ] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, ...], _Ranking] = OrderedDict()
         self._cache_size = cache_size
         self._facets = FacetFinder(self.normalizer)
         entries = book.entries
@@ -382,7 +392,10 @@ class Matcher:
 
     def foreign_words(self, text: str) -> tuple[str, ...]:
         """Topic words of a message that no entry of the FAQ uses, not even misspelt."""
-        content = self._split(self.normalizer.analyze(text[: self.settings.max_input_chars]).content)
+        return self._foreign(self.normalizer.analyze(text[: self.settings.max_input_chars]).content)
+
+    def _foreign(self, content: Sequence[str]) -> tuple[str, ...]:
+        content = self._split(content)
         facet_positions, _ = self._facet_positions(content)
         return tuple(
             token
@@ -627,17 +640,24 @@ class Matcher:
 
     def rank(self, text: str) -> tuple[list[Candidate], Facet | None, bool, bool]:
         """Scored candidates best first, the facet, facet_only and preamble_only for a message."""
+        r = self._ranking(text)
+        return list(r.candidates), r.facet, r.facet_only, r.preamble_only
+
+    def _ranking(self, text: str) -> _Ranking:
         analysis = self.normalizer.analyze(text[: self.settings.max_input_chars])
         if analysis.preamble_only:
-            return [], None, False, True
+            return _Ranking((), None, False, True, False)
         content = analysis.content
         cached = self._cache.get(content)
         if cached is not None:
             self._cache.move_to_end(content)
-            return list(cached[0]), cached[1], cached[2], False
-        found = self._rank(content)
+            return cached
+        candidates, facet, facet_only, _ = self._rank(content)
+        # Judged once per distinct message, and only when there is something to answer with.
+        foreign = bool(candidates) and bool(self._foreign(content))
+        found = _Ranking(tuple(candidates), facet, facet_only, False, foreign)
         if self._cache_size > 0:
-            self._cache[content] = (tuple(found[0]), found[1], found[2])
+            self._cache[content] = found
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return found
@@ -677,7 +697,9 @@ class Matcher:
 
     def match(self, text: str) -> MatchResult:
         """The decision for one message: answer, suggest or none, with facet and candidates."""
-        scored, facet, facet_only, preamble_only = self.rank(text)
+        ranking = self._ranking(text)
+        scored, facet, facet_only = ranking.candidates, ranking.facet, ranking.facet_only
+        preamble_only = ranking.preamble_only
         s = self.settings
         if preamble_only or not scored:
             return MatchResult(
@@ -687,7 +709,7 @@ class Matcher:
         top = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         confident = top.score >= s.answer_threshold and top.score - runner_up >= s.answer_margin
-        if confident and not top.entry.is_small_talk and self.foreign_words(text):
+        if confident and not top.entry.is_small_talk and ranking.foreign:
             # The message names something the FAQ never mentions ("facebook", "điểm thi"):
             # the nearest procedure is only a guess, so it is offered, not asserted.
             confident = False
