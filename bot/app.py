@@ -26,9 +26,7 @@ from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
 from bot.reload import FaqReloader, ReloadResult
 from bot.staff import StaffNotifier, handoff_possible, install_staff_tools
-from faq.knowledge import Knowledge, KnowledgeSource, StaticKnowledge
-from faq.loader import load_faq
-from faq.matcher import Matcher
+from faq.knowledge import KnowledgeSource, StaticKnowledge, load_knowledge
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
 
@@ -65,8 +63,7 @@ def build_knowledge(
     """
     if config.faq.path and config.faq.watch:
         return FaqReloader(config.faq.path, config.matching, on_failure=on_failure)
-    book = load_faq(config.faq.path)
-    return StaticKnowledge(Knowledge(book=book, matcher=Matcher(book, config.matching)))
+    return StaticKnowledge(load_knowledge(config.faq.path, config.matching))
 
 
 def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Channel]:

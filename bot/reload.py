@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faq.decision import MatchSettings
-from faq.knowledge import Knowledge
-from faq.loader import FaqError, Problem, check_faq
-from faq.matcher import Matcher
+from faq.knowledge import Knowledge, load_knowledge
+from faq.loader import FaqError, Problem
 
 log = logging.getLogger(__name__)
 _NOTHING = object()
@@ -41,10 +40,10 @@ def build_knowledge(
     path: str | Path | None, settings: MatchSettings
 ) -> tuple[Knowledge | None, tuple[Problem, ...]]:
     """Load and index one FAQ file; (None, problems) when it has errors."""
-    report = check_faq(path)
-    if report.book is None or report.errors:
-        return None, tuple(report.errors)
-    return Knowledge(book=report.book, matcher=Matcher(report.book, settings)), ()
+    try:
+        return load_knowledge(path, settings), ()
+    except FaqError as exc:
+        return None, tuple(exc.problems)
 
 
 def _fingerprint(path: Path) -> str | None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from faq.decision import MatchSettings
+from faq.loader import FaqError, check_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook
 
@@ -34,3 +37,11 @@ class StaticKnowledge:
     def current(self) -> Knowledge:
         """The one snapshot."""
         return self.knowledge
+
+
+def load_knowledge(path: str | Path | None, settings: MatchSettings) -> Knowledge:
+    """Load one FAQ file (None: the shipped one) and index it; FaqError lists every problem."""
+    report = check_faq(path)
+    if report.book is None or report.errors:
+        raise FaqError(tuple(report.errors))
+    return Knowledge(book=report.book, matcher=Matcher(report.book, settings))
