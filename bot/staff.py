@@ -35,11 +35,6 @@ class StaffNotifier:
         self._chat_id = config.staff.telegram_chat_id
         self._channels = channels
 
-    @property
-    def available(self) -> bool:
-        """A staff chat is configured on a channel of this process."""
-        return self._chat_id is not None and STAFF_CHANNEL in self._channels
-
     async def __call__(self, text: str) -> None:
         """Send `text` to the staff group (silently nothing when there is none)."""
         if self._chat_id is None or STAFF_CHANNEL not in self._channels:
