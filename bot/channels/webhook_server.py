@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
@@ -180,3 +181,20 @@ class Background:
             task.cancel()
         if late:
             await asyncio.gather(*late, return_exceptions=True)
+
+
+async def shut_down(
+    task: asyncio.Task[Any] | None,
+    server: WebhookServer | None,
+    work: Background,
+    own_client: httpx.AsyncClient | None,
+) -> None:
+    """A channel's stop: cancel its loop task, stop its server, let replies finish, close its client."""
+    if task is not None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    if server is not None:
+        await server.stop()
+    await work.close()
+    if own_client is not None:
+        await own_client.aclose()

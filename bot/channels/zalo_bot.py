@@ -14,7 +14,14 @@ from typing import Any
 import httpx
 
 from bot.channels.base import ChannelContext, ChannelStartError
-from bot.channels.webhook_server import Background, SeenKeys, WebhookServer, WebRequest, WebResponse
+from bot.channels.webhook_server import (
+    Background,
+    SeenKeys,
+    WebhookServer,
+    WebRequest,
+    WebResponse,
+    shut_down,
+)
 from bot.config import ZaloBotConfig
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
 from handlers.options import OptionMemory
@@ -161,16 +168,9 @@ class ZaloBotChannel:
 
     async def stop(self) -> None:
         """Stop polling or serving, finish in-flight replies briefly, close the HTTP client."""
-        if self._poller is not None:
-            self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
-            self._poller = None
-        if self._server is not None:
-            await self._server.stop()
-            self._server = None
-        await self._work.close()
-        if self._own_client and self._client is not None:
-            await self._client.aclose()
+        await shut_down(self._poller, self._server, self._work, self._client if self._own_client else None)
+        self._poller, self._server = None, None
+        if self._own_client:
             self._client = None
         if self._redact is not None:
             logging.getLogger("httpx").removeFilter(self._redact)

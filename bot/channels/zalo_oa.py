@@ -14,7 +14,14 @@ from typing import Any
 import httpx
 
 from bot.channels.base import ChannelContext, ChannelStartError
-from bot.channels.webhook_server import Background, SeenKeys, WebhookServer, WebRequest, WebResponse
+from bot.channels.webhook_server import (
+    Background,
+    SeenKeys,
+    WebhookServer,
+    WebRequest,
+    WebResponse,
+    shut_down,
+)
 from bot.channels.zalo_tokens import OATokens, TokenError
 from bot.config import ZaloOAConfig
 from handlers import payloads
@@ -177,16 +184,11 @@ class ZaloOAChannel:
 
     async def stop(self) -> None:
         """Stop the webhook and the token refresher, finish in-flight replies briefly."""
-        if self._refresher is not None:
-            self._refresher.cancel()
-            await asyncio.gather(self._refresher, return_exceptions=True)
-            self._refresher = None
-        if self._server is not None:
-            await self._server.stop()
-            self._server = None
-        await self._work.close()
-        if self._own_client and self._client is not None:
-            await self._client.aclose()
+        await shut_down(
+            self._refresher, self._server, self._work, self._client if self._own_client else None
+        )
+        self._refresher, self._server = None, None
+        if self._own_client:
             self._client = None
 
     async def send(self, chat_id: str, reply: Reply) -> None:
