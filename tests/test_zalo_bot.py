@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,18 +13,11 @@ import pytest
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.zalo_bot import ZaloBotChannel, backoff_delay, build_zalo_bot_channel, updates_in
 from bot.config import ZaloBotConfig
-from faq.decision import MatchSettings
-from faq.knowledge import Knowledge, StaticKnowledge
-from faq.loader import load_faq
-from faq.matcher import Matcher
 from handlers import texts
-from handlers.conversation import Conversation
-from handlers.flood import FloodGate
 from handlers.messages import InKind, Reply
-from tests.fakes.exchanges import Exchanges
+from tests.fakes.exchanges import Exchanges, channel_context
 from tests.fakes.zalo_bot_api import BOT_ID, TOKEN, FakeZaloBotApi
 
-MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 SECRET = "webhook-secret-123"
 CHAT = "6ede9afa66b88fe6d6a9"
 
@@ -47,22 +39,14 @@ class Sleeps:
             await asyncio.wait_for(self._changed.wait_for(lambda: len(self.delays) >= count), timeout)
 
 
-@pytest.fixture(scope="module")
-def knowledge() -> StaticKnowledge:
-    book = load_faq(MINI_FAQ)
-    return StaticKnowledge(Knowledge(book=book, matcher=Matcher(book, MatchSettings())))
-
-
 @pytest.fixture
 def exchanges() -> Exchanges:
     return Exchanges()
 
 
 @pytest.fixture
-def context(knowledge: StaticKnowledge, exchanges: Exchanges) -> ChannelContext:
-    return ChannelContext(
-        conversation=Conversation(knowledge), flood=FloodGate(limit=1000), observers=[exchanges]
-    )
+def context(exchanges: Exchanges) -> ChannelContext:
+    return channel_context(exchanges)
 
 
 @pytest.fixture

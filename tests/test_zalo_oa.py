@@ -22,26 +22,13 @@ from bot.channels.zalo_oa import (
     signature_ok,
 )
 from bot.config import ZaloOAConfig
-from faq.decision import MatchSettings
-from faq.knowledge import Knowledge, StaticKnowledge
-from faq.loader import load_faq
-from faq.matcher import Matcher
 from handlers import texts
-from handlers.conversation import Conversation
-from handlers.flood import FloodGate
 from handlers.messages import Button, InKind, Reply
-from tests.fakes.exchanges import Exchanges
+from tests.fakes.exchanges import Exchanges, channel_context
 from tests.fakes.zalo_oa_api import FakeZaloOA, zalo_signature
 
-MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 USER = "6142494823000000000"
 QUESTION = "làm giấy khai sinh cho con cần những gì"
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> StaticKnowledge:
-    book = load_faq(MINI_FAQ)
-    return StaticKnowledge(Knowledge(book=book, matcher=Matcher(book, MatchSettings())))
 
 
 @pytest.fixture
@@ -50,10 +37,8 @@ def exchanges() -> Exchanges:
 
 
 @pytest.fixture
-def context(knowledge: StaticKnowledge, exchanges: Exchanges) -> ChannelContext:
-    return ChannelContext(
-        conversation=Conversation(knowledge), flood=FloodGate(limit=1000), observers=[exchanges]
-    )
+def context(exchanges: Exchanges) -> ChannelContext:
+    return channel_context(exchanges)
 
 
 @pytest.fixture
