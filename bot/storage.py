@@ -33,6 +33,8 @@ CREATE INDEX IF NOT EXISTS interactions_at ON interactions (at);
 """
 _MAX_QUESTION_CHARS = 500
 _STOP = object()
+LINGER_SECONDS = 0.5
+"""How long the writer gathers rows after the first of a burst before writing them in one transaction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +61,15 @@ class InteractionLog:
         salt: str,
         retention_days: int = 90,
         clock: Callable[[], float] = time.time,
+        linger: float = LINGER_SECONDS,
     ) -> None:
         self.path = Path(path).resolve()
         self._salt = salt
         self._retention = retention_days * 86400.0
         self._clock = clock
+        self._linger = linger
         self._queue: queue.Queue[object] = queue.Queue()
+        self._urgent = threading.Event()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db:
             db.executescript(_SCHEMA)
@@ -108,12 +113,14 @@ class InteractionLog:
         """Wait until every queued row is on disk; False if that took longer than timeout."""
         done = threading.Event()
         self._queue.put(done)
+        self._urgent.set()
         return done.wait(timeout)
 
     def close(self) -> None:
         """Write what is queued and stop the writer thread."""
         if self._writer.is_alive():
             self._queue.put(_STOP)
+            self._urgent.set()
             self._writer.join(timeout=30)
 
     def purge(self, now: float | None = None) -> int:
@@ -123,7 +130,8 @@ class InteractionLog:
             return db.execute("DELETE FROM interactions WHERE at < ?", (cutoff,)).rowcount
 
     def rows(self, since: float = 0.0) -> list[Interaction]:
-        """Every row at or after `since` (epoch seconds), oldest first."""
+        """Every row at or after `since` (epoch seconds), oldest first, including rows still queued."""
+        self.flush()
         with self._reader() as db:
             cur = db.execute(
                 "SELECT at, channel, user_hash, question, kind, entry_id, score, facet"
@@ -145,6 +153,10 @@ class InteractionLog:
         try:
             while True:
                 item = self._queue.get()
+                if isinstance(item, Interaction):
+                    # Under load, one transaction per burst instead of a wake-up and a commit per row.
+                    self._urgent.wait(self._linger)
+                self._urgent.clear()
                 batch: list[Interaction] = []
                 waiters: list[threading.Event] = []
                 stop = False

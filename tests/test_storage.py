@@ -83,3 +83,18 @@ def test_log_survives_reopen(tmp_path: Path) -> None:
     second = InteractionLog(path, salt="s")
     assert [r.question for r in second.rows()] == ["tạm trú online"]
     second.close()
+
+
+def test_rows_gathered_for_a_batch_are_readable_and_saved_at_once(tmp_path: Path) -> None:
+    # A linger far longer than the flush timeout: reading and closing must cut it short.
+    path = tmp_path / "log.sqlite3"
+    log = InteractionLog(path, salt="s", linger=3600)
+    log.record(*exchange("câu hỏi thứ nhất"))
+    assert [r.question for r in log.rows()] == ["câu hỏi thứ nhất"]
+    log.record(*exchange("câu hỏi thứ hai"))
+    log.close()
+    assert not log._writer.is_alive()
+    assert [r.question for r in InteractionLog(path, salt="s").rows()] == [
+        "câu hỏi thứ nhất",
+        "câu hỏi thứ hai",
+    ]
