@@ -13,7 +13,7 @@ import asyncio
 import functools
 import logging
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from telegram import (
@@ -124,7 +124,22 @@ def _keyboard(button_rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMark
                 log.error("button payload over %d bytes dropped: %r", MAX_CALLBACK_DATA, b.label)
         if buttons:
             rows.append(buttons)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return SerializedKeyboard(rows) if rows else None
+
+
+class SerializedKeyboard(InlineKeyboardMarkup):
+    """An inline keyboard that works out its wire form once, as it is sent again and again."""
+
+    __slots__ = ("_wire",)
+
+    def __init__(self, inline_keyboard: Sequence[Sequence[InlineKeyboardButton]]) -> None:
+        super().__init__(inline_keyboard)
+        with self._unfrozen():
+            self._wire = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        """The keyboard as the Bot API's JSON object (computed at construction; PTB objects are frozen)."""
+        return dict(self._wire) if recursive else super().to_dict(recursive)
 
 
 class TelegramChannel:
