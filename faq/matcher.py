@@ -640,29 +640,32 @@ class Matcher:
 
     def rank(self, text: str) -> tuple[list[Candidate], Facet | None, bool, bool]:
         """Scored candidates best first, the facet, facet_only and preamble_only for a message."""
-        r = self._ranking(text)
+        r = self._ranking(text, decisive=False)
         return list(r.candidates), r.facet, r.facet_only, r.preamble_only
 
-    def _ranking(self, text: str) -> _Ranking:
+    def _ranking(self, text: str, decisive: bool = True) -> _Ranking:
         analysis = self.normalizer.analyze(text[: self.settings.max_input_chars])
         if analysis.preamble_only:
             return _Ranking((), None, False, True, False)
         content = analysis.content
-        cached = self._cache.get(content)
+        cached = self._cache.get(content) if decisive else None
         if cached is not None:
             self._cache.move_to_end(content)
             return cached
-        candidates, facet, facet_only, _ = self._rank(content)
+        candidates, facet, facet_only, _ = self._rank(content, decisive)
         # Judged once per distinct message, and only when there is something to answer with.
         foreign = bool(candidates) and bool(self._foreign(content))
         found = _Ranking(tuple(candidates), facet, facet_only, False, foreign)
-        if self._cache_size > 0:
+        if decisive and self._cache_size > 0:
             self._cache[content] = found
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return found
 
-    def _rank(self, content: tuple[str, ...]) -> tuple[list[Candidate], Facet | None, bool, bool]:
+    def _rank(
+        self, content: tuple[str, ...], decisive: bool = False
+    ) -> tuple[list[Candidate], Facet | None, bool, bool]:
+        """Top candidates; when `decisive`, only those that can change match()'s decision."""
         positions, facet = self._facet_positions(content)
         facet_only = facet is not None and all(
             i in positions or is_generic(t) or t.isdigit()
@@ -678,26 +681,34 @@ class Matcher:
             bounded.append((bound, cover, index))
         # Best bound first: once an entry's bound cannot enter the kept top, no later one can.
         bounded.sort(key=lambda bci: (-bci[0], bci[2]))
-        keep = max(KEEP, self.settings.max_suggestions + 1)
+        s = self.settings
+        keep = max(KEEP, s.max_suggestions + 1)
         scored: list[tuple[float, int]] = []
+        # When decisive, entries below `floor` can change no decision: never suggested, and
+        # further below the top than the answer margin. It only rises as better ones are found.
+        floor = -math.inf
         for bound, cover, index in bounded[:SCORED]:
-            if len(scored) >= keep and bound < scored[keep - 1][0]:
+            if bound < floor or (len(scored) >= keep and bound < scored[keep - 1][0]):
                 break
             bounds = self._bounds(index, query)
-            if len(scored) >= keep:
-                best_f = -min(bounds)[0] if bounds else 0.0
-                if _combine(cover, best_f, 1.0, 1.0) < scored[keep - 1][0]:
-                    continue  # this entry cannot enter the kept top; a later one still may
+            best_f = -min(bounds)[0] if bounds else 0.0
+            best = _combine(cover, best_f, 1.0, 1.0)
+            if best < floor or (len(scored) >= keep and best < scored[keep - 1][0]):
+                continue  # this entry cannot enter the kept top; a later one still may
             score = round(self._score(index, query, cover, folded, bounds), 2)
             scored.append((score, index))
             scored.sort(key=lambda si: (-si[0], si[1]))
+            if decisive:
+                floor = min(s.suggest_threshold, scored[0][0] - s.answer_margin)
         entries = self.book.entries
         candidates = [Candidate(entries[i], score) for score, i in scored[:keep]]
         return candidates, facet, facet_only, False
 
     def match(self, text: str) -> MatchResult:
         """The decision for one message: answer, suggest or none, with facet and candidates."""
-        ranking = self._ranking(text)
+        return self._decide(self._ranking(text))
+
+    def _decide(self, ranking: _Ranking) -> MatchResult:
         scored, facet, facet_only = ranking.candidates, ranking.facet, ranking.facet_only
         preamble_only = ranking.preamble_only
         s = self.settings

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from faq.decision import Kind, MatchSettings
+from faq.evaluate import load_cases
 from faq.loader import load_faq
 from faq.matcher import Matcher, phonetic_key
 from faq.schema import Entry, Facet, FaqBook
 
 MINI = Path(__file__).parent / "data" / "mini_faq.yaml"
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +233,29 @@ def test_cache_changes_nothing(book: FaqBook) -> None:
     first = [cached.match(m) for m in MESSAGES]
     again = [cached.match(m) for m in MESSAGES]
     assert first == again == [uncached.match(m) for m in MESSAGES]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        pytest.param(MatchSettings(), id="defaults"),
+        pytest.param(MatchSettings(answer_threshold=60, answer_margin=15, suggest_threshold=40), id="wide"),
+        pytest.param(MatchSettings(answer_threshold=90, answer_margin=1, suggest_threshold=85), id="strict"),
+    ],
+)
+def test_pruning_for_the_decision_changes_no_decision(book: FaqBook, settings: MatchSettings) -> None:
+    # match() skips entries that cannot change its decision; deciding on the full ranking agrees.
+    matcher = Matcher(book, settings, cache_size=0)
+    messages = [*MESSAGES, *(c.q for c in load_cases(DATA / "questions.yaml"))]
+    pruned_somewhere = False
+    for message in messages:
+        fast = matcher.match(message)
+        full = matcher._decide(matcher._ranking(message, decisive=False))
+        assert (fast.kind, fast.entry, fast.suggestions, fast.score, fast.facet) == (
+            full.kind, full.entry, full.suggestions, full.score, full.facet,
+        ), message  # fmt: skip
+        pruned_somewhere |= len(fast.candidates) < len(full.candidates)
+    assert pruned_somewhere
 
 
 def test_cache_is_bounded(book: FaqBook) -> None:

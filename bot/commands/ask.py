@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from bot.config import AppConfig, ConfigError, load_config
-from faq.decision import Kind, MatchResult, MatchSettings
+from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.loader import FaqError, load_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook
@@ -58,7 +59,7 @@ def load_matcher(args: argparse.Namespace) -> Matcher | int:
     return Matcher(book, settings)
 
 
-def result_dict(result: MatchResult) -> dict[str, Any]:
+def result_dict(result: MatchResult, nearest: Sequence[Candidate]) -> dict[str, Any]:
     """The JSON shape of `faqbot ask --json`."""
     return {
         "kind": result.kind.value,
@@ -66,7 +67,7 @@ def result_dict(result: MatchResult) -> dict[str, Any]:
         "suggestions": [e.id for e in result.suggestions],
         "facet": result.facet.value if result.facet else None,
         "score": result.score,
-        "candidates": [{"id": c.entry.id, "score": c.score} for c in result.candidates],
+        "candidates": [{"id": c.entry.id, "score": c.score} for c in nearest],
     }
 
 
@@ -76,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(matcher, int):
         return matcher
     result = matcher.match(args.question)
+    # The decision looks only at entries that can change it; staff want the nearest ones too.
+    nearest, *_ = matcher.rank(args.question)
     if args.json:
-        print(json.dumps(result_dict(result), ensure_ascii=False, indent=2))
+        print(json.dumps(result_dict(result, nearest), ensure_ascii=False, indent=2))
         return 0
     print(f"Quyết định: {_KINDS[result.kind]} ({result.kind.value}), điểm {result.score:.1f}")
     if result.entry is not None:
@@ -89,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
         print("Tin nhắn chỉ có lời chào/lời mở đầu, chưa có câu hỏi.")
     if result.facet_only:
         print("Tin nhắn chỉ hỏi một phần (phí, thời gian...), không nêu thủ tục nào.")
-    if result.candidates:
+    if nearest:
         print("Các mục gần nhất:")
-        for c in result.candidates:
+        for c in nearest:
             print(f"  {c.score:5.1f}  {c.entry.id} — {c.entry.title}")
     return 0
