@@ -50,10 +50,25 @@ def _split(text: str, limit: int, cost: CharCost, first_limit: int | None = None
     return chunks
 
 
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _html_text_cost(text: str) -> int:
+    return _units(text) + 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
+
+
+_TEXT_COSTS: dict[CharCost, Callable[[str], int]] = {_utf16_cost: _units, _html_cost: _html_text_cost}
+"""The cost of a whole text at C speed, for the per-character costs above."""
+
+
 def _fit(text: str, limit: int, cost: CharCost) -> int:
     """Length of the longest prefix costing at most `limit` (at least one character)."""
     if len(text) * _MAX_CHAR_COST <= limit:
         return len(text)  # fits whatever its characters: skip the per-character walk
+    whole = _TEXT_COSTS.get(cost)
+    if whole is not None and whole(text) <= limit:
+        return len(text)  # most replies: one message, no walk
     total = 0
     for i, ch in enumerate(text):
         total += cost(ch)
@@ -75,10 +90,6 @@ def _best_cut(text: str, end: int) -> tuple[int, int]:
             if pos >= min_pos and pos <= end:
                 return pos, len(sep)
     return end, 0
-
-
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def render_html(reply: Reply, limit: int = 4096) -> list[str]:

@@ -90,6 +90,24 @@ def test_render_html_long_escaped_answer_stays_within_limit() -> None:
     assert all("<" not in c.replace("<b>", "").replace("</b>", "") for c in chunks)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Nộp hồ sơ tại một cửa. " * 60, id="vietnamese"),
+        pytest.param("Phí & lệ phí <tùy tỉnh> " * 60, id="escaped-characters"),
+        pytest.param("Xong rồi 👍 cảm ơn. " * 60, id="emoji-two-units"),
+    ],
+)
+def test_render_html_splits_exactly_at_the_limit(text: str) -> None:
+    # Long enough to be measured as a whole: one message when it fits to the unit, two when not.
+    sent = utf16(html.escape(text.strip(), quote=False))
+    assert sent > 1000
+    assert render_html(Reply(text), limit=sent) == [html.escape(text.strip(), quote=False)]
+    shorter = render_html(Reply(text), limit=sent - 1)
+    assert len(shorter) == 2
+    assert all(utf16(c) <= sent - 1 for c in shorter)
+
+
 def test_render_html_title_shares_the_first_chunk() -> None:
     chunks = render_html(Reply("y" * 20, title="T"), limit=20)
     assert chunks == ["<b>T</b>\n\n" + "y" * 10, "y" * 10]
