@@ -19,11 +19,14 @@ DATA = Path(__file__).parent / "data"
 CASES = DATA / "questions.yaml"
 HOLDOUT = DATA / "questions_holdout.yaml"
 """Written later by someone who saw neither the FAQ nor the first set; never tune against it."""
+MORE_OUT_OF_SCOPE = DATA / "questions_oos_more.yaml"
+"""120 more out-of-scope questions (mostly near-misses), written from the entry titles only."""
 
 # metric: (floor or ceiling, True when higher is better), per labelled set.
 # Measured with the default settings (68 / 6 / 58) and the unknown-word gate:
 #   questions.yaml          0.831, 0.960, 0.008, 0.833, 0.028, facet 1.00
 #   questions_holdout.yaml  0.847, 0.941, 0.000, 0.740, 0.060, facet 0.957
+#   questions_oos_more.yaml rejected 0.842, false_answer 0.058 (out of scope only)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
         "answered_correct": (0.82, True),
@@ -41,7 +44,13 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "false_answer": (0.08, False),
         "facet_accuracy": (0.94, True),
     },
+    "questions_oos_more": {
+        "rejected": (0.83, True),
+        "false_answer": (0.07, False),
+    },
 }
+SIZES = {"questions": (200, 50), "questions_holdout": (200, 50), "questions_oos_more": (0, 100)}
+"""(in scope, out of scope) each set must at least have."""
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +63,9 @@ def reports() -> dict[str, EvalReport]:
 @pytest.mark.parametrize("name", list(FLOORS))
 def test_labelled_set_is_big_enough(reports: dict[str, EvalReport], name: str) -> None:
     figures = reports[name].to_dict()
-    assert figures["in_scope"] >= 200
-    assert figures["out_of_scope"] >= 50
+    in_scope, out_of_scope = SIZES[name]
+    assert figures["in_scope"] >= in_scope
+    assert figures["out_of_scope"] >= out_of_scope
 
 
 @pytest.mark.parametrize(("name", "metric", "bound", "higher_is_better"), [
