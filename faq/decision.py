@@ -51,7 +51,9 @@ class MatchResult:
     suggestions: tuple[Entry, ...] = ()
     """Best first, when kind is SUGGEST (at most max_suggestions)."""
     candidates: tuple[Candidate, ...] = ()
-    """Top ranked entries, best first, whatever the decision."""
+    """Top ranked entries, best first, whatever the decision; entries that could not change the
+    decision (below the suggest threshold and further than the answer margin from the best) are
+    not scored, so may be missing. Matcher.rank gives the full top."""
     facet: Facet | None = None
     """The part of the answer asked about, if the message names one."""
     facet_only: bool = False
