@@ -133,6 +133,9 @@ async def test_question_answered_then_steps_walked_by_editing(fake: FakeTelegram
         assert out.message_id == answer.message_id
         assert f"Bước {n}/4" in out.text
     assert len([o for o in fake.sent_to(CHAT) if o.kind == "send"]) == 1
+    # Parameters travel as JSON (cheaper to encode than a form for long Vietnamese texts).
+    assert {c.body for c in fake.calls_to("sendMessage") + fake.calls_to("editMessageText")} == {"json"}
+    assert {c.body for c in fake.calls_to("getUpdates")} == {"json"}
 
 
 async def test_double_tap_is_not_an_error(

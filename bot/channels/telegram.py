@@ -38,6 +38,7 @@ from telegram.ext import (
 )
 
 from bot.channels.base import ChannelContext, ChannelStartError
+from bot.channels.telegram_request import JsonBodyRequest
 from bot.config import TelegramConfig
 from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.render import render_html
@@ -161,6 +162,8 @@ class TelegramChannel:
             .token(config.token.strip())
             .base_url(config.base_url)
             .base_file_url(config.base_file_url)
+            .request(JsonBodyRequest(connection_pool_size=256))
+            .get_updates_request(JsonBodyRequest(connection_pool_size=1))
             .concurrent_updates(config.concurrent_updates)
             .build()
         )

@@ -97,6 +97,8 @@ class ApiCall:
 
     method: str
     params: dict[str, str]
+    body: str = "form"
+    """How the parameters came: "json", "form" (url-encoded or multipart) or "query"."""
 
 
 @dataclass(slots=True)
@@ -311,11 +313,13 @@ class FakeTelegramServer:
         if self._changed is not None:
             asyncio.get_running_loop().create_task(self._notify())
 
-    async def dispatch(self, token: str, method: str, params: dict[str, str]) -> Any:
+    async def dispatch(
+        self, token: str, method: str, params: dict[str, str], body: str = "form"
+    ) -> Any:
         """Answer one API call (the result part) or raise ApiError."""
         if token != self.token:
             raise ApiError(401, "Unauthorized")
-        self.calls.append(ApiCall(method, params))
+        self.calls.append(ApiCall(method, params, body))
         try:
             failures = self._failures.get(method)
             if failures:
@@ -460,12 +464,14 @@ class _Handler(tornado.web.RequestHandler):
     async def post(self, token: str, method: str) -> None:
         params = {k: v[-1].decode() for k, v in self.request.query_arguments.items()}
         if self.request.headers.get("Content-Type", "").startswith("application/json"):
+            kind = "json"
             body = json.loads(self.request.body or b"{}")
             params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
         else:
+            kind = "form" if self.request.body_arguments else "query"
             params.update({k: v[-1].decode() for k, v in self.request.body_arguments.items()})
         try:
-            result = await self.fake.dispatch(token, method, params)
+            result = await self.fake.dispatch(token, method, params, kind)
         except ApiError as exc:
             self.set_status(exc.code)
             self.finish({"ok": False, "error_code": exc.code, "description": exc.description})
