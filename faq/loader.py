@@ -773,17 +773,26 @@ class _Reader:
                     self.warning(line, f"{where} chưa có '{key}' ({ENTRY_KEYS[key]}).")
         return entry, f
 
-    def online(self, f: Mapping[str, tuple[int, _Node]], owner: str) -> Online | None:
-        if "online" not in f:
+    def block(
+        self, f: Mapping[str, tuple[int, _Node]], key: str, keys: Mapping[str, str], owner: str, needs: str
+    ) -> tuple[int, str, dict[str, tuple[int, _Node]]] | None:
+        """(key line, where, fields) of an optional nested block; None when absent, empty or broken."""
+        if key not in f:
             return None
-        key_line, node = f["online"]
-        where = f"{owner}, phần 'online'"
-        sub = self.fields(node, ONLINE_KEYS, where)
+        key_line, node = f[key]
+        where = f"{owner}, phần '{key}'"
+        sub = self.fields(node, keys, where)
         if not sub:
             if sub is not None:
-                self.error(key_line, f"{where} đang để trống — hãy ghi url và level, hoặc xóa khóa này.")
+                self.error(key_line, f"{where} đang để trống — hãy ghi {needs}, hoặc xóa khóa này.")
             return None
-        line = key_line
+        return key_line, where, sub
+
+    def online(self, f: Mapping[str, tuple[int, _Node]], owner: str) -> Online | None:
+        found = self.block(f, "online", ONLINE_KEYS, owner, "url và level")
+        if found is None:
+            return None
+        line, where, sub = found
         level_text = self.text(sub, "level", ONLINE_KEYS, where, line, required=True)
         level = ONLINE_LEVELS.get(_fold(level_text)) if level_text else None
         if level_text and level is None:
@@ -799,15 +808,10 @@ class _Reader:
         return Online(url=url, level=level or OnlineLevel.NONE, note=note)
 
     def postal(self, f: Mapping[str, tuple[int, _Node]], owner: str) -> Postal | None:
-        if "postal" not in f:
+        found = self.block(f, "postal", POSTAL_KEYS, owner, "submit và receive")
+        if found is None:
             return None
-        key_line, node = f["postal"]
-        where = f"{owner}, phần 'postal'"
-        sub = self.fields(node, POSTAL_KEYS, where)
-        if not sub:
-            if sub is not None:
-                self.error(key_line, f"{where} đang để trống — hãy ghi submit và receive, hoặc xóa khóa này.")
-            return None
+        key_line, where, sub = found
         submit = self.text(sub, "submit", POSTAL_KEYS, where, key_line, required=True)
         receive = self.text(sub, "receive", POSTAL_KEYS, where, key_line, required=True)
         return Postal(submit=submit, receive=receive)
