@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,21 @@ def test_bad_max_age(capsys: pytest.CaptureFixture[str], value: str) -> None:
         main(["check", "--max-age-days", value])
     assert caught.value.code == 2
     assert "cần một số nguyên dương" in capsys.readouterr().err
+
+
+def test_closed_output_pipe_ends_quietly() -> None:
+    """`faqbot check | head`: when the reader is gone, no traceback, just the usual SIGPIPE code."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already gone when faqbot first writes
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "check", str(DEFAULT_FAQ)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert b"Traceback" not in done.stderr
