@@ -391,7 +391,7 @@ class Matcher:
     # -- query side -------------------------------------------------------------------------
 
     def foreign_words(self, text: str) -> tuple[str, ...]:
-        """Topic words of a message that no entry of the FAQ uses, not even misspelt."""
+        """Topic words no FAQ entry uses, even misspelt (numbers and codes such as "14t" are none)."""
         return self._foreign(self.normalizer.analyze(text[: self.settings.max_input_chars]).content)
 
     def _foreign(self, content: Sequence[str]) -> tuple[str, ...]:
@@ -403,7 +403,7 @@ class Matcher:
             if i not in facet_positions
             and len(token) > 1
             and _latin(token)
-            and not token.isdigit()
+            and not any(c.isdigit() for c in token)
             and not is_generic(token)
             and not self._lookup(fold_word(token))
         )

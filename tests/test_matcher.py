@@ -318,6 +318,8 @@ def test_facets_survive_faq_synonyms(book: FaqBook) -> None:
         pytest.param("đăng ký tạm trús", (), id="typo-of-known-word"),
         pytest.param("dạ cho em hỏi tạm trú cần gì ạ", (), id="fillers-and-facet-words"),
         pytest.param("tạm trú 2025", (), id="digits"),
+        pytest.param("tạm trú cho con 14t", (), id="number-with-unit"),
+        pytest.param("tạm trú mẫu ct01 a1", (), id="codes-with-digits"),
     ],
 )
 def test_foreign_words(matcher: Matcher, text: str, foreign: tuple[str, ...]) -> None:
