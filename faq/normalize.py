@@ -25,7 +25,7 @@ _ABBREVIATION_TABLE = (
     "sđt|sdt=số điện thoại; e=em; mik|mk=mình; vs=với; ck=chồng; vk=vợ; ng=người; ngta=người ta; "
     "sv=sinh viên; ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
     "bb|bai bai=bye bye; dkkh=đăng ký kết hôn; dkks=đăng ký khai sinh; "
-    "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; gplx=giấy phép lái xe; onl=online; "
+    "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; xn=xác nhận; gplx=giấy phép lái xe; onl=online; "
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn; "
     "thứ 2=thứ hai; thứ 3=thứ ba; thứ 4=thứ tư; thứ 5=thứ năm; thứ 6=thứ sáu; "

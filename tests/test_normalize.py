@@ -95,6 +95,7 @@ def test_clean(text: str, expected: str) -> None:
         pytest.param("a/c ơi mik hỏi", "anh chị ơi mình hỏi", id="ac-mik"),
         pytest.param("ck vs vk", "chồng với vợ", id="ck-vk-vs"),
         pytest.param("ng nhà", "người nhà", id="ng"),
+        pytest.param("giấy xn độc thân", "giấy xác nhận độc thân", id="xn"),
         pytest.param("lam cccd", "lam căn cước", id="faq-synonym"),
         pytest.param("căn cước công dân", "căn cước", id="synonym-longest-first"),
         pytest.param("can cuoc cong dan", "căn cước", id="synonym-accents-off"),
