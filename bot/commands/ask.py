@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot.config import AppConfig, ConfigError, load_config
+from bot.commands.common import read_config
+from bot.config import AppConfig
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.loader import FaqError, load_faq
 from faq.matcher import Matcher
@@ -42,11 +43,8 @@ def add_faq_options(parser: argparse.ArgumentParser) -> None:
 
 def load_matcher(args: argparse.Namespace) -> Matcher | int:
     """The matcher for --faq/--config, or an exit code after printing the problems."""
-    try:
-        config = load_config(args.config) if args.config else AppConfig()
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
+    config = read_config(args.config, default=AppConfig())
+    if config is None:
         return 2
     settings: MatchSettings = config.matching
     try:

@@ -9,7 +9,8 @@ from typing import Any
 
 from bot.app import build_knowledge
 from bot.channels.console import ConsoleChat
-from bot.config import AppConfig, ConfigError, load_config
+from bot.commands.common import read_config
+from bot.config import AppConfig
 from faq.loader import FaqError
 from handlers.conversation import Conversation
 
@@ -40,11 +41,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the config and the FAQ, then chat on stdin/stdout; 1 on FAQ errors, 2 on config errors."""
-    try:
-        config = load_config(args.config) if args.config else AppConfig()
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
+    config = read_config(args.config, default=AppConfig())
+    if config is None:
         return 2
     if args.faq:
         config = dataclasses.replace(config, faq=dataclasses.replace(config.faq, path=args.faq))

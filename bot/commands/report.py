@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError, load_config
+from bot.commands.common import read_config
 from bot.report import build_report, format_csv, format_text, office_timezone, parse_since
 from bot.storage import InteractionLog
 from faq.loader import FaqError, load_faq
@@ -48,11 +48,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the report; 0 also when there is no data yet, 2 on a bad config or --since."""
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
+    config = read_config(args.config)
+    if config is None:
         return 2
     tz = office_timezone(config.staff.timezone)
     now = time.time()

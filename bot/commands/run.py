@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from bot.app import build_app, config_secrets, configure_logging, run_app
-from bot.config import ConfigError, load_config
+from bot.commands.common import read_config
 from faq.loader import FaqError
 
 
@@ -30,11 +30,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the config and the FAQ, then run the channels; 2 on config/start errors, 1 on FAQ errors."""
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
+    config = read_config(args.config)
+    if config is None:
         return 2
     configure_logging(config.logging, config_secrets(config))
     try:

@@ -1,0 +1,19 @@
+"""What several subcommands share: reading the config file with its problems told to the operator."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.config import AppConfig, ConfigError, load_config
+
+
+def read_config(path: str | None, default: AppConfig | None = None) -> AppConfig | None:
+    """The config at `path` (`default` when given and there is no path), or None after printing why not."""
+    if path is None and default is not None:
+        return default
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
+        return None
