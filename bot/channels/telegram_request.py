@@ -1,8 +1,10 @@
-"""Bot API requests with a JSON body instead of a url-encoded form.
+"""Bot API requests with a JSON body and a leaner connection pool.
 
 The Bot API accepts application/json for every method except file uploads. python-telegram-bot
 sends forms, and url-encoding a long Vietnamese answer is a Python loop over every byte (each one
 becomes %XX); JSON is encoded in C. On the benchmark this is ~13 % more messages per CPU-second.
+The connections go through bot.channels.http_pool, which spares httpcore's per-request scan of
+every pooled connection (see there).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 
 import httpx
 from telegram.request import HTTPXRequest
+
+from bot.channels.http_pool import pooled_transport
 
 
 class _JsonBodyClient(httpx.AsyncClient):
@@ -30,7 +34,16 @@ class _JsonBodyClient(httpx.AsyncClient):
 
 
 class JsonBodyRequest(HTTPXRequest):
-    """PTB's HTTPXRequest (same pool, timeouts and errors) with JSON request bodies."""
+    """PTB's HTTPXRequest (same pool limits, timeouts and errors) with JSON request bodies."""
 
     def _build_client(self) -> httpx.AsyncClient:
-        return _JsonBodyClient(**self._client_kwargs)
+        kwargs = dict(self._client_kwargs)
+        if kwargs.get("transport") is None and kwargs.get("proxy") is None:
+            # A transport given to the client ignores the client's limits and HTTP versions:
+            # hand them to ours.
+            kwargs["transport"] = pooled_transport(
+                limits=kwargs["limits"],
+                http1=kwargs.get("http1", True),
+                http2=kwargs.get("http2", False),
+            )
+        return _JsonBodyClient(**kwargs)
