@@ -116,7 +116,9 @@ async def test_command_with_bot_name_and_contact(fake: FakeTelegramServer) -> No
     assert out.keyboard[0][0].get("url") == "https://dichvucong.gov.vn"
 
 
-async def test_question_answered_then_steps_walked_by_editing(fake: FakeTelegramServer) -> None:
+async def test_question_answered_then_steps_walked_by_editing(
+    fake: FakeTelegramServer, recwarn: pytest.WarningsRecorder
+) -> None:
     async with bot(fake):
         answer = await ask(fake, QUESTION)
         assert answer.text.startswith("Đăng ký khai sinh")
@@ -136,6 +138,11 @@ async def test_question_answered_then_steps_walked_by_editing(fake: FakeTelegram
     # Parameters travel as JSON (cheaper to encode than a form for long Vietnamese texts).
     assert {c.body for c in fake.calls_to("sendMessage") + fake.calls_to("editMessageText")} == {"json"}
     assert {c.body for c in fake.calls_to("getUpdates")} == {"json"}
+    sent = fake.calls_to("sendMessage")[0].params
+    assert (sent["chat_id"], sent["parse_mode"]) == (str(CHAT), "HTML")
+    assert json.loads(sent["link_preview_options"]) == {"is_disabled": True}
+    # Replies are sent with do_api_request on purpose; PTB's warning about it stays silent.
+    assert not [w for w in recwarn if "do_api_request" in str(w.message)]
 
 
 async def test_double_tap_is_not_an_error(
