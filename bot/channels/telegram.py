@@ -130,6 +130,12 @@ def _keyboard(button_rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMark
     return SerializedKeyboard(rows) if rows else None
 
 
+def quiet_raw_send_warning() -> None:
+    """Silence PTB's warning about do_api_request("sendMessage"), which _send_message uses on purpose."""
+    # Adding the same filter again replaces it, so calling this twice is harmless.
+    warnings.filterwarnings("ignore", _RAW_SEND_WARNING, PTBUserWarning)
+
+
 class SerializedKeyboard(InlineKeyboardMarkup):
     """An inline keyboard that works out its wire form once, as it is sent again and again."""
 
@@ -175,9 +181,7 @@ class TelegramChannel:
         )
         self.application.add_handler(CallbackQueryHandler(self._on_button), group=CITIZEN_GROUP)
         self.application.add_error_handler(self._on_error)
-        # _send_message calls do_api_request("sendMessage") on purpose (see there); PTB warns
-        # about that on every call. Adding the same filter again replaces it.
-        warnings.filterwarnings("ignore", _RAW_SEND_WARNING, PTBUserWarning)
+        quiet_raw_send_warning()
         for handler in extra_handlers:
             self.add_handler(handler)
         self._webhook_socket: socket.socket | None = None
