@@ -41,6 +41,7 @@ from telegram.warnings import PTBUserWarning
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.telegram_request import JsonBodyRequest
 from bot.config import TelegramConfig
+from handlers import payloads
 from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.render import render_html
 
@@ -50,7 +51,6 @@ CHANNEL = "telegram"
 EXTRA_HANDLER_GROUP = -1
 """PTB handler group of added handlers: runs before CITIZEN_GROUP."""
 CITIZEN_GROUP = 0
-MAX_CALLBACK_DATA = 64
 COMMANDS = (
     ("start", "Bắt đầu và xem danh mục thủ tục"),
     ("menu", "Danh mục thủ tục hành chính"),
@@ -62,6 +62,8 @@ _NON_TEXT_KINDS = (
     "photo", "sticker", "voice", "video", "video_note", "audio", "document", "animation",
     "location", "venue", "contact", "poll", "dice",
 )  # fmt: skip
+SEND_POOL_SIZE = 256
+"""Connections for sending (python-telegram-bot's default); getUpdates has its own one."""
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _RAW_SEND_WARNING = r"Please use 'Bot\.sendMessage' instead"
 
@@ -120,11 +122,11 @@ def _keyboard(button_rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMark
         for b in row:
             if b.url is not None:
                 buttons.append(InlineKeyboardButton(b.label, url=b.url))
-            elif b.payload is not None and len(b.payload.encode()) <= MAX_CALLBACK_DATA:
+            elif b.payload is not None and len(b.payload.encode()) <= payloads.MAX_BYTES:
                 buttons.append(InlineKeyboardButton(b.label, callback_data=b.payload))
             else:
                 # Telegram would reject the whole message; losing one button is the lesser harm.
-                log.error("button payload over %d bytes dropped: %r", MAX_CALLBACK_DATA, b.label)
+                log.error("button payload over %d bytes dropped: %r", payloads.MAX_BYTES, b.label)
         if buttons:
             rows.append(buttons)
     return SerializedKeyboard(rows) if rows else None
@@ -170,7 +172,7 @@ class TelegramChannel:
             .token(config.token.strip())
             .base_url(config.base_url)
             .base_file_url(config.base_file_url)
-            .request(JsonBodyRequest(connection_pool_size=256))
+            .request(JsonBodyRequest(connection_pool_size=SEND_POOL_SIZE))
             .get_updates_request(JsonBodyRequest(connection_pool_size=1))
             .concurrent_updates(config.concurrent_updates)
             .build()

@@ -134,9 +134,6 @@ class SeenKeys:
             self._keys.popitem(last=False)
         return True
 
-    def __len__(self) -> int:
-        return len(self._keys)
-
 
 class Background:
     """Work done after the webhook already answered: tracked tasks, in arrival order per chat."""
@@ -166,11 +163,6 @@ class Background:
             users[0] -= 1
             if users[0] == 0:
                 self._chats.pop(chat_key, None)
-
-    @property
-    def pending(self) -> int:
-        """Tasks not finished yet."""
-        return len(self._tasks)
 
     async def close(self, grace: float = 5.0) -> None:
         """Let running work finish for up to `grace` seconds, then cancel the rest."""

@@ -129,11 +129,6 @@ class ZaloOAChannel:
         """The port the webhook server listens on."""
         return self._server.port if self._server else 0
 
-    @property
-    def tokens(self) -> OATokens | None:
-        """The token store (after start)."""
-        return self._tokens
-
     async def start(self) -> None:
         """Load the tokens (file first), renew them if needed, then serve the webhook."""
         cfg = self._config
