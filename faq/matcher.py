@@ -82,17 +82,17 @@ MAX_TOKENS = 60
 KEEP = 5
 """Candidates reported per message."""
 PAIR_FACTOR = 0.8
+"""Weight of two adjacent topic words matched in order, relative to the words themselves."""
 ANSWER_CREDIT = 0.6
 """Credit for a word found only in the entry's answer (summary, steps, documents, where)."""
-"""Weight of two adjacent topic words matched in order, relative to the words themselves."""
 PAIR_COST = 0.1
 """Share of a pair's weight counted against a phrasing that does not have it."""
 SPLIT_COST = 0.3
 """The same when both words are there, but apart: likely another meaning."""
 OPTIONAL_COST = 0.5
+"""Share of an optional word's weight still counted against a phrasing that lacks it."""
 BETA2 = 1.0
 """F-measure beta squared: above 1, explaining the whole message matters more than the phrasing."""
-"""Share of an optional word's weight still counted against a phrasing that lacks it."""
 W_COVER, W_PHRASE, W_NAME, W_RATIO = 0.25, 0.65, 0.0, 0.1
 """Score = entry coverage of the message, best phrasing's F-measure, how fully the message says
 one of the entry's names (title, keywords), best rapidfuzz ratio."""
@@ -100,13 +100,6 @@ one of the entry's names (title, keywords), best rapidfuzz ratio."""
 
 def _combine(cover: float, phrase: float, name: float, ratio: float) -> float:
     return 100.0 * (W_COVER * cover + W_PHRASE * phrase + W_NAME * name + W_RATIO * ratio)
-
-
-def _best_possible(cover: float) -> float:
-    """Upper bound of an entry's score from its coverage (a phrase covers no more than its entry)."""
-    # F is increasing in both covers; the phrase's own cover is at most 1.
-    f = (1 + BETA2) * cover / (BETA2 + cover) if cover > 0 else 0.0
-    return _combine(cover, f, 1.0, 1.0)
 
 
 class _Ranking(NamedTuple):
