@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,8 +18,9 @@ from faq.normalize import Normalizer, fold_accents, has_accents
 from faq.schema import FaqBook
 from handlers.privacy import EMAIL_MASK, ID_MASK, PHONE_MASK, PLATE_MASK
 
-QUESTION_KINDS = ("answer", "suggest", "none")
-"""Outcomes of a typed question (everything else is a button, command or small action)."""
+QUESTION_KINDS = ("answer", "suggest", "declined", "none")
+"""Outcomes of a typed question (everything else is a button, command or small action); "declined"
+is a question nearest a topic the office does not handle, told who handles it."""
 OPEN_KINDS = frozenset({"answer", "suggest:accepted", "browse"})
 """Rows where a citizen opened an entry's answer (counted for the most asked entries)."""
 REACHED_KINDS = OPEN_KINDS | {"facet", "step", "back"}
@@ -40,7 +41,9 @@ CHANNEL_NAMES = {
     "console": "Bảng lệnh (thử nghiệm)",
 }
 CSV_COLUMNS = ("section", "key", "label", "value", "up", "down", "examples")
-CSV_SECTIONS = ("summary", "unanswered", "entry", "feedback", "never_reached", "channel", "day")
+CSV_SECTIONS = (
+    "summary", "unanswered", "declined", "entry", "feedback", "never_reached", "channel", "day"
+)
 
 
 def office_timezone(name: str = "Asia/Ho_Chi_Minh") -> dt.tzinfo:
@@ -112,6 +115,8 @@ class Report:
     """Distinct (hashed) users."""
     kinds: dict[str, int] = field(default_factory=dict)
     unanswered: tuple[UnansweredGroup, ...] = ()
+    declined: tuple[EntryCount, ...] = ()
+    """Out-of-scope topics citizens were pointed elsewhere for, most asked first."""
     suggestions_offered: int = 0
     suggestions_accepted: int = 0
     top_entries: tuple[EntryCount, ...] = ()
@@ -152,6 +157,7 @@ def build_report(
     until = now if now is not None else max((r.at for r in rows), default=since)
     kinds = Counter(r.kind for r in rows)
     opened: Counter[str] = Counter()
+    declined: Counter[str] = Counter()
     reached: set[str] = set()
     votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
@@ -159,6 +165,8 @@ def build_report(
             continue
         if r.kind in OPEN_KINDS and not _small_talk(book, r.entry_id):
             opened[r.entry_id] += 1
+        if r.kind == "declined":
+            declined[r.entry_id] += 1
         if r.kind in REACHED_KINDS:
             reached.add(r.entry_id)
         if r.kind in ("feedback:up", "feedback:down"):
@@ -175,7 +183,7 @@ def build_report(
     never = tuple(
         EntryCount(e.id, e.title, 0)
         for e in (book.entries if book is not None else ())
-        if not e.is_small_talk and e.id not in reached
+        if e.is_procedure and e.id not in reached
     )
     days = Counter(dt.datetime.fromtimestamp(r.at, zone).date() for r in rows)
     normalizer = Normalizer.for_pairs(book.synonyms) if book is not None else Normalizer()
@@ -189,16 +197,20 @@ def build_report(
         unanswered=group_unanswered(
             [r.question for r in rows if r.kind == "none" and r.question.strip()], normalizer
         ),
+        declined=_most_first(declined, title),
         suggestions_offered=kinds.get("suggest", 0),
         suggestions_accepted=kinds.get("suggest:accepted", 0),
-        top_entries=tuple(
-            EntryCount(eid, title(eid), n)
-            for eid, n in sorted(opened.items(), key=lambda kv: (-kv[1], kv[0]))
-        ),
+        top_entries=_most_first(opened, title),
         feedback=tuple(feedback),
         never_reached=never,
         per_channel=tuple(sorted(Counter(r.channel for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))),
         per_day=tuple(sorted(days.items())),
+    )
+
+
+def _most_first(counts: Counter[str], title: Callable[[str], str]) -> tuple[EntryCount, ...]:
+    return tuple(
+        EntryCount(eid, title(eid), n) for eid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
 
 
@@ -287,6 +299,8 @@ def _summary_lines(report: Report) -> list[str]:
         f"Số câu hỏi người dân gửi: {_num(report.questions)}, trong đó:",
         f"  • trả lời ngay: {_num(k.get('answer', 0))} ({_pct(report.share('answer'))})",
         f"  • đưa ra gợi ý: {_num(k.get('suggest', 0))} ({_pct(report.share('suggest'))})",
+        f"  • ngoài phạm vi, đã chỉ nơi giải quyết: {_num(k.get('declined', 0))} "
+        f"({_pct(report.share('declined'))})",
         f"  • chưa trả lời được: {_num(k.get('none', 0))} ({_pct(report.share('none'))})",
     ]
 
@@ -325,6 +339,12 @@ def format_text(report: Report, *, top: int = 20) -> str:
             out.append(f"… và {_num(len(report.unanswered) - top)} nhóm câu hỏi khác.")
     else:
         out.append("Không có câu hỏi nào bị bỏ lỡ.")
+    if report.declined:
+        out += ["", "VIỆC NGOÀI PHẠM VI NGƯỜI DÂN HỎI (bot đã chỉ nơi giải quyết)"]
+        out += [
+            f"{i}. {e.title} ({e.entry_id}): {_num(e.count)} lượt"
+            for i, e in enumerate(report.declined[:top], 1)
+        ]
     out += ["", "MỤC ĐƯỢC HỎI NHIỀU NHẤT"]
     out += [
         f"{i}. {e.title} ({e.entry_id}): {_num(e.count)} lượt"
@@ -367,6 +387,8 @@ def format_csv(report: Report) -> str:
         w.writerow(("summary", key, "", value, "", "", ""))
     for i, g in enumerate(report.unanswered, 1):
         w.writerow(("unanswered", i, g.label, g.count, "", "", " | ".join(g.examples)))
+    for e in report.declined:
+        w.writerow(("declined", e.entry_id, e.title, e.count, "", "", ""))
     for e in report.top_entries:
         w.writerow(("entry", e.entry_id, e.title, e.count, "", "", ""))
     for f in report.feedback:

@@ -58,5 +58,8 @@ class MatchResult:
     """The part of the answer asked about, if the message names one."""
     facet_only: bool = False
     """The message asks only a facet ("còn lệ phí thì sao?") with no topic of its own."""
+    declined: Entry | None = None
+    """A topic the office does not handle, when the message is nearest to it and at least as near
+    as a suggestion would need to be (kind is then NONE)."""
     preamble_only: bool = False
     """The message is only politeness ("dạ", "cho em hỏi với ạ", "ad ơi"), nothing to match."""

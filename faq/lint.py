@@ -74,15 +74,31 @@ def _self_match(book: FaqBook, matcher: Matcher) -> list[Problem]:
     for entry in book.entries:
         for question in entry.questions:
             result = matcher.match(question)
-            if result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == entry.id:
+            found = result.declined if entry.is_out_of_scope else result.entry
+            if found is not None and found.id == entry.id:
                 continue
             what = _found_instead(entry, result)
             out.append(_warn(book, entry, f"câu hỏi {_quote(question)} của mục '{entry.id}' {what}"))
     return out
 
 
+def _ranked_first(result: MatchResult, entry: Entry) -> bool:
+    """Whether the entry tops the ranking of a result."""
+    return bool(result.candidates) and result.candidates[0].entry.id == entry.id
+
+
 def _found_instead(entry: Entry, result: MatchResult) -> str:
     """What the bot does with one of the entry's own questions, when it is not answering it."""
+    if result.declined is not None:
+        return (
+            f"bị bot coi là việc ngoài phạm vi '{result.declined.id}' (điểm {result.score:.0f}) — "
+            "hãy viết câu hỏi rõ hơn, hoặc sửa câu hỏi của mục ngoài phạm vi đó cho khỏi trùng."
+        )
+    if entry.is_out_of_scope and _ranked_first(result, entry):
+        return (
+            f"chưa được bot nhận ra là việc ngoài phạm vi (điểm {result.score:.0f}, cần ít nhất "
+            "bằng ngưỡng gợi ý) — hãy thêm từ đặc trưng của việc này vào câu hỏi."
+        )
     if result.kind is Kind.ANSWER and result.entry is not None:
         return (
             f"lại được bot trả lời bằng mục '{result.entry.id}' (điểm {result.score:.0f}) — hãy "
@@ -181,28 +197,30 @@ def _form(normalizer: Normalizer, question: str) -> str:
 
 
 def _small_talk_refs(book: FaqBook) -> list[Problem]:
-    """`related` links to small talk, and procedures filed under the small-talk category."""
+    """`related` links to small talk or out-of-scope topics, and procedures filed under either."""
     out: list[Problem] = []
     for entry in book.entries:
         for ref in entry.related:
             target = book.entry(ref)
-            if target is not None and target.is_small_talk:
+            if target is not None and not target.is_procedure:
+                kind = "trò chuyện" if target.is_small_talk else "ngoài phạm vi"
                 out.append(
                     _warn(
                         book,
                         entry,
-                        f"mục '{entry.id}' liên kết (related) tới mục trò chuyện '{ref}' — mục "
+                        f"mục '{entry.id}' liên kết (related) tới mục {kind} '{ref}' — mục "
                         "liên quan nên là một thủ tục.",
                     )
                 )
-        if entry.is_small_talk and _procedure_parts(entry):
+        if not entry.is_procedure and _procedure_parts(entry):
             parts = ", ".join(_procedure_parts(entry))
+            group = "trò chuyện (small-talk)" if entry.is_small_talk else "ngoài phạm vi (out-of-scope)"
             out.append(
                 _warn(
                     book,
                     entry,
-                    f"mục '{entry.id}' nằm trong nhóm trò chuyện (small-talk) nhưng có nội dung thủ "
-                    f"tục ({parts}) — có phải đặt nhầm nhóm?",
+                    f"mục '{entry.id}' nằm trong nhóm {group} nhưng có nội dung thủ tục ({parts}) — "
+                    "có phải đặt nhầm nhóm?",
                 )
             )
     return out
@@ -282,7 +300,7 @@ def _no_channel(book: FaqBook) -> list[Problem]:
     out: list[Problem] = []
     for entry in book.entries:
         # Information entries (contact, small talk) have no steps and nothing to submit.
-        if entry.is_small_talk or not entry.steps:
+        if not entry.is_procedure or not entry.steps:
             continue
         missing = [
             label

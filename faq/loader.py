@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from faq.schema import (
+    OUT_OF_SCOPE,
     SMALL_TALK,
     Agency,
     Category,
@@ -686,7 +687,8 @@ class _Reader:
                 f"đang là một {_kind(node)}.",
             )
             return ()
-        known_categories = None if categories is None else {c.id for c in categories} | {SMALL_TALK}
+        built_in = {SMALL_TALK, OUT_OF_SCOPE}
+        known_categories = None if categories is None else {c.id for c in categories} | built_in
         built: list[tuple[Entry, dict[str, tuple[int, _Node]]]] = []
         seen: dict[str, int] = {}
         for number, child in enumerate(node.items, start=1):
@@ -709,7 +711,7 @@ class _Reader:
             self.related(entry, f, ids)
         used = {entry.category for entry, _ in built}
         for category in categories or ():
-            if category.id not in used and category.id != SMALL_TALK:
+            if category.id not in used and category.id not in (SMALL_TALK, OUT_OF_SCOPE):
                 self.warning(
                     self.category_lines.get(category.id, node.line),
                     f"nhóm '{category.id}' ({category.title}) chưa có mục nào nên sẽ không hiện trong menu.",
@@ -767,6 +769,14 @@ class _Reader:
             if not entry.summary:
                 at = f["summary"][0] if "summary" in f else line
                 self.error(at, f"{where}: mục trò chuyện cần có 'summary' (câu bot sẽ trả lời).")
+        elif entry.is_out_of_scope:
+            if not entry.summary:
+                at = f["summary"][0] if "summary" in f else line
+                self.error(
+                    at,
+                    f"{where}: mục ngoài phạm vi cần có 'summary' (cho người dân biết việc này do "
+                    "đâu giải quyết).",
+                )
         else:
             for key in ("summary", "steps", "updated"):
                 if key not in f:

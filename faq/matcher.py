@@ -50,7 +50,7 @@ GENERIC_WORDS = frozenset(
         "đăng ký cách bước bây giờ chỗ nơi kiểu thôi luôn cả nhé nha à "
         # Function and time words: rare in a small FAQ's phrasings, so their IDF says "topic",
         # but they never name a procedure.
-        "trước sau tuần ngày tháng lần khác thêm vừa xong"
+        "trước sau tuần ngày tháng lần khác thêm vừa xong vì nhưng để chứ nhỉ hả bởi tuy"
     )
 )
 _GENERIC_FOLDED = frozenset(fold_accents(w) for w in GENERIC_WORDS)
@@ -249,6 +249,8 @@ class Matcher:
                     if token not in forms:
                         vocab[fold] = (*forms, token)
         for index, entry in enumerate(entries):
+            if entry.is_out_of_scope:
+                continue  # its summary points elsewhere: its words are no evidence for it
             # Words of the answer itself (summary, steps, documents...) are weaker evidence.
             vocab = entry_vocab[index]
             for token in self.normalizer.tokens(" . ".join(_answer_texts(entry))):
@@ -258,18 +260,27 @@ class Matcher:
         df: dict[str, int] = {}
         postings: dict[str, list[int]] = {}
         answer_df: dict[str, int] = {}
+        outside: set[str] = set()
         for index, vocab in enumerate(entry_vocab):
             for fold in vocab:
-                df[fold] = df.get(fold, 0) + 1
                 postings.setdefault(fold, []).append(index)
+                if entries[index].is_out_of_scope:
+                    outside.add(fold)
+                else:
+                    df[fold] = df.get(fold, 0) + 1
             for fold in answer_vocab[index]:
                 answer_df[fold] = answer_df.get(fold, 0) + 1
-        n = max(len(entries), 1)
-        # Answer-only words get an IDF too (so they can be matched), from answers alone; the
-        # weights of phrasing words stay those of the phrasings.
-        self._idf = {fold: math.log(1.0 + n / count) for fold, count in answer_df.items()}
-        self._idf.update({fold: math.log(1.0 + n / count) for fold, count in df.items()})
+        # Weights come from the office's own entries only: an out-of-scope topic competes for a
+        # message but never changes how procedures score against each other.
+        n = max(sum(not e.is_out_of_scope for e in entries), 1)
         self._unknown_idf = math.log(1.0 + n / 0.75)
+        # Answer-only words get an IDF too (so they can be matched), from answers alone; the
+        # weights of phrasing words stay those of the phrasings. A word only out-of-scope topics
+        # use weighs as one no entry has.
+        self._idf = dict.fromkeys(outside, self._unknown_idf)
+        self._idf.update({fold: math.log(1.0 + n / count) for fold, count in answer_df.items()})
+        self._idf.update({fold: math.log(1.0 + n / count) for fold, count in df.items()})
+        self._procedure_words = frozenset(df) | frozenset(answer_df)
         self._postings = {fold: tuple(indexes) for fold, indexes in postings.items()}
         self._common = max(30, int(COMMON_SHARE * n))
         self._entry_vocab = entry_vocab
@@ -307,7 +318,7 @@ class Matcher:
             ))  # fmt: skip
         by_delete: dict[str, set[str]] = {}
         by_sound: dict[str, set[str]] = {}
-        for fold in df:
+        for fold in postings:
             if len(fold) >= 3 and fold.isalpha():
                 for key in (fold, *_deletes(fold)):
                     by_delete.setdefault(key, set()).add(fold)
@@ -398,13 +409,23 @@ class Matcher:
             and _latin(token)
             and not any(c.isdigit() for c in token)
             and not is_generic(token)
-            and not self._lookup(fold_word(token))
+            and not self._procedure_word(fold_word(token))
+        )
+
+    def _procedure_word(self, fold: str) -> bool:
+        """Whether an in-scope entry uses this word, or one a typo or dialect spelling away."""
+        return fold in self._procedure_words or any(
+            word in self._procedure_words for word in self._near(fold)
         )
 
     def _lookup(self, fold: str) -> tuple[tuple[str, float], ...]:
         """Vocabulary words a typed word may stand for, with the credit each gets."""
         if fold in self._idf:
             return ((fold, 1.0),)
+        return tuple(sorted(self._near(fold).items()))
+
+    def _near(self, fold: str) -> dict[str, float]:
+        """Vocabulary words one typo or one dialect spelling away from a word, with their credit."""
         found: dict[str, float] = {}
         if len(fold) >= 3 and fold.isalpha():
             near: set[str] = set(self._by_delete.get(fold, ()))
@@ -416,7 +437,7 @@ class Matcher:
         if len(fold) >= 2 and fold.isalpha():
             for word in self._by_sound.get(phonetic_key(fold), ()):
                 found[word] = max(found.get(word, 0.0), PHONETIC_CREDIT)
-        return tuple(sorted(found.items()))
+        return found
 
     def _split(self, tokens: Sequence[str]) -> list[str]:
         """Words glued together ("khaisinh") split back when the FAQ has the pair."""
@@ -713,6 +734,13 @@ class Matcher:
         top = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         confident = top.score >= s.answer_threshold and top.score - runner_up >= s.answer_margin
+        if top.entry.is_out_of_scope:
+            # Nearer to something the office does not handle than to any of its procedures:
+            # saying so (and who handles it) beats guessing the nearest procedure.
+            return MatchResult(
+                Kind.NONE, top.score, candidates=kept, facet=facet, facet_only=facet_only,
+                declined=top.entry if top.score >= s.suggest_threshold else None,
+            )  # fmt: skip
         if confident and not top.entry.is_small_talk and ranking.foreign:
             # The message names something the FAQ never mentions ("facebook", "điểm thi"):
             # the nearest procedure is only a guess, so it is offered, not asserted.
@@ -728,6 +756,7 @@ class Matcher:
             if c.score >= s.suggest_threshold
             and c.score >= top.score - SUGGEST_WINDOW
             and not c.entry.is_small_talk
+            and not c.entry.is_out_of_scope
         )[: s.max_suggestions]
         kind = Kind.SUGGEST if suggestions else Kind.NONE
         return MatchResult(

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 SMALL_TALK = "small-talk"
 """Category id of greetings, thanks and other chit-chat entries."""
+OUT_OF_SCOPE = "out-of-scope"
+"""Category id of topics the office does not handle: matched only to say so and point elsewhere."""
 
 
 class Facet(StrEnum):
@@ -92,9 +94,19 @@ class Entry:
     """1-based line of the entry in its source file, for staff-facing messages."""
 
     @property
+    def is_procedure(self) -> bool:
+        """True for an entry the office answers with guidance (not small talk, not out of scope)."""
+        return not (self.is_small_talk or self.is_out_of_scope)
+
+    @property
     def is_small_talk(self) -> bool:
         """True for greetings, thanks and other chit-chat."""
         return self.category == SMALL_TALK
+
+    @property
+    def is_out_of_scope(self) -> bool:
+        """True for a topic the office does not handle (never answered as a procedure)."""
+        return self.category == OUT_OF_SCOPE
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +142,7 @@ class FaqBook:
 
     @property
     def menu_categories(self) -> tuple[Category, ...]:
-        """Categories shown in the menu: every category that has entries, except small talk."""
+        """Categories shown in the menu: every category that has entries, except small talk and
+        out-of-scope topics."""
         used = {e.category for e in self.entries}
-        return tuple(c for c in self.categories if c.id != SMALL_TALK and c.id in used)
+        return tuple(c for c in self.categories if c.id not in (SMALL_TALK, OUT_OF_SCOPE) and c.id in used)

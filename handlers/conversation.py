@@ -3,7 +3,8 @@
 Outcome kinds (for the interaction log): "answer", "suggest", "none" (the fallback, also after
 "Không phải các ý trên"), "clarify" (a facet asked with no procedure in context), "preamble",
 "start", "menu", "help", "contact", "unknown_command", "non_text", "category", "related",
-"browse" (an entry opened from a list), "suggest:accepted", "facet", "step", "back",
+"browse" (an entry opened from a list), "declined" (nearest a topic the office does not handle:
+told who handles it), "suggest:accepted", "facet", "step", "back",
 "feedback:up", "feedback:down", "handoff", "handoff:none" (nothing to hand over),
 "handoff:disabled", "stale" (a button or payload that no longer means anything).
 """
@@ -175,7 +176,7 @@ class Conversation:
         )
 
     def _start(self, book: FaqBook) -> Reply:
-        example = next((e.questions[0] for e in book.entries if not e.is_small_talk and e.questions), None)
+        example = next((e.questions[0] for e in book.entries if e.is_procedure and e.questions), None)
         return self._menu(book, texts.greeting(book.agency, example), "start")
 
     def _menu(self, book: FaqBook, text: str, kind: str) -> Reply:
@@ -223,6 +224,8 @@ class Conversation:
             )
         if result.kind is Kind.SUGGEST and result.suggestions:
             return self._suggest(key, result, text)
+        if result.declined is not None:
+            return self._declined(k.book, key, result.declined, result, text)
         return self._fallback(k.book, key, text, result)
 
     def _answered(
@@ -263,6 +266,18 @@ class Conversation:
                 _facet(result.facet),
                 text,
             ),
+        )
+
+    def _declined(
+        self, book: FaqBook, key: tuple[str, str], topic: Entry, result: MatchResult, text: str
+    ) -> Reply:
+        # Not forwarded to staff: the citizen is told who handles it; "Gặp cán bộ" stays possible.
+        self._states.set(key, "unanswered", text)
+        staff = (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if self._handoff_enabled else ()
+        return Reply(
+            texts.declined(topic.title, topic.summary, book.agency),
+            buttons=(*staff, *self._menu_buttons(book)),
+            outcome=Outcome("declined", topic.id, result.score, _facet(result.facet), text),
         )
 
     def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
@@ -308,7 +323,7 @@ class Conversation:
             case None:
                 return self._stale(book)
         entry = book.entry(action.entry_id)
-        if entry is None:
+        if entry is None or entry.is_out_of_scope:
             return self._stale(book)
         if entry.is_small_talk:
             # Suggestions may include chit-chat ("chào"); it has no parts, steps or relations.
@@ -340,7 +355,7 @@ class Conversation:
 
     def _category(self, book: FaqBook, category_id: str) -> Reply:
         category = book.category(category_id)
-        entries = [e for e in book.entries_in(category_id) if not e.is_small_talk]
+        entries = [e for e in book.entries_in(category_id) if e.is_procedure]
         if category is None or not entries:
             return self._stale(book)
         rows = [_row(_btn(e.title, p.ShowAnswer(e.id))) for e in entries]
@@ -414,7 +429,7 @@ class Conversation:
     def _context_entry(self, book: FaqBook, key: tuple[str, str]) -> Entry | None:
         entry_id = self._states.get(key, "entry")
         entry = book.entry(entry_id) if entry_id else None
-        return entry if entry is not None and not entry.is_small_talk else None
+        return entry if entry is not None and entry.is_procedure else None
 
     def _menu_row(self) -> tuple[Row, ...]:
         return _rows([_row(_btn(texts.BTN_MENU, p.ShowMenu()))])
@@ -463,7 +478,7 @@ def _facet_text(entry: Entry, facet: Facet) -> str:
 
 def _existing(book: FaqBook, ids: Iterable[str]) -> list[Entry]:
     found = (book.entry(i) for i in ids)
-    return [e for e in found if e is not None and not e.is_small_talk]
+    return [e for e in found if e is not None and e.is_procedure]
 
 
 def _btn(label: str, payload: p.Payload) -> Button | None:

@@ -106,6 +106,16 @@ def no_answer(agency: Agency) -> str:
     )
 
 
+def declined(title: str, summary: str, agency: Agency) -> str:
+    """When the question is about something the office does not handle: who does, and the contact."""
+    return (
+        f"Dạ, câu hỏi của anh/chị có vẻ thuộc việc «{title}» — việc này không nằm trong các thủ tục "
+        "em hướng dẫn ạ.\n\n"
+        f"{summary}\n\n"
+        f"Nếu cần hỏi thêm, anh/chị vui lòng gọi {agency.name} qua số {agency.phone} ({agency.hours})."
+    )
+
+
 def no_answer_forwarded(agency: Agency) -> str:
     """The fallback when the question is forwarded to staff."""
     return (

@@ -63,6 +63,7 @@ def result_dict(result: MatchResult, nearest: Sequence[Candidate]) -> dict[str, 
         "kind": result.kind.value,
         "entry": result.entry.id if result.entry else None,
         "suggestions": [e.id for e in result.suggestions],
+        "declined": result.declined.id if result.declined else None,
         "facet": result.facet.value if result.facet else None,
         "score": result.score,
         "candidates": [{"id": c.entry.id, "score": c.score} for c in nearest],
@@ -85,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Mục trả lời: {result.entry.id} — {result.entry.title}")
     for i, entry in enumerate(result.suggestions, 1):
         print(f"Gợi ý {i}: {entry.id} — {entry.title}")
+    if result.declined is not None:
+        print(f"Ngoài phạm vi, chỉ người dân sang: {result.declined.id} — {result.declined.title}")
     print(f"Phần được hỏi: {result.facet.value if result.facet else '—'}")
     if result.preamble_only:
         print("Tin nhắn chỉ có lời chào/lời mở đầu, chưa có câu hỏi.")

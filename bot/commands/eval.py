@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from bot.commands.ask import add_faq_options, load_matcher
+from faq.decision import Kind, MatchResult
 from faq.evaluate import CasesError, EvalReport, evaluate, load_cases, unknown_ids
 
 _LABELS = (
@@ -50,14 +51,33 @@ def print_report(report: EvalReport) -> None:
     if report.failures:
         print(f"\nCác câu chưa đạt ({len(report.failures)}):")
     for failure in report.failures:
-        r = failure.result
-        got = r.entry.id if r.entry else ", ".join(e.id for e in r.suggestions) or "—"
         expect = ", ".join(failure.case.expect) or "(ngoài phạm vi)"
+        reasons = ", ".join(_REASONS.get(reason, reason) for reason in failure.reasons)
         print(
             f"  dòng {failure.case.line}: «{failure.case.q}»\n"
-            f"      mong đợi: {expect}; nhận: {r.kind.value} {got} ({r.score:.1f});"
-            f" lý do: {', '.join(failure.reasons)}"
+            f"      mong đợi: {expect}; nhận: {_decision(failure.result)}; lý do: {reasons}"
         )
+
+
+_REASONS = {
+    "wrong_answer": "trả lời sai mục",
+    "not_answered": "chưa trả lời thẳng",
+    "not_helped": "không đưa ra mục đúng",
+    "false_answer": "trả lời một câu ngoài phạm vi",
+    "suggested": "gợi ý cho một câu ngoài phạm vi",
+    "facet": "nhận sai phần được hỏi",
+}
+
+
+def _decision(r: MatchResult) -> str:
+    """What the matcher did, as staff read it."""
+    if r.kind is Kind.ANSWER and r.entry is not None:
+        return f"trả lời {r.entry.id} ({r.score:.1f})"
+    if r.kind is Kind.SUGGEST:
+        return f"gợi ý {', '.join(e.id for e in r.suggestions)} ({r.score:.1f})"
+    if r.declined is not None:
+        return f"ngoài phạm vi, chỉ sang {r.declined.id} ({r.score:.1f})"
+    return f"không trả lời ({r.score:.1f})"
 
 
 def run(args: argparse.Namespace) -> int:
