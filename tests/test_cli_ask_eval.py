@@ -26,7 +26,7 @@ def test_ask_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "ask", "làm căn cước cần gì", "--faq", MINI, "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"kind", "entry", "suggestions", "facet", "score", "candidates"}
+    assert set(data) == {"kind", "entry", "suggestions", "declined", "facet", "score", "candidates"}
     assert (data["kind"], data["entry"], data["facet"]) == ("answer", "can-cuoc", "documents")
     assert data["candidates"][0] == {"id": "can-cuoc", "score": data["score"]}
     assert all(set(c) == {"id", "score"} for c in data["candidates"])
@@ -36,8 +36,8 @@ def test_ask_json_for_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "😀", "--faq", MINI, "--json")
     assert code == 0
     assert json.loads(out) == {
-        "kind": "none", "entry": None, "suggestions": [], "facet": None, "score": 0.0,
-        "candidates": [],
+        "kind": "none", "entry": None, "suggestions": [], "declined": None, "facet": None,
+        "score": 0.0, "candidates": [],
     }  # fmt: skip
 
 
