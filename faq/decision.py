@@ -20,11 +20,11 @@ class Kind(StrEnum):
 class MatchSettings:
     """Thresholds of the two-gate decision (scores are 0-100)."""
 
-    answer_threshold: float = 68.0
+    answer_threshold: float = 63.0
     """Answer only when the best score reaches this..."""
-    answer_margin: float = 6.0
+    answer_margin: float = 4.0
     """...and beats the runner-up entry by at least this much."""
-    suggest_threshold: float = 58.0
+    suggest_threshold: float = 56.0
     """Below this, say plainly that there is no answer."""
     max_suggestions: int = 3
     max_input_chars: int = 500
@@ -49,7 +49,8 @@ class MatchResult:
     entry: Entry | None = None
     """The answer, when kind is ANSWER."""
     suggestions: tuple[Entry, ...] = ()
-    """Best first, when kind is SUGGEST (at most max_suggestions)."""
+    """Best first: the choices when kind is SUGGEST (at most max_suggestions); with an ANSWER, close
+    runners-up offered beside it (fewer)."""
     candidates: tuple[Candidate, ...] = ()
     """Top ranked entries, best first, whatever the decision; entries that could not change the
     decision (below the suggest threshold and further than the answer margin from the best) are

@@ -78,6 +78,8 @@ COMMON_SHARE = 0.08
 """Words in more than this share of entries are left out of shortlisting (not of scoring)."""
 SUGGEST_WINDOW = 25.0
 """Suggestions stay within this many points of the best one."""
+ALTERNATIVE_WINDOW = 10.0
+"""Runners-up within this many points of a confident answer are offered beside it."""
 MAX_TOKENS = 60
 KEEP = 5
 """Candidates reported per message."""
@@ -746,9 +748,19 @@ class Matcher:
             # the nearest procedure is only a guess, so it is offered, not asserted.
             confident = False
         if confident:
+            # Close runners-up are offered beside the answer: near-twins (nộp / nhận / cước qua bưu
+            # điện) are where a confident answer is most often the wrong one.
+            alternatives = tuple(
+                c.entry
+                for c in scored[1:]
+                if c.score >= s.suggest_threshold
+                and c.score >= top.score - ALTERNATIVE_WINDOW
+                and c.entry.is_procedure
+                and top.entry.is_procedure
+            )[: s.max_suggestions - 1]
             return MatchResult(
-                Kind.ANSWER, top.score, entry=top.entry, candidates=kept, facet=facet,
-                facet_only=facet_only,
+                Kind.ANSWER, top.score, entry=top.entry, suggestions=alternatives, candidates=kept,
+                facet=facet, facet_only=facet_only,
             )  # fmt: skip
         suggestions = tuple(
             c.entry

@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from faq.decision import Kind, MatchResult
@@ -215,7 +215,9 @@ class Conversation:
                 return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
         if result.kind is Kind.ANSWER and result.entry is not None:
             entry = k.book.entry(result.entry.id) or result.entry
-            return self._answered(k.book, key, entry, result.facet, result, text)
+            reply = self._answered(k.book, key, entry, result.facet, result, text)
+            alternatives = _existing(k.book, (e.id for e in result.suggestions))
+            return _with_alternatives(reply, alternatives, result.facet)
         if result.facet_only:
             return Reply(
                 texts.ASK_WHICH_PROCEDURE,
@@ -460,6 +462,17 @@ def _answer_buttons(book: FaqBook, entry: Entry, facet: Facet | None) -> tuple[R
         )
     )
     return _rows(rows)
+
+
+def _with_alternatives(reply: Reply, alternatives: Sequence[Entry], facet: Facet | None) -> Reply:
+    """The answer with close runners-up offered first, each opening at the part asked."""
+    if not alternatives:
+        return reply
+    rows = [
+        _row(_btn(e.title, p.ShowFacet(e.id, facet) if facet else p.ShowAnswer(e.id))) for e in alternatives
+    ]
+    text = f"{reply.text}\n\n{texts.alternatives([e.title for e in alternatives])}"
+    return Reply(text, reply.title, (*_rows(rows), *reply.buttons), reply.edit, reply.outcome, reply.handoff)
 
 
 def _facet_text(entry: Entry, facet: Facet) -> str:

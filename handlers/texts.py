@@ -106,6 +106,12 @@ def no_answer(agency: Agency) -> str:
     )
 
 
+def alternatives(titles: list[str]) -> str:
+    """Below an answer whose runners-up came close."""
+    named = " hoặc ".join(f"«{t}»" for t in titles)
+    return f"Nếu anh/chị muốn hỏi về {named}, xin bấm vào nút tương ứng bên dưới ạ."
+
+
 def declined(title: str, summary: str, agency: Agency) -> str:
     """When the question is about something the office does not handle: who does, and the contact."""
     return (

@@ -581,3 +581,24 @@ def test_a_faq_contact_category_replaces_the_generic_contact_button() -> None:
     menu = labels(conv.handle(command("start")))
     assert "Liên hệ" in menu
     assert texts.BTN_CONTACT not in menu
+
+
+def test_close_runners_up_are_offered_first_under_the_answer(knowledge: Knowledge) -> None:
+    reply = Conversation(StaticKnowledge(knowledge)).handle(text("nhập hộ khẩu tạm trú"))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("answer", "thuong-tru")
+    tam_tru = knowledge.book.entry("tam-tru")
+    assert tam_tru is not None
+    assert f"«{tam_tru.title}»" in reply.text
+    first = reply.flat_buttons[0]
+    assert (first.label, first.payload) == (tam_tru.title, payloads.encode(payloads.ShowAnswer("tam-tru")))
+    opened = Conversation(StaticKnowledge(knowledge)).handle(press(first.payload))
+    assert opened.outcome is not None
+    assert (opened.outcome.kind, opened.outcome.entry_id) == ("browse", "tam-tru")
+
+
+def test_an_answer_without_close_runner_up_has_no_alternatives(knowledge: Knowledge) -> None:
+    reply = Conversation(StaticKnowledge(knowledge)).handle(text("khai sinh cho con sau khi kết hôn"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "khai-sinh"
+    assert "Nếu anh/chị muốn hỏi về" not in reply.text
+    assert reply.flat_buttons[0].label == texts.BTN_STEPS

@@ -333,3 +333,26 @@ def test_a_word_the_faq_never_uses_turns_an_answer_into_a_suggestion(book: FaqBo
     odd = matcher.match("đăng ký tạm trú cho người ở trọ trên facebook")
     assert odd.kind is Kind.SUGGEST
     assert plain.entry in odd.suggestions
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "alternatives"),
+    [
+        pytest.param("đăng ký thường trú cho con mới khai sinh", "thuong-tru", ["khai-sinh"],
+                     id="runner-up-within-window"),
+        pytest.param("nhập hộ khẩu tạm trú", "thuong-tru", ["tam-tru"], id="near-twin"),
+        pytest.param("khai sinh cho con sau khi kết hôn", "khai-sinh", [], id="runner-up-too-far"),
+        pytest.param("làm hộ chiếu cần căn cước không", "ho-chieu", [], id="runner-up-below-suggest"),
+    ],
+)  # fmt: skip
+def test_close_runners_up_are_offered_beside_an_answer(
+    matcher: Matcher, text: str, answer: str, alternatives: list[str]
+) -> None:
+    result = matcher.match(text)
+    assert result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == answer
+    assert [e.id for e in result.suggestions] == alternatives
+    top = result.candidates[0].score
+    for entry in result.suggestions:
+        (score,) = [c.score for c in result.candidates if c.entry.id == entry.id]
+        assert top - 10.0 <= score < top
+
