@@ -276,9 +276,11 @@ class Conversation:
         # Not forwarded to staff: the citizen is told who handles it; "Gặp cán bộ" stays possible.
         self._states.set(key, "unanswered", text)
         staff = (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if self._handoff_enabled else ()
+        # Procedures the topic points to ("nộp phạt trực tuyến" -> thanh toán trực tuyến) come first.
+        pointed = _rows(_row(_btn(e.title, p.ShowAnswer(e.id))) for e in _existing(book, topic.related))
         return Reply(
             texts.declined(topic.title, topic.summary, book.agency),
-            buttons=(*staff, *self._menu_buttons(book)),
+            buttons=(*pointed, *staff, *self._menu_buttons(book)),
             outcome=Outcome("declined", topic.id, result.score, _facet(result.facet), text),
         )
 

@@ -41,6 +41,7 @@ TOPICS = """
       - thẻ atm bị nuốt
       - mở tài khoản ngân hàng
     summary: Việc tài khoản, thẻ do ngân hàng của anh/chị giải quyết.
+    related: [can-cuoc]
 """
 
 
@@ -202,6 +203,15 @@ def test_the_citizen_is_told_who_handles_it(knowledge: Knowledge, book: FaqBook)
     assert menu == [payloads.encode(payloads.ShowCategory(c.id)) for c in book.menu_categories] + [
         payloads.encode(payloads.ShowContact())
     ]
+
+
+def test_procedures_a_topic_points_to_come_first(knowledge: Knowledge, book: FaqBook) -> None:
+    reply = Conversation(StaticKnowledge(knowledge)).handle(text("thẻ atm bị nuốt mất rồi"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "ngan-hang"
+    first = reply.flat_buttons[0]
+    can_cuoc = book.entry("can-cuoc")
+    assert can_cuoc is not None
+    assert (first.label, first.payload) == (can_cuoc.title, payloads.encode(payloads.ShowAnswer("can-cuoc")))
 
 
 def test_staff_can_still_be_asked(knowledge: Knowledge) -> None:
