@@ -72,8 +72,7 @@ PHONETIC_CREDIT = 0.75
 CACHE_SIZE = 1024
 """Messages whose ranking is remembered (least recently used dropped first)."""
 SHORTLIST = 30
-SCORED = 99
-"""Entries fully scored per message, chosen by the rare words they share with it."""
+"""Entries fully scored per message at most, chosen by the rare words they share with it."""
 COMMON_SHARE = 0.08
 """Words in more than this share of entries are left out of shortlisting (not of scoring)."""
 SUGGEST_WINDOW = 25.0
@@ -95,13 +94,12 @@ OPTIONAL_COST = 0.5
 """Share of an optional word's weight still counted against a phrasing that lacks it."""
 BETA2 = 1.0
 """F-measure beta squared: above 1, explaining the whole message matters more than the phrasing."""
-W_COVER, W_PHRASE, W_NAME, W_RATIO = 0.25, 0.65, 0.0, 0.1
-"""Score = entry coverage of the message, best phrasing's F-measure, how fully the message says
-one of the entry's names (title, keywords), best rapidfuzz ratio."""
+W_COVER, W_PHRASE, W_RATIO = 0.25, 0.65, 0.1
+"""Score = entry coverage of the message, best phrasing's F-measure, best rapidfuzz ratio."""
 
 
-def _combine(cover: float, phrase: float, name: float, ratio: float) -> float:
-    return 100.0 * (W_COVER * cover + W_PHRASE * phrase + W_NAME * name + W_RATIO * ratio)
+def _combine(cover: float, phrase: float, ratio: float) -> float:
+    return 100.0 * (W_COVER * cover + W_PHRASE * phrase + W_RATIO * ratio)
 
 
 class _Ranking(NamedTuple):
@@ -135,8 +133,6 @@ class _Phrase:
     pair_weights: tuple[float, ...]
     pair_words: tuple[tuple[int, int], ...]
     """Indexes in `folds` of each pair's two words."""
-    name: bool
-    """A title or keyword: what the entry is called."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,13 +224,13 @@ class Matcher:
         self._facets = FacetFinder(self.normalizer)
         entries = book.entries
         self._terms = self._find_terms(book)
-        raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int], bool]] = []
+        raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
         entry_vocab: list[dict[str, tuple[str, ...]]] = [{} for _ in entries]
         glued: dict[str, int] = {}
         answer_vocab: list[dict[str, set[str]]] = [{} for _ in entries]
         for index, entry in enumerate(entries):
             vocab = entry_vocab[index]
-            for text, name in _phrases(entry):
+            for text in _phrases(entry):
                 words = tuple(sys.intern(t) for t in self.normalizer.analyze(text).content)
                 if not words:
                     continue
@@ -245,7 +241,7 @@ class Matcher:
                 content = words
                 positions, _ = self._facet_positions(content)
                 folded = tuple(fold_word(t) for t in content)
-                raw.append((index, content, folded, frozenset(positions), name))
+                raw.append((index, content, folded, frozenset(positions)))
                 for token, fold in zip(content, folded, strict=True):
                     forms = vocab.get(fold, ())
                     if token not in forms:
@@ -293,8 +289,8 @@ class Matcher:
         self._optional_cost = [1.0 if e.is_small_talk else OPTIONAL_COST for e in entries]
         self._glued = {word: k for word, k in glued.items() if word not in df}
         self._phrases_of: list[list[_Phrase]] = [[] for _ in entries]
-        for index, content, folded, in_facet, name in raw:
-            self._phrases_of[index].append(self._phrase(content, folded, in_facet, name))
+        for index, content, folded, in_facet in raw:
+            self._phrases_of[index].append(self._phrase(content, folded, in_facet))
         # Where each word and pair ("a b") sits in an entry's phrasings, as compact codes
         # (phrase index << shift | position, pairs marked by a bit): a message then touches only the
         # phrasings that share something with it, and bounds their scores cheaply.
@@ -354,7 +350,7 @@ class Matcher:
         return any((a in (x, fa)) and (b in (y, fb)) for x, y in forms)
 
     def _phrase(
-        self, content: Sequence[str], folded: Sequence[str], in_facet: frozenset[int], name: bool
+        self, content: Sequence[str], folded: Sequence[str], in_facet: frozenset[int]
     ) -> _Phrase:
         best: dict[str, tuple[str, float, bool]] = {}
         for i, (token, fold) in enumerate(zip(content, folded, strict=True)):
@@ -387,7 +383,6 @@ class Matcher:
             pairs=tuple(pairs),
             pair_weights=tuple(w for w, _ in pairs.values()),
             pair_words=tuple(ab for _, ab in pairs.values()),
-            name=name,
         )
 
     def _facet_positions(self, tokens: Sequence[str]) -> tuple[set[int], Facet | None]:
@@ -586,7 +581,7 @@ class Matcher:
         q_floor = query.required + cost * query.optional_total
         share = min(1.0, q_top / (q_floor + query.pair_floor)) if q_floor > 0 else 1.0
         f = (1 + BETA2) * share / (BETA2 + share) if share > 0 else 0.0
-        return cover, _combine(cover, f, 1.0, 1.0)
+        return cover, _combine(cover, f, 1.0)
 
     def _bounds(self, index: int, query: _Query) -> list[tuple[float, int]]:
         """(minus an upper bound of the F-measure, phrase index) of each phrasing of an entry
@@ -633,7 +628,6 @@ class Matcher:
         bounds: list[tuple[float, int]],
     ) -> float:
         best_phrase = 0.0
-        best_name = 0.0
         best_ratio = 0.0
         cost = self._optional_cost[index]
         phrases = self._phrases_of[index]
@@ -642,7 +636,7 @@ class Matcher:
             bound = -minus_bound
             phrase = phrases[k]
             best_ratio = max(best_ratio, fuzz.ratio(text, phrase.folded) / 100.0)
-            if bound <= best_phrase and not (W_NAME and phrase.name):
+            if bound <= best_phrase:
                 continue  # cannot beat the best phrasing found
             q_cover, p_cover = _phrase_cover(phrase, query, cost)
             if q_cover + p_cover <= 0:
@@ -650,9 +644,7 @@ class Matcher:
             f = (1 + BETA2) * q_cover * p_cover / (BETA2 * p_cover + q_cover)
             if f > best_phrase:
                 best_phrase = f
-            if phrase.name and p_cover > best_name:
-                best_name = p_cover
-        return _combine(cover, best_phrase, best_name, best_ratio)
+        return _combine(cover, best_phrase, best_ratio)
 
     def rank(self, text: str) -> tuple[list[Candidate], Facet | None, bool, bool]:
         """Scored candidates best first, the facet, facet_only and preamble_only for a message."""
@@ -669,8 +661,12 @@ class Matcher:
             self._cache.move_to_end(content)
             return cached
         candidates, facet, facet_only, _ = self._rank(content, decisive)
-        # Judged once per distinct message, and only when there is something to answer with.
-        foreign = bool(candidates) and bool(self._foreign(content))
+        # Judged once per distinct message, and only when it can stop an answer.
+        foreign = (
+            self._confident(candidates)
+            and candidates[0].entry.is_procedure
+            and bool(self._foreign(content))
+        )
         found = _Ranking(tuple(candidates), facet, facet_only, False, foreign)
         if decisive and self._cache_size > 0:
             self._cache[content] = found
@@ -703,12 +699,12 @@ class Matcher:
         # When decisive, entries below `floor` can change no decision: never suggested, and
         # further below the top than the answer margin. It only rises as better ones are found.
         floor = -math.inf
-        for bound, cover, index in bounded[:SCORED]:
+        for bound, cover, index in bounded:
             if bound < floor or (len(scored) >= keep and bound < scored[keep - 1][0]):
                 break
             bounds = self._bounds(index, query)
             best_f = -min(bounds)[0] if bounds else 0.0
-            best = _combine(cover, best_f, 1.0, 1.0)
+            best = _combine(cover, best_f, 1.0)
             if best < floor or (len(scored) >= keep and best < scored[keep - 1][0]):
                 continue  # this entry cannot enter the kept top; a later one still may
             score = round(self._score(index, query, cover, folded, bounds), 2)
@@ -724,6 +720,15 @@ class Matcher:
         """The decision for one message: answer, suggest or none, with facet and candidates."""
         return self._decide(self._ranking(text))
 
+    def _confident(self, scored: Sequence[Candidate]) -> bool:
+        """Whether the top candidate passes both gates (the unknown-word gate aside)."""
+        if not scored:
+            return False
+        s = self.settings
+        top = scored[0].score
+        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        return top >= s.answer_threshold and top - runner_up >= s.answer_margin
+
     def _decide(self, ranking: _Ranking) -> MatchResult:
         scored, facet, facet_only = ranking.candidates, ranking.facet, ranking.facet_only
         preamble_only = ranking.preamble_only
@@ -734,8 +739,6 @@ class Matcher:
             )
         kept = tuple(scored[: max(KEEP, s.max_suggestions)])
         top = scored[0]
-        runner_up = scored[1].score if len(scored) > 1 else 0.0
-        confident = top.score >= s.answer_threshold and top.score - runner_up >= s.answer_margin
         if top.entry.is_out_of_scope:
             # Nearer to something the office does not handle than to any of its procedures:
             # saying so (and who handles it) beats guessing the nearest procedure.
@@ -743,11 +746,9 @@ class Matcher:
                 Kind.NONE, top.score, candidates=kept, facet=facet, facet_only=facet_only,
                 declined=top.entry if top.score >= s.suggest_threshold else None,
             )  # fmt: skip
-        if confident and not top.entry.is_small_talk and ranking.foreign:
-            # The message names something the FAQ never mentions ("facebook", "điểm thi"):
-            # the nearest procedure is only a guess, so it is offered, not asserted.
-            confident = False
-        if confident:
+        # A message naming something the FAQ never mentions ("facebook", "điểm thi") is not
+        # answered: the nearest procedure is only a guess, so it is offered, not asserted.
+        if self._confident(scored) and (top.entry.is_small_talk or not ranking.foreign):
             # Close runners-up are offered beside the answer: near-twins (nộp / nhận / cước qua bưu
             # điện) are where a confident answer is most often the wrong one.
             alternatives = tuple(
@@ -756,8 +757,7 @@ class Matcher:
                 if c.score >= s.suggest_threshold
                 and c.score >= top.score - ALTERNATIVE_WINDOW
                 and c.entry.is_procedure
-                and top.entry.is_procedure
-            )[: s.max_suggestions - 1]
+            )[: s.max_suggestions - 1] if top.entry.is_procedure else ()
             return MatchResult(
                 Kind.ANSWER, top.score, entry=top.entry, suggestions=alternatives, candidates=kept,
                 facet=facet, facet_only=facet_only,
@@ -767,8 +767,7 @@ class Matcher:
             for c in scored
             if c.score >= s.suggest_threshold
             and c.score >= top.score - SUGGEST_WINDOW
-            and not c.entry.is_small_talk
-            and not c.entry.is_out_of_scope
+            and c.entry.is_procedure
         )[: s.max_suggestions]
         kind = Kind.SUGGEST if suggestions else Kind.NONE
         return MatchResult(
@@ -868,10 +867,8 @@ def _answer_texts(entry: Entry) -> Iterable[str]:
     yield entry.where
 
 
-def _phrases(entry: Entry) -> Iterable[tuple[str, bool]]:
-    """Every phrasing of an entry, and whether it is one of its names."""
-    yield entry.title, True
-    for question in entry.questions:
-        yield question, False
-    for keyword in entry.keywords:
-        yield keyword, True
+def _phrases(entry: Entry) -> Iterable[str]:
+    """Every phrasing of an entry: its title, questions and keywords."""
+    yield entry.title
+    yield from entry.questions
+    yield from entry.keywords
