@@ -216,8 +216,7 @@ class Conversation:
         if result.kind is Kind.ANSWER and result.entry is not None:
             entry = k.book.entry(result.entry.id) or result.entry
             reply = self._answered(k.book, key, entry, result.facet, result, text)
-            alternatives = _existing(k.book, (e.id for e in result.suggestions))
-            return _with_alternatives(reply, alternatives, result.facet)
+            return _with_alternatives(reply, result.suggestions, result.facet)
         if result.facet_only:
             return Reply(
                 texts.ASK_WHICH_PROCEDURE,
