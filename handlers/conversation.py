@@ -16,7 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from faq.decision import Kind, MatchResult
 from faq.knowledge import Knowledge, KnowledgeSource
@@ -473,7 +473,7 @@ def _with_alternatives(reply: Reply, alternatives: Sequence[Entry], facet: Facet
         _row(_btn(e.title, p.ShowFacet(e.id, facet) if facet else p.ShowAnswer(e.id))) for e in alternatives
     ]
     text = f"{reply.text}\n\n{texts.alternatives([e.title for e in alternatives])}"
-    return Reply(text, reply.title, (*_rows(rows), *reply.buttons), reply.edit, reply.outcome, reply.handoff)
+    return replace(reply, text=text, buttons=(*_rows(rows), *reply.buttons))
 
 
 def _facet_text(entry: Entry, facet: Facet) -> str:
@@ -523,4 +523,4 @@ def _outcome(kind: str, result: MatchResult | None, text: str) -> Outcome:
 
 
 def _with_outcome(reply: Reply, outcome: Outcome, *, edit: bool = False) -> Reply:
-    return Reply(reply.text, reply.title, reply.buttons, edit, outcome, reply.handoff)
+    return replace(reply, edit=edit, outcome=outcome)
