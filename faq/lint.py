@@ -110,7 +110,7 @@ def _found_instead(entry: Entry, result: MatchResult) -> str:
             "hãy viết câu hỏi có nội dung."
         )
     ranked = result.candidates
-    if ranked and ranked[0].entry.id == entry.id:
+    if _ranked_first(result, entry):
         top = ranked[0]
         if len(ranked) > 1:
             close = ranked[1]
@@ -212,8 +212,8 @@ def _small_talk_refs(book: FaqBook) -> list[Problem]:
                         "liên quan nên là một thủ tục.",
                     )
                 )
-        if not entry.is_procedure and _procedure_parts(entry):
-            parts = ", ".join(_procedure_parts(entry))
+        if not entry.is_procedure and (found := _procedure_parts(entry)):
+            parts = ", ".join(found)
             group = "trò chuyện (small-talk)" if entry.is_small_talk else "ngoài phạm vi (out-of-scope)"
             out.append(
                 _warn(

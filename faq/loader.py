@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from faq.schema import (
+    BUILT_IN_CATEGORIES,
     OUT_OF_SCOPE,
     SMALL_TALK,
     Agency,
@@ -256,6 +257,11 @@ VIETNAMESE_KEYS = {
     "ngay cap nhat": "updated",
 }
 ONLINE_LEVELS = {"toan trinh": OnlineLevel.FULL, "mot phan": OnlineLevel.PARTIAL, "khong": OnlineLevel.NONE}
+_NEEDS_SUMMARY = {
+    SMALL_TALK: "mục trò chuyện cần có 'summary' (câu bot sẽ trả lời).",
+    OUT_OF_SCOPE: "mục ngoài phạm vi cần có 'summary' (cho người dân biết việc này do đâu giải quyết).",
+}
+"""What the summary is for, per built-in category (a procedure may go without one, with a warning)."""
 
 
 def _fold(text: str) -> str:
@@ -687,8 +693,7 @@ class _Reader:
                 f"đang là một {_kind(node)}.",
             )
             return ()
-        built_in = {SMALL_TALK, OUT_OF_SCOPE}
-        known_categories = None if categories is None else {c.id for c in categories} | built_in
+        known_categories = None if categories is None else {c.id for c in categories} | BUILT_IN_CATEGORIES
         built: list[tuple[Entry, dict[str, tuple[int, _Node]]]] = []
         seen: dict[str, int] = {}
         for number, child in enumerate(node.items, start=1):
@@ -711,7 +716,7 @@ class _Reader:
             self.related(entry, f, ids)
         used = {entry.category for entry, _ in built}
         for category in categories or ():
-            if category.id not in used and category.id not in (SMALL_TALK, OUT_OF_SCOPE):
+            if category.id not in used and category.id not in BUILT_IN_CATEGORIES:
                 self.warning(
                     self.category_lines.get(category.id, node.line),
                     f"nhóm '{category.id}' ({category.title}) chưa có mục nào nên sẽ không hiện trong menu.",
@@ -765,18 +770,10 @@ class _Reader:
             updated=self.date(f, "updated", where),
             line=line,
         )
-        if entry.is_small_talk:
+        if not entry.is_procedure:
             if not entry.summary:
                 at = f["summary"][0] if "summary" in f else line
-                self.error(at, f"{where}: mục trò chuyện cần có 'summary' (câu bot sẽ trả lời).")
-        elif entry.is_out_of_scope:
-            if not entry.summary:
-                at = f["summary"][0] if "summary" in f else line
-                self.error(
-                    at,
-                    f"{where}: mục ngoài phạm vi cần có 'summary' (cho người dân biết việc này do "
-                    "đâu giải quyết).",
-                )
+                self.error(at, f"{where}: {_NEEDS_SUMMARY[entry.category]}")
         else:
             for key in ("summary", "steps", "updated"):
                 if key not in f:

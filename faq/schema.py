@@ -10,6 +10,8 @@ SMALL_TALK = "small-talk"
 """Category id of greetings, thanks and other chit-chat entries."""
 OUT_OF_SCOPE = "out-of-scope"
 """Category id of topics the office does not handle: matched only to say so and point elsewhere."""
+BUILT_IN_CATEGORIES = frozenset({SMALL_TALK, OUT_OF_SCOPE})
+"""Categories that need no declaration and are never shown in the menu."""
 
 
 class Facet(StrEnum):
@@ -145,4 +147,4 @@ class FaqBook:
         """Categories shown in the menu: every category that has entries, except small talk and
         out-of-scope topics."""
         used = {e.category for e in self.entries}
-        return tuple(c for c in self.categories if c.id not in (SMALL_TALK, OUT_OF_SCOPE) and c.id in used)
+        return tuple(c for c in self.categories if c.id not in BUILT_IN_CATEGORIES and c.id in used)

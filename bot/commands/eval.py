@@ -18,6 +18,15 @@ _LABELS = (
     ("rejected", "Từ chối đúng (ngoài phạm vi)", "out_of_scope"),
     ("false_answer", "Trả lời nhầm (ngoài phạm vi)", "out_of_scope"),
 )
+_REASONS = {
+    "wrong_answer": "trả lời sai mục",
+    "not_answered": "chưa trả lời thẳng",
+    "not_helped": "không đưa ra mục đúng",
+    "false_answer": "trả lời một câu ngoài phạm vi",
+    "suggested": "gợi ý cho một câu ngoài phạm vi",
+    "facet": "nhận sai phần được hỏi",
+}
+"""Failure reasons of faq.evaluate, as staff read them."""
 
 
 def register(subparsers: Any) -> None:
@@ -57,16 +66,6 @@ def print_report(report: EvalReport) -> None:
             f"  dòng {failure.case.line}: «{failure.case.q}»\n"
             f"      mong đợi: {expect}; nhận: {_decision(failure.result)}; lý do: {reasons}"
         )
-
-
-_REASONS = {
-    "wrong_answer": "trả lời sai mục",
-    "not_answered": "chưa trả lời thẳng",
-    "not_helped": "không đưa ra mục đúng",
-    "false_answer": "trả lời một câu ngoài phạm vi",
-    "suggested": "gợi ý cho một câu ngoài phạm vi",
-    "facet": "nhận sai phần được hỏi",
-}
 
 
 def _decision(r: MatchResult) -> str:
