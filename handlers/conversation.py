@@ -260,13 +260,7 @@ class Conversation:
         return Reply(
             texts.SUGGEST,
             buttons=_rows(rows),
-            outcome=Outcome(
-                "suggest",
-                result.suggestions[0].id,
-                result.score,
-                _facet(result.facet),
-                text,
-            ),
+            outcome=_outcome("suggest", result, text, entry_id=result.suggestions[0].id),
         )
 
     def _declined(
@@ -280,7 +274,7 @@ class Conversation:
         return Reply(
             texts.declined(topic.title, topic.summary, book.agency),
             buttons=(*pointed, *staff, *self._menu_buttons(book)),
-            outcome=Outcome("declined", topic.id, result.score, _facet(result.facet), text),
+            outcome=_outcome("declined", result, text, entry_id=topic.id),
         )
 
     def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
@@ -516,10 +510,10 @@ def _facet(facet: Facet | None) -> str | None:
     return None if facet is None else str(facet)
 
 
-def _outcome(kind: str, result: MatchResult | None, text: str) -> Outcome:
+def _outcome(kind: str, result: MatchResult | None, text: str, *, entry_id: str | None = None) -> Outcome:
     if result is None:
-        return Outcome(kind, question=text)
-    return Outcome(kind, None, result.score, _facet(result.facet), text)
+        return Outcome(kind, entry_id, question=text)
+    return Outcome(kind, entry_id, result.score, _facet(result.facet), text)
 
 
 def _with_outcome(reply: Reply, outcome: Outcome, *, edit: bool = False) -> Reply:
