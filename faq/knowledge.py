@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import MatchSettings
-from faq.loader import FaqError, check_faq
+from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook
 
@@ -41,7 +41,5 @@ class StaticKnowledge:
 
 def load_knowledge(path: str | Path | None, settings: MatchSettings) -> Knowledge:
     """Load one FAQ file (None: the shipped one) and index it; FaqError lists every problem."""
-    report = check_faq(path)
-    if report.book is None or report.errors:
-        raise FaqError(tuple(report.errors))
-    return Knowledge(book=report.book, matcher=Matcher(report.book, settings))
+    book = load_faq(path)
+    return Knowledge(book=book, matcher=Matcher(book, settings))

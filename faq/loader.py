@@ -110,7 +110,7 @@ def check_faq(path: str | Path | None = None, *, today: dt.date | None = None) -
 def load_faq(path: str | Path | None = None, *, today: dt.date | None = None) -> FaqBook:
     """Load a FAQ file (None: the shipped one), raising FaqError listing every error."""
     report = check_faq(path, today=today)
-    if report.book is None or report.errors:
+    if not report.ok or report.book is None:
         raise FaqError(report.errors)
     return report.book
 
