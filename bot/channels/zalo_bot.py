@@ -339,13 +339,28 @@ class ZaloBotChannel:
 
     async def _answer(self, msg: Incoming) -> None:
         started = time.monotonic()
-        try:
-            await self._call("sendChatAction", {"chat_id": msg.chat_id, "action": "typing"})
-        except (ZaloBotError, httpx.HTTPError, ValueError) as exc:
-            log.debug("zalo_bot: typing action failed: %s", type(exc).__name__)
         reply = self._context.respond(msg)
         if reply is None:
-            return
+            return  # silenced (e.g. by the flood gate): no typing call either
+        # The typing action goes beside the reply, never before it, so it cannot delay it.
+        typing = asyncio.ensure_future(self._show_typing(msg.chat_id))
+        try:
+            await self._reply(msg, reply, started)
+        except BaseException:
+            # Leaving by an error or a cancellation: the typing call is moot, end it quietly.
+            typing.cancel()
+            await asyncio.gather(typing, return_exceptions=True)
+            raise
+        # Normally done by now; cancelling this task cancels it too.
+        await typing
+
+    async def _show_typing(self, chat_id: str) -> None:
+        try:
+            await self._call("sendChatAction", {"chat_id": chat_id, "action": "typing"})
+        except (ZaloBotError, httpx.HTTPError, ValueError) as exc:
+            log.debug("zalo_bot: typing action failed: %s", type(exc).__name__)
+
+    async def _reply(self, msg: Incoming, reply: Reply, started: float) -> None:
         try:
             await self.send(msg.chat_id, reply)
         except (ZaloBotError, httpx.HTTPError) as exc:
