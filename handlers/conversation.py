@@ -268,12 +268,11 @@ class Conversation:
     ) -> Reply:
         # Not forwarded to staff: the citizen is told who handles it; "Gặp cán bộ" stays possible.
         self._states.set(key, "unanswered", text)
-        staff = (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if self._handoff_enabled else ()
         # Procedures the topic points to ("nộp phạt trực tuyến" -> thanh toán trực tuyến) come first.
         pointed = _rows(_row(_btn(e.title, p.ShowAnswer(e.id))) for e in _existing(book, topic.related))
         return Reply(
             texts.declined(topic.title, topic.summary, book.agency),
-            buttons=(*pointed, *staff, *self._menu_buttons(book)),
+            buttons=(*pointed, *self._staff_rows(), *self._menu_buttons(book)),
             outcome=_outcome("declined", result, text, entry_id=topic.id),
         )
 
@@ -311,10 +310,9 @@ class Conversation:
             case p.Feedback(entry_id, up):
                 if up:
                     return Reply(texts.FEEDBACK_UP, outcome=Outcome("feedback:up", entry_id))
-                staff = (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if self._handoff_enabled else ()
                 return Reply(
                     texts.feedback_down(book.agency),
-                    buttons=(*staff, *self._menu_row()),
+                    buttons=(*self._staff_rows(), *self._menu_row()),
                     outcome=Outcome("feedback:down", entry_id),
                 )
             case None:
@@ -427,6 +425,10 @@ class Conversation:
         entry_id = self._states.get(key, "entry")
         entry = book.entry(entry_id) if entry_id else None
         return entry if entry is not None and entry.is_procedure else None
+
+    def _staff_rows(self) -> tuple[Row, ...]:
+        """The "Gặp cán bộ" row, where a staff relay is set up."""
+        return (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if self._handoff_enabled else ()
 
     def _menu_row(self) -> tuple[Row, ...]:
         return _rows([_row(_btn(texts.BTN_MENU, p.ShowMenu()))])
