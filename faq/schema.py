@@ -125,10 +125,19 @@ class FaqBook:
     """Path the book was loaded from (for messages), empty for books built in code."""
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
+    _by_category: dict[str, tuple[Entry, ...]] = field(init=False, repr=False, compare=False)
+    _menu: tuple[Category, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Asked on every menu and fallback reply: worked out once per loaded FAQ.
         object.__setattr__(self, "_by_id", {e.id: e for e in self.entries})
         object.__setattr__(self, "_categories_by_id", {c.id: c for c in self.categories})
+        by_category: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            by_category.setdefault(e.category, []).append(e)
+        object.__setattr__(self, "_by_category", {k: tuple(v) for k, v in by_category.items()})
+        menu = tuple(c for c in self.categories if c.id not in BUILT_IN_CATEGORIES and c.id in by_category)
+        object.__setattr__(self, "_menu", menu)
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""
@@ -140,11 +149,10 @@ class FaqBook:
 
     def entries_in(self, category_id: str) -> tuple[Entry, ...]:
         """Entries of one category, in file order."""
-        return tuple(e for e in self.entries if e.category == category_id)
+        return self._by_category.get(category_id, ())
 
     @property
     def menu_categories(self) -> tuple[Category, ...]:
         """Categories shown in the menu: every category that has entries, except small talk and
         out-of-scope topics."""
-        used = {e.category for e in self.entries}
-        return tuple(c for c in self.categories if c.id not in BUILT_IN_CATEGORIES and c.id in used)
+        return self._menu
