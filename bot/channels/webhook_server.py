@@ -1,4 +1,5 @@
-"""Webhook plumbing: a small HTTP server (tornado on the running loop), de-duplication, after-work."""
+"""Webhook plumbing: a small HTTP server (tornado on the running loop), de-duplication, after-work,
+and what both Zalo channels share (text limit, HTTP client, JSON object reading)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,20 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
 """Webhook bodies are small JSON events; anything bigger is not from the platform."""
+ZALO_TEXT_LIMIT = 2000
+"""Characters in one Zalo text message (Bot API and OA alike)."""
+HTTP_TIMEOUT = 15.0
+"""Seconds allowed for each phase (connect, read, write, pool) of a Zalo API call."""
+
+
+def new_client() -> httpx.AsyncClient:
+    """The HTTP client a Zalo channel makes for itself when none is given."""
+    return httpx.AsyncClient(timeout=httpx.Timeout(HTTP_TIMEOUT))
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one (for fields that may be missing or odd)."""
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)

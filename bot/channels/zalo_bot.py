@@ -15,11 +15,15 @@ import httpx
 
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.webhook_server import (
+    HTTP_TIMEOUT,
+    ZALO_TEXT_LIMIT,
     Background,
     SeenKeys,
     WebhookServer,
     WebRequest,
     WebResponse,
+    as_dict,
+    new_client,
     shut_down,
 )
 from bot.config import ZaloBotConfig
@@ -30,7 +34,6 @@ from handlers.render import render_plain
 log = logging.getLogger(__name__)
 
 CHANNEL = "zalo_bot"
-TEXT_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 READ_MARGIN = 7.0
 """Seconds the client waits beyond the poll timeout before calling the server silent."""
@@ -144,7 +147,7 @@ class ZaloBotChannel:
         if self._redact is not None:
             logging.getLogger("httpx").addFilter(self._redact)
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(15.0))
+            self._client = new_client()
         me = await self._start_call("getMe", {})
         self._bot_id = str(me.get("id", "")) if isinstance(me, dict) else ""
         if cfg.mode == "webhook":
@@ -177,7 +180,7 @@ class ZaloBotChannel:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send a reply as plain text (≤ 2,000 characters a message, options numbered)."""
-        for chunk in render_plain(reply, limit=TEXT_LIMIT, numbered=True):
+        for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True):
             await self._call_with_retry("sendMessage", {"chat_id": chat_id, "text": chunk})
         self._options.remember(f"{CHANNEL}:{chat_id}", reply)
 
@@ -203,7 +206,7 @@ class ZaloBotChannel:
             raise RuntimeError("channel not started")
         timeout = self._client.timeout
         if read_timeout is not None:
-            timeout = httpx.Timeout(15.0, read=read_timeout)
+            timeout = httpx.Timeout(HTTP_TIMEOUT, read=read_timeout)
         response = await self._client.post(f"{self._base}/{method}", json=params, timeout=timeout)
         try:
             body = response.json()
@@ -297,7 +300,7 @@ class ZaloBotChannel:
         if message_id and not self._seen.first_time(f"{event}:{message_id}"):
             log.debug("zalo_bot: duplicate %s ignored", event)
             return
-        sender = _obj(message.get("from"))
+        sender = as_dict(message.get("from"))
         if sender.get("is_bot") or (self._bot_id and str(sender.get("id", "")) == self._bot_id):
             return
         msg = self._incoming(event, message, sender)
@@ -306,7 +309,7 @@ class ZaloBotChannel:
         self._work.spawn(msg.chat_id, lambda: self._answer(msg))
 
     def _incoming(self, event: str, message: dict[str, Any], sender: dict[str, Any]) -> Incoming | None:
-        chat = _obj(message.get("chat"))
+        chat = as_dict(message.get("chat"))
         chat_id = str(chat.get("id") or sender.get("id") or "")
         if not chat_id:
             return None
@@ -369,10 +372,6 @@ class ZaloBotChannel:
             return
         log.debug("zalo_bot: answered in %.3f s", time.monotonic() - started)
         await self._context.observe(msg, reply)
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def build_zalo_bot_channel(config: ZaloBotConfig, context: ChannelContext) -> ZaloBotChannel:

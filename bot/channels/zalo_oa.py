@@ -15,11 +15,14 @@ import httpx
 
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.webhook_server import (
+    ZALO_TEXT_LIMIT,
     Background,
     SeenKeys,
     WebhookServer,
     WebRequest,
     WebResponse,
+    as_dict,
+    new_client,
     shut_down,
 )
 from bot.channels.zalo_tokens import OATokens, TokenError
@@ -32,7 +35,6 @@ from handlers.render import render_plain
 log = logging.getLogger(__name__)
 
 CHANNEL = "zalo_oa"
-TEXT_LIMIT = 2000
 MAX_BUTTONS = 5
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 PAYLOAD_MARK = "#"
@@ -86,8 +88,8 @@ def cs_messages(reply: Reply) -> list[dict[str, Any]]:
     """The `message` objects for one reply: text ≤ 2,000 each, buttons on the last one if ≤ 5."""
     buttons = reply.flat_buttons
     if not buttons or len(buttons) > MAX_BUTTONS:
-        return [{"text": chunk} for chunk in render_plain(reply, limit=TEXT_LIMIT, numbered=True)]
-    chunks = render_plain(reply, limit=TEXT_LIMIT, numbered=False) or [buttons[0].label]
+        return [{"text": chunk} for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True)]
+    chunks = render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=False) or [buttons[0].label]
     messages: list[dict[str, Any]] = [{"text": chunk} for chunk in chunks]
     # Shape unverified on a real OA (sources disagree): see docs/zalo.md.
     messages[-1]["attachment"] = {
@@ -139,7 +141,7 @@ class ZaloOAChannel:
                 "(lấy trong trang quản lý ứng dụng tại developers.zalo.me)."
             )
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(15.0))
+            self._client = new_client()
         tokens = OATokens.from_config(cfg, self._client, self._clock)
         try:
             tokens.load()
@@ -253,14 +255,14 @@ class ZaloOAChannel:
     def _incoming(self, event: dict[str, Any]) -> Incoming | None:
         name = str(event.get("event_name", ""))
         if name == "follow":
-            user_id = str(_obj(event.get("follower")).get("id", ""))
+            user_id = str(as_dict(event.get("follower")).get("id", ""))
             if not user_id:
                 return None
             return Incoming(CHANNEL, chat_id=user_id, user_id=user_id, kind=InKind.FOLLOW)
         if name != "user_send_text" and name not in NON_TEXT_EVENTS:
             return None
-        user_id = str(_obj(event.get("sender")).get("id", ""))
-        message = _obj(event.get("message"))
+        user_id = str(as_dict(event.get("sender")).get("id", ""))
+        message = as_dict(event.get("message"))
         if not user_id:
             return None
         common = {"chat_id": user_id, "user_id": user_id, "message_id": str(message.get("msg_id", ""))}
@@ -298,10 +300,6 @@ class ZaloOAChannel:
         await self._context.observe(msg, reply)
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _error_code(answer: Any) -> int:
     if not isinstance(answer, dict):
         return -1
@@ -312,10 +310,10 @@ def _error_code(answer: Any) -> int:
 
 
 def _event_key(event: dict[str, Any]) -> str:
-    msg_id = _obj(event.get("message")).get("msg_id")
+    msg_id = as_dict(event.get("message")).get("msg_id")
     if msg_id:
         return f"msg:{msg_id}"
-    who = _obj(event.get("follower")).get("id") or _obj(event.get("sender")).get("id") or ""
+    who = as_dict(event.get("follower")).get("id") or as_dict(event.get("sender")).get("id") or ""
     return f"{event.get('event_name')}:{who}:{event.get('timestamp')}"
 
 
