@@ -109,7 +109,7 @@ def no_answer(agency: Agency) -> str:
 def alternatives(titles: list[str]) -> str:
     """Below an answer whose runners-up came close."""
     named = " hoặc ".join(f"«{t}»" for t in titles)
-    return f"Nếu anh/chị muốn hỏi về {named}, xin bấm vào nút tương ứng bên dưới ạ."
+    return f"Nếu anh/chị muốn hỏi về {named}, anh/chị bấm vào nút tương ứng bên dưới giúp em ạ."
 
 
 def declined(title: str, summary: str, agency: Agency) -> str:
@@ -127,8 +127,8 @@ def no_answer_forwarded(agency: Agency) -> str:
     return (
         "Dạ, hiện em chưa có thông tin để trả lời câu hỏi này ạ.\n\n"
         "Em đã chuyển câu hỏi của anh/chị tới cán bộ; cán bộ sẽ trả lời anh/chị tại đây "
-        "trong giờ làm việc. Nếu cần gấp, anh/chị gọi "
-        f"{agency.phone} ({agency.hours})."
+        "trong giờ làm việc. Nếu cần gấp, anh/chị vui lòng gọi "
+        f"{agency.name} qua số {agency.phone} ({agency.hours}) ạ."
     )
 
 
@@ -243,12 +243,12 @@ def apology(error_id: str, agency: Agency | None) -> str:
 
 
 FLOOD = (
-    "Dạ, anh/chị đang nhắn hơi nhanh nên em tạm dừng trả lời trong giây lát. "
-    "Anh/chị vui lòng đợi khoảng một phút rồi nhắn tiếp ạ."
+    "Dạ, em đang nhận nhiều tin nhắn liên tiếp nên xin phép tạm dừng khoảng một phút ạ. "
+    "Anh/chị vui lòng đợi một chút rồi nhắn tiếp giúp em ạ."
 )
 """Sent once when a chat goes over the per-minute limit."""
 
-CONSOLE_BYE = "Dạ, chào anh/chị. Hẹn gặp lại!"
+CONSOLE_BYE = "Dạ, em chào anh/chị ạ."
 CONSOLE_INTRO = "Trò chuyện thử với trợ lý (gõ «thoát» để kết thúc; gõ số để chọn khi có danh sách)."
 
 
