@@ -43,10 +43,9 @@ def _mask_digits(match: re.Match[str]) -> str:
     # Amounts such as 1.500.000 or 12,000,000 are fees, not identifiers.
     if _MONEY_GROUPS.fullmatch(raw) and not digits.startswith("0"):
         return raw
-    if len(digits) in (9, 12):
-        return ID_MASK
     if len(digits) >= 9:
-        # Other long numbers (bank accounts and the like) are personal too.
+        # ID numbers (9-digit CMND, 12-digit CCCD) and other long numbers (bank accounts and the
+        # like) are personal.
         return ID_MASK
     return raw
 
