@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 import types
@@ -10,6 +11,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -120,6 +122,10 @@ class StorageConfig:
     """Salt for hashing user ids; set it (env FAQBOT_SALT) so hashes are not guessable."""
 
 
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+"""The office's zone unless configured (a fixed UTC+7 stands in where the system lacks zone data)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StaffConfig:
     """Office staff: handoff group, admins, office hours."""
@@ -129,7 +135,7 @@ class StaffConfig:
     working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     """Monday is 0."""
     working_hours: tuple[str, ...] = ("07:30-11:30", "13:30-17:00")
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: str = DEFAULT_TIMEZONE
     weekly_digest: bool = False
 
 
@@ -333,6 +339,44 @@ def _check(config: AppConfig) -> list[str]:
         problems.append("Khóa 'matching.max_suggestions' phải ít nhất là 1.")
     if config.storage.retention_days < 1:
         problems.append("Khóa 'storage.retention_days' phải ít nhất là 1.")
+    problems.extend(_check_staff(config.staff))
+    return problems
+
+
+def parse_span(text: str) -> tuple[dt.time, dt.time]:
+    """Opening hours "07:30-11:30" as (start, end); ValueError when it is not that."""
+    start, _, end = text.partition("-")
+    span = dt.time.fromisoformat(start.strip().zfill(5)), dt.time.fromisoformat(end.strip().zfill(5))
+    if not span[0] < span[1]:
+        raise ValueError(text)
+    return span
+
+
+def _check_staff(staff: StaffConfig) -> list[str]:
+    """Office hours are read when the bot starts: a typo must be a clear message, not a crash."""
+    problems = []
+    for span in staff.working_hours:
+        try:
+            parse_span(span)
+        except ValueError:
+            problems.append(
+                "Khóa 'staff.working_hours' phải là các khoảng giờ dạng \"07:30-11:30\" (giờ bắt "
+                f"đầu trước giờ kết thúc) — đang có '{span}'."
+            )
+    wrong_days = [d for d in staff.working_days if not 0 <= d <= 6]
+    if wrong_days:
+        problems.append(
+            "Khóa 'staff.working_days' chỉ gồm các số từ 0 (thứ Hai) đến 6 (Chủ nhật) — đang có "
+            f"{', '.join(map(str, wrong_days))}."
+        )
+    if staff.timezone != DEFAULT_TIMEZONE:
+        try:
+            ZoneInfo(staff.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(
+                f"Khóa 'staff.timezone' không phải một múi giờ hợp lệ (đang là '{staff.timezone}'); "
+                "ở Việt Nam hãy ghi 'Asia/Ho_Chi_Minh'."
+            )
     return problems
 
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.channels.base import Channel
-from bot.config import StaffConfig
+from bot.config import StaffConfig, parse_span
+from bot.report import office_timezone
 from handlers import texts
 from handlers.messages import Incoming, Reply
 from handlers.privacy import mask_personal_data
@@ -107,9 +107,10 @@ class OfficeHours:
     """When staff are at their desks, from the staff section of the config."""
 
     def __init__(self, config: StaffConfig) -> None:
-        self.zone = ZoneInfo(config.timezone)
+        # The default zone falls back to a fixed UTC+7 where the system has no time-zone data.
+        self.zone = office_timezone(config.timezone)
         self.days = frozenset(config.working_days)
-        self.spans = tuple(_parse_span(s) for s in config.working_hours)
+        self.spans = tuple(sorted(parse_span(s) for s in config.working_hours))
 
     def is_open(self, when: dt.datetime) -> bool:
         """True during a working span of a working day."""
@@ -126,16 +127,11 @@ class OfficeHours:
             date = local.date() + dt.timedelta(days=day)
             if date.weekday() not in self.days:
                 continue
-            for start, _ in sorted(self.spans):
+            for start, _ in self.spans:
                 opening = dt.datetime.combine(date, start, tzinfo=self.zone)
                 if opening > local:
                     return opening
         return None
-
-
-def _parse_span(text: str) -> tuple[dt.time, dt.time]:
-    start, _, end = text.partition("-")
-    return dt.time.fromisoformat(start.strip().zfill(5)), dt.time.fromisoformat(end.strip().zfill(5))
 
 
 class HandoffDesk:

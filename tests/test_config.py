@@ -72,6 +72,12 @@ telegram:
         pytest.param("faq: [1, 2]\n", {}, "'faq'", id="faq-section-is-a-list"),
         pytest.param("- just\n- a list\n", {}, "bảng khóa", id="top-level-list"),
         pytest.param("telegram: {token: 'a'\n", {}, "YAML", id="yaml-syntax"),
+        pytest.param("staff: {working_hours: ['7h30-11h30']}\n", {}, "'staff.working_hours'",
+                     id="office-hours-not-hh-mm"),
+        pytest.param("staff: {working_hours: ['17:00-07:30']}\n", {}, "'staff.working_hours'",
+                     id="office-hours-backwards"),
+        pytest.param("staff: {working_days: [1, 9]}\n", {}, "'staff.working_days'", id="day-nine"),
+        pytest.param("staff: {timezone: Asia/Hanoi}\n", {}, "'staff.timezone'", id="unknown-zone"),
     ],
 )
 def test_bad_config_names_the_key(
