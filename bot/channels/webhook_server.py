@@ -41,7 +41,6 @@ def as_dict(value: Any) -> dict[str, Any]:
 class WebRequest:
     """One received POST: headers (case-insensitive lookups) and the exact body bytes."""
 
-    path: str
     headers: Mapping[str, str]
     body: bytes
 
@@ -66,7 +65,7 @@ class _RouteHandler(tornado.web.RequestHandler):
 
     async def post(self) -> None:
         """Answer with whatever the route decides; a crash becomes a plain 500."""
-        request = WebRequest(self.request.path, self.request.headers, self.request.body)
+        request = WebRequest(self.request.headers, self.request.body)
         try:
             response = await self._route(request)
         except Exception:

@@ -59,7 +59,6 @@ class ZaloBotError(Exception):
     def __init__(self, code: int, description: str = "") -> None:
         super().__init__(f"Zalo Bot API error {code}: {description}")
         self.code = code
-        self.description = description
 
 
 class _RedactToken(logging.Filter):
