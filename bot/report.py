@@ -324,6 +324,10 @@ def _group_lines(groups: Sequence[UnansweredGroup], examples: int = MAX_EXAMPLES
     return lines
 
 
+def _entry_lines(entries: Sequence[EntryCount], top: int) -> list[str]:
+    return [f"{i}. {e.title} ({e.entry_id}): {_num(e.count)} lượt" for i, e in enumerate(entries[:top], 1)]
+
+
 def format_text(report: Report, *, top: int = 20) -> str:
     """The full report for staff, in Vietnamese."""
     out = [f"BÁO CÁO HỎI ĐÁP {_period(report)}", ""]
@@ -341,15 +345,9 @@ def format_text(report: Report, *, top: int = 20) -> str:
         out.append("Không có câu hỏi nào bị bỏ lỡ.")
     if report.declined:
         out += ["", "VIỆC NGOÀI PHẠM VI NGƯỜI DÂN HỎI (bot đã chỉ nơi giải quyết)"]
-        out += [
-            f"{i}. {e.title} ({e.entry_id}): {_num(e.count)} lượt"
-            for i, e in enumerate(report.declined[:top], 1)
-        ]
+        out += _entry_lines(report.declined, top)
     out += ["", "MỤC ĐƯỢC HỎI NHIỀU NHẤT"]
-    out += [
-        f"{i}. {e.title} ({e.entry_id}): {_num(e.count)} lượt"
-        for i, e in enumerate(report.top_entries[:top], 1)
-    ]
+    out += _entry_lines(report.top_entries, top)
     if not report.top_entries:
         out.append("Chưa mục nào được mở.")
     out += ["", "ĐÁNH GIÁ CỦA NGƯỜI DÂN (👍 hữu ích / 👎 chưa hữu ích)"]
