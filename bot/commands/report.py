@@ -9,15 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from bot.commands.common import read_config
-from bot.report import build_report, format_csv, format_text, office_timezone, parse_since
+from bot.report import (
+    CSV_COLUMNS,
+    CSV_SECTIONS,
+    build_report,
+    format_csv,
+    format_text,
+    office_timezone,
+    parse_since,
+)
 from bot.storage import InteractionLog
 from faq.loader import FaqError, load_faq
 from faq.schema import FaqBook
 
 CSV_HELP = (
-    "in dạng CSV để mở bằng Excel: một bảng duy nhất, cột 'section' cho biết phần "
-    "(summary, unanswered, entry, feedback, never_reached, channel, day); các cột còn lại: "
-    "key, label, value, up, down, examples"
+    f"in dạng CSV để mở bằng Excel: một bảng duy nhất, cột '{CSV_COLUMNS[0]}' cho biết phần "
+    f"({', '.join(CSV_SECTIONS)}); các cột còn lại: {', '.join(CSV_COLUMNS[1:])}"
 )
 
 
