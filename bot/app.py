@@ -17,15 +17,15 @@ import logging
 import re
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
 from bot.reload import FaqReloader, ReloadResult
-from bot.staff import StaffNotifier, handoff_possible, install_staff_tools
+from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools
 from faq.knowledge import KnowledgeSource, StaticKnowledge, load_knowledge
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
@@ -36,9 +36,6 @@ FLOOD_WINDOW = 60.0
 """conversation.flood_limit_per_minute counts over this many seconds."""
 ON_STDERR = "faqbot_on_stderr"
 """Log-record attribute: the line was already printed to stderr for the operator."""
-
-Background = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
-
 
 @dataclass(slots=True)
 class App:
