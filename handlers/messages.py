@@ -37,7 +37,6 @@ class Incoming:
     text: str = ""
     args: str = ""
     message_id: str = ""
-    user_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,7 +84,6 @@ def to_incoming(update: Update) -> Incoming | None:
             kind=InKind.BUTTON,
             text=query.data,
             message_id=str(message.message_id),
-            user_name=query.from_user.first_name,
         )
     msg = update.message
     if msg is None:
@@ -95,7 +94,6 @@ def to_incoming(update: Update) -> Incoming | None:
         "chat_id": str(msg.chat.id),
         "user_id": str(user.id) if user else "",
         "message_id": str(msg.message_id),
-        "user_name": user.first_name if user else "",
     }
     text = msg.text if msg.text is not None else msg.caption
     if text is None:

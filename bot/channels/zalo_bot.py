@@ -317,7 +317,6 @@ class ZaloBotChannel:
             "chat_id": chat_id,
             "user_id": str(sender.get("id") or chat_id),
             "message_id": str(message.get("message_id", "")),
-            "user_name": str(sender.get("display_name", "")),
         }
         if event == "message.text.received":
             text = str(message.get("text") or "").strip()
