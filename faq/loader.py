@@ -923,6 +923,9 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[in
     opened = exc.context_mark.line + 1 if exc.context_mark is not None else line
     char = lines[line - 1][column : column + 1] if 0 < line <= len(lines) else ""
     prefix = "lỗi cú pháp YAML: "
+    if "nesting depth" in problem or "flow level" in context:
+        # PyYAML >= 6.0.3 stops deep flow nesting itself, before our own depth check sees it.
+        return line, prefix + "cấu trúc lồng nhau quá sâu — tệp FAQ chỉ cần vài cấp thụt lề."
     if "mapping values are not allowed" in problem:
         return line, prefix + (
             "có dấu ':' theo sau là dấu cách nằm giữa nội dung (hoặc dòng này thụt lề sai). Nếu dấu "
