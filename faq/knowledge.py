@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -10,6 +12,12 @@ from faq.decision import MatchSettings
 from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook
+from faq.semantic import SemanticIndex
+
+log = logging.getLogger(__name__)
+
+Indexer = Callable[[FaqBook], SemanticIndex]
+"""Builds the semantic index of one FAQ snapshot (bot.semantic owns the model and its cache)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +47,21 @@ class StaticKnowledge:
         return self.knowledge
 
 
-def load_knowledge(path: str | Path | None, settings: MatchSettings) -> Knowledge:
+def build_matcher(book: FaqBook, settings: MatchSettings, indexer: Indexer | None = None) -> Matcher:
+    """The matcher of a book: lexical, plus the semantic stage when an indexer is given and works."""
+    semantic = None
+    if indexer is not None:
+        try:
+            semantic = indexer(book)
+        except Exception:
+            # A model that fails on this FAQ must not take the bot down: lexical-only, loudly.
+            log.exception("semantic index could not be built; answering with the lexical stage only")
+    return Matcher(book, settings, semantic=semantic)
+
+
+def load_knowledge(
+    path: str | Path | None, settings: MatchSettings, indexer: Indexer | None = None
+) -> Knowledge:
     """Load one FAQ file (None: the shipped one) and index it; FaqError lists every problem."""
     book = load_faq(path)
-    return Knowledge(book=book, matcher=Matcher(book, settings))
+    return Knowledge(book=book, matcher=build_matcher(book, settings, indexer))

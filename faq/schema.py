@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -156,3 +157,9 @@ class FaqBook:
         """Categories shown in the menu: every category that has entries, except small talk and
         out-of-scope topics."""
         return self._menu
+
+
+def titles_only(book: FaqBook) -> FaqBook:
+    """The book as a first FAQ looks: every entry stripped to its title (no questions, no keywords)."""
+    entries = tuple(dataclasses.replace(e, questions=(), keywords=()) for e in book.entries)
+    return dataclasses.replace(book, entries=entries)

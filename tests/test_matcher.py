@@ -10,8 +10,9 @@ import pytest
 
 from faq.decision import Kind, MatchSettings
 from faq.evaluate import load_cases
+from faq.lexical import LexicalMatcher, phonetic_key
 from faq.loader import load_faq
-from faq.matcher import Matcher, phonetic_key
+from faq.matcher import Matcher
 from faq.schema import Entry, Facet, FaqBook
 
 MINI = Path(__file__).parent / "data" / "mini_faq.yaml"
@@ -151,12 +152,16 @@ def test_bad_input_gives_none(matcher: Matcher, text: str) -> None:
     assert result.entry is None and result.suggestions == ()
 
 
-def test_only_the_first_max_input_chars_are_scored(matcher: Matcher) -> None:
-    filler = "xyzzy " * 100  # 600 characters, more than max_input_chars (500)
+def test_a_long_message_is_read_whole(matcher: Matcher) -> None:
+    story = "Nhà tôi ở gần chợ, hằng ngày tôi bán rau ngoài chợ từ sáng sớm tới trưa. " * 40  # ~3,000 chars
+    late = matcher.match(story + "Vậy cho tôi hỏi làm hộ chiếu phổ thông cần giấy tờ gì?")
+    assert late.candidates and late.candidates[0].entry.id == "ho-chieu"
+
+
+def test_a_long_message_without_a_question_keeps_its_start(matcher: Matcher) -> None:
+    filler = "xyzzy " * 100  # 600 characters, more than max_input_chars (500), nothing asks
     early = matcher.match("hộ chiếu " + filler)
     assert early.candidates and early.candidates[0].entry.id == "ho-chieu"
-    late = matcher.match(filler + "hộ chiếu")
-    assert (late.kind, late.candidates) == (Kind.NONE, ())
 
 
 def test_mixed_scripts_still_match_the_vietnamese_part(matcher: Matcher) -> None:
@@ -245,12 +250,12 @@ def test_cache_changes_nothing(book: FaqBook) -> None:
 )
 def test_pruning_for_the_decision_changes_no_decision(book: FaqBook, settings: MatchSettings) -> None:
     # match() skips entries that cannot change its decision; deciding on the full ranking agrees.
-    matcher = Matcher(book, settings, cache_size=0)
+    matcher = LexicalMatcher(book, settings, cache_size=0)
     messages = [*MESSAGES, *(c.q for c in load_cases(DATA / "questions.yaml"))]
     pruned_somewhere = False
     for message in messages:
         fast = matcher.match(message)
-        full = matcher._decide(matcher._ranking(message, decisive=False))
+        full = matcher.match_ranked(message)
         assert (fast.kind, fast.entry, fast.suggestions, fast.score, fast.facet) == (
             full.kind, full.entry, full.suggestions, full.score, full.facet,
         ), message  # fmt: skip
@@ -262,7 +267,7 @@ def test_cache_is_bounded(book: FaqBook) -> None:
     matcher = Matcher(book, cache_size=3)
     for message in MESSAGES:
         matcher.match(message)
-    assert len(matcher._cache) == 3
+    assert len(matcher.lexical._cache) == 3
 
 
 @pytest.mark.parametrize(

@@ -227,8 +227,8 @@ def test_a_file_changing_while_it_is_read_is_not_judged(
     faq_path.write_bytes(good.encode()[:2000])  # the editor has written part of the file...
     real_build = reload_module.build_knowledge
 
-    def build_then_finish_saving(path: Path, settings: MatchSettings):  # type: ignore[no-untyped-def]
-        built = real_build(path, settings)
+    def build_then_finish_saving(path: Path, settings: MatchSettings, indexer=None):  # type: ignore[no-untyped-def]
+        built = real_build(path, settings, indexer)
         faq_path.write_text(good, encoding="utf-8")  # ...and finishes while the bot reads it
         return built
 

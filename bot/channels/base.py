@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from handlers import texts
 from handlers.boundary import safe_handle
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
-from handlers.messages import Incoming, Reply
+from handlers.messages import Incoming, InKind, Reply
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class ChannelContext:
     channels: dict[str, Channel] = field(default_factory=dict)
     logger: logging.Logger = log
 
-    def respond(self, msg: Incoming) -> Reply | None:
+    async def respond(self, msg: Incoming) -> Reply | None:
         """The reply to one message, or None when the chat is over its flood limit (stay silent)."""
         verdict = self.flood.check(f"{msg.channel}:{msg.chat_id}")
         if verdict == "drop":
@@ -69,7 +70,16 @@ class ChannelContext:
         if verdict == "notify":
             self.logger.info("flood limit reached on %s, chat paused", msg.channel)
             return Reply(text=texts.FLOOD)
-        # Conversation.handle is synchronous and fast: calling it inline beats a thread hop.
+        if msg.kind is InKind.TEXT and msg.text:
+            matcher = self.conversation.knowledge.current().matcher
+            if getattr(matcher, "semantic", None) is not None:
+                # The sentence model takes milliseconds: it runs in a worker thread, never on the
+                # event loop; the conversation then finds the message's vector ready.
+                try:
+                    await asyncio.to_thread(matcher.prepare, msg.text)
+                except Exception:
+                    self.logger.exception("embedding the message failed; the matcher will retry inline")
+        # Conversation.handle itself is synchronous and fast: calling it inline beats a thread hop.
         return safe_handle(self.conversation, msg, self.logger)
 
     async def observe(self, msg: Incoming, reply: Reply) -> None:

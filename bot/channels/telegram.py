@@ -299,7 +299,7 @@ class TelegramChannel:
             await acknowledged
 
     async def _answer(self, msg: Incoming, pressed_message_id: int | None) -> None:
-        reply = self.context.respond(msg)
+        reply = await self.context.respond(msg)
         if reply is None:
             return
         try:

@@ -340,7 +340,7 @@ class ZaloBotChannel:
 
     async def _answer(self, msg: Incoming) -> None:
         started = time.monotonic()
-        reply = self._context.respond(msg)
+        reply = await self._context.respond(msg)
         if reply is None:
             return  # silenced (e.g. by the flood gate): no typing call either
         # The typing action goes beside the reply, never before it, so it cannot delay it.

@@ -286,7 +286,7 @@ class ZaloOAChannel:
         return InKind.TEXT, text, ""
 
     async def _answer(self, msg: Incoming) -> None:
-        reply = self._context.respond(msg)
+        reply = await self._context.respond(msg)
         if reply is None:
             return
         # The reply form (the citizen's message id) uses the free reply quota.

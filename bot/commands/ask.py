@@ -8,12 +8,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot.commands.common import read_config
+from bot.commands.common import indexer_or_note, read_config
 from bot.config import AppConfig
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
+from faq.knowledge import build_matcher
 from faq.loader import FaqError, load_faq
 from faq.matcher import Matcher
-from faq.schema import FaqBook
+from faq.schema import FaqBook, titles_only
 
 _KINDS = {Kind.ANSWER: "trả lời", Kind.SUGGEST: "gợi ý", Kind.NONE: "không có câu trả lời"}
 
@@ -39,6 +40,16 @@ def add_faq_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", metavar="TỆP", help="tệp cấu hình YAML (để dùng ngưỡng so khớp của nó)"
     )
+    parser.add_argument(
+        "--lexical-only",
+        action="store_true",
+        help="chỉ so khớp theo từ ngữ, không dùng bộ hiểu ngữ nghĩa (để so sánh)",
+    )
+    parser.add_argument(
+        "--titles-only",
+        action="store_true",
+        help="bỏ mọi cách hỏi và từ khóa, chỉ giữ tiêu đề mỗi mục (thử FAQ mới viết, mỗi mục một câu)",
+    )
 
 
 def load_matcher(args: argparse.Namespace) -> Matcher | int:
@@ -54,7 +65,9 @@ def load_matcher(args: argparse.Namespace) -> Matcher | int:
         for faq_problem in exc.problems:
             print(f"  {faq_problem}", file=sys.stderr)
         return 1
-    return Matcher(book, settings)
+    if args.titles_only:
+        book = titles_only(book)
+    return build_matcher(book, settings, indexer_or_note(config, args.lexical_only))
 
 
 def result_dict(result: MatchResult, nearest: Sequence[Candidate]) -> dict[str, Any]:

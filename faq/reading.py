@@ -1,0 +1,242 @@
+"""Reading a whole message before matching: sentences, what to set aside, where the question is.
+
+Citizens often write a letter: a greeting, who they are (name, birth year, address, ID number), the
+story, and the question last ("Vậy tôi phải làm thủ tục gì?"). Matching all of it would let names
+and numbers count as topic words and drown the question in the story; matching only the first
+characters would miss the question. So a message is read whole, in linear time:
+- split into sentences, and each sentence into clauses;
+- greetings, self-introductions and closing thanks are set aside, and so are personal data (names
+  after "tên là", capitalised full names, ID and phone numbers, dates, e-mails, street addresses);
+- the sentences that ask are found by how question-like they are (a "?", question words);
+- what is matched keeps the asking sentences and the story nearest to them, within a budget, in
+  the order they were written.
+Pure and deterministic: faq.matcher calls it, and tests can call it alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from faq.normalize import fold_accents
+
+_SENTENCE = re.compile(r"(?<=[.!?…;])\s+|\n+|(?<=[?!])(?=\S)")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_CLAUSE = re.compile(r",\s*")
+# Personal data and noise that never names a procedure (each pattern linear: no nested repeats).
+_EMAIL = re.compile(r"\S+@\S+")
+_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b")
+_LONG_NUMBER = re.compile(r"(?:\+?\d[\d .-]{6,}\d)")
+_NAME_AFTER = re.compile(
+    r"(?i:\b(?:tên(?: là)?|ten(?: la)?|họ tên|ho ten|tôi là|toi la|em là|em la|mình là|minh la|"
+    r"cháu là|chau la|con là|con la|vợ tôi|chồng tôi|ông|bà|anh|chị|cháu|bé|cô|chú|viện|trường|công ty|"
+    r"phường|xã|tỉnh|thành phố|tp|quận|huyện|thị xã|thị trấn|thôn|ấp|làng|bản|tổ dân phố|đường|phố|"
+    r"phuong|xa|tinh|thanh pho|quan|huyen|thi xa|thi tran|thon|ap|lang|duong|pho))"
+    r"((?:\s+[^\W\d_]+){1,4})"
+)
+"""A word that introduces a name or a place, and the (up to four) words after it; only those that
+are capitalised are set aside (see _drop_names)."""
+_SURNAMES = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Đào", "Trương", "Lâm", "Mai", "Cao", "Tô", "Trịnh", "Hà",
+    "Lưu", "Tạ", "Châu", "Thái", "Lương", "Quách", "Kiều", "Đoàn", "Tăng", "Triệu", "Nông", "Lò",
+    "Hứa", "Chu", "Vương", "Khổng",
+)
+_SURNAME = "|".join(sorted({*_SURNAMES, *(fold_accents(n) for n in _SURNAMES)}, key=len, reverse=True))
+_FULL_NAME = re.compile(rf"\b(?:{_SURNAME})(?:\s+[^\W\d_]+){{1,3}}")
+_ADDRESS = re.compile(
+    r"(?i)\b(?:số nhà|so nha|số|so|ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet|tổ|to|thôn|thon|ấp|ap|"
+    r"khu phố|khu pho|xóm|xom|đường|duong|phố|pho)\s+\d+[\w/]*"
+)
+
+_GREETING_STARTS = (
+    "chao", "xin chao", "kinh gui", "kinh thua", "thua", "gui", "hello", "hi ", "alo", "dear",
+    "em chao", "toi chao", "chau chao", "con chao", "minh chao",
+)  # fmt: skip
+_INTRO_STARTS = (
+    "toi ten", "em ten", "minh ten", "chau ten", "con ten", "ten toi", "ten em", "ten minh", "ho ten",
+    "toi la", "em la", "minh la", "chau la", "toi sinh", "em sinh", "sinh nam", "nam sinh", "toi nam nay",
+    "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien", "hien tru", "tru tai", "dia chi",
+    "que quan", "que toi", "sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email",
+)  # fmt: skip
+_CLOSING_MARKS = (
+    "cam on", "cám on", "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
+    "mong luat su", "mong ban", "mong quy", "mong anh chi", "mong cac", "thanks", "tks", "thank",
+)  # fmt: skip
+_ASK_WORDS = (
+    " gi", " sao", " nao", " khong", " ko", " k", " hong", " hok", " ko a", " chua", " bao nhieu",
+    " bao lau", " o dau", " dau", " the nao", " ntn", " nhu nao", " lam sao", " duoc khong",
+    " co duoc", " co phai", " hay khong", " xin hoi", " cho hoi", " muon hoi", " can hoi",
+    " tu van", " huong dan", " giai dap", " phai lam", " can gi", " the nao", " ra sao", " khong a",
+    " khong ạ", " mat bao", " het bao", " bao giờ", " bao gio", " bn", " dc ko", " duoc ko",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What of a message is matched."""
+
+    text: str
+    """The sentences to match, cleaned of greetings, introductions and personal data, in order."""
+    question: str
+    """The most question-like sentence with the story just before it, for a model with a small
+    reading budget (equal to `text` for short messages)."""
+    sentences: int
+    """Sentences in the message as written."""
+    set_aside: int
+    """Sentences or clauses set aside as greeting, introduction or closing."""
+
+
+def _fold(text: str) -> str:
+    return " " + fold_accents(text.lower()) + " "
+
+
+def _strip_personal(text: str) -> str:
+    """The text without e-mails, long numbers, dates, house addresses and people's names."""
+    text = _EMAIL.sub(" ", text)
+    text = _ADDRESS.sub(" ", text)
+    text = _DATE.sub(" ", text)
+    text = _LONG_NUMBER.sub(" ", text)
+    text = _NAME_AFTER.sub(_drop_names, text)
+    text = _FULL_NAME.sub(_drop_full_name, text)
+    return re.sub(r"\s{2,}", " ", text).lstrip(" ,.;:-").rstrip(" ,")
+
+
+def _capitalised_lead(words: list[str]) -> int:
+    """How many of the words, from the first, are capitalised (a name's syllables)."""
+    n = 0
+    while n < len(words) and words[n][:1].isupper():
+        n += 1
+    return n
+
+
+def _drop_names(m: re.Match[str]) -> str:
+    """The introducing word kept, the capitalised words after it dropped."""
+    words = m.group(1).split()
+    n = _capitalised_lead(words)
+    return m.group(0)[: m.start(1) - m.start(0)] + (" " + " ".join(words[n:]) if n < len(words) else "")
+
+
+def _drop_full_name(m: re.Match[str]) -> str:
+    """A surname and at least one capitalised given name dropped ("Nguyễn Văn An"), else kept."""
+    words = m.group(0).split()
+    n = _capitalised_lead(words)
+    if n >= 2:
+        return " " + " ".join(words[n:])
+    return m.group(0)
+
+
+def _kind(clause: str) -> str:
+    """'greeting', 'intro', 'closing' or 'content' for one clause."""
+    f = _fold(clause).strip() + " "
+    words = f.split()
+    if any(f.startswith(g) for g in _GREETING_STARTS) and len(words) <= 8:
+        return "greeting"
+    if any(m in f for m in _CLOSING_MARKS) and not _asks(clause):
+        return "closing"
+    if any(f.startswith(m + " ") for m in _INTRO_STARTS) and len(words) <= 25:
+        return "intro"
+    return "content"
+
+
+def _asks(sentence: str) -> float:
+    """How question-like a sentence is (0: not at all)."""
+    f = _fold(sentence).replace("?", " ? ")
+    score = 2.0 if "?" in sentence else 0.0
+    score += sum(1.0 for w in _ASK_WORDS if (w + " ") in f)
+    return score
+
+
+def split_sentences(text: str, longest: int = 250) -> list[str]:
+    """The sentences of a message, as written; a run-on one longer than `longest` is cut into clauses
+    (at commas, else every few words) so that the asking part of it can be found."""
+    out: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        sentence = sentence.strip() if sentence else ""
+        if len(sentence) <= longest:
+            if sentence:
+                out.append(sentence)
+            continue
+        piece = ""
+        for clause in _CLAUSE.split(sentence):
+            for word in clause.split():
+                if len(piece) + len(word) + 1 > longest:
+                    out.append(piece)
+                    piece = ""
+                piece = f"{piece} {word}" if piece else word
+            if len(piece) >= longest // 3:
+                out.append(piece)
+                piece = ""
+            elif piece:
+                piece += ","
+        if piece:
+            out.append(piece.rstrip(","))
+    return out
+
+
+def read(text: str, budget: int = 500, question_budget: int = 160) -> Reading:
+    """What to match of a message: `budget` characters at most, the asking sentences first to keep."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(lambda m: "\n" if m.group() in "\n\r" else " ", text))
+    sentences = split_sentences(text, max(budget // 2, 80))
+    kept: list[tuple[int, str, float]] = []
+    aside = 0
+    for index, sentence in enumerate(sentences):
+        clauses = _CLAUSE.split(sentence)
+        # Greetings and introductions lead a sentence ("Chào luật sư, tôi tên An, ..."); closings end it.
+        while len(clauses) > 1 and _kind(clauses[0]) in ("greeting", "intro"):
+            clauses.pop(0)
+            aside += 1
+        while len(clauses) > 1 and _kind(clauses[-1]) == "closing":
+            clauses.pop()
+            aside += 1
+        body = ", ".join(clauses)
+        if len(clauses) == 1 and _kind(body) != "content":
+            aside += 1
+            continue
+        body = _strip_personal(body)
+        if body:
+            kept.append((index, body, _asks(body)))
+    if not kept:
+        whole = _strip_personal(text) or text
+        return Reading(whole[:budget], whole[:question_budget], len(sentences), aside)
+    joined = " ".join(body for _, body, _ in kept)
+    focus = max(range(len(kept)), key=lambda i: (kept[i][2], i))  # the last of the most asking
+    question = _around(kept, focus, question_budget)
+    if len(joined) <= budget:
+        return Reading(joined, question, len(sentences), aside)
+    # Too long: keep every asking sentence (most asking first), then the story nearest to them.
+    chosen: set[int] = set()
+    used = 0
+    by_asking = sorted(range(len(kept)), key=lambda i: (-kept[i][2], -i))
+    order = [i for i in by_asking if kept[i][2] > 0]
+    if not order:
+        # Nothing asks: a topic typed first and a long tail after it ("hộ chiếu …") is the common case.
+        return Reading(joined[:budget].rsplit(" ", 1)[0], question, len(sentences), aside)
+    for i in order:
+        for j in (i, i - 1):
+            if 0 <= j < len(kept) and j not in chosen and used + len(kept[j][1]) + 1 <= budget:
+                chosen.add(j)
+                used += len(kept[j][1]) + 1
+    for j in range(len(kept) - 1, -1, -1):  # then the latest story, nearest the question
+        if j not in chosen and used + len(kept[j][1]) + 1 <= budget:
+            chosen.add(j)
+            used += len(kept[j][1]) + 1
+    if not chosen:
+        return Reading(kept[focus][1][-budget:], question, len(sentences), aside)
+    return Reading(" ".join(kept[j][1] for j in sorted(chosen)), question, len(sentences), aside)
+
+
+def _around(kept: list[tuple[int, str, float]], focus: int, budget: int) -> str:
+    """The focus sentence with the sentences just before it, within the budget (cut at the front)."""
+    parts = [kept[focus][1]]
+    used = len(parts[0])
+    j = focus - 1
+    while j >= 0 and used + len(kept[j][1]) + 1 <= budget:
+        parts.insert(0, kept[j][1])
+        used += len(kept[j][1]) + 1
+        j -= 1
+    text = " ".join(parts)
+    if len(text) > budget:
+        text = text[-budget:].split(" ", 1)[-1]
+    return text
