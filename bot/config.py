@@ -342,6 +342,10 @@ def _check(config: AppConfig) -> list[str]:
             f"(đang là '{config.logging.level}')."
         )
     m = config.matching
+    if not 0 <= m.suggest_confidence <= m.answer_confidence <= 1:
+        problems.append(
+            "Các ngưỡng 'matching.suggest_confidence' ≤ 'matching.answer_confidence' phải nằm trong 0–1."
+        )
     if not 0 <= m.suggest_threshold <= m.answer_threshold <= 100:
         problems.append(
             "Các ngưỡng 'matching.suggest_threshold' ≤ 'matching.answer_threshold' phải nằm trong 0–100."

@@ -26,6 +26,11 @@ class MatchSettings:
     """...and beats the runner-up entry by at least this much."""
     suggest_threshold: float = 56.0
     """Below this, say plainly that there is no answer."""
+    answer_confidence: float = 0.7
+    """With the semantic stage: answer when the confidence that the best entry is right reaches this
+    (0-1; the thresholds above then serve only the lexical-only fallback)..."""
+    suggest_confidence: float = 0.4
+    """...offer choices above this, and below it say plainly that there is no answer."""
     max_suggestions: int = 3
     max_input_chars: int = 500
     """Only this many characters of a message are scored (bounded time on huge inputs)."""

@@ -1,14 +1,62 @@
-"""One decision from the lexical and the semantic signals."""
+"""One decision from the lexical and the semantic signals.
+
+How, in words:
+1. **Fused ranking.** Each entry gets `lexical/100 + SEMANTIC_WEIGHT × (similarity − the message's
+   median similarity)`. Subtracting the median makes the semantic part relative to the message
+   itself: a long letter is "near" every entry in absolute terms, a short one is near none.
+   Entries the lexical stage did not rank count 0 lexically.
+2. **Confidence that the fused top entry is right**: a logistic function of features that mean the
+   same on any FAQ — the fused score and its margin to the runner-up, the lexical score and margin,
+   the semantic lift and margin, whether each stage alone puts the same entry first, and whether
+   the message names a word no entry uses. Its coefficients (`WEIGHTS`) were fitted once on
+   labelled questions of two kinds (short chat, long letters) against two FAQs (the shipped one and
+   the same stripped to titles only), so that one setting holds for a FAQ with many phrasings per
+   entry and for a first FAQ with one; `bench/calibrate_fusion.py` refits them and prints the
+   histograms of right and wrong top entries by confidence that the operating point comes from.
+3. **The decision.** Confidence ≥ `answer_confidence` answers (close runners-up offered beside);
+   else the best few near the top become "Có phải anh/chị hỏi về…" choices when confidence ≥
+   `suggest_confidence`; else nothing is near. A message nearest an out-of-scope topic is declined
+   with a pointer, as before; greetings and thanks are left to the lexical stage, which knows them.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from faq.decision import MatchResult, MatchSettings
+from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.reading import Reading
-from faq.schema import FaqBook
+from faq.schema import Entry, FaqBook
+
+SEMANTIC_WEIGHT = 10.0
+"""Weight of the semantic lift (cosine above the message's median) against lexical/100."""
+WEIGHTS: dict[str, float] = {
+    "fused": 0.728,
+    "fused_margin": 2.434,
+    "lexical": 1.407,
+    "lexical_margin": 3.543,
+    "semantic_lift": 10.430,
+    "lexical_agrees": 0.793,
+    "semantic_agrees": 0.561,
+    "semantic_margin": 10.995,
+    "long": 0.114,
+    "foreign": -0.295,
+    "similarity": 11.449,
+}
+"""Logistic coefficients of the confidence (fitted by bench/calibrate_fusion.py, see its output)."""
+BIAS = -13.165
+ALTERNATIVE_WINDOW = 0.12
+"""Runners-up within this much fused score of a confident answer are offered beside it."""
+SUGGEST_WINDOW = 0.35
+"""Suggestions stay within this much fused score of the best."""
+KEEP = 5
+NEAR_SIMILARITY = 0.88
+"""Below this cosine (multilingual-e5-small's scale) and with little lexical evidence, the fused top
+entry is only the least far, not a near one: nothing is offered. On the development sets it drops
+right top entries about one time in five of what it drops (titles-only FAQ), mostly out-of-scope."""
+NEAR_LEXICAL = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,10 +64,113 @@ class Signals:
     """What the two stages found for one message."""
 
     lexical: MatchResult
+    """The lexical stage's decision, with its top candidates all scored."""
     similarities: np.ndarray
+    """Per entry (book order): the cosine of its nearest passage to the message."""
     reading: Reading
+    lexical_scores: dict[str, float]
+    """Entry id -> best lexical score (0-100) over the views of the message the lexical stage scored."""
+    foreign: bool = False
+    """The message names a topic word no entry uses."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fused:
+    """One entry's place in the fused ranking."""
+
+    entry: Entry
+    score: float
+    lexical: float
+    """0-1."""
+    lift: float
+    """Cosine above the message's median over in-scope entries."""
+    similarity: float
+    """The cosine itself: an absolute anchor, so that in a small FAQ the least far entry is not
+    taken for a near one."""
+
+
+def fuse(book: FaqBook, signals: Signals) -> list[Fused]:
+    """Every entry the two stages saw, best fused score first (small talk only if ranked lexically)."""
+    lexical = {key: value / 100.0 for key, value in signals.lexical_scores.items()}
+    sims = signals.similarities
+    entries = book.entries
+    inside = [i for i, e in enumerate(entries) if not e.is_small_talk]
+    median = float(np.median(sims[inside])) if inside else 0.0
+    out = []
+    for i, entry in enumerate(entries):
+        lex = lexical.get(entry.id, 0.0)
+        if entry.is_small_talk and entry.id not in lexical:
+            continue
+        lift = float(sims[i]) - median
+        out.append(Fused(entry, lex + SEMANTIC_WEIGHT * lift, lex, lift, float(sims[i])))
+    out.sort(key=lambda f: (-f.score, f.entry.id))
+    return out
+
+
+def features(ranked: list[Fused], signals: Signals) -> dict[str, float]:
+    """What the confidence is computed from, for the fused top entry (see WEIGHTS)."""
+    top = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    scores = signals.lexical_scores
+    lex = [*sorted((v / 100.0 for v in scores.values()), reverse=True), 0.0, 0.0]
+    lexical_top = max(scores, key=lambda k: (scores[k], k)) if scores else None
+    by_lift = sorted((f for f in ranked if not f.entry.is_small_talk), key=lambda f: -f.lift)
+    semantic_top = by_lift[0].entry.id if by_lift else None
+    semantic_margin = by_lift[0].lift - by_lift[1].lift if len(by_lift) > 1 else 0.0
+    return {
+        "fused": top.score,
+        "fused_margin": top.score - second,
+        "lexical": top.lexical,
+        "lexical_margin": lex[0] - lex[1],
+        "semantic_lift": top.lift,
+        "lexical_agrees": float(top.entry.id == lexical_top),
+        "semantic_agrees": float(top.entry.id == semantic_top),
+        "semantic_margin": semantic_margin,
+        "long": float(signals.reading.sentences > 2),
+        "foreign": float(signals.foreign),
+        "similarity": top.similarity,
+    }
+
+
+def confidence(values: dict[str, float]) -> float:
+    """The logistic confidence (0-1) that the fused top entry is right, from its features."""
+    z = BIAS + sum(WEIGHTS[name] * value for name, value in values.items())
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def decide(book: FaqBook, settings: MatchSettings, signals: Signals) -> MatchResult:
     """The decision for one message from both signals."""
-    return signals.lexical
+    lexical = signals.lexical
+    if lexical.preamble_only:
+        return lexical
+    if lexical.kind is Kind.ANSWER and lexical.entry is not None and lexical.entry.is_small_talk:
+        return lexical  # "cảm ơn", "xin chào": the lexical stage knows small talk best
+    ranked = fuse(book, signals)
+    if not ranked:
+        return lexical
+    top = ranked[0]
+    p = confidence(features(ranked, signals))
+    score = round(100.0 * p, 2)
+    candidates = tuple(Candidate(f.entry, round(100.0 * f.score, 2)) for f in ranked[:KEEP])
+    common = {"facet": lexical.facet, "facet_only": lexical.facet_only, "candidates": candidates}
+    if top.similarity < NEAR_SIMILARITY and top.lexical < NEAR_LEXICAL:
+        return MatchResult(Kind.NONE, score, **common)  # type: ignore[arg-type]
+    if top.entry.is_out_of_scope:
+        # Nearer to something the office does not handle than to any of its procedures.
+        declined = top.entry if p >= settings.suggest_confidence else None
+        return MatchResult(Kind.NONE, score, declined=declined, **common)  # type: ignore[arg-type]
+    procedures = [f for f in ranked if f.entry.is_procedure]
+    if top.entry.is_procedure and p >= settings.answer_confidence:
+        alternatives = tuple(
+            f.entry for f in procedures[1:] if f.score >= top.score - ALTERNATIVE_WINDOW
+        )[: settings.max_suggestions - 1]
+        return MatchResult(
+            Kind.ANSWER, score, entry=top.entry, suggestions=alternatives, **common  # type: ignore[arg-type]
+        )
+    if p >= settings.suggest_confidence:
+        suggestions = tuple(f.entry for f in procedures if f.score >= top.score - SUGGEST_WINDOW)
+        if suggestions:
+            return MatchResult(
+                Kind.SUGGEST, score, suggestions=suggestions[: settings.max_suggestions], **common  # type: ignore[arg-type]
+            )
+    return MatchResult(Kind.NONE, score, **common)  # type: ignore[arg-type]

@@ -878,3 +878,9 @@ def _phrases(entry: Entry) -> Iterable[str]:
     yield entry.title
     yield from entry.questions
     yield from entry.keywords
+
+
+def entry_texts(entry: Entry) -> Iterable[str]:
+    """Every text of an entry: its phrasings, then its answer."""
+    yield from _phrases(entry)
+    yield from _answer_texts(entry)

@@ -17,17 +17,21 @@ from collections import OrderedDict
 
 import numpy as np
 
+from faq.accents import AccentRestorer
 from faq.decision import Candidate, MatchResult, MatchSettings
 from faq.fusion import Signals, decide
-from faq.lexical import CACHE_SIZE, LexicalMatcher
+from faq.lexical import CACHE_SIZE, LexicalMatcher, entry_texts
 from faq.normalize import Normalizer
 from faq.reading import Reading, read
 from faq.schema import Facet, FaqBook
 from faq.semantic import SemanticIndex
 
 QUESTION_BUDGET = 160
-"""Characters of the asking sentence (and the story just before it) the model reads: the model's
-cost grows with its input, so a long letter costs about what a long chat message does."""
+"""Characters of the asking sentence (and the story just before it) scored on their own."""
+MODEL_BUDGET = 400
+"""Characters the sentence model reads (the asking sentences first, then the story nearest them):
+its cost grows with its input (about 0.2 ms a character here), so a long letter costs what a long
+chat message does."""
 VECTOR_CACHE = 256
 """Message vectors remembered (a citizen's retry, or the same question from many)."""
 
@@ -46,6 +50,11 @@ class Matcher:
         self.settings = settings
         self.lexical = LexicalMatcher(book, settings, cache_size)
         self.semantic = semantic
+        self._accents = (
+            AccentRestorer(self.normalizer.tokens(t) for e in book.entries for t in entry_texts(e))
+            if semantic is not None
+            else None
+        )
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -56,7 +65,7 @@ class Matcher:
 
     def read(self, text: str) -> Reading:
         """What of the message is matched."""
-        return read(text, self.settings.max_input_chars, QUESTION_BUDGET)
+        return read(text, self.settings.max_input_chars, QUESTION_BUDGET, MODEL_BUDGET)
 
     def _views(self, reading: Reading) -> list[str]:
         """What the lexical stage scores: the asking part alone, and the whole read text when longer
@@ -65,10 +74,19 @@ class Matcher:
 
     def _lexical(self, reading: Reading, decisive: bool = True) -> MatchResult:
         """The lexical decision on the view that scores best."""
+        return self._lexical_views(reading, decisive)[0]
+
+    def _lexical_views(self, reading: Reading, decisive: bool = True) -> tuple[MatchResult, dict[str, float]]:
+        """The lexical decision on the view that scores best, and each entry's best score over views."""
         views = self._views(reading)
         run = self.lexical.match if decisive and len(views) == 1 else self.lexical.match_ranked
         results = [run(v) for v in views]
-        return max(results, key=lambda r: (r.preamble_only, r.candidates[0].score if r.candidates else 0.0))
+        best: dict[str, float] = {}
+        for result in results:
+            for c in result.candidates:
+                best[c.entry.id] = max(best.get(c.entry.id, 0.0), c.score)
+        chosen = max(results, key=lambda r: (r.preamble_only, r.candidates[0].score if r.candidates else 0.0))
+        return chosen, best
 
     def foreign_words(self, text: str) -> tuple[str, ...]:
         """Topic words no FAQ entry uses, even misspelt, in the asking part of the message."""
@@ -82,10 +100,19 @@ class Matcher:
     def prepare(self, text: str) -> None:
         """Embed the message ahead of match() (call it off the event loop: it takes milliseconds)."""
         if self.semantic is not None:
-            self._vector(self.read(text).question)
+            self._vector(self.read(text).model)
 
-    def _vector(self, question: str) -> np.ndarray | None:
-        if self.semantic is None or not question.strip():
+    def model_text(self, text: str) -> str:
+        """What the sentence model is given: normalised (abbreviations expanded) and, where typed
+        without accents, accented as the FAQ writes its words."""
+        tokens = self.normalizer.tokens(text)
+        return " ".join(self._accents.restore(tokens) if self._accents is not None else tokens)
+
+    def _vector(self, text: str) -> np.ndarray | None:
+        if self.semantic is None:
+            return None
+        question = self.model_text(text)
+        if not question:
             return None
         with self._lock:
             cached = self._vectors.get(question)
@@ -101,7 +128,7 @@ class Matcher:
 
     def similarities(self, text: str) -> np.ndarray | None:
         """Per entry, the semantic similarity of its nearest passage to the message (None: no model)."""
-        vector = self._vector(self.read(text).question)
+        vector = self._vector(self.read(text).model)
         return None if vector is None or self.semantic is None else self.semantic.similarities(vector)
 
     def match(self, text: str) -> MatchResult:
@@ -109,9 +136,10 @@ class Matcher:
         reading = self.read(text)
         if self.semantic is None:
             return self._lexical(reading)
-        lexical = self._lexical(reading, decisive=False)
-        vector = self._vector(reading.question)
+        lexical, scores = self._lexical_views(reading, decisive=False)
+        vector = self._vector(reading.model)
         if vector is None or lexical.preamble_only:
             return lexical
-        signals = Signals(lexical, self.semantic.similarities(vector), reading)
+        foreign = bool(self.lexical.foreign_words(reading.question))
+        signals = Signals(lexical, self.semantic.similarities(vector), reading, scores, foreign)
         return decide(self.book, self.settings, signals)

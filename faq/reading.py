@@ -80,8 +80,10 @@ class Reading:
     text: str
     """The sentences to match, cleaned of greetings, introductions and personal data, in order."""
     question: str
-    """The most question-like sentence with the story just before it, for a model with a small
-    reading budget (equal to `text` for short messages)."""
+    """The most question-like sentence with the story just before it (equal to `text` for short
+    messages)."""
+    model: str
+    """What the sentence model reads: like `text`, within the model's smaller budget."""
     sentences: int
     """Sentences in the message as written."""
     set_aside: int
@@ -175,13 +177,14 @@ def split_sentences(text: str, longest: int = 250) -> list[str]:
     return out
 
 
-def read(text: str, budget: int = 500, question_budget: int = 160) -> Reading:
-    """What to match of a message: `budget` characters at most, the asking sentences first to keep."""
+def read(text: str, budget: int = 500, question_budget: int = 160, model_budget: int = 300) -> Reading:
+    """What to match of a message: `budget` characters at most for the lexical stage, `model_budget`
+    for the sentence model, `question_budget` for the asking part alone; asking sentences kept first."""
     text = unicodedata.normalize("NFC", _CONTROL.sub(lambda m: "\n" if m.group() in "\n\r" else " ", text))
     sentences = split_sentences(text, max(budget // 2, 80))
-    kept: list[tuple[int, str, float]] = []
+    kept: list[tuple[str, float]] = []
     aside = 0
-    for index, sentence in enumerate(sentences):
+    for sentence in sentences:
         clauses = _CLAUSE.split(sentence)
         # Greetings and introductions lead a sentence ("Chào luật sư, tôi tên An, ..."); closings end it.
         while len(clauses) > 1 and _kind(clauses[0]) in ("greeting", "intro"):
@@ -196,45 +199,55 @@ def read(text: str, budget: int = 500, question_budget: int = 160) -> Reading:
             continue
         body = _strip_personal(body)
         if body:
-            kept.append((index, body, _asks(body)))
+            kept.append((body, _asks(body)))
     if not kept:
         whole = _strip_personal(text) or text
-        return Reading(whole[:budget], whole[:question_budget], len(sentences), aside)
-    joined = " ".join(body for _, body, _ in kept)
-    focus = max(range(len(kept)), key=lambda i: (kept[i][2], i))  # the last of the most asking
-    question = _around(kept, focus, question_budget)
+        return Reading(whole[:budget], whole[:question_budget], whole[:model_budget], len(sentences), aside)
+    focus = max(range(len(kept)), key=lambda i: (kept[i][1], i))  # the last of the most asking
+    return Reading(
+        _select(kept, budget),
+        _around(kept, focus, question_budget),
+        _select(kept, model_budget),
+        len(sentences),
+        aside,
+    )
+
+
+def _select(kept: list[tuple[str, float]], budget: int) -> str:
+    """The kept sentences within `budget` characters: all when they fit; else every asking one (most
+    asking first) with the sentence before it, then the latest story; in the order written."""
+    joined = " ".join(body for body, _ in kept)
     if len(joined) <= budget:
-        return Reading(joined, question, len(sentences), aside)
-    # Too long: keep every asking sentence (most asking first), then the story nearest to them.
-    chosen: set[int] = set()
-    used = 0
-    by_asking = sorted(range(len(kept)), key=lambda i: (-kept[i][2], -i))
-    order = [i for i in by_asking if kept[i][2] > 0]
+        return joined
+    by_asking = sorted(range(len(kept)), key=lambda i: (-kept[i][1], -i))
+    order = [i for i in by_asking if kept[i][1] > 0]
     if not order:
         # Nothing asks: a topic typed first and a long tail after it ("hộ chiếu …") is the common case.
-        return Reading(joined[:budget].rsplit(" ", 1)[0], question, len(sentences), aside)
+        return joined[:budget].rsplit(" ", 1)[0]
+    chosen: set[int] = set()
+    used = 0
     for i in order:
         for j in (i, i - 1):
-            if 0 <= j < len(kept) and j not in chosen and used + len(kept[j][1]) + 1 <= budget:
+            if 0 <= j < len(kept) and j not in chosen and used + len(kept[j][0]) + 1 <= budget:
                 chosen.add(j)
-                used += len(kept[j][1]) + 1
+                used += len(kept[j][0]) + 1
     for j in range(len(kept) - 1, -1, -1):  # then the latest story, nearest the question
-        if j not in chosen and used + len(kept[j][1]) + 1 <= budget:
+        if j not in chosen and used + len(kept[j][0]) + 1 <= budget:
             chosen.add(j)
-            used += len(kept[j][1]) + 1
+            used += len(kept[j][0]) + 1
     if not chosen:
-        return Reading(kept[focus][1][-budget:], question, len(sentences), aside)
-    return Reading(" ".join(kept[j][1] for j in sorted(chosen)), question, len(sentences), aside)
+        return kept[order[0]][0][-budget:].split(" ", 1)[-1]
+    return " ".join(kept[j][0] for j in sorted(chosen))
 
 
-def _around(kept: list[tuple[int, str, float]], focus: int, budget: int) -> str:
+def _around(kept: list[tuple[str, float]], focus: int, budget: int) -> str:
     """The focus sentence with the sentences just before it, within the budget (cut at the front)."""
-    parts = [kept[focus][1]]
+    parts = [kept[focus][0]]
     used = len(parts[0])
     j = focus - 1
-    while j >= 0 and used + len(kept[j][1]) + 1 <= budget:
-        parts.insert(0, kept[j][1])
-        used += len(kept[j][1]) + 1
+    while j >= 0 and used + len(kept[j][0]) + 1 <= budget:
+        parts.insert(0, kept[j][0])
+        used += len(kept[j][0]) + 1
         j -= 1
     text = " ".join(parts)
     if len(text) > budget:

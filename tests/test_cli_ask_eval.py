@@ -26,17 +26,27 @@ def test_ask_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "ask", "làm căn cước cần gì", "--faq", MINI, "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"kind", "entry", "suggestions", "declined", "facet", "score", "candidates"}
+    assert set(data) == {"stages", "kind", "entry", "suggestions", "declined", "facet", "score", "candidates"}
+    assert data["stages"] == ["lexical", "semantic"]
     assert (data["kind"], data["entry"], data["facet"]) == ("answer", "can-cuoc", "documents")
-    assert data["candidates"][0] == {"id": "can-cuoc", "score": data["score"]}
+    assert data["candidates"][0]["id"] == "can-cuoc"
+    assert 70 <= data["score"] <= 100  # the confidence that can-cuoc is right, in percent
     assert all(set(c) == {"id", "score"} for c in data["candidates"])
+
+
+def test_ask_lexical_only_scores_are_the_lexical_ranking(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "làm căn cước cần gì", "--faq", MINI, "--json", "--lexical-only")
+    assert code == 0
+    data = json.loads(out)
+    assert data["stages"] == ["lexical"]
+    assert data["candidates"][0] == {"id": "can-cuoc", "score": data["score"]}
 
 
 def test_ask_json_for_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "😀", "--faq", MINI, "--json")
     assert code == 0
     assert json.loads(out) == {
-        "kind": "none", "entry": None, "suggestions": [], "declined": None, "facet": None,
+        "stages": ["lexical", "semantic"], "kind": "none", "entry": None, "suggestions": [], "declined": None, "facet": None,
         "score": 0.0, "candidates": [],
     }  # fmt: skip
 

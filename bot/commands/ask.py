@@ -70,9 +70,10 @@ def load_matcher(args: argparse.Namespace) -> Matcher | int:
     return build_matcher(book, settings, indexer_or_note(config, args.lexical_only))
 
 
-def result_dict(result: MatchResult, nearest: Sequence[Candidate]) -> dict[str, Any]:
+def result_dict(result: MatchResult, nearest: Sequence[Candidate], semantic: bool = False) -> dict[str, Any]:
     """The JSON shape of `faqbot ask --json`."""
     return {
+        "stages": ["lexical", "semantic"] if semantic else ["lexical"],
         "kind": result.kind.value,
         "entry": result.entry.id if result.entry else None,
         "suggestions": [e.id for e in result.suggestions],
@@ -89,12 +90,17 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(matcher, int):
         return matcher
     result = matcher.match(args.question)
-    # The decision looks only at entries that can change it; staff want the nearest ones too.
-    nearest, *_ = matcher.rank(args.question)
+    semantic = matcher.semantic is not None
+    # With the semantic stage the decision ranks by fused score; the lexical stage alone looks only
+    # at entries that can change its decision, and staff want the nearest ones too.
+    nearest = list(result.candidates) if semantic else matcher.rank(args.question)[0]
     if args.json:
-        print(json.dumps(result_dict(result, nearest), ensure_ascii=False, indent=2))
+        print(json.dumps(result_dict(result, nearest, semantic), ensure_ascii=False, indent=2))
         return 0
-    print(f"Quyết định: {_KINDS[result.kind]} ({result.kind.value}), điểm {result.score:.1f}")
+    how = "theo từ ngữ và theo ngữ nghĩa" if semantic else "chỉ theo từ ngữ"
+    print(f"So khớp: {how}")
+    what = "độ tin cậy" if semantic else "điểm"
+    print(f"Quyết định: {_KINDS[result.kind]} ({result.kind.value}), {what} {result.score:.1f}")
     if result.entry is not None:
         print(f"Mục trả lời: {result.entry.id} — {result.entry.title}")
     for i, entry in enumerate(result.suggestions, 1):
