@@ -210,19 +210,18 @@ class Conversation:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
         if result.facet_only:
             context = self._context_entry(k.book, key)
-            if context is not None:
+            if context is not None and _answers(context, result.facet):
                 # The citizen has just read this answer's summary: give only the part asked.
                 return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
+            if context is not None:
+                # A fee asked right after the office's contact details: about some other procedure.
+                return self._clarify(k.book, result, text)
         if result.kind is Kind.ANSWER and result.entry is not None:
             entry = k.book.entry(result.entry.id) or result.entry
             reply = self._answered(k.book, key, entry, result.facet, result, text)
             return _with_alternatives(reply, result.suggestions, result.facet)
         if result.facet_only:
-            return Reply(
-                texts.ASK_WHICH_PROCEDURE,
-                buttons=self._menu_buttons(k.book),
-                outcome=_outcome("clarify", result, text),
-            )
+            return self._clarify(k.book, result, text)
         if result.kind is Kind.SUGGEST and result.suggestions:
             return self._suggest(key, result, text)
         if result.declined is not None:
@@ -252,6 +251,14 @@ class Conversation:
             self._states.set(key, "unanswered", text)
         reply = self._answer(book, entry, facet, with_summary=with_summary)
         return _with_outcome(reply, Outcome("answer", entry.id, result.score, _facet(facet), text))
+
+    def _clarify(self, book: FaqBook, result: MatchResult, text: str) -> Reply:
+        """A part was asked ("còn lệ phí thì sao?") with no procedure it could belong to."""
+        return Reply(
+            texts.ask_which_procedure(result.facet),
+            buttons=self._menu_buttons(book),
+            outcome=_outcome("clarify", result, text),
+        )
 
     def _suggest(self, key: tuple[str, str], result: MatchResult, text: str) -> Reply:
         rows = [_row(_btn(e.title, p.PickSuggestion(e.id))) for e in result.suggestions]
@@ -415,9 +422,17 @@ class Conversation:
 
     def _answer(self, book: FaqBook, entry: Entry, facet: Facet | None, *, with_summary: bool) -> Reply:
         parts = []
+        contact = entry.category == CONTACT_CATEGORY
+        if contact and facet is not None and not _has_part(entry, facet):
+            facet = None  # "địa chỉ ủy ban ở đâu": the contact details are the answer
         if facet is not None:
             parts.append(_facet_text(entry, facet))
-        if with_summary or facet is None:
+        if contact and (with_summary or facet is None):
+            # Written once, in the agency block: the entry adds only what is not contact data.
+            parts.append(texts.contact(book.agency))
+            if entry.summary:
+                parts.append(entry.summary)
+        elif with_summary or facet is None:
             parts.append(entry.summary or texts.no_summary())
         return Reply("\n\n".join(parts), title=entry.title, buttons=_answer_buttons(book, entry, facet))
 
@@ -470,6 +485,35 @@ def _with_alternatives(reply: Reply, alternatives: Sequence[Entry], facet: Facet
     ]
     text = f"{reply.text}\n\n{texts.alternatives([e.title for e in alternatives])}"
     return replace(reply, text=text, buttons=(*_rows(rows), *reply.buttons))
+
+
+def _has_part(entry: Entry, facet: Facet | None) -> bool:
+    """Whether the entry has something of its own to say about a facet."""
+    match facet:
+        case Facet.DOCUMENTS:
+            return bool(entry.documents)
+        case Facet.FEE | Facet.TIME:
+            return bool(entry.fee or entry.processing_time)
+        case Facet.WHERE:
+            return bool(entry.where)
+        case Facet.ONLINE:
+            return entry.online is not None
+        case Facet.POSTAL:
+            return entry.postal is not None
+        case Facet.STEPS:
+            return bool(entry.steps)
+    return True
+
+
+def _answers(entry: Entry, facet: Facet | None) -> bool:
+    """Whether a facet-only follow-up ("còn lệ phí thì sao?") can be answered from this entry.
+
+    A procedure without that part says so honestly ("chưa có thông tin"); the office's contact
+    entry has no fee or documents of its own, so such a question is about some other procedure.
+    """
+    if entry.category != CONTACT_CATEGORY:
+        return True
+    return facet is Facet.WHERE or _has_part(entry, facet)
 
 
 def _facet_text(entry: Entry, facet: Facet) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from faq.schema import Agency, Entry, OnlineLevel, Postal
+from faq.schema import Agency, Entry, Facet, OnlineLevel, Postal
 
 # Buttons under an answer.
 BTN_STEPS = "Hướng dẫn từng bước"
@@ -89,6 +89,27 @@ ASK_WHICH_PROCEDURE = (
     "Dạ, anh/chị đang hỏi về thủ tục nào ạ? Anh/chị nhắn tên thủ tục "
     "(ví dụ: «lệ phí làm hộ chiếu») hoặc chọn trong danh mục dưới đây."
 )
+
+_FACET_NOUNS = {
+    Facet.DOCUMENTS: "giấy tờ cần chuẩn bị",
+    Facet.FEE: "lệ phí",
+    Facet.TIME: "thời gian giải quyết",
+    Facet.WHERE: "nơi nộp hồ sơ",
+    Facet.ONLINE: "cách nộp trực tuyến",
+    Facet.POSTAL: "cách nộp, nhận qua bưu điện",
+    Facet.STEPS: "các bước thực hiện",
+}
+
+
+def ask_which_procedure(facet: Facet | None) -> str:
+    """A part was asked ("còn lệ phí thì sao?") with no procedure it could belong to."""
+    noun = _FACET_NOUNS.get(facet) if facet is not None else None
+    if noun is None:
+        return ASK_WHICH_PROCEDURE
+    return (
+        f"Dạ, anh/chị muốn hỏi {noun} của thủ tục nào ạ? Anh/chị nhắn tên thủ tục "
+        "(ví dụ: «làm hộ chiếu», «đăng ký tạm trú») hoặc chọn trong danh mục dưới đây."
+    )
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
 STALE = (
     "Dạ, thông tin này đã được cập nhật nên nút vừa bấm không còn dùng được. "

@@ -10,6 +10,7 @@ import pytest
 
 from faq.decision import MatchSettings
 from faq.knowledge import Knowledge, StaticKnowledge
+from faq.lint import find_placeholders
 from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook
@@ -168,7 +169,7 @@ MENU_ONLY = [texts.BTN_MENU]
             "còn lệ phí thì sao",
             "clarify",
             None,
-            texts.ASK_WHICH_PROCEDURE,
+            "Dạ, anh/chị muốn hỏi lệ phí của thủ tục nào ạ?",
             ["Hộ tịch", "Cư trú", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT],
             id="facet-without-context",
         ),
@@ -602,3 +603,59 @@ def test_an_answer_without_close_runner_up_has_no_alternatives(knowledge: Knowle
     assert reply.outcome is not None and reply.outcome.entry_id == "khai-sinh"
     assert "Nếu anh/chị muốn hỏi về" not in reply.text
     assert reply.flat_buttons[0].label == texts.BTN_STEPS
+
+
+# -- the office's contact, from the agency block only ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def own_office() -> Knowledge:
+    """The shipped FAQ after staff edited only its agency block, as the guide says."""
+    shipped = load_faq(None)
+    agency = dataclasses.replace(
+        shipped.agency,
+        name="UBND phường Hòa Bình",
+        address="Số 5 đường Lê Lợi, phường Hòa Bình",
+        hours="Thứ Hai đến Thứ Sáu, 7:30–17:00",
+        phone="0241 234 5678",
+        email="motcua@hoabinh.gov.vn",
+    )
+    book = dataclasses.replace(shipped, agency=agency)
+    return Knowledge(book, Matcher(book))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("số điện thoại phường", id="phone"),
+        pytest.param("địa chỉ ủy ban ở đâu", id="where-facet"),
+        pytest.param("bộ phận một cửa mấy giờ làm việc", id="hours"),
+        pytest.param("cho em xin email của bộ phận một cửa ạ", id="email"),
+    ],
+)
+def test_contact_answers_come_from_the_agency_block(own_office: Knowledge, question: str) -> None:
+    reply = Conversation(StaticKnowledge(own_office)).handle(text(question))
+    assert reply.outcome is not None and reply.outcome.entry_id == "lien-he"
+    for value in ("UBND phường Hòa Bình", "Số 5 đường Lê Lợi", "0241 234 5678", "motcua@hoabinh.gov.vn"):
+        assert value in reply.text
+    assert find_placeholders(f"{reply.title}\n{reply.text}") == []
+    assert "Nơi nộp hồ sơ: chưa có thông tin" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "asks"),
+    [
+        pytest.param("còn lệ phí thì sao", "lệ phí", id="fee"),
+        pytest.param("cần giấy tờ gì", "giấy tờ cần chuẩn bị", id="documents"),
+    ],
+)
+def test_a_part_asked_after_the_contact_answer_asks_which_procedure(
+    own_office: Knowledge, follow_up: str, asks: str
+) -> None:
+    conv = Conversation(StaticKnowledge(own_office))
+    conv.handle(text("số điện thoại phường"))
+    reply = conv.handle(text(follow_up))
+    assert kind(reply) == "clarify"
+    assert "Chưa có thông tin" not in reply.text
+    assert reply.text.startswith(f"Dạ, anh/chị muốn hỏi {asks} của thủ tục nào ạ?")
+    assert "Hộ tịch" in labels(reply)
