@@ -166,13 +166,18 @@ class Conversation:
         if action == "menu":
             return self._menu(book, texts.MENU, "menu")
         if action == "help":
-            return Reply(texts.HELP, buttons=self._menu_row(), outcome=Outcome("help"))
+            return self._help("help")
         if action == "contact":
             return self._contact(book)
+        return self._help("unknown_command", texts.UNKNOWN_COMMAND)
+
+    def _help(self, kind: str, before: str = "") -> Reply:
+        head = f"{before}\n\n" if before else ""
         return Reply(
-            f"{texts.UNKNOWN_COMMAND}\n\n{texts.HELP}",
+            head + texts.HELP,
+            numbered_text=head + texts.HELP_NUMBERED,
             buttons=self._menu_row(),
-            outcome=Outcome("unknown_command"),
+            outcome=Outcome(kind),
         )
 
     def _start(self, book: FaqBook) -> Reply:
@@ -416,7 +421,12 @@ class Conversation:
         return Reply(texts.HANDOFF, handoff=True, outcome=Outcome("handoff", question=question))
 
     def _stale(self, book: FaqBook) -> Reply:
-        return Reply(texts.STALE, buttons=self._menu_buttons(book), outcome=Outcome("stale"))
+        return Reply(
+            texts.STALE,
+            numbered_text=texts.STALE_NUMBERED,
+            buttons=self._menu_buttons(book),
+            outcome=Outcome("stale"),
+        )
 
     # -- building blocks --------------------------------------------------------------------
 
@@ -427,14 +437,23 @@ class Conversation:
             facet = None  # "địa chỉ ủy ban ở đâu": the contact details are the answer
         if facet is not None:
             parts.append(_facet_text(entry, facet))
+        numbered = ""
         if contact and (with_summary or facet is None):
             # Written once, in the agency block: the entry adds only what is not contact data.
             parts.append(texts.contact(book.agency))
             if entry.summary:
                 parts.append(entry.summary)
+        elif (with_summary or facet is None) and entry.summary:
+            parts.append(entry.summary)
         elif with_summary or facet is None:
-            parts.append(entry.summary or texts.no_summary())
-        return Reply("\n\n".join(parts), title=entry.title, buttons=_answer_buttons(book, entry, facet))
+            numbered = "\n\n".join([*parts, texts.no_summary(numbered=True)])
+            parts.append(texts.no_summary())
+        return Reply(
+            "\n\n".join(parts),
+            title=entry.title,
+            buttons=_answer_buttons(book, entry, facet),
+            numbered_text=numbered,
+        )
 
     def _context_entry(self, book: FaqBook, key: tuple[str, str]) -> Entry | None:
         entry_id = self._states.get(key, "entry")
@@ -483,8 +502,13 @@ def _with_alternatives(reply: Reply, alternatives: Sequence[Entry], facet: Facet
     rows = [
         _row(_btn(e.title, p.ShowFacet(e.id, facet) if facet else p.ShowAnswer(e.id))) for e in alternatives
     ]
-    text = f"{reply.text}\n\n{texts.alternatives([e.title for e in alternatives])}"
-    return replace(reply, text=text, buttons=(*_rows(rows), *reply.buttons))
+    titles = [e.title for e in alternatives]
+    return replace(
+        reply,
+        text=f"{reply.text}\n\n{texts.alternatives(titles)}",
+        numbered_text=f"{reply.text_for(numbered=True)}\n\n{texts.alternatives(titles, numbered=True)}",
+        buttons=(*_rows(rows), *reply.buttons),
+    )
 
 
 def _has_part(entry: Entry, facet: Facet | None) -> bool:

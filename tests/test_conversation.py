@@ -659,3 +659,26 @@ def test_a_part_asked_after_the_contact_answer_asks_which_procedure(
     assert "Chưa có thông tin" not in reply.text
     assert reply.text.startswith(f"Dạ, anh/chị muốn hỏi {asks} của thủ tục nào ạ?")
     assert "Hộ tịch" in labels(reply)
+
+
+# -- wording where buttons are numbered options ------------------------------------------------
+
+
+def test_numbered_channels_are_never_told_to_press_a_button(knowledge: Knowledge, book: FaqBook) -> None:
+    entries = tuple(dataclasses.replace(e, summary="") if e.id == "khai-tu" else e for e in book.entries)
+    without_summary = dataclasses.replace(book, entries=entries)
+    conv = Conversation(StaticKnowledge(Knowledge(without_summary, Matcher(without_summary))))
+    messages = [
+        *SAMPLES,
+        text("nhập hộ khẩu tạm trú"),  # an answer with a close runner-up offered beside it
+        press("a:khai-tu"),  # an entry without summary
+        press("a:khong-con-nua"),  # stale
+    ]
+    told_to_press = []
+    for msg in messages:
+        reply = conv.handle(msg)
+        assert "bấm" not in reply.text_for(numbered=True).lower(), msg
+        if "bấm" in reply.text.lower():
+            told_to_press.append(msg.text)
+    # On Telegram the same replies still say "bấm": the wording follows the channel.
+    assert set(told_to_press) >= {"help", "xyz", "nhập hộ khẩu tạm trú", "a:khai-tu", "a:khong-con-nua"}
