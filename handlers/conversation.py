@@ -320,11 +320,14 @@ class Conversation:
             case p.AskStaff():
                 return self._ask_staff(book, key)
             case p.Feedback(entry_id, up):
+                # An acknowledgement under the answer: its options stay usable by number.
                 if up:
-                    return Reply(texts.FEEDBACK_UP, outcome=Outcome("feedback:up", entry_id))
+                    up_outcome = Outcome("feedback:up", entry_id)
+                    return Reply(texts.FEEDBACK_UP, keeps_options=True, outcome=up_outcome)
                 return Reply(
                     texts.feedback_down(book.agency),
                     buttons=(*self._staff_rows(), *self._menu_row()),
+                    keeps_options=True,
                     outcome=Outcome("feedback:down", entry_id),
                 )
             case None:

@@ -75,6 +75,9 @@ class Reply:
     """A heading shown first and emphasised where the channel can (bold on Telegram)."""
     buttons: tuple[tuple[Button, ...], ...] = ()
     """Rows of buttons; channels without buttons show them as numbered options."""
+    keeps_options: bool = False
+    """Where buttons are numbered options, the options shown before stay valid and this reply's own
+    are numbered after them (a 👍/👎 acknowledgement under an answer)."""
     numbered_text: str = ""
     """The text to show instead where the buttons become numbered options, when `text` tells the
     citizen to press a button ("bấm nút" → "gõ số"); empty: `text` reads right either way."""

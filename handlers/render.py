@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from handlers import texts
 from handlers.messages import Reply
-from handlers.options import pressable
+from handlers.options import Numbering
 
 _SEPARATORS = ("\n\n", "\n", " ")
 
@@ -116,8 +116,14 @@ def link_lines(reply: Reply, text: str) -> list[str]:
     return [f"{b.label}: {b.url}" for b in reply.flat_buttons if b.url is not None and b.url not in text]
 
 
-def render_plain(reply: Reply, limit: int = 2000, numbered: bool = True) -> list[str]:
-    """Plain text chunks within `limit`; when numbered, links then numbered options follow the text."""
+def render_plain(
+    reply: Reply, limit: int = 2000, numbered: bool = True, numbering: Numbering | None = None
+) -> list[str]:
+    """Plain text chunks within `limit`; when numbered, links then numbered options follow the text.
+
+    `numbering` comes from the chat's OptionMemory (numbers stable from one reply to the next);
+    without it the options are numbered 1, 2, 3… in reading order.
+    """
     text = reply.text_for(numbered)
     parts = [p for p in (reply.title, text) if p]
     if numbered and reply.buttons:
@@ -125,7 +131,8 @@ def render_plain(reply: Reply, limit: int = 2000, numbered: bool = True) -> list
         links = link_lines(reply, text)
         if links:
             parts.append("\n".join(links))
-        options = [f"{n}. {b.label}" for n, b in enumerate(pressable(reply), start=1)]
-        if options:
-            parts.append("\n".join([texts.OPTIONS_HINT, *options]))
+        numbering = numbering if numbering is not None else Numbering.fresh(reply)
+        if numbering.shown:
+            hint = texts.OPTIONS_HINT_MORE if numbering.kept else texts.OPTIONS_HINT
+            parts.append("\n".join([hint, *(f"{o.number}. {o.label}" for o in numbering.shown)]))
     return split_text("\n\n".join(parts), limit)

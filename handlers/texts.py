@@ -28,6 +28,8 @@ BTN_ASK_STAFF = "Gặp cán bộ"
 
 OPTIONS_HINT = "Anh/chị gõ số tương ứng để chọn:"
 """Shown above numbered options on channels without buttons."""
+OPTIONS_HINT_MORE = "Anh/chị gõ số tương ứng để chọn (các số trong danh sách trước vẫn dùng được):"
+"""Above options added to the earlier list (after 👎), whose numbers still work."""
 
 
 def greeting(agency: Agency, example: str | None) -> str:

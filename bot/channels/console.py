@@ -86,8 +86,8 @@ class ConsoleChat:
 
     def _answer(self, msg: Incoming, *, after_input: bool) -> Reply:
         reply = safe_handle(self._conversation, msg, log)
-        self._options.remember(self._chat_id, reply)
-        text = "\n\n".join(render_plain(reply, limit=_LIMIT, numbered=True))
+        numbering = self._options.remember(self._chat_id, reply)
+        text = "\n\n".join(render_plain(reply, limit=_LIMIT, numbered=True, numbering=numbering))
         # On a terminal, a blank line sets the answer apart from what was just typed.
         self._write(f"\n{text}" if self._interactive and after_input else text)
         return reply

@@ -179,9 +179,11 @@ class ZaloBotChannel:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send a reply as plain text (≤ 2,000 characters a message, options numbered)."""
-        for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True):
+        key = f"{CHANNEL}:{chat_id}"
+        numbering = self._options.number(key, reply)
+        for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True, numbering=numbering):
             await self._call_with_retry("sendMessage", {"chat_id": chat_id, "text": chunk})
-        self._options.remember(f"{CHANNEL}:{chat_id}", reply)
+        self._options.remember(key, numbering)
 
     async def _start_call(self, method: str, params: dict[str, Any]) -> Any:
         try:
