@@ -37,6 +37,9 @@ class Incoming:
     text: str = ""
     args: str = ""
     message_id: str = ""
+    options: tuple[int, ...] = ()
+    """TEXT on channels that number buttons: the option numbers valid right now, so that a bare
+    number matching none of them ("99") is told which ones are (empty elsewhere)."""
 
 
 @dataclass(frozen=True, slots=True)

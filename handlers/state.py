@@ -25,6 +25,9 @@ class _ChatState:
     """The question suggestions were offered for ("Không phải các ý trên" falls back on it)."""
     unanswered: _Memo | None = None
     """The last question without an answer ("Gặp cán bộ" hands it to staff)."""
+    facet: _Memo | None = None
+    """A part asked before the procedure was known ("lệ phí bao nhiêu?" → "thủ tục nào ạ?"): the
+    procedure the citizen then picks leads with it."""
 
 
 class ChatStates:

@@ -92,6 +92,22 @@ NON_TEXT = (
     "Anh/chị vui lòng nhắn câu hỏi bằng chữ, em sẽ trả lời ngay."
 )
 PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."
+THANKS = "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm thủ tục nào cứ nhắn cho em nhé."
+"""A lone 👍 or 🙏 typed (not a question)."""
+NO_OPTIONS = (
+    "Dạ, hiện không có danh sách nào để chọn theo số ạ. Anh/chị nhắn câu hỏi bằng lời "
+    "(ví dụ: «làm căn cước cần gì»), hoặc chọn trong danh mục dưới đây."
+)
+"""A bare number typed with no numbered options on screen."""
+
+
+def no_such_option(number: int, valid: str) -> str:
+    """A bare number that no option on screen stands for; `valid` says which numbers are."""
+    return (
+        f"Dạ, trong danh sách phía trên không có lựa chọn số {number} ạ. Anh/chị gõ số {valid} "
+        "để chọn, hoặc nhắn câu hỏi bằng lời."
+    )
+
 ASK_WHICH_PROCEDURE = (
     "Dạ, anh/chị đang hỏi về thủ tục nào ạ? Anh/chị nhắn tên thủ tục "
     "(ví dụ: «lệ phí làm hộ chiếu») hoặc chọn trong danh mục dưới đây."

@@ -76,12 +76,15 @@ def test_commands_and_option_words(
 def test_numbers_press_only_the_options_shown(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = chat(monkeypatch, capsys, "cảm ơn", "1", "9")
+    out = chat(monkeypatch, capsys, "cảm ơn", "1", "9", "2")
     thanks = out.index(f"Dạ, không có gì ạ. Chúc anh/chị một ngày tốt lành!\n\n{texts.OPTIONS_HINT}")
     menu = out.index(texts.MENU, thanks)  # "1" pressed the one option: the menu
-    # The menu has 5 options: "9" is none of them, so it is read as a question.
-    fallback = out.index("Dạ, hiện em chưa có thông tin", menu)
-    assert thanks < menu < fallback
+    # The menu has 5 options: "9" is none of them, and the citizen is told which numbers are.
+    missing = out.index(texts.no_such_option(9, "từ 1 đến 5"), menu)
+    # The menu is still the list on screen: "2" presses its second option.
+    category = out.index(texts.category_intro("Cư trú"), missing)
+    assert thanks < menu < missing < category
+    assert "Dạ, hiện em chưa có thông tin" not in out
 
 
 @pytest.mark.parametrize("quit_word", ["thoát", "THOAT", "exit", "quit"])

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from faq.decision import MatchSettings
+from faq.decision import Kind, MatchResult, MatchSettings
 from faq.knowledge import Knowledge, StaticKnowledge
 from faq.lint import find_placeholders
 from faq.loader import load_faq
 from faq.matcher import Matcher
-from faq.schema import FaqBook
+from faq.schema import Facet, FaqBook
 from handlers import payloads, texts
 from handlers.conversation import Conversation
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
@@ -682,3 +682,116 @@ def test_numbered_channels_are_never_told_to_press_a_button(knowledge: Knowledge
             told_to_press.append(msg.text)
     # On Telegram the same replies still say "bấm": the wording follows the channel.
     assert set(told_to_press) >= {"help", "xyz", "nhập hộ khẩu tạm trú", "a:khai-tu", "a:khong-con-nua"}
+
+
+# -- typed words that are not questions --------------------------------------------------------
+
+MENU_LABELS = ["Hộ tịch", "Cư trú", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT]
+
+
+def typed(body: str, options: tuple[int, ...] = ()) -> Incoming:
+    return Incoming("zalo_bot", "1", "u1", InKind.TEXT, body, options=options)
+
+
+@pytest.mark.parametrize(
+    ("incoming", "outcome", "starts", "buttons", "keeps"),
+    [
+        pytest.param(typed("Danh mục thủ tục"), "menu", texts.MENU, MENU_LABELS, False, id="menu-label"),
+        pytest.param(typed("danh mục"), "menu", texts.MENU, MENU_LABELS, False, id="danh-muc"),
+        pytest.param(typed("thủ tục"), "menu", texts.MENU, MENU_LABELS, False, id="thu-tuc"),
+        pytest.param(typed("menu"), "menu", texts.MENU, MENU_LABELS, False, id="menu"),
+        pytest.param(typed("hướng dẫn"), "help", "Cách dùng trợ lý:", [texts.BTN_MENU], False, id="help"),
+        pytest.param(typed("👍"), "thanks", texts.THANKS, [], True, id="thumbs-up"),
+        pytest.param(typed("🙏"), "thanks", texts.THANKS, [], True, id="folded-hands"),
+        pytest.param(
+            typed("👎"), "sorry", "Dạ, em cảm ơn anh/chị đã góp ý.", [texts.BTN_MENU], True, id="thumbs-down"
+        ),
+        pytest.param(typed("?"), "preamble", texts.PREAMBLE, [], True, id="question-mark"),
+        pytest.param(
+            typed("99", options=(1, 2, 3, 5, 6, 7)),
+            "option:missing",
+            "Dạ, trong danh sách phía trên không có lựa chọn số 99 ạ. Anh/chị gõ số 1, 2, 3, 5, 6 hoặc 7",
+            [],
+            True,
+            id="number-beyond-the-options",
+        ),
+        pytest.param(
+            typed("99"), "option:none", texts.NO_OPTIONS, MENU_LABELS, False, id="number-without-options"
+        ),
+    ],
+)
+def test_words_that_are_not_questions(
+    conv: Conversation, incoming: Incoming, outcome: str, starts: str, buttons: list[str], keeps: bool
+) -> None:
+    reply = conv.handle(incoming)
+    assert kind(reply) == outcome
+    assert reply.text.startswith(starts)
+    assert "chưa có thông tin" not in reply.text
+    assert labels(reply) == buttons
+    assert reply.keeps_options is keeps
+
+
+def test_a_menu_word_keeps_the_procedure_context(conv: Conversation) -> None:
+    conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
+    conv.handle(text("👍"))
+    reply = conv.handle(text("còn lệ phí thì sao?"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
+
+
+# -- the part asked travels with the suggestions, and through "thủ tục nào ạ?" -----------------
+
+
+class FixedMatcher:
+    """Answers every message with one prepared decision (the conversation is under test here)."""
+
+    def __init__(self, result: MatchResult) -> None:
+        self.result = result
+
+    def match(self, text: str) -> MatchResult:
+        return self.result
+
+
+def test_a_suggestion_picked_leads_with_the_part_asked(book: FaqBook) -> None:
+    can_cuoc, khai_tu = book.entry("can-cuoc"), book.entry("khai-tu")
+    assert can_cuoc is not None and khai_tu is not None
+    result = MatchResult(Kind.SUGGEST, 60.0, suggestions=(can_cuoc, khai_tu), facet=Facet.DOCUMENTS)
+    conv = Conversation(StaticKnowledge(Knowledge(book, FixedMatcher(result))))  # type: ignore[arg-type]
+    offered = conv.handle(text("làm thẻ cần giấy tờ gì"))
+    assert kind(offered) == "suggest"
+    pick = payload_of(offered, can_cuoc.title)
+    assert pick == "g:can-cuoc:d"
+    answer = conv.handle(press(pick))
+    assert kind(answer) == "suggest:accepted"
+    assert answer.outcome is not None and answer.outcome.facet == "documents"
+    assert answer.text.startswith("Giấy tờ cần chuẩn bị:\n• Thẻ căn cước công dân")
+    assert texts.BTN_DOCUMENTS not in labels(answer)
+
+
+def test_an_old_suggestion_payload_without_facet_still_works(conv: Conversation) -> None:
+    answer = conv.handle(press("g:can-cuoc"))
+    assert kind(answer) == "suggest:accepted"
+    assert answer.text.startswith("Theo Luật Căn cước 2023")
+
+
+def test_a_part_asked_before_the_procedure_leads_the_procedure_picked_next(conv: Conversation) -> None:
+    clarify = conv.handle(text("còn lệ phí thì sao"))
+    assert kind(clarify) == "clarify"
+    category = conv.handle(press(payload_of(clarify, "Cư trú")))
+    answer = conv.handle(press(payload_of(category, "Đăng ký tạm trú")))
+    assert kind(answer) == "browse"
+    assert answer.text.startswith("Lệ phí: Theo mức HĐND cấp tỉnh")
+    assert "Người đến ở một nơi" in answer.text  # the summary follows: the procedure is new
+    # Used once: the next procedure opened starts with its summary again.
+    again = conv.handle(press("a:ho-chieu"))
+    assert not again.text.startswith("Lệ phí:")
+
+
+def test_a_suggestion_whose_facet_does_not_fit_in_64_bytes_opens_at_the_summary(book: FaqBook) -> None:
+    long_id = "cap-doi-the-can-cuoc-" + "x" * 40  # 61 characters: "g:<id>" fits, "g:<id>:d" does not
+    entries = tuple(dataclasses.replace(e, id=long_id) if e.id == "can-cuoc" else e for e in book.entries)
+    long_book = dataclasses.replace(book, entries=entries)
+    entry = long_book.entry(long_id)
+    assert entry is not None
+    result = MatchResult(Kind.SUGGEST, 60.0, suggestions=(entry,), facet=Facet.DOCUMENTS)
+    conv = Conversation(StaticKnowledge(Knowledge(long_book, FixedMatcher(result))))  # type: ignore[arg-type]
+    assert payload_of(conv.handle(text("làm thẻ cần giấy tờ gì")), entry.title) == f"g:{long_id}"

@@ -31,7 +31,7 @@ def parse_line(line: str, options: OptionMemory, chat_key: str) -> Incoming:
     payload = options.resolve(chat_key, text)
     if payload is not None:
         return Incoming(CHANNEL, chat_key, chat_key, InKind.BUTTON, payload)
-    return Incoming(CHANNEL, chat_key, chat_key, InKind.TEXT, text)
+    return Incoming(CHANNEL, chat_key, chat_key, InKind.TEXT, text, options=options.numbers(chat_key))
 
 
 class ConsoleChat:

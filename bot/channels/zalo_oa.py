@@ -276,14 +276,20 @@ class ZaloOAChannel:
         message = as_dict(event.get("message"))
         if not user_id:
             return None
-        common = {"chat_id": user_id, "user_id": user_id, "message_id": str(message.get("msg_id", ""))}
+        common: dict[str, Any] = {
+            "chat_id": user_id,
+            "user_id": user_id,
+            "message_id": str(message.get("msg_id", "")),
+        }
         if name in NON_TEXT_EVENTS:
             return Incoming(CHANNEL, kind=InKind.NON_TEXT, text=NON_TEXT_EVENTS[name], **common)
         text = str(message.get("text") or "").strip()
         if not text:
             return None
         kind, text, args = self._classify(user_id, text)
-        return Incoming(CHANNEL, kind=kind, text=text, args=args, **common)
+        # A typed number no option stands for is told which numbers are valid.
+        options = self._options.numbers(f"{CHANNEL}:{user_id}") if kind is InKind.TEXT else ()
+        return Incoming(CHANNEL, kind=kind, text=text, args=args, options=options, **common)
 
     def _classify(self, user_id: str, text: str) -> tuple[InKind, str, str]:
         if text.startswith(PAYLOAD_MARK) and payloads.decode(text[len(PAYLOAD_MARK) :]) is not None:
