@@ -28,6 +28,8 @@ from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools
 from faq.knowledge import Indexer, KnowledgeSource, StaticKnowledge, load_knowledge
+from faq.lint import placeholders
+from faq.schema import FaqBook
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
 
@@ -144,6 +146,7 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
         print("Chưa bật kênh nào: hãy đặt 'enabled: true' cho telegram, zalo_bot hoặc zalo_oa "
               "trong tệp cấu hình.", file=err)
         return 2
+    warn_placeholders(app.knowledge.current().book, err)
     started = await start_channels(app, err)
     if not started:
         return 2
@@ -163,6 +166,34 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
             await asyncio.to_thread(close)
         _remove_signal_handlers(installed)
     return 0
+
+
+PLACEHOLDERS_SHOWN = 10
+"""At most this many placeholder lines are printed at start; `faqbot check` lists them all."""
+
+
+def warn_placeholders(book: FaqBook, err: TextIO) -> int:
+    """Print (and log) a Vietnamese warning when template placeholders remain; their number."""
+    found = placeholders(book)
+    if not found:
+        return 0
+    log.warning(
+        "FAQ %s still has %d template placeholders; citizens see them verbatim",
+        book.source or "<faq>",
+        len(found),
+        extra={ON_STDERR: True},
+    )
+    lines = [
+        f"Cảnh báo: tệp FAQ còn {len(found)} chỗ mẫu chưa thay (như «[0xx xxxx xxxx]», "
+        "«thay bằng tên đơn vị») — người dân sẽ thấy nguyên văn trong lời chào, thông tin liên hệ "
+        "và câu trả lời. Hãy sửa khối 'agency' (và các chỗ dưới đây) rồi kiểm tra bằng "
+        f"'faqbot check {book.source}':",
+        *(f"  {p}" for p in found[:PLACEHOLDERS_SHOWN]),
+    ]
+    if len(found) > PLACEHOLDERS_SHOWN:
+        lines.append(f"  … và {len(found) - PLACEHOLDERS_SHOWN} chỗ khác.")
+    print("\n".join(lines), file=err, flush=True)
+    return len(found)
 
 
 async def _stop_quietly(channel: Channel) -> None:

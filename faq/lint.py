@@ -1,10 +1,13 @@
 """Staff checks beyond the schema: questions answered by the wrong entry, near-duplicates, stale or
-over-long content, references to small talk, procedures without online or postal information."""
+over-long content, references to small talk, procedures without online or postal information, and
+template placeholders ("[0xx xxxx xxxx]", "(thay bằng tên đơn vị)") left in the file."""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -13,7 +16,7 @@ from faq.decision import Kind, MatchResult
 from faq.loader import WARNING, Problem
 from faq.matcher import Matcher
 from faq.normalize import Normalizer, fold_accents
-from faq.schema import Entry, FaqBook
+from faq.schema import Agency, Entry, FaqBook
 
 DUPLICATE_RATIO = 90.0
 """rapidfuzz ratio (0-100) of normalised questions from which two entries look duplicated."""
@@ -56,11 +59,12 @@ def lint(
     found += _stale(book, settings.max_age_days, settings.today or dt.date.today())
     found += _long_parts(book, settings.max_part_chars)
     found += _no_channel(book)
+    found += placeholders(book)
     return tuple(sorted(found, key=lambda p: p.line))
 
 
-def _warn(book: FaqBook, entry: Entry, message: str) -> Problem:
-    return Problem(book.source or "<faq>", entry.line, message, WARNING)
+def _warn(book: FaqBook, entry: Entry, message: str, line: int = 0) -> Problem:
+    return Problem(book.source or "<faq>", line or entry.line, message, WARNING)
 
 
 def _quote(text: str, limit: int = 80) -> str:
@@ -320,3 +324,102 @@ def _no_channel(book: FaqBook) -> list[Problem]:
                 )
             )
     return out
+
+
+_BRACKETED = re.compile(r"\[[^\[\]\n]*\w[^\[\]\n]*\]")
+"""A square-bracket placeholder of the template: "[0xx xxxx xxxx]", "[Số nhà, đường…]"."""
+_REPLACE_ME = re.compile(r"(?:^|[(\[—–-])\s*thay bằng\b[^)\]]*\)?", re.IGNORECASE)
+"""The template's "(thay bằng tên đơn vị)" and "— thay bằng địa chỉ…"; plain prose ("có thể thay
+bằng bản sao") is not a placeholder."""
+
+AGENCY_FIELDS = {
+    "name": "tên cơ quan (name)",
+    "address": "địa chỉ (address)",
+    "hours": "giờ làm việc (hours)",
+    "phone": "số điện thoại (phone)",
+    "email": "thư điện tử (email)",
+    "portal": "cổng dịch vụ công (portal)",
+}
+
+
+def find_placeholders(text: str) -> list[str]:
+    """The template placeholders left in one text, in order ("[0xx xxxx xxxx]", "(thay bằng …)")."""
+    found = [(m.start(), m.group()) for m in _BRACKETED.finditer(text)]
+    found += [(m.start(), m.group().strip()) for m in _REPLACE_ME.finditer(text)]
+    return [snippet for _, snippet in sorted(found)]
+
+
+def placeholders(book: FaqBook) -> list[Problem]:
+    """Template placeholders left in the agency block or in any entry, each at its own line."""
+    source = book.source or "<faq>"
+    out: list[Problem] = []
+    for key, label, text in _agency_texts(book.agency):
+        for snippet in find_placeholders(text):
+            out.append(
+                Problem(
+                    source,
+                    book.agency.line_of(key),
+                    f"phần 'agency', {label}: còn chỗ mẫu chưa thay {_quote(snippet)} — người dân sẽ "
+                    "thấy nguyên văn trong lời chào, thông tin liên hệ và câu trả lời; hãy ghi thông "
+                    "tin thật của đơn vị.",
+                    WARNING,
+                )
+            )
+    for entry in book.entries:
+        for key, label, text in _entry_texts(entry):
+            for snippet in find_placeholders(text):
+                out.append(
+                    _warn(
+                        book,
+                        entry,
+                        f"mục '{entry.id}', {label}: còn chỗ mẫu chưa thay {_quote(snippet)} — hãy "
+                        "ghi nội dung thật (địa chỉ, số điện thoại, giờ làm việc của cơ quan thì chỉ "
+                        "cần sửa ở phần 'agency').",
+                        entry.line_of(key),
+                    )
+                )
+    return out
+
+
+def _agency_texts(agency: Agency) -> Iterator[tuple[str, str, str]]:
+    for key, label in AGENCY_FIELDS.items():
+        value = getattr(agency, key)
+        if value:
+            yield key, label, value
+
+
+_ENTRY_FIELDS = {
+    "title": "tên thủ tục (title)",
+    "questions": "câu hỏi (questions)",
+    "keywords": "từ khóa (keywords)",
+    **PART_NAMES,
+}
+
+
+def _entry_texts(entry: Entry) -> Iterator[tuple[str, str, str]]:
+    """(key for Entry.line_of, label, text) of every text an entry holds."""
+    singles = {
+        "title": entry.title,
+        "summary": entry.summary,
+        "fee": entry.fee,
+        "processing_time": entry.processing_time,
+        "where": entry.where,
+    }
+    lists = {
+        "questions": entry.questions,
+        "keywords": entry.keywords,
+        "steps": entry.steps,
+        "documents": entry.documents,
+        "legal_basis": entry.legal_basis,
+    }
+    for key, text in singles.items():
+        yield key, _ENTRY_FIELDS[key], text
+    for key, items in lists.items():
+        for i, text in enumerate(items):
+            yield f"{key}.{i}", _ENTRY_FIELDS[key], text
+    if entry.online is not None:
+        yield "online.url", _ENTRY_FIELDS["online"], entry.online.url
+        yield "online.note", _ENTRY_FIELDS["online"], entry.online.note
+    if entry.postal is not None:
+        yield "postal.submit", _ENTRY_FIELDS["postal"], entry.postal.submit
+        yield "postal.receive", _ENTRY_FIELDS["postal"], entry.postal.receive

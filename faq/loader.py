@@ -627,6 +627,8 @@ class _Reader:
             phone=values["phone"],
             portal=values["portal"],
             email=values["email"] or None,
+            line=key_line,
+            lines=_field_lines(node),
         )
 
     def synonyms(self, node: _Node) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -769,6 +771,7 @@ class _Reader:
             related=texts("related"),
             updated=self.date(f, "updated", where),
             line=line,
+            lines=_field_lines(node),
         )
         if not entry.is_procedure:
             if not entry.summary:
@@ -870,6 +873,19 @@ class _Reader:
             elif ref in seen:
                 self.warning(line, f"{where}: mục liên quan '{ref}' được ghi hai lần.")
             seen.add(ref)
+
+
+def _field_lines(node: _Node) -> tuple[tuple[str, int], ...]:
+    """(key, line) of a mapping's fields, its list items ("steps.0") and nested keys ("postal.submit")."""
+    found: list[tuple[str, int]] = []
+    for key, value in node.items if isinstance(node, _Map) else ():
+        name = _clean(key.value)
+        found.append((name, key.line))
+        if isinstance(value, _Seq):
+            found.extend((f"{name}.{i}", item.line) for i, item in enumerate(value.items))
+        elif isinstance(value, _Map):
+            found.extend((f"{name}.{_clean(k.value)}", k.line) for k, _ in value.items)
+    return tuple(found)
 
 
 def _lookup(node: _Node, key: str) -> _Node | None:

@@ -35,6 +35,12 @@ class OnlineLevel(StrEnum):
     NONE = "không"
 
 
+def _line_of(lines: tuple[tuple[str, int], ...], key: str, default: int) -> int:
+    """The line recorded for `key`, else for its parent key ("steps" for "steps.2"), else `default`."""
+    found = dict(lines)
+    return found.get(key) or found.get(key.split(".", 1)[0]) or default
+
+
 @dataclass(frozen=True, slots=True)
 class Agency:
     """The office that runs the bot: shown in greetings, fallback and contact replies."""
@@ -45,6 +51,14 @@ class Agency:
     phone: str
     portal: str
     email: str | None = None
+    line: int = 0
+    """1-based line of the `agency:` block in its source file (0 for an agency built in code)."""
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    """(key, 1-based line) of each field in the source file, for staff-facing messages."""
+
+    def line_of(self, key: str) -> int:
+        """The source line of one field ("phone"), else of the block."""
+        return _line_of(self.lines, key, self.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +109,13 @@ class Entry:
     updated: dt.date | None = None
     line: int = 0
     """1-based line of the entry in its source file, for staff-facing messages."""
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    """(key, 1-based line) of each field: "summary", list items as "steps.2" (0-based), nested keys
+    as "postal.submit"."""
+
+    def line_of(self, key: str) -> int:
+        """The source line of one field ("summary", "steps.2", "postal.submit"), else of the entry."""
+        return _line_of(self.lines, key, self.line)
 
     @property
     def is_procedure(self) -> bool:

@@ -6,29 +6,34 @@ Outcome kinds (for the interaction log): "answer", "suggest", "none" (the fallba
 "browse" (an entry opened from a list), "declined" (nearest a topic the office does not handle:
 told who handles it), "suggest:accepted", "facet", "step", "back",
 "feedback:up", "feedback:down", "handoff", "handoff:none" (nothing to hand over),
-"handoff:disabled", "stale" (a button or payload that no longer means anything).
+"handoff:disabled", "stale" (a button or payload that no longer means anything),
+"thanks" / "sorry" (a lone 👍 / 👎 typed), "option:missing" (a number no option on screen stands
+for), "option:none" (a number typed with no numbered options).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.knowledge import Knowledge, KnowledgeSource
-from faq.schema import Entry, Facet, FaqBook, OnlineLevel
+from faq.schema import Entry, Facet, FaqBook
 from handlers import payloads as p
 from handlers import texts
+from handlers.answers import CONTACT_CATEGORY, Row, answer, answers_facet, with_alternatives
+from handlers.answers import btn as _btn
+from handlers.answers import existing as _existing
+from handlers.answers import row as _row
+from handlers.answers import rows as _rows
 from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
+from handlers.state import ChatStates
+from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
 
 log = logging.getLogger(__name__)
 
-CONTACT_CATEGORY = "lien-he"
-"""A FAQ category with this id takes the place of the generic "📞 Liên hệ cơ quan" menu button."""
 
 _COMMANDS = {
     "start": "start",
@@ -42,71 +47,6 @@ _COMMANDS = {
     "contact": "contact",
 }
 
-Row = tuple[Button, ...]
-
-
-@dataclass(slots=True)
-class _Memo:
-    """Something remembered about a chat, with when."""
-
-    value: str
-    at: float
-
-
-@dataclass(slots=True)
-class _ChatState:
-    touched: float
-    entry: _Memo | None = None
-    """The procedure last answered: a facet-only follow-up refers to it."""
-    suggested_for: _Memo | None = None
-    """The question suggestions were offered for ("Không phải các ý trên" falls back on it)."""
-    unanswered: _Memo | None = None
-    """The last question without an answer ("Gặp cán bộ" hands it to staff)."""
-
-
-class _ChatStates:
-    """Per-(channel, chat) memory, bounded in size and age; thread-safe."""
-
-    def __init__(self, ttl: float, max_chats: int, clock: Callable[[], float]) -> None:
-        self._ttl = ttl
-        self._max_chats = max_chats
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._states: OrderedDict[tuple[str, str], _ChatState] = OrderedDict()
-
-    def get(self, key: tuple[str, str], field: str) -> str | None:
-        """A remembered value if still fresh."""
-        with self._lock:
-            state = self._states.get(key)
-            memo: _Memo | None = getattr(state, field) if state else None
-            if memo is None:
-                return None
-            if self._clock() - memo.at > self._ttl:
-                setattr(state, field, None)
-                return None
-            return memo.value
-
-    def set(self, key: tuple[str, str], field: str, value: str | None) -> None:
-        """Remember (or with None forget) a value for this chat."""
-        now = self._clock()
-        with self._lock:
-            state = self._states.pop(key, None)
-            if state is None:
-                if value is None:
-                    return
-                state = _ChatState(touched=now)
-            state.touched = now
-            setattr(state, field, None if value is None else _Memo(value, now))
-            self._states[key] = state
-            while self._states and (
-                len(self._states) > self._max_chats
-                or now - next(iter(self._states.values())).touched > self._ttl
-            ):
-                self._states.popitem(last=False)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._states)
 
 
 class Conversation:
@@ -123,7 +63,7 @@ class Conversation:
     ) -> None:
         self._knowledge = knowledge
         self._handoff_enabled = handoff_enabled
-        self._states = _ChatStates(context_ttl, max_chats, clock)
+        self._states = ChatStates(context_ttl, max_chats, clock)
 
     @property
     def knowledge(self) -> KnowledgeSource:
@@ -140,7 +80,7 @@ class Conversation:
         k = self._knowledge.current()
         key = (msg.channel, msg.chat_id)
         if msg.kind is InKind.TEXT:
-            return self._on_text(k, key, msg.text)
+            return self._on_text(k, key, msg.text, msg.options)
         if msg.kind is InKind.BUTTON:
             return self._on_button(k, key, msg.text)
         if msg.kind is InKind.COMMAND:
@@ -166,13 +106,18 @@ class Conversation:
         if action == "menu":
             return self._menu(book, texts.MENU, "menu")
         if action == "help":
-            return Reply(texts.HELP, buttons=self._menu_row(), outcome=Outcome("help"))
+            return self._help("help")
         if action == "contact":
             return self._contact(book)
+        return self._help("unknown_command", texts.UNKNOWN_COMMAND)
+
+    def _help(self, kind: str, before: str = "") -> Reply:
+        head = f"{before}\n\n" if before else ""
         return Reply(
-            f"{texts.UNKNOWN_COMMAND}\n\n{texts.HELP}",
+            head + texts.HELP,
+            numbered_text=head + texts.HELP_NUMBERED,
             buttons=self._menu_row(),
-            outcome=Outcome("unknown_command"),
+            outcome=Outcome(kind),
         )
 
     def _start(self, book: FaqBook) -> Reply:
@@ -202,29 +147,34 @@ class Conversation:
 
     # -- typed questions --------------------------------------------------------------------
 
-    def _on_text(self, k: Knowledge, key: tuple[str, str], text: str) -> Reply:
+    def _on_text(self, k: Knowledge, key: tuple[str, str], text: str, options: tuple[int, ...]) -> Reply:
         if not text.strip():
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble"))
+        typed = not_a_question(text)
+        if typed is not None:
+            return self._not_a_question(k.book, typed, text, options)
+        # A part asked earlier, before the procedure was known, leads this answer unless it asks its own.
+        pending = self._take_facet(key)
         result = k.matcher.match(text)
         if result.preamble_only:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
         if result.facet_only:
             context = self._context_entry(k.book, key)
-            if context is not None:
+            if context is not None and answers_facet(context, result.facet):
                 # The citizen has just read this answer's summary: give only the part asked.
                 return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
+            if context is not None:
+                # A fee asked right after the office's contact details: about some other procedure.
+                return self._clarify(k.book, key, result, text)
+        facet = result.facet or pending
         if result.kind is Kind.ANSWER and result.entry is not None:
             entry = k.book.entry(result.entry.id) or result.entry
-            reply = self._answered(k.book, key, entry, result.facet, result, text)
-            return _with_alternatives(reply, result.suggestions, result.facet)
+            reply = self._answered(k.book, key, entry, facet, result, text)
+            return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
-            return Reply(
-                texts.ASK_WHICH_PROCEDURE,
-                buttons=self._menu_buttons(k.book),
-                outcome=_outcome("clarify", result, text),
-            )
+            return self._clarify(k.book, key, result, text)
         if result.kind is Kind.SUGGEST and result.suggestions:
-            return self._suggest(key, result, text)
+            return self._suggest(key, result, text, facet)
         if result.declined is not None:
             return self._declined(k.book, key, result.declined, result, text)
         return self._fallback(k.book, key, text, result)
@@ -250,11 +200,62 @@ class Conversation:
         if text:
             # Kept so that a 👎 followed by "Gặp cán bộ" can put this question through to staff.
             self._states.set(key, "unanswered", text)
-        reply = self._answer(book, entry, facet, with_summary=with_summary)
+        reply = answer(book, entry, facet, with_summary=with_summary)
         return _with_outcome(reply, Outcome("answer", entry.id, result.score, _facet(facet), text))
 
-    def _suggest(self, key: tuple[str, str], result: MatchResult, text: str) -> Reply:
-        rows = [_row(_btn(e.title, p.PickSuggestion(e.id))) for e in result.suggestions]
+    def _not_a_question(
+        self, book: FaqBook, typed: NotAQuestion, text: str, options: tuple[int, ...]
+    ) -> Reply:
+        """A menu label, "menu", a lone 👍, a bare number: answered without the matcher."""
+        match typed.gesture:
+            case Gesture.MENU:
+                return self._menu(book, texts.MENU, "menu")
+            case Gesture.HELP:
+                return self._help("help")
+            case Gesture.START:
+                return self._start(book)
+            case Gesture.CONTACT:
+                return self._contact(book)
+            case Gesture.NUMBER if options:
+                # The list above stays on screen and valid: say which numbers it has.
+                return Reply(
+                    texts.no_such_option(typed.number, number_list(options)),
+                    keeps_options=True,
+                    outcome=Outcome("option:missing", question=text),
+                )
+            case Gesture.NUMBER:
+                return Reply(
+                    texts.NO_OPTIONS,
+                    buttons=self._menu_buttons(book),
+                    outcome=Outcome("option:none", question=text),
+                )
+            case Gesture.THANKS:
+                return Reply(texts.THANKS, keeps_options=True, outcome=Outcome("thanks", question=text))
+            case Gesture.SORRY:
+                return Reply(
+                    texts.feedback_down(book.agency),
+                    buttons=(*self._staff_rows(), *self._menu_row()),
+                    keeps_options=True,
+                    outcome=Outcome("sorry", question=text),
+                )
+        return Reply(texts.PREAMBLE, keeps_options=True, outcome=Outcome("preamble", question=text))
+
+    def _clarify(self, book: FaqBook, key: tuple[str, str], result: MatchResult, text: str) -> Reply:
+        """A part was asked ("còn lệ phí thì sao?") with no procedure it could belong to."""
+        # Remembered, so that the procedure picked next (from the menu, or typed) leads with it.
+        self._states.set(key, "facet", _facet(result.facet))
+        return Reply(
+            texts.ask_which_procedure(result.facet),
+            buttons=self._menu_buttons(book),
+            outcome=_outcome("clarify", result, text),
+        )
+
+    def _suggest(self, key: tuple[str, str], result: MatchResult, text: str, facet: Facet | None) -> Reply:
+        # The part asked travels in the payload: "cần giấy tờ gì" → the pick leads with documents.
+        rows = [
+            _row(_btn(e.title, p.PickSuggestion(e.id, facet), p.PickSuggestion(e.id)))
+            for e in result.suggestions
+        ]
         rows.append(_row(_btn(texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
         return Reply(
@@ -308,11 +309,14 @@ class Conversation:
             case p.AskStaff():
                 return self._ask_staff(book, key)
             case p.Feedback(entry_id, up):
+                # An acknowledgement under the answer: its options stay usable by number.
                 if up:
-                    return Reply(texts.FEEDBACK_UP, outcome=Outcome("feedback:up", entry_id))
+                    up_outcome = Outcome("feedback:up", entry_id)
+                    return Reply(texts.FEEDBACK_UP, keeps_options=True, outcome=up_outcome)
                 return Reply(
                     texts.feedback_down(book.agency),
                     buttons=(*self._staff_rows(), *self._menu_row()),
+                    keeps_options=True,
                     outcome=Outcome("feedback:down", entry_id),
                 )
             case None:
@@ -330,17 +334,20 @@ class Conversation:
                 )
             return self._stale(book)
         self._states.set(key, "entry", entry.id)
+        pending = self._take_facet(key)
         match action:
             case p.ShowAnswer(_, back):
-                reply = self._answer(book, entry, None, with_summary=True)
+                facet = None if back else pending
+                reply = answer(book, entry, facet, with_summary=True)
                 kind = "back" if back else "browse"
-                return _with_outcome(reply, Outcome(kind, entry.id), edit=back)
-            case p.PickSuggestion():
+                return _with_outcome(reply, Outcome(kind, entry.id, facet=_facet(facet)), edit=back)
+            case p.PickSuggestion(_, asked):
                 self._states.set(key, "suggested_for", None)
-                reply = self._answer(book, entry, None, with_summary=True)
-                return _with_outcome(reply, Outcome("suggest:accepted", entry.id))
+                facet = asked or pending
+                reply = answer(book, entry, facet, with_summary=True)
+                return _with_outcome(reply, Outcome("suggest:accepted", entry.id, facet=_facet(facet)))
             case p.ShowFacet(_, facet):
-                reply = self._answer(book, entry, facet, with_summary=False)
+                reply = answer(book, entry, facet, with_summary=False)
                 return _with_outcome(reply, Outcome("facet", entry.id, facet=str(facet)))
             case p.ShowStep(_, n):
                 return self._step(entry, n)
@@ -409,17 +416,22 @@ class Conversation:
         return Reply(texts.HANDOFF, handoff=True, outcome=Outcome("handoff", question=question))
 
     def _stale(self, book: FaqBook) -> Reply:
-        return Reply(texts.STALE, buttons=self._menu_buttons(book), outcome=Outcome("stale"))
+        return Reply(
+            texts.STALE,
+            numbered_text=texts.STALE_NUMBERED,
+            buttons=self._menu_buttons(book),
+            outcome=Outcome("stale"),
+        )
 
     # -- building blocks --------------------------------------------------------------------
 
-    def _answer(self, book: FaqBook, entry: Entry, facet: Facet | None, *, with_summary: bool) -> Reply:
-        parts = []
-        if facet is not None:
-            parts.append(_facet_text(entry, facet))
-        if with_summary or facet is None:
-            parts.append(entry.summary or texts.no_summary())
-        return Reply("\n\n".join(parts), title=entry.title, buttons=_answer_buttons(book, entry, facet))
+    def _take_facet(self, key: tuple[str, str]) -> Facet | None:
+        """The part asked before the procedure was known, forgotten once used."""
+        value = self._states.get(key, "facet")
+        if value is None:
+            return None
+        self._states.set(key, "facet", None)
+        return Facet(value) if value in Facet.__members__.values() else None
 
     def _context_entry(self, book: FaqBook, key: tuple[str, str]) -> Entry | None:
         entry_id = self._states.get(key, "entry")
@@ -435,77 +447,6 @@ class Conversation:
 
     def _menu_buttons(self, book: FaqBook) -> tuple[Row, ...]:
         return self._menu(book, "", "menu").buttons
-
-
-def _answer_buttons(book: FaqBook, entry: Entry, facet: Facet | None) -> tuple[Row, ...]:
-    rows: list[Row] = []
-    if entry.steps:
-        rows.append(_row(_btn(texts.BTN_STEPS, p.ShowStep(entry.id, 1))))
-    if entry.documents and facet is not Facet.DOCUMENTS:
-        rows.append(_row(_btn(texts.BTN_DOCUMENTS, p.ShowFacet(entry.id, Facet.DOCUMENTS))))
-    if (entry.fee or entry.processing_time) and facet not in (Facet.FEE, Facet.TIME):
-        rows.append(_row(_btn(texts.BTN_FEE_TIME, p.ShowFacet(entry.id, Facet.FEE))))
-    online = entry.online
-    if online is not None and online.url and online.level is not OnlineLevel.NONE:
-        rows.append((Button(texts.BTN_ONLINE, url=online.url),))
-    if entry.postal is not None and facet is not Facet.POSTAL:
-        rows.append(_row(_btn(texts.BTN_POSTAL, p.ShowFacet(entry.id, Facet.POSTAL))))
-    if _existing(book, entry.related):
-        rows.append(_row(_btn(texts.BTN_RELATED, p.ShowRelated(entry.id))))
-    rows.append(
-        _row(
-            _btn(texts.BTN_LIKE, p.Feedback(entry.id, up=True)),
-            _btn(texts.BTN_DISLIKE, p.Feedback(entry.id, up=False)),
-        )
-    )
-    return _rows(rows)
-
-
-def _with_alternatives(reply: Reply, alternatives: Sequence[Entry], facet: Facet | None) -> Reply:
-    """The answer with close runners-up offered first, each opening at the part asked."""
-    if not alternatives:
-        return reply
-    rows = [
-        _row(_btn(e.title, p.ShowFacet(e.id, facet) if facet else p.ShowAnswer(e.id))) for e in alternatives
-    ]
-    text = f"{reply.text}\n\n{texts.alternatives([e.title for e in alternatives])}"
-    return replace(reply, text=text, buttons=(*_rows(rows), *reply.buttons))
-
-
-def _facet_text(entry: Entry, facet: Facet) -> str:
-    if facet in (Facet.FEE, Facet.TIME):
-        return texts.fee_and_time(entry)
-    if facet is Facet.DOCUMENTS:
-        return texts.documents(entry)
-    if facet is Facet.WHERE:
-        return texts.where(entry)
-    if facet is Facet.ONLINE:
-        return texts.online(entry)
-    if facet is Facet.POSTAL:
-        return texts.postal(entry.postal)
-    return texts.steps_list(entry)
-
-
-def _existing(book: FaqBook, ids: Iterable[str]) -> list[Entry]:
-    found = (book.entry(i) for i in ids)
-    return [e for e in found if e is not None and e.is_procedure]
-
-
-def _btn(label: str, payload: p.Payload) -> Button | None:
-    try:
-        return Button(label, payload=p.encode(payload))
-    except p.PayloadError as exc:
-        # The loader should reject such ids; never let one break a reply.
-        log.warning("button dropped: %s", exc)
-        return None
-
-
-def _row(*buttons: Button | None) -> Row:
-    return tuple(b for b in buttons if b is not None)
-
-
-def _rows(rows: Iterable[Row]) -> tuple[Row, ...]:
-    return tuple(r for r in rows if r)
 
 
 def _facet(facet: Facet | None) -> str | None:

@@ -37,6 +37,9 @@ class Incoming:
     text: str = ""
     args: str = ""
     message_id: str = ""
+    options: tuple[int, ...] = ()
+    """TEXT on channels that number buttons: the option numbers valid right now, so that a bare
+    number matching none of them ("99") is told which ones are (empty elsewhere)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +78,21 @@ class Reply:
     """A heading shown first and emphasised where the channel can (bold on Telegram)."""
     buttons: tuple[tuple[Button, ...], ...] = ()
     """Rows of buttons; channels without buttons show them as numbered options."""
+    keeps_options: bool = False
+    """Where buttons are numbered options, the options shown before stay valid and this reply's own
+    are numbered after them (a 👍/👎 acknowledgement under an answer)."""
+    numbered_text: str = ""
+    """The text to show instead where the buttons become numbered options, when `text` tells the
+    citizen to press a button ("bấm nút" → "gõ số"); empty: `text` reads right either way."""
     edit: bool = False
     """Replace the message whose button was pressed, where the channel can (Telegram)."""
     outcome: Outcome | None = None
     handoff: bool = False
     """The citizen should be put through to staff (question in outcome.question)."""
+
+    def text_for(self, numbered: bool) -> str:
+        """The text as a channel shows it: with buttons, or with numbered options."""
+        return self.numbered_text if numbered and self.numbered_text else self.text
 
     @property
     def flat_buttons(self) -> tuple[Button, ...]:

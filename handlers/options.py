@@ -1,4 +1,5 @@
-"""Numbered options for channels without buttons: what "2" means depends on what was last shown."""
+"""Numbered options for channels without buttons: what "2" means depends on what was last shown, and
+a number keeps its meaning from one reply to the next."""
 
 from __future__ import annotations
 
@@ -31,11 +32,93 @@ def fold(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One numbered option: typing its number (or its label's words) presses its payload."""
+
+    number: int
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """The numbers one reply's options are shown under, and the earlier options that stay valid."""
+
+    shown: tuple[Option, ...] = ()
+    """This reply's options, by number (the order they are listed in)."""
+    kept: tuple[Option, ...] = ()
+    """Options of the replies before, still on screen and still pressable (never re-listed)."""
+
+    @property
+    def valid(self) -> tuple[Option, ...]:
+        """Every option a typed number may press now, by number."""
+        return tuple(sorted((*self.shown, *self.kept), key=lambda o: o.number))
+
+    @staticmethod
+    def fresh(reply: Reply) -> Numbering:
+        """The reply's options numbered 1, 2, 3… in reading order, nothing kept."""
+        buttons = enumerate(pressable(reply), start=1)
+        return Numbering(tuple(Option(n, b.label, b.payload or "") for n, b in buttons))
+
+
+def number_options(previous: Numbering | None, reply: Reply) -> Numbering:
+    """Number a reply's options so that no number changes meaning from the options just shown.
+
+    - A reply without options (👍 acknowledged, "em nghe đây") keeps the earlier ones valid.
+    - A reply with `keeps_options` (👎) keeps them too; its own options are numbered after them.
+    - Otherwise an option also offered just before keeps its number ("Tiếp ›" stays 1 from step to
+      step, "Thủ tục liên quan" stays 5 after "Nộp/nhận qua bưu điện"), and new options take the
+      smallest numbers that meant nothing just before. A list sharing nothing with the one before
+      (the menu after an answer) is numbered from 1.
+    """
+    buttons = [b for b in pressable(reply) if b.payload]
+    before = previous.valid if previous is not None else ()
+    if not buttons:
+        return Numbering((), before)
+    if reply.keeps_options and before:
+        # After the earlier list, so that no gap in it is filled with something else.
+        taken = set(range(1, before[-1].number + 1))
+        return Numbering(_fill([None] * len(buttons), buttons, taken), before)
+    by_label: dict[str, int] = {}
+    for option in before:
+        by_label.setdefault(option.label, option.number)
+    numbers: list[int | None] = []
+    used: set[int] = set()
+    for button in buttons:
+        n = by_label.get(button.label)
+        if n is not None and n not in used:
+            used.add(n)
+            numbers.append(n)
+        else:
+            numbers.append(None)
+    if not used:
+        return Numbering.fresh(reply)
+    return Numbering(_fill(numbers, buttons, used | {o.number for o in before}))
+
+
+def _fill(numbers: list[int | None], buttons: list[Button], taken: set[int]) -> tuple[Option, ...]:
+    """Give each unnumbered button the smallest free number, in reading order; sorted by number."""
+    taken = set(taken)
+    options = []
+    free = 1
+    for n, button in zip(numbers, buttons, strict=True):
+        if n is None:
+            while free in taken:
+                free += 1
+            n = free
+            taken.add(n)
+        options.append(Option(n, button.label, button.payload or ""))
+    return tuple(sorted(options, key=lambda o: o.number))
+
+
 @dataclass(slots=True)
 class _Shown:
     at: float
-    options: tuple[tuple[str, str], ...]
-    """(folded label, payload) in option order."""
+    numbering: Numbering
+    displayed: bool
+    """False when the options went out as real buttons (Zalo OA quick replies): their numbers were
+    never seen, so the next list does not keep them."""
 
 
 class OptionMemory:
@@ -53,19 +136,62 @@ class OptionMemory:
         self._lock = threading.Lock()
         self._shown: OrderedDict[str, _Shown] = OrderedDict()
 
-    def remember(self, chat_key: str, reply: Reply) -> None:
-        """The numbered options just shown to this chat (a reply without options forgets them)."""
-        options = tuple((fold(b.label), b.payload) for b in pressable(reply) if b.payload)
+    def number(self, chat_key: str, reply: Reply) -> Numbering:
+        """How to number this reply's options for this chat (nothing is remembered yet)."""
+        shown = self._fresh(chat_key)
+        if shown is None:
+            return number_options(None, reply)
+        if not shown.displayed and pressable(reply) and not reply.keeps_options:
+            return Numbering.fresh(reply)  # no number was on screen: nothing to keep stable
+        return number_options(shown.numbering, reply)
+
+    def remember(self, chat_key: str, shown: Reply | Numbering, *, displayed: bool = True) -> Numbering:
+        """The options just shown to this chat (a Reply is numbered first); returns the numbering.
+
+        `displayed=False`: the options went out as real buttons (their numbers were not shown).
+        """
+        if isinstance(shown, Reply):
+            shown = self.number(chat_key, shown)
         with self._lock:
             self._shown.pop(chat_key, None)
-            if not options:
-                return
-            self._shown[chat_key] = _Shown(self._clock(), options)
+            if not shown.valid:
+                return shown
+            self._shown[chat_key] = _Shown(self._clock(), shown, displayed)
             while len(self._shown) > self._max_chats:
                 self._shown.popitem(last=False)
+        return shown
+
+    def numbers(self, chat_key: str) -> tuple[int, ...]:
+        """The option numbers this chat may type right now (empty when none is on screen)."""
+        shown = self._fresh(chat_key)
+        return tuple(o.number for o in shown.numbering.valid) if shown is not None else ()
 
     def resolve(self, chat_key: str, text: str) -> str | None:
         """The payload a typed "2", " 2.", "số 2" or an option's own words stands for, else None."""
+        shown = self._fresh(chat_key)
+        if shown is None:
+            return None
+        numbering = shown.numbering
+        m = _NUMBER.fullmatch(text.strip())
+        if m is not None:
+            n = int(m.group(1))
+            return next((o.payload for o in numbering.valid if o.number == n), None)
+        words = fold(text)
+        if not words:
+            return None
+        # The options just listed first: a label of an earlier list that is still valid comes after.
+        options = [(fold(o.label), o.payload) for o in (*numbering.shown, *numbering.kept)]
+        exact = [payload for label, payload in options if label == words]
+        if exact:
+            return exact[0]
+        # A unique option starting with what was typed ("giấy tờ" for "Giấy tờ cần chuẩn bị").
+        if len(words) >= 4:
+            prefixed = {p for label, p in options if (label + " ").startswith(words + " ")}
+            if len(prefixed) == 1:
+                return prefixed.pop()
+        return None
+
+    def _fresh(self, chat_key: str) -> _Shown | None:
         with self._lock:
             shown = self._shown.get(chat_key)
             if shown is None:
@@ -73,23 +199,7 @@ class OptionMemory:
             if self._clock() - shown.at > self._ttl:
                 del self._shown[chat_key]
                 return None
-            options = shown.options
-        m = _NUMBER.fullmatch(text.strip())
-        if m is not None:
-            n = int(m.group(1))
-            return options[n - 1][1] if 1 <= n <= len(options) else None
-        words = fold(text)
-        if not words:
-            return None
-        exact = [payload for label, payload in options if label == words]
-        if exact:
-            return exact[0]
-        # A unique option starting with what was typed ("giấy tờ" for "Giấy tờ cần chuẩn bị").
-        if len(words) >= 4:
-            prefixed = [p for label, p in options if (label + " ").startswith(words + " ")]
-            if len(prefixed) == 1:
-                return prefixed[0]
-        return None
+            return shown
 
     def __len__(self) -> int:
         with self._lock:

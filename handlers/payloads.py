@@ -42,9 +42,11 @@ class ShowAnswer:
 
 @dataclass(frozen=True, slots=True)
 class PickSuggestion:
-    """A "Có phải anh/chị muốn hỏi" suggestion was chosen (`g:<id>`); shows the answer."""
+    """A "Có phải anh/chị muốn hỏi" suggestion was chosen (`g:<id>`, `g:<id>:<code>`); shows the
+    answer, leading with the part the citizen asked about when there is one."""
 
     entry_id: str
+    facet: Facet | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +133,10 @@ def encode(payload: Payload) -> str:
     match payload:
         case ShowAnswer(entry_id, back):
             data = f"{'b' if back else 'a'}:{_check_id(entry_id, 'entry id')}"
-        case PickSuggestion(entry_id):
+        case PickSuggestion(entry_id, facet):
             data = f"g:{_check_id(entry_id, 'entry id')}"
+            if facet is not None:
+                data += f":{FACET_CODES[facet]}"
         case ShowFacet(entry_id, facet):
             data = f"f:{_check_id(entry_id, 'entry id')}:{FACET_CODES[facet]}"
         case ShowStep(entry_id, n):
@@ -164,7 +168,7 @@ def encode(payload: Payload) -> str:
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"a:({_ID})"), "a"),
     (re.compile(rf"b:({_ID})"), "b"),
-    (re.compile(rf"g:({_ID})"), "g"),
+    (re.compile(rf"g:({_ID})(?::([a-z]))?"), "g"),
     (re.compile(rf"f:({_ID}):([a-z])"), "f"),
     (re.compile(rf"s:({_ID}):([1-9][0-9]{{0,2}})"), "s"),
     (re.compile(rf"c:({_ID})"), "c"),
@@ -197,7 +201,10 @@ def decode(data: str) -> Payload | None:
             case "b":
                 return ShowAnswer(first, back=True)
             case "g":
-                return PickSuggestion(first)
+                if m.group(2) is None:
+                    return PickSuggestion(first)
+                picked = _FACETS_BY_CODE.get(m.group(2))
+                return PickSuggestion(first, picked) if picked is not None else None
             case "f":
                 facet = _FACETS_BY_CODE.get(m.group(2))
                 return ShowFacet(first, facet) if facet is not None else None

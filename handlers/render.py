@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from handlers import texts
 from handlers.messages import Reply
-from handlers.options import pressable
+from handlers.options import Numbering
 
 _SEPARATORS = ("\n\n", "\n", " ")
 
@@ -111,19 +111,28 @@ def render_html(reply: Reply, limit: int = 4096) -> list[str]:
     return titles + escaped
 
 
-def option_lines(reply: Reply) -> list[str]:
-    """Buttons as text: "1. label" for pressable ones (the OptionMemory numbering), "label: url" else."""
-    lines = [f"{n}. {b.label}" for n, b in enumerate(pressable(reply), start=1)]
-    lines.extend(f"{b.label}: {b.url}" for b in reply.flat_buttons if b.url is not None)
-    return lines
+def link_lines(reply: Reply, text: str) -> list[str]:
+    """URL buttons as "label: url", except links the text already gives."""
+    return [f"{b.label}: {b.url}" for b in reply.flat_buttons if b.url is not None and b.url not in text]
 
 
-def render_plain(reply: Reply, limit: int = 2000, numbered: bool = True) -> list[str]:
-    """Plain text chunks within `limit`; when numbered, buttons follow as numbered options."""
-    parts = [p for p in (reply.title, reply.text) if p]
+def render_plain(
+    reply: Reply, limit: int = 2000, numbered: bool = True, numbering: Numbering | None = None
+) -> list[str]:
+    """Plain text chunks within `limit`; when numbered, links then numbered options follow the text.
+
+    `numbering` comes from the chat's OptionMemory (numbers stable from one reply to the next);
+    without it the options are numbered 1, 2, 3… in reading order.
+    """
+    text = reply.text_for(numbered)
+    parts = [p for p in (reply.title, text) if p]
     if numbered and reply.buttons:
-        options = option_lines(reply)
-        if pressable(reply):
-            options.insert(0, texts.OPTIONS_HINT)
-        parts.append("\n".join(options))
+        # Links belong to the answer: before the options, which end the message.
+        links = link_lines(reply, text)
+        if links:
+            parts.append("\n".join(links))
+        numbering = numbering if numbering is not None else Numbering.fresh(reply)
+        if numbering.shown:
+            hint = texts.OPTIONS_HINT_MORE if numbering.kept else texts.OPTIONS_HINT
+            parts.append("\n".join([hint, *(f"{o.number}. {o.label}" for o in numbering.shown)]))
     return split_text("\n\n".join(parts), limit)

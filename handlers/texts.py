@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from faq.schema import Agency, Entry, OnlineLevel, Postal
+from faq.schema import Agency, Entry, Facet, OnlineLevel, Postal
 
 # Buttons under an answer.
 BTN_STEPS = "Hướng dẫn từng bước"
@@ -28,6 +28,8 @@ BTN_ASK_STAFF = "Gặp cán bộ"
 
 OPTIONS_HINT = "Anh/chị gõ số tương ứng để chọn:"
 """Shown above numbered options on channels without buttons."""
+OPTIONS_HINT_MORE = "Anh/chị gõ số tương ứng để chọn (các số trong danh sách trước vẫn dùng được):"
+"""Above options added to the earlier list (after 👎), whose numbers still work."""
 
 
 def greeting(agency: Agency, example: str | None) -> str:
@@ -55,11 +57,16 @@ HELP = (
     "• Nhắn câu hỏi bằng lời của mình, có dấu hay không dấu đều được, "
     "ví dụ: «làm căn cước cần gì», «đăng ký tạm trú online».\n"
     "• Sau khi em trả lời, anh/chị có thể hỏi tiếp «lệ phí bao nhiêu?», «nộp ở đâu?»…\n"
-    "• Bấm các nút bên dưới tin nhắn (hoặc gõ số tương ứng) để xem thêm.\n"
+    "• Bấm các nút bên dưới tin nhắn để xem thêm.\n"
     "• /menu: danh mục thủ tục\n"
     "• /lienhe: địa chỉ, số điện thoại và giờ làm việc của cơ quan\n"
     "• /help: xem lại hướng dẫn này"
 )
+HELP_NUMBERED = HELP.replace(
+    "• Bấm các nút bên dưới tin nhắn để xem thêm.",
+    "• Gõ số của lựa chọn trong danh sách bên dưới để xem thêm.",
+)
+"""HELP where buttons are shown as numbered options (console, Zalo Bot): there is nothing to press."""
 UNKNOWN_COMMAND = "Dạ, em chưa hiểu lệnh này ạ."
 
 
@@ -85,31 +92,76 @@ NON_TEXT = (
     "Anh/chị vui lòng nhắn câu hỏi bằng chữ, em sẽ trả lời ngay."
 )
 PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."
+THANKS = "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm thủ tục nào cứ nhắn cho em nhé."
+"""A lone 👍 or 🙏 typed (not a question)."""
+NO_OPTIONS = (
+    "Dạ, hiện không có danh sách nào để chọn theo số ạ. Anh/chị nhắn câu hỏi bằng lời "
+    "(ví dụ: «làm căn cước cần gì»), hoặc chọn trong danh mục dưới đây."
+)
+"""A bare number typed with no numbered options on screen."""
+
+
+def no_such_option(number: int, valid: str) -> str:
+    """A bare number that no option on screen stands for; `valid` says which numbers are."""
+    return (
+        f"Dạ, trong danh sách phía trên không có lựa chọn số {number} ạ. Anh/chị gõ số {valid} "
+        "để chọn, hoặc nhắn câu hỏi bằng lời."
+    )
+
 ASK_WHICH_PROCEDURE = (
     "Dạ, anh/chị đang hỏi về thủ tục nào ạ? Anh/chị nhắn tên thủ tục "
     "(ví dụ: «lệ phí làm hộ chiếu») hoặc chọn trong danh mục dưới đây."
 )
+
+_FACET_NOUNS = {
+    Facet.DOCUMENTS: "giấy tờ cần chuẩn bị",
+    Facet.FEE: "lệ phí",
+    Facet.TIME: "thời gian giải quyết",
+    Facet.WHERE: "nơi nộp hồ sơ",
+    Facet.ONLINE: "cách nộp trực tuyến",
+    Facet.POSTAL: "cách nộp, nhận qua bưu điện",
+    Facet.STEPS: "các bước thực hiện",
+}
+
+
+def ask_which_procedure(facet: Facet | None) -> str:
+    """A part was asked ("còn lệ phí thì sao?") with no procedure it could belong to."""
+    noun = _FACET_NOUNS.get(facet) if facet is not None else None
+    if noun is None:
+        return ASK_WHICH_PROCEDURE
+    return (
+        f"Dạ, anh/chị muốn hỏi {noun} của thủ tục nào ạ? Anh/chị nhắn tên thủ tục "
+        "(ví dụ: «làm hộ chiếu», «đăng ký tạm trú») hoặc chọn trong danh mục dưới đây."
+    )
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
 STALE = (
     "Dạ, thông tin này đã được cập nhật nên nút vừa bấm không còn dùng được. "
     "Anh/chị vui lòng chọn lại trong danh mục hoặc nhắn câu hỏi ạ."
 )
+STALE_NUMBERED = STALE.replace("nút vừa bấm", "lựa chọn vừa gõ")
+"""STALE where buttons are shown as numbered options."""
+
+
+def _hours(agency: Agency) -> str:
+    """Office hours on a line of their own: staff write them freely, "(nếu có)" included, and they
+    are never wrapped in a second pair of parentheses."""
+    return f"Giờ làm việc: {agency.hours}"
 
 
 def no_answer(agency: Agency) -> str:
     """The honest fallback when the FAQ has no answer."""
     return (
         "Dạ, hiện em chưa có thông tin để trả lời câu hỏi này ạ.\n\n"
-        f"Anh/chị vui lòng gọi {agency.name} qua số {agency.phone} "
-        f"({agency.hours}) để được cán bộ hướng dẫn, "
-        "hoặc xem danh mục thủ tục bên dưới."
+        f"Anh/chị vui lòng gọi {agency.name} qua số {agency.phone} để được cán bộ hướng dẫn, "
+        f"hoặc xem danh mục thủ tục bên dưới.\n{_hours(agency)}"
     )
 
 
-def alternatives(titles: list[str]) -> str:
-    """Below an answer whose runners-up came close."""
+def alternatives(titles: list[str], numbered: bool = False) -> str:
+    """Below an answer whose runners-up came close (numbered: options are typed, not pressed)."""
     named = " hoặc ".join(f"«{t}»" for t in titles)
-    return f"Nếu anh/chị muốn hỏi về {named}, anh/chị bấm vào nút tương ứng bên dưới giúp em ạ."
+    how = "gõ số tương ứng trong danh sách bên dưới" if numbered else "bấm vào nút tương ứng bên dưới"
+    return f"Nếu anh/chị muốn hỏi về {named}, anh/chị {how} giúp em ạ."
 
 
 def declined(title: str, summary: str, agency: Agency) -> str:
@@ -118,7 +170,7 @@ def declined(title: str, summary: str, agency: Agency) -> str:
         f"Dạ, câu hỏi của anh/chị có vẻ thuộc việc «{title}» — việc này không nằm trong các thủ tục "
         "em hướng dẫn ạ.\n\n"
         f"{summary}\n\n"
-        f"Nếu cần hỏi thêm, anh/chị vui lòng gọi {agency.name} qua số {agency.phone} ({agency.hours})."
+        f"Nếu cần hỏi thêm, anh/chị vui lòng gọi {agency.name} qua số {agency.phone}.\n{_hours(agency)}"
     )
 
 
@@ -128,7 +180,7 @@ def no_answer_forwarded(agency: Agency) -> str:
         "Dạ, hiện em chưa có thông tin để trả lời câu hỏi này ạ.\n\n"
         "Em đã chuyển câu hỏi của anh/chị tới cán bộ; cán bộ sẽ trả lời anh/chị tại đây "
         "trong giờ làm việc. Nếu cần gấp, anh/chị vui lòng gọi "
-        f"{agency.name} qua số {agency.phone} ({agency.hours}) ạ."
+        f"{agency.name} qua số {agency.phone} ạ.\n{_hours(agency)}"
     )
 
 
@@ -140,7 +192,7 @@ HANDOFF_NOTHING = "Dạ, anh/chị vui lòng nhắn lại câu hỏi cần hỏi
 
 def handoff_disabled(agency: Agency) -> str:
     """ "Gặp cán bộ" where no staff relay is set up: give the phone instead."""
-    return f"Dạ, anh/chị vui lòng gọi {agency.phone} ({agency.hours}) để gặp cán bộ ạ."
+    return f"Dạ, anh/chị vui lòng gọi {agency.phone} để gặp cán bộ ạ.\n{_hours(agency)}"
 
 
 FEEDBACK_UP = "Dạ, em cảm ơn anh/chị đã góp ý ạ!"
@@ -224,15 +276,17 @@ def steps_list(entry: Entry) -> str:
     return "Các bước thực hiện:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(entry.steps, start=1))
 
 
-def no_summary() -> str:
-    """An entry without a summary (rare): point to the buttons."""
+def no_summary(numbered: bool = False) -> str:
+    """An entry without a summary (rare): point to the buttons, or to the numbered options."""
+    if numbered:
+        return "Anh/chị gõ số của lựa chọn trong danh sách bên dưới để xem chi tiết ạ."
     return "Anh/chị bấm các nút dưới đây để xem chi tiết ạ."
 
 
 def apology(error_id: str, agency: Agency | None) -> str:
     """When answering failed: apologise, give the contact and a reference."""
     contact_line = (
-        f" Nếu cần gấp, anh/chị vui lòng gọi {agency.name} qua số {agency.phone} ({agency.hours})."
+        f" Nếu cần gấp, anh/chị vui lòng gọi {agency.name} qua số {agency.phone}.\n{_hours(agency)}"
         if agency is not None
         else " Nếu cần gấp, anh/chị vui lòng liên hệ trực tiếp bộ phận một cửa."
     )
@@ -257,7 +311,7 @@ def hidden_content(agency: Agency) -> str:
     return (
         "Dạ, em chưa xem được nội dung tin nhắn này ạ. "
         "Anh/chị vui lòng nhắn câu hỏi bằng chữ, hoặc gọi "
-        f"{agency.phone} ({agency.hours}) để được cán bộ hỗ trợ trực tiếp."
+        f"{agency.phone} để được cán bộ hỗ trợ trực tiếp.\n{_hours(agency)}"
     )
 
 

@@ -53,6 +53,10 @@ entries:
     questions: [xin chào]
     summary: Dạ, xin chào anh/chị ạ.
 """
+TEMPLATE = CLEAN.replace('phone: "0200 000 000"', 'phone: "[0xx xxxx xxxx]"').replace(
+    "Cha hoặc mẹ đăng ký khai sinh cho con tại UBND cấp xã.",
+    "Cha hoặc mẹ đăng ký tại UBND phường Mẫu (thay bằng tên đơn vị).",
+)
 NO_POSTAL = CLEAN.replace("    postal: {submit: Không áp dụng., receive: Không áp dụng.}\n", "")
 BROKEN = NO_POSTAL.replace("questions: [xin chào]", "quesitons: [xin chào]").replace(
     "category: cu-tru", "category: cu-tr"
@@ -91,6 +95,17 @@ def write(tmp_path: Path, text: str) -> Path:
         ),
         pytest.param(
             CLEAN, ["--max-age-days", "30"], 0, "Tệp FAQ hợp lệ: 3 mục, 2 cảnh báo.", 2, id="max-age"
+        ),
+        pytest.param(
+            TEMPLATE, [], 0, "Tệp FAQ hợp lệ: 3 mục, 2 cảnh báo.", 2, id="placeholders-left"
+        ),
+        pytest.param(
+            TEMPLATE,
+            ["--strict"],
+            1,
+            "Có 2 cảnh báo; chế độ --strict coi cảnh báo là lỗi, hãy xem lại trước khi dùng.",
+            2,
+            id="placeholders-left-strict",
         ),
     ],
 )
@@ -192,3 +207,13 @@ def test_closed_output_pipe_ends_quietly() -> None:
         os.close(write_end)
     assert done.returncode == 141
     assert b"Traceback" not in done.stderr
+
+
+def test_placeholders_are_warned_at_their_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, TEMPLATE)
+    main(["check", str(path)])
+    first, second, _ = capsys.readouterr().out.splitlines()
+    phone = TEMPLATE.splitlines().index('  phone: "[0xx xxxx xxxx]"') + 1
+    summary = next(n for n, line in enumerate(TEMPLATE.splitlines(), 1) if "(thay bằng tên đơn vị)" in line)
+    assert first.startswith(f"{path}:{phone}: (cảnh báo) phần 'agency', số điện thoại (phone): còn chỗ mẫu")
+    assert second.startswith(f"{path}:{summary}: (cảnh báo) mục 'khai-sinh', phần tóm tắt (summary)")

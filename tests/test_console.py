@@ -30,7 +30,7 @@ def chat(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *l
 
 
 def test_piped_chat_subprocess() -> None:
-    script = "làm căn cước cần gì\n1\ntiếp\n3\nthoát\nkhông được đọc tới dòng này\n"
+    script = "làm căn cước cần gì\n1\ntiếp\n2\nthoát\nkhông được đọc tới dòng này\n"
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--faq", str(MINI_FAQ)],
@@ -53,10 +53,12 @@ def test_piped_chat_subprocess() -> None:
     assert "Cấp, cấp đổi, cấp lại thẻ căn cước\n\nGiấy tờ cần chuẩn bị:" in out
     assert f"1. {texts.BTN_STEPS}\n2. {texts.BTN_FEE_TIME}" in out
     assert "Nộp trực tuyến: https://dichvucong.bocongan.gov.vn" in out
-    # "1" pressed step-by-step, "tiếp" the next step, "3" went back to the answer.
+    # "1" pressed step-by-step, "tiếp" the next step, "2" went back to the answer. "Tiếp ›" and
+    # "↩ Quay lại" keep the numbers they had at step 1; "‹ Trước", new at step 2, takes 3.
     step1 = out.index("Bước 1/4: Đến cơ quan công an")
+    assert f"1. {texts.BTN_NEXT}\n2. {texts.BTN_BACK}" in out[step1:]
     step2 = out.index("Bước 2/4: Cán bộ tra cứu thông tin", step1)
-    assert f"1. {texts.BTN_PREV}\n2. {texts.BTN_NEXT}\n3. {texts.BTN_BACK}" in out[step2:]
+    assert f"1. {texts.BTN_NEXT}\n2. {texts.BTN_BACK}\n3. {texts.BTN_PREV}" in out[step2:]
     assert "Theo Luật Căn cước 2023" in out[step2:]
     assert "không được đọc" not in out
 
@@ -74,12 +76,15 @@ def test_commands_and_option_words(
 def test_numbers_press_only_the_options_shown(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = chat(monkeypatch, capsys, "cảm ơn", "1", "9")
+    out = chat(monkeypatch, capsys, "cảm ơn", "1", "9", "2")
     thanks = out.index(f"Dạ, không có gì ạ. Chúc anh/chị một ngày tốt lành!\n\n{texts.OPTIONS_HINT}")
     menu = out.index(texts.MENU, thanks)  # "1" pressed the one option: the menu
-    # The menu has 5 options: "9" is none of them, so it is read as a question.
-    fallback = out.index("Dạ, hiện em chưa có thông tin", menu)
-    assert thanks < menu < fallback
+    # The menu has 5 options: "9" is none of them, and the citizen is told which numbers are.
+    missing = out.index(texts.no_such_option(9, "từ 1 đến 5"), menu)
+    # The menu is still the list on screen: "2" presses its second option.
+    category = out.index(texts.category_intro("Cư trú"), missing)
+    assert thanks < menu < missing < category
+    assert "Dạ, hiện em chưa có thông tin" not in out
 
 
 @pytest.mark.parametrize("quit_word", ["thoát", "THOAT", "exit", "quit"])
@@ -136,3 +141,40 @@ def test_terminal_session_has_intro_prompt_and_goodbye() -> None:
     assert text.startswith(texts.CONSOLE_INTRO)
     assert "\n> \n" + texts.category_intro("Hộ tịch") in text
     assert text.rstrip().endswith("> " + texts.CONSOLE_BYE)
+
+
+def blocks_after(out: str, marker: str) -> str:
+    return out[out.index(marker) :]
+
+
+def test_pressing_1_repeatedly_walks_the_steps_forward(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat(monkeypatch, capsys, "đăng ký kết hôn cần những giấy tờ gì", "1", "1", "1", "1")
+    positions = [out.index(f"Bước {n}/4:") for n in (1, 2, 3, 4)]
+    assert positions == sorted(positions)
+    assert out.count("Bước 1/4:") == 1
+
+
+def test_an_option_keeps_its_number_after_a_part_is_shown(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat(monkeypatch, capsys, "đăng ký khai sinh cho trẻ mới sinh", "4", "5")
+    assert f"4. {texts.BTN_POSTAL}\n5. {texts.BTN_RELATED}" in out
+    postal = blocks_after(out, "Qua bưu điện:")
+    assert f"3. {texts.BTN_FEE_TIME}\n5. {texts.BTN_RELATED}\n6. {texts.BTN_LIKE}" in postal
+    # "5" still meant "Thủ tục liên quan", not "👍 Hữu ích".
+    assert texts.related_intro("Đăng ký khai sinh") in postal
+    assert texts.FEEDBACK_UP not in out
+
+
+def test_numbers_still_work_after_feedback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat(monkeypatch, capsys, "đăng ký khai sinh cho trẻ mới sinh", "6", "2", "7", "3")
+    thanks = blocks_after(out, texts.FEEDBACK_UP)
+    assert thanks.index(texts.FEEDBACK_UP) < thanks.index("Giấy tờ cần chuẩn bị:\n•")
+    down = blocks_after(thanks, "Dạ, em cảm ơn anh/chị đã góp ý. Anh/chị có thể hỏi lại")
+    assert f"{texts.OPTIONS_HINT_MORE}\n8. {texts.BTN_MENU}" in down
+    # "3" after 👎 is still "Lệ phí và thời gian" of the answer above.
+    assert "Lệ phí: Miễn lệ phí khi đăng ký đúng hạn" in down

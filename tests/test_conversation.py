@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from faq.decision import MatchSettings
+from faq.decision import Kind, MatchResult, MatchSettings
 from faq.knowledge import Knowledge, StaticKnowledge
+from faq.lint import find_placeholders
 from faq.loader import load_faq
 from faq.matcher import Matcher
-from faq.schema import FaqBook
+from faq.schema import Facet, FaqBook
 from handlers import payloads, texts
 from handlers.conversation import Conversation
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
@@ -168,7 +169,7 @@ MENU_ONLY = [texts.BTN_MENU]
             "còn lệ phí thì sao",
             "clarify",
             None,
-            texts.ASK_WHICH_PROCEDURE,
+            "Dạ, anh/chị muốn hỏi lệ phí của thủ tục nào ạ?",
             ["Hộ tịch", "Cư trú", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT],
             id="facet-without-context",
         ),
@@ -602,3 +603,195 @@ def test_an_answer_without_close_runner_up_has_no_alternatives(knowledge: Knowle
     assert reply.outcome is not None and reply.outcome.entry_id == "khai-sinh"
     assert "Nếu anh/chị muốn hỏi về" not in reply.text
     assert reply.flat_buttons[0].label == texts.BTN_STEPS
+
+
+# -- the office's contact, from the agency block only ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def own_office() -> Knowledge:
+    """The shipped FAQ after staff edited only its agency block, as the guide says."""
+    shipped = load_faq(None)
+    agency = dataclasses.replace(
+        shipped.agency,
+        name="UBND phường Hòa Bình",
+        address="Số 5 đường Lê Lợi, phường Hòa Bình",
+        hours="Thứ Hai đến Thứ Sáu, 7:30–17:00",
+        phone="0241 234 5678",
+        email="motcua@hoabinh.gov.vn",
+    )
+    book = dataclasses.replace(shipped, agency=agency)
+    return Knowledge(book, Matcher(book))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("số điện thoại phường", id="phone"),
+        pytest.param("địa chỉ ủy ban ở đâu", id="where-facet"),
+        pytest.param("bộ phận một cửa mấy giờ làm việc", id="hours"),
+        pytest.param("cho em xin email của bộ phận một cửa ạ", id="email"),
+    ],
+)
+def test_contact_answers_come_from_the_agency_block(own_office: Knowledge, question: str) -> None:
+    reply = Conversation(StaticKnowledge(own_office)).handle(text(question))
+    assert reply.outcome is not None and reply.outcome.entry_id == "lien-he"
+    for value in ("UBND phường Hòa Bình", "Số 5 đường Lê Lợi", "0241 234 5678", "motcua@hoabinh.gov.vn"):
+        assert value in reply.text
+    assert find_placeholders(f"{reply.title}\n{reply.text}") == []
+    assert "Nơi nộp hồ sơ: chưa có thông tin" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "asks"),
+    [
+        pytest.param("còn lệ phí thì sao", "lệ phí", id="fee"),
+        pytest.param("cần giấy tờ gì", "giấy tờ cần chuẩn bị", id="documents"),
+    ],
+)
+def test_a_part_asked_after_the_contact_answer_asks_which_procedure(
+    own_office: Knowledge, follow_up: str, asks: str
+) -> None:
+    conv = Conversation(StaticKnowledge(own_office))
+    conv.handle(text("số điện thoại phường"))
+    reply = conv.handle(text(follow_up))
+    assert kind(reply) == "clarify"
+    assert "Chưa có thông tin" not in reply.text
+    assert reply.text.startswith(f"Dạ, anh/chị muốn hỏi {asks} của thủ tục nào ạ?")
+    assert "Hộ tịch" in labels(reply)
+
+
+# -- wording where buttons are numbered options ------------------------------------------------
+
+
+def test_numbered_channels_are_never_told_to_press_a_button(knowledge: Knowledge, book: FaqBook) -> None:
+    entries = tuple(dataclasses.replace(e, summary="") if e.id == "khai-tu" else e for e in book.entries)
+    without_summary = dataclasses.replace(book, entries=entries)
+    conv = Conversation(StaticKnowledge(Knowledge(without_summary, Matcher(without_summary))))
+    messages = [
+        *SAMPLES,
+        text("nhập hộ khẩu tạm trú"),  # an answer with a close runner-up offered beside it
+        press("a:khai-tu"),  # an entry without summary
+        press("a:khong-con-nua"),  # stale
+    ]
+    told_to_press = []
+    for msg in messages:
+        reply = conv.handle(msg)
+        assert "bấm" not in reply.text_for(numbered=True).lower(), msg
+        if "bấm" in reply.text.lower():
+            told_to_press.append(msg.text)
+    # On Telegram the same replies still say "bấm": the wording follows the channel.
+    assert set(told_to_press) >= {"help", "xyz", "nhập hộ khẩu tạm trú", "a:khai-tu", "a:khong-con-nua"}
+
+
+# -- typed words that are not questions --------------------------------------------------------
+
+MENU_LABELS = ["Hộ tịch", "Cư trú", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT]
+
+
+def typed(body: str, options: tuple[int, ...] = ()) -> Incoming:
+    return Incoming("zalo_bot", "1", "u1", InKind.TEXT, body, options=options)
+
+
+@pytest.mark.parametrize(
+    ("incoming", "outcome", "starts", "buttons", "keeps"),
+    [
+        pytest.param(typed("Danh mục thủ tục"), "menu", texts.MENU, MENU_LABELS, False, id="menu-label"),
+        pytest.param(typed("danh mục"), "menu", texts.MENU, MENU_LABELS, False, id="danh-muc"),
+        pytest.param(typed("thủ tục"), "menu", texts.MENU, MENU_LABELS, False, id="thu-tuc"),
+        pytest.param(typed("menu"), "menu", texts.MENU, MENU_LABELS, False, id="menu"),
+        pytest.param(typed("hướng dẫn"), "help", "Cách dùng trợ lý:", [texts.BTN_MENU], False, id="help"),
+        pytest.param(typed("👍"), "thanks", texts.THANKS, [], True, id="thumbs-up"),
+        pytest.param(typed("🙏"), "thanks", texts.THANKS, [], True, id="folded-hands"),
+        pytest.param(
+            typed("👎"), "sorry", "Dạ, em cảm ơn anh/chị đã góp ý.", [texts.BTN_MENU], True, id="thumbs-down"
+        ),
+        pytest.param(typed("?"), "preamble", texts.PREAMBLE, [], True, id="question-mark"),
+        pytest.param(
+            typed("99", options=(1, 2, 3, 5, 6, 7)),
+            "option:missing",
+            "Dạ, trong danh sách phía trên không có lựa chọn số 99 ạ. Anh/chị gõ số 1, 2, 3, 5, 6 hoặc 7",
+            [],
+            True,
+            id="number-beyond-the-options",
+        ),
+        pytest.param(
+            typed("99"), "option:none", texts.NO_OPTIONS, MENU_LABELS, False, id="number-without-options"
+        ),
+    ],
+)
+def test_words_that_are_not_questions(
+    conv: Conversation, incoming: Incoming, outcome: str, starts: str, buttons: list[str], keeps: bool
+) -> None:
+    reply = conv.handle(incoming)
+    assert kind(reply) == outcome
+    assert reply.text.startswith(starts)
+    assert "chưa có thông tin" not in reply.text
+    assert labels(reply) == buttons
+    assert reply.keeps_options is keeps
+
+
+def test_a_menu_word_keeps_the_procedure_context(conv: Conversation) -> None:
+    conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
+    conv.handle(text("👍"))
+    reply = conv.handle(text("còn lệ phí thì sao?"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
+
+
+# -- the part asked travels with the suggestions, and through "thủ tục nào ạ?" -----------------
+
+
+class FixedMatcher:
+    """Answers every message with one prepared decision (the conversation is under test here)."""
+
+    def __init__(self, result: MatchResult) -> None:
+        self.result = result
+
+    def match(self, text: str) -> MatchResult:
+        return self.result
+
+
+def test_a_suggestion_picked_leads_with_the_part_asked(book: FaqBook) -> None:
+    can_cuoc, khai_tu = book.entry("can-cuoc"), book.entry("khai-tu")
+    assert can_cuoc is not None and khai_tu is not None
+    result = MatchResult(Kind.SUGGEST, 60.0, suggestions=(can_cuoc, khai_tu), facet=Facet.DOCUMENTS)
+    conv = Conversation(StaticKnowledge(Knowledge(book, FixedMatcher(result))))  # type: ignore[arg-type]
+    offered = conv.handle(text("làm thẻ cần giấy tờ gì"))
+    assert kind(offered) == "suggest"
+    pick = payload_of(offered, can_cuoc.title)
+    assert pick == "g:can-cuoc:d"
+    answer = conv.handle(press(pick))
+    assert kind(answer) == "suggest:accepted"
+    assert answer.outcome is not None and answer.outcome.facet == "documents"
+    assert answer.text.startswith("Giấy tờ cần chuẩn bị:\n• Thẻ căn cước công dân")
+    assert texts.BTN_DOCUMENTS not in labels(answer)
+
+
+def test_an_old_suggestion_payload_without_facet_still_works(conv: Conversation) -> None:
+    answer = conv.handle(press("g:can-cuoc"))
+    assert kind(answer) == "suggest:accepted"
+    assert answer.text.startswith("Theo Luật Căn cước 2023")
+
+
+def test_a_part_asked_before_the_procedure_leads_the_procedure_picked_next(conv: Conversation) -> None:
+    clarify = conv.handle(text("còn lệ phí thì sao"))
+    assert kind(clarify) == "clarify"
+    category = conv.handle(press(payload_of(clarify, "Cư trú")))
+    answer = conv.handle(press(payload_of(category, "Đăng ký tạm trú")))
+    assert kind(answer) == "browse"
+    assert answer.text.startswith("Lệ phí: Theo mức HĐND cấp tỉnh")
+    assert "Người đến ở một nơi" in answer.text  # the summary follows: the procedure is new
+    # Used once: the next procedure opened starts with its summary again.
+    again = conv.handle(press("a:ho-chieu"))
+    assert not again.text.startswith("Lệ phí:")
+
+
+def test_a_suggestion_whose_facet_does_not_fit_in_64_bytes_opens_at_the_summary(book: FaqBook) -> None:
+    long_id = "cap-doi-the-can-cuoc-" + "x" * 40  # 61 characters: "g:<id>" fits, "g:<id>:d" does not
+    entries = tuple(dataclasses.replace(e, id=long_id) if e.id == "can-cuoc" else e for e in book.entries)
+    long_book = dataclasses.replace(book, entries=entries)
+    entry = long_book.entry(long_id)
+    assert entry is not None
+    result = MatchResult(Kind.SUGGEST, 60.0, suggestions=(entry,), facet=Facet.DOCUMENTS)
+    conv = Conversation(StaticKnowledge(Knowledge(long_book, FixedMatcher(result))))  # type: ignore[arg-type]
+    assert payload_of(conv.handle(text("làm thẻ cần giấy tờ gì")), entry.title) == f"g:{long_id}"

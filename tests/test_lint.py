@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from faq.decision import MatchSettings
-from faq.lint import LintSettings, lint
-from faq.loader import Problem, parse_faq
+from faq.lint import LintSettings, lint, placeholders
+from faq.loader import Problem, load_faq, parse_faq
 from faq.matcher import Matcher
 
 TODAY = dt.date(2026, 1, 1)
@@ -221,3 +221,82 @@ def test_information_entries_without_steps_need_no_online_or_postal() -> None:
     )
     text = BASE.replace("  - id: chao-hoi\n", contact + "  - id: chao-hoi\n")
     assert [p for p in findings(text) if "lien-he" in p.message] == []
+
+
+# -- template placeholders left in the file ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line_text", "fragments"),
+    [
+        pytest.param(
+            '  phone: "0200 000 000"',
+            '  phone: "[0xx xxxx xxxx]"',
+            '  phone: "[0xx xxxx xxxx]"',
+            ("phần 'agency', số điện thoại (phone)", "“[0xx xxxx xxxx]”"),
+            id="agency-phone-brackets",
+        ),
+        pytest.param(
+            "  name: UBND phường Thử",
+            "  name: UBND phường Mẫu (thay bằng tên đơn vị)",
+            "  name: UBND phường Mẫu (thay bằng tên đơn vị)",
+            ("phần 'agency', tên cơ quan (name)", "“(thay bằng tên đơn vị)”"),
+            id="agency-name-replace-me",
+        ),
+        pytest.param(
+            "  address: Số 1 đường Mẫu",
+            '  address: "[Số nhà, đường…]"',
+            '  address: "[Số nhà, đường…]"',
+            ("phần 'agency', địa chỉ (address)", "“[Số nhà, đường…]”"),
+            id="agency-address",
+        ),
+        pytest.param(
+            "    summary: Người ở trọ từ 30 ngày phải đăng ký tạm trú tại công an xã.",
+            "    summary: Gọi [0xx xxxx xxxx] để hỏi trước.",
+            "    summary: Gọi [0xx xxxx xxxx] để hỏi trước.",
+            ("mục 'tam-tru', phần tóm tắt (summary)", "“[0xx xxxx xxxx]”"),
+            id="entry-summary",
+        ),
+        pytest.param(
+            "    steps: [Kê khai mẫu CT01.]",
+            "    steps:\n      - Kê khai mẫu CT01.\n      - Nộp tại — thay bằng địa chỉ công an xã",
+            "      - Nộp tại — thay bằng địa chỉ công an xã",
+            ("mục 'tam-tru', các bước (steps)", "“— thay bằng địa chỉ công an xã”"),
+            id="entry-second-step",
+        ),
+        pytest.param(
+            "    postal: {submit: Không áp dụng., receive: Không áp dụng.}",
+            "    postal:\n      submit: Không áp dụng.\n      receive: Bưu cục [tên bưu cục]",
+            "      receive: Bưu cục [tên bưu cục]",
+            ("mục 'tam-tru', phần bưu chính (postal)", "“[tên bưu cục]”"),
+            id="entry-postal-receive",
+        ),
+    ],
+)
+def test_placeholder_left_in_the_file(old: str, new: str, line_text: str, fragments: tuple[str, ...]) -> None:
+    assert old in BASE
+    text = BASE.replace(old, new)
+    found = [p for p in findings(text) if "còn chỗ mẫu chưa thay" in p.message]
+    assert len(found) == 1, [str(p) for p in found]
+    assert all(f in found[0].message for f in fragments), str(found[0])
+    assert found[0].line == line_of(text, line_text)
+    assert str(found[0]).startswith(f"faq.yaml:{found[0].line}: (cảnh báo) ")
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        pytest.param("Giấy chứng sinh có thể thay bằng văn bản người làm chứng.", id="thay-bang-prose"),
+        pytest.param("Mang theo bản chính hoặc bản sao [ ].", id="empty-brackets"),
+    ],
+)
+def test_prose_is_not_a_placeholder(prose: str) -> None:
+    text = BASE.replace("Người ở trọ từ 30 ngày phải đăng ký tạm trú tại công an xã.", prose)
+    assert [p for p in findings(text) if "còn chỗ mẫu" in p.message] == []
+
+
+def test_the_shipped_template_warns_only_about_its_agency_block() -> None:
+    book = load_faq(None)
+    found = placeholders(book)
+    assert {p.line for p in found} == {book.agency.line_of(k) for k in ("name", "address", "phone", "email")}
+    assert all("phần 'agency'" in p.message for p in found)

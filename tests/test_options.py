@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.messages import Button, Reply
-from handlers.options import OptionMemory, fold, pressable
+from handlers.options import Numbering, Option, OptionMemory, fold, number_options, pressable
 
 STEP = Reply(
     "Bước 2/4: …",
@@ -74,11 +74,107 @@ def test_options_are_per_chat() -> None:
     assert memory.resolve("a", "1") == "s:ket-hon:1"
 
 
-def test_a_reply_without_options_forgets_the_old_ones() -> None:
+def test_a_reply_without_options_keeps_the_old_ones() -> None:
+    # "👍 Hữu ích" is acknowledged with a plain thank-you: the list above it is still on screen.
     memory = OptionMemory()
     memory.remember("a", STEP)
-    memory.remember("a", Reply("Cảm ơn"))
-    assert memory.resolve("a", "1") is None
+    memory.remember("a", Reply("Dạ, em cảm ơn anh/chị đã góp ý ạ!"))
+    assert memory.resolve("a", "1") == "s:ket-hon:1"
+    assert memory.numbers("a") == (1, 2, 3, 4, 5)
+
+
+# -- numbers keep their meaning from one reply to the next -------------------------------------
+
+
+def reply_of(*labels: str, keeps: bool = False) -> Reply:
+    """A reply whose buttons are these labels (payload: the label folded), one per row."""
+    rows = tuple((Button(label, payload="p:" + fold(label).replace(" ", "-")),) for label in labels)
+    return Reply("…", buttons=rows, keeps_options=keeps)
+
+
+def numbered(*labels: str, start: int = 1) -> tuple[tuple[int, str], ...]:
+    return tuple(enumerate(labels, start=start))
+
+
+ANSWER_LABELS = ("Hướng dẫn từng bước", "Giấy tờ", "Lệ phí", "Bưu điện", "Liên quan", "👍", "👎")
+NO_POSTAL = ("Hướng dẫn từng bước", "Giấy tờ", "Lệ phí", "Liên quan", "👍", "👎")
+NO_DOCUMENTS = ("Hướng dẫn từng bước", "Lệ phí", "Bưu điện", "Liên quan", "👍", "👎")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param((), ("Tiếp ›", "↩ Quay lại"), numbered("Tiếp ›", "↩ Quay lại"), id="first-list"),
+        pytest.param(
+            numbered("Tiếp ›", "↩ Quay lại"),
+            ("‹ Trước", "Tiếp ›", "↩ Quay lại"),
+            numbered("Tiếp ›", "↩ Quay lại", "‹ Trước"),
+            id="step-1-to-2-next-stays-1",
+        ),
+        pytest.param(
+            numbered("Tiếp ›", "↩ Quay lại", "‹ Trước"),
+            ("‹ Trước", "↩ Quay lại"),
+            ((2, "↩ Quay lại"), (3, "‹ Trước")),
+            id="last-step-leaves-a-gap",
+        ),
+        pytest.param(
+            numbered(*ANSWER_LABELS),
+            NO_POSTAL,
+            (*numbered(*NO_POSTAL[:3]), *numbered(*NO_POSTAL[3:], start=5)),
+            id="after-postal-5-is-still-related",
+        ),
+        pytest.param(
+            (*numbered(*NO_POSTAL[:3]), *numbered(*NO_POSTAL[3:], start=5)),
+            NO_DOCUMENTS,
+            ((1, "Hướng dẫn từng bước"), *numbered(*NO_DOCUMENTS[1:], start=3)),
+            id="new-option-never-takes-a-number-just-used",
+        ),
+        pytest.param(
+            numbered(*ANSWER_LABELS),
+            ("Hộ tịch", "Cư trú", "Liên hệ"),
+            numbered("Hộ tịch", "Cư trú", "Liên hệ"),
+            id="unrelated-list-from-1",
+        ),
+    ],
+)
+def test_numbering_is_stable_across_replies(
+    before: tuple[tuple[int, str], ...], after: tuple[str, ...], expected: tuple[tuple[int, str], ...]
+) -> None:
+    previous = Numbering(tuple(Option(n, label, "p:" + label) for n, label in before))
+    numbering = number_options(previous, reply_of(*after))
+    assert tuple((o.number, o.label) for o in numbering.shown) == expected
+    assert numbering.kept == ()
+
+
+def test_pressing_1_through_the_steps_always_goes_forward() -> None:
+    memory = OptionMemory()
+    steps = [
+        reply_of("Tiếp ›", "↩ Quay lại"),
+        reply_of("‹ Trước", "Tiếp ›", "↩ Quay lại"),
+        reply_of("‹ Trước", "Tiếp ›", "↩ Quay lại"),
+    ]
+    for reply in steps:
+        memory.remember("a", reply)
+        assert memory.resolve("a", "1") == "p:tiep"
+
+
+def test_feedback_keeps_the_answer_options_and_numbers_its_own_after_them() -> None:
+    memory = OptionMemory()
+    memory.remember("a", reply_of(*ANSWER_LABELS))
+    down = memory.remember("a", reply_of("Gặp cán bộ", "📋 Danh mục thủ tục", keeps=True))
+    assert [(o.number, o.label) for o in down.shown] == [(8, "Gặp cán bộ"), (9, "📋 Danh mục thủ tục")]
+    assert memory.resolve("a", "2") == "p:giay-to"
+    assert memory.resolve("a", "9") == "p:danh-muc-thu-tuc"
+    assert memory.numbers("a") == tuple(range(1, 10))
+
+
+def test_numbers_shown_as_real_buttons_are_not_kept_stable() -> None:
+    # Zalo OA sends up to 5 options as buttons: their numbers were never on screen.
+    memory = OptionMemory()
+    memory.remember("a", reply_of("Tiếp ›", "↩ Quay lại"), displayed=False)
+    numbering = memory.number("a", reply_of("‹ Trước", "Tiếp ›", "↩ Quay lại"))
+    assert [o.label for o in numbering.shown] == ["‹ Trước", "Tiếp ›", "↩ Quay lại"]
+    assert [o.number for o in numbering.shown] == [1, 2, 3]
 
 
 def test_options_expire() -> None:

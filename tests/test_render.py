@@ -124,17 +124,44 @@ ANSWER = Reply(
 )
 
 
+CONTACT = Reply(
+    "Điện thoại: 0200 000 000\nCổng dịch vụ công: https://dichvucong.gov.vn",
+    title="Liên hệ",
+    buttons=(
+        (Button("Cổng dịch vụ công", url="https://dichvucong.gov.vn"),),
+        (Button("📋 Danh mục thủ tục", payload="m"),),
+    ),
+)
+PRESS_OR_TYPE = Reply(
+    "Bấm nút bên dưới.", numbered_text="Gõ số bên dưới.", buttons=((Button("Hộ tịch", payload="c:ho-tich"),),)
+)
+
+
 @pytest.mark.parametrize(
     ("reply", "numbered", "expected"),
     [
         pytest.param(
             ANSWER,
             True,
-            "Đăng ký kết hôn\n\nTóm tắt.\n\nAnh/chị gõ số tương ứng để chọn:\n"
-            "1. Hướng dẫn từng bước\n2. 👍 Hữu ích\n3. 👎\n"
-            "Nộp trực tuyến: https://dichvucong.gov.vn",
-            id="numbered-with-url",
+            "Đăng ký kết hôn\n\nTóm tắt.\n\nNộp trực tuyến: https://dichvucong.gov.vn\n\n"
+            "Anh/chị gõ số tương ứng để chọn:\n"
+            "1. Hướng dẫn từng bước\n2. 👍 Hữu ích\n3. 👎",
+            id="numbered-link-before-the-options",
         ),
+        pytest.param(
+            CONTACT,
+            True,
+            "Liên hệ\n\nĐiện thoại: 0200 000 000\nCổng dịch vụ công: https://dichvucong.gov.vn\n\n"
+            "Anh/chị gõ số tương ứng để chọn:\n1. 📋 Danh mục thủ tục",
+            id="link-already-in-the-text-not-repeated",
+        ),
+        pytest.param(
+            PRESS_OR_TYPE,
+            True,
+            "Gõ số bên dưới.\n\nAnh/chị gõ số tương ứng để chọn:\n1. Hộ tịch",
+            id="numbered-wording",
+        ),
+        pytest.param(PRESS_OR_TYPE, False, "Bấm nút bên dưới.", id="button-wording"),
         pytest.param(ANSWER, False, "Đăng ký kết hôn\n\nTóm tắt.", id="not-numbered"),
         pytest.param(Reply("Chỉ chữ."), True, "Chỉ chữ.", id="no-buttons"),
         pytest.param(

@@ -196,3 +196,31 @@ def test_logs_never_show_tokens(tmp_path: Path) -> None:
 )
 def test_redact(text: str, expected: str) -> None:
     assert redact(text, ["hunter22"]) == expected
+
+
+async def test_placeholders_left_in_the_faq_are_reported_at_start(tmp_path: Path) -> None:
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(
+        MINI_FAQ.read_text(encoding="utf-8").replace('phone: "0200 000 000"', 'phone: "[0xx xxxx xxxx]"'),
+        encoding="utf-8",
+    )
+    line = faq.read_text(encoding="utf-8").splitlines().index('  phone: "[0xx xxxx xxxx]"') + 1
+    app = build_app(AppConfig(faq=FaqConfig(path=str(faq), watch=False)))
+    app.channels.update({"stub": StubChannel("stub")})
+    stop = asyncio.Event()
+    stop.set()
+    err = io.StringIO()
+    assert await run_app(app, stop=stop, err=err) == 0
+    first, *rest = err.getvalue().splitlines()
+    assert first.startswith("Cảnh báo: tệp FAQ còn 1 chỗ mẫu chưa thay")
+    assert rest == [f"  {faq}:{line}: (cảnh báo) " + rest[0].split(": (cảnh báo) ", 1)[1]]
+    assert "số điện thoại (phone)" in rest[0]
+
+
+async def test_no_placeholder_warning_for_an_edited_faq() -> None:
+    app = stub_app(StubChannel("stub"))
+    stop = asyncio.Event()
+    stop.set()
+    err = io.StringIO()
+    assert await run_app(app, stop=stop, err=err) == 0
+    assert err.getvalue() == ""

@@ -360,3 +360,19 @@ UPDATE = {"event_name": "message.text.received", "message": {"message_id": "m"}}
 )
 def test_updates_in(body: object, count: int) -> None:
     assert len(list(updates_in(body))) == count
+
+
+async def test_a_number_keeps_its_meaning_from_step_to_step(
+    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges
+) -> None:
+    api.queue(api.update("đăng ký kết hôn cần những giấy tờ gì"))
+    async with running(polling(api, context, Sleeps())):
+        await exchanges.wait(1)
+        for n in (2, 3, 4):
+            api.queue(api.update("1"))
+            await exchanges.wait(n)
+        sent = await api.wait_outbox(4)
+
+    pressed = [msg.text for msg, _ in exchanges.items[1:]]
+    assert pressed == ["s:ket-hon:1", "s:ket-hon:2", "s:ket-hon:3"]
+    assert f"\n1. {texts.BTN_NEXT}\n2. {texts.BTN_BACK}\n3. {texts.BTN_PREV}" in sent[2]["text"]

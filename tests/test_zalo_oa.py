@@ -311,3 +311,20 @@ HEX = event_signature("app", b'{"a":1}', "1700000000000", "key")
 )
 def test_signature_ok(header: str, ok: bool) -> None:
     assert signature_ok(header, HEX) is ok
+
+
+async def test_a_numbered_option_keeps_its_number_after_a_part_is_shown(
+    oa: FakeZaloOA, context: ChannelContext, exchanges: Exchanges, tmp_path: Path
+) -> None:
+    async with running(build_zalo_oa_channel(oa_config(oa, tmp_path), context)) as url:
+        await oa.push(url, oa.event(text="đăng ký khai sinh cho trẻ mới sinh", msg_id="m-1"))
+        await exchanges.wait(1)
+        await oa.push(url, oa.event(text="4", msg_id="m-2"))  # Nộp/nhận qua bưu điện
+        await exchanges.wait(2)
+        sent = await oa.wait_outbox(2)
+        await oa.push(url, oa.event(text="5", msg_id="m-3"))
+        await exchanges.wait(3)
+
+    assert f"\n3. {texts.BTN_FEE_TIME}\n5. {texts.BTN_RELATED}\n" in sent[-1].text
+    pressed = [msg.text for msg, _ in exchanges.items[1:]]
+    assert pressed == ["f:khai-sinh:p", "r:khai-sinh"]

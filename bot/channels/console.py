@@ -31,7 +31,7 @@ def parse_line(line: str, options: OptionMemory, chat_key: str) -> Incoming:
     payload = options.resolve(chat_key, text)
     if payload is not None:
         return Incoming(CHANNEL, chat_key, chat_key, InKind.BUTTON, payload)
-    return Incoming(CHANNEL, chat_key, chat_key, InKind.TEXT, text)
+    return Incoming(CHANNEL, chat_key, chat_key, InKind.TEXT, text, options=options.numbers(chat_key))
 
 
 class ConsoleChat:
@@ -86,8 +86,8 @@ class ConsoleChat:
 
     def _answer(self, msg: Incoming, *, after_input: bool) -> Reply:
         reply = safe_handle(self._conversation, msg, log)
-        self._options.remember(self._chat_id, reply)
-        text = "\n\n".join(render_plain(reply, limit=_LIMIT, numbered=True))
+        numbering = self._options.remember(self._chat_id, reply)
+        text = "\n\n".join(render_plain(reply, limit=_LIMIT, numbered=True, numbering=numbering))
         # On a terminal, a blank line sets the answer apart from what was just typed.
         self._write(f"\n{text}" if self._interactive and after_input else text)
         return reply

@@ -89,7 +89,7 @@ def to_incoming(update: Update) -> Incoming | None:
     if msg is None:
         return None
     user = msg.from_user
-    base = {
+    base: dict[str, Any] = {
         "channel": CHANNEL,
         "chat_id": str(msg.chat.id),
         "user_id": str(user.id) if user else "",

@@ -179,9 +179,11 @@ class ZaloBotChannel:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send a reply as plain text (≤ 2,000 characters a message, options numbered)."""
-        for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True):
+        key = f"{CHANNEL}:{chat_id}"
+        numbering = self._options.number(key, reply)
+        for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True, numbering=numbering):
             await self._call_with_retry("sendMessage", {"chat_id": chat_id, "text": chunk})
-        self._options.remember(f"{CHANNEL}:{chat_id}", reply)
+        self._options.remember(key, numbering)
 
     async def _start_call(self, method: str, params: dict[str, Any]) -> Any:
         try:
@@ -312,7 +314,7 @@ class ZaloBotChannel:
         chat_id = str(chat.get("id") or sender.get("id") or "")
         if not chat_id:
             return None
-        common = {
+        common: dict[str, Any] = {
             "channel": CHANNEL,
             "chat_id": chat_id,
             "user_id": str(sender.get("id") or chat_id),
@@ -323,7 +325,9 @@ class ZaloBotChannel:
             if not text:
                 return None
             kind, text, args = self._classify(chat_id, text)
-            return Incoming(kind=kind, text=text, args=args, **common)
+            # A typed number no option stands for is told which numbers are valid.
+            options = self._options.numbers(f"{CHANNEL}:{chat_id}") if kind is InKind.TEXT else ()
+            return Incoming(kind=kind, text=text, args=args, options=options, **common)
         if event in NON_TEXT_EVENTS or (event.startswith("message.") and event.endswith(".received")):
             name = NON_TEXT_EVENTS.get(event) or event.split(".")[1]
             return Incoming(kind=InKind.NON_TEXT, text=name, **common)

@@ -29,7 +29,7 @@ from bot.channels.zalo_tokens import OATokens, TokenError
 from bot.config import ZaloOAConfig
 from handlers import payloads
 from handlers.messages import Button, Incoming, InKind, Reply
-from handlers.options import OptionMemory
+from handlers.options import Numbering, OptionMemory
 from handlers.render import render_plain
 
 log = logging.getLogger(__name__)
@@ -84,11 +84,20 @@ def button_json(button: Button) -> dict[str, Any]:
     return {"title": button.label, "type": "oa.query.hide", "payload": PAYLOAD_MARK + str(button.payload)}
 
 
-def cs_messages(reply: Reply) -> list[dict[str, Any]]:
-    """The `message` objects for one reply: text ≤ 2,000 each, buttons on the last one if ≤ 5."""
+def quick_replies(reply: Reply) -> bool:
+    """Whether the reply goes out with OA buttons (1 to 5 of them) rather than numbered options."""
+    return 0 < len(reply.flat_buttons) <= MAX_BUTTONS
+
+
+def cs_messages(reply: Reply, numbering: Numbering | None = None) -> list[dict[str, Any]]:
+    """The `message` objects for one reply: text ≤ 2,000 each, buttons on the last one if ≤ 5.
+
+    More buttons become numbered options, numbered as `numbering` says (from the OptionMemory).
+    """
     buttons = reply.flat_buttons
-    if not buttons or len(buttons) > MAX_BUTTONS:
-        return [{"text": chunk} for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True)]
+    if not quick_replies(reply):
+        chunks = render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True, numbering=numbering)
+        return [{"text": chunk} for chunk in chunks]
     chunks = render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=False) or [buttons[0].label]
     messages: list[dict[str, Any]] = [{"text": chunk} for chunk in chunks]
     # Shape unverified on a real OA (sources disagree): see docs/zalo.md.
@@ -193,9 +202,11 @@ class ZaloOAChannel:
         await self._deliver({"user_id": chat_id}, chat_id, reply)
 
     async def _deliver(self, recipient: dict[str, str], user_id: str, reply: Reply) -> None:
-        for message in cs_messages(reply):
+        key = f"{CHANNEL}:{user_id}"
+        numbering = self._options.number(key, reply)
+        for message in cs_messages(reply, numbering):
             await self._post_cs({"recipient": recipient, "message": message})
-        self._options.remember(f"{CHANNEL}:{user_id}", reply)
+        self._options.remember(key, numbering, displayed=not quick_replies(reply))
 
     async def _post_cs(self, body: dict[str, Any]) -> None:
         if self._tokens is None or self._client is None:
@@ -265,14 +276,20 @@ class ZaloOAChannel:
         message = as_dict(event.get("message"))
         if not user_id:
             return None
-        common = {"chat_id": user_id, "user_id": user_id, "message_id": str(message.get("msg_id", ""))}
+        common: dict[str, Any] = {
+            "chat_id": user_id,
+            "user_id": user_id,
+            "message_id": str(message.get("msg_id", "")),
+        }
         if name in NON_TEXT_EVENTS:
             return Incoming(CHANNEL, kind=InKind.NON_TEXT, text=NON_TEXT_EVENTS[name], **common)
         text = str(message.get("text") or "").strip()
         if not text:
             return None
         kind, text, args = self._classify(user_id, text)
-        return Incoming(CHANNEL, kind=kind, text=text, args=args, **common)
+        # A typed number no option stands for is told which numbers are valid.
+        options = self._options.numbers(f"{CHANNEL}:{user_id}") if kind is InKind.TEXT else ()
+        return Incoming(CHANNEL, kind=kind, text=text, args=args, options=options, **common)
 
     def _classify(self, user_id: str, text: str) -> tuple[InKind, str, str]:
         if text.startswith(PAYLOAD_MARK) and payloads.decode(text[len(PAYLOAD_MARK) :]) is not None:

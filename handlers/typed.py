@@ -1,0 +1,106 @@
+"""Typed messages that are not questions: a menu label, "menu", a lone 👍, a bare option number.
+
+Recognised before the matcher, which would otherwise answer "danh mục" with the nearest procedure or
+say it has no information about "99".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from handlers import texts
+from handlers.options import fold
+
+
+class Gesture(StrEnum):
+    """What a typed message that is not a question asks for."""
+
+    MENU = "menu"
+    """The category menu ("danh mục", "menu", "thủ tục", "📋 Danh mục thủ tục")."""
+    HELP = "help"
+    """How to use the assistant ("hướng dẫn", "trợ giúp")."""
+    START = "start"
+    """The greeting ("bắt đầu")."""
+    CONTACT = "contact"
+    """The office's contact details (the "📞 Liên hệ cơ quan" label typed out)."""
+    NUMBER = "number"
+    """A bare option number ("99", "số 3") that no option on screen stands for."""
+    THANKS = "thanks"
+    """Only approving emoji (👍, 🙏, ❤️)."""
+    SORRY = "sorry"
+    """Only disapproving emoji (👎, 😞)."""
+    INVITE = "invite"
+    """Only other emoji or punctuation ("?", "🙂", "..."): nothing asked yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotAQuestion:
+    """A typed message to answer without the matcher."""
+
+    gesture: Gesture
+    number: int = 0
+    """The number typed, for Gesture.NUMBER."""
+
+
+_POLITE_TAIL = r"(?: (?:a|nhe|nha|voi|di|ad|ban|em))*"
+_MENU = re.compile(
+    r"(?:(?:cho )?(?:em|minh|toi|tui) )?(?:(?:xem|mo|hien|gui) )?(?:(?:cac|tat ca|danh sach|danh muc) )?"
+    r"(?:thu tuc|linh vuc|danh muc|menu|muc luc)(?: (?:thu tuc|hanh chinh))*" + _POLITE_TAIL
+)
+_HELP = re.compile(
+    r"(?:(?:xem|cho (?:em|minh|toi) xem) )?"
+    r"(?:help|tro giup|huong dan(?: su dung)?|cach (?:su )?dung(?: bot| tro ly)?)" + _POLITE_TAIL
+)
+_START = re.compile(r"(?:bat dau|start|khoi dong)" + _POLITE_TAIL)
+_CONTACT = re.compile(re.escape(fold(texts.BTN_CONTACT)))
+_NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
+"""The shapes OptionMemory reads as an option number."""
+
+_APPROVING = frozenset("👍👌🙏❤♥💕💖😊🥰😍☺🙂💯👏🤝🌹💐🎉")
+_DISAPPROVING = frozenset("👎😞😢😭😡😠☹🙁😕")
+_DECORATION = frozenset("\ufe0f\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+"""Variation selectors, joiners and skin tones: parts of an emoji, never a meaning of their own."""
+
+
+def not_a_question(text: str) -> NotAQuestion | None:
+    """What a typed message asks for when it is not a question for the matcher, else None."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    number = _NUMBER.fullmatch(stripped)
+    if number is not None:
+        return NotAQuestion(Gesture.NUMBER, int(number.group(1)))
+    words = fold(stripped)
+    if not words:
+        return NotAQuestion(_emoji_gesture(stripped))
+    for pattern, gesture in (
+        (_MENU, Gesture.MENU),
+        (_HELP, Gesture.HELP),
+        (_START, Gesture.START),
+        (_CONTACT, Gesture.CONTACT),
+    ):
+        if pattern.fullmatch(words):
+            return NotAQuestion(gesture)
+    return None
+
+
+def _emoji_gesture(text: str) -> Gesture:
+    marks = {ch for ch in text if not ch.isspace() and ch not in _DECORATION}
+    if marks and marks <= _APPROVING:
+        return Gesture.THANKS
+    if marks and marks <= _DISAPPROVING:
+        return Gesture.SORRY
+    return Gesture.INVITE
+
+
+def number_list(numbers: tuple[int, ...]) -> str:
+    """The valid option numbers in words: "1", "1 hoặc 2", "từ 1 đến 7", "1, 2, 3, 5 hoặc 6"."""
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return str(numbers[0])
+    if len(numbers) >= 3 and numbers[-1] - numbers[0] == len(numbers) - 1:
+        return f"từ {numbers[0]} đến {numbers[-1]}"
+    return ", ".join(str(n) for n in numbers[:-1]) + f" hoặc {numbers[-1]}"

@@ -1,0 +1,61 @@
+"""handlers.typed: typed messages that are not questions, recognised before the matcher."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        pytest.param("Danh mục thủ tục", NotAQuestion(Gesture.MENU), id="menu-label"),
+        pytest.param("📋 Danh mục thủ tục", NotAQuestion(Gesture.MENU), id="menu-label-with-emoji"),
+        pytest.param("danh mục", NotAQuestion(Gesture.MENU), id="danh-muc"),
+        pytest.param("danh muc", NotAQuestion(Gesture.MENU), id="danh-muc-no-accents"),
+        pytest.param("thủ tục", NotAQuestion(Gesture.MENU), id="thu-tuc"),
+        pytest.param("Menu", NotAQuestion(Gesture.MENU), id="menu"),
+        pytest.param("menu ạ", NotAQuestion(Gesture.MENU), id="menu-polite"),
+        pytest.param("cho em xem danh mục thủ tục với", NotAQuestion(Gesture.MENU), id="menu-sentence"),
+        pytest.param("các thủ tục hành chính", NotAQuestion(Gesture.MENU), id="all-procedures"),
+        pytest.param("hướng dẫn", NotAQuestion(Gesture.HELP), id="help"),
+        pytest.param("trợ giúp", NotAQuestion(Gesture.HELP), id="tro-giup"),
+        pytest.param("bắt đầu", NotAQuestion(Gesture.START), id="start"),
+        pytest.param("📞 Liên hệ cơ quan", NotAQuestion(Gesture.CONTACT), id="contact-label"),
+        pytest.param("99", NotAQuestion(Gesture.NUMBER, 99), id="number"),
+        pytest.param(" số 3 ", NotAQuestion(Gesture.NUMBER, 3), id="so-3"),
+        pytest.param("👍", NotAQuestion(Gesture.THANKS), id="thumbs-up"),
+        pytest.param("👍🏻👍🏻", NotAQuestion(Gesture.THANKS), id="thumbs-up-skin-tone"),
+        pytest.param("🙏", NotAQuestion(Gesture.THANKS), id="folded-hands"),
+        pytest.param("❤️", NotAQuestion(Gesture.THANKS), id="heart"),
+        pytest.param("👎", NotAQuestion(Gesture.SORRY), id="thumbs-down"),
+        pytest.param("?", NotAQuestion(Gesture.INVITE), id="question-mark"),
+        pytest.param("🤔", NotAQuestion(Gesture.INVITE), id="thinking"),
+        pytest.param("👍👎", NotAQuestion(Gesture.INVITE), id="mixed-signals"),
+        pytest.param("thủ tục khai sinh", None, id="a-procedure"),
+        pytest.param("danh mục giấy tờ làm hộ chiếu", None, id="a-question-starting-with-danh-muc"),
+        pytest.param("hướng dẫn làm căn cước", None, id="guidance-on-a-procedure"),
+        pytest.param("liên hệ", None, id="contact-word-left-to-the-faq"),
+        pytest.param("2 con", None, id="number-in-a-question"),
+        pytest.param("0912345678", None, id="phone-number"),
+        pytest.param("làm căn cước cần gì 👍", None, id="question-with-emoji"),
+        pytest.param("", None, id="empty"),
+    ],
+)
+def test_not_a_question(typed: str, expected: NotAQuestion | None) -> None:
+    assert not_a_question(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("numbers", "words"),
+    [
+        pytest.param((3,), "3", id="one"),
+        pytest.param((1, 2), "1 hoặc 2", id="two"),
+        pytest.param((1, 2, 3, 4, 5), "từ 1 đến 5", id="a-run"),
+        pytest.param((1, 2, 3, 5, 6, 7), "1, 2, 3, 5, 6 hoặc 7", id="with-a-gap"),
+        pytest.param((), "", id="none"),
+    ],
+)
+def test_number_list(numbers: tuple[int, ...], words: str) -> None:
+    assert number_list(numbers) == words
