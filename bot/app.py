@@ -19,11 +19,11 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
+from bot.files import private_file
 from bot.reload import FaqReloader, ReloadResult
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools
 from faq.knowledge import KnowledgeSource, StaticKnowledge, load_knowledge
@@ -211,15 +211,15 @@ def config_secrets(config: AppConfig) -> list[str]:
 
 
 def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> None:
-    """Root logging per config (stderr or file), secrets redacted, chatty HTTP loggers quieted."""
+    """Root logging per config (stderr or a 0600 file), secrets redacted, chatty HTTP loggers quieted."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "faqbot", False)]:
         root.removeHandler(old)
         old.close()
     handler: logging.Handler
     if config.file:
-        Path(config.file).parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(config.file, encoding="utf-8")
+        # Owner-only: even masked, the log says who asked what and when.
+        handler = logging.FileHandler(private_file(config.file), encoding="utf-8")
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(_NotOnStderr())
