@@ -29,6 +29,7 @@ from bot.staff import Background, StaffNotifier, handoff_possible, install_staff
 from faq.knowledge import KnowledgeSource, StaticKnowledge, load_knowledge
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
+from handlers.privacy import mask_log_text
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +199,40 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return _TOKEN_LIKE.sub("***", text)
 
 
+class PersonalDataFilter(logging.Filter):
+    """Masks personal data in every record a handler writes, at every level (PTB and httpx included).
+
+    python-telegram-bot prints whole updates at DEBUG (the citizen's name, username, ids, text),
+    so the message, the traceback and the stack are masked, after the secrets are blanked: a masked
+    digit run would otherwise break a token into a shape the secret redaction no longer knows.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record masked; never drops it."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed logging call: keep what it said, masked
+            message = f"{record.msg!s} {record.args!r}"
+        record.msg, record.args = self._clean(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._clean(record.stack_info)
+        return True
+
+    def _clean(self, text: str) -> str:
+        return mask_log_text(redact(text, self._secrets))
+
+
+_TRACEBACKS = logging.Formatter()
+
+
 class _NotOnStderr(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not getattr(record, ON_STDERR, False)
@@ -211,7 +246,7 @@ def config_secrets(config: AppConfig) -> list[str]:
 
 
 def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> None:
-    """Root logging per config (stderr or a 0600 file), secrets redacted, chatty HTTP loggers quieted."""
+    """Root logging per config (stderr or a 0600 file), personal data masked, secrets redacted."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "faqbot", False)]:
         root.removeHandler(old)
@@ -223,6 +258,7 @@ def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> Non
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(_NotOnStderr())
+    handler.addFilter(PersonalDataFilter(secrets))
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )

@@ -481,6 +481,37 @@ def _append(out: list[str], plain: str, after_mask: bool) -> None:
     out.append(" " + plain if after_mask and plain[:1].isalnum() else plain)
 
 
+# -- log lines ------------------------------------------------------------------------------------
+
+LOG_ID_MASK = "[id]"
+"""Written in log lines for a chat or user id."""
+_LOG_FIELD_MASKS = {
+    **dict.fromkeys(("first_name", "last_name", "full_name", "display_name", "name", "username"), NAME_MASK),
+    **dict.fromkeys(("phone_number", "phone"), PHONE_MASK),
+    **dict.fromkeys(("email",), EMAIL_MASK),
+    **dict.fromkeys(("vcard", "address", "latitude", "longitude"), ADDRESS_MASK),
+    **dict.fromkeys(("id", "user_id", "chat_id", "sender_id", "user_id_by_app", "from_id"), LOG_ID_MASK),
+}
+# A field of a Telegram or Zalo update as python-telegram-bot, httpx or json print it:
+# first_name='An', 'username': 'an', "id":123456789, "phone_number": "+84…".
+_LOG_FIELD = re.compile(
+    rf"(?P<key>(?<![\w.])[\"']?(?P<name>{'|'.join(sorted(_LOG_FIELD_MASKS, key=len, reverse=True))})[\"']?"
+    r"\s{0,2}[:=]\s{0,2})"
+    r"(?P<value>'(?:[^'\\\n]|\\.){0,256}'|\"(?:[^\"\\\n]|\\.){0,256}\"|-?\d[\d.]{0,24})"
+)
+
+
+def mask_log_text(text: str, *, limit: int | None = MAX_MASK_CHARS) -> str:
+    """mask_personal_data for a log line, plus the names, ids and phones of printed updates."""
+    return mask_personal_data(_LOG_FIELD.sub(_mask_field, text), limit=limit)
+
+
+def _mask_field(m: re.Match[str]) -> str:
+    value = m.group("value")
+    quote = value[0] if value[0] in "'\"" else ""
+    return f"{m.group('key')}{quote}{_LOG_FIELD_MASKS[m.group('name')]}{quote}"
+
+
 _CUT_TAIL = re.compile(r"[\w.@+\-/ ]{0,100}$")
 
 

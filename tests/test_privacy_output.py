@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import logging
 import os
 import sqlite3
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
 from bot.app import configure_logging
 from bot.channels.zalo_tokens import write_private_atomically
@@ -21,6 +23,7 @@ from bot.files import private_dir, private_file
 from bot.handoff import TicketStore
 from bot.report import build_report, format_csv, format_text, printable
 from bot.storage import Interaction
+from handlers.privacy import LOG_ID_MASK, NAME_MASK, PHONE_MASK, mask_log_text
 
 VN = dt.timezone(dt.timedelta(hours=7))
 SINCE = dt.datetime(2025, 7, 1, tzinfo=VN).timestamp()
@@ -72,6 +75,116 @@ def test_report_prints_no_control_character() -> None:
     assert len(unanswered) == len(questions)  # one row each: no line broken inside a cell
 
 
+# -- logs: no personal data at any level ---------------------------------------------------------
+
+TOKEN = "7654321098:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+CITIZEN = {"id": 5566778899, "is_bot": False, "first_name": "Bích", "last_name": "Trần Thị",
+           "username": "bichtran92", "language_code": "vi"}  # fmt: skip
+TEXT = "tôi tên là Trần Thị Bích, cccd 079203004567, sđt 0912 345 678, mail bich.tran@gmail.com"
+PAYLOAD = {
+    "update_id": 900000001,
+    "message": {
+        "message_id": 7,
+        "date": 1751350000,
+        "chat": {k: v for k, v in CITIZEN.items() if k in ("id", "first_name", "last_name", "username")}
+        | {"type": "private"},
+        "from": CITIZEN,
+        "text": TEXT,
+    },
+}
+SECRETS = (
+    "Bích", "Trần", "bichtran92", "5566778899", "079203004567", "0912 345 678", "bich.tran", TOKEN[11:]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param(
+            "User(first_name='An', id=123456789, is_bot=False, last_name='Nguyễn', username='an92')",
+            f"User(first_name='{NAME_MASK}', id={LOG_ID_MASK}, is_bot=False, last_name='{NAME_MASK}', "
+            f"username='{NAME_MASK}')",
+            id="ptb-repr",
+        ),
+        pytest.param(
+            '{"from": {"id": 1234567, "first_name": "An"}, "message_id": 42, "update_id": 8}',
+            f'{{"from": {{"id": {LOG_ID_MASK}, "first_name": "{NAME_MASK}"}}, '
+            '"message_id": 42, "update_id": 8}',
+            id="json",
+        ),
+        pytest.param(
+            "parameters `{'chat_id': 1234567, 'text': 'Chào anh'}`",
+            f"parameters `{{'chat_id': {LOG_ID_MASK}, 'text': 'Chào anh'}}`",
+            id="dict-repr",
+        ),
+        pytest.param(
+            'Contact(phone_number="+84912345678", first_name="O\'Neil")',
+            f'Contact(phone_number="{PHONE_MASK}", first_name="{NAME_MASK}")',
+            id="contact-double-quotes",
+        ),
+        pytest.param(
+            "zalo_oa: event {'sender': {'id': '2468013579'}, 'user_id_by_app': '1357'}",
+            f"zalo_oa: event {{'sender': {{'id': '{LOG_ID_MASK}'}}, 'user_id_by_app': '{LOG_ID_MASK}'}}",
+            id="zalo-ids",
+        ),
+        pytest.param(
+            "handoff ticket #0042 opened from telegram",
+            "handoff ticket #0042 opened from telegram",
+            id="plain",
+        ),
+        pytest.param("message_id=42 update_id=900", "message_id=42 update_id=900", id="other-ids-kept"),
+    ],
+)
+def test_mask_log_text(line: str, expected: str) -> None:
+    assert mask_log_text(line) == expected
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    root = logging.getLogger()
+    level = root.level
+    path = tmp_path / "logs" / "faqbot.log"
+    configure_logging(LoggingConfig(level="DEBUG", file=str(path)), [TOKEN])
+    yield path
+    for handler in [h for h in root.handlers if getattr(h, "faqbot", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+
+
+def test_logs_hold_no_personal_data_at_any_level(log_file: Path) -> None:
+    update = Update.de_json(PAYLOAD, None)
+    # What python-telegram-bot itself logs at DEBUG, and lines of our own at every level.
+    logging.getLogger("telegram.ext.Application").debug("Processing update %s", update)
+    logging.getLogger("telegram.ext._utils.webhookhandler").debug(
+        "Webhook received data: %s", json.dumps(PAYLOAD, ensure_ascii=False)
+    )
+    logging.getLogger("telegram.Bot").debug(
+        "Calling Bot API endpoint `%s` with parameters `%s`",
+        "sendMessage",
+        {"chat_id": 5566778899, "text": TEXT},
+    )
+    logging.getLogger("httpx").warning("HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN)
+    logging.getLogger("bot.test").info("question: %s", TEXT)
+    try:
+        raise ValueError(f"could not parse {TEXT!r}")
+    except ValueError:
+        logging.getLogger("bot.test").exception("update %s failed", 900000001)
+    logging.getLogger("bot.test").error("citizen %s", TEXT, stack_info=True)
+
+    text = log_file.read_text(encoding="utf-8")
+    leaked = [s for s in SECRETS if s in text]
+    assert leaked == []
+    assert "Processing update" in text and "could not parse" in text and "Traceback" in text
+    assert "cccd [số giấy tờ]" in text and "bot***" in text
+
+
+def test_a_malformed_logging_call_is_still_masked(log_file: Path) -> None:
+    logging.getLogger("bot.test").warning("two values %s %s", "0912345678")  # one missing
+    text = log_file.read_text(encoding="utf-8")
+    assert "two values" in text and "0912345678" not in text
+
+
 # -- files the bot creates: 0600, in 0700 directories ------------------------------------------
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
@@ -86,19 +199,6 @@ def open_umask() -> Iterator[None]:
     old = os.umask(0o022)  # the usual default: new files 0644, new directories 0755
     yield
     os.umask(old)
-
-
-@pytest.fixture
-def log_file(tmp_path: Path) -> Iterator[Path]:
-    root = logging.getLogger()
-    level = root.level
-    path = tmp_path / "logs" / "faqbot.log"
-    configure_logging(LoggingConfig(level="DEBUG", file=str(path)))
-    yield path
-    for handler in [h for h in root.handlers if getattr(h, "faqbot", False)]:
-        root.removeHandler(handler)
-        handler.close()
-    root.setLevel(level)
 
 
 @posix_only
