@@ -117,8 +117,8 @@ def _name_words(text: str, pos: int, accept: Callable[[str], bool], most: int) -
         if m is None:
             break
         word = m.group(1)
-        if word.lower() in _NOT_NAME or not accept(word):
-            break
+        if ((len(word) > 1 or word.islower()) and word.lower() in _NOT_NAME) or not accept(word):
+            break  # a capital letter alone is an initial ("Nguyễn Văn A"), not "a" for "ạ"
         if start < 0:
             start = m.start(1)
         pos = end = m.end(1)
@@ -305,31 +305,32 @@ def _birth_dates(text: str) -> Iterator[_Span]:
 # -- names after a self-introduction -------------------------------------------------------------
 
 _PRONOUN = _vi(
-    "tôi", "tui", "em", "mình", "tớ", "cháu", "con", "anh", "chị", "bé", "ông", "bà", "bố", "mẹ",
+    "tôi", "tui", "em", "mình", "tớ", "cháu", "con", "anh", "chị", "bé", "ông", "bà", "bố", "mẹ", "cha",
     "vợ", "chồng", "chú", "bác", "cô", "dì", "cậu", "thím", "mợ", "e", "mk", "mik", "ck", "vk", "cj",
 )
 _WHO = rf"{_PRONOUN}(?:\s{{1,3}}(?:{_vi('nhà', 'của')}\s{{1,3}})?{_PRONOUN}){{0,2}}"
 _TEN = _vi("tên")
 _LA = _vi("là")
+_COLON_OR_LA = rf"(?:\s{{0,3}}:|\s{{1,3}}{_LA}(?!\w)(?:\s{{0,3}}:)?)"
 # Triggers after which a name may be typed in lower case or without accents: they say "tên".
 _NAME_SAID = re.compile(
-    rf"(?<!\w)(?:{_WHO}\s{{1,3}}{_TEN}(?:\s{{1,3}}(?:{_LA}|{_vi('gọi là')}))?"
-    rf"|{_TEN}(?:\s{{1,3}}{_vi('của')})?\s{{1,3}}{_WHO}\s{{1,3}}{_LA}"
-    rf"|{_vi('họ và tên', 'họ tên', 'tên khai sinh', 'tên đầy đủ')}(?:\s{{1,3}}{_vi('của')}\s{{1,3}}{_WHO})?"
-    rf"\s{{0,3}}(?::|{_LA}(?!\w))"
-    rf"|{_vi('đặt tên')}(?:\s{{1,3}}{_vi('cho')})?(?:\s{{1,3}}{_WHO})?\s{{1,3}}{_LA}"
-    rf"|{_TEN}\s{{0,3}}:)(?!\w)\s{{0,3}}:?",
+    rf"(?<!\w)(?:{_WHO}\s{{1,3}}{_TEN}(?:\s{{1,3}}{_vi('gọi là', 'là')})?(?!\w)(?:\s{{0,3}}:)?"  # em tên (là)
+    rf"|{_vi('họ và tên', 'họ tên', 'tên khai sinh', 'tên đầy đủ', 'tên thật', 'tên')}"  # tên em là, tên:
+    rf"(?:\s{{1,3}}(?:{_vi('của')}\s{{1,3}})?{_WHO})?{_COLON_OR_LA}"  # họ tên cha:, tên của con là
+    rf"|{_vi('đặt tên')}(?:\s{{1,3}}{_vi('cho')})?(?:\s{{1,3}}{_WHO})?\s{{1,3}}{_LA}(?!\w))",
     re.IGNORECASE,
 )
 # Triggers after which only capitalised words are taken: "tôi là Nguyễn Văn An" but never
-# "tôi là sinh viên", "em là chủ hộ".
+# "tôi là sinh viên", "em là chủ hộ"; "chủ tk NGUYEN VAN A".
 _NAME_CAPITALISED = re.compile(
-    rf"(?<!\w)(?:{_WHO}\s{{1,3}}{_LA}|{_vi('họ tên', 'họ và tên')})(?!\w)\s{{0,3}}:?", re.IGNORECASE
+    rf"(?<!\w)(?:{_WHO}\s{{1,3}}{_LA}|{_vi('họ và tên', 'họ tên', 'chủ hộ', 'chủ tài khoản', 'chủ tk')}"
+    rf"|{_vi('tên tài khoản', 'tên tk', 'đứng tên')}|ctk)(?!\w)(?:\s{{0,3}}[:\-]|\s{{1,3}}{_LA}(?!\w))?",
+    re.IGNORECASE,
 )
 _HONORIFIC = frozenset(("anh", "chị", "cô", "chú", "bác", "ông", "bà", "em", "cháu", "bé", "con"))
 
 
-_NAME_HINT = re.compile(rf"(?<!\w)(?:{_TEN}|{_LA})(?!\w)", re.IGNORECASE)
+_NAME_HINT = re.compile(rf"(?<!\w)(?:{_TEN}|{_LA}|{_vi('chủ')}|ctk)(?!\w)", re.IGNORECASE)
 
 
 def _names(text: str) -> Iterator[_Span]:

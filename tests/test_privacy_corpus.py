@@ -162,7 +162,8 @@ LEAKS = [
     pytest.param("tài khoản {k:12345678} agribank", id="account-8-digits"),
     pytest.param("STK: {k:0011004123456} Vietcombank", id="account-upper"),
     pytest.param("so tk {k:19035678901234} tcb", id="account-no-accents"),
-    pytest.param("tk mb {k:0987654321} chủ tk Lan", id="account-phone-shaped"),
+    pytest.param("tk mb {k:0987654321} chủ tk {n:Lan}", id="account-phone-shaped"),
+    pytest.param("STK {k:0071001234567} VCB chủ tk {n:NGUYEN VAN A}", id="account-holder-upper"),
     pytest.param(
         "stk ngân hàng Agribank chi nhánh Ba Đình là {k:1500205123456}", id="account-long-gap"
     ),
@@ -212,6 +213,13 @@ LEAKS = [
     pytest.param("cho em hỏi, em tên {n:Ngọc Hân} muốn làm giấy xác nhận", id="name-mid-message"),
     pytest.param("tôi là {n:NGUYỄN THỊ HOA}, chủ hộ", id="name-upper-after-lower-trigger"),
     pytest.param("Ten toi la {n:Tran Duc Long}", id="name-ten-toi-la-no-accents"),
+    pytest.param("Tôi là {n:Nguyễn Văn A}", id="name-initial"),
+    pytest.param("họ tên cha: {n:Lê Văn Hùng}", id="name-father-form"),
+    pytest.param("tên mẹ: {n:Phạm Thị Lan}", id="name-mother-form"),
+    pytest.param("Tên:{n:Trần Bình}", id="name-colon-glued"),
+    pytest.param("chủ hộ là {n:Nguyễn Văn Ba}", id="name-head-of-household"),
+    pytest.param("nhà đất đứng tên {n:Trần Văn C} thì sao", id="name-dung-ten"),
+    pytest.param("ten cua con la {n:be na}", id="name-ten-cua-con-la"),
     # -- street addresses (ward, commune, district, province stay) ----------------------------------
     pytest.param("{a:số 12 ngõ 34 phố Hoàng Mai}, quận Hoàng Mai", id="address-so-ngo-pho"),
     pytest.param("nhà em ở {a:số nhà 5, tổ 7}, phường Tân Mai", id="address-so-nha-to"),
@@ -305,6 +313,20 @@ LEAKS = [
     pytest.param(
         "em ten {n:tuan} so dt {p:0912 345 678} email {e:tuan92 @ gmail . com}", id="three-no-accents"
     ),
+    pytest.param(
+        "Dạ chào anh chị, em tên {n:Nguyễn Thị Thu Hà}, sinh năm 1995, quê ở {a:xóm 4} xã Diễn Châu, "
+        "hiện em đang ở trọ tại {a:số 15 hẻm 230} Lê Văn Thọ phường 11 Gò Vấp",
+        id="long-introduction",
+    ),
+    pytest.param(
+        "Con gái tôi tên là {n:Lê Ngọc Diệp} sinh ngày {b:3/4/2018} muốn làm hộ chiếu", id="daughter"
+    ),
+    pytest.param(
+        "ho ten: {n:tran van binh}; ngay sinh: {b:02/09/1980}; cccd: {i:001080012345}", id="form-no-accents"
+    ),
+    pytest.param(
+        "mình là {n:Hằng} ở {a:khu phố 2} phường Tân Phú", id="name-khu-pho"
+    ),
 ]
 
 
@@ -387,6 +409,10 @@ KEPT = [
     pytest.param("tên con là gì thì đặt được", id="ten-con-la-gi"),
     pytest.param("sai tên trên cccd", id="sai-ten"),
     pytest.param("toi la nguoi dan o day", id="toi-la-no-accents"),
+    pytest.param("tên là gì cũng được à", id="ten-la-gi"),
+    pytest.param("chủ hộ là ai thì ký", id="chu-ho-la-ai"),
+    pytest.param("chủ tài khoản phải có mặt không", id="chu-tai-khoan"),
+    pytest.param("đứng tên sổ đỏ cần gì", id="dung-ten-so-do"),
     # not addresses
     pytest.param("phường Bến Nghé quận 1", id="ward"),
     pytest.param("xã Tân Lập huyện Đan Phượng", id="commune"),
