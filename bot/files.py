@@ -35,12 +35,21 @@ def private_dir(path: str | Path) -> Path:
 
 
 def private_file(path: str | Path) -> Path:
-    """Create `path` empty if it is missing, in a private directory; either way its mode becomes 0600."""
+    """Create `path` empty (0600, in a private directory) if it is missing, else tighten it to 0600.
+
+    A file of another user (a staff member running `faqbot report` on the bot's database) cannot be
+    tightened and is left as it is.
+    """
     path = Path(path)
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
-    os.close(fd)
-    os.chmod(path, FILE_MODE)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        pass
+    else:
+        os.close(fd)
+    with contextlib.suppress(PermissionError):
+        os.chmod(path, FILE_MODE)  # O_CREAT's mode went through the umask; an old file was 0644
     return path
 
 
@@ -48,6 +57,6 @@ def private_sqlite(path: str | Path) -> Path:
     """private_file for an SQLite database, plus its -wal/-shm/-journal files when they exist."""
     path = private_file(path)
     for suffix in SQLITE_SIDE_FILES:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
             os.chmod(path.with_name(path.name + suffix), FILE_MODE)
     return path

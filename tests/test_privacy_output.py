@@ -217,6 +217,17 @@ def test_an_existing_log_file_is_tightened(tmp_path: Path, open_umask: None) -> 
     assert path.read_text(encoding="utf-8") == "old line\n"  # appended to, never truncated
 
 
+def test_a_file_of_another_user_is_left_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "faqbot.sqlite3"
+    path.write_bytes(b"")
+
+    def not_owner(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chmod", not_owner)
+    assert private_file(path) == path  # `faqbot report` run by staff on the bot's database
+
+
 @posix_only
 def test_private_dir_makes_every_missing_parent_private(tmp_path: Path, open_umask: None) -> None:
     shared = tmp_path / "shared"
