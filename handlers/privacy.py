@@ -100,7 +100,8 @@ _NOT_NAME_WORDS = """
     cháu chị cj bố mẹ má vợ vk chồng ck ông bà chú bác bé họ tên đệm lót đầy đủ thật gọi khai đăng
     ký kí lại thủ tục hồ sơ hs đổi sửa cấp người dân dạ vâng ok oke cảm ơn chào hello hi alo viên
     hộ chủ việc xã phường quận huyện tỉnh trấn tp tổ thôn xóm ấp ngõ ngách hẻm kiệt đường phố khu
-    bản làng buôn khóm gần đối diện cạnh sau trước mất chết học
+    bản làng buôn khóm gần đối diện cạnh sau trước mất chết học cán trưởng phó giám kế luật đảng
+    ubnd hđnd cb cbcc sv gv bs
     a oi nhe vay nao gi muon can hoi duoc dc phai se roi chua khong co la va voi nen hoac cua o den
     toi ve tren duoi bi nua di len xuong ra vao khi neu de ngay tuoi tru so email thoai cuoc giay
     tui bo me chong ong ten dem lot du that goi tuc doi sua cap nguoi on chao xa xom thon hem pho
