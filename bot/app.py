@@ -19,11 +19,11 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
+from bot.files import private_file
 from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools
@@ -32,6 +32,7 @@ from faq.lint import placeholders
 from faq.schema import FaqBook
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
+from handlers.privacy import mask_log_text
 
 log = logging.getLogger(__name__)
 
@@ -246,6 +247,40 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return _TOKEN_LIKE.sub("***", text)
 
 
+class PersonalDataFilter(logging.Filter):
+    """Masks personal data in every record a handler writes, at every level (PTB and httpx included).
+
+    python-telegram-bot prints whole updates at DEBUG (the citizen's name, username, ids, text),
+    so the message, the traceback and the stack are masked, after the secrets are blanked: a masked
+    digit run would otherwise break a token into a shape the secret redaction no longer knows.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record masked; never drops it."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed logging call: keep what it said, masked
+            message = f"{record.msg!s} {record.args!r}"
+        record.msg, record.args = self._clean(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._clean(record.stack_info)
+        return True
+
+    def _clean(self, text: str) -> str:
+        return mask_log_text(redact(text, self._secrets))
+
+
+_TRACEBACKS = logging.Formatter()
+
+
 class _NotOnStderr(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not getattr(record, ON_STDERR, False)
@@ -259,18 +294,19 @@ def config_secrets(config: AppConfig) -> list[str]:
 
 
 def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> None:
-    """Root logging per config (stderr or file), secrets redacted, chatty HTTP loggers quieted."""
+    """Root logging per config (stderr or a 0600 file), personal data masked, secrets redacted."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "faqbot", False)]:
         root.removeHandler(old)
         old.close()
     handler: logging.Handler
     if config.file:
-        Path(config.file).parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(config.file, encoding="utf-8")
+        # Owner-only: even masked, the log says who asked what and when.
+        handler = logging.FileHandler(private_file(config.file), encoding="utf-8")
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(_NotOnStderr())
+    handler.addFilter(PersonalDataFilter(secrets))
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.channels.base import Channel
 from bot.config import StaffConfig, parse_span
+from bot.files import private_sqlite
 from bot.report import office_timezone
 from handlers import texts
 from handlers.messages import Incoming, Reply
@@ -62,10 +63,10 @@ class TicketStore:
     """Tickets in SQLite, so a staff reply still reaches the citizen after a restart."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).resolve()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_sqlite(Path(path).resolve())  # questions and chat ids: owner-only
         with closing(self._connect()) as db:
             db.executescript(_SCHEMA)
+        private_sqlite(self.path)  # the -wal/-shm files made by an older version or another opener
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)

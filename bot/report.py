@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from bot.storage import Interaction
 from faq.normalize import Normalizer, fold_accents, has_accents
 from faq.schema import FaqBook
-from handlers.privacy import EMAIL_MASK, ID_MASK, PHONE_MASK, PLATE_MASK
+from handlers.privacy import MASKS
 
 QUESTION_KINDS = ("answer", "suggest", "declined", "none")
 """Outcomes of a typed question (everything else is a button, command or small action); "declined"
@@ -31,7 +31,16 @@ GROUP_SORT_CUTOFF = 60.0
 """...and token_sort_ratio, so that a two-word question does not swallow every longer one."""
 MAX_EXAMPLES = 3
 DIGEST_LIMIT = 4000
-_MASKS = re.compile("|".join(re.escape(m) for m in (ID_MASK, PHONE_MASK, EMAIL_MASK, PLATE_MASK)))
+_MASKS = re.compile("|".join(re.escape(m) for m in MASKS))
+# Terminal escape sequences (CSI "\x1b[31m", OSC "\x1b]0;title\x07", two-byte ones) and every other
+# control character (C0, DEL, C1, bidirectional overrides): a citizen's text must not move the
+# cursor, recolour or retitle the staff member's terminal, nor break a CSV row.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]"  # CSI: colours, cursor moves, erase
+    r"|\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)"  # OSC: window title, hyperlinks, clipboard
+    r"|[0-~])"  # two-byte: reset, save/restore cursor...
+)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _UTC7 = dt.timezone(dt.timedelta(hours=7), "UTC+7")
 _SINCE = re.compile(r"\s*(\d{1,4})\s*([dh])\s*", re.IGNORECASE)
 CHANNEL_NAMES = {
@@ -219,6 +228,11 @@ def _small_talk(book: FaqBook | None, entry_id: str) -> bool:
     return entry is not None and entry.is_small_talk
 
 
+def printable(text: str) -> str:
+    """Citizen text safe to print or put in a CSV: escape sequences dropped, control characters as spaces."""
+    return _CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def comparable(question: str, normalizer: Normalizer) -> str:
     """The form questions are grouped by: masks dropped, normalised, fillers off, accents off."""
     return fold_accents(normalizer.strip_fillers(_MASKS.sub(" ", question)))
@@ -231,7 +245,7 @@ def group_unanswered(
     normalizer = normalizer or Normalizer()
     wordings: dict[str, Counter[str]] = defaultdict(Counter)
     for q in questions:
-        text = " ".join(q.split())
+        text = " ".join(printable(q).split())
         wordings[comparable(text, normalizer) or text.lower()][text] += 1
     # The most frequent forms found the groups; rarer ones join the closest founder.
     forms = sorted(wordings, key=lambda f: -sum(wordings[f].values()))

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from bot.config import ZaloOAConfig
+from bot.files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ class OATokens:
 
 def write_private_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` (mode 0600) so a crash leaves the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)  # mkdir(parents=True, mode=...) leaves the parents it makes 0755
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
