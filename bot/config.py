@@ -175,6 +175,13 @@ ENV_SECRETS: dict[tuple[str, str], str] = {
     ("storage", "salt"): "FAQBOT_SALT",
 }
 
+SECRET_KEYS: frozenset[tuple[str, ...]] = frozenset(
+    {*ENV_SECRETS, ("telegram", "webhook", "secret_token")}
+)
+"""Keys holding secrets: resolved (`${VAR}` and the environment) only where they are needed."""
+CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
+"""Config sections that are channels: their secrets are needed only when they are enabled."""
+
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 """`${VAR}` (must be set) or `${VAR:-default}` (default when unset or empty)."""
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -182,8 +189,15 @@ _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-def load_config(path: str | Path | None, env: typing.Mapping[str, str] | None = None) -> AppConfig:
-    """Read and validate a config file (None: defaults), raising ConfigError with every problem."""
+def load_config(
+    path: str | Path | None, env: typing.Mapping[str, str] | None = None, *, secrets: bool = True
+) -> AppConfig:
+    """Read and validate a config file (None: defaults), raising ConfigError with every problem.
+
+    `secrets`: resolve the secrets of the enabled channels and the storage salt (what `faqbot run`
+    needs). With False (commands that start no channel) every secret stays empty and is never read,
+    so a `${VAR}` nobody set cannot stop them. A disabled channel's secrets are never resolved.
+    """
     env = os.environ if env is None else env
     raw: Any = {}
     if path is not None:
@@ -200,20 +214,52 @@ def load_config(path: str | Path | None, env: typing.Mapping[str, str] | None = 
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise ConfigError([f"{path}: tệp cấu hình phải là một bảng khóa: giá trị."])
-    raw = _with_env_secrets(raw, env)
+    used = _used_sections(raw, env) if secrets else frozenset()
+    raw = _with_env_secrets(_without_unused_secrets(raw, used), env, used)
     config = _build(AppConfig, raw, "", env, problems)
     if problems:
         raise ConfigError(problems)
-    problems.extend(_check(config))
+    problems.extend(_check(config, secrets))
     if problems:
         raise ConfigError(problems)
     return typing.cast(AppConfig, config)
 
 
-def _with_env_secrets(raw: dict[str, Any], env: typing.Mapping[str, str]) -> dict[str, Any]:
+def _used_sections(raw: dict[str, Any], env: typing.Mapping[str, str]) -> frozenset[str]:
+    """The sections whose secrets are needed: storage (the salt) and every enabled channel."""
+    used = {"storage"}
+    for section in CHANNELS:
+        sub = raw.get(section)
+        if isinstance(sub, dict) and _coerce(sub.get("enabled", False), bool, "", env, []) is True:
+            used.add(section)
+    return frozenset(used)
+
+
+def _without_unused_secrets(raw: dict[str, Any], used: frozenset[str]) -> dict[str, Any]:
+    """`raw` with the secrets of unused sections blanked, so their `${VAR}` is never looked up."""
+    merged = dict(raw)
+    for section, *inner, key in SECRET_KEYS:
+        if section in used:
+            continue
+        parents = [merged]
+        for name in (section, *inner):
+            sub = parents[-1].get(name)
+            if not isinstance(sub, dict):
+                break
+            parents[-1][name] = sub = dict(sub)
+            parents.append(sub)
+        else:
+            if key in parents[-1]:
+                parents[-1][key] = ""
+    return merged
+
+
+def _with_env_secrets(
+    raw: dict[str, Any], env: typing.Mapping[str, str], used: frozenset[str]
+) -> dict[str, Any]:
     merged = dict(raw)
     for (section, key), var in ENV_SECRETS.items():
-        if env.get(var):
+        if section in used and env.get(var):
             sub = merged.get(section)
             sub = dict(sub) if isinstance(sub, dict) else {}
             if not sub.get(key):
@@ -314,12 +360,12 @@ def _expand(value: str, key: str, env: typing.Mapping[str, str], problems: list[
     return _ENV_REF.sub(sub, value)
 
 
-def _check(config: AppConfig) -> list[str]:
+def _check(config: AppConfig, secrets: bool) -> list[str]:
     problems: list[str] = []
     for key, mode in (("telegram.mode", config.telegram.mode), ("zalo_bot.mode", config.zalo_bot.mode)):
         if mode not in ("polling", "webhook"):
             problems.append(f"Khóa '{key}' phải là 'polling' hoặc 'webhook' (đang là '{mode}').")
-    problems.extend(_check_channels(config))
+    problems.extend(_check_channels(config, secrets))
     c = config.conversation
     if c.flood_limit_per_minute < 1:
         problems.append("Khóa 'conversation.flood_limit_per_minute' phải ít nhất là 1.")
@@ -380,11 +426,12 @@ def _check_staff(staff: StaffConfig) -> list[str]:
     return problems
 
 
-def _check_channels(config: AppConfig) -> list[str]:
+def _check_channels(config: AppConfig, secrets: bool) -> list[str]:
+    """Channel settings; a missing secret only when secrets were resolved (`faqbot run`)."""
     problems: list[str] = []
     tg = config.telegram
     if tg.enabled:
-        if not tg.token:
+        if secrets and not tg.token:
             problems.append(
                 "Chưa có token Telegram: hãy đặt biến môi trường TELEGRAM_BOT_TOKEN "
                 "(hoặc khóa 'telegram.token') bằng token lấy từ @BotFather."
@@ -398,12 +445,12 @@ def _check_channels(config: AppConfig) -> list[str]:
                 problems.append(
                     "Chế độ webhook cần khóa 'telegram.webhook.url' (địa chỉ HTTPS công khai)."
                 )
-            if not _SECRET_TOKEN.fullmatch(tg.webhook.secret_token):
+            if secrets and not _SECRET_TOKEN.fullmatch(tg.webhook.secret_token):
                 problems.append(
                     "Chế độ webhook cần khóa 'telegram.webhook.secret_token': 1–256 ký tự "
                     "chỉ gồm A–Z, a–z, 0–9, '_' và '-'."
                 )
-    if config.zalo_bot.enabled and not config.zalo_bot.token:
+    if secrets and config.zalo_bot.enabled and not config.zalo_bot.token:
         problems.append(
             "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN "
             "(hoặc khóa 'zalo_bot.token')."
@@ -411,6 +458,6 @@ def _check_channels(config: AppConfig) -> list[str]:
     oa = config.zalo_oa
     if oa.enabled:
         for key, value in (("app_id", oa.app_id), ("oa_secret_key", oa.oa_secret_key)):
-            if not value:
+            if not value and (secrets or key == "app_id"):
                 problems.append(f"Kênh Zalo OA cần khóa 'zalo_oa.{key}'.")
     return problems

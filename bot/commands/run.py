@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the config and the FAQ, then run the channels; 2 on config/start errors, 1 on FAQ errors."""
-    config = read_config(args.config)
+    config = read_config(args.config, secrets=True)
     if config is None:
         return 2
     configure_logging(config.logging, config_secrets(config))
