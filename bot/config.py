@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import os
 import re
 import types
@@ -16,6 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from faq.decision import MatchSettings
+from faq.yaml_errors import explain_yaml_error, split_lines
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ConfigError(Exception):
@@ -200,23 +204,27 @@ def load_config(
     """
     env = os.environ if env is None else env
     raw: Any = {}
+    key_lines: dict[str, int] = {}
     if path is not None:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError([f"Không đọc được tệp cấu hình {path}: {exc.strerror}."]) from exc
         try:
-            raw = yaml.safe_load(text) or {}
+            raw, key_lines = _parse(text.removeprefix("\ufeff"))
+        except yaml.MarkedYAMLError as exc:
+            line, message = explain_yaml_error(exc, split_lines(text))
+            raise ConfigError([f"{path}:{line}: {message}" if line > 0 else f"{path}: {message}"]) from exc
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark else str(path)
-            raise ConfigError([f"{where}: tệp cấu hình không đúng cú pháp YAML."]) from exc
+            raise ConfigError([f"{path}: tệp cấu hình không đúng cú pháp YAML ({exc})."]) from exc
+        raw = raw or {}
+    located = {key: f"{path}:{line}: " for key, line in key_lines.items()}
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise ConfigError([f"{path}: tệp cấu hình phải là một bảng khóa: giá trị."])
     used = _used_sections(raw, env) if secrets else frozenset()
     raw = _with_env_secrets(_without_unused_secrets(raw, used), env, used)
-    config = _build(AppConfig, raw, "", env, problems)
+    config = _build(AppConfig, raw, "", env, problems, located)
     if problems:
         raise ConfigError(problems)
     problems.extend(_check(config, secrets))
@@ -268,7 +276,44 @@ def _with_env_secrets(
     return merged
 
 
-def _build(cls: Any, raw: Any, prefix: str, env: typing.Mapping[str, str], problems: list[str]) -> Any:
+def _parse(text: str) -> tuple[Any, dict[str, int]]:
+    """The YAML value of `text` and the line of every key ("telegram.token" → 12)."""
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        raw = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return raw, _key_lines(node, "")
+
+
+def _key_lines(node: Any, prefix: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                name = f"{prefix}{key.value}"
+                lines[name] = key.start_mark.line + 1
+                lines.update(_key_lines(value, f"{name}."))
+    return lines
+
+
+def _unknown_key(key: str, prefix: str, names: typing.Collection[str]) -> str:
+    """The problem for a key the config does not have, with the nearest real key when there is one."""
+    close = difflib.get_close_matches(str(key).lower(), sorted(names), n=1, cutoff=0.6)
+    if close:
+        return f"Khóa '{prefix}{key}' không được hỗ trợ — có phải ý bạn là '{prefix}{close[0]}'?"
+    return f"Khóa '{prefix}{key}' không được hỗ trợ (các khóa hợp lệ: {', '.join(sorted(names))})."
+
+
+def _build(
+    cls: Any,
+    raw: Any,
+    prefix: str,
+    env: typing.Mapping[str, str],
+    problems: list[str],
+    where: typing.Mapping[str, str],
+) -> Any:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -278,15 +323,14 @@ def _build(cls: Any, raw: Any, prefix: str, env: typing.Mapping[str, str], probl
     names = {f.name for f in dataclasses.fields(cls) if f.init}
     for key in raw:
         if key not in names:
-            known = ", ".join(sorted(names))
-            problems.append(f"Khóa '{prefix}{key}' không được hỗ trợ (các khóa hợp lệ: {known}).")
+            problems.append(where.get(f"{prefix}{key}", "") + _unknown_key(key, prefix, names))
     values: dict[str, Any] = {}
     for name in names:
         if name not in raw:
             continue
         hint = hints[name]
         if dataclasses.is_dataclass(hint):
-            values[name] = _build(hint, raw[name], f"{prefix}{name}.", env, problems)
+            values[name] = _build(hint, raw[name], f"{prefix}{name}.", env, problems, where)
         else:
             values[name] = _coerce(raw[name], hint, f"{prefix}{name}", env, problems)
     try:

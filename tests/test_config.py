@@ -191,3 +191,53 @@ def test_example_loads_and_matches_defaults() -> None:
 def test_example_needs_the_telegram_token() -> None:
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
         load_config(EXAMPLE, env={})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            'telegram:\n  enabled: false\n  base_url: "https://api.telegram.org/bot\n  mode: polling\n'
+            'staff:\n  timezone: "Asia/Ho_Chi_Minh"\n',
+            ':3: lỗi cú pháp YAML: dấu ngoặc kép (") mở ở dòng này chưa được đóng',
+            id="unclosed-quote-at-its-line",
+        ),
+        pytest.param(
+            "staff:\n  working_days:\n    - 0\n    - 1\n   - 2\n",
+            ":5: lỗi cú pháp YAML: ý danh sách ở dòng này thụt lề 3 dấu cách, còn các ý khác",
+            id="item-out-of-line",
+        ),
+        pytest.param(
+            "telegram: {token: 'a'\n", ":1: lỗi cú pháp YAML: khối mở bằng '{'", id="unclosed-brace"
+        ),
+        pytest.param("logging:\n\tlevel: INFO\n", ":2: lỗi cú pháp YAML: dòng này có phím Tab", id="tab"),
+    ],
+)
+def test_yaml_error_has_line_and_explanation(tmp_path: Path, text: str, expected: str) -> None:
+    (problem,) = problems_of(tmp_path, text)
+    assert problem.startswith(str(tmp_path / "config.yaml") + expected), problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "telegram:\n  enabled: false\n  tokn: x\n",
+            ":3: Khóa 'telegram.tokn' không được hỗ trợ — có phải ý bạn là 'telegram.token'?",
+            id="nested-typo",
+        ),
+        pytest.param(
+            "stafff: {}\n",
+            ":1: Khóa 'stafff' không được hỗ trợ — có phải ý bạn là 'staff'?",
+            id="top-level-typo",
+        ),
+        pytest.param(
+            "logging: {xyz: 1}\n",
+            ":1: Khóa 'logging.xyz' không được hỗ trợ (các khóa hợp lệ:",
+            id="no-near-key",
+        ),
+    ],
+)
+def test_unknown_key_has_line_and_hint(tmp_path: Path, text: str, expected: str) -> None:
+    (problem,) = problems_of(tmp_path, text)
+    assert problem.startswith(str(tmp_path / "config.yaml") + expected), problem
