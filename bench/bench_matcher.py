@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -227,25 +228,49 @@ def shipped_per_message_ms(passes: int = 5) -> tuple[int, float]:
     return len(questions), best / len(questions) * 1000
 
 
-def main() -> int:
-    """Run every size in a subprocess and print a table."""
+class ChildFailed(Exception):
+    """The subprocess benchmarking one size did not finish; carries what it wrote on stderr."""
+
+    def __init__(self, size: int, returncode: int, stderr: str) -> None:
+        super().__init__(f"the {size}-entry run exited with code {returncode}")
+        self.size = size
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+def run_child(size: int, queries: int) -> dict:
+    """Benchmark one size in a fresh interpreter; ChildFailed with its stderr when it fails."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--one", str(size), "--queries", str(queries)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise ChildFailed(size, done.returncode, done.stderr)
+    return json.loads(lines[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every size in a subprocess and print a table; 1 (with the child's stderr) when one fails."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="40,400,4000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(run_size(args.one, args.queries)))
         return 0
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        try:
+            rows.append(run_child(size, args.queries))
+        except ChildFailed as exc:
+            print(f"{exc}; its stderr:\n{exc.stderr.rstrip() or '(empty)'}", file=sys.stderr)
+            return 1
         print(f"done {size} entries", file=sys.stderr)
     columns = list(rows[0])
     print(" | ".join(f"{c:>13}" for c in columns))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import logging.handlers
 import re
 import signal
 import sys
@@ -24,6 +25,7 @@ from typing import TextIO
 
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
+from bot.notices import ON_STDERR
 from bot.reload import FaqReloader, ReloadResult
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools
 from faq.knowledge import KnowledgeSource, StaticKnowledge, load_knowledge
@@ -34,8 +36,12 @@ log = logging.getLogger(__name__)
 
 FLOOD_WINDOW = 60.0
 """conversation.flood_limit_per_minute counts over this many seconds."""
-ON_STDERR = "faqbot_on_stderr"
-"""Log-record attribute: the line was already printed to stderr for the operator."""
+UNSALTED = (
+    "Cảnh báo: chưa đặt storage.salt (biến môi trường FAQBOT_SALT), nên mã người dân trong nhật ký hỏi "
+    "đáp được băm bằng khóa mặc định và có thể bị dò ngược. Hãy đặt FAQBOT_SALT bằng một chuỗi ngẫu "
+    "nhiên dài (và giữ nguyên chuỗi đó về sau) rồi khởi động lại bot."
+)
+"""Told to the operator when the bot starts without a salt."""
 
 @dataclass(slots=True)
 class App:
@@ -52,14 +58,17 @@ class App:
 
 
 def build_knowledge(
-    config: AppConfig, on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None
+    config: AppConfig,
+    on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
+    console: TextIO | None = None,
 ) -> KnowledgeSource:
     """Load the FAQ and index it (raises faq.loader.FaqError listing every problem).
 
     A FAQ file of the office's own (faq.path) is watched for edits; the shipped one never changes.
+    `console`: where the outcome of each reload is told to the operator, in Vietnamese.
     """
     if config.faq.path and config.faq.watch:
-        return FaqReloader(config.faq.path, config.matching, on_failure=on_failure)
+        return FaqReloader(config.faq.path, config.matching, on_failure=on_failure, console=console)
     return StaticKnowledge(load_knowledge(config.faq.path, config.matching))
 
 
@@ -81,11 +90,20 @@ def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Chan
     return channels
 
 
-def build_app(config: AppConfig, knowledge: KnowledgeSource | None = None) -> App:
-    """Wire knowledge → conversation → channels → staff tools; nothing is started yet."""
+def build_app(
+    config: AppConfig, knowledge: KnowledgeSource | None = None, console: TextIO | None = None
+) -> App:
+    """Wire knowledge → conversation → channels → staff tools; nothing is started yet.
+
+    `console`: the operator's terminal (FAQ reloads are told there in Vietnamese), None when unattended.
+    """
     channels: dict[str, Channel] = {}
     notifier = StaffNotifier(config, channels)
-    source = knowledge if knowledge is not None else build_knowledge(config, notifier.reload_failed)
+    source = (
+        knowledge
+        if knowledge is not None
+        else build_knowledge(config, notifier.reload_failed, console=console)
+    )
     conversation = Conversation(
         source,
         context_ttl=config.conversation.context_ttl,
@@ -130,6 +148,9 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
     started = await start_channels(app, err)
     if not started:
         return 2
+    if not app.config.storage.salt:
+        print(UNSALTED, file=err, flush=True)
+        log.warning("storage.salt is empty: user ids are hashed with a default key", extra={ON_STDERR: True})
     installed = _install_signal_handlers(stop)
     tasks = [asyncio.create_task(job(stop)) for job in app.background]
     log.info("faqbot running on %s", ", ".join(c.name for c in started))
@@ -219,7 +240,12 @@ def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> Non
     handler: logging.Handler
     if config.file:
         Path(config.file).parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(config.file, encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            config.file,
+            maxBytes=int(config.max_size_mb * 1024 * 1024),
+            backupCount=config.backup_count,
+            encoding="utf-8",
+        )
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(_NotOnStderr())

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot.oserrors import describe_os_error
 from faq.decision import MatchSettings
 from faq.yaml_errors import explain_yaml_error, split_lines
 
@@ -149,6 +150,10 @@ class LoggingConfig:
 
     level: str = "INFO"
     file: str = ""
+    max_size_mb: float = 10.0
+    """The log file is renamed to file.1 (file.2…) when it reaches this size; 0: it grows forever."""
+    backup_count: int = 5
+    """Renamed log files kept; the oldest beyond this is deleted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +213,17 @@ def load_config(
     if path is not None:
         try:
             text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise ConfigError([_missing_config(path)]) from exc
         except OSError as exc:
-            raise ConfigError([f"Không đọc được tệp cấu hình {path}: {exc.strerror}."]) from exc
+            raise ConfigError([_capitalized(describe_os_error(exc, "tệp cấu hình"))]) from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                [
+                    f"Tệp cấu hình {path} không được lưu bằng mã UTF-8 — hãy mở tệp bằng trình soạn thảo "
+                    "và lưu lại với mã hóa UTF-8."
+                ]
+            ) from exc
         try:
             raw, key_lines = _parse(text.removeprefix("\ufeff"))
         except yaml.MarkedYAMLError as exc:
@@ -231,6 +245,19 @@ def load_config(
     if problems:
         raise ConfigError(problems)
     return typing.cast(AppConfig, config)
+
+
+def _missing_config(path: str | Path) -> str:
+    """The first-run message: there is no config file yet, and how to make one."""
+    return (
+        f"Chưa có tệp cấu hình {path} — hãy chép config.example.yaml thành {path} rồi sửa theo hướng "
+        f"dẫn trong tệp (Windows: copy config.example.yaml {path}; Linux/macOS: cp config.example.yaml "
+        f"{path})."
+    )
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _used_sections(raw: dict[str, Any], env: typing.Mapping[str, str]) -> frozenset[str]:
@@ -420,6 +447,10 @@ def _check(config: AppConfig, secrets: bool) -> list[str]:
             f"Khóa 'logging.level' phải là một trong {', '.join(LOG_LEVELS)} "
             f"(đang là '{config.logging.level}')."
         )
+    if config.logging.max_size_mb < 0:
+        problems.append("Khóa 'logging.max_size_mb' không được âm (0: không giới hạn kích thước).")
+    if config.logging.backup_count < 1:
+        problems.append("Khóa 'logging.backup_count' phải ít nhất là 1.")
     m = config.matching
     if not 0 <= m.suggest_threshold <= m.answer_threshold <= 100:
         problems.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -38,7 +39,8 @@ MAX_REPEATS = 20
 MAX_DEPTH = 32
 """Deepest nesting accepted; the format itself needs four levels."""
 MAX_FILE_BYTES = 20 * 1024 * 1024
-"""Larger files are refused outright (an office FAQ is a few hundred kilobytes)."""
+"""Larger files are refused outright (an office FAQ is a few hundred kilobytes); the message and the
+staff guide (docs/huong-dan-can-bo.md) state the limit."""
 
 ERROR = "error"
 WARNING = "warning"
@@ -91,17 +93,27 @@ def check_faq(path: str | Path | None = None, *, today: dt.date | None = None) -
     try:
         with target.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(fh.fileno()).st_size
     except FileNotFoundError:
         return _failed(source, "không tìm thấy tệp FAQ — hãy kiểm tra lại đường dẫn.")
     except IsADirectoryError:
         return _failed(source, "đường dẫn này là một thư mục, không phải tệp FAQ.")
     except PermissionError:
-        return _failed(source, "không có quyền đọc tệp FAQ.")
+        if target.is_dir():  # how Windows reports opening a folder
+            return _failed(source, "đường dẫn này là một thư mục, không phải tệp FAQ.")
+        return _failed(
+            source, "không có quyền đọc tệp FAQ — hãy cấp quyền đọc cho tài khoản đang chạy bot."
+        )
     except OSError as exc:
         return _failed(source, f"không đọc được tệp FAQ ({exc.strerror or exc}).")
     if len(data) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
-        return _failed(source, f"tệp FAQ quá lớn (trên {limit} MB) — có chọn nhầm tệp không?")
+        megabytes = max(size, len(data)) / (1024 * 1024)
+        return _failed(
+            source,
+            f"tệp FAQ quá lớn: {megabytes:.1f} MB, trong khi giới hạn là {limit} MB (tệp FAQ của một cơ "
+            "quan thường chỉ vài trăm KB) — có chọn nhầm tệp không?",
+        )
     text = _decode(data, source)
     if isinstance(text, Problem):
         return CheckReport(book=None, errors=(text,))
