@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process, utils  # noqa: E402
+
+try:
+    import resource
+except ImportError:  # Windows has no resource module: no peak-RSS figure there
+    resource = None  # type: ignore[assignment]
 
 from faq.normalize import fold_accents, place_tone  # noqa: E402
 
@@ -197,7 +201,7 @@ def run_size(size: int, query_count: int) -> dict:
         "questions": len(choices),
         "yaml_load_s": round(t1 - t0, 3),
         "index_build_s": round(t2 - t1, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
         "ours_p50_ms": round(ours_p50, 3),
         "ours_p99_ms": round(percentile(ours, 99), 3),
         "ours_top1": round(ours_right / len(queries), 3),
@@ -206,6 +210,13 @@ def run_size(size: int, query_count: int) -> dict:
         "naive_top1": round(naive_right / len(naive_queries), 3),
         "speedup_p50": round(naive_p50 / ours_p50, 1),
     }
+
+
+def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process in MB; None where it cannot be read (Windows)."""
+    if resource is None:
+        return None
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def shipped_per_message_ms(passes: int = 5) -> tuple[int, float]:
@@ -281,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nAt {last['entries']} entries: matcher p50 {last['ours_p50_ms']} ms, "
         f"naive p50 {last['naive_p50_ms']} ms: {last['speedup_p50']}x faster; "
         f"load {last['yaml_load_s']} s + index {last['index_build_s']} s; "
-        f"peak RSS {last['peak_rss_mb']} MB."
+        f"peak RSS {last['peak_rss_mb'] if last['peak_rss_mb'] is not None else 'n/a'} MB."
     )
     count, per_message = shipped_per_message_ms()
     print(f"Shipped FAQ, {count} labelled questions, no cache: {per_message:.3f} ms per message.")

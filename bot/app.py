@@ -13,6 +13,7 @@ Extension points (for the Zalo and staff-tools work):
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import logging.handlers
 import re
@@ -176,22 +177,32 @@ async def _stop_quietly(channel: Channel) -> None:
         log.exception("channel %s did not stop cleanly", channel.name)
 
 
-def _install_signal_handlers(stop: asyncio.Event) -> list[signal.Signals]:
+def _install_signal_handlers(stop: asyncio.Event) -> list[Callable[[], object]]:
+    """Ctrl+C and SIGTERM set `stop`, so the channels stop cleanly; returns how to undo each.
+
+    loop.add_signal_handler is missing on Windows (the Proactor loop raises NotImplementedError):
+    there a plain signal.signal handler hands the stop to the loop thread-safely instead.
+    """
     loop = asyncio.get_running_loop()
-    installed = []
+    undo: list[Callable[[], object]] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
+            undo.append(functools.partial(loop.remove_signal_handler, sig))
+            continue
         except (NotImplementedError, RuntimeError, ValueError):
-            continue  # not the main thread, or not supported here (Windows)
-        installed.append(sig)
-    return installed
+            pass
+        try:
+            previous = signal.signal(sig, lambda _signum, _frame: loop.call_soon_threadsafe(stop.set))
+        except (ValueError, OSError):
+            continue  # not the main thread: the caller stops the app through `stop`
+        undo.append(functools.partial(signal.signal, sig, signal.SIG_DFL if previous is None else previous))
+    return undo
 
 
-def _remove_signal_handlers(installed: Iterable[signal.Signals]) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in installed:
-        loop.remove_signal_handler(sig)
+def _remove_signal_handlers(undo: Iterable[Callable[[], object]]) -> None:
+    for step in undo:
+        step()
 
 
 # -- logging ---------------------------------------------------------------------------------
