@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -28,6 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process, utils  # noqa: E402
+
+try:
+    import resource
+except ImportError:  # Windows has no resource module: no peak-RSS figure there
+    resource = None  # type: ignore[assignment]
 
 from faq.normalize import fold_accents, place_tone  # noqa: E402
 
@@ -196,7 +201,7 @@ def run_size(size: int, query_count: int) -> dict:
         "questions": len(choices),
         "yaml_load_s": round(t1 - t0, 3),
         "index_build_s": round(t2 - t1, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
         "ours_p50_ms": round(ours_p50, 3),
         "ours_p99_ms": round(percentile(ours, 99), 3),
         "ours_top1": round(ours_right / len(queries), 3),
@@ -205,6 +210,13 @@ def run_size(size: int, query_count: int) -> dict:
         "naive_top1": round(naive_right / len(naive_queries), 3),
         "speedup_p50": round(naive_p50 / ours_p50, 1),
     }
+
+
+def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process in MB; None where it cannot be read (Windows)."""
+    if resource is None:
+        return None
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def shipped_per_message_ms(passes: int = 5) -> tuple[int, float]:
@@ -227,25 +239,49 @@ def shipped_per_message_ms(passes: int = 5) -> tuple[int, float]:
     return len(questions), best / len(questions) * 1000
 
 
-def main() -> int:
-    """Run every size in a subprocess and print a table."""
+class ChildFailed(Exception):
+    """The subprocess benchmarking one size did not finish; carries what it wrote on stderr."""
+
+    def __init__(self, size: int, returncode: int, stderr: str) -> None:
+        super().__init__(f"the {size}-entry run exited with code {returncode}")
+        self.size = size
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+def run_child(size: int, queries: int) -> dict:
+    """Benchmark one size in a fresh interpreter; ChildFailed with its stderr when it fails."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--one", str(size), "--queries", str(queries)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise ChildFailed(size, done.returncode, done.stderr)
+    return json.loads(lines[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every size in a subprocess and print a table; 1 (with the child's stderr) when one fails."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="40,400,4000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(run_size(args.one, args.queries)))
         return 0
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        try:
+            rows.append(run_child(size, args.queries))
+        except ChildFailed as exc:
+            print(f"{exc}; its stderr:\n{exc.stderr.rstrip() or '(empty)'}", file=sys.stderr)
+            return 1
         print(f"done {size} entries", file=sys.stderr)
     columns = list(rows[0])
     print(" | ".join(f"{c:>13}" for c in columns))
@@ -256,7 +292,7 @@ def main() -> int:
         f"\nAt {last['entries']} entries: matcher p50 {last['ours_p50_ms']} ms, "
         f"naive p50 {last['naive_p50_ms']} ms: {last['speedup_p50']}x faster; "
         f"load {last['yaml_load_s']} s + index {last['index_build_s']} s; "
-        f"peak RSS {last['peak_rss_mb']} MB."
+        f"peak RSS {last['peak_rss_mb'] if last['peak_rss_mb'] is not None else 'n/a'} MB."
     )
     count, per_message = shipped_per_message_ms()
     print(f"Shipped FAQ, {count} labelled questions, no cache: {per_message:.3f} ms per message.")

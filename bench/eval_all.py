@@ -46,7 +46,9 @@ def main() -> int:
     cache = MemoryVectors()
     shipped = load_faq(None)
     police = load_faq(DATA / "foreign" / "faq_police.yaml")
-    runs: list[tuple[str, str, FaqBook, Path]] = [(s, "shipped", shipped, DATA / f"{s}.yaml") for s in SHIPPED_SETS]
+    runs: list[tuple[str, str, FaqBook, Path]] = [
+        (s, "shipped", shipped, DATA / f"{s}.yaml") for s in SHIPPED_SETS
+    ]
     runs += [(s, "titles only", titles_only(shipped), DATA / f"{s}.yaml") for s in TITLES_SETS]
     runs += [("questions_police", "police station", police, DATA / "foreign" / "questions_police.yaml")]
     matchers: dict[int, tuple[Matcher, Matcher]] = {}
@@ -62,7 +64,9 @@ def main() -> int:
             started = time.perf_counter()
             r = evaluate(matcher, cases)
             took = time.perf_counter() - started
-            ins = f"{r.answered_correct:.3f} | {r.helped:.3f} | {r.wrong_answer:.3f}" if r.in_scope else "— | — | —"
+            ins = "— | — | —"
+            if r.in_scope:
+                ins = f"{r.answered_correct:.3f} | {r.helped:.3f} | {r.wrong_answer:.3f}"
             if args.markdown:
                 print(f"| `{name}` ({r.in_scope} + {r.out_of_scope}) | {faq_name} | {stages} | {ins} | "
                       f"{r.rejected:.3f} | {r.false_answer:.3f} |")

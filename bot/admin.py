@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Collection
 
-from bot.reload import FaqReloader, ReloadResult
+from bot.reload import FaqReloader, reload_text
 from bot.report import Report, build_report, format_stats, format_unanswered, office_timezone
 from bot.storage import InteractionLog
 from faq.knowledge import KnowledgeSource
@@ -17,8 +17,6 @@ from handlers.messages import Incoming, InKind, Reply
 log = logging.getLogger(__name__)
 
 STATS_DAYS = 7
-MAX_PROBLEMS = 15
-"""Problems listed in a /reload reply; the rest are counted (a chat message has a size limit)."""
 COMMANDS = ("reload", "stats", "unanswered")
 
 NO_RELOADER = "Dạ, bot đang dùng một tệp hỏi đáp cố định nên không nạp lại được."
@@ -85,17 +83,3 @@ class AdminCommands:
             return build_report(interactions.rows(since), book, since, now=now, tz=self._tz)
 
         return await asyncio.to_thread(report)
-
-
-def reload_text(result: ReloadResult) -> str:
-    """Staff-facing Vietnamese outcome of a reload: entry count, or every problem with file:line."""
-    if not result.failed:
-        return f"Đã nạp lại tệp hỏi đáp: {result.entries} mục."
-    lines = [
-        f"Tệp hỏi đáp có {len(result.problems)} lỗi nên bot vẫn dùng nội dung cũ. "
-        "Anh/chị sửa các chỗ sau rồi lưu lại tệp (hoặc gõ /reload):"
-    ]
-    lines += [f"- {p}" for p in result.problems[:MAX_PROBLEMS]]
-    if len(result.problems) > MAX_PROBLEMS:
-        lines.append(f"… và {len(result.problems) - MAX_PROBLEMS} lỗi khác (xem bằng lệnh faqbot check).")
-    return "\n".join(lines)

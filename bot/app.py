@@ -13,7 +13,9 @@ Extension points (for the Zalo and staff-tools work):
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import logging.handlers
 import re
 import signal
 import sys
@@ -24,6 +26,7 @@ from typing import TextIO
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
 from bot.files import private_file
+from bot.notices import ON_STDERR
 from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools
@@ -38,8 +41,12 @@ log = logging.getLogger(__name__)
 
 FLOOD_WINDOW = 60.0
 """conversation.flood_limit_per_minute counts over this many seconds."""
-ON_STDERR = "faqbot_on_stderr"
-"""Log-record attribute: the line was already printed to stderr for the operator."""
+UNSALTED = (
+    "Cảnh báo: chưa đặt storage.salt (biến môi trường FAQBOT_SALT), nên mã người dân trong nhật ký hỏi "
+    "đáp được băm bằng khóa mặc định và có thể bị dò ngược. Hãy đặt FAQBOT_SALT bằng một chuỗi ngẫu "
+    "nhiên dài (và giữ nguyên chuỗi đó về sau) rồi khởi động lại bot."
+)
+"""Told to the operator when the bot starts without a salt."""
 
 @dataclass(slots=True)
 class App:
@@ -69,13 +76,17 @@ def build_knowledge(
     config: AppConfig,
     on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
     indexer: Indexer | None = None,
+    console: TextIO | None = None,
 ) -> KnowledgeSource:
     """Load the FAQ and index it (raises faq.loader.FaqError listing every problem).
 
     A FAQ file of the office's own (faq.path) is watched for edits; the shipped one never changes.
+    `console`: where the outcome of each reload is told to the operator, in Vietnamese.
     """
     if config.faq.path and config.faq.watch:
-        return FaqReloader(config.faq.path, config.matching, on_failure=on_failure, indexer=indexer)
+        return FaqReloader(
+            config.faq.path, config.matching, on_failure=on_failure, indexer=indexer, console=console
+        )
     return StaticKnowledge(load_knowledge(config.faq.path, config.matching, indexer))
 
 
@@ -97,14 +108,19 @@ def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Chan
     return channels
 
 
-def build_app(config: AppConfig, knowledge: KnowledgeSource | None = None) -> App:
-    """Wire knowledge → conversation → channels → staff tools; nothing is started yet."""
+def build_app(
+    config: AppConfig, knowledge: KnowledgeSource | None = None, console: TextIO | None = None
+) -> App:
+    """Wire knowledge → conversation → channels → staff tools; nothing is started yet.
+
+    `console`: the operator's terminal (FAQ reloads are told there in Vietnamese), None when unattended.
+    """
     channels: dict[str, Channel] = {}
     notifier = StaffNotifier(config, channels)
     source = (
         knowledge
         if knowledge is not None
-        else build_knowledge(config, notifier.reload_failed, build_indexer(config))
+        else build_knowledge(config, notifier.reload_failed, build_indexer(config), console=console)
     )
     conversation = Conversation(
         source,
@@ -151,6 +167,9 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
     started = await start_channels(app, err)
     if not started:
         return 2
+    if not app.config.storage.salt:
+        print(UNSALTED, file=err, flush=True)
+        log.warning("storage.salt is empty: user ids are hashed with a default key", extra={ON_STDERR: True})
     installed = _install_signal_handlers(stop)
     tasks = [asyncio.create_task(job(stop)) for job in app.background]
     log.info("faqbot running on %s", ", ".join(c.name for c in started))
@@ -204,22 +223,32 @@ async def _stop_quietly(channel: Channel) -> None:
         log.exception("channel %s did not stop cleanly", channel.name)
 
 
-def _install_signal_handlers(stop: asyncio.Event) -> list[signal.Signals]:
+def _install_signal_handlers(stop: asyncio.Event) -> list[Callable[[], object]]:
+    """Ctrl+C and SIGTERM set `stop`, so the channels stop cleanly; returns how to undo each.
+
+    loop.add_signal_handler is missing on Windows (the Proactor loop raises NotImplementedError):
+    there a plain signal.signal handler hands the stop to the loop thread-safely instead.
+    """
     loop = asyncio.get_running_loop()
-    installed = []
+    undo: list[Callable[[], object]] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
+            undo.append(functools.partial(loop.remove_signal_handler, sig))
+            continue
         except (NotImplementedError, RuntimeError, ValueError):
-            continue  # not the main thread, or not supported here (Windows)
-        installed.append(sig)
-    return installed
+            pass
+        try:
+            previous = signal.signal(sig, lambda _signum, _frame: loop.call_soon_threadsafe(stop.set))
+        except (ValueError, OSError):
+            continue  # not the main thread: the caller stops the app through `stop`
+        undo.append(functools.partial(signal.signal, sig, signal.SIG_DFL if previous is None else previous))
+    return undo
 
 
-def _remove_signal_handlers(installed: Iterable[signal.Signals]) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in installed:
-        loop.remove_signal_handler(sig)
+def _remove_signal_handlers(undo: Iterable[Callable[[], object]]) -> None:
+    for step in undo:
+        step()
 
 
 # -- logging ---------------------------------------------------------------------------------
@@ -302,7 +331,12 @@ def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> Non
     handler: logging.Handler
     if config.file:
         # Owner-only: even masked, the log says who asked what and when.
-        handler = logging.FileHandler(private_file(config.file), encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            private_file(config.file),
+            maxBytes=int(config.max_size_mb * 1024 * 1024),
+            backupCount=config.backup_count,
+            encoding="utf-8",
+        )
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(_NotOnStderr())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import os
 import re
 import types
@@ -15,7 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot.oserrors import describe_os_error
 from faq.decision import MatchSettings
+from faq.yaml_errors import explain_yaml_error, split_lines
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ConfigError(Exception):
@@ -155,6 +160,10 @@ class LoggingConfig:
 
     level: str = "INFO"
     file: str = ""
+    max_size_mb: float = 10.0
+    """The log file is renamed to file.1 (file.2…) when it reaches this size; 0: it grows forever."""
+    backup_count: int = 5
+    """Renamed log files kept; the oldest beyond this is deleted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +195,13 @@ ENV_SECRETS: dict[tuple[str, str], str] = {
     ("storage", "salt"): "FAQBOT_SALT",
 }
 
+SECRET_KEYS: frozenset[tuple[str, ...]] = frozenset(
+    {*ENV_SECRETS, ("telegram", "webhook", "secret_token")}
+)
+"""Keys holding secrets: resolved (`${VAR}` and the environment) only where they are needed."""
+CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
+"""Config sections that are channels: their secrets are needed only when they are enabled."""
+
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 """`${VAR}` (must be set) or `${VAR:-default}` (default when unset or empty)."""
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -193,38 +209,103 @@ _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-def load_config(path: str | Path | None, env: typing.Mapping[str, str] | None = None) -> AppConfig:
-    """Read and validate a config file (None: defaults), raising ConfigError with every problem."""
+def load_config(
+    path: str | Path | None, env: typing.Mapping[str, str] | None = None, *, secrets: bool = True
+) -> AppConfig:
+    """Read and validate a config file (None: defaults), raising ConfigError with every problem.
+
+    `secrets`: resolve the secrets of the enabled channels and the storage salt (what `faqbot run`
+    needs). With False (commands that start no channel) every secret stays empty and is never read,
+    so a `${VAR}` nobody set cannot stop them. A disabled channel's secrets are never resolved.
+    """
     env = os.environ if env is None else env
     raw: Any = {}
+    key_lines: dict[str, int] = {}
     if path is not None:
         try:
             text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise ConfigError([_missing_config(path)]) from exc
         except OSError as exc:
-            raise ConfigError([f"Không đọc được tệp cấu hình {path}: {exc.strerror}."]) from exc
+            raise ConfigError([_capitalized(describe_os_error(exc, "tệp cấu hình"))]) from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                [
+                    f"Tệp cấu hình {path} không được lưu bằng mã UTF-8 — hãy mở tệp bằng trình soạn thảo "
+                    "và lưu lại với mã hóa UTF-8."
+                ]
+            ) from exc
         try:
-            raw = yaml.safe_load(text) or {}
+            raw, key_lines = _parse(text.removeprefix("\ufeff"))
+        except yaml.MarkedYAMLError as exc:
+            line, message = explain_yaml_error(exc, split_lines(text))
+            raise ConfigError([f"{path}:{line}: {message}" if line > 0 else f"{path}: {message}"]) from exc
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark else str(path)
-            raise ConfigError([f"{where}: tệp cấu hình không đúng cú pháp YAML."]) from exc
+            raise ConfigError([f"{path}: tệp cấu hình không đúng cú pháp YAML ({exc})."]) from exc
+        raw = raw or {}
+    located = {key: f"{path}:{line}: " for key, line in key_lines.items()}
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise ConfigError([f"{path}: tệp cấu hình phải là một bảng khóa: giá trị."])
-    raw = _with_env_secrets(raw, env)
-    config = _build(AppConfig, raw, "", env, problems)
+    used = _used_sections(raw, env) if secrets else frozenset()
+    raw = _with_env_secrets(_without_unused_secrets(raw, used), env, used)
+    config = _build(AppConfig, raw, "", env, problems, located)
     if problems:
         raise ConfigError(problems)
-    problems.extend(_check(config))
+    problems.extend(_check(config, secrets))
     if problems:
         raise ConfigError(problems)
     return typing.cast(AppConfig, config)
 
 
-def _with_env_secrets(raw: dict[str, Any], env: typing.Mapping[str, str]) -> dict[str, Any]:
+def _missing_config(path: str | Path) -> str:
+    """The first-run message: there is no config file yet, and how to make one."""
+    return (
+        f"Chưa có tệp cấu hình {path} — hãy chép config.example.yaml thành {path} rồi sửa theo hướng "
+        f"dẫn trong tệp (Windows: copy config.example.yaml {path}; Linux/macOS: cp config.example.yaml "
+        f"{path})."
+    )
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _used_sections(raw: dict[str, Any], env: typing.Mapping[str, str]) -> frozenset[str]:
+    """The sections whose secrets are needed: storage (the salt) and every enabled channel."""
+    used = {"storage"}
+    for section in CHANNELS:
+        sub = raw.get(section)
+        if isinstance(sub, dict) and _coerce(sub.get("enabled", False), bool, "", env, []) is True:
+            used.add(section)
+    return frozenset(used)
+
+
+def _without_unused_secrets(raw: dict[str, Any], used: frozenset[str]) -> dict[str, Any]:
+    """`raw` with the secrets of unused sections blanked, so their `${VAR}` is never looked up."""
+    merged = dict(raw)
+    for section, *inner, key in SECRET_KEYS:
+        if section in used:
+            continue
+        parents = [merged]
+        for name in (section, *inner):
+            sub = parents[-1].get(name)
+            if not isinstance(sub, dict):
+                break
+            parents[-1][name] = sub = dict(sub)
+            parents.append(sub)
+        else:
+            if key in parents[-1]:
+                parents[-1][key] = ""
+    return merged
+
+
+def _with_env_secrets(
+    raw: dict[str, Any], env: typing.Mapping[str, str], used: frozenset[str]
+) -> dict[str, Any]:
     merged = dict(raw)
     for (section, key), var in ENV_SECRETS.items():
-        if env.get(var):
+        if section in used and env.get(var):
             sub = merged.get(section)
             sub = dict(sub) if isinstance(sub, dict) else {}
             if not sub.get(key):
@@ -233,7 +314,44 @@ def _with_env_secrets(raw: dict[str, Any], env: typing.Mapping[str, str]) -> dic
     return merged
 
 
-def _build(cls: Any, raw: Any, prefix: str, env: typing.Mapping[str, str], problems: list[str]) -> Any:
+def _parse(text: str) -> tuple[Any, dict[str, int]]:
+    """The YAML value of `text` and the line of every key ("telegram.token" → 12)."""
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        raw = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return raw, _key_lines(node, "")
+
+
+def _key_lines(node: Any, prefix: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                name = f"{prefix}{key.value}"
+                lines[name] = key.start_mark.line + 1
+                lines.update(_key_lines(value, f"{name}."))
+    return lines
+
+
+def _unknown_key(key: str, prefix: str, names: typing.Collection[str]) -> str:
+    """The problem for a key the config does not have, with the nearest real key when there is one."""
+    close = difflib.get_close_matches(str(key).lower(), sorted(names), n=1, cutoff=0.6)
+    if close:
+        return f"Khóa '{prefix}{key}' không được hỗ trợ — có phải ý bạn là '{prefix}{close[0]}'?"
+    return f"Khóa '{prefix}{key}' không được hỗ trợ (các khóa hợp lệ: {', '.join(sorted(names))})."
+
+
+def _build(
+    cls: Any,
+    raw: Any,
+    prefix: str,
+    env: typing.Mapping[str, str],
+    problems: list[str],
+    where: typing.Mapping[str, str],
+) -> Any:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -243,15 +361,14 @@ def _build(cls: Any, raw: Any, prefix: str, env: typing.Mapping[str, str], probl
     names = {f.name for f in dataclasses.fields(cls) if f.init}
     for key in raw:
         if key not in names:
-            known = ", ".join(sorted(names))
-            problems.append(f"Khóa '{prefix}{key}' không được hỗ trợ (các khóa hợp lệ: {known}).")
+            problems.append(where.get(f"{prefix}{key}", "") + _unknown_key(key, prefix, names))
     values: dict[str, Any] = {}
     for name in names:
         if name not in raw:
             continue
         hint = hints[name]
         if dataclasses.is_dataclass(hint):
-            values[name] = _build(hint, raw[name], f"{prefix}{name}.", env, problems)
+            values[name] = _build(hint, raw[name], f"{prefix}{name}.", env, problems, where)
         else:
             values[name] = _coerce(raw[name], hint, f"{prefix}{name}", env, problems)
     try:
@@ -325,12 +442,12 @@ def _expand(value: str, key: str, env: typing.Mapping[str, str], problems: list[
     return _ENV_REF.sub(sub, value)
 
 
-def _check(config: AppConfig) -> list[str]:
+def _check(config: AppConfig, secrets: bool) -> list[str]:
     problems: list[str] = []
     for key, mode in (("telegram.mode", config.telegram.mode), ("zalo_bot.mode", config.zalo_bot.mode)):
         if mode not in ("polling", "webhook"):
             problems.append(f"Khóa '{key}' phải là 'polling' hoặc 'webhook' (đang là '{mode}').")
-    problems.extend(_check_channels(config))
+    problems.extend(_check_channels(config, secrets))
     c = config.conversation
     if c.flood_limit_per_minute < 1:
         problems.append("Khóa 'conversation.flood_limit_per_minute' phải ít nhất là 1.")
@@ -341,6 +458,10 @@ def _check(config: AppConfig) -> list[str]:
             f"Khóa 'logging.level' phải là một trong {', '.join(LOG_LEVELS)} "
             f"(đang là '{config.logging.level}')."
         )
+    if config.logging.max_size_mb < 0:
+        problems.append("Khóa 'logging.max_size_mb' không được âm (0: không giới hạn kích thước).")
+    if config.logging.backup_count < 1:
+        problems.append("Khóa 'logging.backup_count' phải ít nhất là 1.")
     m = config.matching
     if not 0 <= m.suggest_confidence <= m.answer_confidence <= 1:
         problems.append(
@@ -395,11 +516,12 @@ def _check_staff(staff: StaffConfig) -> list[str]:
     return problems
 
 
-def _check_channels(config: AppConfig) -> list[str]:
+def _check_channels(config: AppConfig, secrets: bool) -> list[str]:
+    """Channel settings; a missing secret only when secrets were resolved (`faqbot run`)."""
     problems: list[str] = []
     tg = config.telegram
     if tg.enabled:
-        if not tg.token:
+        if secrets and not tg.token:
             problems.append(
                 "Chưa có token Telegram: hãy đặt biến môi trường TELEGRAM_BOT_TOKEN "
                 "(hoặc khóa 'telegram.token') bằng token lấy từ @BotFather."
@@ -413,12 +535,12 @@ def _check_channels(config: AppConfig) -> list[str]:
                 problems.append(
                     "Chế độ webhook cần khóa 'telegram.webhook.url' (địa chỉ HTTPS công khai)."
                 )
-            if not _SECRET_TOKEN.fullmatch(tg.webhook.secret_token):
+            if secrets and not _SECRET_TOKEN.fullmatch(tg.webhook.secret_token):
                 problems.append(
                     "Chế độ webhook cần khóa 'telegram.webhook.secret_token': 1–256 ký tự "
                     "chỉ gồm A–Z, a–z, 0–9, '_' và '-'."
                 )
-    if config.zalo_bot.enabled and not config.zalo_bot.token:
+    if secrets and config.zalo_bot.enabled and not config.zalo_bot.token:
         problems.append(
             "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN "
             "(hoặc khóa 'zalo_bot.token')."
@@ -426,6 +548,6 @@ def _check_channels(config: AppConfig) -> list[str]:
     oa = config.zalo_oa
     if oa.enabled:
         for key, value in (("app_id", oa.app_id), ("oa_secret_key", oa.oa_secret_key)):
-            if not value:
+            if not value and (secrets or key == "app_id"):
                 problems.append(f"Kênh Zalo OA cần khóa 'zalo_oa.{key}'.")
     return problems

@@ -9,7 +9,9 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
+from bot.notices import ON_STDERR
 from faq.decision import MatchSettings
 from faq.knowledge import Indexer, Knowledge, load_knowledge
 from faq.loader import FaqError, Problem
@@ -63,11 +65,16 @@ class FaqReloader:
         *,
         on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
         indexer: Indexer | None = None,
+        console: TextIO | None = None,
     ) -> None:
+        """`console`: where each reload that changed something or failed is told to the operator, in
+        Vietnamese (the English log lines then stay out of the stderr log handler)."""
         self.path = Path(path)
         self._settings = settings
         self._indexer = indexer
         self._on_failure = on_failure
+        self._console = console
+        self._extra = {ON_STDERR: True} if console is not None else {}
         self._lock = threading.Lock()
         self._fingerprint = _fingerprint(self.path)
         knowledge, problems = build_knowledge(self.path, settings, indexer)
@@ -97,15 +104,23 @@ class FaqReloader:
                     return ReloadResult(changed=False, entries=len(self._knowledge.book.entries))
             if knowledge is None:
                 self._last_failed = fingerprint
-                log.warning("FAQ reload rejected, keeping the previous FAQ: %d problem(s)", len(problems))
+                log.warning(
+                    "FAQ reload rejected, keeping the previous FAQ: %d problem(s)",
+                    len(problems),
+                    extra=self._extra,
+                )
                 for problem in problems:
-                    log.warning("FAQ problem: %s", problem)
-                return ReloadResult(changed=False, problems=problems)
-            self._knowledge = knowledge
-            self._fingerprint = fingerprint
-            self._last_failed = _NOTHING
-            log.info("FAQ reloaded: %d entries", len(knowledge.book.entries))
-            return ReloadResult(changed=True, entries=len(knowledge.book.entries))
+                    log.warning("FAQ problem: %s", problem, extra=self._extra)
+                result = ReloadResult(changed=False, problems=problems)
+            else:
+                self._knowledge = knowledge
+                self._fingerprint = fingerprint
+                self._last_failed = _NOTHING
+                log.info("FAQ reloaded: %d entries", len(knowledge.book.entries), extra=self._extra)
+                result = ReloadResult(changed=True, entries=len(knowledge.book.entries))
+            if self._console is not None:
+                print(reload_text(result, self.path), file=self._console, flush=True)
+            return result
 
     async def watch(self, stop: asyncio.Event, interval: float = 2.0) -> None:
         """Poll the file until `stop` is set; load a change once it has been stable for one interval."""
@@ -136,3 +151,22 @@ class FaqReloader:
                     await self._on_failure(result)
                 except Exception:
                     log.exception("could not report the FAQ reload failure")
+
+
+MAX_PROBLEMS = 15
+"""Problems listed in a reload message; the rest are counted (a chat message has a size limit)."""
+
+
+def reload_text(result: ReloadResult, path: str | Path | None = None) -> str:
+    """Staff-facing Vietnamese outcome of a reload: entry count, or every problem with file:line."""
+    which = f" {path}" if path is not None else ""
+    if not result.failed:
+        return f"Đã nạp lại tệp hỏi đáp{which}: {result.entries} mục."
+    lines = [
+        f"Tệp hỏi đáp{which} có {len(result.problems)} lỗi nên bot vẫn dùng nội dung cũ. "
+        "Anh/chị sửa các chỗ sau rồi lưu lại tệp (hoặc gõ /reload):"
+    ]
+    lines += [f"- {p}" for p in result.problems[:MAX_PROBLEMS]]
+    if len(result.problems) > MAX_PROBLEMS:
+        lines.append(f"… và {len(result.problems) - MAX_PROBLEMS} lỗi khác (xem bằng lệnh faqbot check).")
+    return "\n".join(lines)

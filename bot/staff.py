@@ -10,11 +10,11 @@ from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.admin import AdminCommands, reload_text
+from bot.admin import AdminCommands
 from bot.channels.base import Channel, ChannelContext
 from bot.config import AppConfig
 from bot.handoff import HandoffDesk, OfficeHours, TicketStore
-from bot.reload import FaqReloader, ReloadResult
+from bot.reload import FaqReloader, ReloadResult, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
 from faq.knowledge import KnowledgeSource

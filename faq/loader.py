@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ from faq.schema import (
     OnlineLevel,
     Postal,
 )
+from faq.yaml_errors import explain_yaml_error, folded_items, split_lines
 
 DEFAULT_FAQ: Path = Path(str(resources.files("faq").joinpath("data", "default.yaml")))
 """The FAQ shipped with the package."""
@@ -37,7 +39,8 @@ MAX_REPEATS = 20
 MAX_DEPTH = 32
 """Deepest nesting accepted; the format itself needs four levels."""
 MAX_FILE_BYTES = 20 * 1024 * 1024
-"""Larger files are refused outright (an office FAQ is a few hundred kilobytes)."""
+"""Larger files are refused outright (an office FAQ is a few hundred kilobytes); the message and the
+staff guide (docs/huong-dan-can-bo.md) state the limit."""
 
 ERROR = "error"
 WARNING = "warning"
@@ -90,17 +93,27 @@ def check_faq(path: str | Path | None = None, *, today: dt.date | None = None) -
     try:
         with target.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(fh.fileno()).st_size
     except FileNotFoundError:
         return _failed(source, "không tìm thấy tệp FAQ — hãy kiểm tra lại đường dẫn.")
     except IsADirectoryError:
         return _failed(source, "đường dẫn này là một thư mục, không phải tệp FAQ.")
     except PermissionError:
-        return _failed(source, "không có quyền đọc tệp FAQ.")
+        if target.is_dir():  # how Windows reports opening a folder
+            return _failed(source, "đường dẫn này là một thư mục, không phải tệp FAQ.")
+        return _failed(
+            source, "không có quyền đọc tệp FAQ — hãy cấp quyền đọc cho tài khoản đang chạy bot."
+        )
     except OSError as exc:
         return _failed(source, f"không đọc được tệp FAQ ({exc.strerror or exc}).")
     if len(data) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
-        return _failed(source, f"tệp FAQ quá lớn (trên {limit} MB) — có chọn nhầm tệp không?")
+        megabytes = max(size, len(data)) / (1024 * 1024)
+        return _failed(
+            source,
+            f"tệp FAQ quá lớn: {megabytes:.1f} MB, trong khi giới hạn là {limit} MB (tệp FAQ của một cơ "
+            "quan thường chỉ vài trăm KB) — có chọn nhầm tệp không?",
+        )
     text = _decode(data, source)
     if isinstance(text, Problem):
         return CheckReport(book=None, errors=(text,))
@@ -186,8 +199,6 @@ _Node = _Scalar | _Seq | _Map
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-"""What YAML counts as a line break (str.splitlines also splits on \v, \f and others)."""
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}|localhost", re.IGNORECASE)
@@ -310,7 +321,7 @@ class _Reader:
     # --- text to tree ---------------------------------------------------------------------------
 
     def compose(self, text: str) -> _Node | None:
-        lines = _LINE_BREAK.split(text)
+        lines = split_lines(text)
         tabs = [n for n, line in enumerate(lines, start=1) if "\t" in _indent(line)]
         controls = {n: m.group() for n, line in enumerate(lines, start=1) if (m := _BAD_CHARS.search(line))}
         for number in tabs[:MAX_REPEATS]:
@@ -333,9 +344,9 @@ class _Reader:
         if controls:
             return None  # the YAML reader refuses them anyway, with a less helpful message
         try:
-            root = self._compose_events(text)
+            root = self._compose_events(text, lines)
         except yaml.MarkedYAMLError as exc:
-            line, message = _explain_yaml_error(exc, lines)
+            line, message = explain_yaml_error(exc, lines)
             if line not in tabs:
                 self.error(line, message)
             return None
@@ -349,7 +360,7 @@ class _Reader:
             self.error(0, "tệp FAQ trống — cần có các phần version, agency, categories, entries.")
         return root
 
-    def _compose_events(self, text: str) -> _Node | None:
+    def _compose_events(self, text: str, lines: list[str]) -> _Node | None:
         root: list[_Node] = []
         stack: list[_Seq | _Map] = []
         targets: list[list[_Node]] = [root]  # where the next node goes (parallel to stack)
@@ -370,6 +381,13 @@ class _Reader:
                 plain = bool(event.implicit[0]) and not event.style
                 end = event.end_mark.line + 1 if event.end_mark else line
                 node = _Scalar(event.value, line, end, plain)
+                if plain and end > line:
+                    for folded in folded_items(lines, line, end):
+                        self.warning(
+                            folded,
+                            f"dòng '- …' này thụt lề sâu hơn ý ở dòng {line} nên bị gộp vào ý đó thành "
+                            "một câu; nếu đây là một ý riêng, hãy cho nó thẳng cột với các ý khác.",
+                        )
             elif kind in starts:
                 if len(stack) >= MAX_DEPTH:
                     # Stop early: the YAML scanner slows down quadratically on deep nesting.
@@ -927,60 +945,3 @@ def _valid_url(value: str) -> bool:
         return False
     host = parts.hostname or ""
     return parts.scheme in ("http", "https") and bool(_HOST.fullmatch(host))
-
-
-def _explain_yaml_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
-    """The line to blame and a plain explanation of a YAML syntax error."""
-    problem = exc.problem or ""
-    context = exc.context or ""
-    mark = exc.problem_mark
-    line = mark.line + 1 if mark is not None else 0
-    column = mark.column if mark is not None else 0
-    opened = exc.context_mark.line + 1 if exc.context_mark is not None else line
-    char = lines[line - 1][column : column + 1] if 0 < line <= len(lines) else ""
-    prefix = "lỗi cú pháp YAML: "
-    if "nesting depth" in problem or "flow level" in context:
-        # PyYAML >= 6.0.3 stops deep flow nesting itself, before our own depth check sees it.
-        return line, prefix + "cấu trúc lồng nhau quá sâu — tệp FAQ chỉ cần vài cấp thụt lề."
-    if "mapping values are not allowed" in problem:
-        return line, prefix + (
-            "có dấu ':' theo sau là dấu cách nằm giữa nội dung (hoặc dòng này thụt lề sai). Nếu dấu "
-            "':' là một phần câu chữ, hãy đặt cả nội dung trong dấu ngoặc kép \"...\"."
-        )
-    if "could not find expected ':'" in problem:
-        return opened, prefix + (
-            "dòng này thiếu dấu ':' sau tên khóa (ví dụ 'title: ...'), hoặc là phần tiếp theo của "
-            "dòng trên nhưng thụt lề chưa đúng."
-        )
-    if "quoted scalar" in context:
-        return opened, prefix + (
-            "dấu ngoặc kép hoặc ngoặc đơn mở ở dòng này chưa được đóng. Nếu trong câu có dấu "
-            'nháy đơn (\'), hãy bọc cả câu bằng ngoặc kép "...".'
-        )
-    if "flow sequence" in context:
-        return opened, prefix + (
-            "danh sách mở bằng '[' ở dòng này chưa được đóng bằng ']' (hoặc thiếu dấu ',')."
-        )
-    if "flow mapping" in context:
-        return opened, prefix + ("khối mở bằng '{' ở dòng này chưa được đóng bằng '}' (hoặc thiếu dấu ',').")
-    if "cannot start any token" in problem:
-        if char == "\t":
-            return line, prefix + "dòng này có phím Tab; YAML chỉ chấp nhận dấu cách để thụt lề."
-        shown = f" '{char}'" if char.strip() else ""
-        return line, prefix + (
-            f"nội dung không được bắt đầu bằng ký tự{shown} (như @ hoặc `) — hãy đặt cả nội dung "
-            'trong dấu ngoặc kép "...".'
-        )
-    if "block collection" in context or "'-' indicator" in problem:
-        return line, prefix + (
-            "danh sách thụt lề không thẳng hàng: mọi dòng '- ' của cùng một danh sách phải bắt đầu "
-            "ở cùng một cột, và không xen dòng 'khóa: ...' vào giữa."
-        )
-    if "block mapping" in context or "expected key" in problem or "block end" in problem:
-        return line, prefix + (
-            "thụt lề không thẳng hàng hoặc có chữ thừa sau nội dung: các khóa cùng cấp phải bắt "
-            "đầu ở cùng một cột (dùng dấu cách); nội dung có dấu nháy hãy bọc bằng ngoặc kép."
-        )
-    if "end of stream" in problem:
-        return line, prefix + "tệp kết thúc đột ngột — có thể thiếu dấu đóng ngoặc hoặc ngoặc kép."
-    return line, prefix + f"không đọc được cấu trúc ở đây ({problem or context or exc})."

@@ -29,6 +29,9 @@ def problems_of(tmp_path: Path, text: str, env: dict[str, str] | None = None) ->
     return info.value.problems
 
 
+TG_ON = "telegram: {enabled: true"
+"""Secrets are resolved only for an enabled channel."""
+
 WEBHOOK_OK = """
 telegram:
   enabled: true
@@ -54,7 +57,9 @@ telegram:
         pytest.param("telegram: 3\n", {}, "'telegram'", id="section-not-a-mapping"),
         pytest.param("telegram: {mode: pull}\n", {}, "'telegram.mode'", id="bad-mode"),
         pytest.param("zalo_bot: {mode: push}\n", {}, "'zalo_bot.mode'", id="bad-zalo-mode"),
-        pytest.param("telegram: {token: '${NOPE}'}\n", {}, "${NOPE}", id="missing-env"),
+        pytest.param("faq: {path: '${NOPE}'}\n", {}, "${NOPE}", id="missing-env"),
+        pytest.param("telegram: {enabled: true, token: '${NOPE}'}\n", {}, "${NOPE}",
+                     id="missing-env-of-enabled-channel"),
         pytest.param("telegram: {enabled: true}\n", {}, "TELEGRAM_BOT_TOKEN", id="missing-token"),
         pytest.param(WEBHOOK_OK.replace("s3cret_-X", ""), {}, "'telegram.webhook.secret_token'",
                      id="webhook-without-secret"),
@@ -106,22 +111,22 @@ def test_valid_webhook_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "env", "path", "expected"),
     [
-        pytest.param("{}", {"TELEGRAM_BOT_TOKEN": "9:env"}, ("telegram", "token"), "9:env",
+        pytest.param(TG_ON + "}\n", {"TELEGRAM_BOT_TOKEN": "9:env"}, ("telegram", "token"), "9:env",
                      id="env-fills-empty-secret"),
-        pytest.param("telegram: {token: '1:file'}\n", {"TELEGRAM_BOT_TOKEN": "9:env"},
+        pytest.param(TG_ON + ", token: '1:file'}\n", {"TELEGRAM_BOT_TOKEN": "9:env"},
                      ("telegram", "token"), "1:file", id="explicit-file-value-kept"),
-        pytest.param("telegram: {token: '${MY_TOKEN}'}\n", {"MY_TOKEN": "7:ref"},
+        pytest.param(TG_ON + ", token: '${MY_TOKEN}'}\n", {"MY_TOKEN": "7:ref"},
                      ("telegram", "token"), "7:ref", id="env-reference"),
-        pytest.param("telegram: {token: 'x${A}y${B}'}\n", {"A": "1", "B": "2"},
+        pytest.param(TG_ON + ", token: 'x${A}y${B}'}\n", {"A": "1", "B": "2"},
                      ("telegram", "token"), "x1y2", id="two-references"),
-        pytest.param("telegram: {token: '${NOPE:-fallback}'}\n", {}, ("telegram", "token"),
+        pytest.param(TG_ON + ", token: '${NOPE:-fallback}'}\n", {}, ("telegram", "token"),
                      "fallback", id="default-when-unset"),
-        pytest.param("telegram: {token: '${NOPE:-}'}\n", {}, ("telegram", "token"), "",
+        pytest.param("faq: {path: '${NOPE:-}'}\n", {}, ("faq", "path"), "",
                      id="empty-default"),
         pytest.param("storage: {salt: ''}\n", {"FAQBOT_SALT": "pepper"}, ("storage", "salt"),
                      "pepper", id="salt-from-env"),
-        pytest.param("zalo_oa: {}\n", {"ZALO_OA_SECRET_KEY": "k"}, ("zalo_oa", "oa_secret_key"),
-                     "k", id="zalo-secret-from-env"),
+        pytest.param("zalo_oa: {enabled: true, app_id: '1'}\n", {"ZALO_OA_SECRET_KEY": "k"},
+                     ("zalo_oa", "oa_secret_key"), "k", id="zalo-secret-from-env"),
         pytest.param("telegram: {poll_timeout: '${T}'}\n", {"T": "12"}, ("telegram", "poll_timeout"),
                      12, id="int-from-env"),
         pytest.param("conversation: {context_ttl: '${T}'}\n", {"T": "1.5"},
@@ -186,3 +191,53 @@ def test_example_loads_and_matches_defaults() -> None:
 def test_example_needs_the_telegram_token() -> None:
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
         load_config(EXAMPLE, env={})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            'telegram:\n  enabled: false\n  base_url: "https://api.telegram.org/bot\n  mode: polling\n'
+            'staff:\n  timezone: "Asia/Ho_Chi_Minh"\n',
+            ':3: lỗi cú pháp YAML: dấu ngoặc kép (") mở ở dòng này chưa được đóng',
+            id="unclosed-quote-at-its-line",
+        ),
+        pytest.param(
+            "staff:\n  working_days:\n    - 0\n    - 1\n   - 2\n",
+            ":5: lỗi cú pháp YAML: ý danh sách ở dòng này thụt lề 3 dấu cách, còn các ý khác",
+            id="item-out-of-line",
+        ),
+        pytest.param(
+            "telegram: {token: 'a'\n", ":1: lỗi cú pháp YAML: khối mở bằng '{'", id="unclosed-brace"
+        ),
+        pytest.param("logging:\n\tlevel: INFO\n", ":2: lỗi cú pháp YAML: dòng này có phím Tab", id="tab"),
+    ],
+)
+def test_yaml_error_has_line_and_explanation(tmp_path: Path, text: str, expected: str) -> None:
+    (problem,) = problems_of(tmp_path, text)
+    assert problem.startswith(str(tmp_path / "config.yaml") + expected), problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "telegram:\n  enabled: false\n  tokn: x\n",
+            ":3: Khóa 'telegram.tokn' không được hỗ trợ — có phải ý bạn là 'telegram.token'?",
+            id="nested-typo",
+        ),
+        pytest.param(
+            "stafff: {}\n",
+            ":1: Khóa 'stafff' không được hỗ trợ — có phải ý bạn là 'staff'?",
+            id="top-level-typo",
+        ),
+        pytest.param(
+            "logging: {xyz: 1}\n",
+            ":1: Khóa 'logging.xyz' không được hỗ trợ (các khóa hợp lệ:",
+            id="no-near-key",
+        ),
+    ],
+)
+def test_unknown_key_has_line_and_hint(tmp_path: Path, text: str, expected: str) -> None:
+    (problem,) = problems_of(tmp_path, text)
+    assert problem.startswith(str(tmp_path / "config.yaml") + expected), problem

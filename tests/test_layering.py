@@ -52,8 +52,14 @@ def test_only_channels_import_transports() -> None:
 
 
 def test_yaml_is_read_only_by_its_readers() -> None:
-    # One reader per YAML file: the FAQ, the config, the labelled eval cases.
-    readers = {ROOT / "faq" / "loader.py", ROOT / "bot" / "config.py", ROOT / "faq" / "evaluate.py"}
+    # One reader per YAML file: the FAQ, the config, the labelled eval cases. faq/yaml_errors.py
+    # reads no file: it rescans the text a reader already has, to explain that reader's syntax error.
+    readers = {
+        ROOT / "faq" / "loader.py",
+        ROOT / "bot" / "config.py",
+        ROOT / "faq" / "evaluate.py",
+        ROOT / "faq" / "yaml_errors.py",
+    }
     offenders = [
         str(p.relative_to(ROOT))
         for pkg in ("faq", "handlers", "bot")

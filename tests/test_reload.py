@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import shutil
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import bot.reload as reload_module
+from bot.notices import ON_STDERR
 from bot.reload import FaqReloader, ReloadResult
 from faq.decision import Kind, MatchSettings
 
@@ -326,3 +329,35 @@ async def test_watch_loads_only_the_final_content_of_a_rapid_series_of_saves(
     assert watcher.failures == []
     assert [r.changed for r in watcher.results] == [True]
     assert watcher.reloader.current().book.entry("ban-nhap") is None
+
+
+def test_console_hears_each_outcome_in_vietnamese_and_the_log_stays_english(
+    faq_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    console = io.StringIO()
+    reloader = FaqReloader(faq_path, MatchSettings(), console=console)
+    faq_path.write_text(with_new_entry(faq_path.read_text(encoding="utf-8")), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="bot.reload"):
+        assert reloader.reload().changed
+        break_syntax(faq_path)
+        assert reloader.reload().failed
+    told = console.getvalue().splitlines()
+    assert told[0].startswith(f"Đã nạp lại tệp hỏi đáp {faq_path}: ")
+    assert told[1].startswith(f"Tệp hỏi đáp {faq_path} có 1 lỗi nên bot vẫn dùng nội dung cũ.")
+    assert told[2].startswith(f"- {faq_path}:")
+    records = [r for r in caplog.records if r.name == "bot.reload"]
+    assert [r.getMessage().split(":")[0] for r in records] == [
+        "FAQ reloaded",
+        "FAQ reload rejected, keeping the previous FAQ",
+        "FAQ problem",
+    ]
+    # Already told on the console in Vietnamese: the stderr log handler leaves these out.
+    assert all(getattr(r, ON_STDERR, False) for r in records)
+
+
+def test_without_a_console_nothing_is_flagged(faq_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    reloader = FaqReloader(faq_path, MatchSettings())
+    faq_path.write_text(with_new_entry(faq_path.read_text(encoding="utf-8")), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="bot.reload"):
+        reloader.reload()
+    assert [getattr(r, ON_STDERR, False) for r in caplog.records if r.name == "bot.reload"] == [False]

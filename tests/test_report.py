@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -324,7 +325,9 @@ def test_cli_prints_text_and_csv(
     text = capsys.readouterr().out
     assert "MỤC CHƯA AI HỎI TỚI (4)" in text
     assert main(["report", "--config", config, "--since", "2025-07-01", "--csv"]) == 0
-    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeffsection,")  # the byte-order mark Excel on Windows needs to read UTF-8
+    table = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert {r["section"] for r in table} >= {
         "summary",
         "unanswered",
@@ -342,3 +345,34 @@ def test_cli_rejects_a_bad_since(tmp_path: Path, capsys: pytest.CaptureFixture[s
     config = str(write_config(tmp_path, tmp_path / "log.sqlite3"))
     assert main(["report", "--config", config, "--since", "tuần trước"]) == 2
     assert "Không hiểu mốc thời gian" in capsys.readouterr().err
+
+
+def test_cli_writes_csv_for_excel_to_a_file(
+    tmp_path: Path, seeded_log: InteractionLog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeded_log.close()
+    config = str(write_config(tmp_path, seeded_log.path))
+    target = tmp_path / "báo cáo.csv"
+    assert main(["report", "--config", config, "--since", "2025-07-01", "--csv", "-o", str(target)]) == 0
+    assert f"Đã ghi báo cáo vào {target}" in capsys.readouterr().out
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfsection,")
+    assert b"Khai sinh" in data or b"khai-sinh" in data
+
+
+@pytest.mark.parametrize(
+    ("make_db", "fragment"),
+    [
+        pytest.param(lambda p: (p.mkdir(), p)[1], "là một thư mục", id="storage-path-is-a-folder"),
+        pytest.param(
+            lambda p: (p.write_bytes(b"not a database" * 100), p)[1], "không đọc được nhật ký", id="junk"
+        ),
+    ],
+)
+def test_cli_unusable_log_is_one_vietnamese_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make_db: Any, fragment: str
+) -> None:
+    db = make_db(tmp_path / "log.sqlite3")
+    assert main(["report", "--config", str(write_config(tmp_path, db))]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("Lỗi: ") and fragment in line

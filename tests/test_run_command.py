@@ -14,7 +14,7 @@ import pytest
 from bot.app import App, build_app, configure_logging, redact, run_app, start_channels
 from bot.channels.base import ChannelStartError
 from bot.cli import main
-from bot.config import AppConfig, FaqConfig, LoggingConfig
+from bot.config import AppConfig, FaqConfig, LoggingConfig, StorageConfig
 from handlers.messages import Reply
 from tests.fakes.telegram_api import FakeTelegramServer
 
@@ -133,7 +133,8 @@ class StubChannel:
 
 
 def stub_app(*channels: StubChannel) -> App:
-    app = build_app(AppConfig(faq=FaqConfig(path=str(MINI_FAQ))))
+    salted = StorageConfig(salt="a-long-random-salt-for-this-test")  # no start-up warning about it
+    app = build_app(AppConfig(faq=FaqConfig(path=str(MINI_FAQ)), storage=salted))
     app.channels.update({c.name: c for c in channels})
     return app
 
@@ -205,7 +206,8 @@ async def test_placeholders_left_in_the_faq_are_reported_at_start(tmp_path: Path
         encoding="utf-8",
     )
     line = faq.read_text(encoding="utf-8").splitlines().index('  phone: "[0xx xxxx xxxx]"') + 1
-    app = build_app(AppConfig(faq=FaqConfig(path=str(faq), watch=False)))
+    salted = StorageConfig(salt="a-long-random-salt-for-this-test")  # only the FAQ warning is asserted
+    app = build_app(AppConfig(faq=FaqConfig(path=str(faq), watch=False), storage=salted))
     app.channels.update({"stub": StubChannel("stub")})
     stop = asyncio.Event()
     stop.set()

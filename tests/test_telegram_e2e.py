@@ -18,7 +18,7 @@ from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes
 
 from bot.app import App, build_app, run_app
 from bot.channels.telegram import COMMANDS, TelegramChannel, to_incoming
-from bot.config import AppConfig, FaqConfig, TelegramConfig
+from bot.config import AppConfig, FaqConfig, StorageConfig, TelegramConfig
 from faq.decision import Kind
 from handlers import texts
 from handlers.messages import Incoming, InKind, Reply
@@ -47,6 +47,7 @@ def config_for(fake: FakeTelegramServer, faq: Path = MINI_FAQ, **telegram: Any) 
             poll_timeout=5,
             **telegram,
         ),
+        storage=StorageConfig(salt="test-salt"),  # as deployed: no startup warning about the salt
     )
 
 

@@ -202,7 +202,7 @@ async def test_token_renewed_mid_conversation_is_saved_and_reused_after_a_restar
         await exchanges.wait(2)
 
     token_file = Path(cfg.token_file)
-    saved = json.loads(token_file.read_text())
+    saved = json.loads(token_file.read_text(encoding="utf-8"))
     assert (saved["access_token"], saved["refresh_token"]) == ("AT3", "RT3")
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert [m.access_token for m in oa.state.outbox] == ["AT2"] + ["AT3"] * (len(oa.state.outbox) - 1)

@@ -63,7 +63,7 @@ async def test_refresh_rotates_the_pair_and_persists_it_private(
     assert oa.state.refresh_requests == [
         {"refresh_token": "RT1", "app_id": oa.state.app_id, "grant_type": "refresh_token"}
     ]
-    saved = json.loads(path.read_text())
+    saved = json.loads(path.read_text(encoding="utf-8"))
     assert (saved["access_token"], saved["refresh_token"]) == ("AT2", "RT2")
     assert saved["expires_at"] == NOW + 90000
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -164,7 +164,7 @@ async def test_a_damaged_token_file_is_reported(
     client: httpx.AsyncClient, tmp_path: Path, content: str
 ) -> None:
     path = tmp_path / "t.json"
-    path.write_text(content)
+    path.write_text(content, encoding="utf-8")
     store = OATokens(
         app_id="a", app_secret="s", oauth_base="http://127.0.0.1:9", token_file=path,
         initial=TokenPair("AT1", "RT1"), client=client,
@@ -196,7 +196,7 @@ async def test_keep_fresh_renews_then_sleeps_until_shortly_before_expiry(
 
 def test_atomic_write_replaces_and_keeps_mode_0600(tmp_path: Path) -> None:
     path = tmp_path / "f.json"
-    path.write_text("old")
+    path.write_text("old", encoding="utf-8")
     path.chmod(0o644)
 
     write_private_atomically(path, b"new")

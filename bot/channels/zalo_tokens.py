@@ -231,9 +231,15 @@ def write_private_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` (mode 0600) so a crash leaves the old or the new file, never half."""
     private_dir(path.parent)  # mkdir(parents=True, mode=...) leaves the parents it makes 0755
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        os.fchmod(fd, 0o600)
+        # The mode given to os.open is narrowed by the umask: set it again. Windows has no fchmod
+        # before Python 3.13 (and only a read-only flag behind chmod): the path form stands in.
+        fchmod = getattr(os, "fchmod", None)
+        if fchmod is not None:
+            fchmod(fd, 0o600)
+        else:
+            os.chmod(tmp, 0o600)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]

@@ -51,7 +51,7 @@ def _positive_int(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Check one FAQ file and print its problems; 1 on errors (or warnings with --strict)."""
     try:
-        config = load_config(args.config) if args.config else AppConfig()
+        config = load_config(args.config, secrets=False) if args.config else AppConfig()
     except ConfigError as exc:
         for message in exc.problems:
             print(f"Lỗi cấu hình: {message}")

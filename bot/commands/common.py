@@ -9,12 +9,17 @@ from bot.semantic import semantic_setup
 from faq.knowledge import Indexer
 
 
-def read_config(path: str | None, default: AppConfig | None = None) -> AppConfig | None:
-    """The config at `path` (`default` when given and there is no path), or None after printing why not."""
+def read_config(
+    path: str | None, default: AppConfig | None = None, *, secrets: bool = False
+) -> AppConfig | None:
+    """The config at `path` (`default` when given and there is no path), or None after printing why not.
+
+    Secrets (tokens, the salt) are resolved only with `secrets=True`: only `faqbot run` needs them.
+    """
     if path is None and default is not None:
         return default
     try:
-        return load_config(path)
+        return load_config(path, secrets=secrets)
     except ConfigError as exc:
         for problem in exc.problems:
             print(f"Lỗi cấu hình: {problem}", file=sys.stderr)

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from bot.commands.ask import add_faq_options, load_matcher
+from bot.oserrors import unreadable
 from faq.decision import Kind, MatchResult
 from faq.evaluate import CasesError, EvalReport, evaluate, load_cases, unknown_ids
 
@@ -84,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
     matcher = load_matcher(args)
     if isinstance(matcher, int):
         return matcher
+    problem = unreadable(args.cases, "tệp câu hỏi")
+    if problem is not None:
+        print(f"Lỗi: {problem}", file=sys.stderr)
+        return 1
     try:
         cases = load_cases(args.cases)
     except CasesError as exc:

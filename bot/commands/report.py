@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from bot.commands.common import read_config
+from bot.oserrors import describe_os_error
 from bot.report import (
     CSV_COLUMNS,
     CSV_SECTIONS,
@@ -22,6 +24,8 @@ from bot.storage import InteractionLog
 from faq.loader import FaqError, load_faq
 from faq.schema import FaqBook
 
+CSV_BOM = "\ufeff"
+"""Written first in CSV output so that Excel on Windows reads the file as UTF-8."""
 CSV_HELP = (
     f"in dạng CSV để mở bằng Excel: một bảng duy nhất, cột '{CSV_COLUMNS[0]}' cho biết phần "
     f"({', '.join(CSV_SECTIONS)}); các cột còn lại: {', '.join(CSV_COLUMNS[1:])}"
@@ -46,6 +50,13 @@ def register(subparsers: Any) -> None:
         help="từ bao giờ: 7d (7 ngày qua), 24h (24 giờ qua), 30d, hoặc một ngày YYYY-MM-DD (mặc định: 7d)",
     )
     parser.add_argument("--csv", action="store_true", help=CSV_HELP)
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="TỆP",
+        help="ghi báo cáo vào tệp này thay vì in ra màn hình (trên Windows nên dùng cách này thay cho "
+        "dấu >, để giữ đúng chữ tiếng Việt)",
+    )
     parser.add_argument("--config", metavar="TỆP", help="tệp cấu hình YAML (mặc định: cấu hình mặc định)")
     parser.add_argument(
         "--faq", metavar="TỆP", help="tệp hỏi đáp để đối chiếu (mặc định: faq.path trong cấu hình)"
@@ -66,6 +77,13 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     db_path = Path(config.storage.path)
+    if db_path.is_dir():
+        print(
+            f"Lỗi: storage.path ({db_path}) là một thư mục, không phải tệp nhật ký hỏi đáp — hãy ghi "
+            "đường dẫn tới một tệp, ví dụ var/faqbot.sqlite3.",
+            file=sys.stderr,
+        )
+        return 2
     if not db_path.is_file():
         print(
             f"Chưa có dữ liệu: chưa có tệp nhật ký hỏi đáp {db_path} "
@@ -73,13 +91,35 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     book = _book(args.faq or config.faq.path)
-    log = InteractionLog(db_path, salt=config.storage.salt, retention_days=config.storage.retention_days)
     try:
-        rows = log.rows(since)
-    finally:
-        log.close()
+        log = InteractionLog(db_path, salt=config.storage.salt, retention_days=config.storage.retention_days)
+        try:
+            rows = log.rows(since)
+        finally:
+            log.close()
+    except OSError as exc:
+        print("Lỗi: " + describe_os_error(exc, "tệp nhật ký hỏi đáp"), file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        print(
+            f"Lỗi: không đọc được nhật ký hỏi đáp {db_path} ({exc}) — hãy kiểm tra quyền đọc tệp và thư "
+            "mục chứa nó; nếu tệp bị hỏng, hãy chép bản sao lưu gần nhất vào chỗ của nó.",
+            file=sys.stderr,
+        )
+        return 2
     report = build_report(rows, book, since, now=now, tz=tz)
-    print(format_csv(report) if args.csv else format_text(report), end="" if args.csv else "\n")
+    body = format_csv(report) if args.csv else format_text(report) + "\n"
+    if args.output is None:
+        # The byte-order mark tells Excel on Windows that the CSV is UTF-8 (else accents come out garbled).
+        sys.stdout.write(CSV_BOM + body if args.csv else body)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8-sig" if args.csv else "utf-8") as out:
+            out.write(body)
+    except OSError as exc:
+        print("Lỗi: " + describe_os_error(exc, "tệp báo cáo"), file=sys.stderr)
+        return 2
+    print(f"Đã ghi báo cáo vào {args.output}.")
     return 0
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 from typing import Any
 
 from bot.app import build_app, config_secrets, configure_logging, run_app
 from bot.commands.common import read_config
+from bot.oserrors import describe_os_error
 from faq.loader import FaqError
 
 
@@ -30,14 +32,28 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the config and the FAQ, then run the channels; 2 on config/start errors, 1 on FAQ errors."""
-    config = read_config(args.config)
+    config = read_config(args.config, secrets=True)
     if config is None:
         return 2
-    configure_logging(config.logging, config_secrets(config))
     try:
-        app = build_app(config)
+        configure_logging(config.logging, config_secrets(config))
+    except OSError as exc:
+        print("Lỗi: " + describe_os_error(exc, "tệp nhật ký vận hành (logging.file)"), file=sys.stderr)
+        return 2
+    try:
+        app = build_app(config, console=sys.stderr)
     except FaqError as exc:
         print("Tệp FAQ có lỗi nên bot chưa chạy được:", file=sys.stderr)
         print(str(exc), file=sys.stderr)
         return 1
+    except OSError as exc:
+        print("Lỗi: " + describe_os_error(exc), file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        print(
+            f"Lỗi: không mở được nhật ký hỏi đáp {config.storage.path} ({exc}) — hãy kiểm tra khóa "
+            "storage.path và quyền ghi vào thư mục chứa nó.",
+            file=sys.stderr,
+        )
+        return 2
     return asyncio.run(run_app(app))

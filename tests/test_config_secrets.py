@@ -1,0 +1,94 @@
+"""Secrets are resolved only for a channel that is enabled, and only by a command that runs channels."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_config
+
+MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
+
+# config.example.yaml as an office leaves it for a Zalo-only bot: Telegram switched off, its token
+# line still pointing at ${TELEGRAM_BOT_TOKEN}, which is not set on this machine.
+TELEGRAM_OFF = """
+faq: {{path: "{faq}"}}
+telegram:
+  enabled: false
+  token: ${{TELEGRAM_BOT_TOKEN}}
+  webhook: {{secret_token: "${{TELEGRAM_WEBHOOK_SECRET}}"}}
+zalo_bot:
+  enabled: {zalo}
+  token: ${{ZALO_BOT_TOKEN}}
+zalo_oa:
+  enabled: false
+  app_secret: ${{ZALO_OA_APP_SECRET}}
+storage: {{path: "{db}", salt: "${{FAQBOT_SALT}}"}}
+"""
+
+
+def write(tmp_path: Path, zalo: bool = False) -> Path:
+    path = tmp_path / "config.yaml"
+    text = TELEGRAM_OFF.format(faq=MINI_FAQ, db=tmp_path / "log.sqlite3", zalo=str(zalo).lower())
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_OA_APP_SECRET",
+                "FAQBOT_SALT"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["report"], id="report"),
+        pytest.param(["check"], id="check"),
+        pytest.param(["ask", "làm giấy khai sinh"], id="ask"),
+        pytest.param(["chat"], id="chat"),
+    ],
+)
+def test_commands_without_channels_need_no_secret(
+    tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("thoát\n"))
+    code = main([*argv, "--config", str(write(tmp_path, zalo=True))])
+    out = capsys.readouterr()
+    assert "biến môi trường" not in out.out + out.err
+    assert code == 0, out
+
+
+def test_zalo_only_run_needs_no_telegram_token(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, zalo=True), env={"ZALO_BOT_TOKEN": "zb", "FAQBOT_SALT": "s"})
+    assert config.zalo_bot.token == "zb"
+    assert config.storage.salt == "s"
+    assert config.telegram.token == "" and config.telegram.webhook.secret_token == ""
+    assert config.zalo_oa.app_secret == ""
+
+
+def test_enabled_channel_without_its_secret_is_still_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, zalo=True), env={"FAQBOT_SALT": "s"})
+    assert info.value.problems == [
+        "Khóa 'zalo_bot.token' dùng biến môi trường ${ZALO_BOT_TOKEN} nhưng biến này chưa được đặt."
+    ]
+
+
+def test_secrets_false_resolves_no_secret(tmp_path: Path) -> None:
+    env = {"ZALO_BOT_TOKEN": "zb", "FAQBOT_SALT": "s", "TELEGRAM_BOT_TOKEN": "1:t"}
+    config = load_config(write(tmp_path, zalo=True), env=env, secrets=False)
+    assert (config.zalo_bot.token, config.storage.salt, config.telegram.token) == ("", "", "")
+    assert config.zalo_bot.enabled
+
+
+def test_enabled_channel_secret_missing_is_not_checked_without_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("telegram: {enabled: true}\n", encoding="utf-8")
+    assert load_config(path, env={}, secrets=False).telegram.enabled
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
+        load_config(path, env={})
