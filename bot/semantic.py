@@ -12,7 +12,7 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,9 @@ from faq.schema import FaqBook
 from faq.semantic import Embedder, MemoryVectors, SemanticIndex, SemanticUnavailable, Vector, load_embedder
 
 log = logging.getLogger(__name__)
+
+ANNOUNCE_FROM = 100
+"""Texts to embed from which the person waiting is told (about 2-3 s per 100 on 2 cores)."""
 
 
 def default_cache_path() -> Path:
@@ -109,8 +112,14 @@ class SemanticSetup:
         )
 
 
-def semantic_setup(config: SemanticConfig, embedder: Embedder | None = None) -> SemanticSetup:
-    """Load the embedder and the vector cache once; never raises (lexical-only on any failure)."""
+def semantic_setup(
+    config: SemanticConfig,
+    embedder: Embedder | None = None,
+    announce: Callable[[int], None] | None = None,
+) -> SemanticSetup:
+    """Load the embedder and the vector cache once; never raises (lexical-only on any failure).
+
+    `announce(n)` is told when n texts are about to be embedded (a first start, a big edit)."""
     if config.backend.strip().lower() in ("none", "off", "false", ""):
         return SemanticSetup(None, "semantic stage turned off in config (semantic.backend: none)")
     try:
@@ -126,7 +135,12 @@ def semantic_setup(config: SemanticConfig, embedder: Embedder | None = None) -> 
             log.warning("vector cache %s unusable (%s): passage vectors kept in memory only", path, exc)
     store = cache if cache is not None else MemoryVectors()
 
+    def tell(count: int) -> None:
+        log.info("embedding %d FAQ texts not in the vector cache yet", count)
+        if announce is not None and count >= ANNOUNCE_FROM:
+            announce(count)
+
     def build(book: FaqBook) -> SemanticIndex:
-        return SemanticIndex(book, model, store)
+        return SemanticIndex(book, model, store, tell)
 
     return SemanticSetup(build, model_id=model.model_id)

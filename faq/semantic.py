@@ -18,7 +18,7 @@ import logging
 import os
 import platform
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -193,7 +193,14 @@ def entry_passages(entry: Entry) -> list[tuple[str, str]]:
 class SemanticIndex:
     """The passage vectors of one FAQ, and the nearest entries to a message vector."""
 
-    def __init__(self, book: FaqBook, embedder: Embedder, cache: VectorCache | None = None) -> None:
+    def __init__(
+        self,
+        book: FaqBook,
+        embedder: Embedder,
+        cache: VectorCache | None = None,
+        announce: Callable[[int], None] | None = None,
+    ) -> None:
+        """`announce(n)` is called before n texts missing from the cache are embedded (may take a while)."""
         self.book = book
         self.embedder = embedder
         cache = cache if cache is not None else MemoryVectors()
@@ -211,6 +218,8 @@ class SemanticIndex:
         self.embedded = len(missing)
         """Texts embedded by this build (the rest came from the cache)."""
         fresh: dict[str, Vector] = {}
+        if missing and announce is not None:
+            announce(len(missing))
         for kind in ("q", "p"):
             batch = [text for k, text in missing if k == kind]
             for start in range(0, len(batch), 64):

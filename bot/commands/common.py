@@ -26,11 +26,21 @@ def read_config(
         return None
 
 
+def _announce(count: int) -> None:
+    seconds = max(5, round(count * 0.03))
+    print(
+        f"Đang chuẩn bị bộ hiểu ngữ nghĩa cho {count} đoạn nội dung FAQ chưa có trong bộ nhớ đệm "
+        f"(khoảng {seconds} giây, chỉ lần đầu hoặc khi tệp FAQ thay đổi nhiều)…",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def indexer_or_note(config: AppConfig, lexical_only: bool = False) -> Indexer | None:
     """The semantic indexer for a one-shot command; when it cannot run, say so once on stderr."""
     if lexical_only:
         return None
-    setup = semantic_setup(config.semantic)
+    setup = semantic_setup(config.semantic, announce=_announce)
     if setup.indexer is None:
         print(f"Lưu ý: {setup.note}", file=sys.stderr)
     return setup.indexer
