@@ -5,7 +5,7 @@ Extension points (for the Zalo and staff-tools work):
   - build_channels(): one branch per channel kind, each built from bot/channels/* with the shared
     ChannelContext; `App.channels` (also `ChannelContext.channels`) is the name → channel registry,
     so a staff reply can be sent on the citizen's own channel;
-  - ChannelContext.observers: async (Incoming, Reply) callbacks run after each reply is sent;
+  - ChannelContext.observers: async (Incoming, Reply, delivered) callbacks run after each reply;
   - App.background: coroutines `fn(stop_event)` run next to the channels (e.g. the FAQ watcher);
   - TelegramChannel.add_handler(): extra PTB handlers (admin commands, staff group).
 """

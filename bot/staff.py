@@ -101,11 +101,21 @@ def install_staff_tools(
 
 
 async def purge_daily(interactions: InteractionLog, stop: asyncio.Event) -> None:
-    """Delete rows past retention now and then every day, until `stop`."""
+    """Delete rows past retention now and then every day, and log the writer's health, until `stop`."""
     while not stop.is_set():
-        removed = await asyncio.to_thread(interactions.purge)
-        if removed:
-            log.info("purged %d interaction rows past retention", removed)
+        try:
+            removed = await asyncio.to_thread(interactions.purge)
+        except Exception as exc:
+            log.error("purging the interaction log failed: %s: %s", type(exc).__name__, exc)
+        else:
+            if removed:
+                log.info("purged %d interaction rows past retention", removed)
+        h = interactions.health()
+        log.log(
+            logging.INFO if h.ok else logging.WARNING,
+            "interaction log: writer %s, %d rows written, %d queued, %d dropped, %d failed (last error: %s)",
+            "running" if h.alive else "STOPPED", h.written, h.queued, h.dropped, h.failed, h.last_error,
+        )  # fmt: skip
         try:
             await asyncio.wait_for(stop.wait(), timeout=DAY)
         except TimeoutError:

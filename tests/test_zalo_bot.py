@@ -328,6 +328,20 @@ async def test_webhook_rejects_other_methods_and_bad_json(
     assert (get.status_code, bad.status_code) == (405, 400)
 
 
+
+async def test_an_undelivered_reply_is_observed_as_such(
+    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges
+) -> None:
+    cfg = config(api, mode="webhook")
+    async with running(build_zalo_bot_channel(cfg, context)) as channel:
+        url = f"http://127.0.0.1:{channel.webhook_port}/zalo-bot"
+        api.state.fail_next = [(400, {"ok": False, "error_code": 400, "description": "Bad chat"})]
+        await api.push(url, api.update("xin chào", message_id="1" * 20), secret=SECRET)
+        await exchanges.wait(1)
+        await api.push(url, api.update("cảm ơn", message_id="2" * 20), secret=SECRET)
+        await exchanges.wait(2)
+    assert exchanges.delivered == [False, True]
+
 # -- pure helpers -------------------------------------------------------------------------------
 
 

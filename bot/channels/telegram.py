@@ -302,11 +302,13 @@ class TelegramChannel:
         reply = await self.context.respond(msg)
         if reply is None:
             return
+        delivered = False
         try:
             edit_id = pressed_message_id if reply.edit else None
             await self._deliver(int(msg.chat_id), reply, edit_id)
+            delivered = True
         finally:
-            await self.context.observe(msg, reply)
+            await self.context.observe(msg, reply, delivered)
 
     @staticmethod
     async def _acknowledge(query: CallbackQuery) -> None:

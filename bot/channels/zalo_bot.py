@@ -371,9 +371,10 @@ class ZaloBotChannel:
         except (ZaloBotError, httpx.HTTPError) as exc:
             reason = exc if isinstance(exc, ZaloBotError) else type(exc).__name__
             log.error("zalo_bot: reply not delivered: %s", reason)
+            await self._context.observe(msg, reply, False)
             return
         log.debug("zalo_bot: answered in %.3f s", time.monotonic() - started)
-        await self._context.observe(msg, reply)
+        await self._context.observe(msg, reply, True)
 
 
 def build_zalo_bot_channel(config: ZaloBotConfig, context: ChannelContext) -> ZaloBotChannel:

@@ -313,8 +313,9 @@ class ZaloOAChannel:
         except (OASendError, TokenError, httpx.HTTPError) as exc:
             reason = exc if not isinstance(exc, httpx.HTTPError) else type(exc).__name__
             log.error("zalo_oa: reply not delivered: %s", reason)
+            await self._context.observe(msg, reply, False)
             return
-        await self._context.observe(msg, reply)
+        await self._context.observe(msg, reply, True)
 
 
 def _error_code(answer: Any) -> int:
