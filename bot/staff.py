@@ -114,8 +114,13 @@ async def purge_daily(interactions: InteractionLog, stop: asyncio.Event) -> None
         log.log(
             logging.INFO if h.ok else logging.WARNING,
             "interaction log: writer %s, %d rows written, %d queued, %d dropped, %d failed (last error: %s)",
-            "running" if h.alive else "STOPPED", h.written, h.queued, h.dropped, h.failed, h.last_error,
-        )  # fmt: skip
+            "running" if h.alive else "STOPPED",
+            h.written,
+            h.queued,
+            h.dropped,
+            h.failed,
+            h.last_error,
+        )
         try:
             await asyncio.wait_for(stop.wait(), timeout=DAY)
         except TimeoutError:

@@ -187,10 +187,12 @@ class InteractionLog:
                     self._cond.notify_all()
                 return
         self._throttle.log(
-            "dropped", logging.WARNING,
+            "dropped",
+            logging.WARNING,
             "interaction log: queue full (%d rows waiting for the disk), row dropped; %d dropped so far",
-            self._max_queued, dropped,
-        )  # fmt: skip
+            self._max_queued,
+            dropped,
+        )
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every row queued so far is written (or failed); False on timeout or a dead writer."""
@@ -216,8 +218,11 @@ class InteractionLog:
         if health.dropped or health.failed:
             log.warning(
                 "interaction log closed: %d rows written, %d dropped, %d failed (last error: %s)",
-                health.written, health.dropped, health.failed, health.last_error,
-            )  # fmt: skip
+                health.written,
+                health.dropped,
+                health.failed,
+                health.last_error,
+            )
 
     def health(self) -> LogHealth:
         """The writer's counters and whether it runs."""
@@ -241,9 +246,7 @@ class InteractionLog:
         """Every row at or after `since` (epoch seconds), oldest first, including rows still queued."""
         self.flush(READ_FLUSH_TIMEOUT)
         with self._reader() as db:
-            cur = db.execute(
-                f"SELECT {_COLUMNS} FROM interactions WHERE at >= ? ORDER BY at, id", (since,)
-            )
+            cur = db.execute(f"SELECT {_COLUMNS} FROM interactions WHERE at >= ? ORDER BY at, id", (since,))
             return [_row(r) for r in cur.fetchall()]
 
     @contextmanager
@@ -335,9 +338,13 @@ class InteractionLog:
             self._last_error = reason
             failed = self._failed
         self._throttle.log(
-            "failed", logging.ERROR,
-            "interaction log: %d row(s) not written (%s); %d failed so far", count, reason, failed,
-        )  # fmt: skip
+            "failed",
+            logging.ERROR,
+            "interaction log: %d row(s) not written (%s); %d failed so far",
+            count,
+            reason,
+            failed,
+        )
 
 
 def _migrate(db: sqlite3.Connection) -> None:
@@ -358,9 +365,16 @@ def _migrate(db: sqlite3.Connection) -> None:
 def _row(r: tuple[Any, ...]) -> Interaction:
     at, channel, user_hash, question, kind, entry_id, score, facet, delivered = r
     return Interaction(
-        at, channel, user_hash, question, kind, entry_id, score, facet,
+        at,
+        channel,
+        user_hash,
+        question,
+        kind,
+        entry_id,
+        score,
+        facet,
         None if delivered is None else bool(delivered),
-    )  # fmt: skip
+    )
 
 
 def _values(r: Interaction) -> tuple[object, ...]:
@@ -370,15 +384,12 @@ def _values(r: Interaction) -> tuple[object, ...]:
 
 def _encodable_row(row: Interaction) -> Interaction:
     """The row with every text field encodable (a lone surrogate would fail the whole insert)."""
-    fields = (row.channel, row.user_hash, row.question, row.kind, row.entry_id, row.facet)
-    clean = [encodable(f) if isinstance(f, str) else f for f in fields]
-    if all(a is b for a, b in zip(clean, fields, strict=True)):
-        return row
-    channel, user_hash, question, kind, entry_id, facet = clean
-    return replace(
-        row, channel=channel, user_hash=user_hash, question=question, kind=kind,  # type: ignore[arg-type]
-        entry_id=entry_id, facet=facet,
-    )  # fmt: skip
+    fixed: dict[str, Any] = {}
+    for name in ("channel", "user_hash", "question", "kind", "entry_id", "facet"):
+        value = getattr(row, name)
+        if isinstance(value, str) and (clean := encodable(value)) is not value:
+            fixed[name] = clean
+    return replace(row, **fixed) if fixed else row
 
 
 def _close_quietly(db: sqlite3.Connection) -> None:
