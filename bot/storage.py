@@ -348,7 +348,7 @@ class InteractionLog:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Create the table, or bring an older file up to SCHEMA_VERSION (a real write: probes the disk)."""
+    """Create the table, or bring an older file up to SCHEMA_VERSION."""
     db.executescript(_SCHEMA)
     columns = {r[1] for r in db.execute("PRAGMA table_info(interactions)")}
     if "delivered" not in columns:
@@ -359,7 +359,8 @@ def _migrate(db: sqlite3.Connection) -> None:
             columns = {r[1] for r in db.execute("PRAGMA table_info(interactions)")}
             if "delivered" not in columns:
                 raise
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _row(r: tuple[Any, ...]) -> Interaction:
