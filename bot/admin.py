@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection
 
 from bot.reload import FaqReloader, reload_text
 from bot.report import Report, build_report, format_stats, format_unanswered, office_timezone
-from bot.storage import InteractionLog
+from bot.storage import InteractionLog, LogHealth
 from faq.knowledge import KnowledgeSource
 from handlers.messages import Incoming, InKind, Reply
 
@@ -22,6 +22,11 @@ COMMANDS = ("reload", "stats", "unanswered")
 NO_RELOADER = "Dạ, bot đang dùng một tệp hỏi đáp cố định nên không nạp lại được."
 NO_LOG = "Dạ, nhật ký hỏi đáp chưa được bật (mục storage trong cấu hình) nên chưa có số liệu."
 FAILED = "Dạ, có lỗi khi thực hiện lệnh /{name}; chi tiết đã ghi trong nhật ký của bot."
+LOG_UNUSABLE = (
+    "Dạ, nhật ký hỏi đáp không mở được khi bot khởi động ({path}), nên bot vẫn trả lời người dân "
+    "nhưng không ghi lại câu hỏi và chưa có số liệu. Hãy kiểm tra thư mục và dung lượng ổ đĩa "
+    "(mục storage.path trong cấu hình) rồi khởi động lại bot."
+)
 
 
 class AdminCommands:
@@ -34,12 +39,14 @@ class AdminCommands:
         reloader: FaqReloader | None,
         log: InteractionLog | None,
         knowledge: KnowledgeSource,
+        log_unusable: str | None = None,
         tz: dt.tzinfo | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._admins = frozenset(str(i).strip() for i in admin_user_ids if str(i).strip())
         self._reloader = reloader
         self._log = log
+        self._log_unusable = log_unusable
         self._knowledge = knowledge
         self._tz = tz or office_timezone()
         self._clock = clock
@@ -60,9 +67,13 @@ class AdminCommands:
             if name == "reload":
                 return await self._reload()
             if self._log is None:
+                if self._log_unusable is not None:
+                    return Reply(LOG_UNUSABLE.format(path=self._log_unusable))
                 return Reply(NO_LOG)
             report = await self._report(self._log)
-            return Reply(format_stats(report) if name == "stats" else format_unanswered(report))
+            if name == "unanswered":
+                return Reply(format_unanswered(report))
+            return Reply(format_stats(report) + "\n\n" + health_text(self._log.health()))
         except Exception:
             log.exception("admin command /%s failed", name)
             return Reply(FAILED.format(name=name))
@@ -83,3 +94,20 @@ class AdminCommands:
             return build_report(interactions.rows(since), book, since, now=now, tz=self._tz)
 
         return await asyncio.to_thread(report)
+
+
+def health_text(health: LogHealth) -> str:
+    """One staff-facing Vietnamese paragraph on the interaction log's writer (under /stats)."""
+    if health.ok:
+        return "Nhật ký hỏi đáp: ghi bình thường."
+    lines = []
+    if not health.alive:
+        lines.append("Nhật ký hỏi đáp đã ngừng ghi (xem nhật ký của bot).")
+    else:
+        lines.append("Nhật ký hỏi đáp vẫn ghi, nhưng số liệu trên có thể thiếu:")
+    if health.dropped:
+        lines.append(f"- {health.dropped} lượt không được ghi vì ổ đĩa ghi không kịp;")
+    if health.failed:
+        lines.append(f"- {health.failed} lượt ghi bị lỗi (lỗi gần nhất: {health.last_error}).")
+    return "\n".join(lines)
+

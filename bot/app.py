@@ -5,7 +5,7 @@ Extension points (for the Zalo and staff-tools work):
   - build_channels(): one branch per channel kind, each built from bot/channels/* with the shared
     ChannelContext; `App.channels` (also `ChannelContext.channels`) is the name → channel registry,
     so a staff reply can be sent on the citizen's own channel;
-  - ChannelContext.observers: async (Incoming, Reply) callbacks run after each reply is sent;
+  - ChannelContext.observers: async (Incoming, Reply, delivered) callbacks run after each reply;
   - App.background: coroutines `fn(stop_event)` run next to the channels (e.g. the FAQ watcher);
   - TelegramChannel.add_handler(): extra PTB handlers (admin commands, staff group).
 """
@@ -29,7 +29,7 @@ from bot.files import private_file
 from bot.notices import ON_STDERR
 from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
-from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools
+from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
 from faq.knowledge import Indexer, KnowledgeSource, StaticKnowledge, load_knowledge
 from faq.lint import placeholders
 from faq.schema import FaqBook
@@ -60,6 +60,8 @@ class App:
     background: list[Background] = field(default_factory=list)
     closers: list[Callable[[], None]] = field(default_factory=list)
     """Run once the channels have stopped (flush the interaction log...)."""
+    notices: list[str] = field(default_factory=list)
+    """Vietnamese lines for the operator at start: what runs degraded and why (e.g. no log)."""
 
 
 def build_indexer(config: AppConfig) -> Indexer | None:
@@ -122,16 +124,18 @@ def build_app(
         if knowledge is not None
         else build_knowledge(config, notifier.reload_failed, build_indexer(config), console=console)
     )
+    # Opened before the conversation: without a usable storage.path there is no handoff to offer.
+    storage = open_storage(config)
     conversation = Conversation(
         source,
         context_ttl=config.conversation.context_ttl,
-        handoff_enabled=handoff_possible(config),
+        handoff_enabled=handoff_possible(config) and storage.tickets is not None,
     )
     flood = FloodGate(limit=config.conversation.flood_limit_per_minute, window=FLOOD_WINDOW)
     context = ChannelContext(conversation=conversation, flood=flood, channels=channels)
     channels.update(build_channels(config, context))
-    app = App(config, source, conversation, context, channels)
-    install_staff_tools(config, source, context, app.background, app.closers)
+    app = App(config, source, conversation, context, channels, notices=list(storage.notices))
+    install_staff_tools(config, source, context, app.background, app.closers, storage)
     return app
 
 
@@ -164,8 +168,13 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
               "trong tệp cấu hình.", file=err)
         return 2
     warn_placeholders(app.knowledge.current().book, err)
+    for notice in app.notices:
+        log.error("%s", notice, extra={ON_STDERR: True})
+        print(notice, file=err, flush=True)
     started = await start_channels(app, err)
     if not started:
+        for close in app.closers:
+            await asyncio.to_thread(close)
         return 2
     if not app.config.storage.salt:
         print(UNSALTED, file=err, flush=True)

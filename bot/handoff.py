@@ -17,6 +17,7 @@ from bot.channels.base import Channel
 from bot.config import StaffConfig, parse_span
 from bot.files import private_sqlite
 from bot.report import office_timezone
+from bot.safety import encodable
 from handlers import texts
 from handlers.messages import Incoming, Reply
 from handlers.privacy import mask_personal_data
@@ -155,11 +156,15 @@ class HandoffDesk:
         self.hours = hours
         self.clock = clock
 
-    async def observe(self, msg: Incoming, reply: Reply) -> None:
-        """Exchange observer: open a ticket when the conversation asked for a handoff."""
+    async def observe(self, msg: Incoming, reply: Reply, delivered: bool = True) -> None:
+        """Exchange observer: open a ticket when the conversation asked for a handoff.
+
+        Whether the bot's own reply got through does not matter: the citizen asked for staff.
+        """
         if not reply.handoff:
             return
         question = mask_personal_data((reply.outcome.question if reply.outcome else "") or msg.text)
+        question = encodable(question)  # a lone surrogate would fail the ticket insert and the post
         if not question.strip():
             return
         now = self.clock()

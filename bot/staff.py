@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.admin import AdminCommands
 from bot.channels.base import Channel, ChannelContext
-from bot.config import AppConfig
+from bot.config import AppConfig, StorageConfig
 from bot.handoff import HandoffDesk, OfficeHours, TicketStore
 from bot.reload import FaqReloader, ReloadResult, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
@@ -52,19 +54,74 @@ def handoff_possible(config: AppConfig) -> bool:
     return config.staff.telegram_chat_id is not None and config.telegram.enabled
 
 
+STORAGE_UNUSABLE = (
+    "Không mở được nhật ký hỏi đáp {path} ({reason}). Bot vẫn trả lời người dân, nhưng không ghi lại "
+    "câu hỏi, chưa có số liệu /stats và không chuyển câu hỏi cho cán bộ. Hãy kiểm tra thư mục, quyền "
+    "ghi và dung lượng ổ đĩa (khóa storage.path) rồi khởi động lại bot."
+)
+"""The line the operator (start-up output) and the staff group get when the log cannot be opened."""
+TICKETS_UNUSABLE = (
+    "Không mở được sổ chuyển câu hỏi cho cán bộ {path} ({reason}), nên bot tạm không chuyển câu hỏi "
+    "cho cán bộ. Hãy kiểm tra ổ đĩa (khóa storage.path) rồi khởi động lại bot."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Storage:
+    """What staff tools keep on disk, each None when it could not be opened (the bot serves on)."""
+
+    interactions: InteractionLog | None
+    tickets: TicketStore | None
+    notices: tuple[str, ...] = ()
+    """Vietnamese lines for the operator and the staff group on what is missing and why."""
+
+
+def open_storage(config: AppConfig) -> Storage:
+    """Open the interaction log (and the handoff tickets when handoff is configured).
+
+    An unusable storage.path (read-only directory, full disk, a file in the way) is logged and
+    reported in `notices`: the bot then serves without the log and without handoff, instead of
+    failing to start.
+    """
+    storage: StorageConfig = config.storage
+    try:
+        interactions = InteractionLog(
+            storage.path, salt=storage.salt, retention_days=storage.retention_days
+        )
+    except (OSError, sqlite3.Error) as exc:
+        log.error("interaction log %s unusable, serving without it or handoff: %s", storage.path, exc)
+        return Storage(None, None, (STORAGE_UNUSABLE.format(path=storage.path, reason=_reason(exc)),))
+    if not handoff_possible(config):
+        return Storage(interactions, None)
+    try:
+        tickets = TicketStore(Path(storage.path))
+    except (OSError, sqlite3.Error) as exc:
+        log.error("handoff tickets unusable, handoff disabled: %s", exc)
+        return Storage(interactions, None, (TICKETS_UNUSABLE.format(path=storage.path, reason=_reason(exc)),))
+    return Storage(interactions, tickets)
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
 def install_staff_tools(
     config: AppConfig,
     knowledge: KnowledgeSource,
     context: ChannelContext,
     background: list[Background],
     closers: list[Callable[[], None]],
+    storage: Storage,
 ) -> None:
     """Add the interaction log, FAQ watcher, admin commands, handoff and digest to a built app."""
-    storage = config.storage
-    interactions = InteractionLog(storage.path, salt=storage.salt, retention_days=storage.retention_days)
-    closers.append(interactions.close)
-    context.observers.append(interactions.observe)
-    background.append(lambda stop: purge_daily(interactions, stop))
+    interactions = storage.interactions
+    if interactions is not None:
+        closers.append(interactions.close)
+        context.observers.append(interactions.observe)
+        background.append(lambda stop: purge_daily(interactions, stop))
+    if storage.notices:
+        notify_problems = StaffNotifier(config, context.channels)
+        background.append(lambda stop: announce(notify_problems, storage.notices))
 
     reloader = knowledge if isinstance(knowledge, FaqReloader) else None
     if reloader is not None and config.faq.watch:
@@ -80,14 +137,24 @@ def install_staff_tools(
     assert isinstance(telegram, TelegramChannel)
     tz = office_timezone(config.staff.timezone)
     admin = AdminCommands(
-        config.staff.admin_user_ids, reloader=reloader, log=interactions, knowledge=knowledge, tz=tz
+        config.staff.admin_user_ids,
+        reloader=reloader,
+        log=interactions,
+        knowledge=knowledge,
+        tz=tz,
+        log_unusable=config.storage.path if interactions is None else None,
     )
     install_admin_commands(telegram, config.staff.admin_user_ids, admin.handle)
     chat_id = config.staff.telegram_chat_id
     if chat_id is None:
         return
+    if config.staff.weekly_digest and interactions is not None:
+        notify = StaffNotifier(config, context.channels)
+        background.append(lambda stop: weekly_digest(interactions, knowledge, notify, tz, stop))
+    if storage.tickets is None:
+        return
     desk = HandoffDesk(
-        TicketStore(Path(storage.path)),
+        storage.tickets,
         staff_channel=STAFF_CHANNEL,
         staff_chat_id=str(chat_id),
         channels=context.channels,
@@ -95,17 +162,38 @@ def install_staff_tools(
     )
     context.observers.append(desk.observe)
     install_staff_desk(telegram, chat_id, desk)
-    if config.staff.weekly_digest:
-        notify = StaffNotifier(config, context.channels)
-        background.append(lambda stop: weekly_digest(interactions, knowledge, notify, tz, stop))
+
+
+async def announce(notify: StaffNotifier, lines: tuple[str, ...]) -> None:
+    """Post start-up problems to the staff group once the channels run (nothing when there is none)."""
+    for line in lines:
+        try:
+            await notify(line)
+        except Exception as exc:
+            log.warning("could not tell the staff group about a start-up problem: %s", type(exc).__name__)
 
 
 async def purge_daily(interactions: InteractionLog, stop: asyncio.Event) -> None:
-    """Delete rows past retention now and then every day, until `stop`."""
+    """Delete rows past retention now and then every day, and log the writer's health, until `stop`."""
     while not stop.is_set():
-        removed = await asyncio.to_thread(interactions.purge)
-        if removed:
-            log.info("purged %d interaction rows past retention", removed)
+        try:
+            removed = await asyncio.to_thread(interactions.purge)
+        except Exception as exc:
+            log.error("purging the interaction log failed: %s: %s", type(exc).__name__, exc)
+        else:
+            if removed:
+                log.info("purged %d interaction rows past retention", removed)
+        h = interactions.health()
+        log.log(
+            logging.INFO if h.ok else logging.WARNING,
+            "interaction log: writer %s, %d rows written, %d queued, %d dropped, %d failed (last error: %s)",
+            "running" if h.alive else "STOPPED",
+            h.written,
+            h.queued,
+            h.dropped,
+            h.failed,
+            h.last_error,
+        )
         try:
             await asyncio.wait_for(stop.wait(), timeout=DAY)
         except TimeoutError:

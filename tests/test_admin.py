@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.admin import NO_LOG, NO_RELOADER, AdminCommands
+from bot.admin import LOG_UNUSABLE, NO_LOG, NO_RELOADER, AdminCommands
 from bot.reload import FaqReloader
 from bot.storage import Interaction, InteractionLog
 from faq.decision import MatchSettings
@@ -168,3 +169,36 @@ async def test_figures_without_a_log(reloader: FaqReloader, name: str) -> None:
     admin = AdminCommands([ADMIN], reloader=reloader, log=None, knowledge=StaticKnowledge(knowledge))
     reply = await admin.handle(command(name))
     assert reply is not None and reply.text == NO_LOG
+
+
+async def test_stats_says_the_log_writes_normally(admin: AdminCommands) -> None:
+    reply = await admin.handle(command("stats"))
+    assert reply is not None and reply.text.endswith("Nhật ký hỏi đáp: ghi bình thường.")
+
+
+async def test_stats_shows_lost_rows_at_once(reloader: FaqReloader, tmp_path: Path) -> None:
+    # A row the database refuses, then a full queue: /stats answers at once and says what was lost.
+    log = InteractionLog(tmp_path / "lossy.sqlite3", salt="s", linger=0, max_queued=1)
+    log.add(Interaction(at=None, channel="t", user_hash="h", question="q", kind="none"))  # type: ignore[arg-type]
+    assert log.flush(timeout=5)
+    log.add(Interaction(at=NOW, channel="t", user_hash="h", question="làm sổ đỏ", kind="none"))
+    log._dropped += 2  # what a full queue would have counted
+    admin = AdminCommands([ADMIN], reloader=reloader, log=log, knowledge=reloader, clock=lambda: NOW)
+    started = time.monotonic()
+    reply = await admin.handle(command("stats"))
+    assert time.monotonic() - started < 3
+    assert reply is not None
+    assert "Số câu hỏi người dân gửi: 1" in reply.text
+    assert "số liệu trên có thể thiếu" in reply.text
+    assert "- 2 lượt không được ghi vì ổ đĩa ghi không kịp;" in reply.text
+    assert "- 1 lượt ghi bị lỗi (lỗi gần nhất: IntegrityError: NOT NULL" in reply.text
+    log.close()
+
+
+async def test_stats_explains_an_unusable_log(reloader: FaqReloader) -> None:
+    admin = AdminCommands(
+        [ADMIN], reloader=reloader, log=None, knowledge=reloader, log_unusable="/ro/faqbot.sqlite3"
+    )
+    reply = await admin.handle(command("stats"))
+    assert reply is not None and reply.text == LOG_UNUSABLE.format(path="/ro/faqbot.sqlite3")
+    assert "không ghi lại câu hỏi" in reply.text

@@ -121,6 +121,18 @@ async def test_question_goes_masked_to_staff_and_reply_comes_back(tmp_path: Path
     assert zalo.sent[-1] == ("citizen-9", texts.staff_answer("Dạ, anh tra cứu trên Cổng CSGT ạ."))
 
 
+async def test_a_lone_surrogate_still_reaches_staff(tmp_path: Path) -> None:
+    telegram, zalo = RecordingChannel("telegram"), RecordingChannel("zalo_bot")
+    d = desk(tmp_path, at(0, 9), telegram=telegram, zalo_bot=zalo)
+    question = "cho em gặp cán bộ \ud83d"
+    msg = Incoming("zalo_bot", "c-1", "c-1", InKind.TEXT, question)
+    await d.observe(msg, Reply("...", handoff=True, outcome=Outcome("none", question=question)), True)
+    [(_, post)] = telegram.sent
+    assert "cho em gặp cán bộ \ufffd" in post
+    post.encode("utf-8")
+    assert "#0001" in zalo.sent[0][1]
+
+
 async def test_out_of_hours_citizen_is_told_when(tmp_path: Path) -> None:
     telegram = RecordingChannel("telegram")
     d = desk(tmp_path, at(5, 20), telegram=telegram)

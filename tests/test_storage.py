@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 import threading
+import time
+from contextlib import closing
 from pathlib import Path
 
-from bot.storage import Interaction, InteractionLog
+import pytest
+
+from bot.storage import SCHEMA_VERSION, Interaction, InteractionLog
 from handlers.messages import Incoming, InKind, Outcome, Reply
 
 DAY = 86400.0
@@ -98,3 +104,134 @@ def test_rows_gathered_for_a_batch_are_readable_and_saved_at_once(tmp_path: Path
         "câu hỏi thứ nhất",
         "câu hỏi thứ hai",
     ]
+
+
+def test_a_lone_surrogate_neither_kills_the_writer_nor_loses_later_rows(tmp_path: Path) -> None:
+    # Zalo webhooks can carry half an emoji ("\ud83d" alone): sqlite3 cannot encode it.
+    log = InteractionLog(tmp_path / "log.sqlite3", salt="s", linger=0)
+    log.record(*exchange("em hỏi về hộ chiếu \ud83d", channel="zalo_bot"))
+    assert log.flush(timeout=5)
+    log.record(*exchange("câu hỏi sau đó"))
+    assert log.flush(timeout=5)
+    assert [r.question for r in log.rows()] == ["em hỏi về hộ chiếu \ufffd", "câu hỏi sau đó"]
+    health = log.health()
+    assert health.alive and health.ok and health.written == 2
+    log.close()
+
+
+def test_one_bad_row_costs_only_itself_not_its_batch(tmp_path: Path) -> None:
+    # A long linger gathers all five rows into one transaction; the NULL `at` fails inside it.
+    log = InteractionLog(tmp_path / "log.sqlite3", salt="s", linger=3600)
+    for i in range(5):
+        at = None if i == 2 else float(i)
+        log.add(Interaction(at=at, channel="t", user_hash="h", question=f"q{i}", kind="none"))  # type: ignore[arg-type]
+    assert log.flush(timeout=5)
+    assert [r.question for r in log.rows()] == ["q0", "q1", "q3", "q4"]
+    health = log.health()
+    assert (health.written, health.failed, health.alive) == (4, 1, True)
+    assert health.last_error is not None and "NOT NULL" in health.last_error
+    log.close()
+
+
+def test_the_writer_survives_an_unexpected_error_and_keeps_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = InteractionLog(tmp_path / "log.sqlite3", salt="s", linger=0)
+    real_write = log._write
+    calls = 0
+
+    def write_failing_once(db: sqlite3.Connection, batch: list[Interaction]) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("disk went away")
+        return real_write(db, batch)
+
+    monkeypatch.setattr(log, "_write", write_failing_once)
+    log.record(*exchange("lost"))
+    assert log.flush(timeout=5)
+    log.record(*exchange("kept"))
+    assert log.flush(timeout=5)
+    assert [r.question for r in log.rows()] == ["kept"]
+    health = log.health()
+    assert (health.alive, health.written, health.failed) == (True, 1, 1)
+    assert health.last_error == "RuntimeError: disk went away"
+    log.close()
+
+
+def test_a_full_queue_drops_new_rows_counts_them_and_logs_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The writer lingers (a disk that cannot keep up): the queue holds five rows, no more.
+    log = InteractionLog(tmp_path / "log.sqlite3", salt="s", linger=3600, max_queued=5)
+    with caplog.at_level(logging.WARNING, logger="bot.storage"):
+        for i in range(8):
+            log.add(Interaction(at=float(i), channel="t", user_hash="h", question=f"q{i}", kind="none"))
+    health = log.health()
+    assert (health.queued, health.dropped, health.ok) == (5, 3, False)
+    drops = [r for r in caplog.records if "queue full" in r.getMessage()]
+    assert len(drops) == 1, "repeated drops are rate-limited to one line"
+    assert log.flush(timeout=5)
+    assert [r.question for r in log.rows()] == ["q0", "q1", "q2", "q3", "q4"]
+    log.close()
+
+
+def test_flush_does_not_wait_on_a_dead_writer(tmp_path: Path) -> None:
+    log = InteractionLog(tmp_path / "log.sqlite3", salt="s", linger=3600)
+    log.close()
+    log._accepted += 1  # a row the writer will never take
+    started = time.monotonic()
+    assert not log.flush(timeout=10)
+    assert time.monotonic() - started < 2
+
+
+def test_delivery_is_recorded_and_old_files_are_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    with closing(sqlite3.connect(path)) as db, db:
+        db.executescript(OLD_SCHEMA)
+        db.execute(
+            "INSERT INTO interactions (at, channel, user_hash, question, kind)"
+            " VALUES (1, 't', 'h', 'cũ', 'none')"
+        )
+    log = InteractionLog(path, salt="s")
+    msg, reply = exchange("gửi được")
+    asyncio.run(log.observe(msg, reply, True))
+    msg, reply = exchange("không gửi được")
+    asyncio.run(log.observe(msg, reply, False))
+    assert [(r.question, r.delivered) for r in log.rows()] == [
+        ("cũ", None),
+        ("gửi được", True),
+        ("không gửi được", False),
+    ]
+    log.close()
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    # Opening a migrated file again changes nothing.
+    again = InteractionLog(path, salt="s")
+    assert len(again.rows()) == 3
+    again.close()
+
+
+OLD_SCHEMA = """
+CREATE TABLE interactions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    channel TEXT NOT NULL,
+    user_hash TEXT NOT NULL,
+    question TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    entry_id TEXT,
+    score REAL NOT NULL DEFAULT 0,
+    facet TEXT
+);
+CREATE INDEX interactions_at ON interactions (at);
+"""
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "is-a-directory"])
+def test_an_unusable_path_raises_at_once(tmp_path: Path, where: str) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    (tmp_path / "adir").mkdir()
+    path = tmp_path / "afile" / "log.sqlite3" if where == "under-a-file" else tmp_path / "adir"
+    with pytest.raises((OSError, sqlite3.Error)):
+        InteractionLog(path, salt="s")

@@ -19,6 +19,7 @@ from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes
 from bot.app import App, build_app, run_app
 from bot.channels.telegram import COMMANDS, TelegramChannel, to_incoming
 from bot.config import AppConfig, FaqConfig, StorageConfig, TelegramConfig
+from bot.storage import InteractionLog
 from faq.decision import Kind
 from handlers import texts
 from handlers.messages import Incoming, InKind, Reply
@@ -292,20 +293,20 @@ async def test_observers_see_each_exchange_and_a_failing_one_is_contained(
     fake: FakeTelegramServer,
 ) -> None:
     app = build_app(config_for(fake))
-    seen: list[tuple[Incoming, Reply]] = []
+    seen: list[tuple[Incoming, Reply, bool]] = []
 
-    async def broken(msg: Incoming, reply: Reply) -> None:
+    async def broken(msg: Incoming, reply: Reply, delivered: bool) -> None:
         raise RuntimeError("observer bug")
 
-    async def record(msg: Incoming, reply: Reply) -> None:
-        seen.append((msg, reply))
+    async def record(msg: Incoming, reply: Reply, delivered: bool) -> None:
+        seen.append((msg, reply, delivered))
 
     app.context.observers.extend([broken, record])
     async with running(app, fake):
         out = await ask(fake, QUESTION)
         await press(fake, out, texts.BTN_FEE_TIME)
-    kinds = [(m.kind.value, m.channel, m.chat_id) for m, _ in seen]
-    assert kinds == [("text", "telegram", str(CHAT)), ("button", "telegram", str(CHAT))]
+    kinds = [(m.kind.value, m.channel, m.chat_id, delivered) for m, _, delivered in seen]
+    assert kinds == [("text", "telegram", str(CHAT), True), ("button", "telegram", str(CHAT), True)]
     assert seen[0][1].outcome is not None and seen[0][1].outcome.kind == "answer"
 
 
@@ -381,3 +382,23 @@ def test_button_press_to_incoming() -> None:
     msg = to_incoming(Update.de_json(body, None))
     assert msg is not None
     assert (msg.kind, msg.text, msg.message_id) == (InKind.BUTTON, "s:khai-sinh:2", "1")
+
+
+async def test_the_log_says_whether_each_reply_was_delivered(
+    fake: FakeTelegramServer, tmp_path: Path
+) -> None:
+    app = build_app(config_for(fake))
+    observed: asyncio.Queue[bool] = asyncio.Queue()
+
+    async def delivery(msg: Incoming, reply: Reply, delivered: bool) -> None:
+        await observed.put(delivered)
+
+    app.context.observers.append(delivery)
+    async with running(app, fake):
+        fake.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+        fake.add_text(CHAT, QUESTION)
+        assert await asyncio.wait_for(observed.get(), 10) is False
+        await ask(fake, NONSENSE)
+        assert await asyncio.wait_for(observed.get(), 10) is True
+    rows = InteractionLog(tmp_path / "var" / "faqbot.sqlite3", salt="").rows()
+    assert [(r.question, r.delivered) for r in rows] == [(QUESTION, False), (NONSENSE, True)]

@@ -328,6 +328,49 @@ async def test_webhook_rejects_other_methods_and_bad_json(
     assert (get.status_code, bad.status_code) == (405, 400)
 
 
+
+async def test_an_undelivered_reply_is_observed_as_such(
+    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges
+) -> None:
+    cfg = config(api, mode="webhook")
+    async with running(build_zalo_bot_channel(cfg, context)) as channel:
+        url = f"http://127.0.0.1:{channel.webhook_port}/zalo-bot"
+        api.state.fail_next = [(400, {"ok": False, "error_code": 400, "description": "Bad chat"})]
+        await api.push(url, api.update("xin chào", message_id="1" * 20), secret=SECRET)
+        await exchanges.wait(1)
+        await api.push(url, api.update("cảm ơn", message_id="2" * 20), secret=SECRET)
+        await exchanges.wait(2)
+    assert exchanges.delivered == [False, True]
+
+
+async def test_deeply_nested_json_gets_400_not_a_crash(
+    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges
+) -> None:
+    cfg = config(api, mode="webhook")
+    async with running(build_zalo_bot_channel(cfg, context)) as channel:
+        url = f"http://127.0.0.1:{channel.webhook_port}/zalo-bot"
+        headers = {"X-Bot-Api-Secret-Token": SECRET}
+        async with httpx.AsyncClient() as client:
+            # Within the parser's own limit but deeper than allowed: updates_in recursed on it.
+            nested = await client.post(url, content=b"[" * 900 + b"]" * 900, headers=headers)
+            deeper = await client.post(url, content=b"[" * 100_000 + b"]" * 100_000, headers=headers)
+        good = await api.push(url, api.update("xin chào", message_id="1" * 20), secret=SECRET)
+        await exchanges.wait(1)
+    assert (nested.status_code, deeper.status_code, good.status_code) == (400, 400, 200)
+
+
+async def test_a_lone_surrogate_in_a_message_is_made_encodable(
+    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges
+) -> None:
+    # Zalo can cut an emoji in half: the JSON then carries "\ud83d" alone.
+    cfg = config(api, mode="webhook")
+    async with running(build_zalo_bot_channel(cfg, context)) as channel:
+        url = f"http://127.0.0.1:{channel.webhook_port}/zalo-bot"
+        await api.push(url, api.update("xin chào \ud83d", message_id="1" * 20), secret=SECRET)
+        [(msg, _)] = await exchanges.wait(1)
+    assert msg.text == "xin chào \ufffd"
+    assert exchanges.delivered == [True]
+
 # -- pure helpers -------------------------------------------------------------------------------
 
 

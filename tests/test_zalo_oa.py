@@ -24,6 +24,7 @@ from bot.channels.zalo_oa import (
 from bot.config import ZaloOAConfig
 from handlers import texts
 from handlers.messages import Button, InKind, Reply
+from tests.fakes.abuse import raw_post
 from tests.fakes.exchanges import Exchanges, channel_context
 from tests.fakes.zalo_oa_api import FakeZaloOA, zalo_signature
 
@@ -155,6 +156,22 @@ async def test_webhook_signatures(
     assert response.status_code == status
     expected = ["m-probe", "m-sentinel"] if handled else ["m-sentinel"]
     assert exchanges.message_ids == expected
+
+
+@pytest.mark.parametrize(
+    ("signature", "status"),
+    [pytest.param(None, 401, id="unsigned"), pytest.param("mac=00", 413, id="signed-too-big")],
+)
+async def test_an_oversized_event_is_refused_before_it_is_read(
+    oa: FakeZaloOA, context: ChannelContext, tmp_path: Path, signature: str | None, status: int
+) -> None:
+    async with running(build_zalo_oa_channel(oa_config(oa, tmp_path), context)) as url:
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        headers = {"Content-Type": "application/json", "Content-Length": str(90 * 1024 * 1024)}
+        if signature is not None:
+            headers["X-ZEvent-Signature"] = signature
+        answer = await raw_post(port, "zalo-oa", headers, b"x" * 4096, wait_close=2)
+    assert (answer.status, answer.closed) == (status, True)
 
 
 async def test_stale_events_and_repeated_msg_ids_are_not_handled(

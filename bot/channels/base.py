@@ -16,8 +16,9 @@ from handlers.messages import Incoming, InKind, Reply
 
 log = logging.getLogger(__name__)
 
-ExchangeObserver = Callable[[Incoming, Reply], Awaitable[None]]
-"""Called after a reply was sent (interaction log, handoff); its errors are logged, never raised."""
+ExchangeObserver = Callable[[Incoming, Reply, bool], Awaitable[None]]
+"""Called after sending a reply, with whether it was delivered (interaction log, handoff); its errors
+are logged, never raised."""
 
 
 class ChannelStartError(Exception):
@@ -51,7 +52,8 @@ class Channel(Protocol):
 class ChannelContext:
     """Everything a channel needs from the app, built once by bot.app and shared by all channels.
 
-    Channels call `respond()` for each incoming message and `observe()` after the reply was sent.
+    Channels call `respond()` for each incoming message and `observe()` once sending the reply
+    succeeded (delivered=True) or failed (delivered=False).
     Extension points: append to `observers` (interaction log, handoff) before channels start;
     `channels` is the app's name → channel registry (send a staff reply on the citizen's channel).
     """
@@ -82,10 +84,10 @@ class ChannelContext:
         # Conversation.handle itself is synchronous and fast: calling it inline beats a thread hop.
         return safe_handle(self.conversation, msg, self.logger)
 
-    async def observe(self, msg: Incoming, reply: Reply) -> None:
+    async def observe(self, msg: Incoming, reply: Reply, delivered: bool = True) -> None:
         """Tell every observer about one exchange; an observer's failure is logged and swallowed."""
         for observer in self.observers:
             try:
-                await observer(msg, reply)
+                await observer(msg, reply, delivered)
             except Exception:
                 self.logger.exception("exchange observer %r failed", observer)

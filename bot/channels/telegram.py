@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import socket
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -33,6 +32,7 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -40,7 +40,17 @@ from telegram.warnings import PTBUserWarning
 
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.telegram_request import JsonBodyRequest
+from bot.channels.webhook_server import BadRequest as BadWebhookBody
+from bot.channels.webhook_server import (
+    Endpoint,
+    WebhookServer,
+    WebRequest,
+    WebResponse,
+    read_json,
+    secret_header,
+)
 from bot.config import TelegramConfig
+from bot.safety import LogThrottle, encodable
 from handlers import payloads
 from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.render import render_html
@@ -48,6 +58,7 @@ from handlers.render import render_html
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 EXTRA_HANDLER_GROUP = -1
 """PTB handler group of added handlers: runs before CITIZEN_GROUP."""
 CITIZEN_GROUP = 0
@@ -96,6 +107,7 @@ def to_incoming(update: Update) -> Incoming | None:
         "message_id": str(msg.message_id),
     }
     text = msg.text if msg.text is not None else msg.caption
+    text = encodable(text) if text is not None else None
     if text is None:
         kind = next((k for k in _NON_TEXT_KINDS if getattr(msg, k, None)), "other")
         return Incoming(kind=InKind.NON_TEXT, text=kind, **base)
@@ -184,7 +196,8 @@ class TelegramChannel:
         quiet_raw_send_warning()
         for handler in extra_handlers:
             self.add_handler(handler)
-        self._webhook_socket: socket.socket | None = None
+        self._webhook: WebhookServer | None = None
+        self._throttle = LogThrottle(log)
 
     @property
     def bot(self) -> Bot:
@@ -194,7 +207,12 @@ class TelegramChannel:
     @property
     def webhook_port(self) -> int | None:
         """The port the webhook server listens on (useful when configured as 0)."""
-        return self._webhook_socket.getsockname()[1] if self._webhook_socket else None
+        return self._webhook.port if self._webhook else None
+
+    @property
+    def webhook_server(self) -> WebhookServer | None:
+        """The webhook server while it runs (webhook mode)."""
+        return self._webhook
 
     def add_handler(self, handler: BaseHandler[Any, Any, Any], group: int = EXTRA_HANDLER_GROUP) -> None:
         """Register a PTB handler that runs before the citizen conversation (see module docstring)."""
@@ -237,38 +255,52 @@ class TelegramChannel:
         log.info("telegram channel started (%s) as @%s", self.config.mode, app.bot.username)
 
     async def _start_webhook(self) -> None:
+        """Serve the webhook on our own server, feeding PTB's update queue, then register it.
+
+        PTB's Updater.start_webhook runs a tornado server that reads the whole body (up to 100 MB)
+        before it checks the secret, keeps idle connections an hour, has no connection cap and
+        answers bad JSON with a 500. The shared WebhookServer bounds all of that, as for Zalo.
+        """
         hook = self.config.webhook
-        # Bind ourselves (PTB accepts a ready socket): errors surface here, and port 0 works.
+        endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, hook.secret_token, CHANNEL))
+        server = WebhookServer(hook.listen, hook.port, {hook.path: endpoint})
         try:
-            sock = socket.create_server((hook.listen, hook.port))
+            await server.start()
         except OSError as exc:
             raise ChannelStartError(
                 f"Không mở được cổng webhook Telegram {hook.listen}:{hook.port} ({exc.strerror})."
             ) from None
-        sock.setblocking(False)
-        self._webhook_socket = sock
-        assert self.application.updater is not None
-        await self.application.updater.start_webhook(
-            url_path=hook.path,
-            webhook_url=hook.url,
-            secret_token=hook.secret_token,
-            unix=sock,
-        )
+        self._webhook = server
+        await self.application.bot.set_webhook(url=hook.url, secret_token=hook.secret_token)
+
+    async def _on_webhook(self, request: WebRequest) -> WebResponse:
+        """One update from Telegram (secret already checked on the headers) into PTB's queue."""
+        data = read_json(request.body)
+        if not isinstance(data, dict):
+            raise BadWebhookBody("body is not a JSON object")
+        bot = self.application.bot
+        try:
+            update = Update.de_json(data, bot)
+        except Exception as exc:
+            raise BadWebhookBody(f"not an update ({type(exc).__name__})") from None
+        if isinstance(bot, ExtBot):
+            bot.insert_callback_data(update)  # as PTB's own webhook handler does
+        await self.application.update_queue.put(update)
+        # No "method" key: Telegram would run a body that names one as a Bot API call.
+        return WebResponse(200, {"ok": True})
 
     async def stop(self) -> None:
         """Stop receiving, finish the updates in progress, and close connections."""
         app = self.application
         was_running = app.running
-        try:
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
-        finally:
-            if self._webhook_socket is not None:
-                self._webhook_socket.close()
-                self._webhook_socket = None
+        webhook, self._webhook = self._webhook, None
+        if webhook is not None:
+            await webhook.stop()
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
         if was_running:
             log.info("telegram channel stopped")
 
@@ -302,11 +334,13 @@ class TelegramChannel:
         reply = await self.context.respond(msg)
         if reply is None:
             return
+        delivered = False
         try:
             edit_id = pressed_message_id if reply.edit else None
             await self._deliver(int(msg.chat_id), reply, edit_id)
+            delivered = True
         finally:
-            await self.context.observe(msg, reply)
+            await self.context.observe(msg, reply, delivered)
 
     @staticmethod
     async def _acknowledge(query: CallbackQuery) -> None:
@@ -369,6 +403,9 @@ class TelegramChannel:
                 await asyncio.sleep(seconds)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log any error of update processing; the application keeps running."""
+        """Log errors of update processing (rate-limited per kind); the application keeps running."""
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("telegram update %s failed", update_id, exc_info=context.error)
+        kind = type(context.error).__name__
+        self._throttle.log(
+            kind, logging.ERROR, "telegram update %s failed", update_id, exc_info=context.error
+        )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 import random
 import time
@@ -18,15 +16,19 @@ from bot.channels.webhook_server import (
     HTTP_TIMEOUT,
     ZALO_TEXT_LIMIT,
     Background,
+    Endpoint,
     SeenKeys,
     WebhookServer,
     WebRequest,
     WebResponse,
     as_dict,
     new_client,
+    read_json,
+    secret_header,
     shut_down,
 )
 from bot.config import ZaloBotConfig
+from bot.safety import LogThrottle, encodable
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
 from handlers.options import OptionMemory
 from handlers.render import render_plain
@@ -125,6 +127,7 @@ class ZaloBotChannel:
         self._poller: asyncio.Task[None] | None = None
         self._server: WebhookServer | None = None
         self._redact = _RedactToken(config.token) if config.token else None
+        self._throttle = LogThrottle(log)
 
     @property
     def webhook_port(self) -> int:
@@ -150,7 +153,9 @@ class ZaloBotChannel:
         me = await self._start_call("getMe", {})
         self._bot_id = str(me.get("id", "")) if isinstance(me, dict) else ""
         if cfg.mode == "webhook":
-            self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: self._on_webhook})
+            # The secret is checked on the headers, before any of the body is read.
+            endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, cfg.secret_token, CHANNEL))
+            self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: endpoint})
             try:
                 await self._server.start()
             except OSError as exc:
@@ -280,15 +285,8 @@ class ZaloBotChannel:
             await self._sleep(self._min_poll_interval - elapsed)
 
     async def _on_webhook(self, request: WebRequest) -> WebResponse:
-        given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode("utf-8"), self._config.secret_token.encode("utf-8")):
-            log.warning("zalo_bot: webhook call with a missing or wrong secret token")
-            return WebResponse(403, {"message": "Forbidden"})
-        try:
-            body = json.loads(request.body)
-        except ValueError:
-            return WebResponse(400, {"message": "Body is not JSON"})
-        for update in updates_in(body):
+        # The secret was checked on the headers (secret_header); a bad body raises BadRequest (400).
+        for update in updates_in(read_json(request.body)):
             self._dispatch(update)
         return WebResponse(200, {"message": "Success"})
 
@@ -321,7 +319,8 @@ class ZaloBotChannel:
             "message_id": str(message.get("message_id", "")),
         }
         if event == "message.text.received":
-            text = str(message.get("text") or "").strip()
+            # Zalo can cut an emoji in half ("\ud83d" alone): make the text encodable first.
+            text = encodable(str(message.get("text") or "").strip())
             if not text:
                 return None
             kind, text, args = self._classify(chat_id, text)
@@ -370,10 +369,11 @@ class ZaloBotChannel:
             await self.send(msg.chat_id, reply)
         except (ZaloBotError, httpx.HTTPError) as exc:
             reason = exc if isinstance(exc, ZaloBotError) else type(exc).__name__
-            log.error("zalo_bot: reply not delivered: %s", reason)
+            self._throttle.log(type(exc).__name__, logging.ERROR, "zalo_bot: reply not delivered: %s", reason)
+            await self._context.observe(msg, reply, False)
             return
         log.debug("zalo_bot: answered in %.3f s", time.monotonic() - started)
-        await self._context.observe(msg, reply)
+        await self._context.observe(msg, reply, True)
 
 
 def build_zalo_bot_channel(config: ZaloBotConfig, context: ChannelContext) -> ZaloBotChannel:

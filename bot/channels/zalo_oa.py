@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -17,16 +16,20 @@ from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.webhook_server import (
     ZALO_TEXT_LIMIT,
     Background,
+    BadRequest,
+    Endpoint,
     SeenKeys,
     WebhookServer,
     WebRequest,
     WebResponse,
     as_dict,
     new_client,
+    read_json,
     shut_down,
 )
 from bot.channels.zalo_tokens import OATokens, TokenError
 from bot.config import ZaloOAConfig
+from bot.safety import LogThrottle, encodable
 from handlers import payloads
 from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.options import Numbering, OptionMemory
@@ -134,6 +137,7 @@ class ZaloOAChannel:
         self._work = Background(CHANNEL)
         self._server: WebhookServer | None = None
         self._refresher: asyncio.Task[None] | None = None
+        self._throttle = LogThrottle(log)
 
     @property
     def webhook_port(self) -> int:
@@ -176,7 +180,8 @@ class ZaloOAChannel:
                 # OAuth server unreachable: the current access token may still work meanwhile.
                 log.warning("zalo_oa: token refresh failed at start, will retry in the background")
         self._tokens = tokens
-        self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: self._on_webhook})
+        endpoint = Endpoint(self._on_webhook, admit=self._signed)
+        self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: endpoint})
         try:
             await self._server.start()
         except OSError as exc:
@@ -228,26 +233,26 @@ class ZaloOAChannel:
             raise OASendError(code, str(answer.get("message", "")) if isinstance(answer, dict) else "")
 
     async def _on_webhook(self, request: WebRequest) -> WebResponse:
-        header = request.headers.get(SIGNATURE_HEADER)
-        if not header:
-            log.warning("zalo_oa: webhook call without a signature")
-            return WebResponse(401, {"message": "Missing signature"})
-        try:
-            event = json.loads(request.body)
-        except ValueError:
-            return WebResponse(400, {"message": "Body is not JSON"})
+        # A missing signature was refused on the headers (_signed); the body is needed to check it.
+        header = request.headers.get(SIGNATURE_HEADER, "")
+        event = read_json(request.body)
         if not isinstance(event, dict):
-            return WebResponse(400, {"message": "Body is not an object"})
+            raise BadRequest("body is not a JSON object")
         app_id, timestamp = str(event.get("app_id", "")), str(event.get("timestamp", ""))
         expected = event_signature(app_id, request.body, timestamp, self._config.oa_secret_key)
         if not signature_ok(header, expected) or app_id != self._config.app_id:
-            log.warning("zalo_oa: webhook call with a wrong signature")
+            self._throttle.log("signature", logging.WARNING, "zalo_oa: webhook call with a wrong signature")
             return WebResponse(403, {"message": "Bad signature"})
         age = self._age(timestamp)
         if age is None or abs(age) > self._config.max_event_age:
             # Signed but old (a replay, or a retry after a long outage): acknowledged, not handled,
             # so Zalo stops retrying instead of disabling the webhook.
-            log.warning("zalo_oa: stale event ignored (age %s s)", "?" if age is None else f"{age:.0f}")
+            self._throttle.log(
+                "stale",
+                logging.WARNING,
+                "zalo_oa: stale event ignored (age %s s)",
+                "?" if age is None else f"{age:.0f}",
+            )
             return WebResponse(200, {"message": "Stale event ignored"})
         if not self._seen.first_time(_event_key(event)):
             log.info("zalo_oa: duplicate event ignored")
@@ -256,6 +261,13 @@ class ZaloOAChannel:
         if msg is not None:
             self._work.spawn(msg.chat_id, lambda: self._answer(msg))
         return WebResponse(200, {"message": "Success"})
+
+    def _signed(self, headers: Mapping[str, str]) -> WebResponse | None:
+        """Refuse (401) an event without a signature header before its body is read."""
+        if headers.get(SIGNATURE_HEADER, "").strip():
+            return None
+        self._throttle.log("unsigned", logging.WARNING, "zalo_oa: webhook call without a signature")
+        return WebResponse(401, {"message": "Missing signature"})
 
     def _age(self, timestamp: str) -> float | None:
         try:
@@ -283,7 +295,8 @@ class ZaloOAChannel:
         }
         if name in NON_TEXT_EVENTS:
             return Incoming(CHANNEL, kind=InKind.NON_TEXT, text=NON_TEXT_EVENTS[name], **common)
-        text = str(message.get("text") or "").strip()
+        # Zalo can cut an emoji in half ("\ud83d" alone): make the text encodable first.
+        text = encodable(str(message.get("text") or "").strip())
         if not text:
             return None
         kind, text, args = self._classify(user_id, text)
@@ -312,9 +325,10 @@ class ZaloOAChannel:
             await self._deliver(recipient, msg.user_id, reply)
         except (OASendError, TokenError, httpx.HTTPError) as exc:
             reason = exc if not isinstance(exc, httpx.HTTPError) else type(exc).__name__
-            log.error("zalo_oa: reply not delivered: %s", reason)
+            self._throttle.log(type(exc).__name__, logging.ERROR, "zalo_oa: reply not delivered: %s", reason)
+            await self._context.observe(msg, reply, False)
             return
-        await self._context.observe(msg, reply)
+        await self._context.observe(msg, reply, True)
 
 
 def _error_code(answer: Any) -> int:

@@ -15,15 +15,18 @@ from handlers.messages import Incoming, Reply
 
 
 class Exchanges:
-    """Records (message, reply) pairs as a ChannelContext observer; tests wait for a count."""
+    """Records (message, reply) pairs, and whether each was delivered, as a ChannelContext observer;
+    tests wait for a count."""
 
     def __init__(self) -> None:
         self.items: list[tuple[Incoming, Reply]] = []
+        self.delivered: list[bool] = []
         self._changed = asyncio.Condition()
 
-    async def __call__(self, msg: Incoming, reply: Reply) -> None:
+    async def __call__(self, msg: Incoming, reply: Reply, delivered: bool) -> None:
         async with self._changed:
             self.items.append((msg, reply))
+            self.delivered.append(delivered)
             self._changed.notify_all()
 
     async def wait(self, count: int, timeout: float = 5.0) -> list[tuple[Incoming, Reply]]:
