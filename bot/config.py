@@ -64,7 +64,7 @@ class ConversationConfig:
 
 @dataclass(frozen=True, slots=True)
 class TelegramWebhookConfig:
-    """PTB's own webhook server."""
+    """The Telegram webhook (served by bot/channels/webhook_server.py, as the Zalo ones are)."""
 
     listen: str = "0.0.0.0"
     port: int = 8443

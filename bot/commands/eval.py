@@ -82,9 +82,7 @@ def _decision(r: MatchResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate the cases and print the report; 0 even when figures are low (it is a report)."""
-    matcher = load_matcher(args)
-    if isinstance(matcher, int):
-        return matcher
+    # The cases first: a wrong path is told at once, not after the FAQ's vectors are prepared.
     problem = unreadable(args.cases, "tệp câu hỏi")
     if problem is not None:
         print(f"Lỗi: {problem}", file=sys.stderr)
@@ -96,6 +94,9 @@ def run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    matcher = load_matcher(args)
+    if isinstance(matcher, int):
+        return matcher
     for warning in unknown_ids(cases, matcher.book):
         print(f"Cảnh báo: {warning}", file=sys.stderr)
     report = evaluate(matcher, cases)
