@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -112,24 +113,29 @@ def _tree(body: str) -> _Node | None:
         for event in events:
             node: _Node | None = None
             if isinstance(event, yaml.ScalarEvent):
-                node = _Node("scalar", event.start_mark.index, event.end_mark.index, event.value)
+                node = _Node("scalar", _at(event.start_mark), _at(event.end_mark), event.value)
             elif isinstance(event, yaml.AliasEvent):
-                node = _Node("scalar", event.start_mark.index, event.end_mark.index)
+                node = _Node("scalar", _at(event.start_mark), _at(event.end_mark))
             elif isinstance(event, yaml.CollectionStartEvent):
                 kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
-                opened = _Node(kind, event.start_mark.index, flow=bool(event.flow_style))
+                opened = _Node(kind, _at(event.start_mark), flow=bool(event.flow_style))
                 if stack:
                     stack[-1].children.append(opened)
                 else:
                     root = root or opened
                 stack.append(opened)
             elif isinstance(event, yaml.CollectionEndEvent):
-                stack.pop().end = event.end_mark.index
+                stack.pop().end = _at(event.end_mark)
             if node is not None and stack:
                 stack[-1].children.append(node)
     except yaml.YAMLError as exc:
         raise WriteBackError(f"tệp hỏi đáp đang có lỗi cú pháp YAML ({exc}) — hãy sửa trước.") from None
     return root
+
+
+def _at(mark: Any) -> int:
+    """A mark's character offset (every event of a parsed text has marks)."""
+    return int(mark.index) if mark is not None else 0
 
 
 def _find(body: str, entry_id: str) -> _Node:
