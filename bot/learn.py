@@ -299,9 +299,13 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _lint_messages(book: FaqBook, settings: MatchSettings) -> Counter[str]:
+def _lint_key(problem: Problem) -> str:
     # Line numbers move when a line is added: compare what is said, not where.
-    return Counter(_LINE_REF.sub("dòng …", p.message) for p in lint(book, Matcher(book, settings)))
+    return _LINE_REF.sub("dòng …", problem.message)
+
+
+def _lint(book: FaqBook, settings: MatchSettings) -> tuple[Problem, ...]:
+    return lint(book, Matcher(book, settings))
 
 
 @dataclass(slots=True)
@@ -332,9 +336,9 @@ class FaqFile:
         return _digest(self.data)
 
     def lint_messages(self) -> Counter[str]:
-        """The lint warnings of the file as read (computed once)."""
+        """The lint warnings of the file as read, without their line numbers (computed once)."""
         if self._lint is None:
-            self._lint = _lint_messages(self.book, self.settings)
+            self._lint = Counter(_lint_key(p) for p in _lint(self.book, self.settings))
         return self._lint
 
     def add_phrasing(self, entry_id: str, phrasing: str) -> FaqFile:
@@ -354,9 +358,14 @@ class FaqFile:
             report = check_faq(temp)
             if report.book is None or not report.ok:
                 raise Refused([_relocated(p, temp, self.path) for p in report.errors])
-            before = self.lint_messages()
-            after = _lint_messages(report.book, self.settings)
-            added = list((after - before).elements())
+            before = Counter(self.lint_messages())
+            problems = _lint(report.book, self.settings)
+            added = []
+            for problem in problems:
+                if before[_lint_key(problem)] > 0:
+                    before[_lint_key(problem)] -= 1
+                else:
+                    added.append(_relocated(problem, temp, self.path))
             if added:
                 raise Refused(added)
             if _digest(self.path.read_bytes()) != self.sha256:
@@ -367,7 +376,7 @@ class FaqFile:
             with contextlib.suppress(OSError):
                 temp.unlink()
             raise
-        return FaqFile(self.path, data, report.book, self.settings, Counter(after))
+        return FaqFile(self.path, data, report.book, self.settings, Counter(_lint_key(p) for p in problems))
 
 
 def _relocated(problem: Problem, temp: Path, real: Path) -> str:

@@ -206,6 +206,8 @@ def test_a_phrasing_that_breaks_lint_is_refused(faq_path: Path) -> None:
         faq.add_phrasing("ket-hon", "làm giấy khai sinh cho con cần những gì")
     reasons = "\n".join(refused.value.reasons)
     assert "khai-sinh" in reasons and "ket-hon" in reasons
+    # Located in the real file (not the temporary one) with its line, as `faqbot check` says it.
+    assert reasons.startswith(f"{faq_path}:") and ".tmp" not in reasons
     assert faq_path.read_bytes() == before
     assert not list(faq_path.parent.glob(".*.tmp"))
 
@@ -311,6 +313,27 @@ def test_cli_stops_at_end_of_input_and_on_a_concurrent_edit(
     assert "vừa được sửa ở nơi khác" in err and "Hãy chạy lại" in err
     assert faq_path.read_text(encoding="utf-8").endswith("# sửa tay\n")
     assert not audit_path(faq_path).exists()
+
+
+def test_cli_does_not_ask_twice_for_a_phrasing_added_a_moment_ago(
+    tmp_path: Path,
+    faq_path: Path,
+    seeder: Seeder,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The same wording confirmed for tam-tru by one citizen and left unanswered for another.
+    seeder.ask("u1", "đăng ký tạm trú cho người thuê trọ", "suggest", "thuong-tru")
+    seeder.press("u1", "suggest:accepted", "tam-tru")
+    seeder.ask("u2", "đăng ký tạm trú cho người thuê trọ", "none")
+    seeder.log.close()
+    config = write_config(tmp_path, faq_path, seeder.log.path)
+    code, out, _ = run_learn(monkeypatch, capsys, "", "--config", str(config), "--list", "--since", "3650d")
+    assert "[1/2]" in out and "[2/2]" in out
+    code, out, _ = run_learn(monkeypatch, capsys, "c\n", "--config", str(config), "--since", "3650d")
+    assert code == 0
+    assert "[2/2]" not in out and "Hết dữ liệu nhập" not in out
+    assert "Đã thêm 1 cách hỏi, từ chối 0, bỏ qua 0." in out
 
 
 def test_cli_refuses_to_edit_the_shipped_faq(

@@ -24,6 +24,7 @@ from bot.learn import (
     append_audit,
     audit_path,
     find_candidates,
+    known_forms,
     load_rejections,
     now_iso,
     rejected_path,
@@ -33,7 +34,7 @@ from bot.oserrors import describe_os_error
 from bot.report import office_timezone, parse_since
 from bot.storage import Interaction, InteractionLog
 from faq.loader import DEFAULT_FAQ
-from faq.normalize import fold_accents
+from faq.normalize import Normalizer, fold_accents
 from faq.schema import FaqBook
 
 CHOICES = {
@@ -221,7 +222,10 @@ def _review(
         f"Có {len(candidates)} cách hỏi cần duyệt. Cách hỏi được chấp nhận sẽ được thêm ngay vào "
         f"{faq.path} (bot đang chạy tự nạp lại tệp)."
     )
+    known = known_forms(faq.book, Normalizer.for_pairs(faq.book.synonyms))
     for i, c in enumerate(candidates, 1):
+        if c.key in known:
+            continue  # added a moment ago, under another candidate
         print()
         print(describe(c, faq.book, i, len(candidates)))
         decided = False
@@ -272,6 +276,7 @@ def _review(
                     print("Lỗi: " + describe_os_error(exc, "tệp hỏi đáp"), file=sys.stderr)
                     return _summary(added, rejected, skipped, 2)
                 _audit(faq, who, "add", c, target)
+                known = known_forms(faq.book, Normalizer.for_pairs(faq.book.synonyms))
                 print(f"  Đã thêm «{c.phrasing}» vào mục '{target}'.")
                 added += 1
                 decided = True
