@@ -152,11 +152,23 @@ def find_candidates(
     rejected: Rejections,
     *,
     min_citizens: int = 1,
+    matcher: Matcher | None = None,
 ) -> tuple[Candidate, ...]:
-    """Phrasings worth a staff review, confirmed ones first (most citizens first), then unanswered groups."""
+    """Phrasings worth a staff review, confirmed ones first (most citizens first), then unanswered groups.
+
+    With a matcher, phrasings that mean nothing on their own are left out: a follow-up that only asks
+    a part ("còn lệ phí thì sao?", answered from the context) or only politeness.
+    """
     rows = list(rows)
     normalizer = Normalizer.for_pairs(book.synonyms)
     known = known_forms(book, normalizer)
+
+    def alone(phrasing: str) -> bool:
+        if matcher is None:
+            return True
+        result = matcher.match(phrasing)
+        return not (result.facet_only or result.preamble_only)
+
     groups: dict[tuple[str, str], list[tuple[_Confirmation, str]]] = defaultdict(list)
     for c in _confirmations(rows):
         entry = book.entry(c.entry_id)
@@ -164,7 +176,7 @@ def find_candidates(
         if entry is None or entry.is_out_of_scope or phrasing is None:
             continue
         key = comparable(phrasing, normalizer)
-        if key and key not in known and not rejected.has(c.entry_id, key):
+        if key and key not in known and not rejected.has(c.entry_id, key) and alone(phrasing):
             groups[(c.entry_id, key)].append((c, phrasing))
     confirmed: list[Candidate] = []
     for (entry_id, key), members in groups.items():
@@ -191,6 +203,8 @@ def find_candidates(
     for group in group_unanswered(unanswered, normalizer):
         key = comparable(group.label, normalizer)
         if not key or key in known or rejected.has(None, key) or group.count < min_citizens:
+            continue
+        if not alone(group.label):
             continue
         new.append(Candidate(None, group.label, key, group.count, examples=group.examples))
     return (*confirmed, *new)

@@ -24,7 +24,9 @@ from bot.learn import (
     rejected_path,
 )
 from bot.storage import Interaction, InteractionLog
+from faq.decision import MatchSettings
 from faq.loader import load_faq
+from faq.matcher import Matcher
 from handlers.messages import Incoming, InKind, Outcome, Reply
 from handlers.privacy import MASKS
 
@@ -139,6 +141,19 @@ def test_rejected_before_and_min_citizens(seeder: Seeder) -> None:
         "thủ tục cưới vợ ở phường",
         "xin cấp phép xây dựng nhà ở",
     ]
+
+
+def test_a_phrasing_meaning_nothing_alone_is_left_out(seeder: Seeder) -> None:
+    # A follow-up answered from the context, then 👍 (politeness alone has no key: never offered).
+    seeder.ask("u1", "làm giấy kết hôn ở đâu", "answer", "ket-hon")
+    seeder.ask("u1", "còn lệ phí thì sao", "answer", "ket-hon")
+    seeder.press("u1", "feedback:up", "ket-hon")
+    seeder.ask("u2", "cho em hỏi với ạ", "suggest", "khai-sinh")
+    seeder.press("u2", "suggest:accepted", "khai-sinh")
+    book = load_faq(MINI_FAQ)
+    without = find_candidates(seeder.rows(), book, Rejections())
+    assert [c.phrasing for c in without] == ["còn lệ phí thì sao"]
+    assert find_candidates(seeder.rows(), book, Rejections(), matcher=Matcher(book, MatchSettings())) == ()
 
 
 @pytest.mark.parametrize(

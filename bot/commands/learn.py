@@ -34,6 +34,7 @@ from bot.oserrors import describe_os_error
 from bot.report import office_timezone, parse_since
 from bot.storage import Interaction, InteractionLog
 from faq.loader import DEFAULT_FAQ
+from faq.matcher import Matcher
 from faq.normalize import Normalizer, fold_accents
 from faq.schema import FaqBook
 
@@ -149,7 +150,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print("Lỗi: " + describe_os_error(exc), file=sys.stderr)
         return 2
-    candidates = find_candidates(rows, faq.book, rejections, min_citizens=max(args.min_citizens, 1))
+    candidates = find_candidates(
+        rows,
+        faq.book,
+        rejections,
+        min_citizens=max(args.min_citizens, 1),
+        matcher=Matcher(faq.book, config.matching),
+    )
     if not candidates:
         print("Không có cách hỏi mới nào cần duyệt.")
         return 0
