@@ -265,6 +265,7 @@ def _review(
                 target = c.entry_id if action == "accept" else _pick_entry(faq.book)
                 if target is None:
                     continue
+                print("  Đang kiểm tra tệp hỏi đáp với cách hỏi mới (có thể mất vài giây)…", flush=True)
                 try:
                     faq = faq.add_phrasing(target, c.phrasing)
                 except Refused as exc:
