@@ -30,6 +30,7 @@ from handlers.answers import row as _row
 from handlers.answers import rows as _rows
 from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
 from handlers.state import ChatStates
+from handlers.store import MemoryStore, StateStore
 from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ _COMMANDS = {
     "contact": "contact",
 }
 
+_FIELDS_PER_CHAT = 4
+"""At most this many values are remembered per chat (handlers.state.Field)."""
 
 
 class Conversation:
@@ -60,20 +63,20 @@ class Conversation:
         clock: Callable[[], float] = time.monotonic,
         handoff_enabled: bool = False,
         max_chats: int = 10_000,
+        store: StateStore | None = None,
     ) -> None:
+        """`store`: where per-chat context lives (shared by every process when it is Redis); by
+        default a memory store of this conversation's own, bounded to about `max_chats` chats."""
         self._knowledge = knowledge
         self._handoff_enabled = handoff_enabled
-        self._states = ChatStates(context_ttl, max_chats, clock)
+        if store is None:
+            store = MemoryStore(max_keys=max_chats * _FIELDS_PER_CHAT, clock=clock)
+        self._states = ChatStates(store, context_ttl)
 
     @property
     def knowledge(self) -> KnowledgeSource:
         """Where each message's FAQ snapshot comes from."""
         return self._knowledge
-
-    @property
-    def tracked_chats(self) -> int:
-        """How many chats have context right now (bounded by max_chats)."""
-        return len(self._states)
 
     def handle(self, msg: Incoming) -> Reply:
         """The reply to one message, from one knowledge snapshot."""

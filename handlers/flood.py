@@ -1,25 +1,26 @@
-"""Per-chat flood limit: above `limit` messages in `window` seconds, one notice, then silence."""
+"""Per-chat flood limit: above `limit` messages in a window of `window` seconds, one notice, then
+silence for a window.
+
+Counted in the state store (an atomic counter that expires a window after a chat's first message,
+and a pause marker), so that every bot process behind a load balancer counts the same chat together.
+"""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict, deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sized
 from typing import Literal
+
+from handlers.store import MemoryStore, StateStore
 
 Verdict = Literal["ok", "notify", "drop"]
 
-
-@dataclass(slots=True)
-class _Chat:
-    times: deque[float] = field(default_factory=deque)
-    blocked_until: float | None = None
+PREFIX = "flood:"
+"""Keys in the store: flood:<chat key> (the count) and flood:<chat key>:paused (the pause)."""
 
 
 class FloodGate:
-    """Sliding-window message counter per chat; bounded in chats and thread-safe."""
+    """A fixed-window message counter per chat in a state store (by default a bounded memory one)."""
 
     def __init__(
         self,
@@ -27,42 +28,27 @@ class FloodGate:
         window: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
         max_chats: int = 10_000,
+        store: StateStore | None = None,
     ) -> None:
         if limit < 1:
             raise ValueError("limit must be at least 1")
         self._limit = limit
         self._window = window
-        self._clock = clock
-        self._max_chats = max_chats
-        self._lock = threading.Lock()
-        self._chats: OrderedDict[str, _Chat] = OrderedDict()
+        self._store: StateStore = store if store is not None else MemoryStore(max_chats, clock)
 
     def check(self, chat_key: str) -> Verdict:
         """ "ok" to answer; above the limit "notify" once, then "drop" until the window passes."""
-        now = self._clock()
-        with self._lock:
-            chat = self._chats.pop(chat_key, None) or _Chat()
-            self._chats[chat_key] = chat
-            verdict: Verdict
-            if chat.blocked_until is not None and now < chat.blocked_until:
-                verdict = "drop"
-            else:
-                chat.blocked_until = None
-                while chat.times and now - chat.times[0] >= self._window:
-                    chat.times.popleft()
-                if len(chat.times) < self._limit:
-                    chat.times.append(now)
-                    verdict = "ok"
-                else:
-                    # One notice, then silence for a whole window; dropped messages are not
-                    # counted, so the chat starts afresh when the window has passed.
-                    chat.blocked_until = now + self._window
-                    chat.times.clear()
-                    verdict = "notify"
-            while len(self._chats) > self._max_chats:
-                self._chats.popitem(last=False)
-            return verdict
+        paused = f"{PREFIX}{chat_key}:paused"
+        if self._store.get(paused) is not None:
+            # Dropped messages are not counted, so the chat starts afresh when the pause is over.
+            return "drop"
+        count = self._store.incr(PREFIX + chat_key, self._window)
+        if count <= self._limit:
+            return "ok"
+        # One notice (whichever process sets the pause first), then silence for a whole window. The
+        # count began before the pause, so it has expired too when the pause ends.
+        return "notify" if self._store.add(paused, "1", self._window) else "drop"
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._chats)
+        """Keys held, when the store can count (a memory store); else 0."""
+        return len(self._store) if isinstance(self._store, Sized) else 0

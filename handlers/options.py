@@ -3,15 +3,15 @@ a number keeps its meaning from one reply to the next."""
 
 from __future__ import annotations
 
+import json
 import re
-import threading
 import time
 import unicodedata
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from dataclasses import dataclass
 
 from handlers.messages import Button, Reply
+from handlers.store import MemoryStore, StateStore
 
 _NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
 
@@ -112,29 +112,58 @@ def _fill(numbers: list[int | None], buttons: list[Button], taken: set[int]) -> 
     return tuple(sorted(options, key=lambda o: o.number))
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Shown:
-    at: float
     numbering: Numbering
     displayed: bool
     """False when the options went out as real buttons (Zalo OA quick replies): their numbers were
     never seen, so the next list does not keep them."""
 
+    def dumps(self) -> str:
+        """A compact JSON form for the state store."""
+        return json.dumps(
+            {
+                "d": self.displayed,
+                "s": [[o.number, o.label, o.payload] for o in self.numbering.shown],
+                "k": [[o.number, o.label, o.payload] for o in self.numbering.kept],
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @staticmethod
+    def loads(text: str) -> _Shown | None:
+        """The value `dumps` wrote; None for anything else (a store shared with an older version)."""
+        try:
+            raw = json.loads(text)
+            shown = tuple(Option(int(n), str(label), str(payload)) for n, label, payload in raw["s"])
+            kept = tuple(Option(int(n), str(label), str(payload)) for n, label, payload in raw["k"])
+            return _Shown(Numbering(shown, kept), bool(raw["d"]))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+PREFIX = "opt:"
+"""Keys of the options on screen in the store: opt:<chat key>."""
+
 
 class OptionMemory:
-    """The numbered options last shown to each chat, bounded in size and age; thread-safe."""
+    """The numbered options last shown to each chat, in a state store; each list expires `ttl` seconds
+    after it was shown.
+
+    The store is a memory one of its own by default (bounded to `max_chats` chats); a shared one
+    (Redis) lets another bot process understand a number typed under options this one showed.
+    """
 
     def __init__(
         self,
         ttl: float = 900.0,
         max_chats: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
+        store: StateStore | None = None,
     ) -> None:
         self._ttl = ttl
-        self._max_chats = max_chats
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._shown: OrderedDict[str, _Shown] = OrderedDict()
+        self._store: StateStore = store if store is not None else MemoryStore(max_chats, clock)
 
     def number(self, chat_key: str, reply: Reply) -> Numbering:
         """How to number this reply's options for this chat (nothing is remembered yet)."""
@@ -152,13 +181,10 @@ class OptionMemory:
         """
         if isinstance(shown, Reply):
             shown = self.number(chat_key, shown)
-        with self._lock:
-            self._shown.pop(chat_key, None)
-            if not shown.valid:
-                return shown
-            self._shown[chat_key] = _Shown(self._clock(), shown, displayed)
-            while len(self._shown) > self._max_chats:
-                self._shown.popitem(last=False)
+        if not shown.valid:
+            self._store.delete(PREFIX + chat_key)
+        else:
+            self._store.set(PREFIX + chat_key, _Shown(shown, displayed).dumps(), self._ttl)
         return shown
 
     def numbers(self, chat_key: str) -> tuple[int, ...]:
@@ -192,15 +218,9 @@ class OptionMemory:
         return None
 
     def _fresh(self, chat_key: str) -> _Shown | None:
-        with self._lock:
-            shown = self._shown.get(chat_key)
-            if shown is None:
-                return None
-            if self._clock() - shown.at > self._ttl:
-                del self._shown[chat_key]
-                return None
-            return shown
+        text = self._store.get(PREFIX + chat_key)
+        return _Shown.loads(text) if text is not None else None
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._shown)
+        """Chats with options on screen, when the store can count (a memory store); else 0."""
+        return len(self._store) if isinstance(self._store, Sized) else 0

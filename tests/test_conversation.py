@@ -17,6 +17,7 @@ from faq.schema import Facet, FaqBook
 from handlers import payloads, texts
 from handlers.conversation import Conversation
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
+from handlers.store import MemoryStore
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 
@@ -396,10 +397,12 @@ def test_button_press_sets_the_context(conv: Conversation) -> None:
 
 
 def test_state_is_bounded(knowledge: Knowledge) -> None:
-    conv = Conversation(StaticKnowledge(knowledge), max_chats=50)
+    # A press remembers one value (the procedure): a store of 50 keys holds the last 50 chats.
+    store = MemoryStore(max_keys=50)
+    conv = Conversation(StaticKnowledge(knowledge), store=store)
     for i in range(200):
         conv.handle(press("a:ket-hon", chat=str(i)))
-    assert conv.tracked_chats == 50
+    assert len(store) == 50
     assert kind(conv.handle(text("còn lệ phí thì sao?", chat="199"))) == "answer"
     assert kind(conv.handle(text("còn lệ phí thì sao?", chat="0"))) == "clarify"
 

@@ -1,0 +1,114 @@
+"""The state store: small string values by key, each with its own expiry, seen by every bot process.
+
+What a second process must see (follow-up context, numbered options on screen, flood windows,
+de-duplication) goes through `StateStore`. `MemoryStore` here keeps it in this process (the default,
+no server); `bot.state.RedisStore` keeps it in Redis so that several processes behind a load balancer
+share it. Expiry is the store's job: a value set with a TTL is gone once the TTL has passed, without
+a sweep by its users.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Protocol
+
+
+class StateStoreError(Exception):
+    """The store could not be reached or answered badly (a shared store's server is down...)."""
+
+
+class StateStore(Protocol):
+    """Small string values by key with a TTL in seconds; every operation is atomic on its own."""
+
+    def get(self, key: str) -> str | None:
+        """The value, or None when absent or expired."""
+        ...
+
+    def set(self, key: str, value: str, ttl: float) -> None:
+        """Store the value for `ttl` seconds, replacing any earlier one."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Forget the key (no error when absent)."""
+        ...
+
+    def add(self, key: str, value: str, ttl: float) -> bool:
+        """Store the value for `ttl` seconds only if the key is absent; True when this call stored it."""
+        ...
+
+    def incr(self, key: str, ttl: float) -> int:
+        """Add one to a counter and return it; a new counter (1) expires `ttl` seconds later."""
+        ...
+
+
+class MemoryStore:
+    """`StateStore` in this process: bounded in keys (least recently written go first); thread-safe."""
+
+    def __init__(self, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
+        if max_keys < 1:
+            raise ValueError("max_keys must be at least 1")
+        self._max_keys = max_keys
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        """key → (value, expires at); ordered by last write."""
+
+    def get(self, key: str) -> str | None:
+        """The value, or None when absent or expired."""
+        with self._lock:
+            return self._live(key, self._clock())
+
+    def set(self, key: str, value: str, ttl: float) -> None:
+        """Store the value for `ttl` seconds, replacing any earlier one."""
+        with self._lock:
+            self._put(key, value, self._clock() + ttl)
+
+    def delete(self, key: str) -> None:
+        """Forget the key (no error when absent)."""
+        with self._lock:
+            self._items.pop(key, None)
+
+    def add(self, key: str, value: str, ttl: float) -> bool:
+        """Store the value for `ttl` seconds only if the key is absent; True when this call stored it."""
+        with self._lock:
+            now = self._clock()
+            if self._live(key, now) is not None:
+                return False
+            self._put(key, value, now + ttl)
+            return True
+
+    def incr(self, key: str, ttl: float) -> int:
+        """Add one to a counter and return it; a new counter (1) expires `ttl` seconds later."""
+        with self._lock:
+            now = self._clock()
+            item = self._items.get(key)
+            if item is None or now >= item[1]:
+                count, expires = 1, now + ttl
+            else:
+                count, expires = int(item[0]) + 1, item[1]
+            self._put(key, str(count), expires)
+            return count
+
+    def __len__(self) -> int:
+        """How many keys are live right now."""
+        with self._lock:
+            now = self._clock()
+            return sum(1 for _, expires in self._items.values() if now < expires)
+
+    def _live(self, key: str, now: float) -> str | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        if now >= item[1]:
+            del self._items[key]
+            return None
+        return item[0]
+
+    def _put(self, key: str, value: str, expires: float) -> None:
+        self._items.pop(key, None)
+        self._items[key] = (value, expires)
+        while len(self._items) > self._max_keys:
+            self._items.popitem(last=False)
