@@ -30,12 +30,15 @@ from bot.notices import ON_STDERR
 from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
+from bot.state import build_store
 from faq.knowledge import Indexer, KnowledgeSource, StaticKnowledge, load_knowledge
 from faq.lint import placeholders
 from faq.schema import FaqBook
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
+from handlers.options import OptionMemory
 from handlers.privacy import mask_log_text
+from handlers.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -111,11 +114,16 @@ def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Chan
 
 
 def build_app(
-    config: AppConfig, knowledge: KnowledgeSource | None = None, console: TextIO | None = None
+    config: AppConfig,
+    knowledge: KnowledgeSource | None = None,
+    console: TextIO | None = None,
+    store: StateStore | None = None,
 ) -> App:
     """Wire knowledge → conversation → channels → staff tools; nothing is started yet.
 
     `console`: the operator's terminal (FAQ reloads are told there in Vietnamese), None when unattended.
+    `store`: the state store (default: the one `state.backend` names; Redis is pinged, raising
+    handlers.store.StateStoreError when it does not answer).
     """
     channels: dict[str, Channel] = {}
     notifier = StaffNotifier(config, channels)
@@ -124,17 +132,25 @@ def build_app(
         if knowledge is not None
         else build_knowledge(config, notifier.reload_failed, build_indexer(config), console=console)
     )
+    if store is None:
+        store = build_store(config.state)
     # Opened before the conversation: without a usable storage.path there is no handoff to offer.
     storage = open_storage(config)
     conversation = Conversation(
         source,
         context_ttl=config.conversation.context_ttl,
         handoff_enabled=handoff_possible(config) and storage.tickets is not None,
+        store=store,
     )
-    flood = FloodGate(limit=config.conversation.flood_limit_per_minute, window=FLOOD_WINDOW)
-    context = ChannelContext(conversation=conversation, flood=flood, channels=channels)
+    flood = FloodGate(limit=config.conversation.flood_limit_per_minute, window=FLOOD_WINDOW, store=store)
+    context = ChannelContext(
+        conversation=conversation, flood=flood, options=OptionMemory(store=store), channels=channels
+    )
     channels.update(build_channels(config, context))
     app = App(config, source, conversation, context, channels, notices=list(storage.notices))
+    close = getattr(store, "close", None)
+    if callable(close):
+        app.closers.append(close)
     install_staff_tools(config, source, context, app.background, app.closers, storage)
     return app
 

@@ -63,6 +63,16 @@ class ConversationConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class StateConfig:
+    """Where what another bot process must see lives (follow-up context, options shown, flood windows)."""
+
+    backend: str = "memory"
+    """"memory" (this process only, no server) or "redis" (shared by every process)."""
+    redis_url: str = ""
+    """redis://[:password@]host:port/db (a secret: FAQBOT_REDIS_URL or ${VAR}); used with "redis"."""
+
+
+@dataclass(frozen=True, slots=True)
 class TelegramWebhookConfig:
     """The Telegram webhook (served by bot/channels/webhook_server.py, as the Zalo ones are)."""
 
@@ -174,6 +184,7 @@ class AppConfig:
     matching: MatchSettings = field(default_factory=MatchSettings)
     semantic: SemanticConfig = field(default_factory=SemanticConfig)
     conversation: ConversationConfig = field(default_factory=ConversationConfig)
+    state: StateConfig = field(default_factory=StateConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo_bot: ZaloBotConfig = field(default_factory=ZaloBotConfig)
     zalo_oa: ZaloOAConfig = field(default_factory=ZaloOAConfig)
@@ -193,6 +204,7 @@ ENV_SECRETS: dict[tuple[str, str], str] = {
     ("zalo_oa", "access_token"): "ZALO_OA_ACCESS_TOKEN",
     ("zalo_oa", "refresh_token"): "ZALO_OA_REFRESH_TOKEN",
     ("storage", "salt"): "FAQBOT_SALT",
+    ("state", "redis_url"): "FAQBOT_REDIS_URL",
 }
 
 SECRET_KEYS: frozenset[tuple[str, ...]] = frozenset(
@@ -272,8 +284,12 @@ def _capitalized(text: str) -> str:
 
 
 def _used_sections(raw: dict[str, Any], env: typing.Mapping[str, str]) -> frozenset[str]:
-    """The sections whose secrets are needed: storage (the salt) and every enabled channel."""
+    """The sections whose secrets are needed: storage (the salt), every enabled channel, and the
+    state store when it is Redis (its URL may hold a password)."""
     used = {"storage"}
+    state = raw.get("state")
+    if isinstance(state, dict) and _coerce(state.get("backend", "memory"), str, "", env, []) == "redis":
+        used.add("state")
     for section in CHANNELS:
         sub = raw.get(section)
         if isinstance(sub, dict) and _coerce(sub.get("enabled", False), bool, "", env, []) is True:
@@ -448,6 +464,7 @@ def _check(config: AppConfig, secrets: bool) -> list[str]:
         if mode not in ("polling", "webhook"):
             problems.append(f"Khóa '{key}' phải là 'polling' hoặc 'webhook' (đang là '{mode}').")
     problems.extend(_check_channels(config, secrets))
+    problems.extend(_check_state(config.state, secrets))
     c = config.conversation
     if c.flood_limit_per_minute < 1:
         problems.append("Khóa 'conversation.flood_limit_per_minute' phải ít nhất là 1.")
@@ -514,6 +531,25 @@ def _check_staff(staff: StaffConfig) -> list[str]:
                 "ở Việt Nam hãy ghi 'Asia/Ho_Chi_Minh'."
             )
     return problems
+
+
+def _check_state(state: StateConfig, secrets: bool) -> list[str]:
+    """The state backend; the Redis URL only when secrets were resolved (`faqbot run`)."""
+    if state.backend not in ("memory", "redis"):
+        return [f"Khóa 'state.backend' phải là 'memory' hoặc 'redis' (đang là '{state.backend}')."]
+    if state.backend != "redis" or not secrets:
+        return []
+    if not state.redis_url:
+        return [
+            "state.backend là 'redis' nhưng chưa có địa chỉ Redis: hãy đặt biến môi trường "
+            "FAQBOT_REDIS_URL (hoặc khóa 'state.redis_url'), ví dụ redis://127.0.0.1:6379/0."
+        ]
+    if not state.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        return [
+            "Khóa 'state.redis_url' phải bắt đầu bằng redis://, rediss:// hoặc unix:// "
+            "(ví dụ redis://127.0.0.1:6379/0)."
+        ]
+    return []
 
 
 def _check_channels(config: AppConfig, secrets: bool) -> list[str]:

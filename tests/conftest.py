@@ -23,3 +23,18 @@ def _isolated_cwd(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CACHE_HOME", str(_vector_cache_home))
     yield
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a real redis-server started for this test run; the test skips if it cannot start."""
+    from tests.redis_server import start_redis
+
+    try:
+        server = start_redis(tmp_path_factory.mktemp("redis"))
+    except (RuntimeError, OSError) as exc:
+        pytest.skip(f"no redis-server for the Redis tests: {exc}")
+    try:
+        yield server.url
+    finally:
+        server.stop()

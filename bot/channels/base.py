@@ -11,8 +11,10 @@ from typing import Protocol
 from handlers import texts
 from handlers.boundary import safe_handle
 from handlers.conversation import Conversation
-from handlers.flood import FloodGate
+from handlers.flood import FloodGate, Verdict
 from handlers.messages import Incoming, InKind, Reply
+from handlers.options import OptionMemory
+from handlers.store import StateStoreError
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +62,21 @@ class ChannelContext:
 
     conversation: Conversation
     flood: FloodGate
+    options: OptionMemory = field(default_factory=OptionMemory)
+    """The numbered options shown to each chat, for channels without buttons (keys carry the channel)."""
     observers: list[ExchangeObserver] = field(default_factory=list)
     channels: dict[str, Channel] = field(default_factory=dict)
     logger: logging.Logger = log
 
     async def respond(self, msg: Incoming) -> Reply | None:
         """The reply to one message, or None when the chat is over its flood limit (stay silent)."""
-        verdict = self.flood.check(f"{msg.channel}:{msg.chat_id}")
+        verdict: Verdict
+        try:
+            verdict = self.flood.check(f"{msg.channel}:{msg.chat_id}")
+        except StateStoreError as exc:
+            # The shared store is down: answering unthrottled beats answering nobody.
+            self.logger.warning("flood check skipped, state store unavailable: %s", exc)
+            verdict = "ok"
         if verdict == "drop":
             return None
         if verdict == "notify":

@@ -116,7 +116,7 @@ class ZaloBotChannel:
         self._context = context
         self._client = client
         self._own_client = client is None
-        self._options = options or OptionMemory()
+        self._options = options if options is not None else context.options
         self._sleep = sleep
         self._rng = rng
         self._min_poll_interval = min_poll_interval

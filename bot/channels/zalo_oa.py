@@ -129,7 +129,7 @@ class ZaloOAChannel:
         self._context = context
         self._client = client
         self._own_client = client is None
-        self._options = options or OptionMemory()
+        self._options = options if options is not None else context.options
         self._clock = clock
         self._cs_url = config.api_base.rstrip("/") + "/v3.0/oa/message/cs"
         self._tokens: OATokens | None = None

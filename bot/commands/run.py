@@ -12,6 +12,7 @@ from bot.app import build_app, config_secrets, configure_logging, run_app
 from bot.commands.common import read_config
 from bot.oserrors import describe_os_error
 from faq.loader import FaqError
+from handlers.store import StateStoreError
 
 
 def register(subparsers: Any) -> None:
@@ -48,6 +49,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except OSError as exc:
         print("Lỗi: " + describe_os_error(exc), file=sys.stderr)
+        return 2
+    except StateStoreError as exc:
+        print(
+            f"Lỗi: không kết nối được Redis ở state.redis_url ({exc}) — hãy kiểm tra máy chủ Redis đang "
+            "chạy và địa chỉ trong FAQBOT_REDIS_URL, hoặc đặt state.backend: memory khi chỉ chạy một "
+            "tiến trình.",
+            file=sys.stderr,
+        )
         return 2
     except sqlite3.Error as exc:
         print(
