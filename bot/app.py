@@ -125,6 +125,9 @@ def build_app(
     `store`: the state store (default: the one `state.backend` names; Redis is pinged, raising
     handlers.store.StateStoreError when it does not answer).
     """
+    if store is None:
+        # First: an unreachable Redis stops the start before the FAQ and the model are loaded.
+        store = build_store(config.state)
     channels: dict[str, Channel] = {}
     notifier = StaffNotifier(config, channels)
     source = (
@@ -132,8 +135,6 @@ def build_app(
         if knowledge is not None
         else build_knowledge(config, notifier.reload_failed, build_indexer(config), console=console)
     )
-    if store is None:
-        store = build_store(config.state)
     # Opened before the conversation: without a usable storage.path there is no handoff to offer.
     storage = open_storage(config)
     conversation = Conversation(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import config_secrets
 from bot.cli import main
 from bot.config import ConfigError, load_config
 
@@ -92,3 +93,43 @@ def test_enabled_channel_secret_missing_is_not_checked_without_secrets(tmp_path:
     assert load_config(path, env={}, secrets=False).telegram.enabled
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
         load_config(path, env={})
+
+
+# -- the state store (issue 15) ------------------------------------------------------------------
+
+
+def _state_config(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "state.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_redis_url_comes_from_the_environment_only_when_the_backend_is_redis(tmp_path: Path) -> None:
+    env = {"FAQBOT_REDIS_URL": "redis://:pw@10.0.0.5:6379/2"}
+    redis = load_config(_state_config(tmp_path, "state: {backend: redis}\n"), env=env)
+    assert (redis.state.backend, redis.state.redis_url) == ("redis", "redis://:pw@10.0.0.5:6379/2")
+    memory = load_config(_state_config(tmp_path, "state: {redis_url: '${UNSET_VAR}'}\n"), env={})
+    assert (memory.state.backend, memory.state.redis_url) == ("memory", "")
+    assert "redis://:pw@10.0.0.5:6379/2" in config_secrets(redis)
+
+
+@pytest.mark.parametrize(
+    ("body", "env", "expected"),
+    [
+        pytest.param("state: {backend: redis}\n", {}, "FAQBOT_REDIS_URL", id="redis-without-url"),
+        pytest.param("state: {backend: reddis}\n", {}, "'memory' hoặc 'redis'", id="unknown-backend"),
+        pytest.param(
+            "state: {backend: redis, redis_url: '10.0.0.5:6379'}\n", {}, "redis://", id="url-without-scheme"
+        ),
+        pytest.param("state: {backend: redis, redis_url: '${NOPE}'}\n", {}, "${NOPE}", id="unset-variable"),
+    ],
+)
+def test_state_problems_are_named(tmp_path: Path, body: str, env: dict[str, str], expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(_state_config(tmp_path, body), env=env)
+    assert expected in str(caught.value)
+
+
+def test_redis_url_is_not_needed_without_secrets(tmp_path: Path) -> None:
+    config = load_config(_state_config(tmp_path, "state: {backend: redis}\n"), env={}, secrets=False)
+    assert config.state.redis_url == ""

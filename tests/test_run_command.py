@@ -226,3 +226,27 @@ async def test_no_placeholder_warning_for_an_edited_faq() -> None:
     err = io.StringIO()
     assert await run_app(app, stop=stop, err=err) == 0
     assert err.getvalue() == ""
+
+
+def test_unreachable_redis_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("FAQBOT_REDIS_URL", f"redis://:hunter2-secret@127.0.0.1:{port}/0")
+    path = write_config(
+        tmp_path,
+        f"""
+        faq: {{path: {MINI_FAQ}, watch: false}}
+        semantic: {{backend: none}}
+        state: {{backend: redis}}
+        """,
+    )
+    assert main(["run", "--config", path]) == 2
+    (line,) = stderr_lines(capsys)
+    assert line.startswith("Lỗi: không kết nối được Redis")
+    assert "FAQBOT_REDIS_URL" in line
+    assert "hunter2-secret" not in line
