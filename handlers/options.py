@@ -4,6 +4,7 @@ a number keeps its meaning from one reply to the next."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import unicodedata
@@ -11,7 +12,9 @@ from collections.abc import Callable, Sized
 from dataclasses import dataclass
 
 from handlers.messages import Button, Reply
-from handlers.store import MemoryStore, StateStore
+from handlers.store import MemoryStore, StateStore, StateStoreError
+
+log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
 
@@ -181,10 +184,14 @@ class OptionMemory:
         """
         if isinstance(shown, Reply):
             shown = self.number(chat_key, shown)
-        if not shown.valid:
-            self._store.delete(PREFIX + chat_key)
-        else:
-            self._store.set(PREFIX + chat_key, _Shown(shown, displayed).dumps(), self._ttl)
+        try:
+            if not shown.valid:
+                self._store.delete(PREFIX + chat_key)
+            else:
+                self._store.set(PREFIX + chat_key, _Shown(shown, displayed).dumps(), self._ttl)
+        except StateStoreError as exc:
+            # The reply still goes out; a number typed under it is then not understood.
+            log.warning("options not remembered, state store unavailable: %s", exc)
         return shown
 
     def numbers(self, chat_key: str) -> tuple[int, ...]:
@@ -218,7 +225,11 @@ class OptionMemory:
         return None
 
     def _fresh(self, chat_key: str) -> _Shown | None:
-        text = self._store.get(PREFIX + chat_key)
+        try:
+            text = self._store.get(PREFIX + chat_key)
+        except StateStoreError as exc:
+            log.warning("options not read, state store unavailable: %s", exc)
+            return None
         return _Shown.loads(text) if text is not None else None
 
     def __len__(self) -> int:

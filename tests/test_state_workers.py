@@ -4,6 +4,8 @@ and the test plays the load balancer, sending a chat's messages to one worker or
 
 from __future__ import annotations
 
+import logging
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from bot.state import RedisStore
 from handlers import texts
 from handlers.conversation import Conversation
 from handlers.flood import FloodGate
-from handlers.messages import Incoming, InKind, Reply
+from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.options import OptionMemory
 from tests.fakes.exchanges import MINI_FAQ, Exchanges, mini_knowledge
 from tests.fakes.zalo_bot_api import TOKEN, FakeZaloBotApi
@@ -158,3 +160,31 @@ async def test_the_flood_limit_counts_both_workers_together(clean_redis: str) ->
     assert all(r is not None and r.text != texts.FLOOD for r in replies[:3])
     assert replies[3] is not None and replies[3].text == texts.FLOOD
     assert replies[4:] == [None, None]
+
+
+async def test_redis_gone_the_citizen_gets_the_apology_and_numbers_degrade(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as s:  # a port nobody listens on: what a stopped Redis looks like
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = RedisStore.from_url(f"redis://127.0.0.1:{port}/0")
+    options = OptionMemory(store=store)
+    context = ChannelContext(Conversation(mini_knowledge(), store=store), FloodGate(store=store), options)
+    msg = Incoming("zalo_bot", CHAT, CHAT, InKind.TEXT, "làm giấy khai sinh cần gì")
+    with caplog.at_level(logging.WARNING):
+        reply = await context.respond(msg)
+        numbering = options.remember(KEY, OptionMemory().number(KEY, _with_options()))
+        resolved = options.resolve(KEY, "1")
+    store.close()
+
+    assert reply is not None and reply.outcome is not None and reply.outcome.kind == "error"
+    assert reply.text.startswith("Dạ, em xin lỗi, em đang gặp sự cố")
+    assert [o.number for o in numbering.shown] == [1]  # the reply still goes out numbered
+    assert resolved is None
+    logged = caplog.text
+    assert "flood check skipped" in logged and "options not remembered" in logged
+
+
+def _with_options() -> Reply:
+    return Reply("x", buttons=((Button("Lệ phí", payload="f:khai-sinh:fee"),),))
