@@ -35,6 +35,7 @@ from faq.knowledge import Indexer, KnowledgeSource, StaticKnowledge, load_knowle
 from faq.lint import placeholders
 from faq.schema import FaqBook
 from handlers.conversation import Conversation
+from handlers.dedup import SeenEvents
 from handlers.flood import FloodGate
 from handlers.options import OptionMemory
 from handlers.privacy import mask_log_text
@@ -145,7 +146,11 @@ def build_app(
     )
     flood = FloodGate(limit=config.conversation.flood_limit_per_minute, window=FLOOD_WINDOW, store=store)
     context = ChannelContext(
-        conversation=conversation, flood=flood, options=OptionMemory(store=store), channels=channels
+        conversation=conversation,
+        flood=flood,
+        options=OptionMemory(store=store),
+        seen=SeenEvents(store),
+        channels=channels,
     )
     channels.update(build_channels(config, context))
     app = App(config, source, conversation, context, channels, notices=list(storage.notices))

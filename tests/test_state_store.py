@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pytest
 
 from bot.state import RedisStore
-from handlers.store import MemoryStore, StateStore
+from handlers.dedup import SeenEvents
+from handlers.store import MemoryStore, StateStore, StateStoreError
 
 PREFIX = "test:"
 
@@ -260,3 +261,25 @@ def test_memory_store_expiry_is_exact_at_the_boundary() -> None:
 def test_memory_store_rejects_zero_size() -> None:
     with pytest.raises(ValueError, match="max_keys"):
         MemoryStore(max_keys=0)
+
+
+# -- de-duplication on the store ------------------------------------------------------------------
+
+
+def test_seen_events_once_per_channel_until_the_ttl(subject: Subject) -> None:
+    seen = SeenEvents(subject.store, ttl=3600)
+    assert seen.first_time("zalo_oa", "msg:1") is True
+    assert seen.first_time("zalo_oa", "msg:1") is False
+    assert seen.first_time("zalo_bot", "msg:1") is True  # another channel's id space
+    subject.advance(3601)
+    assert seen.first_time("zalo_oa", "msg:1") is True
+
+
+def test_seen_events_fail_open_when_the_store_is_down() -> None:
+    class Down(MemoryStore):
+        def add(self, key: str, value: str, ttl: float) -> bool:
+            raise StateStoreError("down")
+
+    seen = SeenEvents(Down())
+    assert seen.first_time("zalo_oa", "msg:1") is True
+    assert seen.first_time("zalo_oa", "msg:1") is True

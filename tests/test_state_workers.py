@@ -188,3 +188,18 @@ async def test_redis_gone_the_citizen_gets_the_apology_and_numbers_degrade(
 
 def _with_options() -> Reply:
     return Reply("x", buttons=((Button("Lệ phí", payload="f:khai-sinh:fee"),),))
+
+
+async def test_an_event_delivered_to_both_workers_is_answered_once(
+    workers: tuple[FakeZaloBotApi, Worker, Worker], exchanges: Exchanges
+) -> None:
+    api, a, b = workers
+    event = api.update("xin chào", message_id="a" * 20)
+    first = await api.push(a.url, event, secret=SECRET)
+    again = await api.push(b.url, event, secret=SECRET)  # decided before B's webhook answers
+    await api.push(b.url, api.update("cảm ơn", message_id="b" * 20), secret=SECRET)
+    await exchanges.wait(2)
+    await api.wait_outbox(2)
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert [m.message_id for m, _ in exchanges.items] == ["a" * 20, "b" * 20]

@@ -11,6 +11,7 @@ from typing import Protocol
 from handlers import texts
 from handlers.boundary import safe_handle
 from handlers.conversation import Conversation
+from handlers.dedup import SeenEvents
 from handlers.flood import FloodGate, Verdict
 from handlers.messages import Incoming, InKind, Reply
 from handlers.options import OptionMemory
@@ -64,6 +65,8 @@ class ChannelContext:
     flood: FloodGate
     options: OptionMemory = field(default_factory=OptionMemory)
     """The numbered options shown to each chat, for channels without buttons (keys carry the channel)."""
+    seen: SeenEvents = field(default_factory=SeenEvents)
+    """Webhook and polling events already handled (a re-sent event is answered once)."""
     observers: list[ExchangeObserver] = field(default_factory=list)
     channels: dict[str, Channel] = field(default_factory=dict)
     logger: logging.Logger = log

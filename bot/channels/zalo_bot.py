@@ -17,7 +17,6 @@ from bot.channels.webhook_server import (
     ZALO_TEXT_LIMIT,
     Background,
     Endpoint,
-    SeenKeys,
     WebhookServer,
     WebRequest,
     WebResponse,
@@ -122,7 +121,6 @@ class ZaloBotChannel:
         self._min_poll_interval = min_poll_interval
         self._base = config.base_url.rstrip("/") + "/bot" + config.token
         self._bot_id = ""
-        self._seen = SeenKeys()
         self._work = Background(CHANNEL)
         self._poller: asyncio.Task[None] | None = None
         self._server: WebhookServer | None = None
@@ -296,7 +294,7 @@ class ZaloBotChannel:
             return
         event = str(update.get("event_name", ""))
         message_id = str(message.get("message_id", ""))
-        if message_id and not self._seen.first_time(f"{event}:{message_id}"):
+        if message_id and not self._context.seen.first_time(CHANNEL, f"{event}:{message_id}"):
             log.debug("zalo_bot: duplicate %s ignored", event)
             return
         sender = as_dict(message.get("from"))

@@ -18,7 +18,6 @@ from bot.channels.webhook_server import (
     Background,
     BadRequest,
     Endpoint,
-    SeenKeys,
     WebhookServer,
     WebRequest,
     WebResponse,
@@ -133,7 +132,6 @@ class ZaloOAChannel:
         self._clock = clock
         self._cs_url = config.api_base.rstrip("/") + "/v3.0/oa/message/cs"
         self._tokens: OATokens | None = None
-        self._seen = SeenKeys()
         self._work = Background(CHANNEL)
         self._server: WebhookServer | None = None
         self._refresher: asyncio.Task[None] | None = None
@@ -254,7 +252,7 @@ class ZaloOAChannel:
                 "?" if age is None else f"{age:.0f}",
             )
             return WebResponse(200, {"message": "Stale event ignored"})
-        if not self._seen.first_time(_event_key(event)):
+        if not self._context.seen.first_time(CHANNEL, _event_key(event)):
             log.info("zalo_oa: duplicate event ignored")
             return WebResponse(200, {"message": "Duplicate ignored"})
         msg = self._incoming(event)
