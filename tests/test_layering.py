@@ -32,8 +32,8 @@ def modules(package: str) -> list[Path]:
 @pytest.mark.parametrize(
     ("package", "forbidden"),
     [
-        pytest.param("faq", {"bot", "handlers", *TRANSPORTS}, id="faq-is-pure"),
-        pytest.param("handlers", {"bot", "yaml", *TRANSPORTS}, id="handlers-know-no-transport"),
+        pytest.param("faq", {"bot", "handlers", "redis", *TRANSPORTS}, id="faq-is-pure"),
+        pytest.param("handlers", {"bot", "yaml", "redis", *TRANSPORTS}, id="handlers-know-no-transport"),
     ],
 )
 def test_package_imports(package: str, forbidden: set[str]) -> None:
@@ -68,5 +68,16 @@ def test_yaml_is_read_only_by_its_readers() -> None:
         for pkg in ("faq", "handlers", "bot")
         for p in modules(pkg)
         if p not in readers and "yaml" in imported_roots(p)
+    ]
+    assert offenders == []
+
+
+def test_redis_is_spoken_to_by_the_state_store_only() -> None:
+    # handlers/store.py is the protocol; bot/state.py the one Redis client (state.backend: redis).
+    offenders = [
+        str(p.relative_to(ROOT))
+        for pkg in ("faq", "handlers", "bot")
+        for p in modules(pkg)
+        if p != ROOT / "bot" / "state.py" and "redis" in imported_roots(p)
     ]
     assert offenders == []
