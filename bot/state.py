@@ -27,6 +27,10 @@ DEFAULT_PREFIX = "faqbot:"
 """Every key this bot writes in Redis starts with this (several bots may share one server)."""
 
 
+class RedisMissing(StateStoreError):
+    """state.backend is redis but the redis package (the 'redis' extra) is not installed."""
+
+
 class RedisStore:
     """`StateStore` in Redis: TTLs are Redis's own, `add` is SET NX, `incr` one MULTI round trip."""
 
@@ -37,7 +41,10 @@ class RedisStore:
     @classmethod
     def from_url(cls, url: str, prefix: str = DEFAULT_PREFIX) -> RedisStore:
         """A store on a connection pool to `url` (redis://[:password@]host:port/db, rediss://, unix://)."""
-        import redis
+        try:
+            import redis
+        except ImportError as exc:
+            raise RedisMissing("the redis package is not installed") from exc
 
         client = redis.Redis.from_url(
             url,

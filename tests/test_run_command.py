@@ -250,3 +250,16 @@ def test_unreachable_redis_is_one_line_and_exit_2(
     assert line.startswith("Lỗi: không kết nối được Redis")
     assert "FAQBOT_REDIS_URL" in line
     assert "hunter2-secret" not in line
+
+
+def test_redis_backend_without_the_redis_package_says_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "redis", None)  # import redis → ImportError, as when not installed
+    monkeypatch.setenv("FAQBOT_REDIS_URL", "redis://127.0.0.1:6379/0")
+    path = write_config(tmp_path, "state: {backend: redis}\n")
+    assert main(["run", "--config", path]) == 2
+    (line,) = stderr_lines(capsys)
+    assert "chưa cài gói redis" in line and "[redis]" in line

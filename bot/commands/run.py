@@ -11,6 +11,7 @@ from typing import Any
 from bot.app import build_app, config_secrets, configure_logging, run_app
 from bot.commands.common import read_config
 from bot.oserrors import describe_os_error
+from bot.state import RedisMissing
 from faq.loader import FaqError
 from handlers.store import StateStoreError
 
@@ -49,6 +50,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except OSError as exc:
         print("Lỗi: " + describe_os_error(exc), file=sys.stderr)
+        return 2
+    except RedisMissing:
+        print(
+            "Lỗi: state.backend là 'redis' nhưng máy này chưa cài gói redis — hãy chạy "
+            "pip install -c constraints.txt -e '.[redis]' (hoặc pip install redis) rồi khởi động lại.",
+            file=sys.stderr,
+        )
         return 2
     except StateStoreError as exc:
         print(
