@@ -65,11 +65,11 @@ def run(store: StateStore, knowledge: StaticKnowledge, rounds: int, tag: str) ->
         for text in SCRIPT:
             started = time.perf_counter()
             flood.check(key)
-            payload = options.resolve(key, text)
+            payload, numbers = options.read(key, text)
             if payload is not None:
                 msg = Incoming("zalo_bot", chat, chat, InKind.BUTTON, payload)
             else:
-                msg = Incoming("zalo_bot", chat, chat, InKind.TEXT, text, options=options.numbers(key))
+                msg = Incoming("zalo_bot", chat, chat, InKind.TEXT, text, options=numbers)
             reply = conversation.handle(msg)
             options.remember(key, options.number(key, reply))
             times.append(time.perf_counter() - started)

@@ -201,28 +201,14 @@ class OptionMemory:
 
     def resolve(self, chat_key: str, text: str) -> str | None:
         """The payload a typed "2", " 2.", "số 2" or an option's own words stands for, else None."""
+        return self.read(chat_key, text)[0]
+
+    def read(self, chat_key: str, text: str) -> tuple[str | None, tuple[int, ...]]:
+        """`resolve` and `numbers` of a typed message from one store read (one Redis call, not two)."""
         shown = self._fresh(chat_key)
         if shown is None:
-            return None
-        numbering = shown.numbering
-        m = _NUMBER.fullmatch(text.strip())
-        if m is not None:
-            n = int(m.group(1))
-            return next((o.payload for o in numbering.valid if o.number == n), None)
-        words = fold(text)
-        if not words:
-            return None
-        # The options just listed first: a label of an earlier list that is still valid comes after.
-        options = [(fold(o.label), o.payload) for o in (*numbering.shown, *numbering.kept)]
-        exact = [payload for label, payload in options if label == words]
-        if exact:
-            return exact[0]
-        # A unique option starting with what was typed ("giấy tờ" for "Giấy tờ cần chuẩn bị").
-        if len(words) >= 4:
-            prefixed = {p for label, p in options if (label + " ").startswith(words + " ")}
-            if len(prefixed) == 1:
-                return prefixed.pop()
-        return None
+            return None, ()
+        return _resolve(shown.numbering, text), tuple(o.number for o in shown.numbering.valid)
 
     def _fresh(self, chat_key: str) -> _Shown | None:
         try:
@@ -235,3 +221,25 @@ class OptionMemory:
     def __len__(self) -> int:
         """Chats with options on screen, when the store can count (a memory store); else 0."""
         return len(self._store) if isinstance(self._store, Sized) else 0
+
+
+def _resolve(numbering: Numbering, text: str) -> str | None:
+    """The payload `text` presses among these options, else None."""
+    m = _NUMBER.fullmatch(text.strip())
+    if m is not None:
+        n = int(m.group(1))
+        return next((o.payload for o in numbering.valid if o.number == n), None)
+    words = fold(text)
+    if not words:
+        return None
+    # The options just listed first: a label of an earlier list that is still valid comes after.
+    options = [(fold(o.label), o.payload) for o in (*numbering.shown, *numbering.kept)]
+    exact = [payload for label, payload in options if label == words]
+    if exact:
+        return exact[0]
+    # A unique option starting with what was typed ("giấy tờ" for "Giấy tờ cần chuẩn bị").
+    if len(words) >= 4:
+        prefixed = {p for label, p in options if (label + " ").startswith(words + " ")}
+        if len(prefixed) == 1:
+            return prefixed.pop()
+    return None

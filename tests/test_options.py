@@ -6,6 +6,7 @@ import pytest
 
 from handlers.messages import Button, Reply
 from handlers.options import Numbering, Option, OptionMemory, fold, number_options, pressable
+from handlers.store import MemoryStore
 
 STEP = Reply(
     "Bước 2/4: …",
@@ -208,3 +209,28 @@ def test_memory_is_bounded() -> None:
 )
 def test_fold(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("typed", "payload"),
+    [
+        pytest.param("1", "s:ket-hon:1", id="number"),
+        pytest.param("9", None, id="no-such-number"),
+        pytest.param("lệ phí bao nhiêu", None, id="a-question"),
+    ],
+)
+def test_read_is_resolve_and_numbers_from_one_store_read(typed: str, payload: str | None) -> None:
+    class Counting(MemoryStore):
+        gets = 0
+
+        def get(self, key: str) -> str | None:
+            Counting.gets += 1
+            return super().get(key)
+
+    memory = OptionMemory(store=Counting())
+    memory.remember("a", STEP)
+    before = Counting.gets
+    assert memory.read("a", typed) == (payload, memory.numbers("a"))
+    assert memory.numbers("a") != ()
+    assert Counting.gets - before == 3  # read once, then numbers twice in the asserts
+    assert memory.read("b", typed) == (None, ())

@@ -321,23 +321,23 @@ class ZaloBotChannel:
             text = encodable(str(message.get("text") or "").strip())
             if not text:
                 return None
-            kind, text, args = self._classify(chat_id, text)
-            # A typed number no option stands for is told which numbers are valid.
-            options = self._options.numbers(f"{CHANNEL}:{chat_id}") if kind is InKind.TEXT else ()
+            kind, text, args, options = self._classify(chat_id, text)
             return Incoming(kind=kind, text=text, args=args, options=options, **common)
         if event in NON_TEXT_EVENTS or (event.startswith("message.") and event.endswith(".received")):
             name = NON_TEXT_EVENTS.get(event) or event.split(".")[1]
             return Incoming(kind=InKind.NON_TEXT, text=name, **common)
         return None
 
-    def _classify(self, chat_id: str, text: str) -> tuple[InKind, str, str]:
+    def _classify(self, chat_id: str, text: str) -> tuple[InKind, str, str, tuple[int, ...]]:
+        """Button, command or question; with a question, the option numbers on screen (a typed
+        number no option stands for is told which are valid)."""
         if text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
-            return InKind.COMMAND, name.lower(), args.strip()
-        payload = self._options.resolve(f"{CHANNEL}:{chat_id}", text)
+            return InKind.COMMAND, name.lower(), args.strip(), ()
+        payload, numbers = self._options.read(f"{CHANNEL}:{chat_id}", text)
         if payload is not None:
-            return InKind.BUTTON, payload, ""
-        return InKind.TEXT, text, ""
+            return InKind.BUTTON, payload, "", ()
+        return InKind.TEXT, text, "", numbers
 
     async def _answer(self, msg: Incoming) -> None:
         started = time.monotonic()

@@ -297,21 +297,21 @@ class ZaloOAChannel:
         text = encodable(str(message.get("text") or "").strip())
         if not text:
             return None
-        kind, text, args = self._classify(user_id, text)
-        # A typed number no option stands for is told which numbers are valid.
-        options = self._options.numbers(f"{CHANNEL}:{user_id}") if kind is InKind.TEXT else ()
+        kind, text, args, options = self._classify(user_id, text)
         return Incoming(CHANNEL, kind=kind, text=text, args=args, options=options, **common)
 
-    def _classify(self, user_id: str, text: str) -> tuple[InKind, str, str]:
+    def _classify(self, user_id: str, text: str) -> tuple[InKind, str, str, tuple[int, ...]]:
+        """Button, command or question; with a question, the option numbers on screen (a typed
+        number no option stands for is told which are valid)."""
         if text.startswith(PAYLOAD_MARK) and payloads.decode(text[len(PAYLOAD_MARK) :]) is not None:
-            return InKind.BUTTON, text[len(PAYLOAD_MARK) :], ""
+            return InKind.BUTTON, text[len(PAYLOAD_MARK) :], "", ()
         if text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
-            return InKind.COMMAND, name.lower(), args.strip()
-        payload = self._options.resolve(f"{CHANNEL}:{user_id}", text)
+            return InKind.COMMAND, name.lower(), args.strip(), ()
+        payload, numbers = self._options.read(f"{CHANNEL}:{user_id}", text)
         if payload is not None:
-            return InKind.BUTTON, payload, ""
-        return InKind.TEXT, text, ""
+            return InKind.BUTTON, payload, "", ()
+        return InKind.TEXT, text, "", numbers
 
     async def _answer(self, msg: Incoming) -> None:
         reply = await self._context.respond(msg)
