@@ -163,3 +163,20 @@ async def test_a_thousand_idle_connections_do_not_lock_telegram_out(
             assert channel.webhook_server.open_connections <= MAX_CONNECTIONS
     assert out.text.startswith("Đăng ký khai sinh")
     assert answered < 2
+
+
+async def test_a_re_sent_update_is_answered_once(
+    fake: FakeTelegramServer, webhook_bot: tuple[App, str]
+) -> None:
+    # Telegram re-sends an update it got no answer for in time; with state.backend: redis the
+    # update id is claimed in the shared store, so another process receiving it stays silent too.
+    _, url = webhook_bot
+    first = {"update_id": 7, **fake.text_update(CHAT, QUESTION)}
+    assert await post(url, first, SECRET) == 200
+    assert await post(url, first, SECRET) == 200
+    later = {"update_id": 8, **fake.text_update(CHAT, "/start")}
+    assert await post(url, later, SECRET) == 200
+    sent = await fake.wait_sent(CHAT, 2)
+    assert sent[0].text.startswith("Đăng ký khai sinh")
+    assert not sent[1].text.startswith("Đăng ký khai sinh")
+    assert len(await fake.wait_sent(CHAT, 2)) == 2

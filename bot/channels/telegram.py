@@ -283,6 +283,10 @@ class TelegramChannel:
             update = Update.de_json(data, bot)
         except Exception as exc:
             raise BadWebhookBody(f"not an update ({type(exc).__name__})") from None
+        if not self.context.seen.first_time(CHANNEL, f"update:{update.update_id}"):
+            # Re-sent after a slow answer (possibly to another bot process): answered once.
+            log.info("telegram: duplicate update ignored")
+            return WebResponse(200, {"ok": True})
         if isinstance(bot, ExtBot):
             bot.insert_callback_data(update)  # as PTB's own webhook handler does
         await self.application.update_queue.put(update)
