@@ -245,6 +245,16 @@ async def test_a_transient_send_fault_still_answers_every_citizen(
     assert TEXT not in result.log
 
 
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_an_outage_shorter_than_the_retry_budget_costs_no_reply(
+    platform: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    outage = Fault(SEND_PATH[platform], "status", status=500, body=api_error(platform, 500), for_seconds=0.5)
+    result = await run(platform, [outage], tmp_path, caplog)
+    assert (result.answered, result.duplicates, result.logged_delivered) == (CITIZENS, 0, CITIZENS)
+    assert result.stats.retries >= CITIZENS and result.stats.possible_duplicates == 0
+
+
 # -- a fault that lasts: nothing is recorded as answered that was not, nothing is sent 3 times -------
 
 

@@ -8,6 +8,7 @@ endpoint), `times` per chat (the chat is read from the JSON body: `chat_id`, or 
 - "reset_after": the fake processes (records) the request, then the connection is reset;
 - "delay": the fake processes the request at once, its answer is held `delay` seconds (past the
   client's read timeout).
+With `for_seconds`, every matching request fails that way for that long (an outage), then none.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import json
 import socket
 import struct
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal, Self
@@ -38,6 +40,8 @@ class Fault:
     body: bytes = b""
     content_type: str = "application/json"
     delay: float = 0.0
+    for_seconds: float | None = None
+    """When set, every matching request fails for this long after the first one (`times` unused)."""
 
 
 @dataclass
@@ -73,6 +77,7 @@ class FaultProxy:
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
         self.rules: list[Fault] = []
+        self._began: dict[int, float] = {}
         self.log = ProxyLog()
         self.port = 0
 
@@ -94,8 +99,14 @@ class FaultProxy:
         await self._client.aclose()
 
     def _fault_for(self, path: str, body: bytes) -> Fault | None:
-        for rule in self.rules:
-            if rule.path in path:
+        now = time.monotonic()
+        for i, rule in enumerate(self.rules):
+            if rule.path in path and rule.for_seconds is not None:
+                began = self._began.setdefault(i, now)
+                if now - began < rule.for_seconds:
+                    self.log.faults[rule.path] += 1
+                    return rule
+            elif rule.path in path:
                 key = f"{rule.path}:{chat_key(body)}"
                 if self.log.faults[key] < rule.times:
                     self.log.faults[key] += 1
