@@ -24,6 +24,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo_bot import ZaloBotChannel
 from bot.channels.zalo_oa import ZaloOAChannel
 from bot.config import TelegramConfig, ZaloBotConfig, ZaloOAConfig
+from handlers import texts
 from tests.fakes.exchanges import Exchanges, channel_context
 from tests.fakes.faults import Fault, FaultProxy
 from tests.fakes.telegram_api import FakeTelegramServer
@@ -70,6 +71,8 @@ class Result:
 
 
 SendAll = Callable[[], Awaitable[None]]
+_telegram_fakes: list[FakeTelegramServer] = []
+"""The fake each telegram() harness started, last one last (for tests that drive it further)."""
 
 
 @asynccontextmanager
@@ -77,6 +80,7 @@ async def telegram(
     exchanges: Exchanges, rules: list[Fault]
 ) -> AsyncIterator[tuple[SendAll, Callable[[], Counter[str]], DeliveryStats]]:
     async with FakeTelegramServer() as fake, FaultProxy(fake.port) as proxy:
+        _telegram_fakes.append(fake)
         proxy.rules = rules
         config = TelegramConfig(
             enabled=True,
@@ -327,3 +331,25 @@ async def test_a_temporary_oauth_failure_is_not_told_as_authorise_again(
     result = await run("zalo_oa", [rule], tmp_path, caplog)
     assert result.answered == CITIZENS
     assert "cấp quyền lại" not in result.log
+
+
+# -- Telegram: an edit in place is idempotent ---------------------------------------------------------
+
+
+async def test_a_telegram_edit_that_may_have_been_lost_is_made_again_not_sent_as_a_new_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    chat = 555001
+    exchanges = Exchanges()
+    async with telegram(exchanges, [Fault("/editMessageText", "reset_after", 1)]) as (_, _answers, stats):
+        fake = _telegram_fakes[-1]
+        fake.add_text(chat, "làm giấy khai sinh cho con cần những gì")
+        answer = (await fake.wait_sent(chat, 1))[-1]
+        fake.press(answer, texts.BTN_STEPS)
+        await exchanges.wait(2, timeout=10.0)
+    kinds = [o.kind for o in fake.sent_to(chat)]
+    # The edit was made again; the fake, like Telegram, answers "message is not modified" to it.
+    assert len(fake.calls_to("editMessageText")) == 2
+    assert kinds == ["send", "edit"]  # no new message for a lost edit
+    assert exchanges.delivered == [True, True]
+    assert stats.possible_duplicates == 0 and stats.retries == 1

@@ -191,6 +191,17 @@ def send_verdict(exc: Exception) -> Verdict | None:
     return None
 
 
+def edit_verdict(exc: Exception) -> Verdict | None:
+    """As send_verdict, but an edit is idempotent: a maybe-processed edit is simply made again, and a
+    BadRequest is left to the caller (it falls back to a new message)."""
+    if isinstance(exc, BadRequest):
+        return None
+    verdict = send_verdict(exc)
+    if verdict is not None and verdict.fate is Fate.UNKNOWN:
+        return Verdict(Fate.NOT_SENT, verdict.reason, verdict.wait)
+    return verdict
+
+
 class SerializedKeyboard(InlineKeyboardMarkup):
     """An inline keyboard that works out its wire form once, as it is sent again and again."""
 
@@ -408,14 +419,19 @@ class TelegramChannel:
         markup = keyboard(reply)
         bot = self.application.bot
         if edit_id is not None and len(chunks) == 1:
+            edit = functools.partial(
+                bot.edit_message_text,
+                chunks[0],
+                chat_id=chat_id,
+                message_id=edit_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=_NO_PREVIEW,
+                read_timeout=self.send_read_timeout,
+            )
             try:
-                await bot.edit_message_text(
-                    chunks[0],
-                    chat_id=chat_id,
-                    message_id=edit_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=_NO_PREVIEW,
+                await send_with_retry(
+                    edit, edit_verdict, channel=CHANNEL, policy=self.policy, stats=self.delivery
                 )
                 return
             except BadRequest as exc:
