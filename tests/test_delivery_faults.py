@@ -214,6 +214,8 @@ def fault(platform: str, kind: str, times: int = 1) -> Fault:
                      content_type="text/html")  # fmt: skip
     if kind == "delay":
         return Fault(path, "delay", times, delay=SLOW)
+    if kind == "slow":
+        return Fault(path, "delay", times, delay=READ_TIMEOUT / 2)
     return Fault(path, kind, times)  # type: ignore[arg-type]
 
 
@@ -230,6 +232,7 @@ def fault(platform: str, kind: str, times: int = 1) -> Fault:
         pytest.param("502-gateway", 1, 0, 1, id="502-gateway"),
         pytest.param("reset_before", 1, 0, 1, id="reset-before-processing"),
         pytest.param("reset_after", 1, 1, 1, id="reset-after-processing"),
+        pytest.param("slow", 1, 0, 0, id="slow-within-timeout"),
         pytest.param("delay", 1, 1, 1, id="slow-past-timeout"),
     ],
 )
