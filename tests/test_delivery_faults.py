@@ -36,8 +36,8 @@ CITIZENS = 12
 TEXT = "xin chào"
 FAST = RetryPolicy(first_delay=0.05, max_delay=0.2, budget=1.0, jitter=0.0)
 """The production schedule (0.5 s, 1 s, 2 s … within 60 s), shrunk so a scenario takes a second."""
-READ_TIMEOUT = 0.4
-SLOW = 1.2
+READ_TIMEOUT = 1.0
+SLOW = 2.0
 """A slow send's answer comes after this many seconds: past READ_TIMEOUT."""
 PLATFORMS = ("telegram", "zalo_bot", "zalo_oa")
 SEND_PATH = {"telegram": "/sendMessage", "zalo_bot": "/sendMessage", "zalo_oa": "/message/cs"}
@@ -215,7 +215,7 @@ def fault(platform: str, kind: str, times: int = 1) -> Fault:
     if kind == "delay":
         return Fault(path, "delay", times, delay=SLOW)
     if kind == "slow":
-        return Fault(path, "delay", times, delay=READ_TIMEOUT / 2)
+        return Fault(path, "delay", times, delay=READ_TIMEOUT / 4)
     return Fault(path, kind, times)  # type: ignore[arg-type]
 
 
