@@ -8,7 +8,6 @@ replies the platform accepted.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections import Counter
@@ -19,11 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.base import ChannelContext
 from bot.channels.delivery import DeliveryStats, RetryPolicy
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo_bot import ZaloBotChannel
 from bot.channels.zalo_oa import ZaloOAChannel
 from bot.config import TelegramConfig, ZaloBotConfig, ZaloOAConfig
+from bot.storage import InteractionLog
 from handlers import texts
 from tests.fakes.exchanges import Exchanges, channel_context
 from tests.fakes.faults import Fault, FaultProxy
@@ -77,7 +78,7 @@ _telegram_fakes: list[FakeTelegramServer] = []
 
 @asynccontextmanager
 async def telegram(
-    exchanges: Exchanges, rules: list[Fault]
+    context: ChannelContext, rules: list[Fault]
 ) -> AsyncIterator[tuple[SendAll, Callable[[], Counter[str]], DeliveryStats]]:
     async with FakeTelegramServer() as fake, FaultProxy(fake.port) as proxy:
         _telegram_fakes.append(fake)
@@ -89,9 +90,7 @@ async def telegram(
             base_file_url=fake.base_file_url,
             poll_timeout=1,
         )
-        channel = TelegramChannel(
-            config, channel_context(exchanges), policy=FAST, send_read_timeout=READ_TIMEOUT
-        )
+        channel = TelegramChannel(config, context, policy=FAST, send_read_timeout=READ_TIMEOUT)
 
         async def send_all() -> None:
             for i in range(CITIZENS):
@@ -109,7 +108,7 @@ async def telegram(
 
 @asynccontextmanager
 async def zalo_bot(
-    exchanges: Exchanges, rules: list[Fault]
+    context: ChannelContext, rules: list[Fault]
 ) -> AsyncIterator[tuple[SendAll, Callable[[], Counter[str]], DeliveryStats]]:
     async with FakeZaloBotApi(hold=0.05) as fake, FaultProxy(fake.port) as proxy:
         proxy.rules = rules
@@ -118,7 +117,7 @@ async def zalo_bot(
         )
         channel = ZaloBotChannel(
             config,
-            channel_context(exchanges),
+            context,
             min_poll_interval=0.0,
             policy=FAST,
             send_read_timeout=READ_TIMEOUT,
@@ -140,7 +139,7 @@ async def zalo_bot(
 
 @asynccontextmanager
 async def zalo_oa(
-    exchanges: Exchanges, rules: list[Fault], tmp_path: Path
+    context: ChannelContext, rules: list[Fault], tmp_path: Path
 ) -> AsyncIterator[tuple[SendAll, Callable[[], Counter[str]], DeliveryStats]]:
     async with FakeZaloOA() as fake, FaultProxy(fake.port) as proxy:
         proxy.rules = rules
@@ -158,9 +157,7 @@ async def zalo_oa(
             listen="127.0.0.1",
             port=0,
         )
-        channel = ZaloOAChannel(
-            config, channel_context(exchanges), policy=FAST, send_read_timeout=READ_TIMEOUT
-        )
+        channel = ZaloOAChannel(config, context, policy=FAST, send_read_timeout=READ_TIMEOUT)
 
         async def send_all() -> None:
             url = f"http://127.0.0.1:{channel.webhook_port}/zalo-oa"
@@ -182,18 +179,27 @@ async def run(platform: str, rules: list[Fault], tmp_path: Path, caplog: pytest.
     """N citizens write once on `platform` with `rules` scripted; wait until every reply is observed."""
     caplog.set_level(logging.INFO, logger="bot")
     exchanges = Exchanges()
+    context = channel_context(exchanges)
+    interactions = InteractionLog(tmp_path / "interactions.sqlite", salt="test-salt")
+    context.observers.append(interactions.observe)
     if platform == "telegram":
-        harness = telegram(exchanges, rules)
+        harness = telegram(context, rules)
     elif platform == "zalo_bot":
-        harness = zalo_bot(exchanges, rules)
+        harness = zalo_bot(context, rules)
     else:
-        harness = zalo_oa(exchanges, rules, tmp_path)
-    async with harness as (send_all, answers, stats):
-        await send_all()
-        await exchanges.wait(CITIZENS, timeout=15.0)
-        counts = answers()
-    await asyncio.sleep(0)
+        harness = zalo_oa(context, rules, tmp_path)
+    try:
+        async with harness as (send_all, answers, stats):
+            await send_all()
+            await exchanges.wait(CITIZENS, timeout=15.0)
+            counts = answers()
+        assert interactions.flush()
+        stored = [row.delivered for row in interactions.rows()]
+    finally:
+        interactions.close()
     assert len(exchanges.items) == CITIZENS  # each reply observed exactly once
+    # The interaction log's `delivered` column says what the observers were told.
+    assert sorted(stored, key=bool) == sorted(exchanges.delivered, key=bool)
     return Result(
         answered=len(counts),
         duplicates=sum(n - 1 for n in counts.values()),
@@ -344,7 +350,8 @@ async def test_a_telegram_edit_that_may_have_been_lost_is_made_again_not_sent_as
 ) -> None:
     chat = 555001
     exchanges = Exchanges()
-    async with telegram(exchanges, [Fault("/editMessageText", "reset_after", 1)]) as (_, _answers, stats):
+    lost_edit = Fault("/editMessageText", "reset_after", 1)
+    async with telegram(channel_context(exchanges), [lost_edit]) as (_, _answers, stats):
         fake = _telegram_fakes[-1]
         fake.add_text(chat, "làm giấy khai sinh cho con cần những gì")
         answer = (await fake.wait_sent(chat, 1))[-1]
