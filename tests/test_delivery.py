@@ -6,6 +6,7 @@ import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.admin import delivery_text
 from bot.channels import telegram, zalo_bot, zalo_oa
 from bot.channels.delivery import (
     DEFAULT_POLICY,
@@ -136,3 +137,21 @@ async def test_a_retry_after_beyond_the_remaining_budget_gives_up() -> None:
             sleep=sleep,
         )
     assert slept == [45.0]  # a second 45 s wait would overrun the 60 s budget
+
+
+class _Channel:
+    def __init__(self, stats: DeliveryStats) -> None:
+        self.delivery = stats
+
+
+def test_stats_tell_staff_about_retries_and_replies_given_up_only_when_there_were_some() -> None:
+    quiet = {"telegram": _Channel(DeliveryStats(sent=40))}
+    assert delivery_text(quiet) == ""
+    troubled = {
+        "telegram": _Channel(DeliveryStats(sent=40)),
+        "zalo_oa": _Channel(DeliveryStats(sent=12, retries=5, possible_duplicates=1, failed=2)),
+    }
+    text = delivery_text(troubled)
+    assert "Telegram" not in text
+    assert "Zalo OA: 12 tin đã gửi, 5 lần gửi lại, 1 tin có thể bị trùng, 2 tin không gửi được." in text
+    assert "mã lỗi" in text  # staff are pointed at the error ids in the log
