@@ -6,8 +6,9 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 
+from bot.channels.delivery import DeliveryStats
 from bot.reload import FaqReloader, reload_text
 from bot.report import Report, build_report, format_stats, format_unanswered, office_timezone
 from bot.storage import InteractionLog, LogHealth
@@ -42,7 +43,9 @@ class AdminCommands:
         log_unusable: str | None = None,
         tz: dt.tzinfo | None = None,
         clock: Callable[[], float] = time.time,
+        channels: Mapping[str, object] | None = None,
     ) -> None:
+        self._channels = channels if channels is not None else {}
         self._admins = frozenset(str(i).strip() for i in admin_user_ids if str(i).strip())
         self._reloader = reloader
         self._log = log
@@ -73,7 +76,9 @@ class AdminCommands:
             report = await self._report(self._log)
             if name == "unanswered":
                 return Reply(format_unanswered(report))
-            return Reply(format_stats(report) + "\n\n" + health_text(self._log.health()))
+            text = format_stats(report) + "\n\n" + health_text(self._log.health())
+            sending = delivery_text(self._channels)
+            return Reply(text + ("\n\n" + sending if sending else ""))
         except Exception:
             log.exception("admin command /%s failed", name)
             return Reply(FAILED.format(name=name))
@@ -96,6 +101,27 @@ class AdminCommands:
         return await asyncio.to_thread(report)
 
 
+_CHANNEL_NAMES = {"telegram": "Telegram", "zalo_bot": "Zalo Bot", "zalo_oa": "Zalo OA"}
+
+
+def delivery_text(channels: Mapping[str, object]) -> str:
+    """Staff-facing Vietnamese lines on sending since start, when anything was retried or given up."""
+    lines = []
+    for name, channel in channels.items():
+        stats = getattr(channel, "delivery", None)
+        if not isinstance(stats, DeliveryStats) or not (stats.retries or stats.failed):
+            continue
+        lines.append(
+            f"- {_CHANNEL_NAMES.get(name, name)}: {stats.sent} tin đã gửi, {stats.retries} lần gửi lại, "
+            f"{stats.possible_duplicates} tin có thể bị trùng, {stats.failed} tin không gửi được."
+        )
+    if not lines:
+        return ""
+    return "Gửi tin từ khi bot khởi động (tin không gửi được có mã lỗi trong nhật ký của bot):\n" + "\n".join(
+        lines
+    )
+
+
 def health_text(health: LogHealth) -> str:
     """One staff-facing Vietnamese paragraph on the interaction log's writer (under /stats)."""
     if health.ok:
@@ -110,4 +136,3 @@ def health_text(health: LogHealth) -> str:
     if health.failed:
         lines.append(f"- {health.failed} lượt ghi bị lỗi (lỗi gần nhất: {health.last_error}).")
     return "\n".join(lines)
-

@@ -143,6 +143,7 @@ def install_staff_tools(
         knowledge=knowledge,
         tz=tz,
         log_unusable=config.storage.path if interactions is None else None,
+        channels=context.channels,
     )
     install_admin_commands(telegram, config.staff.admin_user_ids, admin.handle)
     chat_id = config.staff.telegram_chat_id

@@ -26,7 +26,17 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, MessageLimit, ParseMode
-from telegram.error import BadRequest, InvalidToken, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -39,7 +49,19 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.base import ChannelContext, ChannelStartError
-from bot.channels.telegram_request import JsonBodyRequest
+from bot.channels.delivery import (
+    DEFAULT_POLICY,
+    SEND_READ_TIMEOUT,
+    DeliveryFailed,
+    DeliveryStats,
+    Fate,
+    RetryPolicy,
+    Verdict,
+    send_with_retry,
+    status_verdict,
+    transport_verdict,
+)
+from bot.channels.telegram_request import JsonBodyRequest, ServerError
 from bot.channels.webhook_server import BadRequest as BadWebhookBody
 from bot.channels.webhook_server import (
     Endpoint,
@@ -148,6 +170,38 @@ def quiet_raw_send_warning() -> None:
     warnings.filterwarnings("ignore", _RAW_SEND_WARNING, PTBUserWarning)
 
 
+def send_verdict(exc: Exception) -> Verdict | None:
+    """What a failed sendMessage proves: RetryAfter, connect errors and Telegram's own 5xx were not
+    processed; a timeout or a dropped connection after sending may have been (see delivery)."""
+    if isinstance(exc, RetryAfter):
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+        return Verdict(Fate.NOT_SENT, "429 retry_after", wait=seconds)
+    if isinstance(exc, ServerError):
+        return status_verdict(exc.status, exc.api_answered, f"HTTP {exc.status}")
+    if isinstance(exc, BadRequest | Forbidden | InvalidToken | ChatMigrated | Conflict):
+        return Verdict(Fate.REFUSED, type(exc).__name__)
+    if isinstance(exc, NetworkError):  # TimedOut included; PTB chains the httpx error
+        cause = transport_verdict(exc.__cause__) if exc.__cause__ is not None else None
+        if cause is not None:
+            return cause
+        return Verdict(Fate.UNKNOWN, "TimedOut" if isinstance(exc, TimedOut) else "NetworkError")
+    if isinstance(exc, TelegramError):
+        return Verdict(Fate.REFUSED, type(exc).__name__)
+    return None
+
+
+def edit_verdict(exc: Exception) -> Verdict | None:
+    """As send_verdict, but an edit is idempotent: a maybe-processed edit is simply made again, and a
+    BadRequest is left to the caller (it falls back to a new message)."""
+    if isinstance(exc, BadRequest):
+        return None
+    verdict = send_verdict(exc)
+    if verdict is not None and verdict.fate is Fate.UNKNOWN:
+        return Verdict(Fate.NOT_SENT, verdict.reason, verdict.wait)
+    return verdict
+
+
 class SerializedKeyboard(InlineKeyboardMarkup):
     """An inline keyboard that works out its wire form once, as it is sent again and again."""
 
@@ -174,9 +228,15 @@ class TelegramChannel:
         context: ChannelContext,
         *,
         extra_handlers: Iterable[BaseHandler[Any, Any, Any]] = (),
+        policy: RetryPolicy = DEFAULT_POLICY,
+        send_read_timeout: float = SEND_READ_TIMEOUT,
     ) -> None:
         self.config = config
         self.context = context
+        self.policy = policy
+        self.send_read_timeout = send_read_timeout
+        self.delivery = DeliveryStats()
+        """How sending went: messages sent, retries, possible duplicates, messages given up."""
         self.application: AnyApplication = (
             Application.builder()
             .token(config.token.strip())
@@ -343,6 +403,8 @@ class TelegramChannel:
             edit_id = pressed_message_id if reply.edit else None
             await self._deliver(int(msg.chat_id), reply, edit_id)
             delivered = True
+        except DeliveryFailed:
+            pass  # logged, with its error id, where it was given up
         finally:
             await self.context.observe(msg, reply, delivered)
 
@@ -361,14 +423,19 @@ class TelegramChannel:
         markup = keyboard(reply)
         bot = self.application.bot
         if edit_id is not None and len(chunks) == 1:
+            edit = functools.partial(
+                bot.edit_message_text,
+                chunks[0],
+                chat_id=chat_id,
+                message_id=edit_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=_NO_PREVIEW,
+                read_timeout=self.send_read_timeout,
+            )
             try:
-                await bot.edit_message_text(
-                    chunks[0],
-                    chat_id=chat_id,
-                    message_id=edit_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=_NO_PREVIEW,
+                await send_with_retry(
+                    edit, edit_verdict, channel=CHANNEL, policy=self.policy, stats=self.delivery
                 )
                 return
             except BadRequest as exc:
@@ -377,12 +444,25 @@ class TelegramChannel:
                 log.info("edit failed (%s), sending a new message instead", exc.message)
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            await self._send_message(bot, chat_id, chunk, markup if last else None)
+            await send_with_retry(
+                functools.partial(
+                    self._send_message, bot, chat_id, chunk, markup if last else None, self.send_read_timeout
+                ),
+                send_verdict,
+                channel=CHANNEL,
+                policy=self.policy,
+                stats=self.delivery,
+            )
 
     @staticmethod
     async def _send_message(
-        bot: Bot, chat_id: int | str, html: str, markup: InlineKeyboardMarkup | None
+        bot: Bot,
+        chat_id: int | str,
+        html: str,
+        markup: InlineKeyboardMarkup | None,
+        read_timeout: float = SEND_READ_TIMEOUT,
     ) -> None:
+        """One sendMessage call, no retry (`_deliver` retries)."""
         data: dict[str, Any] = {
             "chat_id": chat_id,
             "text": html,
@@ -391,20 +471,10 @@ class TelegramChannel:
         }
         if markup is not None:
             data["reply_markup"] = markup
-        for attempt in (1, 2):
-            try:
-                # Bot.send_message would parse Telegram's copy of the sent message (text,
-                # formatting entities, keyboard) into PTB objects that nothing here reads: about
-                # a sixth of the bot's CPU per reply. Same request, defaults and errors otherwise.
-                await bot.do_api_request("sendMessage", api_kwargs=data)
-                return
-            except RetryAfter as exc:
-                if attempt == 2:
-                    raise
-                wait = exc.retry_after
-                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
-                log.warning("telegram asks to slow down for %.0f s", seconds)
-                await asyncio.sleep(seconds)
+        # Bot.send_message would parse Telegram's copy of the sent message (text, formatting
+        # entities, keyboard) into PTB objects that nothing here reads: about a sixth of the bot's
+        # CPU per reply. Same request, defaults and errors otherwise.
+        await bot.do_api_request("sendMessage", api_kwargs=data, read_timeout=read_timeout)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log errors of update processing (rate-limited per kind); the application keeps running."""

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
 from bot.channels.http_pool import pooled_transport
@@ -33,8 +34,46 @@ class _JsonBodyClient(httpx.AsyncClient):
         return await super().request(method, url, **kwargs)
 
 
+class ServerError(NetworkError):
+    """The Bot API (or a gateway before it) answered 5xx; `api_answered`: the body was the API's ok:false.
+
+    PTB turns every 5xx into a bare NetworkError; the status and whether Telegram itself said the call
+    failed decide whether re-sending can duplicate a message (bot.channels.delivery).
+    """
+
+    def __init__(self, message: str, status: int, api_answered: bool) -> None:
+        super().__init__(message)
+        self.status = status
+        self.api_answered = api_answered
+
+
+def server_error(status: int, payload: bytes) -> ServerError | None:
+    """The ServerError for a 5xx answer (None below 500, or when it carries retry_after for PTB)."""
+    if status < 500:
+        return None
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or body.get("ok") is not False:
+        return ServerError(f"HTTP {status} without the Bot API's answer", status, False)
+    parameters = body.get("parameters")
+    if isinstance(parameters, dict) and parameters.get("retry_after"):
+        return None  # PTB raises RetryAfter
+    return ServerError(str(body.get("description") or f"HTTP {status}"), status, True)
+
+
 class JsonBodyRequest(HTTPXRequest):
-    """PTB's HTTPXRequest (same pool limits, timeouts and errors) with JSON request bodies."""
+    """PTB's HTTPXRequest (same pool limits, timeouts and errors) with JSON request bodies; a 5xx
+    raises ServerError (a NetworkError) that keeps the status."""
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """As HTTPXRequest's, raising ServerError for a 5xx answer."""
+        status, payload = await super().do_request(*args, **kwargs)
+        error = server_error(status, payload)
+        if error is not None:
+            raise error
+        return status, payload
 
     def _build_client(self) -> httpx.AsyncClient:
         kwargs = dict(self._client_kwargs)

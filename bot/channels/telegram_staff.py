@@ -61,4 +61,3 @@ def install_admin_commands(
             filters=filters.User(user_id=ids) & filters.ChatType.PRIVATE,
         )
     )
-

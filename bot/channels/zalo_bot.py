@@ -12,6 +12,17 @@ from typing import Any
 import httpx
 
 from bot.channels.base import ChannelContext, ChannelStartError
+from bot.channels.delivery import (
+    DEFAULT_POLICY,
+    SEND_READ_TIMEOUT,
+    DeliveryFailed,
+    DeliveryStats,
+    RetryPolicy,
+    Verdict,
+    send_with_retry,
+    status_verdict,
+    transport_verdict,
+)
 from bot.channels.webhook_server import (
     HTTP_TIMEOUT,
     ZALO_TEXT_LIMIT,
@@ -40,8 +51,6 @@ READ_MARGIN = 7.0
 """Seconds the client waits beyond the poll timeout before calling the server silent."""
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 60.0
-SEND_ATTEMPTS = 3
-RETRIABLE = frozenset({429, 500, 502, 503, 504})
 
 NON_TEXT_EVENTS = {
     "message.image.received": "photo",
@@ -55,11 +64,26 @@ Sleep = Callable[[float], Awaitable[object]]
 
 
 class ZaloBotError(Exception):
-    """The Bot API answered ok:false (or a non-JSON error); `code` is the error_code as an int."""
+    """The Bot API answered ok:false (or a non-JSON error); `code` is the error_code as an int.
 
-    def __init__(self, code: int, description: str = "") -> None:
+    `status` is the HTTP status; `answered` is whether the body was the API's own ok:false envelope
+    (a gateway's error page is not: the request may have reached the API).
+    """
+
+    def __init__(self, code: int, description: str = "", *, status: int = 200, answered: bool = True) -> None:
         super().__init__(f"Zalo Bot API error {code}: {description}")
         self.code = code
+        self.status = status
+        self.answered = answered
+
+
+def send_verdict(exc: Exception) -> Verdict | None:
+    """What a failed sendMessage proves: 429 and the API's own 5xx were not processed; see delivery."""
+    if isinstance(exc, ZaloBotError):
+        codes = (exc.code, exc.status)
+        worst = 429 if 429 in codes else max(codes) if max(codes) >= 500 else exc.code
+        return status_verdict(worst, exc.answered, f"error {exc.code} (HTTP {exc.status})")
+    return transport_verdict(exc)
 
 
 class _RedactToken(logging.Filter):
@@ -110,6 +134,8 @@ class ZaloBotChannel:
         sleep: Sleep = asyncio.sleep,
         rng: Callable[[], float] = random.random,
         min_poll_interval: float = 1.0,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        send_read_timeout: float = SEND_READ_TIMEOUT,
     ) -> None:
         self._config = config
         self._context = context
@@ -126,6 +152,10 @@ class ZaloBotChannel:
         self._server: WebhookServer | None = None
         self._redact = _RedactToken(config.token) if config.token else None
         self._throttle = LogThrottle(log)
+        self._policy = policy
+        self._send_read_timeout = send_read_timeout
+        self.delivery = DeliveryStats()
+        """How sending went: replies sent, retries, possible duplicates, replies given up."""
 
     @property
     def webhook_port(self) -> int:
@@ -185,7 +215,7 @@ class ZaloBotChannel:
         key = f"{CHANNEL}:{chat_id}"
         numbering = self._options.number(key, reply)
         for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True, numbering=numbering):
-            await self._call_with_retry("sendMessage", {"chat_id": chat_id, "text": chunk})
+            await self._send_chunk({"chat_id": chat_id, "text": chunk})
         self._options.remember(key, numbering)
 
     async def _start_call(self, method: str, params: dict[str, Any]) -> Any:
@@ -215,31 +245,30 @@ class ZaloBotChannel:
         try:
             body = response.json()
         except ValueError:
-            raise ZaloBotError(response.status_code, "response is not JSON") from None
-        if not isinstance(body, dict):
-            raise ZaloBotError(response.status_code, "response is not an object")
-        if body.get("ok") is True:
+            status = response.status_code
+            raise ZaloBotError(status, "response is not JSON", status=status, answered=False) from None
+        status = response.status_code
+        if not isinstance(body, dict) or "ok" not in body:
+            raise ZaloBotError(status, "response is not the API's answer", status=status, answered=False)
+        if body.get("ok") is True and status < 300:
             return body.get("result")
         try:
-            code = int(body.get("error_code") or response.status_code)
+            code = int(body.get("error_code") or status)
         except (TypeError, ValueError):
-            code = response.status_code
-        raise ZaloBotError(code, str(body.get("description", "")))
+            code = status
+        raise ZaloBotError(code, str(body.get("description", "")), status=status)
 
-    async def _call_with_retry(self, method: str, params: dict[str, Any]) -> Any:
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                return await self._call(method, params)
-            except ZaloBotError as exc:
-                if exc.code not in RETRIABLE or attempt == SEND_ATTEMPTS:
-                    raise
-                log.warning("zalo_bot: %s got error %d, retrying", method, exc.code)
-            except httpx.TransportError as exc:
-                if attempt == SEND_ATTEMPTS:
-                    raise
-                log.warning("zalo_bot: %s failed (%s), retrying", method, type(exc).__name__)
-            await self._sleep(backoff_delay(attempt, self._rng))
-        raise AssertionError("unreachable")
+    async def _send_chunk(self, params: dict[str, Any]) -> Any:
+        """One sendMessage, retried as bot.channels.delivery decides (raises DeliveryFailed)."""
+        return await send_with_retry(
+            lambda: self._call("sendMessage", params, read_timeout=self._send_read_timeout),
+            send_verdict,
+            channel=CHANNEL,
+            policy=self._policy,
+            stats=self.delivery,
+            sleep=self._sleep,
+            rng=self._rng,
+        )
 
     async def _poll_forever(self) -> None:
         timeout = max(0, self._config.poll_timeout)
@@ -365,9 +394,8 @@ class ZaloBotChannel:
     async def _reply(self, msg: Incoming, reply: Reply, started: float) -> None:
         try:
             await self.send(msg.chat_id, reply)
-        except (ZaloBotError, httpx.HTTPError) as exc:
-            reason = exc if isinstance(exc, ZaloBotError) else type(exc).__name__
-            self._throttle.log(type(exc).__name__, logging.ERROR, "zalo_bot: reply not delivered: %s", reason)
+        except DeliveryFailed:
+            # Logged (with its error id) where it was given up.
             await self._context.observe(msg, reply, False)
             return
         log.debug("zalo_bot: answered in %.3f s", time.monotonic() - started)

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
 
 from bot.channels.base import ChannelContext, ChannelStartError
+from bot.channels.delivery import (
+    DEFAULT_POLICY,
+    SEND_READ_TIMEOUT,
+    DeliveryFailed,
+    DeliveryStats,
+    Fate,
+    RetryPolicy,
+    Verdict,
+    send_with_retry,
+    status_verdict,
+    transport_verdict,
+)
 from bot.channels.webhook_server import (
     ZALO_TEXT_LIMIT,
     Background,
@@ -43,6 +56,8 @@ PAYLOAD_MARK = "#"
 """Prefix of our query-button payloads, so a tap is never mistaken for typed text ("#a:khai-sinh")."""
 TOKEN_ERRORS = frozenset({-216, -220, 216, -401, 401})
 """Answers meaning "renew the access token and try once more"."""
+RATE_LIMIT_ERRORS = frozenset({-32})
+"""Answers meaning "too many calls": the message was not sent, retry after a pause."""
 
 NON_TEXT_EVENTS = {
     "user_send_image": "photo",
@@ -58,11 +73,32 @@ NON_TEXT_EVENTS = {
 
 
 class OASendError(Exception):
-    """The OA API refused a message; `code` is its `error` field."""
+    """The OA API refused a message; `code` is its `error` field (or the HTTP status when it has none).
 
-    def __init__(self, code: int, message: str = "") -> None:
+    `status` is the HTTP status; `answered` is whether the body was the API's own envelope with a
+    non-zero `error` (a gateway's error page is not: the request may have reached the API).
+    """
+
+    def __init__(self, code: int, message: str = "", *, status: int = 200, answered: bool = True) -> None:
         super().__init__(f"Zalo OA API error {code}: {message}")
         self.code = code
+        self.status = status
+        self.answered = answered
+
+
+def send_verdict(exc: Exception) -> Verdict | None:
+    """What a failed cs send proves: -32, 429 and the API's own 5xx were not processed; see delivery."""
+    if isinstance(exc, OASendError):
+        reason = f"error {exc.code} (HTTP {exc.status})"
+        if exc.code in RATE_LIMIT_ERRORS:
+            return Verdict(Fate.NOT_SENT, reason)
+        if exc.status >= 400:
+            return status_verdict(exc.status, exc.answered, reason)
+        return Verdict(Fate.REFUSED, reason)
+    if isinstance(exc, TokenError):
+        # A network error or a 5xx while renewing the token: nothing was sent yet.
+        return Verdict(Fate.REFUSED if exc.permanent else Fate.NOT_SENT, "token renewal failed")
+    return transport_verdict(exc)
 
 
 def event_signature(app_id: str, body: bytes, timestamp: str, oa_secret_key: str) -> str:
@@ -123,6 +159,9 @@ class ZaloOAChannel:
         client: httpx.AsyncClient | None = None,
         options: OptionMemory | None = None,
         clock: Callable[[], float] = time.time,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        send_read_timeout: float = SEND_READ_TIMEOUT,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self._config = config
         self._context = context
@@ -136,6 +175,11 @@ class ZaloOAChannel:
         self._server: WebhookServer | None = None
         self._refresher: asyncio.Task[None] | None = None
         self._throttle = LogThrottle(log)
+        self._policy = policy
+        self._send_read_timeout = send_read_timeout
+        self._sleep = sleep
+        self.delivery = DeliveryStats()
+        """How sending went: messages sent, retries, possible duplicates, messages given up."""
 
     @property
     def webhook_port(self) -> int:
@@ -208,27 +252,42 @@ class ZaloOAChannel:
         key = f"{CHANNEL}:{user_id}"
         numbering = self._options.number(key, reply)
         for message in cs_messages(reply, numbering):
-            await self._post_cs({"recipient": recipient, "message": message})
+            body = {"recipient": recipient, "message": message}
+            await send_with_retry(
+                functools.partial(self._post_cs, body),
+                send_verdict,
+                channel=CHANNEL,
+                policy=self._policy,
+                stats=self.delivery,
+                sleep=self._sleep,
+            )
         self._options.remember(key, numbering, displayed=not quick_replies(reply))
 
     async def _post_cs(self, body: dict[str, Any]) -> None:
         if self._tokens is None or self._client is None:
             raise RuntimeError("channel not started")
         token = await self._tokens.access_token()
+        timeout = httpx.Timeout(self._client.timeout.connect, read=self._send_read_timeout)
         for attempt in (1, 2):
-            response = await self._client.post(self._cs_url, headers={"access_token": token}, json=body)
+            response = await self._client.post(
+                self._cs_url, headers={"access_token": token}, json=body, timeout=timeout
+            )
+            status = response.status_code
             try:
                 answer = response.json()
             except ValueError:
-                raise OASendError(response.status_code, "response is not JSON") from None
+                raise OASendError(status, "response is not JSON", status=status, answered=False) from None
             code = _error_code(answer)
-            if code == 0:
+            if code == 0 and status < 300:
                 return
+            if code == 0 or not isinstance(answer, dict) or "error" not in answer:
+                # An error status with a body that is not the API's answer (e.g. a gateway's JSON).
+                raise OASendError(status, "error status without an API error", status=status, answered=False)
             if code in TOKEN_ERRORS and attempt == 1:
                 log.info("zalo_oa: access token refused (%d), renewing", code)
                 token = await self._tokens.refresh(token)
                 continue
-            raise OASendError(code, str(answer.get("message", "")) if isinstance(answer, dict) else "")
+            raise OASendError(code, str(answer.get("message", "")), status=status)
 
     async def _on_webhook(self, request: WebRequest) -> WebResponse:
         # A missing signature was refused on the headers (_signed); the body is needed to check it.
@@ -321,9 +380,8 @@ class ZaloOAChannel:
         recipient = {"message_id": msg.message_id} if msg.message_id else {"user_id": msg.user_id}
         try:
             await self._deliver(recipient, msg.user_id, reply)
-        except (OASendError, TokenError, httpx.HTTPError) as exc:
-            reason = exc if not isinstance(exc, httpx.HTTPError) else type(exc).__name__
-            self._throttle.log(type(exc).__name__, logging.ERROR, "zalo_oa: reply not delivered: %s", reason)
+        except DeliveryFailed:
+            # Logged (with its error id) where it was given up.
             await self._context.observe(msg, reply, False)
             return
         await self._context.observe(msg, reply, True)

@@ -199,6 +199,13 @@ class OATokens:
             raise TokenError(
                 "Không kết nối được máy chủ cấp mã Zalo OA để làm mới mã truy cập.", permanent=False
             ) from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            # The OAuth server is having trouble: the refresh token was not used, try again later.
+            log.warning("zalo_oa: token refresh failed with HTTP %d, will retry", response.status_code)
+            raise TokenError(
+                f"Máy chủ cấp mã Zalo OA tạm thời lỗi (HTTP {response.status_code}); bot sẽ thử lại.",
+                permanent=False,
+            )
         if not isinstance(body, dict) or not body.get("access_token"):
             code = body.get("error", response.status_code) if isinstance(body, dict) else "?"
             log.error("zalo_oa: refresh rejected (HTTP %d, error %s)", response.status_code, code)
