@@ -52,6 +52,8 @@ ALTERNATIVE_WINDOW = 0.12
 SUGGEST_WINDOW = 0.35
 """Suggestions stay within this much fused score of the best."""
 KEEP = 5
+SEMANTIC_SHORTLIST = 30
+"""Entries taken from the model's ranking into the fused one (the rest cannot reach its top)."""
 NEAR_SIMILARITY = 0.88
 """Below this cosine (multilingual-e5-small's scale) and with little lexical evidence, the fused top
 entry is only the least far, not a near one: nothing is offered. On the development sets it drops
@@ -72,6 +74,10 @@ class Signals:
     """Entry id -> best lexical score (0-100) over the views of the message the lexical stage scored."""
     foreign: bool = False
     """The message names a topic word no entry uses."""
+    inside: np.ndarray | None = None
+    """Per entry, not small talk (the matcher works it out once per FAQ; None: worked out here)."""
+    positions: dict[str, int] | None = None
+    """Entry id -> index in the book (likewise)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,21 +96,38 @@ class Fused:
 
 
 def fuse(book: FaqBook, signals: Signals) -> list[Fused]:
-    """Every entry the two stages saw, best fused score first (small talk only if ranked lexically)."""
+    """The entries that can matter, best fused score first: those the lexical stage scored and the
+    SEMANTIC_SHORTLIST nearest by the model (any other has a lower fused score than all of these);
+    small talk only when scored lexically."""
     lexical = {key: value / 100.0 for key, value in signals.lexical_scores.items()}
     sims = signals.similarities
     entries = book.entries
-    inside = [i for i, e in enumerate(entries) if not e.is_small_talk]
-    median = float(np.median(sims[inside])) if inside else 0.0
+    inside = signals.inside if signals.inside is not None else inside_mask(book)
+    median = float(np.median(sims[inside])) if inside.any() else 0.0
+    nearest = np.where(inside, sims, -np.inf)
+    k = min(SEMANTIC_SHORTLIST, len(entries))
+    shortlist = np.argpartition(-nearest, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+    positions = signals.positions if signals.positions is not None else positions_of(book)
+    indexes = {int(i) for i in shortlist if inside[i]}
+    indexes.update(positions[key] for key in lexical if key in positions)
     out = []
-    for i, entry in enumerate(entries):
+    for i in indexes:
+        entry = entries[i]
         lex = lexical.get(entry.id, 0.0)
-        if entry.is_small_talk and entry.id not in lexical:
-            continue
         lift = float(sims[i]) - median
         out.append(Fused(entry, lex + SEMANTIC_WEIGHT * lift, lex, lift, float(sims[i])))
     out.sort(key=lambda f: (-f.score, f.entry.id))
     return out
+
+
+def positions_of(book: FaqBook) -> dict[str, int]:
+    """Entry id -> its index in the book."""
+    return {e.id: i for i, e in enumerate(book.entries)}
+
+
+def inside_mask(book: FaqBook) -> np.ndarray:
+    """Which entries are not small talk (the median and the semantic ranking ignore small talk)."""
+    return np.array([not e.is_small_talk for e in book.entries], dtype=bool)
 
 
 def features(ranked: list[Fused], signals: Signals) -> dict[str, float]:

@@ -19,7 +19,7 @@ import numpy as np
 
 from faq.accents import AccentRestorer
 from faq.decision import Candidate, MatchResult, MatchSettings
-from faq.fusion import Signals, decide
+from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.lexical import CACHE_SIZE, LexicalMatcher, entry_texts
 from faq.normalize import Normalizer
 from faq.reading import Reading, read
@@ -55,6 +55,8 @@ class Matcher:
             if semantic is not None
             else None
         )
+        self._inside = inside_mask(book)
+        self._positions = positions_of(book)
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -141,5 +143,6 @@ class Matcher:
         if vector is None or lexical.preamble_only:
             return lexical
         foreign = bool(self.lexical.foreign_words(reading.question))
-        signals = Signals(lexical, self.semantic.similarities(vector), reading, scores, foreign)
+        sims = self.semantic.similarities(vector)
+        signals = Signals(lexical, sims, reading, scores, foreign, self._inside, self._positions)
         return decide(self.book, self.settings, signals)
