@@ -4,12 +4,11 @@ office's FAQ; the lexical-only fallback; the confidence function itself."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from faq.decision import Kind, MatchResult
+from faq.decision import Kind, MatchResult, MatchSettings
 from faq.fusion import WEIGHTS, confidence
+from faq.lexical import LexicalMatcher
 from faq.matcher import Matcher
 from faq.schema import FaqBook
 
@@ -243,17 +242,26 @@ def lexical_only(shipped_book: FaqBook) -> Matcher:
     return Matcher(shipped_book)
 
 
+@pytest.fixture(scope="module")
+def lexical_stage(shipped_book: FaqBook) -> LexicalMatcher:
+    """The lexical stage on its own (its own ranking cache, not the Matcher's)."""
+    return LexicalMatcher(shipped_book, MatchSettings())
+
+
 @pytest.mark.parametrize("text", SHORT_QUESTIONS)
-def test_without_a_semantic_index_the_lexical_stage_decides_alone(lexical_only: Matcher, text: str) -> None:
+def test_without_a_semantic_index_the_lexical_stage_decides_alone(
+    lexical_only: Matcher, lexical_stage: LexicalMatcher, text: str
+) -> None:
     assert lexical_only.semantic is None
     reading = lexical_only.read(text)
     assert reading.question == reading.text  # one view: the lexical stage's own decision on it
-    assert lexical_only.match(text) == lexical_only.lexical.match(reading.text)
+    assert lexical_only.match(text) == lexical_stage.match(reading.text)
     assert lexical_only.similarities(text) is None
 
 
 def test_lexical_only_follows_the_lexical_thresholds_not_the_confidence(shipped_book: FaqBook) -> None:
-    strict = Matcher(shipped_book, dataclasses.replace(Matcher(shipped_book).settings, answer_threshold=101))
+    assert Matcher(shipped_book).match("làm căn cước cần gì").kind is Kind.ANSWER
+    strict = Matcher(shipped_book, MatchSettings(answer_threshold=101, answer_confidence=0.0))
     assert strict.match("làm căn cước cần gì").kind is not Kind.ANSWER
 
 
