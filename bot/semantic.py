@@ -48,6 +48,17 @@ class SqliteVectors:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._lock = threading.Lock()
+        try:
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            # A damaged cache would make every start embed everything again: it is only a cache, so
+            # it is set aside (kept for a look) and started afresh.
+            aside = self.path.with_name(self.path.name + ".damaged")
+            log.warning("vector cache %s unreadable (%s): moved to %s", self.path, exc, aside)
+            os.replace(self.path, aside)
+            self._create()
+
+    def _create(self) -> None:
         with closing(self._connect()) as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key TEXT NOT NULL, "

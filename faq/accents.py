@@ -13,7 +13,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from faq.normalize import fold_word, has_accents
+from faq.normalize import clean, fold_word, has_accents
 
 
 class AccentRestorer:
@@ -28,19 +28,29 @@ class AccentRestorer:
             for a, b in itertools.pairwise(tokens):
                 pairs.setdefault((fold_word(a), fold_word(b)), Counter())[(a, b)] += 1
         self._words = {fold: forms.most_common(1)[0][0] for fold, forms in words.items()}
-        self._pairs = {key: forms.most_common(1)[0][0] for key, forms in pairs.items()}
+        self._pairs = {key: forms.most_common(1)[0] for key, forms in pairs.items()}
+        """(accents-off pair) -> (its commonest accented form, how often the FAQ writes it)."""
+
+    @classmethod
+    def of_texts(cls, texts: Iterable[str]) -> AccentRestorer:
+        """A restorer learnt from the FAQ's texts as written (no synonyms applied: an expanded
+        abbreviation already carries its accents, and expansions make chance pairs like "cước căn")."""
+        return cls(clean(text).split() for text in texts)
 
     def restore(self, tokens: Sequence[str]) -> list[str]:
         """The tokens with accents put back where typed without and the FAQ knows the word."""
         out = list(tokens)
         bare = [not has_accents(t) for t in tokens]
         done = [False] * len(tokens)
+        # The pairs the FAQ writes most often claim their words first: "can gi" (cần gì, common)
+        # wins over "cuoc can" (cước căn, a chance meeting of two terms) for the word "can".
+        found = []
         for i in range(len(tokens) - 1):
-            if not (bare[i] or bare[i + 1]):
-                continue
-            form = self._pairs.get((fold_word(tokens[i]), fold_word(tokens[i + 1])))
-            if form is None:
-                continue
+            if bare[i] or bare[i + 1]:
+                hit = self._pairs.get((fold_word(tokens[i]), fold_word(tokens[i + 1])))
+                if hit is not None:
+                    found.append((-hit[1], i, hit[0]))
+        for _, i, form in sorted(found):
             for j, word in ((i, form[0]), (i + 1, form[1])):
                 if bare[j] and not done[j]:
                     out[j], done[j] = word, True

@@ -51,7 +51,7 @@ class Matcher:
         self.lexical = LexicalMatcher(book, settings, cache_size)
         self.semantic = semantic
         self._accents = (
-            AccentRestorer(self.normalizer.tokens(t) for e in book.entries for t in entry_texts(e))
+            AccentRestorer.of_texts(t for e in book.entries for t in entry_texts(e))
             if semantic is not None
             else None
         )

@@ -25,18 +25,19 @@ _SENTENCE = re.compile(r"(?<=[.!?…;])\s+|\n+|(?<=[?!])(?=\S)")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _CLAUSE = re.compile(r",\s*")
 # Personal data and noise that never names a procedure (each pattern linear: no nested repeats).
-_EMAIL = re.compile(r"\S+@\S+")
+_EMAIL = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}")
+"""Bounded on both sides: an unbounded \\S+ before '@' backtracks over a long run without spaces."""
 _DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b")
 _LONG_NUMBER = re.compile(r"(?:\+?\d[\d .-]{6,}\d)")
-_NAME_AFTER = re.compile(
+_INTRODUCER = re.compile(
     r"(?i:\b(?:tên(?: là)?|ten(?: la)?|họ tên|ho ten|tôi là|toi la|em là|em la|mình là|minh la|"
     r"cháu là|chau la|con là|con la|vợ tôi|chồng tôi|ông|bà|anh|chị|cháu|bé|cô|chú|viện|trường|công ty|"
     r"phường|xã|tỉnh|thành phố|tp|quận|huyện|thị xã|thị trấn|thôn|ấp|làng|bản|tổ dân phố|đường|phố|"
-    r"phuong|xa|tinh|thanh pho|quan|huyen|thi xa|thi tran|thon|ap|lang|duong|pho))"
-    r"((?:\s+[^\W\d_]+){1,4})"
+    r"phuong|xa|tinh|thanh pho|quan|huyen|thi xa|thi tran|thon|ap|lang|duong|pho))(?=\s)"
 )
-"""A word that introduces a name or a place, and the (up to four) words after it; only those that
-are capitalised are set aside (see _drop_names)."""
+"""A word that introduces a name or a place: the capitalised words just after it (up to four) are a
+name and are set aside (see _drop_names); every introducer is tried ("vợ tôi tên Thu Hà")."""
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _SURNAMES = (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
     "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Đào", "Trương", "Lâm", "Mai", "Cao", "Tô", "Trịnh", "Hà",
@@ -100,7 +101,7 @@ def _strip_personal(text: str) -> str:
     text = _ADDRESS.sub(" ", text)
     text = _DATE.sub(" ", text)
     text = _LONG_NUMBER.sub(" ", text)
-    text = _NAME_AFTER.sub(_drop_names, text)
+    text = _drop_names(text)
     text = _FULL_NAME.sub(_drop_full_name, text)
     return re.sub(r"\s{2,}", " ", text).lstrip(" ,.;:-").rstrip(" ,")
 
@@ -113,11 +114,26 @@ def _capitalised_lead(words: list[str]) -> int:
     return n
 
 
-def _drop_names(m: re.Match[str]) -> str:
-    """The introducing word kept, the capitalised words after it dropped."""
-    words = m.group(1).split()
-    n = _capitalised_lead(words)
-    return m.group(0)[: m.start(1) - m.start(0)] + (" " + " ".join(words[n:]) if n < len(words) else "")
+def _drop_names(text: str) -> str:
+    """The text without the capitalised words (up to four) that follow each introducing word."""
+    spans: list[tuple[int, int]] = []
+    for m in _INTRODUCER.finditer(text):
+        position = m.end()
+        for _ in range(4):
+            word = _NEXT_WORD.match(text, position)
+            if word is None or not word.group(1)[:1].isupper():
+                break
+            spans.append(word.span(1))
+            position = word.end()
+    if not spans:
+        return text
+    out, last = [], 0
+    for start, end in sorted(set(spans)):
+        if start >= last:
+            out.append(text[last:start])
+            last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _drop_full_name(m: re.Match[str]) -> str:
@@ -137,7 +153,7 @@ def _kind(clause: str) -> str:
         return "greeting"
     if any(m in f for m in _CLOSING_MARKS) and not _asks(clause):
         return "closing"
-    if any(f.startswith(m + " ") for m in _INTRO_STARTS) and len(words) <= 25:
+    if any(f.startswith(m + " ") for m in _INTRO_STARTS) and len(words) <= 25 and not _asks(clause):
         return "intro"
     return "content"
 
