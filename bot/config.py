@@ -499,7 +499,9 @@ def _check(config: AppConfig, secrets: bool) -> list[str]:
 def parse_span(text: str) -> tuple[dt.time, dt.time]:
     """Opening hours "07:30-11:30" as (start, end); ValueError when it is not that."""
     start, _, end = text.partition("-")
-    span = dt.time.fromisoformat(start.strip().zfill(5)), dt.time.fromisoformat(end.strip().zfill(5))
+    # "24:00" ends the day (a round-the-clock "00:00-24:00"); "23:59" would leave its last minute out.
+    until = dt.time.max if end.strip() == "24:00" else dt.time.fromisoformat(end.strip().zfill(5))
+    span = dt.time.fromisoformat(start.strip().zfill(5)), until
     if not span[0] < span[1]:
         raise ValueError(text)
     return span

@@ -33,20 +33,20 @@ from faq.schema import Entry, FaqBook
 SEMANTIC_WEIGHT = 10.0
 """Weight of the semantic lift (cosine above the message's median) against lexical/100."""
 WEIGHTS: dict[str, float] = {
-    "fused": 0.728,
-    "fused_margin": 2.434,
-    "lexical": 1.407,
-    "lexical_margin": 3.543,
-    "semantic_lift": 10.430,
-    "lexical_agrees": 0.793,
-    "semantic_agrees": 0.561,
-    "semantic_margin": 10.995,
-    "long": 0.114,
-    "foreign": -0.295,
-    "similarity": 11.449,
+    "fused": 0.653,
+    "fused_margin": 2.654,
+    "lexical": 1.280,
+    "lexical_margin": 3.548,
+    "semantic_lift": 9.362,
+    "lexical_agrees": 0.705,
+    "semantic_agrees": 0.494,
+    "semantic_margin": 10.863,
+    "long": 0.084,
+    "foreign": -0.187,
+    "similarity": 12.508,
 }
 """Logistic coefficients of the confidence (fitted by bench/calibrate_fusion.py, see its output)."""
-BIAS = -13.165
+BIAS = -13.870
 ALTERNATIVE_WINDOW = 0.12
 """Runners-up within this much fused score of a confident answer are offered beside it."""
 SUGGEST_WINDOW = 0.35

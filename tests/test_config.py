@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import AppConfig, ConfigError, load_config
+from bot.config import AppConfig, ConfigError, load_config, parse_span
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.yaml"
@@ -241,3 +242,15 @@ def test_yaml_error_has_line_and_explanation(tmp_path: Path, text: str, expected
 def test_unknown_key_has_line_and_hint(tmp_path: Path, text: str, expected: str) -> None:
     (problem,) = problems_of(tmp_path, text)
     assert problem.startswith(str(tmp_path / "config.yaml") + expected), problem
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        pytest.param("07:30-11:30", (dt.time(7, 30), dt.time(11, 30)), id="morning"),
+        pytest.param("7:30-11:30", (dt.time(7, 30), dt.time(11, 30)), id="no-leading-zero"),
+        pytest.param("00:00-24:00", (dt.time(0, 0), dt.time.max), id="round-the-clock"),
+    ],
+)  # fmt: skip
+def test_office_hours_spans(text: str, span: tuple[dt.time, dt.time]) -> None:
+    assert parse_span(text) == span

@@ -31,7 +31,7 @@ ALWAYS_OPEN = StaffConfig(
     telegram_chat_id=STAFF_GROUP,
     admin_user_ids=(str(ADMIN),),
     working_days=(0, 1, 2, 3, 4, 5, 6),
-    working_hours=("00:00-23:59",),
+    working_hours=("00:00-24:00",),
 )
 
 
