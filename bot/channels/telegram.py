@@ -46,7 +46,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.delivery import (
@@ -174,7 +174,10 @@ def send_verdict(exc: Exception) -> Verdict | None:
     """What a failed sendMessage proves: RetryAfter, connect errors and Telegram's own 5xx were not
     processed; a timeout or a dropped connection after sending may have been (see delivery)."""
     if isinstance(exc, RetryAfter):
-        wait = exc.retry_after
+        with warnings.catch_warnings():
+            # PTB 22.2+ warns that retry_after becomes a timedelta in v23; both forms are read below.
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            wait = exc.retry_after
         seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
         return Verdict(Fate.NOT_SENT, "429 retry_after", wait=seconds)
     if isinstance(exc, ServerError):
