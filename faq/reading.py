@@ -62,7 +62,7 @@ _INTRO_STARTS = (
     "que quan", "que toi", "sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email",
 )  # fmt: skip
 _CLOSING_MARKS = (
-    "cam on", "cám on", "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
+    "cam on", "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
     "mong luat su", "mong ban", "mong quy", "mong anh chi", "mong cac", "thanks", "tks", "thank",
 )  # fmt: skip
 _ASK_WORDS = (
@@ -70,7 +70,7 @@ _ASK_WORDS = (
     " bao lau", " o dau", " dau", " the nao", " ntn", " nhu nao", " lam sao", " duoc khong",
     " co duoc", " co phai", " hay khong", " xin hoi", " cho hoi", " muon hoi", " can hoi",
     " tu van", " huong dan", " giai dap", " phai lam", " can gi", " the nao", " ra sao", " khong a",
-    " khong ạ", " mat bao", " het bao", " bao giờ", " bao gio", " bn", " dc ko", " duoc ko",
+    " mat bao", " het bao", " bao gio", " bn", " dc ko", " duoc ko",
 )  # fmt: skip
 
 
