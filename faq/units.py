@@ -89,17 +89,19 @@ _REGION_PREFIXES = ("thành phố", "thị xã", "quận", "huyện", "tỉnh")
 _FORMER_AFTER = frozenset({("cu",), ("truoc", "day"), ("truoc", "kia"), ("ngay", "xua"), ("hoi", "truoc")})
 _CURRENT_BEFORE = frozenset({("nay", "la"), ("bay", "gio", "la"), ("moi", "la"), ("nay", "thuoc"), ("moi",)})
 # Words that may surround a place name in an answer without naming anything ("em ở xã … ạ").
-_AROUND = frozenset(
+_AROUND_WORDS = (
     "o tai em e anh chi minh toi tui chau con nha song thuoc khu vuc dia ban cua la a da nhe "
     "oi ad ah vay thi dang hien nay moi cu truoc day kia ngay xua hoi gio bay va voi nhe nha "
-    "ben phia trong thon ap xom to dan pho cho hoi biet".split()
+    "ben phia trong thon ap xom to dan pho cho hoi biet"
 )
+_AROUND = frozenset(_AROUND_WORDS.split())
 _WORD_SPLIT = frozenset("pfqxh")
 # Words of a question or a request: a text with them is a sentence, not an answer naming a place.
-_QUESTION_WORDS = frozenset(
+_ASKING_WORDS = (
     "khong duoc gi nao sao lam can mang bao lau nhieu phai chua muon hoi giay xin cap nop dau ai "
-    "thu tuc ho so dang ky the nhu the nao vi tai sao".split()
+    "thu tuc ho so dang ky the nhu the nao vi tai sao"
 )
+_QUESTION_WORDS = frozenset(_ASKING_WORDS.split())
 # Short chat that a misspelt bare name must never be taken for ("cam on" is not "Cam Cọn").
 _CHAT = frozenset(
     " ".join(fold_accents(p).split()) for p in (*GREETINGS, *THANKS, "ok", "vâng", "dạ", "có", "không")
