@@ -8,6 +8,7 @@ when it cannot choose (candidates) or when the text names no unit at all.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -92,7 +93,7 @@ _CURRENT_BEFORE = frozenset({("nay", "la"), ("bay", "gio", "la"), ("moi", "la"),
 _AROUND_WORDS = (
     "o tai em e anh chi minh toi tui chau con nha song thuoc khu vuc dia ban cua la a da nhe "
     "oi ad ah vay thi dang hien nay moi cu truoc day kia ngay xua hoi gio bay va voi nhe nha "
-    "ben phia trong thon ap xom to dan pho cho hoi biet"
+    "ben phia trong thon ap xom to dan pho cho hoi biet roi"
 )
 _AROUND = frozenset(_AROUND_WORDS.split())
 _WORD_SPLIT = frozenset("pfqxh")
@@ -207,7 +208,8 @@ def _plausible(entry: _Entry, span: _Span, tokens: Sequence[str], sentence: bool
     are only a worse fit (a wrong tone mark is a typo too).
     """
     clash = _accent_clash(tokens[span.start : span.end], entry.words)
-    if sentence:
+    if sentence or (span.typed and len(entry.words) == 1):
+        # "em ở phường ba lần rồi": a one-word name of another type is a word, not that place.
         return not clash and span.anchored and span.typed == entry.kind_type
     return not clash or span.anchored
 
@@ -236,12 +238,16 @@ class UnitDirectory:
                 kind, words = _split(former.name, _TYPE_PREFIXES)
                 regions = {province, districts[former.district]} if former.district else {province}
                 self._add(_Entry(i, kind, words, former, frozenset(regions)))
-        self._choices = list(self._names)
         self._accented: dict[str, list[_Entry]] = {}
         for entries in self._names.values():
             for entry in entries:
                 self._accented.setdefault(" ".join(entry.words), []).append(entry)
-        self._accented_choices = list(self._accented)
+        # Sorted by length: a ratio of at least FUZZY_CUTOFF needs lengths within a factor, so each
+        # query is compared with a slice of the names only.
+        self._choices = sorted(self._names, key=len)
+        self._accented_choices = sorted(self._accented, key=len)
+        self._choice_lengths = [len(k) for k in self._choices]
+        self._accented_lengths = [len(k) for k in self._accented_choices]
         self._longest = max((len(k.split()) for k in self._names), default=1)
         self._region_longest = max((len(k.split()) for k in self._regions), default=1)
 
@@ -426,11 +432,16 @@ class UnitDirectory:
             # Typed with accents, a name is compared with its accents: "thường trú" is far from
             # "Thượng Trưng" though one letter apart without them.
             typed = " ".join(tokens[span.start : span.end])
-            names, choices = (
-                (self._accented, self._accented_choices) if typed != query else (self._names, self._choices)
+            names, choices, lengths = (
+                (self._accented, self._accented_choices, self._accented_lengths)
+                if typed != query
+                else (self._names, self._choices, self._choice_lengths)
             )
+            # ratio = 2·matches / (len a + len b) ≥ cutoff bounds the other length.
+            low = bisect_left(lengths, len(typed) * cutoff / (200 - cutoff))
+            high = bisect_right(lengths, len(typed) * (200 - cutoff) / cutoff)
             for key, score, _ in process.extract(
-                typed, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+                typed, choices[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
             ):
                 scored.extend((entry, score, span) for entry in names[key])
         return scored
