@@ -115,7 +115,7 @@ def build_channels(
     if config.zalo_oa.enabled:
         from bot.channels.zalo_oa import build_zalo_oa_channel
 
-        channels["zalo_oa"] = build_zalo_oa_channel(config.zalo_oa, context)
+        channels["zalo_oa"] = build_zalo_oa_channel(config.zalo_oa, context, store)
     return channels
 
 
