@@ -111,7 +111,7 @@ def build_channels(
     if config.zalo_bot.enabled:
         from bot.channels.zalo_bot import build_zalo_bot_channel
 
-        channels["zalo_bot"] = build_zalo_bot_channel(config.zalo_bot, context)
+        channels["zalo_bot"] = build_zalo_bot_channel(config.zalo_bot, context, store)
     if config.zalo_oa.enabled:
         from bot.channels.zalo_oa import build_zalo_oa_channel
 
