@@ -102,6 +102,7 @@ class AckingPoller:
         self._poll_timeout = poll_timeout
         self._busy_interval = busy_interval
         self._grace = grace
+        self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._window: dict[int, _State] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -140,7 +141,7 @@ class AckingPoller:
         if self._lease.held and self._advance():
             with contextlib.suppress(TelegramError, asyncio.TimeoutError):
                 # Confirm what was handled since the last poll, so a restart does not see it again.
-                await asyncio.wait_for(self._fetch(0), 5.0)
+                await asyncio.wait_for(self._fetch(0, 1), 5.0)
         if self._lease.held:
             self._lease.release()
 
@@ -185,7 +186,13 @@ class AckingPoller:
             self._wake.clear()
             self._advance()
             try:
-                updates = await self._fetch_unless_lost(0 if busy else self._poll_timeout)
+                if not busy:
+                    updates = await self._fetch_unless_lost(self._poll_timeout, FETCH_LIMIT)
+                else:
+                    # Updates waiting for a free slot: this poll only confirms (one update back, not
+                    # the hundred in progress again); with room to spare it fetches news too.
+                    room = len(self._tasks) < self._concurrency
+                    updates = await self._fetch_unless_lost(0, FETCH_LIMIT if room else 1)
             except RetryAfter as exc:
                 await asyncio.sleep(_retry_after(exc))
                 continue
@@ -211,9 +218,9 @@ class AckingPoller:
                     break  # the successor will see it; starting it here could answer it twice
                 self._admit(raw)
 
-    async def _fetch_unless_lost(self, timeout: float) -> list[dict[str, Any]]:
+    async def _fetch_unless_lost(self, timeout: float, limit: int) -> list[dict[str, Any]]:
         """`_fetch`, abandoned when the lease is lost meanwhile (two pollers make Telegram answer 409)."""
-        fetch = self._fetching = asyncio.ensure_future(self._fetch(timeout))
+        fetch = self._fetching = asyncio.ensure_future(self._fetch(timeout, limit))
         try:
             return await fetch
         except asyncio.CancelledError:
@@ -225,9 +232,9 @@ class AckingPoller:
         finally:
             self._fetching = None
 
-    async def _fetch(self, timeout: float) -> list[dict[str, Any]]:
+    async def _fetch(self, timeout: float, limit: int = FETCH_LIMIT) -> list[dict[str, Any]]:
         """One getUpdates call from the low-water mark (which confirms every update below it)."""
-        kwargs: dict[str, Any] = {"timeout": int(timeout), "limit": FETCH_LIMIT}
+        kwargs: dict[str, Any] = {"timeout": int(timeout), "limit": limit}
         if self._offset is not None:
             kwargs["offset"] = self._offset
         result = await self._bot.do_api_request(
