@@ -31,7 +31,7 @@ def answers(fake: FakeTelegramServer) -> Counter[int]:
 
 
 async def test_kill_9_mid_backlog_loses_no_update(fake: FakeTelegramServer, tmp_path: Path) -> None:
-    fake.send_delay = 0.03  # a platform a little slow to accept each reply: the kill lands mid-send
+    fake.send_delay = 0.05  # a platform a little slow to accept each reply: the kill lands mid-send
     for i in range(BACKLOG):
         fake.add_text(FIRST_CHAT + i, "xin chào")
     config = telegram_config(
@@ -75,7 +75,7 @@ async def test_kill_9_mid_backlog_loses_no_update(fake: FakeTelegramServer, tmp_
 
 
 async def test_a_clean_stop_confirms_what_it_handled(fake: FakeTelegramServer, tmp_path: Path) -> None:
-    fake.send_delay = 0.03
+    fake.send_delay = 0.05
     for i in range(BACKLOG // 2):
         fake.add_text(FIRST_CHAT + i, "xin chào")
     config = telegram_config(tmp_path, "bot", token=fake.token, base_url=fake.base_url)

@@ -47,7 +47,7 @@ async def two_workers(
     fake: FakeTelegramServer, tmp_path: Path, redis_url: str
 ) -> tuple[BotProcess, BotProcess]:
     """Both started on a backlog; (leader, standby) once one holds the lease and has answered some."""
-    fake.send_delay = 0.03
+    fake.send_delay = 0.05
     for i in range(BACKLOG):
         fake.add_text(FIRST_CHAT + i, "xin chào")
     workers = [
