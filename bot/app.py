@@ -96,21 +96,26 @@ def build_knowledge(
     return StaticKnowledge(load_knowledge(config.faq.path, config.matching, indexer))
 
 
-def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Channel]:
-    """The channels enabled in config, by name (transport modules are imported only when enabled)."""
+def build_channels(
+    config: AppConfig, context: ChannelContext, store: StateStore | None = None
+) -> dict[str, Channel]:
+    """The channels enabled in config, by name (transport modules are imported only when enabled).
+
+    `store`: the state store, for what channels share across processes (polling lease, OA tokens).
+    """
     channels: dict[str, Channel] = {}
     if config.telegram.enabled:
         from bot.channels.telegram import TelegramChannel
 
-        channels["telegram"] = TelegramChannel(config.telegram, context)
+        channels["telegram"] = TelegramChannel(config.telegram, context, store=store)
     if config.zalo_bot.enabled:
         from bot.channels.zalo_bot import build_zalo_bot_channel
 
-        channels["zalo_bot"] = build_zalo_bot_channel(config.zalo_bot, context)
+        channels["zalo_bot"] = build_zalo_bot_channel(config.zalo_bot, context, store)
     if config.zalo_oa.enabled:
         from bot.channels.zalo_oa import build_zalo_oa_channel
 
-        channels["zalo_oa"] = build_zalo_oa_channel(config.zalo_oa, context)
+        channels["zalo_oa"] = build_zalo_oa_channel(config.zalo_oa, context, store)
     return channels
 
 
@@ -152,7 +157,7 @@ def build_app(
         seen=SeenEvents(store),
         channels=channels,
     )
-    channels.update(build_channels(config, context))
+    channels.update(build_channels(config, context, store))
     app = App(config, source, conversation, context, channels, notices=list(storage.notices))
     close = getattr(store, "close", None)
     if callable(close):

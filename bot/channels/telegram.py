@@ -61,6 +61,7 @@ from bot.channels.delivery import (
     status_verdict,
     transport_verdict,
 )
+from bot.channels.telegram_poller import AckingPoller
 from bot.channels.telegram_request import JsonBodyRequest, ServerError
 from bot.channels.webhook_server import BadRequest as BadWebhookBody
 from bot.channels.webhook_server import (
@@ -72,10 +73,12 @@ from bot.channels.webhook_server import (
     secret_header,
 )
 from bot.config import TelegramConfig
+from bot.lease import Lease
 from bot.safety import LogThrottle, encodable
 from handlers import payloads
 from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.render import render_html
+from handlers.store import MemoryStore, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +101,7 @@ _NON_TEXT_KINDS = (
 SEND_POOL_SIZE = 256
 """Connections for sending (python-telegram-bot's default); getUpdates has its own one."""
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-_RAW_SEND_WARNING = r"Please use 'Bot\.sendMessage' instead"
+_RAW_SEND_WARNING = r"Please use 'Bot\.(sendMessage|getUpdates)' instead"
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -165,7 +168,8 @@ def _keyboard(button_rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMark
 
 
 def quiet_raw_send_warning() -> None:
-    """Silence PTB's warning about do_api_request("sendMessage"), which _send_message uses on purpose."""
+    """Silence PTB's warning about do_api_request("sendMessage"/"getUpdates"), used on purpose (the
+    poller needs the raw updates; _send_message skips parsing the answer)."""
     # Adding the same filter again replaces it, so calling this twice is harmless.
     warnings.filterwarnings("ignore", _RAW_SEND_WARNING, PTBUserWarning)
 
@@ -233,9 +237,15 @@ class TelegramChannel:
         extra_handlers: Iterable[BaseHandler[Any, Any, Any]] = (),
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
+        store: StateStore | None = None,
+        lease_ttl: float | None = None,
     ) -> None:
         self.config = config
         self.context = context
+        self.store: StateStore = store if store is not None else MemoryStore()
+        """Where the polling lease and the per-update claims live (shared: several processes)."""
+        self._lease_ttl = lease_ttl
+        self.poller: AckingPoller | None = None
         self.policy = policy
         self.send_read_timeout = send_read_timeout
         self.delivery = DeliveryStats()
@@ -251,9 +261,7 @@ class TelegramChannel:
             .build()
         )
         citizen_messages = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-        self.application.add_handler(
-            MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP
-        )
+        self.application.add_handler(MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP)
         self.application.add_handler(CallbackQueryHandler(self._on_button), group=CITIZEN_GROUP)
         self.application.add_error_handler(self._on_error)
         quiet_raw_send_warning()
@@ -302,20 +310,35 @@ class TelegramChannel:
         except TelegramError as exc:
             log.warning("could not set the Telegram command list: %s", type(exc).__name__)
         await app.start()
-        updater = app.updater
-        assert updater is not None
         try:
             if self.config.mode == "webhook":
                 await self._start_webhook()
             else:
-                await updater.start_polling(timeout=self.config.poll_timeout)
+                await self._start_polling()
         except ChannelStartError:
             raise
         except TelegramError as exc:
-            raise ChannelStartError(
-                f"Không khởi động được kênh Telegram ({type(exc).__name__})."
-            ) from None
+            raise ChannelStartError(f"Không khởi động được kênh Telegram ({type(exc).__name__}).") from None
         log.info("telegram channel started (%s) as @%s", self.config.mode, app.bot.username)
+
+    async def _start_polling(self) -> None:
+        """Poll with our own loop, which confirms an update only once it is handled (see
+        telegram_poller); with a shared store, only the holder of this bot's lease polls."""
+        bot = self.application.bot
+        await bot.delete_webhook(drop_pending_updates=False)  # getUpdates fails while one is set
+        lease = Lease(self.store, f"telegram-poll:{bot.id}")
+        if self._lease_ttl is not None:
+            lease.ttl = self._lease_ttl
+        self.poller = AckingPoller(
+            bot,
+            self.application.process_update,
+            self.context.seen,
+            self.store,
+            lease,
+            concurrency=self.config.concurrent_updates,
+            poll_timeout=self.config.poll_timeout,
+        )
+        self.poller.start()
 
     async def _start_webhook(self) -> None:
         """Serve the webhook on our own server, feeding PTB's update queue, then register it.
@@ -363,6 +386,8 @@ class TelegramChannel:
         webhook, self._webhook = self._webhook, None
         if webhook is not None:
             await webhook.stop()
+        if self.poller is not None:
+            await self.poller.stop()  # kept afterwards: its stats stay readable
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:

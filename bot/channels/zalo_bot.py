@@ -1,4 +1,10 @@
-"""Zalo Bot Platform channel (token, Telegram-like): long polling or webhook in, sendMessage out."""
+"""Zalo Bot Platform channel (token, Telegram-like): long polling or webhook in, sendMessage out.
+
+Polling: getUpdates has no offset and no acknowledgement (the server keeps the read position and hands
+out one update per call), so an update fetched by a process that then dies (kill -9) before answering
+is lost: nothing can ask for it again. With several processes sharing a state store, a lease in the
+store lets exactly one of them poll a bot token at a time (bot.lease), as for Telegram.
+"""
 
 from __future__ import annotations
 
@@ -38,10 +44,12 @@ from bot.channels.webhook_server import (
     shut_down,
 )
 from bot.config import ZaloBotConfig
+from bot.lease import Lease
 from bot.safety import LogThrottle, encodable
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
 from handlers.options import OptionMemory
 from handlers.render import render_plain
+from handlers.store import MemoryStore, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +144,13 @@ class ZaloBotChannel:
         min_poll_interval: float = 1.0,
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
+        store: StateStore | None = None,
     ) -> None:
         self._config = config
         self._context = context
+        bot_id = config.token.split(":", 1)[0]  # the public part of the token, never the secret
+        self.lease = Lease(store if store is not None else MemoryStore(), f"zalo-bot-poll:{bot_id}")
+        """Held while this process polls (shared store: one poller per bot token)."""
         self._client = client
         self._own_client = client is None
         self._options = options if options is not None else context.options
@@ -204,6 +216,8 @@ class ZaloBotChannel:
     async def stop(self) -> None:
         """Stop polling or serving, finish in-flight replies briefly, close the HTTP client."""
         await shut_down(self._poller, self._server, self._work, self._client if self._own_client else None)
+        if self._poller is not None and self.lease.held:
+            await asyncio.to_thread(self.lease.release)
         self._poller, self._server = None, None
         if self._own_client:
             self._client = None
@@ -271,6 +285,21 @@ class ZaloBotChannel:
         )
 
     async def _poll_forever(self) -> None:
+        """Poll while this process holds the lease; wait for it again whenever it is lost."""
+        while True:
+            await self.lease.acquire()
+            polling = asyncio.ensure_future(self._poll_while_held())
+            try:
+                while not polling.done():
+                    await asyncio.wait([polling], timeout=self.lease.ttl / 3)
+                    if not polling.done() and not self.lease.renew():
+                        polling.cancel()
+                        log.warning("zalo_bot: polling lease lost; another process polls now")
+            finally:
+                polling.cancel()
+                await asyncio.gather(polling, return_exceptions=True)
+
+    async def _poll_while_held(self) -> None:
         timeout = max(0, self._config.poll_timeout)
         failures = 0
         loop = asyncio.get_running_loop()
@@ -402,6 +431,9 @@ class ZaloBotChannel:
         await self._context.observe(msg, reply, True)
 
 
-def build_zalo_bot_channel(config: ZaloBotConfig, context: ChannelContext) -> ZaloBotChannel:
-    """The Zalo Bot channel for the app (start() raises ChannelStartError with a Vietnamese line)."""
-    return ZaloBotChannel(config, context)
+def build_zalo_bot_channel(
+    config: ZaloBotConfig, context: ChannelContext, store: StateStore | None = None
+) -> ZaloBotChannel:
+    """The Zalo Bot channel for the app (start() raises ChannelStartError with a Vietnamese line);
+    `store`: the state store shared with other processes (the polling lease)."""
+    return ZaloBotChannel(config, context, store=store)

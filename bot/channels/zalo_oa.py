@@ -46,6 +46,7 @@ from handlers import payloads
 from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.options import Numbering, OptionMemory
 from handlers.render import render_plain
+from handlers.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +163,11 @@ class ZaloOAChannel:
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        store: StateStore | None = None,
     ) -> None:
         self._config = config
+        self._store = store
+        """The state store shared with other bot processes: the OA token pair and its refresh lock."""
         self._context = context
         self._client = client
         self._own_client = client is None
@@ -197,11 +201,12 @@ class ZaloOAChannel:
             )
         if self._client is None:
             self._client = new_client()
-        tokens = OATokens.from_config(cfg, self._client, self._clock)
+        tokens = OATokens.from_config(cfg, self._client, self._clock, store=self._store)
         try:
             tokens.load()
         except TokenError as exc:
             raise ChannelStartError(str(exc)) from exc
+        tokens.sync()  # another process may hold a newer pair than the file and the config
         pair = tokens.pair
         if not pair.access_token and not pair.refresh_token:
             raise ChannelStartError(
@@ -237,9 +242,7 @@ class ZaloOAChannel:
 
     async def stop(self) -> None:
         """Stop the webhook and the token refresher, finish in-flight replies briefly."""
-        await shut_down(
-            self._refresher, self._server, self._work, self._client if self._own_client else None
-        )
+        await shut_down(self._refresher, self._server, self._work, self._client if self._own_client else None)
         self._refresher, self._server = None, None
         if self._own_client:
             self._client = None
@@ -404,6 +407,9 @@ def _event_key(event: dict[str, Any]) -> str:
     return f"{event.get('event_name')}:{who}:{event.get('timestamp')}"
 
 
-def build_zalo_oa_channel(config: ZaloOAConfig, context: ChannelContext) -> ZaloOAChannel:
-    """The Zalo OA channel for the app (start() raises ChannelStartError with a Vietnamese line)."""
-    return ZaloOAChannel(config, context)
+def build_zalo_oa_channel(
+    config: ZaloOAConfig, context: ChannelContext, store: StateStore | None = None
+) -> ZaloOAChannel:
+    """The Zalo OA channel for the app (start() raises ChannelStartError with a Vietnamese line);
+    `store`: the state store shared with other bot processes (the token pair and its lock)."""
+    return ZaloOAChannel(config, context, store=store)
