@@ -37,8 +37,10 @@ class Knowledge:
 
     def match(self, text: str) -> MatchResult:
         """The matcher's decision for a message, within this office's entries and as it writes them."""
+        if self.view is None:
+            return self.matcher.match(text)
         result = self.matcher.match(text, self.view)
-        if self.view is None or not self.own:
+        if not self.own:
             return result
         mine = self.own.get
         return replace(
