@@ -103,7 +103,7 @@ _RAW_SEND_WARNING = r"Please use 'Bot\.sendMessage' instead"
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def to_incoming(update: Update) -> Incoming | None:
+def to_incoming(update: Update, channel: str = CHANNEL) -> Incoming | None:
     """The Incoming for a citizen's message or button press, or None when there is nothing to answer."""
     query = update.callback_query
     if query is not None:
@@ -111,7 +111,7 @@ def to_incoming(update: Update) -> Incoming | None:
         if message is None or query.data is None:
             return None
         return Incoming(
-            channel=CHANNEL,
+            channel=channel,
             chat_id=str(message.chat.id),
             user_id=str(query.from_user.id),
             kind=InKind.BUTTON,
@@ -123,7 +123,7 @@ def to_incoming(update: Update) -> Incoming | None:
         return None
     user = msg.from_user
     base: dict[str, Any] = {
-        "channel": CHANNEL,
+        "channel": channel,
         "chat_id": str(msg.chat.id),
         "user_id": str(user.id) if user else "",
         "message_id": str(msg.message_id),
@@ -233,7 +233,10 @@ class TelegramChannel:
         extra_handlers: Iterable[BaseHandler[Any, Any, Any]] = (),
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
+        name: str = CHANNEL,
     ) -> None:
+        """`name`: the channel's name in the app (an office's own bot: "telegram:<office>")."""
+        self.name = name
         self.config = config
         self.context = context
         self.policy = policy
@@ -251,9 +254,7 @@ class TelegramChannel:
             .build()
         )
         citizen_messages = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-        self.application.add_handler(
-            MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP
-        )
+        self.application.add_handler(MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP)
         self.application.add_handler(CallbackQueryHandler(self._on_button), group=CITIZEN_GROUP)
         self.application.add_error_handler(self._on_error)
         quiet_raw_send_warning()
@@ -312,9 +313,7 @@ class TelegramChannel:
         except ChannelStartError:
             raise
         except TelegramError as exc:
-            raise ChannelStartError(
-                f"Không khởi động được kênh Telegram ({type(exc).__name__})."
-            ) from None
+            raise ChannelStartError(f"Không khởi động được kênh Telegram ({type(exc).__name__}).") from None
         log.info("telegram channel started (%s) as @%s", self.config.mode, app.bot.username)
 
     async def _start_webhook(self) -> None:
@@ -325,7 +324,7 @@ class TelegramChannel:
         answers bad JSON with a 500. The shared WebhookServer bounds all of that, as for Zalo.
         """
         hook = self.config.webhook
-        endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, hook.secret_token, CHANNEL))
+        endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, hook.secret_token, self.name))
         server = WebhookServer(hook.listen, hook.port, {hook.path: endpoint})
         try:
             await server.start()
@@ -346,7 +345,7 @@ class TelegramChannel:
             update = Update.de_json(data, bot)
         except Exception as exc:
             raise BadWebhookBody(f"not an update ({type(exc).__name__})") from None
-        if not self.context.seen.first_time(CHANNEL, f"update:{update.update_id}"):
+        if not self.context.seen.first_time(self.name, f"update:{update.update_id}"):
             # Re-sent after a slow answer (possibly to another bot process): answered once.
             log.info("telegram: duplicate update ignored")
             return WebResponse(200, {"ok": True})
@@ -377,7 +376,7 @@ class TelegramChannel:
         await self._deliver(target, reply)
 
     async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        msg = to_incoming(update)
+        msg = to_incoming(update, self.name)
         if msg is None:
             return
         await self._answer(msg, None)
@@ -391,7 +390,7 @@ class TelegramChannel:
             message = query.message
             if message is None or message.chat.type != ChatType.PRIVATE:
                 return
-            msg = to_incoming(update)
+            msg = to_incoming(update, self.name)
             if msg is not None:
                 await self._answer(msg, message.message_id)
         finally:
@@ -438,7 +437,7 @@ class TelegramChannel:
             )
             try:
                 await send_with_retry(
-                    edit, edit_verdict, channel=CHANNEL, policy=self.policy, stats=self.delivery
+                    edit, edit_verdict, channel=self.name, policy=self.policy, stats=self.delivery
                 )
                 return
             except BadRequest as exc:
@@ -452,7 +451,7 @@ class TelegramChannel:
                     self._send_message, bot, chat_id, chunk, markup if last else None, self.send_read_timeout
                 ),
                 send_verdict,
-                channel=CHANNEL,
+                channel=self.name,
                 policy=self.policy,
                 stats=self.delivery,
             )

@@ -136,7 +136,10 @@ class ZaloBotChannel:
         min_poll_interval: float = 1.0,
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
+        name: str = CHANNEL,
     ) -> None:
+        """`name`: the channel's name in the app (an office's own account: "zalo_bot:<office>")."""
+        self.name = name
         self._config = config
         self._context = context
         self._client = client
@@ -147,7 +150,7 @@ class ZaloBotChannel:
         self._min_poll_interval = min_poll_interval
         self._base = config.base_url.rstrip("/") + "/bot" + config.token
         self._bot_id = ""
-        self._work = Background(CHANNEL)
+        self._work = Background(self.name)
         self._poller: asyncio.Task[None] | None = None
         self._server: WebhookServer | None = None
         self._redact = _RedactToken(config.token) if config.token else None
@@ -182,7 +185,7 @@ class ZaloBotChannel:
         self._bot_id = str(me.get("id", "")) if isinstance(me, dict) else ""
         if cfg.mode == "webhook":
             # The secret is checked on the headers, before any of the body is read.
-            endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, cfg.secret_token, CHANNEL))
+            endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, cfg.secret_token, self.name))
             self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: endpoint})
             try:
                 await self._server.start()
@@ -212,7 +215,7 @@ class ZaloBotChannel:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send a reply as plain text (≤ 2,000 characters a message, options numbered)."""
-        key = f"{CHANNEL}:{chat_id}"
+        key = f"{self.name}:{chat_id}"
         numbering = self._options.number(key, reply)
         for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True, numbering=numbering):
             await self._send_chunk({"chat_id": chat_id, "text": chunk})
@@ -263,7 +266,7 @@ class ZaloBotChannel:
         return await send_with_retry(
             lambda: self._call("sendMessage", params, read_timeout=self._send_read_timeout),
             send_verdict,
-            channel=CHANNEL,
+            channel=self.name,
             policy=self._policy,
             stats=self.delivery,
             sleep=self._sleep,
@@ -323,7 +326,7 @@ class ZaloBotChannel:
             return
         event = str(update.get("event_name", ""))
         message_id = str(message.get("message_id", ""))
-        if message_id and not self._context.seen.first_time(CHANNEL, f"{event}:{message_id}"):
+        if message_id and not self._context.seen.first_time(self.name, f"{event}:{message_id}"):
             log.debug("zalo_bot: duplicate %s ignored", event)
             return
         sender = as_dict(message.get("from"))
@@ -340,7 +343,7 @@ class ZaloBotChannel:
         if not chat_id:
             return None
         common: dict[str, Any] = {
-            "channel": CHANNEL,
+            "channel": self.name,
             "chat_id": chat_id,
             "user_id": str(sender.get("id") or chat_id),
             "message_id": str(message.get("message_id", "")),
@@ -363,7 +366,7 @@ class ZaloBotChannel:
         if text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
             return InKind.COMMAND, name.lower(), args.strip(), ()
-        payload, numbers = self._options.read(f"{CHANNEL}:{chat_id}", text)
+        payload, numbers = self._options.read(f"{self.name}:{chat_id}", text)
         if payload is not None:
             return InKind.BUTTON, payload, "", ()
         return InKind.TEXT, text, "", numbers
@@ -402,6 +405,8 @@ class ZaloBotChannel:
         await self._context.observe(msg, reply, True)
 
 
-def build_zalo_bot_channel(config: ZaloBotConfig, context: ChannelContext) -> ZaloBotChannel:
+def build_zalo_bot_channel(
+    config: ZaloBotConfig, context: ChannelContext, name: str = CHANNEL
+) -> ZaloBotChannel:
     """The Zalo Bot channel for the app (start() raises ChannelStartError with a Vietnamese line)."""
-    return ZaloBotChannel(config, context)
+    return ZaloBotChannel(config, context, name=name)
