@@ -176,7 +176,7 @@ def build_app(
     if offices is not None:
         province = offices
         desk = conversation.offices
-        if config.faq.watch and config.faq.path:
+        if config.faq.watch:
             app.background.append(lambda stop: province.source.watch(stop, config.faq.watch_interval))
 
         def staff_route(channel: str, chat_id: str) -> str | None:

@@ -13,6 +13,7 @@ from faq.loader import load_faq, load_overlay
 from faq.matcher import Matcher
 from faq.offices import Province, build_province
 from faq.schema import FaqBook
+from faq.semantic import Embedder, SemanticIndex, VectorCache
 from handlers import texts
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, InKind, Reply
@@ -64,6 +65,7 @@ def kind(reply: Reply) -> str:
 # -- matching: one index, per-office views ---------------------------------------------------------
 
 
+NEWBORN = "con tôi mới sinh, giờ làm giấy khai sinh thế nào"
 QUESTIONS = (
     "làm giấy khai sinh cho con",
     "dang ky tam tru",
@@ -114,6 +116,51 @@ def test_the_shared_faq_is_indexed_once(province: Province, shared: FaqBook) -> 
     overlays = sum(len(o.entries) + len(o.replaces) for o in province.overlays.values())
     assert len(province.matcher.book.entries) == len(shared.entries) + overlays
     assert all(k.matcher is province.matcher for k in province.offices.values())
+
+
+@pytest.fixture(scope="module")
+def semantic_province(
+    shared: FaqBook, province: Province, embedder: Embedder, vector_cache: VectorCache
+) -> Province:
+    """The same province with the real sentence model's stage."""
+    return build_province(
+        shared, province.overlays, MatchSettings(), lambda book: SemanticIndex(book, embedder, vector_cache)
+    )
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_with_the_semantic_stage_no_overlays_match_exactly_as_one_faq(
+    shared: FaqBook, shipped_matcher: Matcher, embedder: Embedder, vector_cache: VectorCache, question: str
+) -> None:
+    alone = build_province(
+        shared, {}, MatchSettings(), lambda book: SemanticIndex(book, embedder, vector_cache)
+    )
+    assert alone.province.match(question) == shipped_matcher.match(question)
+
+
+@pytest.mark.parametrize(
+    ("office", "question", "entry_id", "summary_has"),
+    [
+        pytest.param("hoang-liet", NEWBORN, "khai-sinh", "quầy số 3",
+                     id="replaced"),
+        pytest.param("dinh-cong", NEWBORN, "khai-sinh", "Cha hoặc mẹ",
+                     id="shared"),
+        pytest.param("hoang-liet", "tôi muốn thuê sạp bán hàng ở chợ đêm Linh Đàm", "cho-dem-linh-dam", "HH4",
+                     id="own-entry"),
+    ],
+)  # fmt: skip
+def test_with_the_semantic_stage_each_office_matches_its_own_view(
+    semantic_province: Province, office: str, question: str, entry_id: str, summary_has: str
+) -> None:
+    result = semantic_province.knowledge(office).match(question)
+    assert result.kind is Kind.ANSWER and result.entry is not None
+    assert result.entry.id == entry_id and summary_has in result.entry.summary
+
+
+def test_with_the_semantic_stage_another_offices_entry_is_never_offered(semantic_province: Province) -> None:
+    result = semantic_province.knowledge("dinh-cong").match("tôi muốn thuê sạp bán hàng ở chợ đêm Linh Đàm")
+    assert not any("cho-dem" in c.entry.id for c in result.candidates)
+    assert not any("cho-dem" in e.id for e in result.suggestions)
 
 
 # -- conversation -------------------------------------------------------------------------------------
