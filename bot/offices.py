@@ -215,7 +215,12 @@ def build_offices(
     console: TextIO | None = None,
 ) -> Offices:
     """Units, files and routing of the configured offices (FaqError / ConfigError in Vietnamese)."""
-    units = load_units(config.units_file)
+    try:
+        units = load_units(config.units_file)
+    except OSError:
+        raise
+    except Exception as exc:  # the unit list's own error (bot.units), every problem in Vietnamese
+        raise ConfigError(list(getattr(exc, "problems", None) or [str(exc)])) from exc
     codes: dict[str, str] = {}
     problems: list[str] = []
     for office in config.offices:

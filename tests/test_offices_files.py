@@ -182,3 +182,17 @@ async def test_watch_picks_up_an_overlay_edit(files: dict[str, Path]) -> None:
         await task
     assert phone(r, "dinh-cong") == "024 3664 2222"
     assert all(str(p).startswith(str(files["dinh-cong"])) for p in failures[0].problems)
+
+
+def test_run_refuses_an_office_whose_unit_is_unknown(
+    tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"faq: {{path: '{files['']}'}}\nstorage: {{salt: s}}\noffices:\n"
+        f"  - {{id: hoang-liet, unit: Phường Không Có Thật, overlay: '{files['hoang-liet']}'}}\n",
+        encoding="utf-8",
+    )
+    assert main(["run", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "Lỗi cấu hình: Đơn vị 'hoang-liet': không tìm thấy xã/phường 'Phường Không Có Thật'" in err
