@@ -9,6 +9,10 @@ told who handles it), "suggest:accepted", "facet", "step", "back",
 "handoff:disabled", "stale" (a button or payload that no longer means anything),
 "thanks" / "sorry" (a lone 👍 / 👎 typed), "option:missing" (a number no option on screen stands
 for), "option:none" (a number typed with no numbered options).
+On a province's shared account (handlers/offices.py) also: "office:ask" (which commune/ward? the
+question is put aside), "office:choices" (several units match the name typed), "office:set" (an
+office chosen with no question put aside), "office:change" ("đổi xã"); "declined" also covers a
+shared procedure the citizen's office does not handle.
 """
 
 from __future__ import annotations
