@@ -132,6 +132,7 @@ def run_child(offices: int, semantic: bool, cache: str) -> dict[str, object]:
         check=True,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     ).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 

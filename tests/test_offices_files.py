@@ -118,7 +118,8 @@ def test_a_good_overlay_edit_changes_only_that_office(files: dict[str, Path]) ->
 def test_a_broken_overlay_keeps_that_offices_last_good_version_and_says_so(files: dict[str, Path]) -> None:
     console = io.StringIO()
     r = reloader(files, console)
-    files["dinh-cong"].write_text(files["dinh-cong"].read_text(encoding="utf-8").replace("phone:", "phone"))
+    broken = files["dinh-cong"].read_text(encoding="utf-8").replace("phone:", "phone")
+    files["dinh-cong"].write_text(broken, encoding="utf-8")
     files["hoang-liet"].write_text(
         files["hoang-liet"].read_text(encoding="utf-8").replace("024 3641 1111", "024 3641 9999"),
         encoding="utf-8",
@@ -169,7 +170,9 @@ async def test_watch_picks_up_an_overlay_edit(files: dict[str, Path]) -> None:
     task = asyncio.create_task(r.watch(stop, interval=0.02))
     try:
         path = files["hoang-liet"]
-        path.write_text(path.read_text(encoding="utf-8").replace("024 3641 1111", "024 3641 7777"))
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("024 3641 1111", "024 3641 7777"), encoding="utf-8"
+        )
         async with asyncio.timeout(20):
             while phone(r, "hoang-liet") != "024 3641 7777":
                 await asyncio.sleep(0.01)
