@@ -20,9 +20,11 @@ from bot.config import (
     StaffConfig,
     StorageConfig,
     TelegramConfig,
+    ZaloBotConfig,
 )
 from handlers import texts
 from tests.fakes.telegram_api import FakeTelegramServer, Outgoing
+from tests.fakes.zalo_bot_api import TOKEN, FakeZaloBotApi
 
 OFFICES = Path(__file__).parent / "data" / "offices"
 PROVINCE_STAFF = -100500
@@ -143,3 +145,35 @@ async def test_handoff_goes_to_the_citizens_office_staff_group(
         assert "#0003" in posts[-1].text
 
     await run_province(province_config(tmp_path, shared, hl, dc), fakes, body)
+
+
+async def test_an_office_on_its_own_zalo_bot_answers_as_that_office(tmp_path: Path) -> None:
+    async with FakeTelegramServer() as shared, FakeZaloBotApi(hold=0.01) as zalo:
+        own = ZaloBotConfig(enabled=True, token=TOKEN, base_url=zalo.base_url, poll_timeout=1)
+        config = AppConfig(
+            faq=FaqConfig(path=None, watch=False),
+            telegram=telegram(shared),
+            storage=StorageConfig(path=str(tmp_path / "faqbot.sqlite3"), salt="test-salt"),
+            offices=(
+                OfficeConfig(
+                    id="hoang-liet", unit="00337", overlay=str(OFFICES / "hoang-liet.yaml"), zalo_bot=own
+                ),
+            ),
+        )
+        app = build_app(config)
+        assert set(app.channels) == {"telegram", "zalo_bot:hoang-liet"}
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_app(app, stop=stop, err=io.StringIO()))
+        try:
+            await zalo.wait_for(lambda s: s.empty_polls >= 1 or task.done())
+            zalo.queue(zalo.update("/lienhe"))
+            [contact] = await zalo.wait_outbox(1)
+            zalo.queue(zalo.update("làm hộ chiếu cần những gì"))
+            sent = await zalo.wait_outbox(2)
+        finally:
+            stop.set()
+            assert await asyncio.wait_for(task, 15) == 0
+    assert "024 3641 1111" in contact["text"]
+    assert (
+        "Thủ tục này do Phòng Quản lý xuất nhập cảnh Công an thành phố Hà Nội giải quyết" in sent[1]["text"]
+    )
