@@ -21,7 +21,7 @@ from tests.fakes.telegram_api import FakeTelegramServer
 
 BACKLOG = 120
 FIRST_CHAT = 710_000
-TAKEN = "lease telegram-poll:1000 taken"
+TAKEN = "lease telegram-poll:telegram:1000 taken"
 POSSIBLE_DUPLICATE = re.compile(r"update \d+ was begun by a process that stopped")
 
 

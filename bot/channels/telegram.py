@@ -106,7 +106,7 @@ _RAW_SEND_WARNING = r"Please use 'Bot\.(sendMessage|getUpdates)' instead"
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def to_incoming(update: Update) -> Incoming | None:
+def to_incoming(update: Update, channel: str = CHANNEL) -> Incoming | None:
     """The Incoming for a citizen's message or button press, or None when there is nothing to answer."""
     query = update.callback_query
     if query is not None:
@@ -114,7 +114,7 @@ def to_incoming(update: Update) -> Incoming | None:
         if message is None or query.data is None:
             return None
         return Incoming(
-            channel=CHANNEL,
+            channel=channel,
             chat_id=str(message.chat.id),
             user_id=str(query.from_user.id),
             kind=InKind.BUTTON,
@@ -126,7 +126,7 @@ def to_incoming(update: Update) -> Incoming | None:
         return None
     user = msg.from_user
     base: dict[str, Any] = {
-        "channel": CHANNEL,
+        "channel": channel,
         "chat_id": str(msg.chat.id),
         "user_id": str(user.id) if user else "",
         "message_id": str(msg.message_id),
@@ -239,7 +239,10 @@ class TelegramChannel:
         send_read_timeout: float = SEND_READ_TIMEOUT,
         store: StateStore | None = None,
         lease_ttl: float | None = None,
+        name: str = CHANNEL,
     ) -> None:
+        """`name`: the channel's name in the app (an office's own bot: "telegram:<office>")."""
+        self.name = name
         self.config = config
         self.context = context
         self.store: StateStore = store if store is not None else MemoryStore()
@@ -326,7 +329,7 @@ class TelegramChannel:
         telegram_poller); with a shared store, only the holder of this bot's lease polls."""
         bot = self.application.bot
         await bot.delete_webhook(drop_pending_updates=False)  # getUpdates fails while one is set
-        lease = Lease(self.store, f"telegram-poll:{bot.id}")
+        lease = Lease(self.store, f"telegram-poll:{self.name}:{bot.id}")
         if self._lease_ttl is not None:
             lease.ttl = self._lease_ttl
         self.poller = AckingPoller(
@@ -337,6 +340,7 @@ class TelegramChannel:
             lease,
             concurrency=self.config.concurrent_updates,
             poll_timeout=self.config.poll_timeout,
+            channel=self.name,
         )
         self.poller.start()
 
@@ -348,7 +352,7 @@ class TelegramChannel:
         answers bad JSON with a 500. The shared WebhookServer bounds all of that, as for Zalo.
         """
         hook = self.config.webhook
-        endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, hook.secret_token, CHANNEL))
+        endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, hook.secret_token, self.name))
         server = WebhookServer(hook.listen, hook.port, {hook.path: endpoint})
         try:
             await server.start()
@@ -369,7 +373,7 @@ class TelegramChannel:
             update = Update.de_json(data, bot)
         except Exception as exc:
             raise BadWebhookBody(f"not an update ({type(exc).__name__})") from None
-        if not self.context.seen.first_time(CHANNEL, f"update:{update.update_id}"):
+        if not self.context.seen.first_time(self.name, f"update:{update.update_id}"):
             # Re-sent after a slow answer (possibly to another bot process): answered once.
             log.info("telegram: duplicate update ignored")
             return WebResponse(200, {"ok": True})
@@ -402,7 +406,7 @@ class TelegramChannel:
         await self._deliver(target, reply)
 
     async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        msg = to_incoming(update)
+        msg = to_incoming(update, self.name)
         if msg is None:
             return
         await self._answer(msg, None)
@@ -416,7 +420,7 @@ class TelegramChannel:
             message = query.message
             if message is None or message.chat.type != ChatType.PRIVATE:
                 return
-            msg = to_incoming(update)
+            msg = to_incoming(update, self.name)
             if msg is not None:
                 await self._answer(msg, message.message_id)
         finally:
@@ -463,7 +467,7 @@ class TelegramChannel:
             )
             try:
                 await send_with_retry(
-                    edit, edit_verdict, channel=CHANNEL, policy=self.policy, stats=self.delivery
+                    edit, edit_verdict, channel=self.name, policy=self.policy, stats=self.delivery
                 )
                 return
             except BadRequest as exc:
@@ -477,7 +481,7 @@ class TelegramChannel:
                     self._send_message, bot, chat_id, chunk, markup if last else None, self.send_read_timeout
                 ),
                 send_verdict,
-                channel=CHANNEL,
+                channel=self.name,
                 policy=self.policy,
                 stats=self.delivery,
             )

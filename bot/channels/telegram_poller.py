@@ -93,8 +93,12 @@ class AckingPoller:
         poll_timeout: float = 30.0,
         busy_interval: float = BUSY_INTERVAL,
         grace: float = 10.0,
+        channel: str = CHANNEL,
     ) -> None:
         self._bot = bot
+        self._channel = channel
+        """The app's name of this channel: an office's own bot ("telegram:hoang-liet") has update ids
+        of its own, so its marks must not meet another bot's."""
         self._process = process
         self._seen = seen
         self._store = store
@@ -268,7 +272,7 @@ class AckingPoller:
         state = self._window.get(uid)
         if state is _State.RUNNING or state is _State.DONE:
             return
-        if self._seen.known(CHANNEL, _key(uid)):
+        if self._seen.known(self._channel, _key(uid)):
             if state is None:
                 self.stats.skipped_handled += 1
                 log.info("telegram: update fetched again was already handled; skipped")
@@ -291,7 +295,7 @@ class AckingPoller:
     async def _handle(self, uid: int, raw: dict[str, Any]) -> None:
         try:
             async with self._slots:
-                if not self._seen.first_time(CHANNEL, f"begun:{uid}"):
+                if not self._seen.first_time(self._channel, f"begun:{uid}"):
                     self.stats.possible_duplicates += 1
                     log.warning(
                         "telegram: update %d was begun by a process that stopped before finishing; "
@@ -303,7 +307,7 @@ class AckingPoller:
                         await self._process(update)
                     except Exception:
                         log.exception("telegram: update %d failed", uid)
-                self._seen.remember(CHANNEL, _key(uid))
+                self._seen.remember(self._channel, _key(uid))
                 self.stats.handled += 1
                 self._window[uid] = _State.DONE
         finally:

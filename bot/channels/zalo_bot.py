@@ -145,11 +145,14 @@ class ZaloBotChannel:
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
         store: StateStore | None = None,
+        name: str = CHANNEL,
     ) -> None:
+        """`name`: the channel's name in the app (an office's own account: "zalo_bot:<office>")."""
+        self.name = name
         self._config = config
         self._context = context
         bot_id = config.token.split(":", 1)[0]  # the public part of the token, never the secret
-        self.lease = Lease(store if store is not None else MemoryStore(), f"zalo-bot-poll:{bot_id}")
+        self.lease = Lease(store if store is not None else MemoryStore(), f"zalo-bot-poll:{name}:{bot_id}")
         """Held while this process polls (shared store: one poller per bot token)."""
         self._client = client
         self._own_client = client is None
@@ -159,7 +162,7 @@ class ZaloBotChannel:
         self._min_poll_interval = min_poll_interval
         self._base = config.base_url.rstrip("/") + "/bot" + config.token
         self._bot_id = ""
-        self._work = Background(CHANNEL)
+        self._work = Background(self.name)
         self._poller: asyncio.Task[None] | None = None
         self._server: WebhookServer | None = None
         self._redact = _RedactToken(config.token) if config.token else None
@@ -194,7 +197,7 @@ class ZaloBotChannel:
         self._bot_id = str(me.get("id", "")) if isinstance(me, dict) else ""
         if cfg.mode == "webhook":
             # The secret is checked on the headers, before any of the body is read.
-            endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, cfg.secret_token, CHANNEL))
+            endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, cfg.secret_token, self.name))
             self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: endpoint})
             try:
                 await self._server.start()
@@ -226,7 +229,7 @@ class ZaloBotChannel:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send a reply as plain text (≤ 2,000 characters a message, options numbered)."""
-        key = f"{CHANNEL}:{chat_id}"
+        key = f"{self.name}:{chat_id}"
         numbering = self._options.number(key, reply)
         for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True, numbering=numbering):
             await self._send_chunk({"chat_id": chat_id, "text": chunk})
@@ -277,7 +280,7 @@ class ZaloBotChannel:
         return await send_with_retry(
             lambda: self._call("sendMessage", params, read_timeout=self._send_read_timeout),
             send_verdict,
-            channel=CHANNEL,
+            channel=self.name,
             policy=self._policy,
             stats=self.delivery,
             sleep=self._sleep,
@@ -352,7 +355,7 @@ class ZaloBotChannel:
             return
         event = str(update.get("event_name", ""))
         message_id = str(message.get("message_id", ""))
-        if message_id and not self._context.seen.first_time(CHANNEL, f"{event}:{message_id}"):
+        if message_id and not self._context.seen.first_time(self.name, f"{event}:{message_id}"):
             log.debug("zalo_bot: duplicate %s ignored", event)
             return
         sender = as_dict(message.get("from"))
@@ -369,7 +372,7 @@ class ZaloBotChannel:
         if not chat_id:
             return None
         common: dict[str, Any] = {
-            "channel": CHANNEL,
+            "channel": self.name,
             "chat_id": chat_id,
             "user_id": str(sender.get("id") or chat_id),
             "message_id": str(message.get("message_id", "")),
@@ -392,7 +395,7 @@ class ZaloBotChannel:
         if text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
             return InKind.COMMAND, name.lower(), args.strip(), ()
-        payload, numbers = self._options.read(f"{CHANNEL}:{chat_id}", text)
+        payload, numbers = self._options.read(f"{self.name}:{chat_id}", text)
         if payload is not None:
             return InKind.BUTTON, payload, "", ()
         return InKind.TEXT, text, "", numbers
@@ -432,8 +435,11 @@ class ZaloBotChannel:
 
 
 def build_zalo_bot_channel(
-    config: ZaloBotConfig, context: ChannelContext, store: StateStore | None = None
+    config: ZaloBotConfig,
+    context: ChannelContext,
+    store: StateStore | None = None,
+    name: str = CHANNEL,
 ) -> ZaloBotChannel:
     """The Zalo Bot channel for the app (start() raises ChannelStartError with a Vietnamese line);
     `store`: the state store shared with other processes (the polling lease)."""
-    return ZaloBotChannel(config, context, store=store)
+    return ZaloBotChannel(config, context, store=store, name=name)
