@@ -157,7 +157,7 @@ def build_app(
     close = getattr(store, "close", None)
     if callable(close):
         app.closers.append(close)
-    install_staff_tools(config, source, context, app.background, app.closers, storage)
+    install_staff_tools(config, source, context, app.background, app.closers, storage, store)
     return app
 
 

@@ -35,7 +35,7 @@ from faq.loader import Problem, check_faq
 from faq.matcher import Matcher
 from faq.normalize import Normalizer, has_accents
 from faq.schema import FaqBook
-from faq.writeback import WriteBackError, add_questions
+from faq.writeback import NewEntry, WriteBackError, add_entry, add_questions
 from handlers import payloads
 from handlers.privacy import MASKS, mask_personal_data
 
@@ -196,9 +196,7 @@ def find_candidates(
             )
         )
     confirmed.sort(key=lambda c: (-c.citizens, -(c.picks + c.thumbs_up), c.entry_id or "", c.phrasing))
-    unanswered = [
-        p for r in rows if r.kind == "none" and (p := clean_phrasing(r.question)) is not None
-    ]
+    unanswered = [p for r in rows if r.kind == "none" and (p := clean_phrasing(r.question)) is not None]
     new: list[Candidate] = []
     for group in group_unanswered(unanswered, normalizer):
         key = comparable(group.label, normalizer)
@@ -361,6 +359,18 @@ class FaqFile:
             text = add_questions(self.data.decode("utf-8"), entry_id, [phrasing])
         except (WriteBackError, UnicodeDecodeError) as exc:
             raise Refused([str(exc)]) from None
+        return self._write(text)
+
+    def add_entry(self, entry: NewEntry) -> FaqFile:
+        """Write the file with a new entry after the last one; the new state, or Refused / ConcurrentEdit."""
+        try:
+            text = add_entry(self.data.decode("utf-8"), entry)
+        except (WriteBackError, UnicodeDecodeError) as exc:
+            raise Refused([str(exc)]) from None
+        return self._write(text)
+
+    def _write(self, text: str) -> FaqFile:
+        """Check the edited text (loader, no new lint warning, file unchanged) and replace the file."""
         data = text.encode("utf-8")
         fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
         temp = Path(name)
