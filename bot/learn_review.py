@@ -144,7 +144,8 @@ class ReviewDesk:
     def batch(self, fresh_only: bool = False) -> list[Reply]:
         """Messages for the next candidates (a single notice when there is nothing to review).
 
-        `fresh_only` (the periodic post): leave out candidates posted within the last interval.
+        `fresh_only` (the periodic post): leave out candidates it posted before (within RECORD_TTL);
+        /hoc still shows them.
         """
         if self.faq_path is None:
             return [Reply(NO_FILE)]
@@ -160,12 +161,11 @@ class ReviewDesk:
             matcher=knowledge.matcher,
         )
         replies: list[Reply] = []
-        quiet = self.config.review_interval_days * 86400 * 0.9
         for c in candidates:
             if len(replies) >= self.config.review_batch:
                 break
             cid = short_id(c.entry_id or "", c.key)
-            if fresh_only and quiet > 0 and not self.store.add(f"learn:posted:{cid}", "1", quiet):
+            if fresh_only and not self.store.add(f"learn:posted:{cid}", "1", RECORD_TTL):
                 continue
             if self.store.get(f"learn:done:{cid}") is not None:
                 continue  # decided a moment ago; the log has not caught up

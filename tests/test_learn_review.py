@@ -7,8 +7,10 @@ reload) against tests/fakes/telegram_api.py on 127.0.0.1; the FAQ is a commented
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_app, run_app
-from bot.config import AppConfig, FaqConfig, StaffConfig, StorageConfig, TelegramConfig
+from bot.config import AppConfig, FaqConfig, LearningConfig, StaffConfig, StorageConfig, TelegramConfig
 from bot.learn import audit_path, load_rejections, rejected_path
 from bot.learn_review import ADMINS_ONLY
 from bot.storage import InteractionLog
@@ -267,3 +269,30 @@ async def test_save_a_staff_answer_as_a_new_entry(tmp_path: Path, telegram: Fake
     [record] = audit(faq)
     assert record["action"] == "add_entry" and record["ticket"] == "#0001"
     assert record["by"] == f"Công dân (Telegram {ADMIN})"
+
+
+async def test_periodic_post_sends_each_candidate_once(
+    tmp_path: Path, telegram: FakeTelegramServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    faq = commented_faq(tmp_path)
+    seed(tmp_path / "faqbot.sqlite3")
+    base = config(tmp_path, telegram, faq)
+    every_second = dataclasses.replace(
+        base,
+        telegram=dataclasses.replace(base.telegram, poll_timeout=1),
+        learning=LearningConfig(review_interval_days=1 / 86400),
+    )
+
+    def rounds(posted: int) -> int:
+        return sum(f"learning review: {posted} candidates posted" in r.getMessage() for r in caplog.records)
+
+    async def wait_two_rounds() -> None:
+        posts = await telegram.wait_sent(STAFF_GROUP, 3)
+        assert [p.labels[-1] for p in posts] == ["❌ Bỏ qua"] * 3
+        # Later rounds find nothing new: the same candidates are not posted again, and an empty
+        # round says nothing (no "nothing to review" in the group every interval).
+        await telegram.wait_for(lambda: rounds(0) >= 2)  # re-checked at each 1 s long poll
+        assert rounds(3) == 1 and len(telegram.sent_to(STAFF_GROUP)) == 3
+
+    caplog.set_level(logging.INFO, logger="bot.channels.telegram_review")
+    await run_until(every_second, telegram, wait_two_rounds)
