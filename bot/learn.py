@@ -101,6 +101,20 @@ def clean_phrasing(text: str) -> str | None:
     return plain
 
 
+def asking_phrasing(question: str) -> str:
+    """`clean_phrasing`, or for a long letter its last asking sentence (cut at a word): never empty."""
+    cleaned = clean_phrasing(question)
+    if cleaned is not None:
+        return cleaned
+    plain = " ".join(printable(_MASKS.sub(" ", mask_personal_data(question))).split())
+    plain = unicodedata.normalize("NFC", plain).strip(_TRAILING)
+    asked = [s.strip() for s in re.split(r"(?<=[.?!…])\s+", plain) if s.strip().endswith("?")]
+    text = asked[-1] if asked else plain
+    if len(text) > MAX_PHRASING_CHARS:
+        text = text[:MAX_PHRASING_CHARS].rsplit(" ", 1)[0]
+    return text.strip(_TRAILING) or "câu hỏi mới"
+
+
 def known_forms(book: FaqBook, normalizer: Normalizer) -> set[str]:
     """Normalised titles, questions and keywords of every entry: what the FAQ already says."""
     return {

@@ -34,8 +34,8 @@ from bot.learn import (
     LearnFileError,
     Refused,
     append_audit,
+    asking_phrasing,
     audit_path,
-    clean_phrasing,
     find_candidates,
     known_forms,
     load_rejections,
@@ -317,7 +317,7 @@ class ReviewDesk:
         """A new entry from a citizen's question and the staff answer (both masked again)."""
         knowledge = self.knowledge.current()
         book = knowledge.book
-        phrasing = _phrasing(question)
+        phrasing = asking_phrasing(question)
         title = _short(phrasing[:1].upper() + phrasing[1:], MAX_TITLE)
         # A masked number would read as a template placeholder to citizens (and to lint): dropped.
         summary = " ".join(_MASK.sub(" ", mask_personal_data(answer)).split()).replace(" ,", ",")
@@ -465,17 +465,6 @@ def _failure(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return "⚠️ Không ghi được: " + describe_os_error(exc, "tệp hỏi đáp")
     return f"⚠️ Không thêm được: {exc}"
-
-
-def _phrasing(question: str) -> str:
-    """The citizen's question as one line without personal data; long letters cut to their last question."""
-    cleaned = clean_phrasing(question)
-    if cleaned is not None:
-        return cleaned
-    plain = " ".join(_MASK.sub(" ", mask_personal_data(question)).split()).strip(" .,;:…")
-    asked = [s.strip() for s in re.split(r"(?<=[?])\s+", plain) if s.strip().endswith("?")]
-    text = asked[-1] if asked else plain
-    return _short(text, 150).rstrip("?!. ") or "câu hỏi mới"
 
 
 def _slug(title: str) -> str:
