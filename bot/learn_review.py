@@ -182,8 +182,12 @@ class ReviewDesk:
         ids = [r.entry.id for r in ranked if r.entry.is_procedure and r.entry.id != c.entry_id]
         return list(dict.fromkeys(ids))[:MAX_CHOICES]
 
-    def offer_draft(self, ticket_ref: str, question: str, answer: str) -> Button:
-        """Keep a staff answer to a handed-off question as a possible new entry; its "Lưu vào FAQ" button."""
+    def offer_draft(self, ticket_ref: str, question: str, answer: str) -> Button | None:
+        """Keep a staff answer to a handed-off question as a possible new entry; its "Lưu vào FAQ" button.
+
+        None when the bot serves the shipped FAQ (there is no office file to save into)."""
+        if self.faq_path is None:
+            return None
         record = {"ref": ticket_ref, "q": mask_personal_data(question), "a": mask_personal_data(answer)}
         did = short_id("draft", ticket_ref, record["q"], record["a"], str(self.clock()))
         self.store.set(f"learn:d:{did}", json.dumps(record, ensure_ascii=False), RECORD_TTL)
@@ -201,6 +205,8 @@ class ReviewDesk:
             return Tap(None, ADMINS_ONLY, alert=True)
         if verb in "dsx":
             return self._draft_tap(verb, rid, staff)
+        if self.faq_path is None and verb in "at":
+            return Tap(None, NO_FILE, alert=True)
         raw = self.store.get(f"learn:c:{rid}")
         if raw is None:
             return Tap(None, EXPIRED, alert=True)
@@ -322,7 +328,7 @@ class ReviewDesk:
         # A masked number would read as a template placeholder to citizens (and to lint): dropped.
         summary = " ".join(_MASK.sub(" ", mask_personal_data(answer)).split()).replace(" ,", ",")
         return NewEntry(
-            id=_unique_id(_slug(title), book),
+            id=_unique_id(_slug(title), {e.id for e in book.entries}),
             category=self._category(phrasing, book),
             title=title,
             questions=(phrasing,),
@@ -473,8 +479,7 @@ def _slug(title: str) -> str:
     return "-".join(words[:6]) or "muc-moi"
 
 
-def _unique_id(base: str, book: FaqBook) -> str:
-    taken = {e.id for e in book.entries}
+def _unique_id(base: str, taken: set[str]) -> str:
     if base not in taken:
         return base
     n = 2

@@ -20,8 +20,8 @@ import pytest
 
 from bot.app import build_app, run_app
 from bot.config import AppConfig, FaqConfig, LearningConfig, StaffConfig, StorageConfig, TelegramConfig
-from bot.learn import audit_path, load_rejections, rejected_path
-from bot.learn_review import ADMINS_ONLY
+from bot.learn import asking_phrasing, audit_path, load_rejections, rejected_path
+from bot.learn_review import ADMINS_ONLY, _slug, _unique_id
 from bot.storage import InteractionLog
 from faq.loader import load_faq
 from handlers.messages import Incoming, InKind, Outcome, Reply
@@ -296,3 +296,44 @@ async def test_periodic_post_sends_each_candidate_once(
 
     caplog.set_level(logging.INFO, logger="bot.channels.telegram_review")
     await run_until(every_second, telegram, wait_two_rounds)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("thủ tục cưới vợ ở phường?", "thủ tục cưới vợ ở phường", id="short-question"),
+        pytest.param(
+            "Dạ em chào anh chị ạ. Em tên là Nguyễn Văn An, sđt 0912345678, em ở trọ tại phường được hai năm "
+            "rồi và đã tạm trú đầy đủ. Giờ em muốn hỏi là em có được đăng ký thường trú ở nhà trọ không ạ? "
+            "Em cảm ơn ạ.",
+            "Giờ em muốn hỏi là em có được đăng ký thường trú ở nhà trọ không ạ",
+            id="letter-last-asking-sentence",
+        ),
+        pytest.param(
+            "em muốn hỏi " + "rất " * 60 + "lâu",
+            "em muốn hỏi " + " ".join(["rất"] * 34),
+            id="long-without-question-mark-cut-at-a-word",
+        ),
+        pytest.param(f"số cccd 001203004567 sđt {PHONE}", "số cccd sđt", id="numbers-dropped"),
+    ],
+)
+def test_asking_phrasing(question: str, expected: str) -> None:
+    assert asking_phrasing(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "taken", "expected"),
+    [
+        pytest.param("Tra cứu phạt nguội ở đâu", (), "tra-cuu-phat-nguoi-o-dau", id="accents-off"),
+        pytest.param(
+            "Đăng ký kết hôn với người nước ngoài ở đâu ạ",
+            (),
+            "dang-ky-ket-hon-voi-nguoi",
+            id="six-words-d-stroke",
+        ),
+        pytest.param("Khai sinh", ("khai-sinh", "khai-sinh-2"), "khai-sinh-3", id="unique"),
+        pytest.param("???", (), "muc-moi", id="nothing-left"),
+    ],
+)
+def test_new_entry_id(title: str, taken: tuple[str, ...], expected: str) -> None:
+    assert _unique_id(_slug(title), set(taken)) == expected

@@ -60,7 +60,8 @@ async def _save_button(
     except Exception:
         log.exception("could not keep the staff answer as a draft entry")
         return None
-    assert button.payload is not None
+    if button is None or button.payload is None:
+        return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(button.label, callback_data=button.payload)]])
 
 
