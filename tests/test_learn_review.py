@@ -20,8 +20,15 @@ import pytest
 
 from bot.app import build_app, run_app
 from bot.config import AppConfig, FaqConfig, LearningConfig, StaffConfig, StorageConfig, TelegramConfig
-from bot.learn import asking_phrasing, audit_path, load_rejections, rejected_path
-from bot.learn_review import ADMINS_ONLY, _slug, _unique_id
+from bot.learn import (
+    ConcurrentEdit,
+    LearnFileError,
+    asking_phrasing,
+    audit_path,
+    load_rejections,
+    rejected_path,
+)
+from bot.learn_review import ADMINS_ONLY, _failure, _slug, _unique_id
 from bot.storage import InteractionLog
 from faq.loader import load_faq
 from handlers.messages import Incoming, InKind, Outcome, Reply
@@ -337,3 +344,17 @@ def test_asking_phrasing(question: str, expected: str) -> None:
 )
 def test_new_entry_id(title: str, taken: tuple[str, ...], expected: str) -> None:
     assert _unique_id(_slug(title), set(taken)) == expected
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        pytest.param(ConcurrentEdit(), "vừa được sửa ở nơi khác", id="concurrent-edit"),
+        pytest.param(
+            PermissionError(13, "Permission denied", "/srv/faq.yaml"), "Không ghi được", id="not-writable"
+        ),
+        pytest.param(LearnFileError("tệp hỏi đáp đang có lỗi"), "tệp hỏi đáp đang có lỗi", id="broken-file"),
+    ],
+)
+def test_write_failures_are_told_in_vietnamese(error: Exception, shown: str) -> None:
+    assert shown in _failure(error)
