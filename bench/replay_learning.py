@@ -136,6 +136,9 @@ def replay(
 
 
 def _spread(values: list[float]) -> str:
+    values = [v for v in values if v == v]  # a ratio over a zero baseline is left out
+    if not values:
+        return "—"
     return f"{min(values):.3f} / {statistics.median(values):.3f} / {max(values):.3f}"
 
 
