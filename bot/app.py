@@ -200,6 +200,7 @@ def build_app(
         app.background,
         app.closers,
         storage,
+        store,
         staff_route=staff_route,
         office_staff_chats=tuple(offices.staff_chats.values()) if offices is not None else (),
     )

@@ -188,6 +188,19 @@ class OfficeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LearningConfig:
+    """Staff review of citizens' phrasings in the staff group (/hoc, periodic post)."""
+
+    review_interval_days: float = 0.0
+    """Post candidates to the staff group every this many days; 0: only on /hoc."""
+    review_batch: int = 5
+    """Candidates posted at a time."""
+    since_days: int = 30
+    """How far back the interaction log is read for candidates."""
+    min_citizens: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class LoggingConfig:
     """Process logs (English, no personal data)."""
 
@@ -213,6 +226,7 @@ class AppConfig:
     zalo_oa: ZaloOAConfig = field(default_factory=ZaloOAConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
+    learning: LearningConfig = field(default_factory=LearningConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     offices: tuple[OfficeConfig, ...] = ()
     """A province's offices over the shared FAQ (faq.path); empty: one office, as before."""
@@ -554,6 +568,7 @@ def _check(config: AppConfig, secrets: bool) -> list[str]:
         problems.append("Khóa 'storage.retention_days' phải ít nhất là 1.")
     problems.extend(_check_staff(config.staff))
     problems.extend(_check_offices(config, secrets))
+    problems.extend(_check_learning(config.learning))
     return problems
 
 
@@ -590,6 +605,20 @@ def _check_offices(config: AppConfig, secrets: bool) -> list[str]:
                     "một tài khoản khác, hai OA sẽ ghi đè token của nhau)."
                 )
             token_files.add(office.zalo_oa.token_file)
+    return problems
+
+
+def _check_learning(learning: LearningConfig) -> list[str]:
+    problems = []
+    if learning.review_interval_days < 0:
+        problems.append("Khóa 'learning.review_interval_days' không được âm (0: chỉ duyệt khi gõ /hoc).")
+    for key, value in (
+        ("review_batch", learning.review_batch),
+        ("since_days", learning.since_days),
+        ("min_citizens", learning.min_citizens),
+    ):
+        if value < 1:
+            problems.append(f"Khóa 'learning.{key}' phải ít nhất là 1.")
     return problems
 
 

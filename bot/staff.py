@@ -16,11 +16,14 @@ from bot.admin import AdminCommands
 from bot.channels.base import Channel, ChannelContext
 from bot.config import AppConfig, StorageConfig
 from bot.handoff import HandoffDesk, OfficeHours, TicketStore
+from bot.learn import rejected_path
+from bot.learn_review import ReviewDesk
 from bot.reload import FaqReloader, ReloadResult, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
 from faq.knowledge import KnowledgeSource
 from handlers.messages import Reply
+from handlers.store import MemoryStore, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +115,13 @@ def install_staff_tools(
     background: list[Background],
     closers: list[Callable[[], None]],
     storage: Storage,
+    store: StateStore | None = None,
     staff_route: Callable[[str, str], str | None] | None = None,
     office_staff_chats: Collection[int] = (),
 ) -> None:
-    """Add the interaction log, FAQ watcher, admin commands, handoff and digest to a built app.
+    """Add the interaction log, FAQ watcher, admin commands, handoff, digest and learning review.
 
+    `store`: the state store shared by the bot processes (the review's button → candidate map);
     `staff_route`: a province's offices' own staff groups (see HandoffDesk.route), each also
     listened to for replies (`office_staff_chats`)."""
     interactions = storage.interactions
@@ -137,6 +142,7 @@ def install_staff_tools(
         return
     # Imported here: the Telegram transport is loaded only when that channel is enabled.
     from bot.channels.telegram import TelegramChannel
+    from bot.channels.telegram_review import install_review, post_periodically
     from bot.channels.telegram_staff import install_admin_commands, install_staff_desk
 
     assert isinstance(telegram, TelegramChannel)
@@ -157,6 +163,21 @@ def install_staff_tools(
     if config.staff.weekly_digest and interactions is not None:
         notify = StaffNotifier(config, context.channels)
         background.append(lambda stop: weekly_digest(interactions, knowledge, notify, tz, stop))
+    review = ReviewDesk(
+        faq_path=config.faq.path,
+        settings=config.matching,
+        knowledge=knowledge,
+        interactions=interactions,
+        rejections=rejected_path(Path(config.storage.path)),
+        store=store if store is not None else MemoryStore(),
+        config=config.learning,
+        reload=(lambda: reloader.reload(True)) if reloader is not None else None,
+        tz=tz,
+    )
+    install_review(telegram, chat_id, config.staff.admin_user_ids, review)
+    interval = config.learning.review_interval_days
+    if interval > 0:
+        background.append(lambda stop: post_periodically(telegram, chat_id, review, interval, stop))
     if storage.tickets is None:
         return
     desk = HandoffDesk(
@@ -168,9 +189,9 @@ def install_staff_tools(
         route=staff_route,
     )
     context.observers.append(desk.observe)
-    install_staff_desk(telegram, chat_id, desk)
+    install_staff_desk(telegram, chat_id, desk, review)
     for office_chat in office_staff_chats:
-        install_staff_desk(telegram, office_chat, desk)
+        install_staff_desk(telegram, office_chat, desk, review)
 
 
 async def announce(notify: StaffNotifier, lines: tuple[str, ...]) -> None:
