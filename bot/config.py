@@ -236,9 +236,7 @@ ENV_SECRETS: dict[tuple[str, str], str] = {
     ("storage", "url"): "FAQBOT_DATABASE_URL",
 }
 
-SECRET_KEYS: frozenset[tuple[str, ...]] = frozenset(
-    {*ENV_SECRETS, ("telegram", "webhook", "secret_token")}
-)
+SECRET_KEYS: frozenset[tuple[str, ...]] = frozenset({*ENV_SECRETS, ("telegram", "webhook", "secret_token")})
 """Keys holding secrets: resolved (`${VAR}` and the environment) only where they are needed."""
 CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
 """Config sections that are channels: their secrets are needed only when they are enabled."""
@@ -641,9 +639,7 @@ def _check_channels(config: AppConfig, secrets: bool) -> list[str]:
             problems.append("Khóa 'telegram.concurrent_updates' phải ít nhất là 1.")
         if tg.mode == "webhook":
             if not tg.webhook.url:
-                problems.append(
-                    "Chế độ webhook cần khóa 'telegram.webhook.url' (địa chỉ HTTPS công khai)."
-                )
+                problems.append("Chế độ webhook cần khóa 'telegram.webhook.url' (địa chỉ HTTPS công khai).")
             if secrets and not _SECRET_TOKEN.fullmatch(tg.webhook.secret_token):
                 problems.append(
                     "Chế độ webhook cần khóa 'telegram.webhook.secret_token': 1–256 ký tự "
@@ -651,8 +647,7 @@ def _check_channels(config: AppConfig, secrets: bool) -> list[str]:
                 )
     if secrets and config.zalo_bot.enabled and not config.zalo_bot.token:
         problems.append(
-            "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN "
-            "(hoặc khóa 'zalo_bot.token')."
+            "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN (hoặc khóa 'zalo_bot.token')."
         )
     oa = config.zalo_oa
     if oa.enabled:

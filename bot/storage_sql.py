@@ -8,6 +8,7 @@ psycopg is imported only when a postgresql:// URL is opened (an optional extra, 
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -194,6 +195,7 @@ def redact(url: str) -> str:
     """The URL without its password (for logs and messages); a path is returned as it is."""
     if "://" not in url:
         return url
+    url = re.sub(r"(password=)[^&\s]*", r"\1***", url)
     parts = urlsplit(url)
     if parts.password is None:
         return url
