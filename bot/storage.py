@@ -132,6 +132,8 @@ class InteractionLog:
         self._throttle = LogThrottle(log)
         self._cond = threading.Condition()
         self._rows: deque[Interaction] = deque()
+        self._inflight = 0
+        """Rows the writer took and is trying to write (still waiting, for health())."""
         self._accepted = 0
         self._processed = 0
         self._urgent = False
@@ -150,7 +152,7 @@ class InteractionLog:
                 self._engine.close()
                 raise
             # A server that is not up yet (all workers started together): serve, keep rows, retry.
-            self._database_away(exc, 0)
+            self._database_away(exc)
         self._writer = threading.Thread(target=self._write_forever, name="interaction-log", daemon=True)
         self._writer.start()
 
@@ -247,7 +249,7 @@ class InteractionLog:
         with self._cond:
             return LogHealth(
                 alive=self._writer.is_alive(),
-                queued=len(self._rows),
+                queued=len(self._rows) + self._inflight,
                 written=self._written,
                 dropped=self._dropped,
                 failed=self._failed,
@@ -291,6 +293,7 @@ class InteractionLog:
                 held = self._deliver(batch)
             finally:
                 with self._cond:
+                    self._inflight = 0
                     if held:
                         self._rows.extendleft(reversed(held))
                     self._processed += len(batch) - len(held)
@@ -315,11 +318,11 @@ class InteractionLog:
             with self._engine.connection() as db:
                 self._write(db, batch)
         except _Away as away:
-            self._database_away(away.error, len(away.rows))
+            self._database_away(away.error)
             return away.rows
         except Exception as exc:
             if self._engine.away(exc):
-                self._database_away(exc, len(batch))
+                self._database_away(exc)
                 return batch[self._written - written_before :]
             # Anything else (a bug, a broken file): count, log, carry on with the next batch.
             self._note_failure(len(batch), exc)
@@ -344,6 +347,7 @@ class InteractionLog:
                 return None  # closing, nothing left
             count = min(len(self._rows), self._max_batch)
             batch = [self._rows.popleft() for _ in range(count)]
+            self._inflight = count
             if not self._rows:
                 self._urgent = False
             return batch
@@ -392,14 +396,14 @@ class InteractionLog:
         )
         return True
 
-    def _database_away(self, exc: BaseException, waiting: int) -> None:
+    def _database_away(self, exc: BaseException) -> None:
         reason = f"{type(exc).__name__}: {exc}".strip()
         with self._cond:
             first = self._away_since is None
             if first:
                 self._away_since = self._clock()
             self._last_error = reason
-            queued = len(self._rows) + waiting
+            queued = len(self._rows) + self._inflight
         if first:
             log.error(
                 "interaction log: database %s unreachable (%s); keeping rows in memory (at most %d) and "

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bot.config import POSTGRES_SCHEMES, SQLITE_SCHEME
 from bot.migrations import migrate_postgresql, migrate_sqlite
+from bot.safety import ThrottlingFilter
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ class PostgresEngine(Engine):
             # Keep trying to reconnect for as long as the server is away (the default gives up after 5 min).
             reconnect_timeout=365 * 86400.0,
         )
+        _quiet_pool_log()
         self._pool.open(wait=False)
 
     @contextmanager
@@ -178,6 +180,13 @@ class PostgresEngine(Engine):
     def close(self) -> None:
         """Close the pool's connections."""
         self._pool.close(timeout=5)
+
+
+def _quiet_pool_log() -> None:
+    """psycopg_pool logs a warning per failed reconnection attempt: one a minute is enough."""
+    logger = logging.getLogger("psycopg.pool")
+    if not any(isinstance(f, ThrottlingFilter) for f in logger.filters):
+        logger.addFilter(ThrottlingFilter())
 
 
 def open_engine(url: str) -> Engine:
