@@ -20,7 +20,7 @@ from bot.migrations import SchemaTooNew
 from bot.reload import FaqReloader, ReloadResult, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
-from bot.storage_sql import DriverMissing, redact
+from bot.storage_sql import DriverMissing, log_where
 from faq.knowledge import KnowledgeSource
 from handlers.messages import Reply
 
@@ -122,11 +122,6 @@ def _without_log(config: AppConfig, reason: str, exc: BaseException) -> Storage:
     if config.storage.url.startswith(SQLITE_SCHEME):
         return Storage(None, None, (notice,))
     return _with_tickets(config, None, (notice,))
-
-
-def log_where(storage: StorageConfig) -> str:
-    """How the operator names the log: storage.url without its password, else storage.path."""
-    return redact(storage.url) if storage.url else storage.path
 
 
 def _with_tickets(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.config import POSTGRES_SCHEMES, SQLITE_SCHEME
+from bot.config import POSTGRES_SCHEMES, SQLITE_SCHEME, StorageConfig
 from bot.migrations import migrate_postgresql, migrate_sqlite
 from bot.safety import ThrottlingFilter
 
@@ -182,6 +182,15 @@ class PostgresEngine(Engine):
         self._pool.close(timeout=5)
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """The exception classes either engine raises for a database problem (psycopg's when installed)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
 def _quiet_pool_log() -> None:
     """psycopg_pool logs a warning per failed reconnection attempt: one a minute is enough."""
     logger = logging.getLogger("psycopg.pool")
@@ -198,6 +207,11 @@ def open_engine(url: str) -> Engine:
     if "://" in url:
         raise ValueError(f"unsupported storage URL scheme: {redact(url)}")
     return SqliteEngine(url)
+
+
+def log_where(storage: StorageConfig) -> str:
+    """How the operator names the log: storage.url without its password, else storage.path."""
+    return redact(storage.url) if storage.url else storage.path
 
 
 def redact(url: str) -> str:
