@@ -14,7 +14,7 @@ from bot.oserrors import describe_os_error
 
 # Each module defines `register(subparsers)`, which adds its parser and sets
 # `func(args) -> int` as the default. Modules not written yet are skipped.
-COMMANDS = ("chat", "ask", "check", "eval", "run", "report", "learn")
+COMMANDS = ("chat", "ask", "check", "eval", "run", "report", "learn", "migrate_log")
 
 
 def version() -> str:
