@@ -194,7 +194,7 @@ class InteractionLog:
         """Queue a prepared row (its question must already be masked); dropped and counted when full."""
         row = storable_row(row)
         with self._cond:
-            if self._closing or len(self._rows) >= self._max_queued:
+            if self._closing or len(self._rows) + self._inflight >= self._max_queued:
                 self._dropped += 1
                 dropped = self._dropped
             else:
@@ -416,7 +416,7 @@ class InteractionLog:
             self._throttle.log(
                 "away",
                 logging.WARNING,
-                "interaction log: database %s still unreachable, %d rows waiting, %d dropped",
+                "interaction log: database %s still away, %d rows waiting, %d dropped",
                 self.where,
                 queued,
                 self._dropped,

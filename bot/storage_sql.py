@@ -30,6 +30,10 @@ CONNECT_TIMEOUT = 5
 """Seconds to reach PostgreSQL before a connection attempt counts as an outage."""
 
 
+RECONNECT_CHAIN = 10.0
+"""Seconds the pool keeps one chain of reconnection attempts going."""
+
+
 class DriverMissing(Exception):
     """A postgresql:// URL on a machine without psycopg; the message is for the operator."""
 
@@ -146,8 +150,10 @@ class PostgresEngine(Engine):
             check=ConnectionPool.check_connection,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT, "application_name": "faqbot"},
             name="faqbot-log",
-            # Keep trying to reconnect for as long as the server is away (the default gives up after 5 min).
-            reconnect_timeout=365 * 86400.0,
+            # The pool's retries back off without a cap (1, 2, 4 … s): give up a chain early instead, and
+            # the writer's next request (every few seconds while the server is away) starts a new one,
+            # so rows reach the server seconds after it returns, not minutes.
+            reconnect_timeout=RECONNECT_CHAIN,
         )
         _quiet_pool_log()
         self._pool.open(wait=False)
