@@ -223,6 +223,20 @@ def test_an_outage_keeps_rows_in_a_bounded_buffer_and_writes_them_when_the_serve
     log.close()
 
 
+def test_a_server_not_up_at_start_is_waited_for(pg: PostgresServer, pg_url: str) -> None:
+    pg.stop()
+    try:
+        log = InteractionLog(pg_url, salt="s", linger=0, retry_delays=(0.1,))
+        assert log.health().away_since is not None
+        log.add(Interaction(at=1.0, channel="t", user_hash="h", question="chờ máy chủ", kind="none"))
+    finally:
+        pg.start()
+    wait_until(lambda: log.health().written == 1, what="the row written once the server is up")
+    assert [r.question for r in log.rows()] == ["chờ máy chủ"]
+    assert log.health().ok
+    log.close()
+
+
 async def test_the_bot_answers_through_an_outage_and_logs_every_row_afterwards(
     tmp_path: Path, pg: PostgresServer, pg_url: str
 ) -> None:
