@@ -52,7 +52,6 @@ UNSALTED = (
 )
 """Told to the operator when the bot starts without a salt."""
 
-
 @dataclass(slots=True)
 class App:
     """Everything built from one AppConfig; `channels` is the name → channel registry."""
@@ -187,11 +186,8 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
     err = err if err is not None else sys.stderr
     stop = stop if stop is not None else asyncio.Event()
     if not app.channels:
-        print(
-            "Chưa bật kênh nào: hãy đặt 'enabled: true' cho telegram, zalo_bot hoặc zalo_oa "
-            "trong tệp cấu hình.",
-            file=err,
-        )
+        print("Chưa bật kênh nào: hãy đặt 'enabled: true' cho telegram, zalo_bot hoặc zalo_oa "
+              "trong tệp cấu hình.", file=err)
         return 2
     warn_placeholders(app.knowledge.current().book, err)
     for notice in app.notices:
@@ -376,7 +372,9 @@ def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> Non
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(_NotOnStderr())
     handler.addFilter(PersonalDataFilter(secrets))
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
     setattr(handler, "faqbot", True)  # noqa: B010 - marks our handler for the next reconfigure
     root.addHandler(handler)
     root.setLevel(config.level.upper())

@@ -196,7 +196,9 @@ def find_candidates(
             )
         )
     confirmed.sort(key=lambda c: (-c.citizens, -(c.picks + c.thumbs_up), c.entry_id or "", c.phrasing))
-    unanswered = [p for r in rows if r.kind == "none" and (p := clean_phrasing(r.question)) is not None]
+    unanswered = [
+        p for r in rows if r.kind == "none" and (p := clean_phrasing(r.question)) is not None
+    ]
     new: list[Candidate] = []
     for group in group_unanswered(unanswered, normalizer):
         key = comparable(group.label, normalizer)

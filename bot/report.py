@@ -50,7 +50,9 @@ CHANNEL_NAMES = {
     "console": "Bảng lệnh (thử nghiệm)",
 }
 CSV_COLUMNS = ("section", "key", "label", "value", "up", "down", "examples")
-CSV_SECTIONS = ("summary", "unanswered", "declined", "entry", "feedback", "never_reached", "channel", "day")
+CSV_SECTIONS = (
+    "summary", "unanswered", "declined", "entry", "feedback", "never_reached", "channel", "day"
+)
 
 
 def office_timezone(name: str = "Asia/Ho_Chi_Minh") -> dt.tzinfo:

@@ -251,7 +251,9 @@ class TelegramChannel:
             .build()
         )
         citizen_messages = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-        self.application.add_handler(MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP)
+        self.application.add_handler(
+            MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP
+        )
         self.application.add_handler(CallbackQueryHandler(self._on_button), group=CITIZEN_GROUP)
         self.application.add_error_handler(self._on_error)
         quiet_raw_send_warning()
@@ -310,7 +312,9 @@ class TelegramChannel:
         except ChannelStartError:
             raise
         except TelegramError as exc:
-            raise ChannelStartError(f"Không khởi động được kênh Telegram ({type(exc).__name__}).") from None
+            raise ChannelStartError(
+                f"Không khởi động được kênh Telegram ({type(exc).__name__})."
+            ) from None
         log.info("telegram channel started (%s) as @%s", self.config.mode, app.bot.username)
 
     async def _start_webhook(self) -> None:

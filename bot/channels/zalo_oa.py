@@ -237,7 +237,9 @@ class ZaloOAChannel:
 
     async def stop(self) -> None:
         """Stop the webhook and the token refresher, finish in-flight replies briefly."""
-        await shut_down(self._refresher, self._server, self._work, self._client if self._own_client else None)
+        await shut_down(
+            self._refresher, self._server, self._work, self._client if self._own_client else None
+        )
         self._refresher, self._server = None, None
         if self._own_client:
             self._client = None
