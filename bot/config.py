@@ -297,7 +297,7 @@ def load_config(
     config = _build(AppConfig, raw, "", env, problems, located)
     if problems:
         raise ConfigError(problems)
-    problems.extend(_check(config, secrets or database))
+    problems.extend(_check(config, secrets, database))
     if problems:
         raise ConfigError(problems)
     return typing.cast(AppConfig, config)
@@ -496,7 +496,7 @@ def _expand(value: str, key: str, env: typing.Mapping[str, str], problems: list[
     return _ENV_REF.sub(sub, value)
 
 
-def _check(config: AppConfig, secrets: bool) -> list[str]:
+def _check(config: AppConfig, secrets: bool, database: bool = False) -> list[str]:
     problems: list[str] = []
     for key, mode in (("telegram.mode", config.telegram.mode), ("zalo_bot.mode", config.zalo_bot.mode)):
         if mode not in ("polling", "webhook"):
@@ -528,7 +528,7 @@ def _check(config: AppConfig, secrets: bool) -> list[str]:
         )
     if m.max_suggestions < 1:
         problems.append("Khóa 'matching.max_suggestions' phải ít nhất là 1.")
-    problems.extend(_check_storage(config.storage, secrets))
+    problems.extend(_check_storage(config.storage, secrets or database))
     problems.extend(_check_staff(config.staff))
     return problems
 
