@@ -141,11 +141,13 @@ class PostgresEngine(Engine):
             ) from exc
         self._errors: tuple[type[BaseException], ...] = (psycopg.OperationalError, PoolTimeout)
         self.where = redact(url)
+        _quiet_pool_log()
+        # Opened at once without waiting: a server not up yet is retried in the pool's background.
         self._pool = ConnectionPool(
             url,
             min_size=1,
             max_size=max_size,
-            open=False,
+            open=True,
             timeout=CONNECT_TIMEOUT,
             check=ConnectionPool.check_connection,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT, "application_name": "faqbot"},
@@ -155,8 +157,6 @@ class PostgresEngine(Engine):
             # so rows reach the server seconds after it returns, not minutes.
             reconnect_timeout=RECONNECT_CHAIN,
         )
-        _quiet_pool_log()
-        self._pool.open(wait=False)
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
