@@ -271,8 +271,9 @@ async def weekly_digest(
             return
         except TimeoutError:
             pass
-        report = await asyncio.to_thread(last_week, interactions, knowledge, tz)
         try:
+            # Inside: a database away on Monday morning must not end the digest for good.
+            report = await asyncio.to_thread(last_week, interactions, knowledge, tz)
             await notify(format_digest(report))
         except Exception:
             log.exception("could not post the weekly digest")

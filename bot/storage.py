@@ -100,7 +100,9 @@ class LogUnavailable(Exception):
 class InteractionLog:
     """Append-only log of exchanges with retention; safe to call from any thread or task.
 
-    `target`: an SQLite path, an sqlite:/// or postgresql:// URL, or an Engine.
+    `target`: an SQLite path, an sqlite:/// or postgresql:// URL, or an Engine. `wait_for_server`:
+    a PostgreSQL server that does not answer at start is waited for (the bot); False raises
+    LogUnavailable instead (one-shot commands).
     """
 
     def __init__(
@@ -114,6 +116,7 @@ class InteractionLog:
         max_queued: int = MAX_QUEUED,
         max_batch: int = MAX_BATCH,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        wait_for_server: bool = True,
     ) -> None:
         if isinstance(target, Engine):
             self._engine = target
@@ -151,6 +154,9 @@ class InteractionLog:
             if isinstance(self._engine, SqliteEngine) or not self._engine.away(exc):
                 self._engine.close()
                 raise
+            if not wait_for_server:
+                self._engine.close()
+                raise LogUnavailable(one_line(exc)) from exc
             # A server that is not up yet (all workers started together): serve, keep rows, retry.
             self._database_away(exc)
         self._writer = threading.Thread(target=self._write_forever, name="interaction-log", daemon=True)
@@ -397,7 +403,7 @@ class InteractionLog:
         return True
 
     def _database_away(self, exc: BaseException) -> None:
-        reason = f"{type(exc).__name__}: {exc}".strip()
+        reason = one_line(exc)
         with self._cond:
             first = self._away_since is None
             if first:
@@ -473,7 +479,12 @@ class _Reading:
 
     def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
         if exc is not None and not isinstance(exc, LogUnavailable) and self._engine.away(exc):
-            raise LogUnavailable(f"{type(exc).__name__}: {exc}") from exc
+            raise LogUnavailable(one_line(exc)) from exc
+
+
+def one_line(exc: BaseException) -> str:
+    """ "Type: message" on one line (psycopg's messages span several)."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 def _row(r: tuple[Any, ...]) -> Interaction:

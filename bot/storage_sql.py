@@ -130,7 +130,9 @@ class PostgresEngine(Engine):
 
     dialect = "postgresql"
 
-    def __init__(self, url: str, *, max_size: int = 4) -> None:
+    def __init__(self, url: str, *, pooled: bool = True, max_size: int = 4) -> None:
+        """`pooled`: a pool that reconnects in the background (the bot); False: one connection per
+        use and nothing logged (one-shot commands, which say what went wrong themselves)."""
         try:
             import psycopg
             from psycopg_pool import ConnectionPool, PoolTimeout
@@ -141,6 +143,15 @@ class PostgresEngine(Engine):
             ) from exc
         self._errors: tuple[type[BaseException], ...] = (psycopg.OperationalError, PoolTimeout)
         self.where = redact(url)
+        self._url = url
+        self._connect_args: dict[str, Any] = {
+            "autocommit": True,
+            "connect_timeout": CONNECT_TIMEOUT,
+            "application_name": "faqbot",
+        }
+        self._pool: ConnectionPool[Any] | None = None
+        if not pooled:
+            return
         _quiet_pool_log()
         # Opened at once without waiting: a server not up yet is retried in the pool's background.
         self._pool = ConnectionPool(
@@ -150,7 +161,7 @@ class PostgresEngine(Engine):
             open=True,
             timeout=CONNECT_TIMEOUT,
             check=ConnectionPool.check_connection,
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT, "application_name": "faqbot"},
+            kwargs=self._connect_args,
             name="faqbot-log",
             # The pool's retries back off without a cap (1, 2, 4 … s): give up a chain early instead, and
             # the writer's next request (every few seconds while the server is away) starts a new one,
@@ -161,6 +172,12 @@ class PostgresEngine(Engine):
     @contextmanager
     def connection(self) -> Iterator[Any]:
         """A checked connection from the pool (PoolTimeout when none can be had in CONNECT_TIMEOUT)."""
+        if self._pool is None:
+            import psycopg
+
+            with psycopg.connect(self._url, **self._connect_args) as conn:
+                yield conn
+            return
         with self._pool.connection() as conn:
             yield conn
 
@@ -185,7 +202,8 @@ class PostgresEngine(Engine):
 
     def close(self) -> None:
         """Close the pool's connections."""
-        self._pool.close(timeout=5)
+        if self._pool is not None:
+            self._pool.close(timeout=5)
 
 
 def database_errors() -> tuple[type[Exception], ...]:
@@ -204,12 +222,13 @@ def _quiet_pool_log() -> None:
         logger.addFilter(ThrottlingFilter())
 
 
-def open_engine(url: str) -> Engine:
-    """The engine for an sqlite:/// or postgresql:// URL (a bare path means an SQLite file)."""
+def open_engine(url: str, *, pooled: bool = True) -> Engine:
+    """The engine for an sqlite:/// or postgresql:// URL (a bare path means an SQLite file);
+    `pooled=False` for one-shot commands (see PostgresEngine)."""
     if url.startswith(SQLITE_SCHEME):
         return SqliteEngine(url[len(SQLITE_SCHEME) :])
     if url.startswith(POSTGRES_SCHEMES):
-        return PostgresEngine(url)
+        return PostgresEngine(url, pooled=pooled)
     if "://" in url:
         raise ValueError(f"unsupported storage URL scheme: {redact(url)}")
     return SqliteEngine(url)

@@ -237,6 +237,20 @@ def test_a_server_not_up_at_start_is_waited_for(pg: PostgresServer, pg_url: str)
     log.close()
 
 
+def test_report_with_the_server_down_is_one_vietnamese_line(
+    tmp_path: Path, pg: PostgresServer, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    InteractionLog(pg_url, salt="s").close()
+    pg.stop()
+    try:
+        assert main(["report", "--config", write_config(tmp_path, pg_url)]) == 2
+    finally:
+        pg.start()
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("Lỗi: không kết nối được cơ sở dữ liệu nhật ký hỏi đáp postgresql://")
+    assert "FAQBOT_DATABASE_URL" in line
+
+
 async def test_the_bot_answers_through_an_outage_and_logs_every_row_afterwards(
     tmp_path: Path, pg: PostgresServer, pg_url: str
 ) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from bot.commands.common import read_config
 from bot.config import POSTGRES_SCHEMES, SQLITE_SCHEME, AppConfig, sqlite_url
 from bot.migrations import SchemaTooNew
+from bot.storage import one_line
 from bot.storage_sql import (
     COLUMNS,
     DriverMissing,
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     where = redact(target)
     try:
-        copied, skipped = copy_log(SqliteEngine(source_path), open_engine(target))
+        copied, skipped = copy_log(SqliteEngine(source_path), open_engine(target, pooled=False))
     except (SchemaTooNew, DriverMissing) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except database_errors() as exc:
         print(
-            f"Lỗi: không chép được sang {where} ({type(exc).__name__}: {exc}) — hãy kiểm tra máy chủ "
+            f"Lỗi: không chép được sang {where} ({one_line(exc)}) — hãy kiểm tra máy chủ "
             "PostgreSQL đang chạy, địa chỉ, mật khẩu và quyền tạo bảng của người dùng. Chạy lại lệnh "
             "sau khi sửa: những dòng đã chép sẽ không bị chép trùng.",
             file=sys.stderr,

@@ -21,8 +21,8 @@ from bot.report import (
     office_timezone,
     parse_since,
 )
-from bot.storage import Interaction, InteractionLog, LogUnavailable
-from bot.storage_sql import DriverMissing, database_errors, log_where
+from bot.storage import Interaction, InteractionLog, LogUnavailable, one_line
+from bot.storage_sql import DriverMissing, database_errors, log_where, open_engine
 from faq.loader import FaqError, load_faq
 from faq.schema import FaqBook
 
@@ -123,7 +123,12 @@ def read_log(config: AppConfig, since: float) -> list[Interaction] | str | None:
             )
     where = log_where(storage)
     try:
-        log = InteractionLog(target, salt=storage.salt, retention_days=storage.retention_days)
+        log = InteractionLog(
+            open_engine(target, pooled=False),
+            salt=storage.salt,
+            retention_days=storage.retention_days,
+            wait_for_server=False,
+        )
         try:
             return log.rows(since)
         finally:
@@ -149,7 +154,7 @@ def read_log(config: AppConfig, since: float) -> list[Interaction] | str | None:
             advice = (
                 "hãy kiểm tra tên cơ sở dữ liệu, người dùng và quyền của người dùng đó trong storage.url."
             )
-        print(f"Lỗi: không đọc được nhật ký hỏi đáp {where} ({exc}) — {advice}", file=sys.stderr)
+        print(f"Lỗi: không đọc được nhật ký hỏi đáp {where} ({one_line(exc)}) — {advice}", file=sys.stderr)
     return None
 
 
