@@ -8,6 +8,7 @@ import dataclasses
 import io
 import logging
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -94,6 +95,25 @@ def test_a_fresh_log_gets_every_migration_once(log_url: str) -> None:
     versions = fetch(log_url, "SELECT version FROM schema_version ORDER BY version")
     assert [v for (v,) in versions] == list(range(1, SCHEMA_VERSION + 1))
     assert len(fetch(log_url, "SELECT value FROM log_meta WHERE key = 'log_id'")) == 1
+
+
+def test_workers_starting_together_migrate_once(log_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def open_and_close() -> None:
+        try:
+            InteractionLog(log_url, salt="s").close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_and_close) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    versions = fetch(log_url, "SELECT version FROM schema_version ORDER BY version")
+    assert [v for (v,) in versions] == list(range(1, SCHEMA_VERSION + 1))
 
 
 @pytest.mark.parametrize(
