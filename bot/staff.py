@@ -14,13 +14,15 @@ from typing import Any
 
 from bot.admin import AdminCommands
 from bot.channels.base import Channel, ChannelContext
-from bot.config import AppConfig, StorageConfig
+from bot.config import POSTGRES_SCHEMES, SQLITE_SCHEME, AppConfig, StorageConfig
 from bot.handoff import HandoffDesk, OfficeHours, TicketStore
 from bot.learn import rejected_path
 from bot.learn_review import ReviewDesk
+from bot.migrations import SchemaTooNew
 from bot.reload import FaqReloader, ReloadResult, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
+from bot.storage_sql import DriverMissing, log_where
 from faq.knowledge import KnowledgeSource
 from handlers.messages import Reply
 from handlers.store import MemoryStore, StateStore
@@ -63,6 +65,12 @@ STORAGE_UNUSABLE = (
     "ghi và dung lượng ổ đĩa (khóa storage.path) rồi khởi động lại bot."
 )
 """The line the operator (start-up output) and the staff group get when the log cannot be opened."""
+DATABASE_UNUSABLE = (
+    "Không mở được nhật ký hỏi đáp {path}: {reason} Bot vẫn trả lời người dân, nhưng không ghi lại "
+    "câu hỏi và chưa có số liệu /stats. Hãy sửa khóa storage.url (biến môi trường FAQBOT_DATABASE_URL) "
+    "rồi khởi động lại bot."
+)
+"""The same when storage.url names a database that cannot be used (driver missing, newer schema)."""
 TICKETS_UNUSABLE = (
     "Không mở được sổ chuyển câu hỏi cho cán bộ {path} ({reason}), nên bot tạm không chuyển câu hỏi "
     "cho cán bộ. Hãy kiểm tra ổ đĩa (khóa storage.path) rồi khởi động lại bot."
@@ -71,7 +79,7 @@ TICKETS_UNUSABLE = (
 
 @dataclass(frozen=True, slots=True)
 class Storage:
-    """What staff tools keep on disk, each None when it could not be opened (the bot serves on)."""
+    """What staff tools keep, each None when it could not be opened (the bot serves on)."""
 
     interactions: InteractionLog | None
     tickets: TicketStore | None
@@ -80,28 +88,59 @@ class Storage:
 
 
 def open_storage(config: AppConfig) -> Storage:
-    """Open the interaction log (and the handoff tickets when handoff is configured).
+    """Open the interaction log (storage.url, else storage.path) and the handoff tickets when configured.
 
-    An unusable storage.path (read-only directory, full disk, a file in the way) is logged and
-    reported in `notices`: the bot then serves without the log and without handoff, instead of
-    failing to start.
+    An unusable SQLite file (read-only directory, full disk, a file in the way), a missing PostgreSQL
+    driver or a schema newer than this code are logged and reported in `notices`: the bot then serves
+    without the log (and, without a usable SQLite file, without handoff) instead of failing to start.
+    A PostgreSQL server that does not answer yet is no such problem: the log keeps rows until it does.
+    Tickets stay in the local SQLite file (storage.path, or the sqlite:/// file of storage.url).
     """
     storage: StorageConfig = config.storage
     try:
         interactions = InteractionLog(
-            storage.path, salt=storage.salt, retention_days=storage.retention_days
+            storage.log_url,
+            salt=storage.salt,
+            retention_days=storage.retention_days,
+            max_queued=storage.buffer_rows,
         )
+    except (SchemaTooNew, DriverMissing) as exc:
+        return _without_log(config, str(exc), exc)
     except (OSError, sqlite3.Error) as exc:
-        log.error("interaction log %s unusable, serving without it or handoff: %s", storage.path, exc)
-        return Storage(None, None, (STORAGE_UNUSABLE.format(path=storage.path, reason=_reason(exc)),))
+        path = storage.sqlite_path
+        log.error("interaction log %s unusable, serving without it or handoff: %s", path, exc)
+        return Storage(None, None, (STORAGE_UNUSABLE.format(path=path, reason=_reason(exc)),))
+    except Exception as exc:
+        if not storage.url.startswith(POSTGRES_SCHEMES):
+            raise
+        # The server answered but refused (no right to create the tables, no such database...).
+        return _without_log(config, f"máy chủ PostgreSQL từ chối ({type(exc).__name__}: {exc}).", exc)
+    return _with_tickets(config, interactions, ())
+
+
+def _without_log(config: AppConfig, reason: str, exc: BaseException) -> Storage:
+    where = log_where(config.storage)
+    log.error("interaction log %s unusable, serving without it: %s: %s", where, type(exc).__name__, exc)
+    notice = DATABASE_UNUSABLE.format(path=where, reason=reason)
+    if config.storage.url.startswith(SQLITE_SCHEME):
+        return Storage(None, None, (notice,))
+    return _with_tickets(config, None, (notice,))
+
+
+def _with_tickets(
+    config: AppConfig, interactions: InteractionLog | None, notices: tuple[str, ...]
+) -> Storage:
     if not handoff_possible(config):
-        return Storage(interactions, None)
+        return Storage(interactions, None, notices)
+    path = config.storage.sqlite_path
     try:
-        tickets = TicketStore(Path(storage.path))
+        tickets = TicketStore(Path(path))
     except (OSError, sqlite3.Error) as exc:
         log.error("handoff tickets unusable, handoff disabled: %s", exc)
-        return Storage(interactions, None, (TICKETS_UNUSABLE.format(path=storage.path, reason=_reason(exc)),))
-    return Storage(interactions, tickets)
+        return Storage(
+            interactions, None, (*notices, TICKETS_UNUSABLE.format(path=path, reason=_reason(exc)))
+        )
+    return Storage(interactions, tickets, notices)
 
 
 def _reason(exc: BaseException) -> str:
@@ -153,7 +192,7 @@ def install_staff_tools(
         log=interactions,
         knowledge=knowledge,
         tz=tz,
-        log_unusable=config.storage.path if interactions is None else None,
+        log_unusable=log_where(config.storage) if interactions is None else None,
         channels=context.channels,
     )
     install_admin_commands(telegram, config.staff.admin_user_ids, admin.handle)
@@ -216,8 +255,10 @@ async def purge_daily(interactions: InteractionLog, stop: asyncio.Event) -> None
         h = interactions.health()
         log.log(
             logging.INFO if h.ok else logging.WARNING,
-            "interaction log: writer %s, %d rows written, %d queued, %d dropped, %d failed (last error: %s)",
+            "interaction log: writer %s, database %s, %d rows written, %d queued, %d dropped, %d failed "
+            "(last error: %s)",
             "running" if h.alive else "STOPPED",
+            "answering" if h.away_since is None else f"AWAY since {time.ctime(h.away_since)}",
             h.written,
             h.queued,
             h.dropped,
@@ -259,8 +300,9 @@ async def weekly_digest(
             return
         except TimeoutError:
             pass
-        report = await asyncio.to_thread(last_week, interactions, knowledge, tz)
         try:
+            # Inside: a database away on Monday morning must not end the digest for good.
+            report = await asyncio.to_thread(last_week, interactions, knowledge, tz)
             await notify(format_digest(report))
         except Exception:
             log.exception("could not post the weekly digest")
