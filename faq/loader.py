@@ -8,13 +8,10 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
-
-import yaml
 
 from faq.schema import (
     BUILT_IN_CATEGORIES,
@@ -30,16 +27,17 @@ from faq.schema import (
     Overlay,
     Postal,
 )
-from faq.yaml_errors import explain_yaml_error, folded_items, split_lines
+from faq.yaml_tree import Map as _Map
+from faq.yaml_tree import Node as _Node
+from faq.yaml_tree import Scalar as _Scalar
+from faq.yaml_tree import Seq as _Seq
+from faq.yaml_tree import clean as _clean
+from faq.yaml_tree import compose_tree
 
 DEFAULT_FAQ: Path = Path(str(resources.files("faq").joinpath("data", "default.yaml")))
 """The FAQ shipped with the package."""
 
 SUPPORTED_VERSIONS = (1,)
-MAX_REPEATS = 20
-"""At most this many lines are listed for one repeated problem (tabs, control characters)."""
-MAX_DEPTH = 32
-"""Deepest nesting accepted; the format itself needs four levels."""
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger files are refused outright (an office FAQ is a few hundred kilobytes); the message and the
 staff guide (docs/huong-dan-can-bo.md) state the limit."""
@@ -218,40 +216,6 @@ def _decode(data: bytes, source: str) -> str | Problem:
         )
 
 
-# --- a small YAML tree with line numbers --------------------------------------------------------
-# Built from parser events rather than yaml.compose: the C composer recurses (and crashes on very
-# deep nesting), PyYAML silently keeps the last of duplicate keys, and aliases could blow up.
-
-
-@dataclass(slots=True)
-class _Scalar:
-    value: str
-    line: int
-    end_line: int
-    plain: bool
-
-    @property
-    def null(self) -> bool:
-        return self.plain and self.value in ("", "~", "null", "Null", "NULL")
-
-
-@dataclass(slots=True)
-class _Seq:
-    line: int
-    items: list[_Node] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Map:
-    line: int
-    items: list[tuple[_Scalar, _Node]] = field(default_factory=list)
-    flat: list[_Node] = field(default_factory=list)
-
-
-_Node = _Scalar | _Seq | _Map
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}|localhost", re.IGNORECASE)
@@ -348,14 +312,6 @@ def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", _fold(text))) or "vi-du-ma-muc"
 
 
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" \t"))]
-
-
-def _clean(text: str) -> str:
-    return unicodedata.normalize("NFC", text).strip()
-
-
 def _kind(node: _Node) -> str:
     if isinstance(node, _Seq):
         return "danh sách"
@@ -383,135 +339,11 @@ class _Reader:
     # --- text to tree ---------------------------------------------------------------------------
 
     def compose(self, text: str) -> _Node | None:
-        lines = split_lines(text)
-        tabs = [n for n, line in enumerate(lines, start=1) if "\t" in _indent(line)]
-        controls = {n: m.group() for n, line in enumerate(lines, start=1) if (m := _BAD_CHARS.search(line))}
-        for number in tabs[:MAX_REPEATS]:
-            self.error(
-                number,
-                "dòng này thụt lề bằng phím Tab; YAML chỉ chấp nhận dấu cách — hãy thay Tab bằng dấu cách.",
-            )
-        for number, char in list(controls.items())[:MAX_REPEATS]:
-            self.error(
-                number,
-                f"dòng này có ký tự điều khiển không hợp lệ (U+{ord(char):04X}), thường do sao "
-                "chép từ nơi khác — hãy xóa và gõ lại đoạn đó.",
-            )
-        for found, what in ((tabs, "thụt lề bằng Tab"), (list(controls), "có ký tự điều khiển")):
-            if len(found) > MAX_REPEATS:
-                self.error(
-                    found[MAX_REPEATS],
-                    f"còn {len(found) - MAX_REPEATS} dòng khác {what} (không liệt kê hết).",
-                )
-        if controls:
-            return None  # the YAML reader refuses them anyway, with a less helpful message
-        try:
-            root = self._compose_events(text, lines)
-        except yaml.MarkedYAMLError as exc:
-            line, message = explain_yaml_error(exc, lines)
-            if line not in tabs:
-                self.error(line, message)
-            return None
-        except yaml.YAMLError as exc:
-            if not tabs:
-                self.error(0, f"lỗi cú pháp YAML, không đọc được tệp ({exc}).")
-            return None
-        if tabs:
-            return None
+        """The YAML tree of the text, or None with the problems recorded."""
+        root = compose_tree(text, self.error, self.warning)
         if root is None and not self.errors:
             self.error(0, "tệp FAQ trống — cần có các phần version, agency, categories, entries.")
         return root
-
-    def _compose_events(self, text: str, lines: list[str]) -> _Node | None:
-        root: list[_Node] = []
-        stack: list[_Seq | _Map] = []
-        targets: list[list[_Node]] = [root]  # where the next node goes (parallel to stack)
-        anchors: dict[str, _Node] = {}
-        documents = 0
-        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
-        starts: dict[type, type[_Seq] | type[_Map]] = {
-            yaml.SequenceStartEvent: _Seq,
-            yaml.MappingStartEvent: _Map,
-        }
-        ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-        event: Any  # PyYAML's event classes are untyped
-        for event in yaml.parse(text, Loader=_LOADER):
-            kind = type(event)
-            line = event.start_mark.line + 1 if event.start_mark else 0
-            node: _Node
-            if kind is scalar_event:
-                plain = bool(event.implicit[0]) and not event.style
-                end = event.end_mark.line + 1 if event.end_mark else line
-                node = _Scalar(event.value, line, end, plain)
-                if plain and end > line:
-                    for folded in folded_items(lines, line, end):
-                        self.warning(
-                            folded,
-                            f"dòng '- …' này thụt lề sâu hơn ý ở dòng {line} nên bị gộp vào ý đó thành "
-                            "một câu; nếu đây là một ý riêng, hãy cho nó thẳng cột với các ý khác.",
-                        )
-            elif kind in starts:
-                if len(stack) >= MAX_DEPTH:
-                    # Stop early: the YAML scanner slows down quadratically on deep nesting.
-                    self.error(line, "cấu trúc lồng nhau quá sâu — tệp FAQ chỉ cần vài cấp thụt lề.")
-                    return None
-                collection = starts[kind](line)
-                targets[-1].append(collection)
-                stack.append(collection)
-                targets.append(collection.items if isinstance(collection, _Seq) else collection.flat)
-                if event.anchor:
-                    anchors[event.anchor] = collection
-                continue
-            elif kind in ends:
-                targets.pop()
-                done = stack.pop()
-                if isinstance(done, _Map):
-                    self._pair(done)
-                continue
-            elif kind is alias_event:
-                target = anchors.get(event.anchor or "")
-                if not isinstance(target, _Scalar):
-                    self.error(
-                        line,
-                        f"không dùng được bí danh YAML '*{event.anchor}' ở đây — hãy viết đầy đủ "
-                        "nội dung thay vì tham chiếu.",
-                    )
-                    return None
-                node = _Scalar(target.value, line, line, target.plain)
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    self.error(
-                        line,
-                        "tệp chỉ được có một khối nội dung: hãy xóa dòng '---' này (và phần thừa "
-                        "phía sau nếu có).",
-                    )
-                    return None
-                continue
-            else:
-                continue
-            targets[-1].append(node)
-            if kind is scalar_event and event.anchor:
-                anchors[event.anchor] = node
-        return root[0] if root else None
-
-    def _pair(self, mapping: _Map) -> None:
-        seen: dict[str, int] = {}
-        flat = mapping.flat
-        for key, value in zip(flat[0::2], flat[1::2], strict=True):
-            if not isinstance(key, _Scalar):
-                self.error(key.line, "tên khóa phải là một từ (ví dụ 'title'), không phải danh sách.")
-                continue
-            name = _clean(key.value)
-            if name in seen:
-                self.error(
-                    key.line,
-                    f"khóa '{name}' xuất hiện hai lần trong cùng một khối (lần đầu ở dòng "
-                    f"{seen[name]}); YAML chỉ giữ giá trị sau cùng — hãy gộp hoặc xóa bớt một.",
-                )
-            seen.setdefault(name, key.line)
-            mapping.items.append((key, value))
-        mapping.flat = []
 
     # --- generic shapes ------------------------------------------------------------------------
 
