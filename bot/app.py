@@ -19,6 +19,7 @@ import logging.handlers
 import re
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -26,6 +27,7 @@ from typing import TextIO
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
 from bot.files import private_file
+from bot.handoff import ticket_book
 from bot.notices import ON_STDERR
 from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
@@ -51,6 +53,7 @@ UNSALTED = (
     "nhiên dài (và giữ nguyên chuỗi đó về sau) rồi khởi động lại bot."
 )
 """Told to the operator when the bot starts without a salt."""
+
 
 @dataclass(slots=True)
 class App:
@@ -138,10 +141,11 @@ def build_app(
     )
     # Opened before the conversation: without a usable storage.path there is no handoff to offer.
     storage = open_storage(config)
+    tickets = ticket_book(store, storage.tickets, time.time()) if handoff_possible(config) else None
     conversation = Conversation(
         source,
         context_ttl=config.conversation.context_ttl,
-        handoff_enabled=handoff_possible(config) and storage.tickets is not None,
+        handoff_enabled=tickets is not None,
         store=store,
     )
     flood = FloodGate(limit=config.conversation.flood_limit_per_minute, window=FLOOD_WINDOW, store=store)
@@ -157,7 +161,7 @@ def build_app(
     close = getattr(store, "close", None)
     if callable(close):
         app.closers.append(close)
-    install_staff_tools(config, source, context, app.background, app.closers, storage)
+    install_staff_tools(config, source, context, app.background, app.closers, storage, tickets)
     return app
 
 
@@ -186,8 +190,11 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
     err = err if err is not None else sys.stderr
     stop = stop if stop is not None else asyncio.Event()
     if not app.channels:
-        print("Chưa bật kênh nào: hãy đặt 'enabled: true' cho telegram, zalo_bot hoặc zalo_oa "
-              "trong tệp cấu hình.", file=err)
+        print(
+            "Chưa bật kênh nào: hãy đặt 'enabled: true' cho telegram, zalo_bot hoặc zalo_oa "
+            "trong tệp cấu hình.",
+            file=err,
+        )
         return 2
     warn_placeholders(app.knowledge.current().book, err)
     for notice in app.notices:
@@ -372,9 +379,7 @@ def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> Non
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(_NotOnStderr())
     handler.addFilter(PersonalDataFilter(secrets))
-    handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
-    )
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     setattr(handler, "faqbot", True)  # noqa: B010 - marks our handler for the next reconfigure
     root.addHandler(handler)
     root.setLevel(config.level.upper())

@@ -15,7 +15,7 @@ from typing import Any
 from bot.admin import AdminCommands
 from bot.channels.base import Channel, ChannelContext
 from bot.config import AppConfig, StorageConfig
-from bot.handoff import HandoffDesk, OfficeHours, TicketStore
+from bot.handoff import HandoffDesk, OfficeHours, Tickets, TicketStore
 from bot.reload import FaqReloader, ReloadResult, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
@@ -85,9 +85,7 @@ def open_storage(config: AppConfig) -> Storage:
     """
     storage: StorageConfig = config.storage
     try:
-        interactions = InteractionLog(
-            storage.path, salt=storage.salt, retention_days=storage.retention_days
-        )
+        interactions = InteractionLog(storage.path, salt=storage.salt, retention_days=storage.retention_days)
     except (OSError, sqlite3.Error) as exc:
         log.error("interaction log %s unusable, serving without it or handoff: %s", storage.path, exc)
         return Storage(None, None, (STORAGE_UNUSABLE.format(path=storage.path, reason=_reason(exc)),))
@@ -112,8 +110,12 @@ def install_staff_tools(
     background: list[Background],
     closers: list[Callable[[], None]],
     storage: Storage,
+    tickets: Tickets | None = None,
 ) -> None:
-    """Add the interaction log, FAQ watcher, admin commands, handoff and digest to a built app."""
+    """Add the interaction log, FAQ watcher, admin commands, handoff and digest to a built app.
+
+    `tickets`: where handoff tickets live (bot.handoff.ticket_book); None: no handoff.
+    """
     interactions = storage.interactions
     if interactions is not None:
         closers.append(interactions.close)
@@ -152,10 +154,10 @@ def install_staff_tools(
     if config.staff.weekly_digest and interactions is not None:
         notify = StaffNotifier(config, context.channels)
         background.append(lambda stop: weekly_digest(interactions, knowledge, notify, tz, stop))
-    if storage.tickets is None:
+    if tickets is None:
         return
     desk = HandoffDesk(
-        storage.tickets,
+        tickets,
         staff_channel=STAFF_CHANNEL,
         staff_chat_id=str(chat_id),
         channels=context.channels,
