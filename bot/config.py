@@ -147,6 +147,15 @@ class StorageConfig:
     """Salt for hashing user ids; set it (env FAQBOT_SALT) so hashes are not guessable."""
 
 
+@dataclass(frozen=True, slots=True)
+class HealthConfig:
+    """The worker's health check (GET /healthz) on a listener of its own; webhook servers have it too."""
+
+    listen: str = "127.0.0.1"
+    port: int = 0
+    """0: no listener of its own (the default on a one-office PC)."""
+
+
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 """The office's zone unless configured (a fixed UTC+7 stands in where the system lacks zone data)."""
 
@@ -191,6 +200,7 @@ class AppConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    health: HealthConfig = field(default_factory=HealthConfig)
 
 
 # Secrets may always come from the environment: a variable fills the key when the file leaves it
@@ -207,9 +217,7 @@ ENV_SECRETS: dict[tuple[str, str], str] = {
     ("state", "redis_url"): "FAQBOT_REDIS_URL",
 }
 
-SECRET_KEYS: frozenset[tuple[str, ...]] = frozenset(
-    {*ENV_SECRETS, ("telegram", "webhook", "secret_token")}
-)
+SECRET_KEYS: frozenset[tuple[str, ...]] = frozenset({*ENV_SECRETS, ("telegram", "webhook", "secret_token")})
 """Keys holding secrets: resolved (`${VAR}` and the environment) only where they are needed."""
 CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
 """Config sections that are channels: their secrets are needed only when they are enabled."""
@@ -490,6 +498,8 @@ def _check(config: AppConfig, secrets: bool) -> list[str]:
         )
     if m.max_suggestions < 1:
         problems.append("Khóa 'matching.max_suggestions' phải ít nhất là 1.")
+    if not 0 <= config.health.port <= 65535:
+        problems.append("Khóa 'health.port' phải từ 0 (tắt) đến 65535.")
     if config.storage.retention_days < 1:
         problems.append("Khóa 'storage.retention_days' phải ít nhất là 1.")
     problems.extend(_check_staff(config.staff))
@@ -570,9 +580,7 @@ def _check_channels(config: AppConfig, secrets: bool) -> list[str]:
             problems.append("Khóa 'telegram.concurrent_updates' phải ít nhất là 1.")
         if tg.mode == "webhook":
             if not tg.webhook.url:
-                problems.append(
-                    "Chế độ webhook cần khóa 'telegram.webhook.url' (địa chỉ HTTPS công khai)."
-                )
+                problems.append("Chế độ webhook cần khóa 'telegram.webhook.url' (địa chỉ HTTPS công khai).")
             if secrets and not _SECRET_TOKEN.fullmatch(tg.webhook.secret_token):
                 problems.append(
                     "Chế độ webhook cần khóa 'telegram.webhook.secret_token': 1–256 ký tự "
@@ -580,8 +588,7 @@ def _check_channels(config: AppConfig, secrets: bool) -> list[str]:
                 )
     if secrets and config.zalo_bot.enabled and not config.zalo_bot.token:
         problems.append(
-            "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN "
-            "(hoặc khóa 'zalo_bot.token')."
+            "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN (hoặc khóa 'zalo_bot.token')."
         )
     oa = config.zalo_oa
     if oa.enabled:
