@@ -52,7 +52,7 @@ REDELIVERED = 0.05
 """Share of updates POSTed a second time, to another worker."""
 START_TIMEOUT = 180.0
 """Seconds a worker may take to answer /healthz (the sentence model loads in each with --semantic)."""
-RUN_TIMEOUT = 120.0
+RUN_TIMEOUT = 30.0
 
 
 # -- the workers -------------------------------------------------------------------------------------
@@ -114,16 +114,21 @@ async def wait_healthy(port: int, process: multiprocessing.process.BaseProcess) 
         if not process.is_alive():
             raise RuntimeError(f"worker on port {port} exited with {process.exitcode}")
         try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(b"GET /healthz HTTP/1.1\r\nHost: w\r\nConnection: close\r\n\r\n")
-            status = await reader.readline()
-            writer.close()
-            if b" 200 " in status:
+            if await asyncio.wait_for(_healthz(port), 5) == 200:
                 return
-        except OSError:
+        except (OSError, TimeoutError):
             pass
         await asyncio.sleep(0.2)  # a start-up poll, not a measurement
     raise RuntimeError(f"worker on port {port} not healthy after {START_TIMEOUT:.0f} s")
+
+
+async def _healthz(port: int) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: w\r\nConnection: close\r\n\r\n")
+        return int((await reader.readline()).split()[1])
+    finally:
+        writer.close()
 
 
 # -- the fake Bot API, recording when each chat's reply arrived -----------------------------------
@@ -169,7 +174,7 @@ class Connection:
                     self.close()
                     self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
                     self.reopened += attempt - 1
-                status = await self._exchange(body)
+                status = await asyncio.wait_for(self._exchange(body), RUN_TIMEOUT)
                 if status is not None:
                     return status
             raise ConnectionError(f"worker on port {self.port} closed a new connection")
