@@ -221,16 +221,25 @@ class Outcome:
     """CPU seconds used during the repeat: "workers", "redis", "generator" (this process)."""
 
 
+@dataclass
+class Ids:
+    """Update ids and chats for the whole run: Redis remembers seen update ids for an hour, so a
+    configuration reusing the previous one's ids would find every update "already answered"."""
+
+    updates: count[int] = field(default_factory=lambda: count(1))
+    chats: count[int] = field(default_factory=lambda: count(1_000_000))
+
+
 class Load:
     """Sends messages to the workers round-robin, at most `window` unanswered at a time."""
 
-    def __init__(self, fake: TimedFake, ports: Sequence[int], window: int) -> None:
+    def __init__(self, fake: TimedFake, ports: Sequence[int], window: int, ids: Ids) -> None:
         self.fake = fake
         self.window = window
         # Two connections per worker and per unanswered-message slot share: enough to never queue.
         self.connections = [[Connection(p) for _ in range(max(2, window // len(ports)))] for p in ports]
-        self.updates = count(1)
-        self.chats = count(1_000_000)
+        self.updates = ids.updates
+        self.chats = ids.chats
         self.turn = count()
 
     def pick(self, skip: int | None = None) -> Connection:
@@ -333,7 +342,10 @@ class Figures:
 
     def percentile(self, q: int) -> list[float]:
         """The q-th percentile latency (seconds) of each repeat."""
-        return [statistics.quantiles(o.latencies, n=100)[q - 1] for o in self.outcomes]
+        return [
+            statistics.quantiles(o.latencies, n=100)[q - 1] if len(o.latencies) > 1 else float("nan")
+            for o in self.outcomes
+        ]
 
 
 async def measure(
@@ -344,6 +356,7 @@ async def measure(
     texts: list[str],
     tmp: str,
     redis_pid: int | None,
+    ids: Ids,
 ) -> Figures:
     """Start `workers` processes, warm them up, run the repeats, stop them."""
     fake = TimedFake()
@@ -360,7 +373,7 @@ async def measure(
     ]
     for process in processes:
         process.start()
-    load = Load(fake, ports, args.window)
+    load = Load(fake, ports, args.window, ids)
     try:
         await asyncio.gather(*(wait_healthy(p, proc) for p, proc in zip(ports, processes, strict=True)))
         await load.run(texts[: max(100, len(texts) // 4)])  # warm-up: connections, caches, JIT-free paths
@@ -402,6 +415,8 @@ def _cpu(processes: Sequence[multiprocessing.process.BaseProcess], redis_pid: in
 
 
 def _ms(latencies: list[float], q: int) -> str:
+    if len(latencies) < 2:
+        return "   n/a"
     return f"{statistics.quantiles(latencies, n=100)[q - 1] * 1e3:6.1f} ms"
 
 
@@ -457,10 +472,11 @@ async def bench(args: argparse.Namespace) -> int:
     redis = start_redis(Path(tmp))
     figures: list[Figures] = []
     try:
-        figures.append(await measure("1 worker, memory state", 1, "", args, texts, tmp, None))
+        ids = Ids()
+        figures.append(await measure("1 worker, memory state", 1, "", args, texts, tmp, None, ids))
         for n in counts:
             name = f"{n} worker{'s' if n > 1 else ''}, redis"
-            figures.append(await measure(name, n, redis.url, args, texts, tmp, redis.process.pid))
+            figures.append(await measure(name, n, redis.url, args, texts, tmp, redis.process.pid, ids))
     finally:
         redis.stop()
     base = next((f for f in figures if f.workers == 1 and "redis" in f.name), figures[0])
