@@ -91,7 +91,7 @@ def worker_main(
             ),
         ),
     )
-    code = asyncio.run(run_app(build_app(config), err=open(os.devnull, "w")))  # noqa: SIM115
+    code = asyncio.run(run_app(build_app(config), err=open(os.devnull, "w", encoding="utf-8")))  # noqa: SIM115
     sys.exit(code)
 
 
@@ -308,7 +308,7 @@ class Load:
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process so far (Linux /proc; 0.0 elsewhere)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
