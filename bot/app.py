@@ -30,6 +30,7 @@ from bot.files import private_file
 from bot.handoff import ticket_book
 from bot.health import Health, serve_health
 from bot.notices import ON_STDERR
+from bot.offices import Offices, build_offices
 from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
@@ -102,21 +103,35 @@ def build_knowledge(
     return StaticKnowledge(load_knowledge(config.faq.path, config.matching, indexer))
 
 
-def build_channels(config: AppConfig, context: ChannelContext) -> dict[str, Channel]:
-    """The channels enabled in config, by name (transport modules are imported only when enabled)."""
+def build_channels(
+    config: AppConfig, context: ChannelContext, store: StateStore | None = None
+) -> dict[str, Channel]:
+    """The channels enabled in config, by name (transport modules are imported only when enabled);
+    each office's own accounts are named "<kind>:<office id>".
+
+    `store`: the state store, for what channels share across processes (polling lease, OA tokens).
+    """
     channels: dict[str, Channel] = {}
-    if config.telegram.enabled:
-        from bot.channels.telegram import TelegramChannel
+    accounts = [("", config.telegram, config.zalo_bot, config.zalo_oa)]
+    accounts += [(o.id, o.telegram, o.zalo_bot, o.zalo_oa) for o in config.offices]
+    for office, telegram, zalo_bot, zalo_oa in accounts:
+        suffix = f":{office}" if office else ""
+        if telegram.enabled:
+            from bot.channels.telegram import TelegramChannel
 
-        channels["telegram"] = TelegramChannel(config.telegram, context)
-    if config.zalo_bot.enabled:
-        from bot.channels.zalo_bot import build_zalo_bot_channel
+            channels["telegram" + suffix] = TelegramChannel(
+                telegram, context, store=store, name="telegram" + suffix
+            )
+        if zalo_bot.enabled:
+            from bot.channels.zalo_bot import build_zalo_bot_channel
 
-        channels["zalo_bot"] = build_zalo_bot_channel(config.zalo_bot, context)
-    if config.zalo_oa.enabled:
-        from bot.channels.zalo_oa import build_zalo_oa_channel
+            channels["zalo_bot" + suffix] = build_zalo_bot_channel(
+                zalo_bot, context, store, "zalo_bot" + suffix
+            )
+        if zalo_oa.enabled:
+            from bot.channels.zalo_oa import build_zalo_oa_channel
 
-        channels["zalo_oa"] = build_zalo_oa_channel(config.zalo_oa, context)
+            channels["zalo_oa" + suffix] = build_zalo_oa_channel(zalo_oa, context, store, "zalo_oa" + suffix)
     return channels
 
 
@@ -137,11 +152,18 @@ def build_app(
         store = build_store(config.state)
     channels: dict[str, Channel] = {}
     notifier = StaffNotifier(config, channels)
-    source = (
-        knowledge
-        if knowledge is not None
-        else build_knowledge(config, notifier.reload_failed, build_indexer(config), console=console)
-    )
+    offices: Offices | None = None
+    source: KnowledgeSource
+    if config.offices and knowledge is None:
+        # A province: one shared FAQ, an overlay per office, each file reloaded on its own.
+        offices = build_offices(config, build_indexer(config), notifier.reload_failed, console=console)
+        source = offices.source
+    else:
+        source = (
+            knowledge
+            if knowledge is not None
+            else build_knowledge(config, notifier.reload_failed, build_indexer(config), console=console)
+        )
     # Opened before the conversation: without a usable storage.path there is no handoff to offer.
     storage = open_storage(config)
     tickets = ticket_book(store, storage.tickets, time.time()) if handoff_possible(config) else None
@@ -150,6 +172,7 @@ def build_app(
         context_ttl=config.conversation.context_ttl,
         handoff_enabled=tickets is not None,
         store=store,
+        offices=offices.routing if offices is not None else None,
     )
     flood = FloodGate(limit=config.conversation.flood_limit_per_minute, window=FLOOD_WINDOW, store=store)
     context = ChannelContext(
@@ -159,14 +182,36 @@ def build_app(
         seen=SeenEvents(store),
         channels=channels,
     )
-    channels.update(build_channels(config, context))
+    channels.update(build_channels(config, context, store))
     log_health = storage.interactions.health if storage.interactions is not None else None
     health = Health(source, store, log_health)
     app = App(config, source, conversation, context, channels, notices=list(storage.notices), health=health)
     close = getattr(store, "close", None)
     if callable(close):
         app.closers.append(close)
-    install_staff_tools(config, source, context, app.background, app.closers, storage, tickets)
+    staff_route = None
+    if offices is not None:
+        province = offices
+        desk = conversation.offices
+        if config.faq.watch:
+            app.background.append(lambda stop: province.source.watch(stop, config.faq.watch_interval))
+
+        def staff_route(channel: str, chat_id: str) -> str | None:
+            office = desk.office_of(channel, chat_id) if desk is not None else None
+            chat = province.staff_chats.get(office) if office is not None else None
+            return str(chat) if chat is not None else None
+
+    install_staff_tools(
+        config,
+        source,
+        context,
+        app.background,
+        app.closers,
+        storage,
+        tickets,
+        staff_route=staff_route,
+        office_staff_chats=tuple(offices.staff_chats.values()) if offices is not None else (),
+    )
     return app
 
 

@@ -174,6 +174,29 @@ class StaffConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class OfficeStaffConfig:
+    """One office's own staff group (handoff from its citizens goes there, else to the province's)."""
+
+    telegram_chat_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeConfig:
+    """One office of a province: its commune/ward, its overlay FAQ file, its own accounts if any."""
+
+    id: str = ""
+    """Short id, lowercase-hyphenated ("hoang-liet"): names its channels ("telegram:hoang-liet")."""
+    unit: str = ""
+    """Official code ("00337") or name ("Phường Hoàng Liệt") of its commune-level unit."""
+    overlay: str = ""
+    """Path of its overlay file (agency, own entries, replace, not_handled)."""
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    zalo_bot: ZaloBotConfig = field(default_factory=ZaloBotConfig)
+    zalo_oa: ZaloOAConfig = field(default_factory=ZaloOAConfig)
+    staff: OfficeStaffConfig = field(default_factory=OfficeStaffConfig)
+
+
+@dataclass(frozen=True, slots=True)
 class LoggingConfig:
     """Process logs (English, no personal data)."""
 
@@ -200,6 +223,10 @@ class AppConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    offices: tuple[OfficeConfig, ...] = ()
+    """A province's offices over the shared FAQ (faq.path); empty: one office, as before."""
+    units_file: str | None = None
+    """The list of commune-level units (None: the one shipped with the package)."""
     health: HealthConfig = field(default_factory=HealthConfig)
 
 
@@ -269,6 +296,7 @@ def load_config(
         raise ConfigError([f"{path}: tệp cấu hình phải là một bảng khóa: giá trị."])
     used = _used_sections(raw, env) if secrets else frozenset()
     raw = _with_env_secrets(_without_unused_secrets(raw, used), env, used)
+    raw = _offices_without_unused_secrets(raw, env, secrets)
     config = _build(AppConfig, raw, "", env, problems, located)
     if problems:
         raise ConfigError(problems)
@@ -322,6 +350,36 @@ def _without_unused_secrets(raw: dict[str, Any], used: frozenset[str]) -> dict[s
             if key in parents[-1]:
                 parents[-1][key] = ""
     return merged
+
+
+def _offices_without_unused_secrets(
+    raw: dict[str, Any], env: typing.Mapping[str, str], secrets: bool
+) -> dict[str, Any]:
+    """`raw` with the secrets of offices' disabled channels (all of them when secrets are not
+    needed) blanked, so their `${VAR}` is never looked up."""
+    offices = raw.get("offices")
+    if not isinstance(offices, list):
+        return raw
+    cleaned = []
+    for office in offices:
+        if isinstance(office, dict):
+            office = dict(office)
+            for section, *inner, key in SECRET_KEYS:
+                sub = office.get(section)
+                if section not in CHANNELS or not isinstance(sub, dict):
+                    continue
+                enabled = _coerce(sub.get("enabled", False), bool, "", env, []) is True
+                if secrets and enabled:
+                    continue
+                office[section] = sub = dict(sub)
+                if inner:
+                    nested = sub.get(inner[0])
+                    if isinstance(nested, dict) and key in nested:
+                        sub[inner[0]] = {**nested, key: ""}
+                elif key in sub:
+                    sub[key] = ""
+        cleaned.append(office)
+    return {**raw, "offices": cleaned}
 
 
 def _with_env_secrets(
@@ -402,6 +460,8 @@ def _build(
 
 
 def _coerce(value: Any, hint: Any, key: str, env: typing.Mapping[str, str], problems: list[str]) -> Any:
+    if dataclasses.is_dataclass(hint):  # an item of a list of blocks (offices)
+        return _build(hint, value, f"{key}.", env, problems, {})
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
@@ -413,6 +473,8 @@ def _coerce(value: Any, hint: Any, key: str, env: typing.Mapping[str, str], prob
         if not isinstance(value, list):
             problems.append(f"Khóa '{key}' phải là một danh sách.")
             return ()
+        if dataclasses.is_dataclass(args[0]):
+            return tuple(_coerce(v, args[0], f"{key}[{i}]", env, problems) for i, v in enumerate(value, 1))
         return tuple(_coerce(v, args[0], key, env, problems) for v in value)
     if hint is str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -503,6 +565,43 @@ def _check(config: AppConfig, secrets: bool) -> list[str]:
     if config.storage.retention_days < 1:
         problems.append("Khóa 'storage.retention_days' phải ít nhất là 1.")
     problems.extend(_check_staff(config.staff))
+    problems.extend(_check_offices(config, secrets))
+    return problems
+
+
+_OFFICE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _check_offices(config: AppConfig, secrets: bool) -> list[str]:
+    """Each office: an id, a unit, an overlay; own accounts checked like the shared ones."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    token_files = {config.zalo_oa.token_file} if config.zalo_oa.enabled else set()
+    for number, office in enumerate(config.offices, start=1):
+        where = f"offices[{number}]" + (f" ({office.id})" if office.id else "")
+        if not _OFFICE_ID.fullmatch(office.id):
+            problems.append(
+                f"Đơn vị {where}: khóa 'id' phải là mã ngắn gồm chữ thường không dấu, chữ số và dấu "
+                "gạch ngang, ví dụ 'hoang-liet'."
+            )
+        elif office.id in seen:
+            problems.append(f"Đơn vị {where}: mã '{office.id}' bị trùng — mỗi đơn vị cần một mã riêng.")
+        seen.add(office.id)
+        if not office.unit.strip():
+            problems.append(f"Đơn vị {where}: thiếu khóa 'unit' (mã hoặc tên xã/phường, ví dụ '00337').")
+        if not office.overlay.strip():
+            problems.append(f"Đơn vị {where}: thiếu khóa 'overlay' (đường dẫn tệp hỏi đáp riêng của đơn vị).")
+        own = dataclasses.replace(
+            AppConfig(), telegram=office.telegram, zalo_bot=office.zalo_bot, zalo_oa=office.zalo_oa
+        )
+        problems.extend(f"Đơn vị {where}: {p}" for p in _check_channels(own, secrets))
+        if office.zalo_oa.enabled:
+            if office.zalo_oa.token_file in token_files:
+                problems.append(
+                    f"Đơn vị {where}: Zalo OA riêng cần khóa 'zalo_oa.token_file' riêng (đang trùng với "
+                    "một tài khoản khác, hai OA sẽ ghi đè token của nhau)."
+                )
+            token_files.add(office.zalo_oa.token_file)
     return problems
 
 

@@ -300,7 +300,11 @@ class HandoffDesk:
         channels: Mapping[str, Channel],
         hours: OfficeHours,
         clock: Callable[[], float] = time.time,
+        route: Callable[[str, str], str | None] | None = None,
     ) -> None:
+        """`route(channel, chat_id)`: the staff chat of that citizen's office (a province's offices),
+        None for the default `staff_chat_id`."""
+        self.route = route
         self.store = store
         self.staff_channel = staff_channel
         self.staff_chat_id = staff_chat_id
@@ -324,8 +328,11 @@ class HandoffDesk:
         when = dt.datetime.fromtimestamp(now, tz=self.hours.zone)
         if is_new:
             staff = self.channels[self.staff_channel]
+            target = (
+                self.route(msg.channel, msg.chat_id) if self.route is not None else None
+            ) or self.staff_chat_id
             await staff.send(
-                self.staff_chat_id,
+                target,
                 Reply(texts.staff_ticket(ticket.ref, _CHANNEL_NAMES.get(msg.channel, msg.channel), question)),
             )
             log.info("handoff ticket %s opened from %s", ticket.ref, msg.channel)

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Collection, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,11 +111,14 @@ def install_staff_tools(
     closers: list[Callable[[], None]],
     storage: Storage,
     tickets: Tickets | None = None,
+    staff_route: Callable[[str, str], str | None] | None = None,
+    office_staff_chats: Collection[int] = (),
 ) -> None:
     """Add the interaction log, FAQ watcher, admin commands, handoff and digest to a built app.
 
     `tickets`: where handoff tickets live (bot.handoff.ticket_book); None: no handoff.
-    """
+    `staff_route`: a province's offices' own staff groups (see HandoffDesk.route), each also
+    listened to for replies (`office_staff_chats`)."""
     interactions = storage.interactions
     if interactions is not None:
         closers.append(interactions.close)
@@ -162,9 +165,12 @@ def install_staff_tools(
         staff_chat_id=str(chat_id),
         channels=context.channels,
         hours=OfficeHours(config.staff),
+        route=staff_route,
     )
     context.observers.append(desk.observe)
     install_staff_desk(telegram, chat_id, desk)
+    for office_chat in office_staff_chats:
+        install_staff_desk(telegram, office_chat, desk)
 
 
 async def announce(notify: StaffNotifier, lines: tuple[str, ...]) -> None:

@@ -23,6 +23,20 @@ log = logging.getLogger(__name__)
 
 SOCKET_TIMEOUT = 0.5
 """Seconds a Redis call may block the event loop before it fails."""
+_EXTEND = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+"""Lease renewal: only the holder extends, in one atomic step (a GET then PEXPIRE could extend a
+lease another process took in between)."""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 DEFAULT_PREFIX = "faqbot:"
 """Every key this bot writes in Redis starts with this (several bots may share one server)."""
 
@@ -89,6 +103,19 @@ class RedisStore:
             return pipe.execute()
 
         return int(self._call(run)[1])
+
+    def claim(self, key: str, owner: str, ttl: float) -> bool:
+        """Take a lease for `owner` for `ttl` seconds if nobody holds it (SET NX PX)."""
+        return self.add(key, owner, ttl)
+
+    def extend(self, key: str, owner: str, ttl: float) -> bool:
+        """Renew the lease for `ttl` seconds only if `owner` still holds it (a Lua check-and-extend)."""
+        result = self._call(self._client.eval, _EXTEND, 1, self._prefix + key, owner, _ms(ttl))
+        return bool(result)
+
+    def release(self, key: str, owner: str) -> bool:
+        """Give the lease up only if `owner` holds it (a Lua check-and-delete)."""
+        return bool(self._call(self._client.eval, _RELEASE, 1, self._prefix + key, owner))
 
     def close(self) -> None:
         """Release the connection pool."""

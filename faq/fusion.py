@@ -9,9 +9,10 @@ How, in words:
    same on any FAQ — the fused score and its margin to the runner-up, the lexical score and margin,
    the semantic lift and margin, whether each stage alone puts the same entry first, and whether
    the message names a word no entry uses. Its coefficients (`WEIGHTS`) were fitted once on
-   labelled questions of two kinds (short chat, long letters) against two FAQs (the shipped one and
-   the same stripped to titles only), so that one setting holds for a FAQ with many phrasings per
-   entry and for a first FAQ with one; `bench/calibrate_fusion.py` refits them and prints the
+   labelled questions of two kinds (short chat, long letters) against three FAQs (the shipped one,
+   the same stripped to titles only, and a commune's FAQ written by someone else), so that one
+   setting holds for a FAQ with many phrasings per entry, for a first FAQ with one and for another
+   author's style; `bench/calibrate_fusion.py` refits them and prints the
    histograms of right and wrong top entries by confidence that the operating point comes from.
 3. **The decision.** Confidence ≥ `answer_confidence` answers (close runners-up offered beside);
    else the best few near the top become "Có phải anh/chị hỏi về…" choices when confidence ≥
@@ -33,20 +34,20 @@ from faq.schema import Entry, FaqBook
 SEMANTIC_WEIGHT = 10.0
 """Weight of the semantic lift (cosine above the message's median) against lexical/100."""
 WEIGHTS: dict[str, float] = {
-    "fused": 0.653,
-    "fused_margin": 2.654,
-    "lexical": 1.280,
-    "lexical_margin": 3.548,
-    "semantic_lift": 9.362,
-    "lexical_agrees": 0.705,
-    "semantic_agrees": 0.494,
-    "semantic_margin": 10.863,
-    "long": 0.084,
-    "foreign": -0.187,
-    "similarity": 12.508,
+    "fused": 0.678,
+    "fused_margin": 2.755,
+    "lexical": 0.971,
+    "lexical_margin": 2.892,
+    "semantic_lift": 12.863,
+    "lexical_agrees": 0.580,
+    "semantic_agrees": 0.476,
+    "semantic_margin": 10.126,
+    "long": 0.307,
+    "foreign": -0.716,
+    "similarity": 19.015,
 }
 """Logistic coefficients of the confidence (fitted by bench/calibrate_fusion.py, see its output)."""
-BIAS = -13.870
+BIAS = -19.655
 ALTERNATIVE_WINDOW = 0.12
 """Runners-up within this much fused score of a confident answer are offered beside it."""
 SUGGEST_WINDOW = 0.35

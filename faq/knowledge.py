@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from faq.decision import MatchSettings
+from faq.decision import Candidate, MatchResult, MatchSettings
 from faq.loader import load_faq
-from faq.matcher import Matcher
-from faq.schema import FaqBook
+from faq.matcher import Matcher, View
+from faq.schema import Entry, FaqBook, NotHandled
 from faq.semantic import SemanticIndex
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,30 @@ class Knowledge:
 
     book: FaqBook
     matcher: Matcher
+    view: View | None = None
+    """One office's entries within a matcher shared by a whole province (None: all of them)."""
+    own: Mapping[str, Entry] = field(default_factory=dict)
+    """Indexed entry id -> this office's entry, where they differ (its own and replacing entries)."""
+    not_handled: Mapping[str, NotHandled] = field(default_factory=dict)
+    """Shared entry id -> who handles that procedure instead of this office."""
+    office: str = ""
+    """The office answering ("" : the only one, or the province before the citizen named theirs)."""
+
+    def match(self, text: str) -> MatchResult:
+        """The matcher's decision for a message, within this office's entries and as it writes them."""
+        if self.view is None:
+            return self.matcher.match(text)
+        result = self.matcher.match(text, self.view)
+        if not self.own:
+            return result
+        mine = self.own.get
+        return replace(
+            result,
+            entry=mine(result.entry.id, result.entry) if result.entry is not None else None,
+            suggestions=tuple(mine(e.id, e) for e in result.suggestions),
+            candidates=tuple(Candidate(mine(c.entry.id, c.entry), c.score) for c in result.candidates),
+            declined=mine(result.declined.id, result.declined) if result.declined is not None else None,
+        )
 
 
 class KnowledgeSource(Protocol):
@@ -47,7 +71,12 @@ class StaticKnowledge:
         return self.knowledge
 
 
-def build_matcher(book: FaqBook, settings: MatchSettings, indexer: Indexer | None = None) -> Matcher:
+def build_matcher(
+    book: FaqBook,
+    settings: MatchSettings,
+    indexer: Indexer | None = None,
+    families: Sequence[str] | None = None,
+) -> Matcher:
     """The matcher of a book: lexical, plus the semantic stage when an indexer is given and works."""
     semantic = None
     if indexer is not None:
@@ -56,7 +85,7 @@ def build_matcher(book: FaqBook, settings: MatchSettings, indexer: Indexer | Non
         except Exception:
             # A model that fails on this FAQ must not take the bot down: lexical-only, loudly.
             log.exception("semantic index could not be built; answering with the lexical stage only")
-    return Matcher(book, settings, semantic=semantic)
+    return Matcher(book, settings, semantic=semantic, families=families)
 
 
 def load_knowledge(

@@ -207,6 +207,15 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+@dataclass(frozen=True, slots=True)
+class Subset:
+    """The entries one office may be answered from, as indexes into the indexed book."""
+
+    key: str
+    """Names the subset in the ranking cache (one office id)."""
+    indexes: frozenset[int]
+
+
 class LexicalMatcher:
     """Ranks the entries of one FaqBook for a message by their words; everything is precomputed here."""
 
@@ -215,7 +224,10 @@ class LexicalMatcher:
         book: FaqBook,
         settings: MatchSettings = MatchSettings(),  # noqa: B008 (frozen)
         cache_size: int = CACHE_SIZE,
+        families: Sequence[str] | None = None,
     ) -> None:
+        """`families`: per entry, what it stands for (an office's version of a shared entry stands for
+        that entry); entries of one family count once in word weights. None: every entry its own."""
         self.book = book
         self.settings = settings
         self.normalizer = Normalizer.for_pairs(book.synonyms)
@@ -260,18 +272,25 @@ class LexicalMatcher:
         postings: dict[str, list[int]] = {}
         answer_df: dict[str, int] = {}
         outside: set[str] = set()
+        # A hundred offices' versions of one procedure must not make its words look common.
+        family: Sequence[object] = families if families is not None else range(len(entries))
+        counted: set[tuple[str, object]] = set()
+        answer_counted: set[tuple[str, object]] = set()
         for index, vocab in enumerate(entry_vocab):
             for fold in vocab:
                 postings.setdefault(fold, []).append(index)
                 if entries[index].is_out_of_scope:
                     outside.add(fold)
-                else:
+                elif (fold, family[index]) not in counted:
+                    counted.add((fold, family[index]))
                     df[fold] = df.get(fold, 0) + 1
             for fold in answer_vocab[index]:
-                answer_df[fold] = answer_df.get(fold, 0) + 1
+                if (fold, family[index]) not in answer_counted:
+                    answer_counted.add((fold, family[index]))
+                    answer_df[fold] = answer_df.get(fold, 0) + 1
         # Weights come from the office's own entries only: an out-of-scope topic competes for a
         # message but never changes how procedures score against each other.
-        n = max(sum(not e.is_out_of_scope for e in entries), 1)
+        n = max(len({family[i] for i, e in enumerate(entries) if not e.is_out_of_scope}), 1)
         self._unknown_idf = math.log(1.0 + n / 0.75)
         # Answer-only words get an IDF too (so they can be matched), from answers alone; the
         # weights of phrasing words stay those of the phrasings. A word only out-of-scope topics
@@ -522,8 +541,10 @@ class LexicalMatcher:
 
     # -- scoring ----------------------------------------------------------------------------
 
-    def _shortlist(self, query: Sequence[_QueryToken]) -> list[int]:
-        """Entries sharing the most (rare) weight with the message, best first."""
+    def _shortlist(self, query: Sequence[_QueryToken], subset: Subset | None = None) -> list[int]:
+        """Entries (of the subset, if one is given) sharing the most (rare) weight with the message,
+        best first."""
+        allowed = subset.indexes if subset is not None else None
         postings = self._postings
         # Entries that share only generic words with the message seldom explain it: they are
         # shortlisted only when no entry shares anything else.
@@ -541,7 +562,8 @@ class LexicalMatcher:
                         if credit > best.get(index, 0.0):
                             best[index] = credit
                 for index, credit in best.items():
-                    scores[index] = scores.get(index, 0.0) + q.weight * credit
+                    if allowed is None or index in allowed:
+                        scores[index] = scores.get(index, 0.0) + q.weight * credit
             if scores:
                 break
         ranked = sorted(scores, key=lambda i: (-scores[i], i))
@@ -647,22 +669,26 @@ class LexicalMatcher:
                 best_phrase = f
         return _combine(cover, best_phrase, best_ratio)
 
-    def rank(self, text: str) -> tuple[list[Candidate], Facet | None, bool, bool]:
+    def rank(
+        self, text: str, subset: Subset | None = None
+    ) -> tuple[list[Candidate], Facet | None, bool, bool]:
         """Scored candidates best first, the facet, facet_only and preamble_only for a message."""
-        r = self._ranking(text, decisive=False)
+        r = self._ranking(text, decisive=False, subset=subset)
         return list(r.candidates), r.facet, r.facet_only, r.preamble_only
 
-    def _ranking(self, text: str, decisive: bool = True) -> _Ranking:
+    def _ranking(self, text: str, decisive: bool = True, subset: Subset | None = None) -> _Ranking:
         analysis = self.normalizer.analyze(text[: self.settings.max_input_chars])
         if analysis.preamble_only:
             return _Ranking((), None, False, True, False)
         content = analysis.content
         key = (*content, "\x00") if decisive else content  # the two kinds of ranking differ
+        if subset is not None:
+            key = (*key, "\x01", subset.key)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        candidates, facet, facet_only, _ = self._rank(content, decisive)
+        candidates, facet, facet_only, _ = self._rank(content, decisive, subset)
         # Judged once per distinct message, and only when it can stop an answer.
         foreign = (
             self._confident(candidates)
@@ -677,7 +703,7 @@ class LexicalMatcher:
         return found
 
     def _rank(
-        self, content: tuple[str, ...], decisive: bool = False
+        self, content: tuple[str, ...], decisive: bool = False, subset: Subset | None = None
     ) -> tuple[list[Candidate], Facet | None, bool, bool]:
         """Top candidates; when `decisive`, only those that can change match()'s decision."""
         positions, facet = self._facet_positions(content)
@@ -690,7 +716,7 @@ class LexicalMatcher:
         if not query.tokens or query.required <= 0:
             return [], facet, facet_only, False
         bounded = []
-        for index in self._shortlist(query.tokens):
+        for index in self._shortlist(query.tokens, subset):
             cover, bound = self._entry_cover(index, query)
             bounded.append((bound, cover, index))
         # Best bound first: once an entry's bound cannot enter the kept top, no later one can.
@@ -718,13 +744,13 @@ class LexicalMatcher:
         candidates = [Candidate(entries[i], score) for score, i in scored[:keep]]
         return candidates, facet, facet_only, False
 
-    def match(self, text: str) -> MatchResult:
+    def match(self, text: str, subset: Subset | None = None) -> MatchResult:
         """The decision for one message: answer, suggest or none, with facet and candidates."""
-        return self._decide(self._ranking(text))
+        return self._decide(self._ranking(text, subset=subset))
 
-    def match_ranked(self, text: str) -> MatchResult:
+    def match_ranked(self, text: str, subset: Subset | None = None) -> MatchResult:
         """match(), with every one of the top candidates scored (for a decision that weighs them)."""
-        return self._decide(self._ranking(text, decisive=False))
+        return self._decide(self._ranking(text, decisive=False, subset=subset))
 
     def _confident(self, scored: Sequence[Candidate]) -> bool:
         """Whether the top candidate passes both gates (the unknown-word gate aside)."""

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from faq.accents import AccentRestorer
 from faq.decision import Candidate, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
-from faq.lexical import CACHE_SIZE, LexicalMatcher, entry_texts
+from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer
 from faq.reading import Reading, read
 from faq.schema import Facet, FaqBook
@@ -36,6 +38,15 @@ VECTOR_CACHE = 256
 """Message vectors remembered (a citizen's retry, or the same question from many)."""
 
 
+@dataclass(frozen=True, slots=True)
+class View:
+    """Some of the indexed entries (one office's): matching looks at no other, the index is shared."""
+
+    subset: Subset
+    inside: np.ndarray
+    """Per indexed entry: in the view and not small talk (what the semantic stage ranks)."""
+
+
 class Matcher:
     """Ranks and decides for one FaqBook: lexical always, semantic when an index is given."""
 
@@ -45,10 +56,12 @@ class Matcher:
         settings: MatchSettings = MatchSettings(),  # noqa: B008 (frozen)
         semantic: SemanticIndex | None = None,
         cache_size: int = CACHE_SIZE,
+        families: Sequence[str] | None = None,
     ) -> None:
+        """`families`: see LexicalMatcher (several offices' versions of one entry in one index)."""
         self.book = book
         self.settings = settings
-        self.lexical = LexicalMatcher(book, settings, cache_size)
+        self.lexical = LexicalMatcher(book, settings, cache_size, families)
         self.semantic = semantic
         self._accents = (
             AccentRestorer.of_texts(t for e in book.entries for t in entry_texts(e))
@@ -59,6 +72,12 @@ class Matcher:
         self._positions = positions_of(book)
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+
+    def view(self, key: str, indexes: Collection[int]) -> View:
+        """A view of the entries at these indexes of the book, named `key` (unique per matcher)."""
+        allowed = np.zeros(len(self.book.entries), dtype=bool)
+        allowed[list(indexes)] = True
+        return View(Subset(key, frozenset(indexes)), self._inside & allowed)
 
     @property
     def normalizer(self) -> Normalizer:
@@ -74,15 +93,18 @@ class Matcher:
         (a story around the question adds words no procedure explains; the best view decides)."""
         return [reading.question] if reading.question == reading.text else [reading.question, reading.text]
 
-    def _lexical(self, reading: Reading, decisive: bool = True) -> MatchResult:
+    def _lexical(self, reading: Reading, decisive: bool = True, view: View | None = None) -> MatchResult:
         """The lexical decision on the view that scores best."""
-        return self._lexical_views(reading, decisive)[0]
+        return self._lexical_views(reading, decisive, view)[0]
 
-    def _lexical_views(self, reading: Reading, decisive: bool = True) -> tuple[MatchResult, dict[str, float]]:
+    def _lexical_views(
+        self, reading: Reading, decisive: bool = True, view: View | None = None
+    ) -> tuple[MatchResult, dict[str, float]]:
         """The lexical decision on the view that scores best, and each entry's best score over views."""
         views = self._views(reading)
         run = self.lexical.match if decisive and len(views) == 1 else self.lexical.match_ranked
-        results = [run(v) for v in views]
+        subset = view.subset if view is not None else None
+        results = [run(v, subset) for v in views]
         best: dict[str, float] = {}
         for result in results:
             for c in result.candidates:
@@ -94,9 +116,9 @@ class Matcher:
         """Topic words no FAQ entry uses, even misspelt, in the asking part of the message."""
         return self.lexical.foreign_words(self.read(text).question)
 
-    def rank(self, text: str) -> tuple[list[Candidate], Facet | None, bool, bool]:
+    def rank(self, text: str, view: View | None = None) -> tuple[list[Candidate], Facet | None, bool, bool]:
         """Lexically scored candidates best first, the facet, facet_only and preamble_only."""
-        result = self._lexical(self.read(text), decisive=False)
+        result = self._lexical(self.read(text), decisive=False, view=view)
         return list(result.candidates), result.facet, result.facet_only, result.preamble_only
 
     def prepare(self, text: str) -> None:
@@ -133,23 +155,25 @@ class Matcher:
         vector = self._vector(self.read(text).model)
         return None if vector is None or self.semantic is None else self.semantic.similarities(vector)
 
-    def signals(self, text: str) -> Signals | MatchResult:
+    def signals(self, text: str, view: View | None = None) -> Signals | MatchResult:
         """What both stages found for a message, or the lexical decision when the model has nothing
-        to add (no model, nothing it can read, only a preamble)."""
+        to add (no model, nothing it can read, only a preamble); within `view` when one is given."""
         reading = self.read(text)
         if self.semantic is None:
-            return self._lexical(reading)
-        lexical, scores = self._lexical_views(reading, decisive=False)
+            return self._lexical(reading, view=view)
+        lexical, scores = self._lexical_views(reading, decisive=False, view=view)
         vector = self._vector(reading.model)
         if vector is None or lexical.preamble_only:
             return lexical
         foreign = bool(self.lexical.foreign_words(reading.question))
         sims = self.semantic.similarities(vector)
-        return Signals(lexical, sims, reading, scores, foreign, self._inside, self._positions)
+        inside = self._inside if view is None else view.inside
+        return Signals(lexical, sims, reading, scores, foreign, inside, self._positions)
 
-    def match(self, text: str) -> MatchResult:
-        """The decision for one message: answer, suggest or none, with facet and candidates."""
-        found = self.signals(text)
+    def match(self, text: str, view: View | None = None) -> MatchResult:
+        """The decision for one message: answer, suggest or none, with facet and candidates (only
+        among the entries of `view` when one is given)."""
+        found = self.signals(text, view)
         if isinstance(found, MatchResult):
             return found
         return decide(self.book, self.settings, found)

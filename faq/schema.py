@@ -184,3 +184,28 @@ def titles_only(book: FaqBook) -> FaqBook:
     """The book as a first FAQ looks: every entry stripped to its title (no questions, no keywords)."""
     entries = tuple(dataclasses.replace(e, questions=(), keywords=()) for e in book.entries)
     return dataclasses.replace(book, entries=entries)
+
+
+@dataclass(frozen=True, slots=True)
+class NotHandled:
+    """A shared procedure one office does not handle, and who does."""
+
+    id: str
+    handled_by: str
+    """Who handles it, as citizens read it ("Công an tỉnh, Phòng Quản lý xuất nhập cảnh")."""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    """One office's additions to the shared FAQ: its contact, its own entries, its exceptions."""
+
+    agency: Agency
+    categories: tuple[Category, ...] = ()
+    """Categories of its own (entries may also use the shared FAQ's)."""
+    entries: tuple[Entry, ...] = ()
+    """Entries only this office has."""
+    replaces: tuple[Entry, ...] = ()
+    """Entries that take the place of the shared entry with the same id, for this office."""
+    not_handled: tuple[NotHandled, ...] = ()
+    source: str = ""

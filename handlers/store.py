@@ -9,11 +9,18 @@ a sweep by its users.
 
 from __future__ import annotations
 
+import heapq
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+_SWEEP_EVERY = 1024
+"""Writes between two removals of expired keys from a MemoryStore (keeps its memory to live keys)."""
 
 
 class StateStoreError(Exception):
@@ -43,11 +50,28 @@ class StateStore(Protocol):
         """Add one to a counter and return it; a new counter (1) expires `ttl` seconds later."""
         ...
 
+    def claim(self, key: str, owner: str, ttl: float) -> bool:
+        """Take a lease for `owner` for `ttl` seconds if nobody holds it; True when this call took it."""
+        ...
+
+    def extend(self, key: str, owner: str, ttl: float) -> bool:
+        """Renew the lease for `ttl` seconds only if `owner` still holds it; False when it does not."""
+        ...
+
+    def release(self, key: str, owner: str) -> bool:
+        """Give the lease up only if `owner` holds it; True when this call released it."""
+        ...
+
 
 class MemoryStore:
-    """`StateStore` in this process: bounded in keys (least recently written go first); thread-safe."""
+    """`StateStore` in this process; thread-safe.
 
-    def __init__(self, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
+    Expired keys go first (a heap of expiry times), so a key lives its whole TTL however many keys were
+    written meanwhile. `max_keys` only guards memory: beyond it the least recently written live keys
+    go, counted in `evicted_live` and logged, since that shortens the windows their TTLs promise.
+    """
+
+    def __init__(self, max_keys: int = 500_000, clock: Callable[[], float] = time.monotonic) -> None:
         if max_keys < 1:
             raise ValueError("max_keys must be at least 1")
         self._max_keys = max_keys
@@ -55,6 +79,11 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._items: OrderedDict[str, tuple[str, float]] = OrderedDict()
         """key → (value, expires at); ordered by last write."""
+        self._expiries: list[tuple[float, str]] = []
+        """(expires at, key) for every write; stale entries (key rewritten or deleted) are skipped."""
+        self._writes = 0
+        self.evicted_live = 0
+        """Live keys dropped because the store was full (each shortened a TTL's promise)."""
 
     def get(self, key: str) -> str | None:
         """The value, or None when absent or expired."""
@@ -92,6 +121,27 @@ class MemoryStore:
             self._put(key, str(count), expires)
             return count
 
+    def claim(self, key: str, owner: str, ttl: float) -> bool:
+        """Take a lease for `owner` for `ttl` seconds if nobody holds it; True when this call took it."""
+        return self.add(key, owner, ttl)
+
+    def extend(self, key: str, owner: str, ttl: float) -> bool:
+        """Renew the lease for `ttl` seconds only if `owner` still holds it; False when it does not."""
+        with self._lock:
+            now = self._clock()
+            if self._live(key, now) != owner:
+                return False
+            self._put(key, owner, now + ttl)
+            return True
+
+    def release(self, key: str, owner: str) -> bool:
+        """Give the lease up only if `owner` holds it; True when this call released it."""
+        with self._lock:
+            if self._live(key, self._clock()) != owner:
+                return False
+            del self._items[key]
+            return True
+
     def __len__(self) -> int:
         """How many keys are live right now."""
         with self._lock:
@@ -110,5 +160,33 @@ class MemoryStore:
     def _put(self, key: str, value: str, expires: float) -> None:
         self._items.pop(key, None)
         self._items[key] = (value, expires)
+        heapq.heappush(self._expiries, (expires, key))
+        self._writes += 1
+        if len(self._items) > self._max_keys or self._writes % _SWEEP_EVERY == 0:
+            self._drop_expired(self._clock())
+        evicted = 0
         while len(self._items) > self._max_keys:
             self._items.popitem(last=False)
+            evicted += 1
+        if evicted:
+            self.evicted_live += evicted
+            if self.evicted_live == evicted or self.evicted_live % 1000 < evicted:
+                log.warning(
+                    "memory state store full (%d keys): %d live keys evicted so far; "
+                    "windows shorter than their TTL",
+                    self._max_keys,
+                    self.evicted_live,
+                )
+
+    def _drop_expired(self, now: float) -> None:
+        """Forget every expired key, and the heap entries of keys rewritten since."""
+        heap = self._expiries
+        while heap and heap[0][0] <= now:
+            expires, key = heapq.heappop(heap)
+            item = self._items.get(key)
+            if item is not None and item[1] == expires:
+                del self._items[key]
+        if len(heap) > 4 * len(self._items) + _SWEEP_EVERY:
+            # Mostly rewrites of long-lived keys: rebuild from the live items (rare, linear).
+            self._expiries = [(item[1], k) for k, item in self._items.items()]
+            heapq.heapify(self._expiries)

@@ -108,6 +108,7 @@ def no_such_option(number: int, valid: str) -> str:
         "để chọn, hoặc nhắn câu hỏi bằng lời."
     )
 
+
 ASK_WHICH_PROCEDURE = (
     "Dạ, anh/chị đang hỏi về thủ tục nào ạ? Anh/chị nhắn tên thủ tục "
     "(ví dụ: «lệ phí làm hộ chiếu») hoặc chọn trong danh mục dưới đây."
@@ -133,6 +134,8 @@ def ask_which_procedure(facet: Facet | None) -> str:
         f"Dạ, anh/chị muốn hỏi {noun} của thủ tục nào ạ? Anh/chị nhắn tên thủ tục "
         "(ví dụ: «làm hộ chiếu», «đăng ký tạm trú») hoặc chọn trong danh mục dưới đây."
     )
+
+
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
 STALE = (
     "Dạ, thông tin này đã được cập nhật nên nút vừa bấm không còn dùng được. "
@@ -331,9 +334,7 @@ def handoff_ticket(ref: str, open_now: bool, opening: dt.datetime | None) -> str
             "Mong anh/chị thông cảm ạ."
         )
     when = f"{opening:%H:%M} {_WEEKDAYS[opening.weekday()]}, ngày {opening:%d/%m}"
-    return (
-        f"{text}\n\nHiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ {when}. Mong anh/chị thông cảm ạ."
-    )
+    return f"{text}\n\nHiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ {when}. Mong anh/chị thông cảm ạ."
 
 
 def staff_ticket(ref: str, channel: str, question: str) -> str:
@@ -369,3 +370,43 @@ def staff_channel_down(ref: str) -> str:
 def staff_relay_failed(ref: str) -> str:
     """Sending to the citizen failed."""
     return f"Chưa gửi được câu trả lời {ref} do lỗi kết nối; anh/chị vui lòng gửi lại sau ít phút."
+
+
+# -- one province, many offices (handlers/offices.py) ------------------------------------------
+
+BTN_CHANGE_OFFICE = "🏠 Đổi xã/phường"
+ASK_OFFICE = (
+    "Dạ, để trả lời đúng địa chỉ, giờ làm việc và cách làm ở nơi anh/chị nộp hồ sơ, anh/chị làm thủ "
+    "tục ở xã/phường nào ạ? Anh/chị cứ gõ tên xã/phường (tên mới hay tên cũ trước khi sáp nhập đều "
+    "được), ví dụ «phường Hoàng Liệt»."
+)
+"""Asked once on a province's shared account, when the answer depends on the office."""
+ASK_OFFICE_AGAIN = (
+    "Dạ, em chưa tìm thấy xã/phường này trong các đơn vị của tỉnh ạ. Anh/chị gõ lại tên xã/phường "
+    "giúp em (có thể kèm chữ «xã» hoặc «phường», tên cũ trước khi sáp nhập cũng được)."
+)
+CHOOSE_OFFICE = "Dạ, có mấy xã/phường gần với tên anh/chị gõ ạ. Anh/chị bấm chọn đúng nơi làm thủ tục:"
+CHOOSE_OFFICE_NUMBERED = "Dạ, có mấy xã/phường gần với tên anh/chị gõ ạ. Anh/chị gõ số của nơi làm thủ tục:"
+OFFICE_FORGOTTEN = "Dạ, em đã bỏ xã/phường anh/chị chọn trước đó."
+
+
+def office_chosen(unit: str, former: str | None) -> str:
+    """Confirms the office a citizen named on a shared account, and how to change it."""
+    if former and _fold_name(former) != _fold_name(unit):
+        head = f"Dạ, {former} cũ nay thuộc {unit}; em sẽ trả lời theo {unit} ạ."
+    else:
+        head = f"Dạ, em sẽ trả lời theo {unit} ạ."
+    return f"{head} Muốn đổi nơi làm thủ tục, anh/chị gõ «đổi xã» hoặc «đổi phường»."
+
+
+def not_handled(title: str, handled_by: str, agency: Agency) -> str:
+    """A shared procedure this office does not handle: who does, and the office's own contact."""
+    return (
+        f"Dạ, thủ tục «{title}» không giải quyết tại {agency.name} ạ. Thủ tục này do {handled_by} "
+        "giải quyết.\n\n"
+        f"Nếu cần hỏi thêm, anh/chị vui lòng gọi {agency.name} qua số {agency.phone}.\n{_hours(agency)}"
+    )
+
+
+def _fold_name(text: str) -> str:
+    return " ".join(text.lower().split())

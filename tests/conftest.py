@@ -128,3 +128,10 @@ def police_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher:
     """Another office's FAQ (one phrasing per entry, written by someone else), with the semantic stage."""
     book = load_faq(FOREIGN / "faq_police.yaml")
     return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))
+
+
+@pytest.fixture(scope="session")
+def commune_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher:
+    """A commune's FAQ (one phrasing per entry, no out-of-scope topics, another author), semantic stage on."""
+    book = load_faq(FOREIGN / "faq_xa.yaml")
+    return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))

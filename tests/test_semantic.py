@@ -123,7 +123,10 @@ def test_entry_passages_are_its_phrasings_as_queries_and_its_answer_as_a_passage
     assert passages[0] == ("q", entry.title)
     assert {text for kind, text in passages if kind == "q"} >= set(entry.questions)
     answers = [text for kind, text in passages if kind == "p"]
-    assert len(answers) == 1 and entry.summary in answers[0]
+    assert entry.summary in answers[0]
+    # What to bring is a passage of its own, under the entry's title.
+    assert entry.documents and any(entry.documents[0] in text for text in answers[1:])
+    assert all(text.startswith(entry.title) for text in answers)
     small_talk = shipped_book.entry("cam-on")
     assert small_talk is not None and all(kind == "q" for kind, _ in entry_passages(small_talk))
 
@@ -174,7 +177,7 @@ def _edit(book: FaqBook, entry_id: str, change: Callable[[Entry], Entry]) -> Faq
         ),
         pytest.param(
             lambda e: dataclasses.replace(e, title="Cấp, đổi, cấp lại thẻ căn cước công dân"),
-            2, id="title-edited",  # the title is a phrasing and the answer's first words
+            4, id="title-edited",  # a phrasing, and the first words of its three answer passages
         ),
         pytest.param(lambda e: dataclasses.replace(e, fee="Miễn phí"), 0, id="fee-edited"),
     ],

@@ -184,6 +184,61 @@ def test_counter_is_atomic_across_threads(subject: Subject) -> None:
     assert sorted(seen) == list(range(1, 201))
 
 
+# -- leases, on both stores ------------------------------------------------------------------------
+
+
+def test_a_lease_has_one_holder_until_it_expires(subject: Subject) -> None:
+    store = subject.store
+    assert store.claim("lease", "a", 6) is True
+    assert store.claim("lease", "b", 6) is False
+    assert store.claim("lease", "a", 6) is False  # taking is not renewing
+    subject.advance(6)
+    assert store.claim("lease", "b", 6) is True
+    assert store.get("lease") == "b"
+
+
+def test_only_the_holder_extends(subject: Subject) -> None:
+    store = subject.store
+    store.claim("lease", "a", 6)
+    subject.advance(5)
+    assert store.extend("lease", "b", 6) is False
+    assert store.extend("lease", "a", 6) is True
+    subject.advance(5)  # 10 s after taking it, 5 s after renewing: still a's
+    assert store.claim("lease", "b", 6) is False
+    assert store.get("lease") == "a"
+    subject.advance(1)
+    assert store.extend("lease", "a", 6) is False  # expired: gone, not revived
+    assert store.get("lease") is None
+
+
+def test_only_the_holder_releases(subject: Subject) -> None:
+    store = subject.store
+    store.claim("lease", "a", 6)
+    assert store.release("lease", "b") is False
+    assert store.get("lease") == "a"
+    assert store.release("lease", "a") is True
+    assert store.release("lease", "a") is False
+    assert store.claim("lease", "b", 6) is True
+
+
+def test_a_lease_is_taken_by_one_of_many_racing_threads(subject: Subject) -> None:
+    winners: list[str] = []
+    lock = threading.Lock()
+
+    def race(owner: str) -> None:
+        if subject.store.claim("lease", owner, 60):
+            with lock:
+                winners.append(owner)
+
+    threads = [threading.Thread(target=race, args=(f"p{i}",)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(winners) == 1
+    assert subject.store.get("lease") == winners[0]
+
+
 # -- Redis only -----------------------------------------------------------------------------------
 
 

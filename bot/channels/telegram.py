@@ -61,6 +61,7 @@ from bot.channels.delivery import (
     status_verdict,
     transport_verdict,
 )
+from bot.channels.telegram_poller import AckingPoller
 from bot.channels.telegram_request import JsonBodyRequest, ServerError
 from bot.channels.webhook_server import BadRequest as BadWebhookBody
 from bot.channels.webhook_server import (
@@ -72,10 +73,12 @@ from bot.channels.webhook_server import (
     secret_header,
 )
 from bot.config import TelegramConfig
+from bot.lease import Lease
 from bot.safety import LogThrottle, encodable
 from handlers import payloads
 from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.render import render_html
+from handlers.store import MemoryStore, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +101,12 @@ _NON_TEXT_KINDS = (
 SEND_POOL_SIZE = 256
 """Connections for sending (python-telegram-bot's default); getUpdates has its own one."""
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-_RAW_SEND_WARNING = r"Please use 'Bot\.sendMessage' instead"
+_RAW_SEND_WARNING = r"Please use 'Bot\.(sendMessage|getUpdates)' instead"
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def to_incoming(update: Update) -> Incoming | None:
+def to_incoming(update: Update, channel: str = CHANNEL) -> Incoming | None:
     """The Incoming for a citizen's message or button press, or None when there is nothing to answer."""
     query = update.callback_query
     if query is not None:
@@ -111,7 +114,7 @@ def to_incoming(update: Update) -> Incoming | None:
         if message is None or query.data is None:
             return None
         return Incoming(
-            channel=CHANNEL,
+            channel=channel,
             chat_id=str(message.chat.id),
             user_id=str(query.from_user.id),
             kind=InKind.BUTTON,
@@ -123,7 +126,7 @@ def to_incoming(update: Update) -> Incoming | None:
         return None
     user = msg.from_user
     base: dict[str, Any] = {
-        "channel": CHANNEL,
+        "channel": channel,
         "chat_id": str(msg.chat.id),
         "user_id": str(user.id) if user else "",
         "message_id": str(msg.message_id),
@@ -165,7 +168,8 @@ def _keyboard(button_rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMark
 
 
 def quiet_raw_send_warning() -> None:
-    """Silence PTB's warning about do_api_request("sendMessage"), which _send_message uses on purpose."""
+    """Silence PTB's warning about do_api_request("sendMessage"/"getUpdates"), used on purpose (the
+    poller needs the raw updates; _send_message skips parsing the answer)."""
     # Adding the same filter again replaces it, so calling this twice is harmless.
     warnings.filterwarnings("ignore", _RAW_SEND_WARNING, PTBUserWarning)
 
@@ -233,9 +237,18 @@ class TelegramChannel:
         extra_handlers: Iterable[BaseHandler[Any, Any, Any]] = (),
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
+        store: StateStore | None = None,
+        lease_ttl: float | None = None,
+        name: str = CHANNEL,
     ) -> None:
+        """`name`: the channel's name in the app (an office's own bot: "telegram:<office>")."""
+        self.name = name
         self.config = config
         self.context = context
+        self.store: StateStore = store if store is not None else MemoryStore()
+        """Where the polling lease and the per-update claims live (shared: several processes)."""
+        self._lease_ttl = lease_ttl
+        self.poller: AckingPoller | None = None
         self.policy = policy
         self.send_read_timeout = send_read_timeout
         self.delivery = DeliveryStats()
@@ -251,9 +264,7 @@ class TelegramChannel:
             .build()
         )
         citizen_messages = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-        self.application.add_handler(
-            MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP
-        )
+        self.application.add_handler(MessageHandler(citizen_messages, self._on_message), group=CITIZEN_GROUP)
         self.application.add_handler(CallbackQueryHandler(self._on_button), group=CITIZEN_GROUP)
         self.application.add_error_handler(self._on_error)
         quiet_raw_send_warning()
@@ -302,20 +313,36 @@ class TelegramChannel:
         except TelegramError as exc:
             log.warning("could not set the Telegram command list: %s", type(exc).__name__)
         await app.start()
-        updater = app.updater
-        assert updater is not None
         try:
             if self.config.mode == "webhook":
                 await self._start_webhook()
             else:
-                await updater.start_polling(timeout=self.config.poll_timeout)
+                await self._start_polling()
         except ChannelStartError:
             raise
         except TelegramError as exc:
-            raise ChannelStartError(
-                f"Không khởi động được kênh Telegram ({type(exc).__name__})."
-            ) from None
+            raise ChannelStartError(f"Không khởi động được kênh Telegram ({type(exc).__name__}).") from None
         log.info("telegram channel started (%s) as @%s", self.config.mode, app.bot.username)
+
+    async def _start_polling(self) -> None:
+        """Poll with our own loop, which confirms an update only once it is handled (see
+        telegram_poller); with a shared store, only the holder of this bot's lease polls."""
+        bot = self.application.bot
+        await bot.delete_webhook(drop_pending_updates=False)  # getUpdates fails while one is set
+        lease = Lease(self.store, f"telegram-poll:{self.name}:{bot.id}")
+        if self._lease_ttl is not None:
+            lease.ttl = self._lease_ttl
+        self.poller = AckingPoller(
+            bot,
+            self.application.process_update,
+            self.context.seen,
+            self.store,
+            lease,
+            concurrency=self.config.concurrent_updates,
+            poll_timeout=self.config.poll_timeout,
+            channel=self.name,
+        )
+        self.poller.start()
 
     async def _start_webhook(self) -> None:
         """Serve the webhook on our own server, feeding PTB's update queue, then register it.
@@ -325,7 +352,7 @@ class TelegramChannel:
         answers bad JSON with a 500. The shared WebhookServer bounds all of that, as for Zalo.
         """
         hook = self.config.webhook
-        endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, hook.secret_token, CHANNEL))
+        endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, hook.secret_token, self.name))
         server = WebhookServer(hook.listen, hook.port, {hook.path: endpoint})
         try:
             await server.start()
@@ -346,7 +373,7 @@ class TelegramChannel:
             update = Update.de_json(data, bot)
         except Exception as exc:
             raise BadWebhookBody(f"not an update ({type(exc).__name__})") from None
-        if not self.context.seen.first_time(CHANNEL, f"update:{update.update_id}"):
+        if not self.context.seen.first_time(self.name, f"update:{update.update_id}"):
             # Re-sent after a slow answer (possibly to another bot process): answered once.
             log.info("telegram: duplicate update ignored")
             return WebResponse(200, {"ok": True})
@@ -363,6 +390,8 @@ class TelegramChannel:
         webhook, self._webhook = self._webhook, None
         if webhook is not None:
             await webhook.stop()
+        if self.poller is not None:
+            await self.poller.stop()  # kept afterwards: its stats stay readable
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -377,7 +406,7 @@ class TelegramChannel:
         await self._deliver(target, reply)
 
     async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        msg = to_incoming(update)
+        msg = to_incoming(update, self.name)
         if msg is None:
             return
         await self._answer(msg, None)
@@ -391,7 +420,7 @@ class TelegramChannel:
             message = query.message
             if message is None or message.chat.type != ChatType.PRIVATE:
                 return
-            msg = to_incoming(update)
+            msg = to_incoming(update, self.name)
             if msg is not None:
                 await self._answer(msg, message.message_id)
         finally:
@@ -438,7 +467,7 @@ class TelegramChannel:
             )
             try:
                 await send_with_retry(
-                    edit, edit_verdict, channel=CHANNEL, policy=self.policy, stats=self.delivery
+                    edit, edit_verdict, channel=self.name, policy=self.policy, stats=self.delivery
                 )
                 return
             except BadRequest as exc:
@@ -452,7 +481,7 @@ class TelegramChannel:
                     self._send_message, bot, chat_id, chunk, markup if last else None, self.send_read_timeout
                 ),
                 send_verdict,
-                channel=CHANNEL,
+                channel=self.name,
                 policy=self.policy,
                 stats=self.delivery,
             )

@@ -518,24 +518,6 @@ def _quiet_tornado() -> None:
             logger.addFilter(ThrottlingFilter())
 
 
-class SeenKeys:
-    """Remembers the last `size` event keys, so a re-sent or re-polled event is handled once."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self._size = size
-        self._keys: OrderedDict[str, None] = OrderedDict()
-
-    def first_time(self, key: str) -> bool:
-        """True the first time `key` is seen (and remembers it), False for a repeat."""
-        if key in self._keys:
-            self._keys.move_to_end(key)
-            return False
-        self._keys[key] = None
-        while len(self._keys) > self._size:
-            self._keys.popitem(last=False)
-        return True
-
-
 class Background:
     """Work done after the webhook already answered: tracked tasks, in arrival order per chat."""
 

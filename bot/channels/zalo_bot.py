@@ -1,4 +1,10 @@
-"""Zalo Bot Platform channel (token, Telegram-like): long polling or webhook in, sendMessage out."""
+"""Zalo Bot Platform channel (token, Telegram-like): long polling or webhook in, sendMessage out.
+
+Polling: getUpdates has no offset and no acknowledgement (the server keeps the read position and hands
+out one update per call), so an update fetched by a process that then dies (kill -9) before answering
+is lost: nothing can ask for it again. With several processes sharing a state store, a lease in the
+store lets exactly one of them poll a bot token at a time (bot.lease), as for Telegram.
+"""
 
 from __future__ import annotations
 
@@ -38,10 +44,12 @@ from bot.channels.webhook_server import (
     shut_down,
 )
 from bot.config import ZaloBotConfig
+from bot.lease import Lease
 from bot.safety import LogThrottle, encodable
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
 from handlers.options import OptionMemory
 from handlers.render import render_plain
+from handlers.store import MemoryStore, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +144,16 @@ class ZaloBotChannel:
         min_poll_interval: float = 1.0,
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
+        store: StateStore | None = None,
+        name: str = CHANNEL,
     ) -> None:
+        """`name`: the channel's name in the app (an office's own account: "zalo_bot:<office>")."""
+        self.name = name
         self._config = config
         self._context = context
+        bot_id = config.token.split(":", 1)[0]  # the public part of the token, never the secret
+        self.lease = Lease(store if store is not None else MemoryStore(), f"zalo-bot-poll:{name}:{bot_id}")
+        """Held while this process polls (shared store: one poller per bot token)."""
         self._client = client
         self._own_client = client is None
         self._options = options if options is not None else context.options
@@ -147,7 +162,7 @@ class ZaloBotChannel:
         self._min_poll_interval = min_poll_interval
         self._base = config.base_url.rstrip("/") + "/bot" + config.token
         self._bot_id = ""
-        self._work = Background(CHANNEL)
+        self._work = Background(self.name)
         self._poller: asyncio.Task[None] | None = None
         self._server: WebhookServer | None = None
         self._redact = _RedactToken(config.token) if config.token else None
@@ -182,7 +197,7 @@ class ZaloBotChannel:
         self._bot_id = str(me.get("id", "")) if isinstance(me, dict) else ""
         if cfg.mode == "webhook":
             # The secret is checked on the headers, before any of the body is read.
-            endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, cfg.secret_token, CHANNEL))
+            endpoint = Endpoint(self._on_webhook, secret_header(SECRET_HEADER, cfg.secret_token, self.name))
             self._server = WebhookServer(cfg.listen, cfg.port, {cfg.path: endpoint})
             try:
                 await self._server.start()
@@ -204,6 +219,8 @@ class ZaloBotChannel:
     async def stop(self) -> None:
         """Stop polling or serving, finish in-flight replies briefly, close the HTTP client."""
         await shut_down(self._poller, self._server, self._work, self._client if self._own_client else None)
+        if self._poller is not None and self.lease.held:
+            await asyncio.to_thread(self.lease.release)
         self._poller, self._server = None, None
         if self._own_client:
             self._client = None
@@ -212,7 +229,7 @@ class ZaloBotChannel:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send a reply as plain text (≤ 2,000 characters a message, options numbered)."""
-        key = f"{CHANNEL}:{chat_id}"
+        key = f"{self.name}:{chat_id}"
         numbering = self._options.number(key, reply)
         for chunk in render_plain(reply, limit=ZALO_TEXT_LIMIT, numbered=True, numbering=numbering):
             await self._send_chunk({"chat_id": chat_id, "text": chunk})
@@ -263,7 +280,7 @@ class ZaloBotChannel:
         return await send_with_retry(
             lambda: self._call("sendMessage", params, read_timeout=self._send_read_timeout),
             send_verdict,
-            channel=CHANNEL,
+            channel=self.name,
             policy=self._policy,
             stats=self.delivery,
             sleep=self._sleep,
@@ -271,6 +288,21 @@ class ZaloBotChannel:
         )
 
     async def _poll_forever(self) -> None:
+        """Poll while this process holds the lease; wait for it again whenever it is lost."""
+        while True:
+            await self.lease.acquire()
+            polling = asyncio.ensure_future(self._poll_while_held())
+            try:
+                while not polling.done():
+                    await asyncio.wait([polling], timeout=self.lease.ttl / 3)
+                    if not polling.done() and not self.lease.renew():
+                        polling.cancel()
+                        log.warning("zalo_bot: polling lease lost; another process polls now")
+            finally:
+                polling.cancel()
+                await asyncio.gather(polling, return_exceptions=True)
+
+    async def _poll_while_held(self) -> None:
         timeout = max(0, self._config.poll_timeout)
         failures = 0
         loop = asyncio.get_running_loop()
@@ -323,7 +355,7 @@ class ZaloBotChannel:
             return
         event = str(update.get("event_name", ""))
         message_id = str(message.get("message_id", ""))
-        if message_id and not self._context.seen.first_time(CHANNEL, f"{event}:{message_id}"):
+        if message_id and not self._context.seen.first_time(self.name, f"{event}:{message_id}"):
             log.debug("zalo_bot: duplicate %s ignored", event)
             return
         sender = as_dict(message.get("from"))
@@ -340,7 +372,7 @@ class ZaloBotChannel:
         if not chat_id:
             return None
         common: dict[str, Any] = {
-            "channel": CHANNEL,
+            "channel": self.name,
             "chat_id": chat_id,
             "user_id": str(sender.get("id") or chat_id),
             "message_id": str(message.get("message_id", "")),
@@ -363,7 +395,7 @@ class ZaloBotChannel:
         if text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
             return InKind.COMMAND, name.lower(), args.strip(), ()
-        payload, numbers = self._options.read(f"{CHANNEL}:{chat_id}", text)
+        payload, numbers = self._options.read(f"{self.name}:{chat_id}", text)
         if payload is not None:
             return InKind.BUTTON, payload, "", ()
         return InKind.TEXT, text, "", numbers
@@ -402,6 +434,12 @@ class ZaloBotChannel:
         await self._context.observe(msg, reply, True)
 
 
-def build_zalo_bot_channel(config: ZaloBotConfig, context: ChannelContext) -> ZaloBotChannel:
-    """The Zalo Bot channel for the app (start() raises ChannelStartError with a Vietnamese line)."""
-    return ZaloBotChannel(config, context)
+def build_zalo_bot_channel(
+    config: ZaloBotConfig,
+    context: ChannelContext,
+    store: StateStore | None = None,
+    name: str = CHANNEL,
+) -> ZaloBotChannel:
+    """The Zalo Bot channel for the app (start() raises ChannelStartError with a Vietnamese line);
+    `store`: the state store shared with other processes (the polling lease)."""
+    return ZaloBotChannel(config, context, store=store, name=name)

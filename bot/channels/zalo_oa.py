@@ -46,6 +46,7 @@ from handlers import payloads
 from handlers.messages import Button, Incoming, InKind, Reply
 from handlers.options import Numbering, OptionMemory
 from handlers.render import render_plain
+from handlers.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +163,14 @@ class ZaloOAChannel:
         policy: RetryPolicy = DEFAULT_POLICY,
         send_read_timeout: float = SEND_READ_TIMEOUT,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        store: StateStore | None = None,
+        name: str = CHANNEL,
     ) -> None:
+        """`name`: the channel's name in the app (an office's own account: "zalo_oa:<office>")."""
+        self.name = name
         self._config = config
+        self._store = store
+        """The state store shared with other bot processes: the OA token pair and its refresh lock."""
         self._context = context
         self._client = client
         self._own_client = client is None
@@ -171,7 +178,7 @@ class ZaloOAChannel:
         self._clock = clock
         self._cs_url = config.api_base.rstrip("/") + "/v3.0/oa/message/cs"
         self._tokens: OATokens | None = None
-        self._work = Background(CHANNEL)
+        self._work = Background(self.name)
         self._server: WebhookServer | None = None
         self._refresher: asyncio.Task[None] | None = None
         self._throttle = LogThrottle(log)
@@ -197,11 +204,12 @@ class ZaloOAChannel:
             )
         if self._client is None:
             self._client = new_client()
-        tokens = OATokens.from_config(cfg, self._client, self._clock)
+        tokens = OATokens.from_config(cfg, self._client, self._clock, store=self._store)
         try:
             tokens.load()
         except TokenError as exc:
             raise ChannelStartError(str(exc)) from exc
+        tokens.sync()  # another process may hold a newer pair than the file and the config
         pair = tokens.pair
         if not pair.access_token and not pair.refresh_token:
             raise ChannelStartError(
@@ -237,9 +245,7 @@ class ZaloOAChannel:
 
     async def stop(self) -> None:
         """Stop the webhook and the token refresher, finish in-flight replies briefly."""
-        await shut_down(
-            self._refresher, self._server, self._work, self._client if self._own_client else None
-        )
+        await shut_down(self._refresher, self._server, self._work, self._client if self._own_client else None)
         self._refresher, self._server = None, None
         if self._own_client:
             self._client = None
@@ -249,14 +255,14 @@ class ZaloOAChannel:
         await self._deliver({"user_id": chat_id}, chat_id, reply)
 
     async def _deliver(self, recipient: dict[str, str], user_id: str, reply: Reply) -> None:
-        key = f"{CHANNEL}:{user_id}"
+        key = f"{self.name}:{user_id}"
         numbering = self._options.number(key, reply)
         for message in cs_messages(reply, numbering):
             body = {"recipient": recipient, "message": message}
             await send_with_retry(
                 functools.partial(self._post_cs, body),
                 send_verdict,
-                channel=CHANNEL,
+                channel=self.name,
                 policy=self._policy,
                 stats=self.delivery,
                 sleep=self._sleep,
@@ -311,7 +317,7 @@ class ZaloOAChannel:
                 "?" if age is None else f"{age:.0f}",
             )
             return WebResponse(200, {"message": "Stale event ignored"})
-        if not self._context.seen.first_time(CHANNEL, _event_key(event)):
+        if not self._context.seen.first_time(self.name, _event_key(event)):
             log.info("zalo_oa: duplicate event ignored")
             return WebResponse(200, {"message": "Duplicate ignored"})
         msg = self._incoming(event)
@@ -338,7 +344,7 @@ class ZaloOAChannel:
             user_id = str(as_dict(event.get("follower")).get("id", ""))
             if not user_id:
                 return None
-            return Incoming(CHANNEL, chat_id=user_id, user_id=user_id, kind=InKind.FOLLOW)
+            return Incoming(self.name, chat_id=user_id, user_id=user_id, kind=InKind.FOLLOW)
         if name != "user_send_text" and name not in NON_TEXT_EVENTS:
             return None
         user_id = str(as_dict(event.get("sender")).get("id", ""))
@@ -351,13 +357,13 @@ class ZaloOAChannel:
             "message_id": str(message.get("msg_id", "")),
         }
         if name in NON_TEXT_EVENTS:
-            return Incoming(CHANNEL, kind=InKind.NON_TEXT, text=NON_TEXT_EVENTS[name], **common)
+            return Incoming(self.name, kind=InKind.NON_TEXT, text=NON_TEXT_EVENTS[name], **common)
         # Zalo can cut an emoji in half ("\ud83d" alone): make the text encodable first.
         text = encodable(str(message.get("text") or "").strip())
         if not text:
             return None
         kind, text, args, options = self._classify(user_id, text)
-        return Incoming(CHANNEL, kind=kind, text=text, args=args, options=options, **common)
+        return Incoming(self.name, kind=kind, text=text, args=args, options=options, **common)
 
     def _classify(self, user_id: str, text: str) -> tuple[InKind, str, str, tuple[int, ...]]:
         """Button, command or question; with a question, the option numbers on screen (a typed
@@ -367,7 +373,7 @@ class ZaloOAChannel:
         if text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
             return InKind.COMMAND, name.lower(), args.strip(), ()
-        payload, numbers = self._options.read(f"{CHANNEL}:{user_id}", text)
+        payload, numbers = self._options.read(f"{self.name}:{user_id}", text)
         if payload is not None:
             return InKind.BUTTON, payload, "", ()
         return InKind.TEXT, text, "", numbers
@@ -404,6 +410,12 @@ def _event_key(event: dict[str, Any]) -> str:
     return f"{event.get('event_name')}:{who}:{event.get('timestamp')}"
 
 
-def build_zalo_oa_channel(config: ZaloOAConfig, context: ChannelContext) -> ZaloOAChannel:
-    """The Zalo OA channel for the app (start() raises ChannelStartError with a Vietnamese line)."""
-    return ZaloOAChannel(config, context)
+def build_zalo_oa_channel(
+    config: ZaloOAConfig,
+    context: ChannelContext,
+    store: StateStore | None = None,
+    name: str = CHANNEL,
+) -> ZaloOAChannel:
+    """The Zalo OA channel for the app (start() raises ChannelStartError with a Vietnamese line);
+    `store`: the state store shared with other bot processes (the token pair and its lock)."""
+    return ZaloOAChannel(config, context, store=store, name=name)

@@ -10,7 +10,7 @@ from typing import Any
 from bot.config import AppConfig, ConfigError, load_config
 from bot.semantic import semantic_setup
 from faq.lint import LintSettings, lint
-from faq.loader import DEFAULT_FAQ, Problem, check_faq
+from faq.loader import DEFAULT_FAQ, Problem, check_faq, check_overlay
 from faq.matcher import Matcher
 
 
@@ -34,6 +34,14 @@ def register(subparsers: Any) -> None:
         help="cảnh báo mục có ngày rà soát (updated) cũ hơn N ngày (mặc định: %(default)s)",
     )
     parser.add_argument("--config", metavar="TỆP", help="tệp cấu hình YAML (ngưỡng so khớp và đường dẫn FAQ)")
+    parser.add_argument(
+        "--overlay",
+        action="append",
+        default=[],
+        metavar="TỆP",
+        help="tệp riêng của một xã/phường, kiểm tra cùng tệp FAQ chung (dùng nhiều lần được; mặc định: "
+        "các tệp 'overlay' của mọi đơn vị trong cấu hình)",
+    )
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     parser.set_defaults(func=run)
 
@@ -64,15 +72,31 @@ def run(args: argparse.Namespace) -> int:
         warnings += lint(report.book, matcher, LintSettings(max_age_days=args.max_age_days))
         warnings.sort(key=lambda p: p.line)
     errors = list(report.errors)
+    shared = report.book if report.book is not None and not errors else None
+    overlays = list(args.overlay) or ([o.overlay for o in config.offices] if not args.path else [])
+    checked: list[tuple[str, int | None, list[Problem], list[Problem]]] = []
+    for overlay in overlays:
+        found = check_overlay(overlay, shared)
+        mine = found.overlay
+        count = len(mine.entries) + len(mine.replaces) if mine is not None and not found.errors else None
+        checked.append((overlay, count, list(found.errors), list(found.warnings)))
     failed = bool(errors) or (args.strict and bool(warnings))
+    failed = failed or any(e or (args.strict and w) for _, _, e, w in checked)
     semantic = semantic_setup(config.semantic)
     entries = len(report.book.entries) if report.book is not None and not errors else None
     if args.json:
-        print(json.dumps(_as_json(path, entries, errors, warnings, failed), ensure_ascii=False, indent=2))
+        result = _as_json(path, entries, errors, warnings, failed)
+        if checked:
+            result["overlays"] = [_as_json(Path(o), n, e, w, bool(e)) for o, n, e, w in checked]
+        print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         for problem in (*errors, *warnings):
             print(problem)
         print(_summary(entries, len(errors), len(warnings), args.strict))
+        for overlay, count, overlay_errors, overlay_warnings in checked:
+            for problem in (*overlay_errors, *overlay_warnings):
+                print(problem)
+            print(_overlay_summary(overlay, count, len(overlay_errors), len(overlay_warnings)))
         if semantic.indexer is None:
             print(f"Lưu ý: {semantic.note}")
     return 1 if failed else 0
@@ -88,6 +112,14 @@ def _summary(entries: int | None, errors: int, warnings: int, strict: bool) -> s
     if warnings:
         return f"Tệp FAQ hợp lệ: {entries} mục, {warnings} cảnh báo."
     return f"Tệp FAQ hợp lệ: {entries} mục, không có cảnh báo."
+
+
+def _overlay_summary(path: str, entries: int | None, errors: int, warnings: int) -> str:
+    """One plain Vietnamese line per office's overlay file."""
+    if errors:
+        return f"Tệp riêng {path}: {errors} lỗi, bot giữ nội dung cũ của đơn vị này cho đến khi sửa xong."
+    also = f", {warnings} cảnh báo" if warnings else ", không có cảnh báo"
+    return f"Tệp riêng {path} hợp lệ: {entries} mục riêng hoặc thay thế{also}."
 
 
 def _as_json(

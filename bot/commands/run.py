@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.app import build_app, config_secrets, configure_logging, run_app
 from bot.commands.common import read_config
+from bot.config import ConfigError
 from bot.oserrors import describe_os_error
 from bot.state import RedisMissing
 from faq.loader import FaqError
@@ -44,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         app = build_app(config, console=sys.stderr)
+    except ConfigError as exc:  # the offices' units (bot/offices.py)
+        for message in exc.problems:
+            print(f"Lỗi cấu hình: {message}", file=sys.stderr)
+        return 2
     except FaqError as exc:
         print("Tệp FAQ có lỗi nên bot chưa chạy được:", file=sys.stderr)
         print(str(exc), file=sys.stderr)

@@ -82,7 +82,7 @@ def parse_html(text: str) -> str:
             raise ApiError(400, f"{_CANT_PARSE}Unescaped '>' at offset {at}")
     out.append(text[i:])
     if stack:
-        raise ApiError(400, f"{_CANT_PARSE}Can't find end tag for \"{stack[-1]}\"")
+        raise ApiError(400, f'{_CANT_PARSE}Can\'t find end tag for "{stack[-1]}"')
     return "".join(out)
 
 
@@ -156,6 +156,11 @@ class FakeTelegramServer:
         self._changed: asyncio.Condition | None = None
         self._server: tornado.httpserver.HTTPServer | None = None
         self._closing = False
+        self.send_delay = 0.0
+        """Seconds sendMessage takes before it is processed (a slow platform; a process can die meanwhile)."""
+        self.polls_open = 0
+        self.overlapping_polls = 0
+        """getUpdates calls that came while another was open: Telegram answers 409 Conflict to one."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -198,6 +203,15 @@ class FakeTelegramServer:
 
     # -- test helpers: inject ----------------------------------------------------------------
 
+    @property
+    def pending_updates(self) -> int:
+        """Updates not yet confirmed by a getUpdates offset beyond them."""
+        return len(self._updates)
+
+    def pending_chats(self) -> set[int]:
+        """The chats of the message updates not yet confirmed."""
+        return {u["message"]["chat"]["id"] for u in self._updates if "message" in u}
+
     def add_update(self, body: dict[str, Any]) -> int:
         """Queue one update (without update_id); returns the update_id given to it."""
         update_id = next(self._update_ids)
@@ -205,11 +219,11 @@ class FakeTelegramServer:
         self._notify_soon()
         return update_id
 
-    def user_message(self, chat_id: int, extra: dict[str, Any], *, user_id: int | None = None,
-                     first_name: str = "Công dân") -> dict[str, Any]:
+    def user_message(
+        self, chat_id: int, extra: dict[str, Any], *, user_id: int | None = None, first_name: str = "Công dân"
+    ) -> dict[str, Any]:
         """A citizen's message object in a private chat (used by the add_* helpers and webhooks)."""
-        user = {"id": user_id or chat_id, "is_bot": False, "first_name": first_name,
-                "language_code": "vi"}
+        user = {"id": user_id or chat_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
         message = {
             "message_id": self._next_message_id(chat_id),
             "from": user,
@@ -224,9 +238,7 @@ class FakeTelegramServer:
         """An update body carrying a citizen's text (a bot_command entity for "/...")."""
         extra: dict[str, Any] = {"text": text}
         if text.startswith("/"):
-            extra["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-            ]
+            extra["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return {"message": self.user_message(chat_id, extra, **kw)}
 
     def add_text(self, chat_id: int, text: str, **kw: Any) -> int:
@@ -238,30 +250,32 @@ class FakeTelegramServer:
         photo = [{"file_id": "AgADphoto", "file_unique_id": "uniq1", "width": 90, "height": 90}]
         return self.add_update({"message": self.user_message(chat_id, {"photo": photo}, **kw)})
 
-    def add_callback(self, chat_id: int, message_id: int, data: str, *,
-                     user_id: int | None = None) -> str:
+    def add_callback(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None) -> str:
         """Queue a press of an inline button with `data` on the bot's message; returns query id."""
         message = self._messages.get((chat_id, message_id))
         if message is None:
             raise KeyError(f"no message {message_id} in chat {chat_id}")
         query_id = str(next(self._callback_ids))
-        self.add_update({
-            "callback_query": {
-                "id": query_id,
-                "from": {"id": user_id or chat_id, "is_bot": False, "first_name": "Công dân"},
-                "chat_instance": f"ci{chat_id}",
-                "message": message,
-                "data": data,
+        self.add_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": {"id": user_id or chat_id, "is_bot": False, "first_name": "Công dân"},
+                    "chat_instance": f"ci{chat_id}",
+                    "message": message,
+                    "data": data,
+                }
             }
-        })
+        )
         return query_id
 
     def press(self, out: Outgoing, label_part: str) -> str:
         """Queue a press of the button of `out` whose label contains `label_part`."""
         return self.add_callback(out.chat_id, out.message_id, out.button(label_part)["callback_data"])
 
-    def add_group_reply(self, chat_id: int, text: str, reply_to: Outgoing, *, user_id: int,
-                        first_name: str = "Cán bộ") -> int:
+    def add_group_reply(
+        self, chat_id: int, text: str, reply_to: Outgoing, *, user_id: int, first_name: str = "Cán bộ"
+    ) -> int:
         """Queue a group member's text that replies to one of the bot's messages in that group."""
         message = {
             "message_id": self._next_message_id(chat_id),
@@ -313,9 +327,7 @@ class FakeTelegramServer:
         if self._changed is not None:
             asyncio.get_running_loop().create_task(self._notify())
 
-    async def dispatch(
-        self, token: str, method: str, params: dict[str, str], body: str = "form"
-    ) -> Any:
+    async def dispatch(self, token: str, method: str, params: dict[str, str], body: str = "form") -> Any:
         """Answer one API call (the result part) or raise ApiError."""
         if token != self.token:
             raise ApiError(401, "Unauthorized")
@@ -328,8 +340,16 @@ class FakeTelegramServer:
             if handler is None:
                 raise ApiError(404, "Not Found")
             if method == "getUpdates":
-                await self._notify()  # someone may wait for the bot to start polling
-                return await handler(params)
+                if self.polls_open:
+                    self.overlapping_polls += 1
+                self.polls_open += 1
+                try:
+                    await self._notify()  # someone may wait for the bot to start polling
+                    return await handler(params)
+                finally:
+                    self.polls_open -= 1
+            if method == "sendMessage" and self.send_delay:
+                await asyncio.sleep(self.send_delay)
             return handler(params)
         finally:
             if method != "getUpdates":
@@ -405,8 +425,11 @@ class FakeTelegramServer:
         return True
 
     def _api_getWebhookInfo(self, p: dict[str, str]) -> Any:
-        return {"url": self.webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     def _text(self, p: dict[str, str]) -> tuple[str, str]:
         html = p.get("text", "")
@@ -431,8 +454,9 @@ class FakeTelegramServer:
                     raise ApiError(400, "Bad Request: can't parse inline keyboard button")
         return rows
 
-    def _bot_message(self, chat_id: int, message_id: int, text: str,
-                     keyboard: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    def _bot_message(
+        self, chat_id: int, message_id: int, text: str, keyboard: list[list[dict[str, Any]]]
+    ) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": message_id,
             "from": {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")},

@@ -1,0 +1,280 @@
+"""A province's offices at run time: files loaded and reloaded one by one, units, staff groups.
+
+Each file (the shared FAQ, every overlay) is checked and swapped on its own: a broken overlay keeps
+that office's last good version (and says so), the other offices are unaffected; a broken shared
+FAQ keeps the last good one for everybody. Any good change rebuilds the one shared index (shared
+passage vectors come back from the vector cache, so only new text is embedded).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import AppConfig, ConfigError
+from bot.notices import ON_STDERR
+from bot.reload import ReloadResult, reload_text
+from bot.units import load_units
+from faq.decision import MatchSettings
+from faq.knowledge import Indexer, Knowledge
+from faq.loader import FaqError, Problem, check_faq, check_overlay
+from faq.offices import Province, build_province
+from faq.schema import FaqBook, Overlay
+from faq.units import UnitDirectory
+from handlers.offices import OfficeRouting
+
+log = logging.getLogger(__name__)
+
+SHARED = ""
+"""The key of the shared FAQ among the watched files (office ids are never empty)."""
+
+
+def _fingerprint(path: str | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class ProvinceReloader:
+    """Serves the last good Province; `reload()` or `watch()` pick up edits of any of its files."""
+
+    def __init__(
+        self,
+        shared_path: str | None,
+        overlays: Mapping[str, str],
+        settings: MatchSettings,
+        *,
+        indexer: Indexer | None = None,
+        on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
+        console: TextIO | None = None,
+    ) -> None:
+        """Load every file (raises FaqError listing every problem of every file) and index them once.
+
+        `overlays`: office id -> overlay path. `console`: where each reload is told, in Vietnamese."""
+        self._paths: dict[str, str | None] = {SHARED: shared_path, **overlays}
+        self._settings = settings
+        self._indexer = indexer
+        self._on_failure = on_failure
+        self._console = console
+        self._extra = {ON_STDERR: True} if console is not None else {}
+        self._lock = threading.Lock()
+        self._fingerprints = {key: _fingerprint(path) for key, path in self._paths.items()}
+        self._failed: dict[str, str | None] = {}
+        report = check_faq(shared_path)
+        if report.book is None or report.errors:
+            raise FaqError(report.errors)
+        self._shared: FaqBook = report.book
+        problems: list[Problem] = []
+        self._overlays: dict[str, Overlay] = {}
+        for office, path in overlays.items():
+            found = check_overlay(path, self._shared)
+            if found.overlay is None or found.errors:
+                problems.extend(found.errors)
+            else:
+                self._overlays[office] = found.overlay
+        if problems:
+            raise FaqError(problems)
+        self._province = self._build()
+
+    def _build(self) -> Province:
+        province = build_province(self._shared, self._overlays, self._settings, self._indexer)
+        for note in province.notes:
+            log.warning("%s", note)
+        return province
+
+    def current(self) -> Knowledge:
+        """The province's own knowledge (before a citizen names an office; placeholders, admin)."""
+        return self._province.province
+
+    def province(self) -> Province:
+        """The snapshot to answer the next message with."""
+        return self._province
+
+    @property
+    def paths(self) -> Mapping[str, str | None]:
+        """The watched files: "" the shared FAQ, else office id -> overlay."""
+        return dict(self._paths)
+
+    def reload(self, force: bool = False, only: str | None = None) -> ReloadResult:
+        """Load the files that changed (all when forced; just `only` when given); keep each broken
+        one's last good version. The result sums them up: problems of every broken file."""
+        with self._lock:
+            keys = [only] if only is not None else list(self._paths)
+            changed = False
+            problems: list[Problem] = []
+            shared_changed = False
+            for key in keys:
+                path = self._paths[key]
+                fingerprint = _fingerprint(path)
+                if path is None or (not force and fingerprint == self._fingerprints.get(key)):
+                    continue
+                if key == SHARED:
+                    report = check_faq(path)
+                    ok = report.book is not None and not report.errors
+                    if ok and report.book is not None:
+                        self._shared = report.book
+                        shared_changed = True
+                    errors = report.errors
+                else:
+                    found = check_overlay(path, self._shared)
+                    ok = found.overlay is not None and not found.errors
+                    if ok and found.overlay is not None:
+                        self._overlays[key] = found.overlay
+                    errors = found.errors
+                if ok:
+                    self._fingerprints[key] = fingerprint
+                    self._failed.pop(key, None)
+                    changed = True
+                else:
+                    self._failed[key] = fingerprint
+                    problems.extend(errors)
+                    self._tell(ReloadResult(changed=False, problems=tuple(errors)), path, key)
+            if shared_changed:
+                # The shared FAQ changed under the overlays: say which no longer fit it (each office
+                # keeps its last good overlay; what it replaces or excludes that is gone is left out).
+                for office, path in self._paths.items():
+                    if office != SHARED and path is not None:
+                        found = check_overlay(path, self._shared)
+                        if found.errors:
+                            problems.extend(found.errors)
+                            self._tell(ReloadResult(changed=False, problems=found.errors), path, office)
+            if changed:
+                self._province = self._build()
+                entries = len(self._province.matcher.book.entries)
+                log.info("province FAQ reloaded: %d indexed entries", entries, extra=self._extra)
+                if self._console is not None:
+                    print(reload_text(ReloadResult(True, entries=entries)), file=self._console, flush=True)
+            return ReloadResult(
+                changed=changed, problems=tuple(problems), entries=len(self._province.matcher.book.entries)
+            )
+
+    def _tell(self, result: ReloadResult, path: str | None, key: str) -> None:
+        who = "the shared FAQ" if key == SHARED else f"office {key}"
+        log.warning(
+            "reload of %s rejected, keeping its last good version: %d problem(s)",
+            who,
+            len(result.problems),
+            extra=self._extra,
+        )
+        for problem in result.problems:
+            log.warning("FAQ problem: %s", problem, extra=self._extra)
+        if self._console is not None:
+            print(reload_text(result, path), file=self._console, flush=True)
+
+    async def watch(self, stop: asyncio.Event, interval: float = 2.0) -> None:
+        """Poll every file until `stop` is set; load a change once it has been stable for one interval."""
+        pending: dict[str, str | None] = {}
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+                return
+            except TimeoutError:
+                pass
+            for key, path in self._paths.items():
+                fingerprint = _fingerprint(path)
+                if fingerprint == self._fingerprints.get(key) or (
+                    key in self._failed and fingerprint == self._failed[key]
+                ):
+                    pending.pop(key, None)
+                    continue
+                if pending.get(key, "-") != fingerprint:
+                    pending[key] = fingerprint  # an editor may still be writing
+                    continue
+                pending.pop(key, None)
+                result = await asyncio.to_thread(self.reload, False, key)
+                if result.failed and self._on_failure is not None:
+                    try:
+                        await self._on_failure(result)
+                    except Exception:
+                        log.exception("could not report the FAQ reload failure")
+
+
+@dataclass(frozen=True, slots=True)
+class Offices:
+    """What bot/app.py wires for a province: the reloader, the routing, the staff groups."""
+
+    source: ProvinceReloader
+    routing: OfficeRouting
+    staff_chats: Mapping[str, int]
+    """Office id -> its own staff group (offices without one use the province's)."""
+
+
+def build_offices(
+    config: AppConfig,
+    indexer: Indexer | None = None,
+    on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
+    console: TextIO | None = None,
+) -> Offices:
+    """Units, files and routing of the configured offices (FaqError / ConfigError in Vietnamese)."""
+    try:
+        units = load_units(config.units_file)
+    except OSError:
+        raise
+    except Exception as exc:  # the unit list's own error (bot.units), every problem in Vietnamese
+        raise ConfigError(list(getattr(exc, "problems", None) or [str(exc)])) from exc
+    codes: dict[str, str] = {}
+    problems: list[str] = []
+    for office in config.offices:
+        code = _unit_code(units, office.unit)
+        if code is None:
+            problems.append(
+                f"Đơn vị '{office.id}': không tìm thấy xã/phường '{office.unit}' trong danh sách đơn vị "
+                "hành chính — hãy ghi mã xã/phường (5 chữ số) hoặc tên đầy đủ, ví dụ 'Phường Hoàng Liệt'."
+            )
+        elif code in codes:
+            problems.append(
+                f"Đơn vị '{office.id}' và '{codes[code]}' cùng ghi một xã/phường ({office.unit}) — mỗi "
+                "xã/phường chỉ thuộc một đơn vị."
+            )
+        else:
+            codes[code] = office.id
+    if problems:
+        raise ConfigError(problems)
+    source = ProvinceReloader(
+        config.faq.path,
+        {o.id: o.overlay for o in config.offices},
+        config.matching,
+        indexer=indexer,
+        on_failure=on_failure,
+        console=console,
+    )
+    own: dict[str, str] = {}
+    for office in config.offices:
+        for kind, enabled in (
+            ("telegram", office.telegram.enabled),
+            ("zalo_bot", office.zalo_bot.enabled),
+            ("zalo_oa", office.zalo_oa.enabled),
+        ):
+            if enabled:
+                own[channel_name(kind, office.id)] = office.id
+    routing = OfficeRouting(
+        source=source,
+        units=load_units(config.units_file, list(codes)),
+        office_of_unit=codes,
+        office_of_channel=own,
+    )
+    staff = {o.id: o.staff.telegram_chat_id for o in config.offices if o.staff.telegram_chat_id is not None}
+    return Offices(source, routing, staff)
+
+
+def channel_name(kind: str, office: str) -> str:
+    """The app's name of an office's own account ("telegram:hoang-liet")."""
+    return f"{kind}:{office}"
+
+
+def _unit_code(units: UnitDirectory, unit: str) -> str | None:
+    """The code of a unit written as its code or its (current) name."""
+    text = unit.strip()
+    if text.isdigit():
+        return text.zfill(5) if units.by_code(text.zfill(5)) is not None else None
+    found = units.resolve(text)
+    return found.unit.code if found.unit is not None and found.former_name is None else None
