@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping
 from bot.channels.delivery import DeliveryStats
 from bot.reload import FaqReloader, reload_text
 from bot.report import Report, build_report, format_stats, format_unanswered, office_timezone
-from bot.storage import InteractionLog, LogHealth
+from bot.storage import InteractionLog, LogHealth, LogUnavailable
 from faq.knowledge import KnowledgeSource
 from handlers.messages import Incoming, InKind, Reply
 
@@ -73,7 +73,10 @@ class AdminCommands:
                 if self._log_unusable is not None:
                     return Reply(LOG_UNUSABLE.format(path=self._log_unusable))
                 return Reply(NO_LOG)
-            report = await self._report(self._log)
+            try:
+                report = await self._report(self._log)
+            except LogUnavailable:
+                return Reply(health_text(self._log.health()))
             if name == "unanswered":
                 return Reply(format_unanswered(report))
             text = format_stats(report) + "\n\n" + health_text(self._log.health())
@@ -129,6 +132,13 @@ def health_text(health: LogHealth) -> str:
     lines = []
     if not health.alive:
         lines.append("Nhật ký hỏi đáp đã ngừng ghi (xem nhật ký của bot).")
+    elif health.away_since is not None:
+        since = time.strftime("%H:%M %d/%m/%Y", time.localtime(health.away_since))
+        lines.append(
+            f"Cơ sở dữ liệu nhật ký hỏi đáp mất kết nối từ {since}: bot vẫn trả lời người dân, "
+            f"{health.queued} lượt đang chờ trong bộ nhớ và sẽ được ghi khi kết nối lại; số liệu "
+            "/stats sẽ có khi kết nối lại."
+        )
     else:
         lines.append("Nhật ký hỏi đáp vẫn ghi, nhưng số liệu trên có thể thiếu:")
     if health.dropped:

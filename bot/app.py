@@ -208,7 +208,8 @@ def build_app(
         app.background,
         app.closers,
         storage,
-        tickets,
+        store,
+        tickets=tickets,
         staff_route=staff_route,
         office_staff_chats=tuple(offices.staff_chats.values()) if offices is not None else (),
     )

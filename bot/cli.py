@@ -14,7 +14,7 @@ from bot.oserrors import describe_os_error
 
 # Each module defines `register(subparsers)`, which adds its parser and sets
 # `func(args) -> int` as the default. Modules not written yet are skipped.
-COMMANDS = ("chat", "ask", "check", "eval", "run", "report", "learn")
+COMMANDS = ("chat", "ask", "check", "eval", "run", "report", "learn", "migrate-log")
 
 
 def version() -> str:
@@ -36,10 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="LỆNH")
     for name in COMMANDS:
+        module_name = f"bot.commands.{name.replace('-', '_')}"
         try:
-            module = importlib.import_module(f"bot.commands.{name}")
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"bot.commands.{name}":
+            if exc.name != module_name:
                 raise
             continue
         module.register(subparsers)

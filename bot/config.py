@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import importlib.util
 import os
 import re
 import types
@@ -139,12 +140,39 @@ class ZaloOAConfig:
 
 @dataclass(frozen=True, slots=True)
 class StorageConfig:
-    """The interaction log (SQLite)."""
+    """The interaction log (SQLite file or PostgreSQL) and the local SQLite file of handoff tickets."""
 
     path: str = "var/faqbot.sqlite3"
+    """SQLite file: the interaction log unless `url` is set, and the handoff tickets."""
+    url: str = ""
+    """sqlite:///relative/path, sqlite:////absolute/path or postgresql://… (a secret: FAQBOT_DATABASE_URL);
+    when set, it wins over `path` for the interaction log."""
     retention_days: int = 90
     salt: str = ""
     """Salt for hashing user ids; set it (env FAQBOT_SALT) so hashes are not guessable."""
+    buffer_rows: int = 10_000
+    """Rows kept in memory while the database is slow or down; beyond that new rows are dropped."""
+
+    @property
+    def log_url(self) -> str:
+        """Where the interaction log lives: `url`, else `path` as an sqlite:/// URL."""
+        return self.url or sqlite_url(self.path)
+
+    @property
+    def sqlite_path(self) -> str:
+        """The local SQLite file: the one `url` names when it is sqlite:///, else `path`."""
+        if self.url.startswith(SQLITE_SCHEME):
+            return self.url[len(SQLITE_SCHEME) :]
+        return self.path
+
+
+SQLITE_SCHEME = "sqlite:///"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def sqlite_url(path: str) -> str:
+    """The sqlite:/// URL of a file path (an absolute path gets a fourth slash)."""
+    return SQLITE_SCHEME + path
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +225,19 @@ class OfficeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LearningConfig:
+    """Staff review of citizens' phrasings in the staff group (/hoc, periodic post)."""
+
+    review_interval_days: float = 0.0
+    """Post candidates to the staff group every this many days; 0: only on /hoc."""
+    review_batch: int = 5
+    """Candidates posted at a time."""
+    since_days: int = 30
+    """How far back the interaction log is read for candidates."""
+    min_citizens: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class LoggingConfig:
     """Process logs (English, no personal data)."""
 
@@ -222,6 +263,7 @@ class AppConfig:
     zalo_oa: ZaloOAConfig = field(default_factory=ZaloOAConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
+    learning: LearningConfig = field(default_factory=LearningConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     offices: tuple[OfficeConfig, ...] = ()
     """A province's offices over the shared FAQ (faq.path); empty: one office, as before."""
@@ -242,6 +284,7 @@ ENV_SECRETS: dict[tuple[str, str], str] = {
     ("zalo_oa", "refresh_token"): "ZALO_OA_REFRESH_TOKEN",
     ("storage", "salt"): "FAQBOT_SALT",
     ("state", "redis_url"): "FAQBOT_REDIS_URL",
+    ("storage", "url"): "FAQBOT_DATABASE_URL",
 }
 
 SECRET_KEYS: frozenset[tuple[str, ...]] = frozenset({*ENV_SECRETS, ("telegram", "webhook", "secret_token")})
@@ -257,13 +300,18 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def load_config(
-    path: str | Path | None, env: typing.Mapping[str, str] | None = None, *, secrets: bool = True
+    path: str | Path | None,
+    env: typing.Mapping[str, str] | None = None,
+    *,
+    secrets: bool = True,
+    database: bool = False,
 ) -> AppConfig:
     """Read and validate a config file (None: defaults), raising ConfigError with every problem.
 
     `secrets`: resolve the secrets of the enabled channels and the storage salt (what `faqbot run`
     needs). With False (commands that start no channel) every secret stays empty and is never read,
     so a `${VAR}` nobody set cannot stop them. A disabled channel's secrets are never resolved.
+    `database`: resolve storage.url even without `secrets` (commands that read the interaction log).
     """
     env = os.environ if env is None else env
     raw: Any = {}
@@ -295,12 +343,13 @@ def load_config(
     if not isinstance(raw, dict):
         raise ConfigError([f"{path}: tệp cấu hình phải là một bảng khóa: giá trị."])
     used = _used_sections(raw, env) if secrets else frozenset()
-    raw = _with_env_secrets(_without_unused_secrets(raw, used), env, used)
+    kept = frozenset({("storage", "url")}) if database or secrets else frozenset()
+    raw = _with_env_secrets(_without_unused_secrets(raw, used, kept), env, used, kept)
     raw = _offices_without_unused_secrets(raw, env, secrets)
     config = _build(AppConfig, raw, "", env, problems, located)
     if problems:
         raise ConfigError(problems)
-    problems.extend(_check(config, secrets))
+    problems.extend(_check(config, secrets, database))
     if problems:
         raise ConfigError(problems)
     return typing.cast(AppConfig, config)
@@ -333,11 +382,13 @@ def _used_sections(raw: dict[str, Any], env: typing.Mapping[str, str]) -> frozen
     return frozenset(used)
 
 
-def _without_unused_secrets(raw: dict[str, Any], used: frozenset[str]) -> dict[str, Any]:
-    """`raw` with the secrets of unused sections blanked, so their `${VAR}` is never looked up."""
+def _without_unused_secrets(
+    raw: dict[str, Any], used: frozenset[str], kept: frozenset[tuple[str, ...]] = frozenset()
+) -> dict[str, Any]:
+    """`raw` with the secrets of unused sections (but `kept`) blanked: their `${VAR}` is never looked up."""
     merged = dict(raw)
     for section, *inner, key in SECRET_KEYS:
-        if section in used:
+        if section in used or (section, *inner, key) in kept:
             continue
         parents = [merged]
         for name in (section, *inner):
@@ -383,11 +434,14 @@ def _offices_without_unused_secrets(
 
 
 def _with_env_secrets(
-    raw: dict[str, Any], env: typing.Mapping[str, str], used: frozenset[str]
+    raw: dict[str, Any],
+    env: typing.Mapping[str, str],
+    used: frozenset[str],
+    kept: frozenset[tuple[str, ...]] = frozenset(),
 ) -> dict[str, Any]:
     merged = dict(raw)
     for (section, key), var in ENV_SECRETS.items():
-        if section in used and env.get(var):
+        if (section in used or (section, key) in kept) and env.get(var):
             sub = merged.get(section)
             sub = dict(sub) if isinstance(sub, dict) else {}
             if not sub.get(key):
@@ -528,7 +582,7 @@ def _expand(value: str, key: str, env: typing.Mapping[str, str], problems: list[
     return _ENV_REF.sub(sub, value)
 
 
-def _check(config: AppConfig, secrets: bool) -> list[str]:
+def _check(config: AppConfig, secrets: bool, database: bool = False) -> list[str]:
     problems: list[str] = []
     for key, mode in (("telegram.mode", config.telegram.mode), ("zalo_bot.mode", config.zalo_bot.mode)):
         if mode not in ("polling", "webhook"):
@@ -562,10 +616,10 @@ def _check(config: AppConfig, secrets: bool) -> list[str]:
         problems.append("Khóa 'matching.max_suggestions' phải ít nhất là 1.")
     if not 0 <= config.health.port <= 65535:
         problems.append("Khóa 'health.port' phải từ 0 (tắt) đến 65535.")
-    if config.storage.retention_days < 1:
-        problems.append("Khóa 'storage.retention_days' phải ít nhất là 1.")
+    problems.extend(_check_storage(config.storage, secrets or database))
     problems.extend(_check_staff(config.staff))
     problems.extend(_check_offices(config, secrets))
+    problems.extend(_check_learning(config.learning))
     return problems
 
 
@@ -605,6 +659,20 @@ def _check_offices(config: AppConfig, secrets: bool) -> list[str]:
     return problems
 
 
+def _check_learning(learning: LearningConfig) -> list[str]:
+    problems = []
+    if learning.review_interval_days < 0:
+        problems.append("Khóa 'learning.review_interval_days' không được âm (0: chỉ duyệt khi gõ /hoc).")
+    for key, value in (
+        ("review_batch", learning.review_batch),
+        ("since_days", learning.since_days),
+        ("min_citizens", learning.min_citizens),
+    ):
+        if value < 1:
+            problems.append(f"Khóa 'learning.{key}' phải ít nhất là 1.")
+    return problems
+
+
 def parse_span(text: str) -> tuple[dt.time, dt.time]:
     """Opening hours "07:30-11:30" as (start, end); ValueError when it is not that."""
     start, _, end = text.partition("-")
@@ -641,6 +709,38 @@ def _check_staff(staff: StaffConfig) -> list[str]:
                 f"Khóa 'staff.timezone' không phải một múi giờ hợp lệ (đang là '{staff.timezone}'); "
                 "ở Việt Nam hãy ghi 'Asia/Ho_Chi_Minh'."
             )
+    return problems
+
+
+def _check_storage(storage: StorageConfig, resolved: bool) -> list[str]:
+    """Retention, buffer, and the log's URL (only when it was resolved: the commands that use it)."""
+    problems = []
+    if storage.retention_days < 1:
+        problems.append("Khóa 'storage.retention_days' phải ít nhất là 1.")
+    if storage.buffer_rows < 1:
+        problems.append("Khóa 'storage.buffer_rows' phải ít nhất là 1.")
+    url = storage.url
+    if not resolved or not url:
+        return problems
+    if url.startswith(SQLITE_SCHEME):
+        if not url[len(SQLITE_SCHEME) :].strip():
+            problems.append(
+                "Khóa 'storage.url' thiếu đường dẫn tệp SQLite: hãy ghi sqlite:///var/faqbot.sqlite3 "
+                "(đường dẫn tương đối) hoặc sqlite:////srv/faqbot/faqbot.sqlite3 (đường dẫn tuyệt đối)."
+            )
+    elif url.startswith(POSTGRES_SCHEMES):
+        if importlib.util.find_spec("psycopg") is None or importlib.util.find_spec("psycopg_pool") is None:
+            problems.append(
+                "storage.url trỏ tới PostgreSQL nhưng máy này chưa cài thư viện psycopg — hãy chạy "
+                "pip install -c constraints.txt -e '.[postgres]' rồi chạy lại lệnh."
+            )
+    else:
+        problems.append(
+            "Khóa 'storage.url' phải bắt đầu bằng sqlite:/// (tệp SQLite, ví dụ "
+            "sqlite:///var/faqbot.sqlite3) hoặc postgresql:// (ví dụ "
+            "postgresql://faqbot:mật-khẩu@10.0.0.5:5432/faqbot); "
+            "để trống thì dùng tệp ở khóa 'storage.path'."
+        )
     return problems
 
 

@@ -35,7 +35,7 @@ from faq.loader import Problem, check_faq
 from faq.matcher import Matcher
 from faq.normalize import Normalizer, has_accents
 from faq.schema import FaqBook
-from faq.writeback import WriteBackError, add_questions
+from faq.writeback import NewEntry, WriteBackError, add_entry, add_questions
 from handlers import payloads
 from handlers.privacy import MASKS, mask_personal_data
 
@@ -99,6 +99,20 @@ def clean_phrasing(text: str) -> str | None:
     if len(plain) > MAX_PHRASING_CHARS or len(plain.split()) < MIN_PHRASING_WORDS:
         return None
     return plain
+
+
+def asking_phrasing(question: str) -> str:
+    """`clean_phrasing`, or for a long letter its last asking sentence (cut at a word): never empty."""
+    cleaned = clean_phrasing(question)
+    if cleaned is not None:
+        return cleaned
+    plain = " ".join(printable(_MASKS.sub(" ", mask_personal_data(question))).split())
+    plain = unicodedata.normalize("NFC", plain).strip(_TRAILING)
+    asked = [s.strip() for s in re.split(r"(?<=[.?!…])\s+", plain) if s.strip().endswith("?")]
+    text = asked[-1] if asked else plain
+    if len(text) > MAX_PHRASING_CHARS:
+        text = text[:MAX_PHRASING_CHARS].rsplit(" ", 1)[0]
+    return text.strip(_TRAILING) or "câu hỏi mới"
 
 
 def known_forms(book: FaqBook, normalizer: Normalizer) -> set[str]:
@@ -196,9 +210,7 @@ def find_candidates(
             )
         )
     confirmed.sort(key=lambda c: (-c.citizens, -(c.picks + c.thumbs_up), c.entry_id or "", c.phrasing))
-    unanswered = [
-        p for r in rows if r.kind == "none" and (p := clean_phrasing(r.question)) is not None
-    ]
+    unanswered = [p for r in rows if r.kind == "none" and (p := clean_phrasing(r.question)) is not None]
     new: list[Candidate] = []
     for group in group_unanswered(unanswered, normalizer):
         key = comparable(group.label, normalizer)
@@ -361,6 +373,18 @@ class FaqFile:
             text = add_questions(self.data.decode("utf-8"), entry_id, [phrasing])
         except (WriteBackError, UnicodeDecodeError) as exc:
             raise Refused([str(exc)]) from None
+        return self._write(text)
+
+    def add_entry(self, entry: NewEntry) -> FaqFile:
+        """Write the file with a new entry after the last one; the new state, or Refused / ConcurrentEdit."""
+        try:
+            text = add_entry(self.data.decode("utf-8"), entry)
+        except (WriteBackError, UnicodeDecodeError) as exc:
+            raise Refused([str(exc)]) from None
+        return self._write(text)
+
+    def _write(self, text: str) -> FaqFile:
+        """Check the edited text (loader, no new lint warning, file unchanged) and replace the file."""
         data = text.encode("utf-8")
         fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
         temp = Path(name)

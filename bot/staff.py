@@ -14,13 +14,18 @@ from typing import Any
 
 from bot.admin import AdminCommands
 from bot.channels.base import Channel, ChannelContext
-from bot.config import AppConfig, StorageConfig
+from bot.config import POSTGRES_SCHEMES, SQLITE_SCHEME, AppConfig, StorageConfig
 from bot.handoff import HandoffDesk, OfficeHours, Tickets, TicketStore
+from bot.learn import rejected_path
+from bot.learn_review import ReviewDesk
+from bot.migrations import SchemaTooNew
 from bot.reload import FaqReloader, ReloadResult, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
+from bot.storage_sql import DriverMissing, log_where
 from faq.knowledge import KnowledgeSource
 from handlers.messages import Reply
+from handlers.store import MemoryStore, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +65,12 @@ STORAGE_UNUSABLE = (
     "ghi và dung lượng ổ đĩa (khóa storage.path) rồi khởi động lại bot."
 )
 """The line the operator (start-up output) and the staff group get when the log cannot be opened."""
+DATABASE_UNUSABLE = (
+    "Không mở được nhật ký hỏi đáp {path}: {reason} Bot vẫn trả lời người dân, nhưng không ghi lại "
+    "câu hỏi và chưa có số liệu /stats. Hãy sửa khóa storage.url (biến môi trường FAQBOT_DATABASE_URL) "
+    "rồi khởi động lại bot."
+)
+"""The same when storage.url names a database that cannot be used (driver missing, newer schema)."""
 TICKETS_UNUSABLE = (
     "Không mở được sổ chuyển câu hỏi cho cán bộ {path} ({reason}), nên bot tạm không chuyển câu hỏi "
     "cho cán bộ. Hãy kiểm tra ổ đĩa (khóa storage.path) rồi khởi động lại bot."
@@ -68,7 +79,7 @@ TICKETS_UNUSABLE = (
 
 @dataclass(frozen=True, slots=True)
 class Storage:
-    """What staff tools keep on disk, each None when it could not be opened (the bot serves on)."""
+    """What staff tools keep, each None when it could not be opened (the bot serves on)."""
 
     interactions: InteractionLog | None
     tickets: TicketStore | None
@@ -77,26 +88,59 @@ class Storage:
 
 
 def open_storage(config: AppConfig) -> Storage:
-    """Open the interaction log (and the handoff tickets when handoff is configured).
+    """Open the interaction log (storage.url, else storage.path) and the handoff tickets when configured.
 
-    An unusable storage.path (read-only directory, full disk, a file in the way) is logged and
-    reported in `notices`: the bot then serves without the log and without handoff, instead of
-    failing to start.
+    An unusable SQLite file (read-only directory, full disk, a file in the way), a missing PostgreSQL
+    driver or a schema newer than this code are logged and reported in `notices`: the bot then serves
+    without the log (and, without a usable SQLite file, without handoff) instead of failing to start.
+    A PostgreSQL server that does not answer yet is no such problem: the log keeps rows until it does.
+    Tickets stay in the local SQLite file (storage.path, or the sqlite:/// file of storage.url).
     """
     storage: StorageConfig = config.storage
     try:
-        interactions = InteractionLog(storage.path, salt=storage.salt, retention_days=storage.retention_days)
+        interactions = InteractionLog(
+            storage.log_url,
+            salt=storage.salt,
+            retention_days=storage.retention_days,
+            max_queued=storage.buffer_rows,
+        )
+    except (SchemaTooNew, DriverMissing) as exc:
+        return _without_log(config, str(exc), exc)
     except (OSError, sqlite3.Error) as exc:
-        log.error("interaction log %s unusable, serving without it or handoff: %s", storage.path, exc)
-        return Storage(None, None, (STORAGE_UNUSABLE.format(path=storage.path, reason=_reason(exc)),))
+        path = storage.sqlite_path
+        log.error("interaction log %s unusable, serving without it or handoff: %s", path, exc)
+        return Storage(None, None, (STORAGE_UNUSABLE.format(path=path, reason=_reason(exc)),))
+    except Exception as exc:
+        if not storage.url.startswith(POSTGRES_SCHEMES):
+            raise
+        # The server answered but refused (no right to create the tables, no such database...).
+        return _without_log(config, f"máy chủ PostgreSQL từ chối ({type(exc).__name__}: {exc}).", exc)
+    return _with_tickets(config, interactions, ())
+
+
+def _without_log(config: AppConfig, reason: str, exc: BaseException) -> Storage:
+    where = log_where(config.storage)
+    log.error("interaction log %s unusable, serving without it: %s: %s", where, type(exc).__name__, exc)
+    notice = DATABASE_UNUSABLE.format(path=where, reason=reason)
+    if config.storage.url.startswith(SQLITE_SCHEME):
+        return Storage(None, None, (notice,))
+    return _with_tickets(config, None, (notice,))
+
+
+def _with_tickets(
+    config: AppConfig, interactions: InteractionLog | None, notices: tuple[str, ...]
+) -> Storage:
     if not handoff_possible(config):
-        return Storage(interactions, None)
+        return Storage(interactions, None, notices)
+    path = config.storage.sqlite_path
     try:
-        tickets = TicketStore(Path(storage.path))
+        tickets = TicketStore(Path(path))
     except (OSError, sqlite3.Error) as exc:
         log.error("handoff tickets unusable, handoff disabled: %s", exc)
-        return Storage(interactions, None, (TICKETS_UNUSABLE.format(path=storage.path, reason=_reason(exc)),))
-    return Storage(interactions, tickets)
+        return Storage(
+            interactions, None, (*notices, TICKETS_UNUSABLE.format(path=path, reason=_reason(exc)))
+        )
+    return Storage(interactions, tickets, notices)
 
 
 def _reason(exc: BaseException) -> str:
@@ -110,12 +154,14 @@ def install_staff_tools(
     background: list[Background],
     closers: list[Callable[[], None]],
     storage: Storage,
+    store: StateStore | None = None,
     tickets: Tickets | None = None,
     staff_route: Callable[[str, str], str | None] | None = None,
     office_staff_chats: Collection[int] = (),
 ) -> None:
-    """Add the interaction log, FAQ watcher, admin commands, handoff and digest to a built app.
+    """Add the interaction log, FAQ watcher, admin commands, handoff, digest and learning review.
 
+    `store`: the state store shared by the bot processes (the review's button → candidate map);
     `tickets`: where handoff tickets live (bot.handoff.ticket_book); None: no handoff.
     `staff_route`: a province's offices' own staff groups (see HandoffDesk.route), each also
     listened to for replies (`office_staff_chats`)."""
@@ -137,6 +183,7 @@ def install_staff_tools(
         return
     # Imported here: the Telegram transport is loaded only when that channel is enabled.
     from bot.channels.telegram import TelegramChannel
+    from bot.channels.telegram_review import install_review, post_periodically
     from bot.channels.telegram_staff import install_admin_commands, install_staff_desk
 
     assert isinstance(telegram, TelegramChannel)
@@ -147,7 +194,7 @@ def install_staff_tools(
         log=interactions,
         knowledge=knowledge,
         tz=tz,
-        log_unusable=config.storage.path if interactions is None else None,
+        log_unusable=log_where(config.storage) if interactions is None else None,
         channels=context.channels,
     )
     install_admin_commands(telegram, config.staff.admin_user_ids, admin.handle)
@@ -157,6 +204,21 @@ def install_staff_tools(
     if config.staff.weekly_digest and interactions is not None:
         notify = StaffNotifier(config, context.channels)
         background.append(lambda stop: weekly_digest(interactions, knowledge, notify, tz, stop))
+    review = ReviewDesk(
+        faq_path=config.faq.path,
+        settings=config.matching,
+        knowledge=knowledge,
+        interactions=interactions,
+        rejections=rejected_path(Path(config.storage.path)),
+        store=store if store is not None else MemoryStore(),
+        config=config.learning,
+        reload=(lambda: reloader.reload(True)) if reloader is not None else None,
+        tz=tz,
+    )
+    install_review(telegram, chat_id, config.staff.admin_user_ids, review)
+    interval = config.learning.review_interval_days
+    if interval > 0:
+        background.append(lambda stop: post_periodically(telegram, chat_id, review, interval, stop))
     if tickets is None:
         return
     desk = HandoffDesk(
@@ -168,9 +230,9 @@ def install_staff_tools(
         route=staff_route,
     )
     context.observers.append(desk.observe)
-    install_staff_desk(telegram, chat_id, desk)
+    install_staff_desk(telegram, chat_id, desk, review)
     for office_chat in office_staff_chats:
-        install_staff_desk(telegram, office_chat, desk)
+        install_staff_desk(telegram, office_chat, desk, review)
 
 
 async def announce(notify: StaffNotifier, lines: tuple[str, ...]) -> None:
@@ -195,8 +257,10 @@ async def purge_daily(interactions: InteractionLog, stop: asyncio.Event) -> None
         h = interactions.health()
         log.log(
             logging.INFO if h.ok else logging.WARNING,
-            "interaction log: writer %s, %d rows written, %d queued, %d dropped, %d failed (last error: %s)",
+            "interaction log: writer %s, database %s, %d rows written, %d queued, %d dropped, %d failed "
+            "(last error: %s)",
             "running" if h.alive else "STOPPED",
+            "answering" if h.away_since is None else f"AWAY since {time.ctime(h.away_since)}",
             h.written,
             h.queued,
             h.dropped,
@@ -238,8 +302,9 @@ async def weekly_digest(
             return
         except TimeoutError:
             pass
-        report = await asyncio.to_thread(last_week, interactions, knowledge, tz)
         try:
+            # Inside: a database away on Monday morning must not end the digest for good.
+            report = await asyncio.to_thread(last_week, interactions, knowledge, tz)
             await notify(format_digest(report))
         except Exception:
             log.exception("could not post the weekly digest")

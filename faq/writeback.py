@@ -1,10 +1,14 @@
-"""Adding phrasings to an entry's `questions:` in FAQ text, changing nothing else (pure: text in, text out).
+"""Adding phrasings to an entry's `questions:`, or a new entry, in FAQ text, changing nothing else (pure).
 
 The staff's file keeps its comments, order, quoting and layout: a new phrasing becomes one new
 `- …` line after the entry's last question (a block list), or `, …` before the `]` of a flow list
 (`questions: [a, b]`). Reads no file: it uses the YAML parser's event positions only to find where
 the list ends in the text it is given, as faq/yaml_errors.py does; faq/loader.py stays the only
 reader that turns the FAQ into data, and judges the edited text before anything is saved.
+
+A new entry (`add_entry`) is appended after the last entry, written the way that entry is written:
+same dash and key indentation, same style of `questions:` list, a blank line before it when the
+entries are separated by blank lines.
 """
 
 from __future__ import annotations
@@ -22,6 +26,19 @@ _PLAIN_START = re.compile(r"[\w\u00c0-\u1ef9(]")
 """A plain (unquoted) scalar may safely start with a letter, digit or bracket."""
 _PLAIN_UNSAFE = re.compile(r": |:$| #|[\[\]{},\"'`|>*&!%@]")
 _ITEM_PREFIX = re.compile(r"[ ]*-[ ]+")
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """The fields of an entry drafted from a staff answer, in the order they are written."""
+
+    id: str
+    category: str
+    title: str
+    questions: tuple[str, ...]
+    summary: str
+    updated: str = ""
+    """ISO date (YYYY-MM-DD), or empty to leave the key out."""
 
 
 class WriteBackError(ValueError):
@@ -160,3 +177,84 @@ def _find(body: str, entry_id: str) -> _Node:
             f"'questions' của mục '{entry_id}' không phải một danh sách câu chữ — hãy sửa tệp trước."
         )
     return questions
+
+
+def add_entry(text: str, entry: NewEntry) -> str:
+    """The FAQ text with `entry` appended after the last entry, in its layout; nothing else changes."""
+    values = (entry.id, entry.category, entry.title, *entry.questions, entry.summary)
+    if not entry.questions or any(not v.strip() or "\r" in v or "\n" in v for v in values):
+        raise WriteBackError("mục mới cần mã, nhóm, tiêu đề, câu hỏi và nội dung, mỗi thứ một dòng chữ.")
+    bom = _BOM if text.startswith(_BOM) else ""
+    body = text[len(bom) :]
+    root = _tree(body)
+    entries = root.get("entries") if root is not None and root.kind == "map" else None
+    if entries is None or entries.kind != "seq" or entries.flow or not entries.children:
+        raise WriteBackError(
+            "không tìm thấy danh sách 'entries:' (viết mỗi mục bắt đầu bằng '- id: …') trong tệp — "
+            "hãy thêm mục mới này bằng tay."
+        )
+    if any(
+        e.kind == "map" and (i := e.get("id")) is not None and i.value == entry.id for e in entries.children
+    ):
+        raise WriteBackError(f"đã có mục mang mã '{entry.id}'.")
+    last = entries.children[-1]
+    line_start = body.rfind("\n", 0, last.start) + 1
+    dash = _ITEM_PREFIX.match(body, line_start)
+    if last.kind != "map" or last.flow or dash is None or dash.end() != last.start:
+        raise WriteBackError("mục cuối cùng của tệp không viết dạng '- id: …' — hãy thêm mục mới bằng tay.")
+    newline = "\r\n" if "\r\n" in body else "\n"
+    first = body[line_start : dash.end()]
+    key_pad = " " * len(first)
+    questions = _questions_layout(body, last, key_pad)
+    lines = [
+        f"{first}id: {scalar(entry.id)}",
+        f"{key_pad}category: {scalar(entry.category)}",
+        f"{key_pad}title: {scalar(entry.title)}",
+    ]
+    if questions is None:
+        lines.append(f"{key_pad}questions: [{', '.join(scalar(q, flow=True) for q in entry.questions)}]")
+    else:
+        lines.append(f"{key_pad}questions:")
+        lines += [f"{questions}{scalar(q)}" for q in entry.questions]
+    lines.append(f"{key_pad}summary: {scalar(entry.summary)}")
+    if entry.updated:
+        lines.append(f"{key_pad}updated: {entry.updated}")
+    end = _content_end(last)
+    line_end = body.find("\n", end)
+    gap = newline if _blank_line_between(body, line_start) else ""
+    added = newline.join(lines) + newline
+    if line_end < 0:  # the last entry ends the file without a line break
+        return bom + body + newline + gap + added
+    return bom + body[: line_end + 1] + gap + added + body[line_end + 1 :]
+
+
+def _questions_layout(body: str, last: _Node, key_pad: str) -> str | None:
+    """The prefix of a question line ("      - ") as the last entry writes it; None for a flow list."""
+    questions = last.get("questions")
+    if questions is None or not questions.children:
+        return key_pad + "  - "
+    if questions.flow:
+        return None
+    item = questions.children[0]
+    start = body.rfind("\n", 0, item.start) + 1
+    prefix = _ITEM_PREFIX.match(body, start)
+    if prefix is None or prefix.end() != item.start:
+        return key_pad + "  - "
+    return body[start : item.start]
+
+
+def _content_end(node: _Node) -> int:
+    """Where the node's last written character ends (a block collection's end mark lies further on)."""
+    if node.kind == "scalar" or node.flow or not node.children:
+        return node.end
+    return _content_end(node.children[-1])
+
+
+def _blank_line_between(body: str, line_start: int) -> bool:
+    """Whether an empty line comes above the last entry (past its comment lines): entries spaced out."""
+    for above in reversed(body[:line_start].splitlines()):
+        if not above.strip():
+            return True
+        if not above.lstrip().startswith("#"):
+            return False
+    return False

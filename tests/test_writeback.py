@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 
 import pytest
 
 from faq.loader import parse_faq
-from faq.writeback import WriteBackError, add_questions, scalar
+from faq.writeback import NewEntry, WriteBackError, add_entry, add_questions, scalar
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 
@@ -57,7 +58,7 @@ def only_inserted(before: str, after: str) -> list[str]:
         pytest.param(
             HEAD + "  - id: a\n    questions:\n      - 'một'\n      - \"hai\"\n",
             ["yes"],
-            HEAD + "  - id: a\n    questions:\n      - 'một'\n      - \"hai\"\n      - \"yes\"\n",
+            HEAD + '  - id: a\n    questions:\n      - \'một\'\n      - "hai"\n      - "yes"\n',
             id="last-line-of-file-quoted-bool",
         ),
         pytest.param(
@@ -171,7 +172,87 @@ def test_flow_list_of_the_test_faq_reads_back() -> None:
     assert book is not None
     entry = book.entry("chao-hoi")
     assert entry is not None and entry.questions[-2:] == ("chào em nhé", "yes")
-    changed = [
-        (a, b) for a, b in zip(original.splitlines(), edited.splitlines(), strict=True) if a != b
-    ]
+    changed = [(a, b) for a, b in zip(original.splitlines(), edited.splitlines(), strict=True) if a != b]
     assert len(changed) == 1
+
+
+NEW = NewEntry(
+    "phat-nguoi", "c", "Tra cứu phạt nguội", ("tra cứu phạt nguội ở đâu",), "Xem trên trang: CSGT."
+)
+NEW_LINES = (
+    "  - id: phat-nguoi\n    category: c\n    title: Tra cứu phạt nguội\n{q}"
+    '    summary: "Xem trên trang: CSGT."\n'
+)
+BLOCK_Q = "    questions:\n      - tra cứu phạt nguội ở đâu\n"
+FLOW_Q = "    questions: [tra cứu phạt nguội ở đâu]\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            HEAD + "  - id: a\n    questions:\n      - x\n    summary: s\n",
+            HEAD + "  - id: a\n    questions:\n      - x\n    summary: s\n" + NEW_LINES.format(q=BLOCK_Q),
+            id="block-layout",
+        ),
+        pytest.param(
+            HEAD + "  - id: a\n    questions: [x]\n    summary: s\n\n  - id: b\n    questions: [y]\n# cuối\n",
+            HEAD
+            + "  - id: a\n    questions: [x]\n    summary: s\n\n  - id: b\n    questions: [y]\n\n"
+            + NEW_LINES.format(q=FLOW_Q)
+            + "# cuối\n",
+            id="flow-layout-blank-line-separated-comment-kept",
+        ),
+        pytest.param(
+            HEAD + "- id: a\n  questions:\n  - x\n  summary: s",
+            HEAD + "- id: a\n  questions:\n  - x\n  summary: s\n- id: phat-nguoi\n  category: c\n"
+            "  title: Tra cứu phạt nguội\n  questions:\n  - tra cứu phạt nguội ở đâu\n"
+            '  summary: "Xem trên trang: CSGT."\n',
+            id="own-indent-no-final-newline",
+        ),
+        pytest.param(
+            (HEAD + "  - id: a\n    questions:\n      - x\n").replace("\n", "\r\n"),
+            (HEAD + "  - id: a\n    questions:\n      - x\n" + NEW_LINES.format(q=BLOCK_Q)).replace(
+                "\n", "\r\n"
+            ),
+            id="crlf-kept",
+        ),
+    ],
+)
+def test_add_entry(text: str, expected: str) -> None:
+    assert add_entry(text, NEW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "entry", "fragment"),
+    [
+        pytest.param(HEAD + "  - id: phat-nguoi\n    questions: [x]\n", NEW, "đã có mục", id="duplicate-id"),
+        pytest.param("version: 1\n", NEW, "entries", id="no-entries"),
+        pytest.param(HEAD + "  - {id: a, questions: [x]}\n", NEW, "bằng tay", id="flow-entry"),
+        pytest.param(
+            HEAD + "  - id: a\n    questions: [x]\n",
+            dataclasses.replace(NEW, summary="hai\ndòng"),
+            "một dòng",
+            id="multi-line-summary",
+        ),
+    ],
+)
+def test_add_entry_refused(text: str, entry: NewEntry, fragment: str) -> None:
+    with pytest.raises(WriteBackError, match=fragment):
+        add_entry(text, entry)
+
+
+def test_new_entry_in_the_commented_test_faq_adds_only_lines() -> None:
+    original = MINI_FAQ.read_text(encoding="utf-8").replace(
+        "  - id: tam-biet\n", "  # lời chào cuối cùng\n  - id: tam-biet  # giữ nguyên\n"
+    )
+    entry = dataclasses.replace(NEW, category="cu-tru", updated="2026-12-01")
+    edited = add_entry(original, entry)
+    added = only_inserted(original, edited)
+    assert (
+        added[0] == "\n" and added[1] == "  - id: phat-nguoi\n" and added[-1] == "    updated: 2026-12-01\n"
+    )
+    report = parse_faq(edited)
+    assert report.book is not None and report.ok
+    new = report.book.entry("phat-nguoi")
+    assert new is not None and new.summary == "Xem trên trang: CSGT." and new.questions == NEW.questions

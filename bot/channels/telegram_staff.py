@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.telegram import TelegramChannel, to_incoming
 from bot.handoff import HandoffDesk, parse_ref
+from bot.learn_review import ReviewDesk
+from handlers import texts
 from handlers.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -17,8 +20,14 @@ log = logging.getLogger(__name__)
 AdminHandler = Callable[[Incoming], Awaitable[Reply | None]]
 
 
-def install_staff_desk(channel: TelegramChannel, staff_chat_id: int, desk: HandoffDesk) -> None:
-    """Relay a staff member's reply to a ticket post back to that ticket's citizen."""
+def install_staff_desk(
+    channel: TelegramChannel, staff_chat_id: int, desk: HandoffDesk, review: ReviewDesk | None = None
+) -> None:
+    """Relay a staff member's reply to a ticket post back to that ticket's citizen.
+
+    With a review desk, the confirmation of a relayed reply carries "💾 Lưu vào FAQ": the question
+    and the reply drafted as a new entry for an admin to accept.
+    """
 
     async def on_staff_message(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -30,10 +39,30 @@ def install_staff_desk(channel: TelegramChannel, staff_chat_id: int, desk: Hando
             # Ordinary staff chatter, or a reply to something that is not a ticket.
             raise ApplicationHandlerStop
         confirmation = await desk.relay(number, message.text)
-        await message.reply_text(confirmation)
+        markup = None
+        if review is not None:
+            markup = await _save_button(desk, review, number, message.text, confirmation)
+        await message.reply_text(confirmation, reply_markup=markup)
         raise ApplicationHandlerStop
 
     channel.add_handler(MessageHandler(filters.Chat(chat_id=staff_chat_id), on_staff_message))
+
+
+async def _save_button(
+    desk: HandoffDesk, review: ReviewDesk, number: int, answer: str, confirmation: str
+) -> InlineKeyboardMarkup | None:
+    """The "Lưu vào FAQ" button under a relayed reply (None when it was not relayed or cannot be kept)."""
+    try:
+        ticket = await asyncio.to_thread(desk.store.get, number)
+        if ticket is None or confirmation != texts.staff_relayed(ticket.ref):
+            return None
+        button = await asyncio.to_thread(review.offer_draft, ticket.ref, ticket.question, answer)
+    except Exception:
+        log.exception("could not keep the staff answer as a draft entry")
+        return None
+    if button is None or button.payload is None:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(button.label, callback_data=button.payload)]])
 
 
 def install_admin_commands(

@@ -10,16 +10,17 @@ from faq.knowledge import Indexer
 
 
 def read_config(
-    path: str | None, default: AppConfig | None = None, *, secrets: bool = False
+    path: str | None, default: AppConfig | None = None, *, secrets: bool = False, database: bool = False
 ) -> AppConfig | None:
     """The config at `path` (`default` when given and there is no path), or None after printing why not.
 
-    Secrets (tokens, the salt) are resolved only with `secrets=True`: only `faqbot run` needs them.
+    Secrets (tokens, the salt) are resolved only with `secrets=True`: only `faqbot run` needs them;
+    `database=True` resolves storage.url alone (commands that read the interaction log).
     """
     if path is None and default is not None:
         return default
     try:
-        return load_config(path, secrets=secrets)
+        return load_config(path, secrets=secrets, database=database)
     except ConfigError as exc:
         for problem in exc.problems:
             print(f"Lỗi cấu hình: {problem}", file=sys.stderr)

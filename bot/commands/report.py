@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from bot.commands.common import read_config
+from bot.config import SQLITE_SCHEME, AppConfig
+from bot.migrations import SchemaTooNew
 from bot.oserrors import describe_os_error
 from bot.report import (
     CSV_COLUMNS,
@@ -20,7 +21,8 @@ from bot.report import (
     office_timezone,
     parse_since,
 )
-from bot.storage import InteractionLog
+from bot.storage import Interaction, InteractionLog, LogUnavailable, one_line
+from bot.storage_sql import DriverMissing, database_errors, log_where, open_engine
 from faq.loader import FaqError, load_faq
 from faq.schema import FaqBook
 
@@ -66,7 +68,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the report; 0 also when there is no data yet, 2 on a bad config or --since."""
-    config = read_config(args.config)
+    config = read_config(args.config, database=True)
     if config is None:
         return 2
     tz = office_timezone(config.staff.timezone)
@@ -76,37 +78,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    db_path = Path(config.storage.path)
-    if db_path.is_dir():
-        print(
-            f"Lỗi: storage.path ({db_path}) là một thư mục, không phải tệp nhật ký hỏi đáp — hãy ghi "
-            "đường dẫn tới một tệp, ví dụ var/faqbot.sqlite3.",
-            file=sys.stderr,
-        )
-        return 2
-    if not db_path.is_file():
-        print(
-            f"Chưa có dữ liệu: chưa có tệp nhật ký hỏi đáp {db_path} "
-            "(tệp được tạo khi bot chạy và có người hỏi)."
-        )
-        return 0
     book = _book(args.faq or config.faq.path)
-    try:
-        log = InteractionLog(db_path, salt=config.storage.salt, retention_days=config.storage.retention_days)
-        try:
-            rows = log.rows(since)
-        finally:
-            log.close()
-    except OSError as exc:
-        print("Lỗi: " + describe_os_error(exc, "tệp nhật ký hỏi đáp"), file=sys.stderr)
+    rows = read_log(config, since)
+    if rows is None:
         return 2
-    except sqlite3.Error as exc:
-        print(
-            f"Lỗi: không đọc được nhật ký hỏi đáp {db_path} ({exc}) — hãy kiểm tra quyền đọc tệp và thư "
-            "mục chứa nó; nếu tệp bị hỏng, hãy chép bản sao lưu gần nhất vào chỗ của nó.",
-            file=sys.stderr,
-        )
-        return 2
+    if isinstance(rows, str):
+        print(rows)
+        return 0
     report = build_report(rows, book, since, now=now, tz=tz)
     body = format_csv(report) if args.csv else format_text(report) + "\n"
     if args.output is None:
@@ -121,6 +99,63 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"Đã ghi báo cáo vào {args.output}.")
     return 0
+
+
+def read_log(config: AppConfig, since: float) -> list[Interaction] | str | None:
+    """The log's rows since `since` (storage.url, else storage.path); a Vietnamese line when there is no
+    log yet; None after printing on stderr why it cannot be read."""
+    storage = config.storage
+    target = storage.log_url
+    if target.startswith(SQLITE_SCHEME):
+        db_path = Path(storage.sqlite_path)
+        key = "storage.url" if storage.url else "storage.path"
+        if db_path.is_dir():
+            print(
+                f"Lỗi: {key} ({db_path}) là một thư mục, không phải tệp nhật ký hỏi đáp — hãy ghi "
+                "đường dẫn tới một tệp, ví dụ var/faqbot.sqlite3.",
+                file=sys.stderr,
+            )
+            return None
+        if not db_path.is_file():
+            return (
+                f"Chưa có dữ liệu: chưa có tệp nhật ký hỏi đáp {db_path} "
+                "(tệp được tạo khi bot chạy và có người hỏi)."
+            )
+    where = log_where(storage)
+    try:
+        log = InteractionLog(
+            open_engine(target, pooled=False),
+            salt=storage.salt,
+            retention_days=storage.retention_days,
+            wait_for_server=False,
+        )
+        try:
+            return log.rows(since)
+        finally:
+            log.close()
+    except OSError as exc:
+        print("Lỗi: " + describe_os_error(exc, "tệp nhật ký hỏi đáp"), file=sys.stderr)
+    except (SchemaTooNew, DriverMissing) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+    except LogUnavailable as exc:
+        print(
+            f"Lỗi: không kết nối được cơ sở dữ liệu nhật ký hỏi đáp {where} ({exc}) — hãy kiểm tra máy chủ "
+            "PostgreSQL đang chạy, địa chỉ và mật khẩu trong storage.url (biến môi trường "
+            "FAQBOT_DATABASE_URL).",
+            file=sys.stderr,
+        )
+    except database_errors() as exc:
+        if target.startswith(SQLITE_SCHEME):
+            advice = (
+                "hãy kiểm tra quyền đọc tệp và thư mục chứa nó; nếu tệp bị hỏng, hãy chép bản sao lưu "
+                "gần nhất vào chỗ của nó."
+            )
+        else:
+            advice = (
+                "hãy kiểm tra tên cơ sở dữ liệu, người dùng và quyền của người dùng đó trong storage.url."
+            )
+        print(f"Lỗi: không đọc được nhật ký hỏi đáp {where} ({one_line(exc)}) — {advice}", file=sys.stderr)
+    return None
 
 
 def _book(path: str | None) -> FaqBook | None:
