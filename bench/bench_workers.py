@@ -16,7 +16,8 @@ Also run, first, in the same run: one worker with in-process memory state (the d
 setup) — the baseline the issue asks for. Every figure is min/median/max over the repeats; ratios are
 against one Redis worker. 5% of updates are delivered a second time to another worker (a retry, or a
 proxy failing over): they must not be answered twice. Each message comes from its own chat, so no
-flood limit or follow-up context couples the workers beyond the store.
+flood limit or follow-up context couples the workers beyond the store, and ends with that chat's
+number, so that no text is answered from a worker's caches (the labelled questions repeat after 444).
 """
 
 from __future__ import annotations
@@ -265,7 +266,11 @@ class Load:
             async with slots:
                 chat = next(self.chats)
                 chats.append(chat)
-                body = json.dumps({"update_id": next(self.updates), "message": _message(chat, text)}).encode()
+                # The chat's number makes every text unique: no worker answers one from its caches.
+                unique = f"{text} {chat}"
+                body = json.dumps(
+                    {"update_id": next(self.updates), "message": _message(chat, unique)}
+                ).encode()
                 arrived: asyncio.Future[float] = loop.create_future()
                 self.fake.waiting[chat] = arrived
                 connection = self.pick()
