@@ -19,6 +19,7 @@ import logging.handlers
 import re
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -26,6 +27,8 @@ from typing import TextIO
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
 from bot.files import private_file
+from bot.handoff import ticket_book
+from bot.health import Health, serve_health
 from bot.notices import ON_STDERR
 from bot.offices import Offices, build_offices
 from bot.reload import FaqReloader, ReloadResult
@@ -68,6 +71,8 @@ class App:
     """Run once the channels have stopped (flush the interaction log...)."""
     notices: list[str] = field(default_factory=list)
     """Vietnamese lines for the operator at start: what runs degraded and why (e.g. no log)."""
+    health: Health | None = None
+    """GET /healthz (bot.health): served on the webhook servers and on health.port."""
 
 
 def build_indexer(config: AppConfig) -> Indexer | None:
@@ -161,10 +166,11 @@ def build_app(
         )
     # Opened before the conversation: without a usable storage.path there is no handoff to offer.
     storage = open_storage(config)
+    tickets = ticket_book(store, storage.tickets, time.time()) if handoff_possible(config) else None
     conversation = Conversation(
         source,
         context_ttl=config.conversation.context_ttl,
-        handoff_enabled=handoff_possible(config) and storage.tickets is not None,
+        handoff_enabled=tickets is not None,
         store=store,
         offices=offices.routing if offices is not None else None,
     )
@@ -177,7 +183,9 @@ def build_app(
         channels=channels,
     )
     channels.update(build_channels(config, context, store))
-    app = App(config, source, conversation, context, channels, notices=list(storage.notices))
+    log_health = storage.interactions.health if storage.interactions is not None else None
+    health = Health(source, store, log_health)
+    app = App(config, source, conversation, context, channels, notices=list(storage.notices), health=health)
     close = getattr(store, "close", None)
     if callable(close):
         app.closers.append(close)
@@ -201,6 +209,7 @@ def build_app(
         app.closers,
         storage,
         store,
+        tickets=tickets,
         staff_route=staff_route,
         office_staff_chats=tuple(offices.staff_chats.values()) if offices is not None else (),
     )
@@ -251,6 +260,7 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
         print(UNSALTED, file=err, flush=True)
         log.warning("storage.salt is empty: user ids are hashed with a default key", extra={ON_STDERR: True})
     installed = _install_signal_handlers(stop)
+    health = await serve_health(app.config.health, app.health, started)
     tasks = [asyncio.create_task(job(stop)) for job in app.background]
     log.info("faqbot running on %s", ", ".join(c.name for c in started))
     try:
@@ -260,6 +270,8 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if health is not None:
+            await health.stop()
         for channel in reversed(started):
             await _stop_quietly(channel)
         for close in app.closers:

@@ -175,6 +175,15 @@ def sqlite_url(path: str) -> str:
     return SQLITE_SCHEME + path
 
 
+@dataclass(frozen=True, slots=True)
+class HealthConfig:
+    """The worker's health check (GET /healthz) on a listener of its own; webhook servers have it too."""
+
+    listen: str = "127.0.0.1"
+    port: int = 0
+    """0: no listener of its own (the default on a one-office PC)."""
+
+
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 """The office's zone unless configured (a fixed UTC+7 stands in where the system lacks zone data)."""
 
@@ -260,6 +269,7 @@ class AppConfig:
     """A province's offices over the shared FAQ (faq.path); empty: one office, as before."""
     units_file: str | None = None
     """The list of commune-level units (None: the one shipped with the package)."""
+    health: HealthConfig = field(default_factory=HealthConfig)
 
 
 # Secrets may always come from the environment: a variable fills the key when the file leaves it
@@ -604,6 +614,8 @@ def _check(config: AppConfig, secrets: bool, database: bool = False) -> list[str
         )
     if m.max_suggestions < 1:
         problems.append("Khóa 'matching.max_suggestions' phải ít nhất là 1.")
+    if not 0 <= config.health.port <= 65535:
+        problems.append("Khóa 'health.port' phải từ 0 (tắt) đến 65535.")
     problems.extend(_check_storage(config.storage, secrets or database))
     problems.extend(_check_staff(config.staff))
     problems.extend(_check_offices(config, secrets))

@@ -15,7 +15,7 @@ from typing import Any
 from bot.admin import AdminCommands
 from bot.channels.base import Channel, ChannelContext
 from bot.config import POSTGRES_SCHEMES, SQLITE_SCHEME, AppConfig, StorageConfig
-from bot.handoff import HandoffDesk, OfficeHours, TicketStore
+from bot.handoff import HandoffDesk, OfficeHours, Tickets, TicketStore
 from bot.learn import rejected_path
 from bot.learn_review import ReviewDesk
 from bot.migrations import SchemaTooNew
@@ -155,12 +155,14 @@ def install_staff_tools(
     closers: list[Callable[[], None]],
     storage: Storage,
     store: StateStore | None = None,
+    tickets: Tickets | None = None,
     staff_route: Callable[[str, str], str | None] | None = None,
     office_staff_chats: Collection[int] = (),
 ) -> None:
     """Add the interaction log, FAQ watcher, admin commands, handoff, digest and learning review.
 
     `store`: the state store shared by the bot processes (the review's button → candidate map);
+    `tickets`: where handoff tickets live (bot.handoff.ticket_book); None: no handoff.
     `staff_route`: a province's offices' own staff groups (see HandoffDesk.route), each also
     listened to for replies (`office_staff_chats`)."""
     interactions = storage.interactions
@@ -217,10 +219,10 @@ def install_staff_tools(
     interval = config.learning.review_interval_days
     if interval > 0:
         background.append(lambda stop: post_periodically(telegram, chat_id, review, interval, stop))
-    if storage.tickets is None:
+    if tickets is None:
         return
     desk = HandoffDesk(
-        storage.tickets,
+        tickets,
         staff_channel=STAFF_CHANNEL,
         staff_chat_id=str(chat_id),
         channels=context.channels,

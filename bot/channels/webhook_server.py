@@ -441,6 +441,7 @@ class WebhookServer:
         self._body_timeout = body_timeout
         self._max_body = max_body
         self._server: _GuardedHTTPServer | None = None
+        self._app: tornado.web.Application | None = None
         self._bound_port = 0
         self._throttle = LogThrottle(log)
 
@@ -472,10 +473,15 @@ class WebhookServer:
         )
         server.guard(self._max_connections, self._throttle)
         server.add_sockets(sockets)
-        self._server = server
+        self._server, self._app = server, app
         self._bound_port = sockets[0].getsockname()[1]
         _quiet_tornado()
         log.info("webhook server listening on %s:%d", self._listen, self._bound_port)
+
+    def add_page(self, path: str, handler: type[tornado.web.RequestHandler], **kwargs: Any) -> None:
+        """Also serve `handler` (its own methods, e.g. GET /healthz) on `path`; once started."""
+        if self._app is not None:
+            self._app.wildcard_router.add_rules([(_path(path), handler, kwargs)])
 
     async def stop(self) -> None:
         """Stop accepting and close open connections."""
