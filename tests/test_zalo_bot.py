@@ -12,10 +12,12 @@ import pytest
 
 from bot.channels.base import ChannelContext, ChannelStartError
 from bot.channels.zalo_bot import ZaloBotChannel, backoff_delay, build_zalo_bot_channel, updates_in
-from bot.config import ZaloBotConfig
+from bot.config import HealthConfig, ZaloBotConfig
+from bot.health import Health, serve_health
 from handlers import texts
 from handlers.messages import InKind, Reply
-from tests.fakes.exchanges import Exchanges, channel_context
+from handlers.store import MemoryStore
+from tests.fakes.exchanges import Exchanges, channel_context, mini_knowledge
 from tests.fakes.zalo_bot_api import BOT_ID, TOKEN, FakeZaloBotApi
 
 SECRET = "webhook-secret-123"
@@ -419,3 +421,18 @@ async def test_a_number_keeps_its_meaning_from_step_to_step(
     pressed = [msg.text for msg, _ in exchanges.items[1:]]
     assert pressed == ["s:ket-hon:1", "s:ket-hon:2", "s:ket-hon:3"]
     assert f"\n1. {texts.BTN_NEXT}\n2. {texts.BTN_BACK}\n3. {texts.BTN_PREV}" in sent[2]["text"]
+
+
+async def test_a_webhook_worker_answers_health_checks_on_its_webhook_port(
+    api: FakeZaloBotApi, context: ChannelContext
+) -> None:
+    health = Health(mini_knowledge(), MemoryStore())
+    cfg = config(api, mode="webhook")
+    async with running(build_zalo_bot_channel(cfg, context)) as channel:
+        assert await serve_health(HealthConfig(), health, [channel]) is None  # no listener of its own
+        base = f"http://127.0.0.1:{channel.webhook_port}"
+        async with httpx.AsyncClient() as client:
+            answer = await client.get(f"{base}/healthz")
+            hook = await client.post(f"{base}/zalo-bot", content=b"{}")
+    assert answer.status_code == 200 and answer.json()["faq"]["loaded"] is True
+    assert hook.status_code == 403  # the webhook itself still wants its secret

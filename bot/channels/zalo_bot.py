@@ -177,6 +177,11 @@ class ZaloBotChannel:
         """The port the webhook server listens on (0 when not in webhook mode)."""
         return self._server.port if self._server else 0
 
+    @property
+    def webhook_server(self) -> WebhookServer | None:
+        """The webhook server while it runs (webhook mode): /healthz is offered on it too."""
+        return self._server
+
     async def start(self) -> None:
         """Check the token with getMe, then poll or serve the webhook in the background."""
         cfg = self._config

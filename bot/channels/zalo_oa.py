@@ -193,6 +193,11 @@ class ZaloOAChannel:
         """The port the webhook server listens on."""
         return self._server.port if self._server else 0
 
+    @property
+    def webhook_server(self) -> WebhookServer | None:
+        """The webhook server while it runs (webhook mode): /healthz is offered on it too."""
+        return self._server
+
     async def start(self) -> None:
         """Load the tokens (file first), renew them if needed, then serve the webhook."""
         cfg = self._config
