@@ -146,7 +146,7 @@ def test_an_existing_sqlite_file_upgrades_in_place(
     assert [r.question for r in rows[:50]] == [f"cũ {i}" for i in range(50)]
     assert (rows[-1].question, rows[-1].delivered) == ("mới", True)
     found = fetch(f"sqlite:///{path}", "SELECT version, description FROM schema_version ORDER BY version")
-    assert [v for v, _ in found] == [1, 2, 3]
+    assert [v for v, _ in found] == list(range(1, SCHEMA_VERSION + 1))
     assert ("found in place" in found[1][1]) is delivered_column
 
 
@@ -158,7 +158,7 @@ def test_a_newer_schema_is_refused_with_a_clear_message(log_url: str, tmp_path: 
     else:
         with psycopg.connect(log_url) as conn:
             conn.execute("INSERT INTO schema_version VALUES (99, 0, 'from the future')")
-    with pytest.raises(SchemaTooNew, match="phiên bản 99, mới hơn phiên bản 3"):
+    with pytest.raises(SchemaTooNew, match=f"phiên bản 99, mới hơn phiên bản {SCHEMA_VERSION}"):
         InteractionLog(log_url, salt="s")
     # The bot serves on without the log and says why; the report says it in one line.
     app_config = AppConfig(faq=FaqConfig(path=str(MINI_FAQ), watch=False), storage=StorageConfig(url=log_url))
