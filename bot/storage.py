@@ -273,16 +273,20 @@ class InteractionLog:
             deleted = db.execute(self._engine.sql("DELETE FROM interactions WHERE at < ?"), (cutoff,))
             return int(deleted.rowcount)
 
-    def rows(self, since: float = 0.0) -> list[Interaction]:
-        """Every row at or after `since` (epoch seconds), oldest first, including rows still queued.
+    def rows(self, since: float = 0.0, office: str | None = None) -> list[Interaction]:
+        """Every row at or after `since` (epoch seconds), oldest first, including rows still queued;
+        only `office`'s rows when given.
 
         LogUnavailable while the database is away.
         """
         self.flush(READ_FLUSH_TIMEOUT)
-        query = f"SELECT {', '.join(COLUMNS)} FROM interactions WHERE at >= ? ORDER BY at, id"
-        query = self._engine.sql(query)
+        where = "at >= ?" if office is None else "office = ? AND at >= ?"
+        params: tuple[object, ...] = (since,) if office is None else (office, since)
+        query = self._engine.sql(
+            f"SELECT {', '.join(COLUMNS)} FROM interactions WHERE {where} ORDER BY at, id"
+        )
         with self._reading(), self._engine.connection() as db:
-            return [_row(r) for r in db.execute(query, (since,)).fetchall()]
+            return [_row(r) for r in db.execute(query, params).fetchall()]
 
     def _reading(self) -> _Reading:
         if self._away_since is not None:

@@ -3,6 +3,7 @@ column (migration 4, old rows NULL), read back by reports and copied by `faqbot 
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -10,13 +11,18 @@ from pathlib import Path
 import pytest
 
 from bot import migrations
-from bot.storage import InteractionLog
+from bot.cli import main
+from bot.report import QUESTION_KINDS
+from bot.storage import Interaction, InteractionLog
 from faq.offices import Province
 from handlers.messages import Incoming, InKind, Outcome, Reply
 from tests.test_offices import conversation, say, shared  # noqa: F401 - fixtures
 from tests.test_offices import province as province
+from tests.test_report import MINI_FAQ, SEED
 from tests.test_storage import OLD_SCHEMA, exchange
+from tests.test_storage_postgres import log_url, pg, pg_url  # noqa: F401 - fixtures
 
+OFFICES = Path(__file__).parent / "data" / "offices"
 OLD_ROW = "INSERT INTO interactions (at, channel, user_hash, question, kind) VALUES (?, 't', 'h', ?, 'none')"
 
 
@@ -110,3 +116,107 @@ def test_an_old_sqlite_file_gains_the_office_column_in_place(
         indexes = {r[1] for r in db.execute("PRAGMA index_list(interactions)")}
     assert versions == [1, 2, 3, 4]
     assert "interactions_office" in indexes
+
+
+# -- faqbot report --office, and one line per office ---------------------------------------------
+
+OFFICE_SEED: list[Interaction] = [
+    *(dataclasses.replace(r, office="hoang-liet") for r in SEED[:8]),
+    *(dataclasses.replace(r, office="dinh-cong") for r in SEED[8:15]),
+    *SEED[15:],
+]
+
+
+def province_config(tmp_path: Path, url: str) -> str:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"faq:\n  path: {MINI_FAQ}\nstorage:\n  url: {url}\noffices:\n"
+        f"  - id: hoang-liet\n    unit: '00337'\n    overlay: {OFFICES / 'hoang-liet.yaml'}\n"
+        f"  - id: dinh-cong\n    unit: Phường Định Công\n    overlay: {OFFICES / 'dinh-cong.yaml'}\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def seed(url: str, rows: list[Interaction]) -> None:
+    log = InteractionLog(url, salt="s", linger=3600)
+    for r in rows:
+        log.add(r)
+    log.close()
+
+
+def figures(rows: list[Interaction], kinds: tuple[str, ...]) -> int:
+    return sum(1 for r in rows if r.kind in kinds)
+
+
+def test_report_per_office_and_for_the_province_on_both_engines(
+    tmp_path: Path,
+    log_url: str,  # noqa: F811 - the fixture
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    seed(log_url, OFFICE_SEED)
+    config = province_config(tmp_path, log_url)
+    base = ["report", "--config", config, "--since", "2025-07-01"]
+
+    assert main([*base, "--office", "hoang-liet"]) == 0
+    hl = capsys.readouterr().out
+    assert hl.startswith("BÁO CÁO HỎI ĐÁP — ĐƠN VỊ hoang-liet ")
+    # Its 8 rows only: 1 start, 3 answers, 4 suggestions → 7 questions, and no other office's.
+    assert "Tổng số lượt trao đổi: 8," in hl and "Số câu hỏi người dân gửi: 7," in hl
+    assert "THEO ĐƠN VỊ" not in hl and "sổ đỏ" not in hl
+
+    assert main([*base, "--office", "dinh-cong"]) == 0
+    dc = capsys.readouterr().out
+    assert "Tổng số lượt trao đổi: 7," in dc and "«làm sổ đỏ ở đâu ạ» — 4 lượt" in dc
+
+    assert main(base) == 0
+    whole = capsys.readouterr().out
+    assert whole.startswith("BÁO CÁO HỎI ĐÁP từ ")
+    assert f"Tổng số lượt trao đổi: {len(SEED)}," in whole
+    assert "- hoang-liet: 7 / 3 / 0" in whole
+    assert "- dinh-cong: 4 / 0 / 4" in whole
+    rest = SEED[15:]
+    unknown = (figures(rest, QUESTION_KINDS), figures(rest, ("answer",)), figures(rest, ("none",)))
+    assert (
+        f"- chưa rõ đơn vị (người dân chưa chọn xã/phường): {unknown[0]} / {unknown[1]} / {unknown[2]}"
+        in whole
+    )
+
+    assert main([*base, "--csv"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "office,hoang-liet,,7,3,0," in table and "office,dinh-cong,,4,0,4," in table
+
+
+@pytest.mark.parametrize(
+    ("offices", "fragment"),
+    [
+        pytest.param(
+            True, "Các đơn vị đã khai báo (khóa offices[].id): hoang-liet, dinh-cong.", id="province"
+        ),
+        pytest.param(False, "cấu hình chưa khai báo đơn vị nào", id="one-office"),
+    ],
+)
+def test_an_unknown_office_is_one_vietnamese_line_listing_the_configured_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], offices: bool, fragment: str
+) -> None:
+    url = f"sqlite:///{tmp_path}/faqbot.sqlite3"
+    seed(url, OFFICE_SEED)
+    if offices:
+        config = province_config(tmp_path, url)
+    else:
+        (tmp_path / "config.yaml").write_text(f"storage:\n  url: {url}\n", encoding="utf-8")
+        config = str(tmp_path / "config.yaml")
+    assert main(["report", "--config", config, "--office", "hoang-lie"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("Lỗi: ") and "'hoang-lie'" in line and fragment in line
+
+
+def test_migrate_log_copies_the_office(tmp_path: Path, pg_url: str) -> None:  # noqa: F811
+    path = tmp_path / "faqbot.sqlite3"
+    seed(str(path), OFFICE_SEED)
+    assert main(["migrate-log", "--from", f"sqlite:///{path}", "--to", pg_url]) == 0
+    copied = InteractionLog(pg_url, salt="s")
+    rows = copied.rows()
+    copied.close()
+    assert [r.office for r in rows] == [r.office for r in OFFICE_SEED]
+    assert rows == OFFICE_SEED
