@@ -3,22 +3,31 @@ column (migration 4, old rows NULL), read back by reports and copied by `faqbot 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import io
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from bot import migrations
+from bot.app import build_app, run_app
 from bot.cli import main
+from bot.config import AppConfig, OfficeConfig, OfficeStaffConfig, StaffConfig
 from bot.report import QUESTION_KINDS
+from bot.staff import DigestTarget, digest_targets, post_digests
 from bot.storage import Interaction, InteractionLog
 from faq.offices import Province
 from handlers.messages import Incoming, InKind, Outcome, Reply
+from tests import test_offices_e2e as e2e
+from tests.fakes.telegram_api import FakeTelegramServer
 from tests.test_offices import conversation, say, shared  # noqa: F401 - fixtures
 from tests.test_offices import province as province
-from tests.test_report import MINI_FAQ, SEED
+from tests.test_offices_e2e import fakes  # noqa: F401 - fixture
+from tests.test_report import MINI_FAQ, SEED, VN
 from tests.test_storage import OLD_SCHEMA, exchange
 from tests.test_storage_postgres import log_url, pg, pg_url  # noqa: F401 - fixtures
 
@@ -220,3 +229,68 @@ def test_migrate_log_copies_the_office(tmp_path: Path, pg_url: str) -> None:  # 
     copied.close()
     assert [r.office for r in rows] == [r.office for r in OFFICE_SEED]
     assert rows == OFFICE_SEED
+
+
+# -- the weekly digest per office ----------------------------------------------------------------
+
+
+def test_digest_targets_are_the_province_group_then_each_office_with_its_own() -> None:
+    config = AppConfig(
+        staff=StaffConfig(telegram_chat_id=e2e.PROVINCE_STAFF),
+        offices=(
+            OfficeConfig(id="hoang-liet", staff=OfficeStaffConfig(telegram_chat_id=e2e.HOANG_LIET_STAFF)),
+            OfficeConfig(id="dinh-cong"),
+        ),
+    )
+    assert digest_targets(config) == (
+        DigestTarget(None, e2e.PROVINCE_STAFF),
+        DigestTarget("hoang-liet", e2e.HOANG_LIET_STAFF),
+    )
+    assert digest_targets(dataclasses.replace(config, offices=())) == (
+        DigestTarget(None, e2e.PROVINCE_STAFF),
+    )
+
+
+async def test_the_weekly_digest_goes_to_each_offices_own_group_and_the_province_wide_one_to_the_province(
+    tmp_path: Path,
+    fakes: tuple[FakeTelegramServer, FakeTelegramServer, FakeTelegramServer],  # noqa: F811
+) -> None:
+    bot, hl, dc = fakes
+    config = e2e.province_config(tmp_path, bot, hl, dc)
+    config = dataclasses.replace(config, staff=dataclasses.replace(config.staff, weekly_digest=True))
+    recent = time.time() - 3600
+    rows = [dataclasses.replace(r, at=recent + i) for i, r in enumerate(OFFICE_SEED)]
+    log = InteractionLog(config.storage.log_url, salt="s", linger=3600)
+    for r in rows:
+        log.add(r)
+    assert log.flush()
+
+    async def body() -> None:
+        posted = await post_digests(
+            log, app.knowledge, app.channels, digest_targets(config), VN, [o.id for o in config.offices]
+        )
+        assert posted == 2
+        [province_wide] = await bot.wait_sent(e2e.PROVINCE_STAFF, 1)
+        [own] = await bot.wait_sent(e2e.HOANG_LIET_STAFF, 1)
+        assert province_wide.text.startswith("Bản tin tuần từ ")
+        assert f"Tổng số lượt trao đổi: {len(rows)}," in province_wide.text
+        assert (
+            "- hoang-liet: 7 / 3 / 0" in province_wide.text and "- dinh-cong: 4 / 0 / 4" in province_wide.text
+        )
+        assert own.text.startswith("Bản tin tuần — đơn vị hoang-liet ")
+        assert "Tổng số lượt trao đổi: 8," in own.text and "sổ đỏ" not in own.text
+        # Định Công has no group of its own: its rows are in the province's digest only.
+        assert dc.sent_to(e2e.PROVINCE_STAFF) == [] and hl.sent_to(e2e.HOANG_LIET_STAFF) == []
+
+    app = build_app(config)
+    stop = asyncio.Event()
+    err = io.StringIO()
+    task = asyncio.create_task(run_app(app, stop=stop, err=err))
+    try:
+        await bot.wait_for(lambda: bool(bot.calls_to("getUpdates")) or task.done())
+        assert not task.done(), err.getvalue()
+        await body()
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 15) == 0
+        log.close()
