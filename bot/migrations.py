@@ -77,6 +77,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TABLE log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ),
     ),
+    Migration(
+        4,
+        "office: the province's office that answered (NULL on older rows and single-office bots)",
+        (
+            "ALTER TABLE interactions ADD COLUMN office TEXT",
+            "CREATE INDEX interactions_office ON interactions (office, at)",
+        ),
+        (
+            "ALTER TABLE interactions ADD COLUMN office TEXT",
+            "CREATE INDEX interactions_office ON interactions (office, at)",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The schema this code writes and reads."""

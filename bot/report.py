@@ -51,7 +51,15 @@ CHANNEL_NAMES = {
 }
 CSV_COLUMNS = ("section", "key", "label", "value", "up", "down", "examples")
 CSV_SECTIONS = (
-    "summary", "unanswered", "declined", "entry", "feedback", "never_reached", "channel", "day"
+    "summary",
+    "unanswered",
+    "declined",
+    "entry",
+    "feedback",
+    "never_reached",
+    "channel",
+    "day",
+    "office",
 )
 
 
@@ -112,6 +120,16 @@ class EntryFeedback:
 
 
 @dataclass(frozen=True, slots=True)
+class OfficeFigures:
+    """Typed questions of one office of a province (office None: rows whose office was not known)."""
+
+    office: str | None
+    asked: int
+    answered: int
+    unanswered: int
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything the staff report shows, computed once from the log rows."""
 
@@ -134,6 +152,10 @@ class Report:
     """Entries of the current FAQ (small talk aside) nobody reached; count is always 0."""
     per_channel: tuple[tuple[str, int], ...] = ()
     per_day: tuple[tuple[dt.date, int], ...] = ()
+    office: str | None = None
+    """The one office this report is limited to (None: everything logged)."""
+    per_office: tuple[OfficeFigures, ...] = ()
+    """Figures per configured office (a province's whole report only), then rows with no office."""
 
     @property
     def questions(self) -> int:
@@ -159,8 +181,11 @@ def build_report(
     *,
     now: float | None = None,
     tz: dt.tzinfo | None = None,
+    office: str | None = None,
+    offices: Sequence[str] = (),
 ) -> Report:
-    """Aggregate log rows (already limited to the period) against the current FAQ."""
+    """Aggregate log rows (already limited to the period, and to `office` when given) against the
+    current FAQ; `offices`: a province's office ids, for one line each."""
     rows = list(rows)
     zone = tz or office_timezone()
     until = now if now is not None else max((r.at for r in rows), default=since)
@@ -214,6 +239,22 @@ def build_report(
         never_reached=never,
         per_channel=tuple(sorted(Counter(r.channel for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))),
         per_day=tuple(sorted(days.items())),
+        office=office,
+        per_office=office_figures(rows, offices) if offices and office is None else (),
+    )
+
+
+def office_figures(rows: Sequence[Interaction], offices: Sequence[str]) -> tuple[OfficeFigures, ...]:
+    """Asked / answered / unanswered per office in config order, then rows with no known office."""
+    counts: dict[str | None, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        if r.kind in QUESTION_KINDS:
+            counts[r.office][r.kind] += 1
+    keys: list[str | None] = [*offices, *sorted(o for o in counts if o is not None and o not in offices)]
+    if counts.get(None):
+        keys.append(None)
+    return tuple(
+        OfficeFigures(o, sum(counts[o].values()), counts[o]["answer"], counts[o]["none"]) for o in keys
     )
 
 
@@ -306,6 +347,20 @@ def _period(report: Report) -> str:
     return f"từ {_moment(report, report.since)} đến {_moment(report, report.until)}"
 
 
+def _office_lines(report: Report) -> list[str]:
+    if not report.per_office:
+        return []
+    out = ["", "THEO ĐƠN VỊ (XÃ/PHƯỜNG): câu hỏi / trả lời ngay / chưa trả lời được"]
+    for f in report.per_office:
+        name = f.office if f.office is not None else "chưa rõ đơn vị (người dân chưa chọn xã/phường)"
+        out.append(f"- {name}: {_num(f.asked)} / {_num(f.answered)} / {_num(f.unanswered)}")
+    return out
+
+
+def _title_office(report: Report) -> str:
+    return f" — ĐƠN VỊ {report.office}" if report.office is not None else ""
+
+
 def _summary_lines(report: Report) -> list[str]:
     k = report.kinds
     return [
@@ -344,11 +399,12 @@ def _entry_lines(entries: Sequence[EntryCount], top: int) -> list[str]:
 
 def format_text(report: Report, *, top: int = 20) -> str:
     """The full report for staff, in Vietnamese."""
-    out = [f"BÁO CÁO HỎI ĐÁP {_period(report)}", ""]
+    out = [f"BÁO CÁO HỎI ĐÁP{_title_office(report)} {_period(report)}", ""]
     if not report.total:
         out.append("Chưa có dữ liệu trong khoảng thời gian này: chưa có lượt trao đổi nào được ghi lại.")
         return "\n".join(out)
     out += _summary_lines(report)
+    out += _office_lines(report)
     out += ["", _suggestion_line(report), ""]
     out.append("CÂU HỎI CHƯA TRẢ LỜI ĐƯỢC (gộp theo nội dung gần giống nhau)")
     if report.unanswered:
@@ -411,6 +467,9 @@ def format_csv(report: Report) -> str:
         w.writerow(("channel", c, channel_name(c), n, "", "", ""))
     for d, n in report.per_day:
         w.writerow(("day", d.isoformat(), _day(d), n, "", "", ""))
+    for o in report.per_office:
+        # value: questions asked; up: answered at once; down: not answered (like 👍/👎, good then bad).
+        w.writerow(("office", o.office or "", "", o.asked, o.answered, o.unanswered, ""))
     return buf.getvalue()
 
 
@@ -440,9 +499,11 @@ def format_unanswered(report: Report, *, top: int = 10) -> str:
 
 def format_digest(report: Report, *, limit: int = DIGEST_LIMIT) -> str:
     """The weekly digest for the admin chat: the same figures, shorter, within `limit` characters."""
+    where = f" — đơn vị {report.office}" if report.office is not None else ""
     if not report.total:
-        return f"Bản tin tuần: chưa có dữ liệu {_period(report)}."
-    out = [f"Bản tin tuần {_period(report)}", *_summary_lines(report), _suggestion_line(report)]
+        return f"Bản tin tuần{where}: chưa có dữ liệu {_period(report)}."
+    out = [f"Bản tin tuần{where} {_period(report)}", *_summary_lines(report)]
+    out += [*_office_lines(report)[1:], _suggestion_line(report)]
     if report.unanswered:
         out += ["", "Hỏi nhiều mà chưa trả lời được:", *_group_lines(report.unanswered[:5], examples=1)]
     disliked = [f for f in report.feedback if f.down][:3]

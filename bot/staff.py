@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Coroutine, Mapping
+from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
 from bot.storage_sql import DriverMissing, log_where
 from faq.knowledge import KnowledgeSource
+from faq.schema import FaqBook
 from handlers.messages import Reply
 from handlers.store import MemoryStore, StateStore
 
@@ -198,12 +199,16 @@ def install_staff_tools(
         channels=context.channels,
     )
     install_admin_commands(telegram, config.staff.admin_user_ids, admin.handle)
+    targets = digest_targets(config)
+    if config.staff.weekly_digest and interactions is not None and targets:
+        offices = tuple(o.id for o in config.offices)
+        channels = context.channels
+        background.append(
+            lambda stop: weekly_digest(interactions, knowledge, channels, targets, tz, offices, stop)
+        )
     chat_id = config.staff.telegram_chat_id
     if chat_id is None:
         return
-    if config.staff.weekly_digest and interactions is not None:
-        notify = StaffNotifier(config, context.channels)
-        background.append(lambda stop: weekly_digest(interactions, knowledge, notify, tz, stop))
     review = ReviewDesk(
         faq_path=config.faq.path,
         settings=config.matching,
@@ -280,21 +285,92 @@ def next_digest_time(now: dt.datetime) -> dt.datetime:
     return target if target > now else target + dt.timedelta(days=7)
 
 
-def last_week(interactions: InteractionLog, knowledge: KnowledgeSource, tz: dt.tzinfo) -> Report:
-    """The report over the seven days up to now (blocking: reads SQLite)."""
+@dataclass(frozen=True, slots=True)
+class DigestTarget:
+    """A staff group that gets a weekly digest: the province's (office None) or one office's own."""
+
+    office: str | None
+    chat_id: int
+
+
+def digest_targets(config: AppConfig) -> tuple[DigestTarget, ...]:
+    """The province's group (everything logged), then each office that has its own group (its rows)."""
+    targets = []
+    if config.staff.telegram_chat_id is not None:
+        targets.append(DigestTarget(None, config.staff.telegram_chat_id))
+    for office in config.offices:
+        if office.staff.telegram_chat_id is not None:
+            targets.append(DigestTarget(office.id, office.staff.telegram_chat_id))
+    return tuple(targets)
+
+
+def _book_for(knowledge: KnowledgeSource, office: str | None) -> FaqBook:
+    """The FAQ an office's citizens see (a province's reloader has one per office)."""
+    province = getattr(knowledge, "province", None)
+    if office is not None and callable(province):
+        book: FaqBook = province().knowledge(office).book
+        return book
+    return knowledge.current().book
+
+
+def last_week(
+    interactions: InteractionLog,
+    knowledge: KnowledgeSource,
+    tz: dt.tzinfo,
+    office: str | None = None,
+    offices: Sequence[str] = (),
+) -> Report:
+    """The report over the seven days up to now, only `office`'s rows when given (blocking: reads
+    the database); `offices`: a province's office ids (one line each in the whole report)."""
     end = time.time()
     since = end - 7 * DAY
-    return build_report(interactions.rows(since), knowledge.current().book, since, now=end, tz=tz)
+    return build_report(
+        interactions.rows(since, office),
+        _book_for(knowledge, office),
+        since,
+        now=end,
+        tz=tz,
+        office=office,
+        offices=offices,
+    )
+
+
+async def post_digests(
+    interactions: InteractionLog,
+    knowledge: KnowledgeSource,
+    channels: Mapping[str, Channel],
+    targets: Sequence[DigestTarget],
+    tz: dt.tzinfo,
+    offices: Sequence[str] = (),
+) -> int:
+    """Post last week's digest to each target group; returns how many went (a failure costs only its own)."""
+    staff = channels.get(STAFF_CHANNEL)
+    if staff is None:
+        log.info("no staff channel to post the weekly digest on")
+        return 0
+    posted = 0
+    for target in targets:
+        try:
+            # A database away on Monday morning must not end the digest for good.
+            report = await asyncio.to_thread(last_week, interactions, knowledge, tz, target.office, offices)
+            await staff.send(str(target.chat_id), Reply(format_digest(report)))
+            posted += 1
+        except Exception:
+            log.exception("could not post the weekly digest (office %s)", target.office or "-")
+    return posted
 
 
 async def weekly_digest(
     interactions: InteractionLog,
     knowledge: KnowledgeSource,
-    notify: StaffNotifier,
+    channels: Mapping[str, Channel],
+    targets: Sequence[DigestTarget],
     tz: dt.tzinfo,
+    offices: Sequence[str],
     stop: asyncio.Event,
 ) -> None:
-    """Post last week's digest to the staff group every Monday morning, until `stop`."""
+    """Post last week's digests every Monday morning, until `stop`: the province's group gets the
+    province-wide one, each office with its own staff group the one of its rows."""
     while not stop.is_set():
         now = dt.datetime.now(tz)
         try:
@@ -302,9 +378,4 @@ async def weekly_digest(
             return
         except TimeoutError:
             pass
-        try:
-            # Inside: a database away on Monday morning must not end the digest for good.
-            report = await asyncio.to_thread(last_week, interactions, knowledge, tz)
-            await notify(format_digest(report))
-        except Exception:
-            log.exception("could not post the weekly digest")
+        await post_digests(interactions, knowledge, channels, targets, tz, offices)

@@ -69,6 +69,8 @@ class Interaction:
     score: float = 0.0
     facet: str | None = None
     delivered: bool | None = None
+    office: str | None = None
+    """The office of a province that answered (None: one office, or not known yet)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +191,7 @@ class InteractionLog:
                 score=round(outcome.score, 1),
                 facet=outcome.facet,
                 delivered=delivered,
+                office=outcome.office,
             )
         )
 
@@ -270,16 +273,20 @@ class InteractionLog:
             deleted = db.execute(self._engine.sql("DELETE FROM interactions WHERE at < ?"), (cutoff,))
             return int(deleted.rowcount)
 
-    def rows(self, since: float = 0.0) -> list[Interaction]:
-        """Every row at or after `since` (epoch seconds), oldest first, including rows still queued.
+    def rows(self, since: float = 0.0, office: str | None = None) -> list[Interaction]:
+        """Every row at or after `since` (epoch seconds), oldest first, including rows still queued;
+        only `office`'s rows when given.
 
         LogUnavailable while the database is away.
         """
         self.flush(READ_FLUSH_TIMEOUT)
-        query = f"SELECT {', '.join(COLUMNS)} FROM interactions WHERE at >= ? ORDER BY at, id"
-        query = self._engine.sql(query)
+        where = "at >= ?" if office is None else "office = ? AND at >= ?"
+        params: tuple[object, ...] = (since,) if office is None else (office, since)
+        query = self._engine.sql(
+            f"SELECT {', '.join(COLUMNS)} FROM interactions WHERE {where} ORDER BY at, id"
+        )
         with self._reading(), self._engine.connection() as db:
-            return [_row(r) for r in db.execute(query, (since,)).fetchall()]
+            return [_row(r) for r in db.execute(query, params).fetchall()]
 
     def _reading(self) -> _Reading:
         if self._away_since is not None:
@@ -488,7 +495,7 @@ def one_line(exc: BaseException) -> str:
 
 
 def _row(r: tuple[Any, ...]) -> Interaction:
-    at, channel, user_hash, question, kind, entry_id, score, facet, delivered = r
+    at, channel, user_hash, question, kind, entry_id, score, facet, delivered, office = r
     return Interaction(
         float(at),
         channel,
@@ -499,18 +506,30 @@ def _row(r: tuple[Any, ...]) -> Interaction:
         float(score),
         facet,
         None if delivered is None else bool(delivered),
+        office,
     )
 
 
 def _values(r: Interaction) -> tuple[object, ...]:
-    return (r.at, r.channel, r.user_hash, r.question, r.kind, r.entry_id, r.score, r.facet, r.delivered)
+    return (
+        r.at,
+        r.channel,
+        r.user_hash,
+        r.question,
+        r.kind,
+        r.entry_id,
+        r.score,
+        r.facet,
+        r.delivered,
+        r.office,
+    )
 
 
 def storable_row(row: Interaction) -> Interaction:
     """The row with every text field storable in both engines: a lone surrogate (which Zalo webhooks
     can carry) fails an SQLite insert, a NUL character a PostgreSQL one; both become U+FFFD."""
     fixed: dict[str, Any] = {}
-    for name in ("channel", "user_hash", "question", "kind", "entry_id", "facet"):
+    for name in ("channel", "user_hash", "question", "kind", "entry_id", "facet", "office"):
         value = getattr(row, name)
         if isinstance(value, str) and (clean := encodable(value).replace("\x00", "\ufffd")) != value:
             fixed[name] = clean

@@ -23,7 +23,18 @@ from bot.safety import ThrottlingFilter
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("at", "channel", "user_hash", "question", "kind", "entry_id", "score", "facet", "delivered")
+COLUMNS = (
+    "at",
+    "channel",
+    "user_hash",
+    "question",
+    "kind",
+    "entry_id",
+    "score",
+    "facet",
+    "delivered",
+    "office",
+)
 _SQLITE_AWAY = ("locked", "busy", "disk is full", "unable to open", "disk i/o")
 """sqlite3.OperationalError messages that pass (another writer, a full or lost disk), not bad rows."""
 CONNECT_TIMEOUT = 5

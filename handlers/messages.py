@@ -66,6 +66,8 @@ class Outcome:
     facet: str | None = None
     question: str = ""
     """The citizen's text that was matched (masked before it is stored)."""
+    office: str | None = None
+    """The office that answered, when the bot knows it (a province's office id; None otherwise)."""
 
 
 @dataclass(frozen=True, slots=True)

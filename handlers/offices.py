@@ -104,14 +104,14 @@ class OfficeDesk:
         province = self.routing.source.province()
         fixed = self.routing.office_of_channel.get(msg.channel)
         if fixed is not None:
-            return answer(province.knowledge(fixed), key, msg)
+            return _for_office(answer(province.knowledge(fixed), key, msg), fixed)
         if msg.kind is InKind.BUTTON and msg.text.startswith(PICK):
             return self._picked(province, key, msg.text[len(PICK) :], answer)
         if msg.kind is InKind.TEXT and _CHANGE_WORDS.match(msg.text):
             return self._change(key)
         office = self._store.get(_key(PREFIX, key))
         if office is not None and office in province.offices:
-            reply = answer(province.knowledge(office), key, msg)
+            reply = _for_office(answer(province.knowledge(office), key, msg), office)
             return _with_change_button(reply) if _is_contact(reply) else reply
         waiting = self._store.get(_key(ASK_PREFIX, key))
         if waiting is not None and msg.kind is InKind.TEXT:
@@ -185,9 +185,9 @@ class OfficeDesk:
             return Reply(
                 confirm,
                 buttons=((Button(texts.BTN_MENU, payload=p.encode(p.ShowMenu())),),),
-                outcome=Outcome("office:set", question=unit.code),
+                outcome=Outcome("office:set", question=unit.code, office=office),
             )
-        reply = answer(province.knowledge(office), key, aside)
+        reply = _for_office(answer(province.knowledge(office), key, aside), office)
         head = f"{confirm}\n\n{reply.title}\n" if reply.title else f"{confirm}\n\n"
         numbered = reply.text_for(numbered=True)
         return replace(
@@ -253,6 +253,13 @@ def _restored(aside: str, channel: str, chat_id: str) -> Incoming | None:
 
 def _label(unit: Unit) -> str:
     return unit.name
+
+
+def _for_office(reply: Reply, office: str) -> Reply:
+    """The reply with the answering office on its outcome (the interaction log records it)."""
+    if reply.outcome is None:
+        return reply
+    return replace(reply, outcome=replace(reply.outcome, office=office))
 
 
 def _is_contact(reply: Reply) -> bool:

@@ -27,6 +27,7 @@ from bot.storage import Interaction, InteractionLog, LogUnavailable
 from tests.fakes.telegram_api import FakeTelegramServer
 from tests.postgres_server import PostgresServer, start_postgres
 from tests.test_handoff_e2e import CITIZEN, config
+from tests.test_learn import Seeder, run_learn, seed_office
 from tests.test_report import MINI_FAQ, SEED
 from tests.test_storage import OLD_SCHEMA, exchange
 
@@ -146,7 +147,7 @@ def test_an_existing_sqlite_file_upgrades_in_place(
     assert [r.question for r in rows[:50]] == [f"cũ {i}" for i in range(50)]
     assert (rows[-1].question, rows[-1].delivered) == ("mới", True)
     found = fetch(f"sqlite:///{path}", "SELECT version, description FROM schema_version ORDER BY version")
-    assert [v for v, _ in found] == [1, 2, 3]
+    assert [v for v, _ in found] == list(range(1, SCHEMA_VERSION + 1))
     assert ("found in place" in found[1][1]) is delivered_column
 
 
@@ -158,7 +159,7 @@ def test_a_newer_schema_is_refused_with_a_clear_message(log_url: str, tmp_path: 
     else:
         with psycopg.connect(log_url) as conn:
             conn.execute("INSERT INTO schema_version VALUES (99, 0, 'from the future')")
-    with pytest.raises(SchemaTooNew, match="phiên bản 99, mới hơn phiên bản 3"):
+    with pytest.raises(SchemaTooNew, match=f"phiên bản 99, mới hơn phiên bản {SCHEMA_VERSION}"):
         InteractionLog(log_url, salt="s")
     # The bot serves on without the log and says why; the report says it in one line.
     app_config = AppConfig(faq=FaqConfig(path=str(MINI_FAQ), watch=False), storage=StorageConfig(url=log_url))
@@ -373,3 +374,41 @@ def test_migrate_log_explains_bad_input_in_one_line(
     assert main(["migrate-log", *args]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("Lỗi: ") and fragment in line
+
+
+# -- faqbot learn reads the same log as faqbot report --------------------------------------------
+
+
+def test_learn_reads_the_log_on_postgresql(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeder = Seeder(pg_url)  # type: ignore[arg-type] - a URL is as good as a path to InteractionLog
+    seed_office(seeder)
+    seeder.log.close()
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(MINI_FAQ.read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"faq:\n  path: {faq}\nstorage:\n  path: {tmp_path / 'faqbot.sqlite3'}\n  url: {pg_url}\n"
+        "  salt: s\nsemantic:\n  backend: none\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_learn(monkeypatch, capsys, "", "--config", str(config), "--list", "--since", "3650d")
+    assert (code, err) == (0, "")
+    assert "Cách hỏi mới cho mục 'ket-hon' — Đăng ký kết hôn" in out
+    assert "Có 3 cách hỏi cần duyệt" in out
+    assert not (tmp_path / "faqbot.sqlite3").exists()  # read from PostgreSQL, no SQLite file made
+
+
+def test_learn_with_the_server_down_is_one_vietnamese_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"faq:\n  path: {MINI_FAQ}\nstorage:\n  url: postgresql://faqbot@127.0.0.1:1/faqbot\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_learn(monkeypatch, capsys, "", "--config", str(config), "--list")
+    assert code == 2 and out == ""
+    (line,) = err.splitlines()
+    assert line.startswith("Lỗi: không kết nối được cơ sở dữ liệu nhật ký hỏi đáp")

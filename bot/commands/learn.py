@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.commands.common import read_config
+from bot.commands.report import read_log
 from bot.config import AppConfig
 from bot.learn import (
     Candidate,
@@ -32,7 +32,6 @@ from bot.learn import (
 )
 from bot.oserrors import describe_os_error
 from bot.report import office_timezone, parse_since
-from bot.storage import Interaction, InteractionLog
 from faq.loader import DEFAULT_FAQ
 from faq.matcher import Matcher
 from faq.normalize import Normalizer, fold_accents
@@ -102,17 +101,9 @@ def _who(by: str | None) -> str:
         return "không rõ"
 
 
-def _rows(db_path: Path, config: AppConfig, since: float) -> list[Interaction]:
-    log = InteractionLog(db_path, salt=config.storage.salt, retention_days=config.storage.retention_days)
-    try:
-        return log.rows(since)
-    finally:
-        log.close()
-
-
 def run(args: argparse.Namespace) -> int:
     """List or review the candidates; 0 when done, 1 when the FAQ changed under the review, 2 on bad input."""
-    config = read_config(args.config, AppConfig())
+    config = read_config(args.config, AppConfig(), database=True)
     if config is None:
         return 2
     faq_arg = args.faq or config.faq.path
@@ -130,22 +121,20 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    db_path = Path(config.storage.path)
-    if not db_path.is_file():
-        print(
-            f"Chưa có dữ liệu: chưa có tệp nhật ký hỏi đáp {db_path} "
-            "(tệp được tạo khi bot chạy và có người hỏi)."
-        )
+    # The same reader as `faqbot report`: storage.url (PostgreSQL or SQLite), else storage.path.
+    rows = read_log(config, since)
+    if rows is None:
+        return 2
+    if isinstance(rows, str):
+        print(rows)
         return 0
+    # Rejections stay in a file beside storage.path, shared with the review in the staff group.
+    db_path = Path(config.storage.path)
     try:
         faq = FaqFile.read(faq_path, config.matching)
         rejections = load_rejections(rejected_path(db_path))
-        rows = _rows(db_path, config, since)
     except (LearnFileError, ConcurrentEdit) as exc:
         print(f"Lỗi: {exc or 'tệp hỏi đáp vừa thay đổi trong lúc đọc — hãy chạy lại.'}", file=sys.stderr)
-        return 2
-    except sqlite3.Error as exc:
-        print(f"Lỗi: không đọc được nhật ký hỏi đáp {db_path} ({exc}).", file=sys.stderr)
         return 2
     except OSError as exc:
         print("Lỗi: " + describe_os_error(exc), file=sys.stderr)

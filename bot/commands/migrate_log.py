@@ -156,7 +156,7 @@ def copy_log(source: SqliteEngine, target: Engine) -> tuple[int, int]:
 
 
 def _values(r: tuple[Any, ...], log_id: str) -> tuple[object, ...]:
-    row_id, at, channel, user_hash, question, kind, entry_id, score, facet, delivered, origin = r
+    row_id, at, channel, user_hash, question, kind, entry_id, score, facet, delivered, office, origin = r
     return (
         at,
         channel,
@@ -168,5 +168,6 @@ def _values(r: tuple[Any, ...], log_id: str) -> tuple[object, ...]:
         score,
         facet,
         None if delivered is None else bool(delivered),
+        office,
         origin or f"{log_id}:{row_id}",
     )

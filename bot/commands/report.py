@@ -1,4 +1,4 @@
-"""`faqbot report [--since 7d] [--csv]`: what citizens asked, from the interaction log."""
+"""`faqbot report [--since 7d] [--csv] [--office ID]`: what citizens asked, from the interaction log."""
 
 from __future__ import annotations
 
@@ -53,6 +53,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--csv", action="store_true", help=CSV_HELP)
     parser.add_argument(
+        "--office",
+        metavar="MÃ",
+        help="chỉ báo cáo các lượt hỏi đáp của một đơn vị (xã/phường), theo mã đơn vị khai báo ở "
+        "khóa offices[].id trong cấu hình, ví dụ hoang-liet (mặc định: cả tỉnh, kèm một dòng "
+        "cho mỗi đơn vị)",
+    )
+    parser.add_argument(
         "--output",
         "-o",
         metavar="TỆP",
@@ -78,14 +85,18 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    offices = [o.id for o in config.offices]
+    if args.office is not None and args.office not in offices:
+        print(unknown_office(args.office, offices), file=sys.stderr)
+        return 2
     book = _book(args.faq or config.faq.path)
-    rows = read_log(config, since)
+    rows = read_log(config, since, args.office)
     if rows is None:
         return 2
     if isinstance(rows, str):
         print(rows)
         return 0
-    report = build_report(rows, book, since, now=now, tz=tz)
+    report = build_report(rows, book, since, now=now, tz=tz, office=args.office, offices=offices)
     body = format_csv(report) if args.csv else format_text(report) + "\n"
     if args.output is None:
         # The byte-order mark tells Excel on Windows that the CSV is UTF-8 (else accents come out garbled).
@@ -101,9 +112,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_log(config: AppConfig, since: float) -> list[Interaction] | str | None:
-    """The log's rows since `since` (storage.url, else storage.path); a Vietnamese line when there is no
-    log yet; None after printing on stderr why it cannot be read."""
+def unknown_office(office: str, offices: list[str]) -> str:
+    """The Vietnamese error for an --office id that is not configured."""
+    if not offices:
+        return (
+            f"Lỗi: cấu hình chưa khai báo đơn vị nào (khóa offices), nên không có đơn vị '{office}' — "
+            "hãy bỏ --office để xem báo cáo chung."
+        )
+    return (
+        f"Lỗi: không có đơn vị '{office}' trong cấu hình. Các đơn vị đã khai báo (khóa offices[].id): "
+        f"{', '.join(offices)}."
+    )
+
+
+def read_log(config: AppConfig, since: float, office: str | None = None) -> list[Interaction] | str | None:
+    """The log's rows since `since` (storage.url, else storage.path), only `office`'s when given; a
+    Vietnamese line when there is no log yet; None after printing on stderr why it cannot be read."""
     storage = config.storage
     target = storage.log_url
     if target.startswith(SQLITE_SCHEME):
@@ -130,7 +154,7 @@ def read_log(config: AppConfig, since: float) -> list[Interaction] | str | None:
             wait_for_server=False,
         )
         try:
-            return log.rows(since)
+            return log.rows(since, office)
         finally:
             log.close()
     except OSError as exc:
