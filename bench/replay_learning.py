@@ -1,6 +1,7 @@
 """Measured effect of learning from citizens (issue 17): a labelled set replayed as a stream of citizens.
 
     python bench/replay_learning.py [--lexical-only] [--seeds 5] [--markdown]
+        [--faq PATH --set NAME ...]   (another FAQ and its labelled sets, names under tests/data)
 
 For each set (questions_blind2, questions_letters) and each seed: shuffle the cases with that seed;
 the first half are the "citizens". Each first-half question the bot did not answer, but whose
@@ -93,15 +94,20 @@ def matcher_factory(lexical_only: bool) -> Callable[[FaqBook], Matcher]:
 
 
 def replay(
-    cases: tuple[Case, ...], seed: int, build: Callable[[FaqBook], Matcher], work: Path, asking: bool = False
+    cases: tuple[Case, ...],
+    seed: int,
+    build: Callable[[FaqBook], Matcher],
+    work: Path,
+    asking: bool = False,
+    source: Path = DEFAULT_FAQ,
 ) -> Replay:
-    """Stream the first half as citizens into a copy of the shipped FAQ, evaluate the second half."""
+    """Stream the first half as citizens into a copy of the FAQ, evaluate the second half."""
     order = list(cases)
     random.Random(seed).shuffle(order)
     half = len(order) // 2
     citizens, later = order[:half], order[half:]
     path = work / f"faq-{seed}.yaml"
-    shutil.copyfile(DEFAULT_FAQ, path)
+    shutil.copyfile(source, path)
     faq = FaqFile.read(path, MatchSettings())
     matcher = build(faq.book)
     out = Replay(before=evaluate(matcher, later), asked_before=evaluate(matcher, citizens))
@@ -155,6 +161,10 @@ def main() -> int:
         action="store_true",
         help="a long letter teaches its last asking sentence (as 'Lưu vào FAQ' drafts do) instead of nothing",
     )
+    parser.add_argument("--faq", type=Path, default=DEFAULT_FAQ, help="the FAQ to learn into (a temp copy)")
+    parser.add_argument(
+        "--set", action="append", dest="sets", help="a labelled set under tests/data (repeatable)"
+    )
     args = parser.parse_args()
     build = matcher_factory(args.lexical_only)
     stages = "lexical" if args.lexical_only else "lexical + semantic"
@@ -165,11 +175,11 @@ def main() -> int:
     )
     print(f"stages: {stages}; {taught}; seeds 1…{args.seeds}; figures min / median / max over the seeds")
     with tempfile.TemporaryDirectory(prefix="replay-learning-") as tmp:
-        for name in SETS:
+        for name in args.sets or SETS:
             cases = load_cases(DATA / f"{name}.yaml")
             started = time.perf_counter()
             runs = [
-                replay(cases, seed, build, Path(tmp), args.asking_sentence)
+                replay(cases, seed, build, Path(tmp), args.asking_sentence, args.faq)
                 for seed in range(1, args.seeds + 1)
             ]
             took = time.perf_counter() - started
