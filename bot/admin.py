@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Collection, Mapping
 
 from bot.channels.delivery import DeliveryStats
-from bot.reload import FaqReloader, reload_text
+from bot.reload import Reloads, reload_text
 from bot.report import Report, build_report, format_stats, format_unanswered, office_timezone
 from bot.storage import InteractionLog, LogHealth, LogUnavailable
 from faq.knowledge import KnowledgeSource
@@ -37,7 +37,7 @@ class AdminCommands:
         self,
         admin_user_ids: Collection[str],
         *,
-        reloader: FaqReloader | None,
+        reloader: Reloads | None,
         log: InteractionLog | None,
         knowledge: KnowledgeSource,
         log_unusable: str | None = None,

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from bot.notices import ON_STDERR
 from faq.decision import MatchSettings
@@ -155,6 +155,14 @@ class FaqReloader:
 
 MAX_PROBLEMS = 15
 """Problems listed in a reload message; the rest are counted (a chat message has a size limit)."""
+
+
+class Reloads(Protocol):
+    """What an admin's /reload needs: one FAQ file (FaqReloader) or a province's files (ProvinceReloader)."""
+
+    def reload(self, force: bool = False) -> ReloadResult:
+        """Load what changed (everything when forced), keeping the last good version of a broken file."""
+        ...
 
 
 def reload_text(result: ReloadResult, path: str | Path | None = None) -> str:

@@ -19,7 +19,7 @@ from bot.handoff import HandoffDesk, OfficeHours, Tickets, TicketStore
 from bot.learn import rejected_path
 from bot.learn_review import ReviewDesk
 from bot.migrations import SchemaTooNew
-from bot.reload import FaqReloader, ReloadResult, reload_text
+from bot.reload import FaqReloader, ReloadResult, Reloads, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
 from bot.storage_sql import DriverMissing, log_where
@@ -175,9 +175,11 @@ def install_staff_tools(
         notify_problems = StaffNotifier(config, context.channels)
         background.append(lambda stop: announce(notify_problems, storage.notices))
 
-    reloader = knowledge if isinstance(knowledge, FaqReloader) else None
-    if reloader is not None and config.faq.watch:
-        background.append(lambda stop: reloader.watch(stop, config.faq.watch_interval))
+    watched = knowledge if isinstance(knowledge, FaqReloader) else None
+    if watched is not None and config.faq.watch:
+        background.append(lambda stop: watched.watch(stop, config.faq.watch_interval))
+    # A province's files are watched by bot/app.py; an admin's /reload reaches them all the same.
+    reloader: Reloads | None = watched if watched is not None else _province_reloader(knowledge)
 
     telegram = context.channels.get(STAFF_CHANNEL)
     if telegram is None:
@@ -302,6 +304,13 @@ def digest_targets(config: AppConfig) -> tuple[DigestTarget, ...]:
         if office.staff.telegram_chat_id is not None:
             targets.append(DigestTarget(office.id, office.staff.telegram_chat_id))
     return tuple(targets)
+
+
+def _province_reloader(knowledge: KnowledgeSource) -> Reloads | None:
+    """A province's reloader when the knowledge is one (its shared FAQ and every office's overlay)."""
+    from bot.offices import ProvinceReloader  # a province only: not loaded for one office
+
+    return knowledge if isinstance(knowledge, ProvinceReloader) else None
 
 
 def _book_for(knowledge: KnowledgeSource, office: str | None) -> FaqBook:

@@ -199,3 +199,26 @@ def test_run_refuses_an_office_whose_unit_is_unknown(
     assert main(["run", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert "Lỗi cấu hình: Đơn vị 'hoang-liet': không tìm thấy xã/phường 'Phường Không Có Thật'" in err
+
+
+async def test_an_admins_reload_reaches_every_office_file(files: dict[str, Path]) -> None:
+    from bot.admin import AdminCommands
+    from bot.staff import _province_reloader
+    from handlers.messages import Incoming, InKind
+
+    r = reloader(files)
+    assert _province_reloader(r) is r  # what install_staff_tools gives the admin commands in a province
+    admin = AdminCommands(["42"], reloader=_province_reloader(r), log=None, knowledge=r)
+    slash = Incoming(channel="telegram", chat_id="42", user_id="42", kind=InKind.COMMAND, text="reload")
+    path = files["hoang-liet"]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("024 3641 1111", "024 3641 7777"), encoding="utf-8"
+    )
+    good = await admin.handle(slash)
+    assert good is not None and "Đã nạp lại" in good.text
+    assert phone(r, "hoang-liet") == "024 3641 7777"
+    broken = files["dinh-cong"]
+    broken.write_text(broken.read_text(encoding="utf-8").replace("phone:", "phone"), encoding="utf-8")
+    bad = await admin.handle(slash)
+    assert bad is not None and f"{broken}:" in bad.text and "vẫn dùng nội dung cũ" in bad.text
+    assert phone(r, "dinh-cong") == "024 3664 2222"
