@@ -100,7 +100,14 @@ class SqliteEngine(Engine):
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                # Switching the journal mode needs the file to itself, and SQLite answers "locked" at
+                # once (no busy wait) while another process opens it; the mode belongs to the file, so
+                # this connection works in the current one and the next connection switches it.
+                if "locked" not in str(exc):
+                    raise
             db.execute("PRAGMA synchronous=NORMAL")
         except BaseException:
             db.close()
