@@ -235,6 +235,18 @@ class InteractionLog:
                 self._cond.wait(min(remaining, 0.5))
             return True
 
+    def wait_written(self, rows: int, timeout: float = 10.0) -> bool:
+        """Wait until at least `rows` rows have been written since the log opened (a row recorded
+        after a reply may still be on its way to the queue); False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._written < rows:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.5))
+            return True
+
     def close(self) -> None:
         """Write what is queued and stop the writer thread (rows added afterwards are dropped)."""
         with self._cond:

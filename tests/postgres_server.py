@@ -15,10 +15,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
+import threading
 from pathlib import Path
 
 START_TIMEOUT = 30.0
+READY = b"database system is ready to accept connections"
 USER = "faqbot"
 DATABASE = "faqbot_test"
 
@@ -95,49 +96,48 @@ class PostgresServer:
         """Start (or restart, on the same port) the server; return once it accepts connections."""
         if self.port == 0:
             self.port = _free_port()
-        log = open(self.logfile, "ab")  # noqa: SIM115 - handed to the child, closed below
-        try:
-            self.process = subprocess.Popen(  # type: ignore[call-overload]
-                [
-                    self._postgres,
-                    "-D",
-                    str(self.data),
-                    "-p",
-                    str(self.port),
-                    "-h",
-                    "127.0.0.1",
-                    "-k",
-                    "",
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "full_page_writes=off",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                **self._user_kwargs(),
-            )
-        finally:
-            log.close()
-        self._wait_ready()
+        ready = threading.Event()
+        self.process = subprocess.Popen(  # type: ignore[call-overload]
+            [
+                self._postgres,
+                "-D",
+                str(self.data),
+                "-p",
+                str(self.port),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                "",
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "lc_messages=C",  # READY is matched in English
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            **self._user_kwargs(),
+        )
+        reader = threading.Thread(target=self._copy_log, args=(self.process, ready), daemon=True)
+        reader.start()
+        # The server says when it accepts connections; its output ending means it exited.
+        if not ready.wait(START_TIMEOUT):
+            raise RuntimeError(f"postgres did not become ready in {START_TIMEOUT:.0f} s: {self.log_tail()}")
+        if self.process.poll() is not None:
+            raise RuntimeError(f"postgres exited: {self.log_tail()}")
 
-    def _wait_ready(self) -> None:
-        import psycopg
-
-        assert self.process is not None
-        deadline = time.monotonic() + START_TIMEOUT
-        last: Exception | None = None
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"postgres exited: {self.log_tail()}")
-            try:
-                with psycopg.connect(self.admin_url(), connect_timeout=2):
-                    return
-            except psycopg.OperationalError as exc:
-                last = exc
-                # Polling a server that is starting up; there is no event to wait on from outside.
-                time.sleep(0.05)
-        raise RuntimeError(f"postgres did not accept connections in {START_TIMEOUT:.0f} s: {last}")
+    def _copy_log(self, process: subprocess.Popen[bytes], ready: threading.Event) -> None:
+        """Copy the server's output into its log file; set `ready` once it accepts connections (or
+        when the output ends: the server exited)."""
+        assert process.stdout is not None
+        with open(self.logfile, "ab") as log:
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if READY in line:
+                    ready.set()
+        ready.set()
 
     def stop(self) -> None:
         """Stop the server at once ("immediate" shutdown: connections are cut as in a crash)."""

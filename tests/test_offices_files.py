@@ -6,6 +6,7 @@ import asyncio
 import io
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -154,18 +155,36 @@ def test_a_broken_overlay_at_start_is_refused_with_every_problem(files: dict[str
     assert all(str(p).startswith(str(files["dinh-cong"])) for p in caught.value.problems)
 
 
+class _Told(io.StringIO):
+    """A console that lets a test wait until the reloader has told it something."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.told = threading.Event()
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            self.told.set()
+        return super().write(text)
+
+
 async def test_watch_picks_up_an_overlay_edit(files: dict[str, Path]) -> None:
     failures: list[ReloadResult] = []
+    failed_once = asyncio.Event()
 
     async def failed(result: ReloadResult) -> None:
         failures.append(result)
+        failed_once.set()
 
+    console = _Told()
     r = ProvinceReloader(
         str(files[""]),
         {o: str(p) for o, p in files.items() if o},
         MatchSettings(),
         on_failure=failed,
+        console=console,
     )
+    console.told.clear()  # only what the watcher tells counts
     stop = asyncio.Event()
     task = asyncio.create_task(r.watch(stop, interval=0.02))
     try:
@@ -173,13 +192,11 @@ async def test_watch_picks_up_an_overlay_edit(files: dict[str, Path]) -> None:
         path.write_text(
             path.read_text(encoding="utf-8").replace("024 3641 1111", "024 3641 7777"), encoding="utf-8"
         )
-        async with asyncio.timeout(20):
-            while phone(r, "hoang-liet") != "024 3641 7777":
-                await asyncio.sleep(0.01)
+        assert await asyncio.to_thread(console.told.wait, 20), "the good edit was never reloaded"
+        assert phone(r, "hoang-liet") == "024 3641 7777"
         files["dinh-cong"].write_text("agency: [\n", encoding="utf-8")
         async with asyncio.timeout(20):
-            while not failures:
-                await asyncio.sleep(0.01)
+            await failed_once.wait()
     finally:
         stop.set()
         await task

@@ -4,6 +4,7 @@ report, an outage that loses no reply and no row, and `faqbot migrate-log` copyi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import io
 import logging
@@ -11,7 +12,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -72,13 +73,30 @@ def fetch(url: str, query: str) -> list[tuple[object, ...]]:
         return conn.execute(query).fetchall()
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:
-    """Poll `predicate` until it holds; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
+class Said(logging.Handler):
+    """Sets `event` when the interaction log's writer logs a line containing `words` (it says so
+    when it notices an outage and when the database is back: the events these tests wait for)."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__(logging.WARNING)
+        self.words = words
+        self.event = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.words in record.getMessage():
+            self.event.set()
+
+
+@contextlib.contextmanager
+def said(words: str) -> Iterator[threading.Event]:
+    """An event set once bot.storage logs `words` while the block runs."""
+    handler = Said(words)
+    logger = logging.getLogger("bot.storage")
+    logger.addHandler(handler)
+    try:
+        yield handler.event
+    finally:
+        logger.removeHandler(handler)
 
 
 def write_config(tmp_path: Path, url: str) -> str:
@@ -217,8 +235,10 @@ def test_an_outage_keeps_rows_in_a_bounded_buffer_and_writes_them_when_the_serve
     with caplog.at_level(logging.WARNING, logger="bot.storage"):
         pg.stop()
         try:
-            log.add(Interaction(at=10.0, channel="t", user_hash="h", question="trong 0", kind="none"))
-            wait_until(lambda: log.health().away_since is not None, what="the outage to be noticed")
+            with said("unreachable") as noticed:
+                log.add(Interaction(at=10.0, channel="t", user_hash="h", question="trong 0", kind="none"))
+                assert noticed.wait(30), "the outage was never noticed"
+            assert log.health().away_since is not None
             for i in range(1, 25):
                 log.add(
                     Interaction(at=10.0 + i, channel="t", user_hash="h", question=f"trong {i}", kind="none")
@@ -233,8 +253,11 @@ def test_an_outage_keeps_rows_in_a_bounded_buffer_and_writes_them_when_the_serve
             text = health_text(health)
             assert "mất kết nối" in text and "20 lượt đang chờ" in text and "5 lượt không được ghi" in text
         finally:
-            pg.start()
-        wait_until(lambda: log.health().away_since is None and log.health().queued == 0, what="the backlog")
+            with said("back after") as back:
+                pg.start()
+                assert back.wait(30), "the database was never seen back"
+        assert log.flush(timeout=30), "the backlog was not written"
+        assert log.health().away_since is None and log.health().queued == 0
     assert [r.question for r in log.rows()] == ["trước", *(f"trong {i}" for i in range(20))]
     health = log.health()
     assert (health.written, health.dropped, health.failed, health.alive) == (21, 5, 0, True)
@@ -246,13 +269,16 @@ def test_an_outage_keeps_rows_in_a_bounded_buffer_and_writes_them_when_the_serve
 
 def test_a_server_not_up_at_start_is_waited_for(pg: PostgresServer, pg_url: str) -> None:
     pg.stop()
-    try:
-        log = InteractionLog(pg_url, salt="s", linger=0, retry_delays=(0.1,))
-        assert log.health().away_since is not None
-        log.add(Interaction(at=1.0, channel="t", user_hash="h", question="chờ máy chủ", kind="none"))
-    finally:
-        pg.start()
-    wait_until(lambda: log.health().written == 1, what="the row written once the server is up")
+    with said("back after") as back:
+        try:
+            log = InteractionLog(pg_url, salt="s", linger=0, retry_delays=(0.1,))
+            assert log.health().away_since is not None
+            log.add(Interaction(at=1.0, channel="t", user_hash="h", question="chờ máy chủ", kind="none"))
+        finally:
+            pg.start()
+        assert back.wait(30), "the database was never seen back"
+    assert log.flush(timeout=30), "the row was not written once the server was up"
+    assert log.health().written == 1
     assert [r.question for r in log.rows()] == ["chờ máy chủ"]
     assert log.health().ok
     log.close()
@@ -281,6 +307,11 @@ async def test_the_bot_answers_through_an_outage_and_logs_every_row_afterwards(
             app_config, storage=dataclasses.replace(app_config.storage, url=pg_url)
         )
         app = build_app(app_config)
+        interactions = next(
+            o.__self__
+            for o in app.context.observers
+            if isinstance(getattr(o, "__self__", None), InteractionLog)
+        )
         stop = asyncio.Event()
         err = io.StringIO()
         task = asyncio.create_task(run_app(app, stop=stop, err=err))
@@ -290,7 +321,8 @@ async def test_the_bot_answers_through_an_outage_and_logs_every_row_afterwards(
             assert not task.done(), err.getvalue()
             telegram.add_text(CITIZEN, "làm giấy khai sinh cần gì")
             await telegram.wait_sent(CITIZEN, 1)
-            await asyncio.to_thread(wait_until, lambda: fetch(pg_url, count) == [(1,)], 30, "the first row")
+            assert await asyncio.to_thread(interactions.wait_written, 1, 30), "the first row"
+            assert fetch(pg_url, count) == [(1,)]
             await asyncio.to_thread(pg.stop)
             try:
                 for i, question in enumerate(("đăng ký kết hôn ở đâu", "lệ phí khai tử", "tạm trú online")):
@@ -299,7 +331,8 @@ async def test_the_bot_answers_through_an_outage_and_logs_every_row_afterwards(
                     assert replies[-1].text, "every message is answered while the database is down"
             finally:
                 await asyncio.to_thread(pg.start)
-            await asyncio.to_thread(wait_until, lambda: fetch(pg_url, count) == [(4,)], 30, "the backlog")
+            assert await asyncio.to_thread(interactions.wait_written, 4, 30), "the backlog"
+            assert fetch(pg_url, count) == [(4,)]
         finally:
             stop.set()
             assert await asyncio.wait_for(task, 30) == 0
