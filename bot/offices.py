@@ -9,17 +9,15 @@ passage vectors come back from the vector cache, so only new text is embedded).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TextIO
 
 from bot.config import AppConfig, ConfigError
 from bot.notices import ON_STDERR
-from bot.reload import ReloadResult, reload_text
+from bot.reload import ReloadResult, file_fingerprint, reload_text
 from bot.units import load_units
 from faq.decision import MatchSettings
 from faq.knowledge import Indexer, Knowledge
@@ -33,15 +31,6 @@ log = logging.getLogger(__name__)
 
 SHARED = ""
 """The key of the shared FAQ among the watched files (office ids are never empty)."""
-
-
-def _fingerprint(path: str | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 class ProvinceReloader:
@@ -67,7 +56,7 @@ class ProvinceReloader:
         self._console = console
         self._extra = {ON_STDERR: True} if console is not None else {}
         self._lock = threading.Lock()
-        self._fingerprints = {key: _fingerprint(path) for key, path in self._paths.items()}
+        self._fingerprints = {key: file_fingerprint(path) for key, path in self._paths.items()}
         self._failed: dict[str, str | None] = {}
         report = check_faq(shared_path)
         if report.book is None or report.errors:
@@ -114,7 +103,7 @@ class ProvinceReloader:
             shared_changed = False
             for key in keys:
                 path = self._paths[key]
-                fingerprint = _fingerprint(path)
+                fingerprint = file_fingerprint(path)
                 if path is None or (not force and fingerprint == self._fingerprints.get(key)):
                     continue
                 if key == SHARED:
@@ -180,7 +169,7 @@ class ProvinceReloader:
             except TimeoutError:
                 pass
             for key, path in self._paths.items():
-                fingerprint = _fingerprint(path)
+                fingerprint = file_fingerprint(path)
                 if fingerprint == self._fingerprints.get(key) or (
                     key in self._failed and fingerprint == self._failed[key]
                 ):

@@ -48,9 +48,12 @@ def build_knowledge(
         return None, tuple(exc.problems)
 
 
-def _fingerprint(path: Path) -> str | None:
+def file_fingerprint(path: str | Path | None) -> str | None:
+    """The SHA-256 of a file's bytes; None when there is no path or it cannot be read."""
+    if path is None:
+        return None
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return None
 
@@ -76,7 +79,7 @@ class FaqReloader:
         self._console = console
         self._extra = {ON_STDERR: True} if console is not None else {}
         self._lock = threading.Lock()
-        self._fingerprint = _fingerprint(self.path)
+        self._fingerprint = file_fingerprint(self.path)
         knowledge, problems = build_knowledge(self.path, settings, indexer)
         if knowledge is None:
             raise FaqError(problems)
@@ -91,11 +94,11 @@ class FaqReloader:
         """Load the file if it changed (or when forced); keep the old FAQ when the new one is broken."""
         with self._lock:
             for attempt in range(1, _LOAD_ATTEMPTS + 1):
-                fingerprint = _fingerprint(self.path)
+                fingerprint = file_fingerprint(self.path)
                 if not force and fingerprint == self._fingerprint:
                     return ReloadResult(changed=False, entries=len(self._knowledge.book.entries))
                 knowledge, problems = build_knowledge(self.path, self._settings, self._indexer)
-                if _fingerprint(self.path) == fingerprint:
+                if file_fingerprint(self.path) == fingerprint:
                     break
                 # The file changed while it was read (an editor still saving): what was read may be
                 # half a file, so never judge it; the watcher looks again once the file is stable.
@@ -131,7 +134,7 @@ class FaqReloader:
                 return
             except TimeoutError:
                 pass
-            fingerprint = _fingerprint(self.path)
+            fingerprint = file_fingerprint(self.path)
             if fingerprint == self._fingerprint:
                 # Back to the served content: the same broken edit made again must be reported again.
                 self._last_failed = _NOTHING
