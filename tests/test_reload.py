@@ -111,7 +111,7 @@ class PollCounter:
         self._loop_thread = threading.get_ident()
         self._polled = asyncio.Event()
         self._on_poll = on_poll
-        real = reload_module._fingerprint
+        real = reload_module.file_fingerprint
 
         def spy(path: Path) -> str | None:
             fingerprint = real(path)
@@ -123,7 +123,7 @@ class PollCounter:
                 self._polled.set()
             return fingerprint
 
-        monkeypatch.setattr(reload_module, "_fingerprint", spy)
+        monkeypatch.setattr(reload_module, "file_fingerprint", spy)
 
     async def wait_polls(self, count: int) -> None:
         """Wait (bounded) until the watcher has looked at the file `count` more times."""
