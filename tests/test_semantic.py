@@ -101,7 +101,7 @@ def test_nearest_finds_the_entry_of_a_paraphrase(
 ) -> None:
     hits = shipped_index.nearest(shipped_index.embed_query(text), k=3)
     assert hits[0].entry.id == entry_id, hits
-    assert hits[0].similarity - hits[1].similarity > 0.01
+    assert hits[0].similarity - hits[1].similarity > 0.005  # a clear lead on the blended scale
     assert hits[0].similarity >= hits[1].similarity >= hits[2].similarity
 
 
@@ -196,7 +196,8 @@ def test_an_edited_entry_embeds_only_its_changed_texts(
     vector = index.embed_query("làm hộ chiếu cho trẻ em")
     before, after = shipped_index.similarities(vector), index.similarities(vector)
     others = [i for i, e in enumerate(shipped_book.entries) if e.id != "can-cuoc"]
-    assert np.array_equal(before[others], after[others])
+    # Equal up to float32 rounding (the product over a matrix of another shape may round differently).
+    np.testing.assert_allclose(before[others], after[others], rtol=0, atol=1e-6)
 
 
 def test_vectors_on_disk_outlive_the_process(small_book: FaqBook, embedder: Embedder, tmp_path: Path) -> None:
