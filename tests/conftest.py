@@ -135,3 +135,10 @@ def commune_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher:
     """A commune's FAQ (one phrasing per entry, no out-of-scope topics, another author), semantic stage on."""
     book = load_faq(FOREIGN / "faq_xa.yaml")
     return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))
+
+
+@pytest.fixture(scope="session")
+def ward_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher:
+    """A city ward's FAQ (titles phrased as citizens' questions, one phrasing each), semantic stage on."""
+    book = load_faq(FOREIGN / "faq_phuong.yaml")
+    return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))
