@@ -29,7 +29,8 @@ _ABBREVIATION_TABLE = (
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn; "
     "thứ 2=thứ hai; thứ 3=thứ ba; thứ 4=thứ tư; thứ 5=thứ năm; thứ 6=thứ sáu; "
-    "thứ 7|thứ bẩy=thứ bảy"
+    "thứ 7|thứ bẩy=thứ bảy; mn|mng=mọi người; bv=bệnh viện; tk=tài khoản; "
+    "xkld|xklđ=xuất khẩu lao động"
 )
 ABBREVIATIONS: Mapping[str, str] = {
     typed: meaning
