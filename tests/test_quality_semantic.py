@@ -58,8 +58,8 @@ MATCHERS = {
 #   questions_holdout          shipped  0.936, 0.975, 0.010, 0.880, 0.100   (203 + 50)
 #   questions_oos_more         shipped  rejected 0.800, answered 0.108   (0 + 120)
 #   questions_blind            shipped  0.968, 0.994, 0.019, 0.940, 0.020   (157 + 50)
-#   questions_blind2           shipped  0.964, 0.985, 0.005, 0.886, 0.043   (194 + 70)
-#   questions_blind3           shipped  0.742, 0.926, 0.037, 0.813, 0.120   (190 + 75)
+#   questions_blind2           shipped  0.964, 0.985, 0.005, 0.886, 0.029   (194 + 70)
+#   questions_blind3           shipped  0.742, 0.926, 0.037, 0.827, 0.120   (190 + 75)
 #   questions_letters          shipped  0.799, 0.940, 0.007, 0.794, 0.029   (149 + 68)
 #   questions_letters_holdout  shipped  0.734, 0.935, 0.016, 0.892, 0.015   (124 + 65)
 #   questions                  titles   0.785, 0.874, 0.035, 0.931, 0.028   (372 + 72)
@@ -106,13 +106,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "helped": (0.977, True),
         "wrong_answer": (0.013, False),
         "rejected": (0.864, True),
-        "false_answer": (0.065, False),
+        "false_answer": (0.051, False),
     },
     ("questions_blind3", "shipped"): {
         "answered_correct": (0.734, True),
         "helped": (0.918, True),
         "wrong_answer": (0.045, False),
-        "rejected": (0.792, True),
+        "rejected": (0.806, True),
         "false_answer": (0.140, False),
     },
     ("questions_letters", "shipped"): {
@@ -172,7 +172,6 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.140, False),
     },
 }
-
 SIZES = {
     "questions": (370, 70),
     "questions_dev2": (225, 85),
