@@ -75,8 +75,9 @@ def child(offices: int, semantic: bool, cache: str) -> dict[str, object]:
     from faq.decision import MatchSettings
     from faq.evaluate import load_cases
     from faq.knowledge import load_knowledge
-    from faq.loader import load_faq, load_overlay
+    from faq.loader import load_faq
     from faq.offices import build_province
+    from faq.overlay_loader import load_overlay
 
     indexer = semantic_setup(SemanticConfig(cache=cache)).indexer if semantic else None
     if semantic and indexer is None:

@@ -21,8 +21,9 @@ from bot.reload import ReloadResult, file_fingerprint, reload_text
 from bot.units import load_units
 from faq.decision import MatchSettings
 from faq.knowledge import Indexer, Knowledge
-from faq.loader import FaqError, Problem, check_faq, check_overlay
+from faq.loader import FaqError, Problem, check_faq
 from faq.offices import Province, build_province
+from faq.overlay_loader import check_overlay
 from faq.schema import FaqBook, Overlay
 from faq.units import UnitDirectory
 from handlers.offices import OfficeRouting

@@ -9,9 +9,10 @@ import pytest
 from bot.units import load_units
 from faq.decision import Kind, MatchSettings
 from faq.knowledge import Knowledge
-from faq.loader import load_faq, load_overlay
+from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.offices import Province, build_province
+from faq.overlay_loader import load_overlay
 from faq.schema import FaqBook
 from faq.semantic import Embedder, SemanticIndex, VectorCache
 from handlers import texts

@@ -15,7 +15,8 @@ from bot.cli import main
 from bot.offices import ProvinceReloader
 from bot.reload import ReloadResult
 from faq.decision import MatchSettings
-from faq.loader import DEFAULT_FAQ, FaqError, check_overlay, load_faq, parse_overlay
+from faq.loader import DEFAULT_FAQ, FaqError, load_faq
+from faq.overlay_loader import check_overlay, parse_overlay
 
 OFFICES = Path(__file__).parent / "data" / "offices"
 AGENCY = """\

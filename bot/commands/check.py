@@ -10,8 +10,9 @@ from typing import Any
 from bot.config import AppConfig, ConfigError, load_config
 from bot.semantic import semantic_setup
 from faq.lint import LintSettings, lint
-from faq.loader import DEFAULT_FAQ, Problem, check_faq, check_overlay
+from faq.loader import DEFAULT_FAQ, Problem, check_faq
 from faq.matcher import Matcher
+from faq.overlay_loader import check_overlay
 
 
 def register(subparsers: Any) -> None:
