@@ -105,6 +105,11 @@ def test_clean(text: str, expected: str) -> None:
         pytest.param("thứ 7 có làm không", "thứ bảy có làm không", id="weekday-digit"),
         pytest.param("thu 7 co lam k", "thứ bảy co lam không", id="weekday-accents-off"),
         pytest.param("thứ bẩy", "thứ bảy", id="weekday-regional"),
+        pytest.param("làm online được ko mn", "làm online được không mọi người", id="mn"),
+        pytest.param("sinh ở bv tỉnh", "sinh ở bệnh viện tỉnh", id="bv"),
+        pytest.param("tk định danh mức 2", "tài khoản định danh mức 2", id="tk"),
+        pytest.param("đi xklđ nhật", "đi xuất khẩu lao động nhật", id="xkld-accented"),
+        pytest.param("di xkld han", "di xuất khẩu lao động han", id="xkld-accents-off"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
