@@ -35,6 +35,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from faq.answer_terms import answer_texts
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.facets import FacetFinder
 from faq.normalize import Normalizer, fold_accents, fold_word, has_accents
@@ -264,7 +265,7 @@ class LexicalMatcher:
                 continue  # its summary points elsewhere: its words are no evidence for it
             # Words of the answer itself (summary, steps, documents...) are weaker evidence.
             vocab = entry_vocab[index]
-            for token in self.normalizer.tokens(" . ".join(_answer_texts(entry))):
+            for token in self.normalizer.tokens(" . ".join(answer_texts(entry))):
                 fold = fold_word(token)
                 if fold not in vocab and not is_generic(token) and not token.isdigit():
                     answer_vocab[index].setdefault(fold, set()).add(token)
@@ -892,13 +893,6 @@ def _phrase_cover(phrase: _Phrase, query: _Query, cost: float) -> tuple[float, f
     return q_got / q_total, p_got / p_total
 
 
-def _answer_texts(entry: Entry) -> Iterable[str]:
-    yield entry.summary
-    yield from entry.steps
-    yield from entry.documents
-    yield entry.where
-
-
 def _phrases(entry: Entry) -> Iterable[str]:
     """Every phrasing of an entry: its title, questions and keywords."""
     yield entry.title
@@ -909,4 +903,4 @@ def _phrases(entry: Entry) -> Iterable[str]:
 def entry_texts(entry: Entry) -> Iterable[str]:
     """Every text of an entry: its phrasings, then its answer."""
     yield from _phrases(entry)
-    yield from _answer_texts(entry)
+    yield from answer_texts(entry)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from faq.accents import AccentRestorer
+from faq.answer_terms import AnswerTerms
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
@@ -75,6 +76,7 @@ class Matcher:
             if semantic is not None
             else None
         )
+        self._answer_terms = AnswerTerms(book) if semantic is not None else None
         self._inside = inside_mask(book)
         self._positions = positions_of(book)
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -191,7 +193,8 @@ class Matcher:
         foreign = bool(self.lexical.foreign_words(reading.question))
         sims = self.semantic.similarities(vector)
         inside = self._inside if view is None else view.inside
-        return Signals(lexical, sims, reading, scores, foreign, inside, self._positions)
+        terms = self._answer_terms.scores(reading.model) if self._answer_terms is not None else None
+        return Signals(lexical, sims, reading, scores, foreign, inside, self._positions, terms)
 
     def match(self, text: str, view: View | None = None) -> MatchResult:
         """The decision for one message: answer, suggest or none, with facet and candidates (only
