@@ -289,8 +289,9 @@ class SemanticIndex:
         # its run of that kind.
         self._groups = tuple(_Group.of(owners, [kind == k for kind, _ in texts]) for k in ("q", "p"))
         self._count = len(book.entries)
+        # Only an entry whose answer says little gets the phrasing floor (an infinite gap: none).
         self._gaps = np.array(
-            [PHRASING_GAP if not (e.steps or e.documents) else 2.0 for e in book.entries], dtype=np.float32
+            [PHRASING_GAP if not (e.steps or e.documents) else np.inf for e in book.entries], dtype=np.float32
         )
 
     def embed_query(self, text: str) -> Vector:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -64,7 +64,10 @@ def config(tmp_path: Path, telegram: FakeTelegramServer, zalo: FakeZaloBotApi | 
     )
 
 
-async def run_until(app_config: AppConfig, telegram: FakeTelegramServer, body) -> None:  # type: ignore[no-untyped-def]
+async def run_until(
+    app_config: AppConfig, telegram: FakeTelegramServer, body: Callable[[], Awaitable[None]]
+) -> None:
+    """Run the real app on the fake Telegram server until `body` is done, then stop it cleanly."""
     app = build_app(app_config)
     stop = asyncio.Event()
     err = io.StringIO()

@@ -6,19 +6,16 @@ reload) against tests/fakes/telegram_api.py on 127.0.0.1; the FAQ is a commented
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import io
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import build_app, run_app
 from bot.config import AppConfig, FaqConfig, LearningConfig, StaffConfig, StorageConfig, TelegramConfig
 from bot.learn import (
     ConcurrentEdit,
@@ -33,6 +30,7 @@ from bot.storage import InteractionLog
 from faq.loader import load_faq
 from handlers.messages import Incoming, InKind, Outcome, Reply
 from tests.fakes.telegram_api import FakeTelegramServer, Outgoing
+from tests.test_handoff_e2e import run_until
 from tests.test_writeback import only_inserted
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
@@ -136,20 +134,6 @@ async def answered(telegram: FakeTelegramServer, count: int) -> dict[str, str]:
     return telegram.calls_to("answerCallbackQuery")[count - 1].params
 
 
-async def run_until(
-    app_config: AppConfig, telegram: FakeTelegramServer, body: Callable[[], Awaitable[None]]
-) -> None:
-    app = build_app(app_config)
-    stop = asyncio.Event()
-    err = io.StringIO()
-    task = asyncio.create_task(run_app(app, stop=stop, err=err))
-    await telegram.wait_for(lambda: bool(telegram.calls_to("getUpdates")) or task.done())
-    assert not task.done(), err.getvalue()
-    try:
-        await body()
-    finally:
-        stop.set()
-        assert await asyncio.wait_for(task, 15) == 0
 
 
 def audit(faq: Path) -> list[dict[str, Any]]:
