@@ -167,13 +167,18 @@ def alternatives(titles: list[str], numbered: bool = False) -> str:
     return f"Nếu anh/chị muốn hỏi về {named}, anh/chị {how} giúp em ạ."
 
 
+def _ask_more(agency: Agency) -> str:
+    """The closing line of a pointer elsewhere: the office's own phone and hours."""
+    return f"Nếu cần hỏi thêm, anh/chị vui lòng gọi {agency.name} qua số {agency.phone}.\n{_hours(agency)}"
+
+
 def declined(title: str, summary: str, agency: Agency) -> str:
     """When the question is about something the office does not handle: who does, and the contact."""
     return (
         f"Dạ, câu hỏi của anh/chị có vẻ thuộc việc «{title}» — việc này không nằm trong các thủ tục "
         "em hướng dẫn ạ.\n\n"
         f"{summary}\n\n"
-        f"Nếu cần hỏi thêm, anh/chị vui lòng gọi {agency.name} qua số {agency.phone}.\n{_hours(agency)}"
+        + _ask_more(agency)
     )
 
 
@@ -404,7 +409,7 @@ def not_handled(title: str, handled_by: str, agency: Agency) -> str:
     return (
         f"Dạ, thủ tục «{title}» không giải quyết tại {agency.name} ạ. Thủ tục này do {handled_by} "
         "giải quyết.\n\n"
-        f"Nếu cần hỏi thêm, anh/chị vui lòng gọi {agency.name} qua số {agency.phone}.\n{_hours(agency)}"
+        + _ask_more(agency)
     )
 
 
