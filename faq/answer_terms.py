@@ -31,7 +31,7 @@ _STOP = frozenset(fold_word(w) for w in _COMMON.split(" "))
 
 def terms(text: str) -> list[str]:
     """The folded content words of a text and its adjacent word pairs ("giay_chung", "chung_sinh")."""
-    words = [f for w in clean(text).lower().split() if len(w) > 1 and (f := fold_word(w)) not in _STOP]
+    words = [f for w in clean(text).split() if len(w) > 1 and (f := fold_word(w)) not in _STOP]
     return words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
 
 
