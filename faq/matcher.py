@@ -25,7 +25,7 @@ from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer
-from faq.reading import Reading, read
+from faq.reading import Reading, read, thanks_only
 from faq.schema import Facet, FaqBook
 from faq.semantic import SemanticIndex
 
@@ -44,6 +44,8 @@ is answered without asking the model (see Matcher.sure). On the development chat
 the model for 46 % of messages and makes fewer wrong answers (0.022 → 0.016), not more: when the
 lexical stage is that sure it is right more often than the fused decision; letters never qualify."""
 SURE_SENTENCES = 2
+THANKS = "cảm ơn"
+"""What a message that only thanks is matched as (see faq.reading.thanks_only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,11 @@ class Matcher:
         """The decision for one message: answer, suggest or none, with facet and candidates (only
         among the entries of `view` when one is given)."""
         found = self.signals(text, view)
-        if isinstance(found, MatchResult):
-            return found
-        return decide(self.book, self.settings, found)
+        result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
+        if result.kind is Kind.NONE and result.declined is None and thanks_only(text):
+            # "cảm ơn nhé, để mai em ra": the plan after the thanks names no procedure, and "chưa có
+            # thông tin" would be the wrong reply to a thank-you. The FAQ's own small talk answers.
+            thanks = self.lexical.match(THANKS, view.subset if view is not None else None)
+            if thanks.kind is Kind.ANSWER and thanks.entry is not None and thanks.entry.is_small_talk:
+                return thanks
+        return result

@@ -39,10 +39,47 @@ _INTRODUCER = re.compile(
 name and are set aside (see _drop_names); every introducer is tried ("vợ tôi tên Thu Hà")."""
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _SURNAMES = (
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Đào", "Trương", "Lâm", "Mai", "Cao", "Tô", "Trịnh", "Hà",
-    "Lưu", "Tạ", "Châu", "Thái", "Lương", "Quách", "Kiều", "Đoàn", "Tăng", "Triệu", "Nông", "Lò",
-    "Hứa", "Chu", "Vương", "Khổng",
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Đào",
+    "Trương",
+    "Lâm",
+    "Mai",
+    "Cao",
+    "Tô",
+    "Trịnh",
+    "Hà",
+    "Lưu",
+    "Tạ",
+    "Châu",
+    "Thái",
+    "Lương",
+    "Quách",
+    "Kiều",
+    "Đoàn",
+    "Tăng",
+    "Triệu",
+    "Nông",
+    "Lò",
+    "Hứa",
+    "Chu",
+    "Vương",
+    "Khổng",
 )
 _SURNAME = "|".join(sorted({*_SURNAMES, *(fold_accents(n) for n in _SURNAMES)}, key=len, reverse=True))
 _FULL_NAME = re.compile(rf"\b(?:{_SURNAME})(?:\s+[^\W\d_]+){{1,3}}")
@@ -164,6 +201,21 @@ def _asks(sentence: str) -> float:
     score = 2.0 if "?" in sentence else 0.0
     score += sum(1.0 for w in _ASK_WORDS if (w + " ") in f)
     return score
+
+
+_THANKS = re.compile(r"\b(?:cam on|camon|thanks?|tks|thks|thanh kiu)\b")
+THANKS_LONGEST = 160
+"""Characters at most of a message read as a thank-you that asks nothing."""
+
+
+def thanks_only(text: str) -> bool:
+    """A short message that thanks and asks nothing ("cảm ơn nhé, để mai em ra", "ok em hiểu rồi,
+    cám ơn ad"): whatever else it says is a plan or a wish, not a question for the FAQ."""
+    if len(text) > THANKS_LONGEST:
+        return False
+    if _THANKS.search(_fold(text)) is None:
+        return False
+    return not any(_asks(sentence) for sentence in split_sentences(text))
 
 
 def split_sentences(text: str, longest: int = 250) -> list[str]:

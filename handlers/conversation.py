@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.knowledge import Knowledge, KnowledgeSource
+from faq.reading import thanks_only
 from faq.schema import Entry, Facet, FaqBook
 from handlers import payloads as p
 from handlers import texts
@@ -176,6 +177,10 @@ class Conversation:
         # A part asked earlier, before the procedure was known, leads this answer unless it asks its own.
         pending = self._take_facet(key)
         result = k.match(text)
+        nothing = result.preamble_only or (result.kind is Kind.NONE and result.declined is None)
+        if nothing and thanks_only(text):
+            # A FAQ without a thanks entry: still not "chưa có thông tin" to a thank-you.
+            return Reply(texts.THANKS, keeps_options=True, outcome=Outcome("thanks", question=text))
         if result.preamble_only:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
         if result.facet_only:

@@ -93,7 +93,7 @@ NON_TEXT = (
 )
 PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."
 THANKS = "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm thủ tục nào cứ nhắn cho em nhé."
-"""A lone 👍 or 🙏 typed (not a question)."""
+"""A lone 👍 or 🙏, or a thank-you that asks nothing, when the FAQ has no thanks entry of its own."""
 NO_OPTIONS = (
     "Dạ, hiện không có danh sách nào để chọn theo số ạ. Anh/chị nhắn câu hỏi bằng lời "
     "(ví dụ: «làm căn cước cần gì»), hoặc chọn trong danh mục dưới đây."

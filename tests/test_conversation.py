@@ -154,6 +154,22 @@ MENU_ONLY = [texts.BTN_MENU]
             id="greeting-small-talk",
         ),
         pytest.param("cảm ơn nhiều nhé", "answer", "cam-on", "Dạ, không có gì ạ.", MENU_ONLY, id="thanks"),
+        pytest.param(
+            "cam on nhe, de mai e ra",
+            "answer",
+            "cam-on",
+            "Dạ, không có gì ạ.",
+            MENU_ONLY,
+            id="thanks-and-a-plan",
+        ),
+        pytest.param(
+            "oke e hieu roi, cam on ad",
+            "answer",
+            "cam-on",
+            "Dạ, không có gì ạ.",
+            MENU_ONLY,
+            id="thanks-after-ok",
+        ),
         pytest.param("dạ", "preamble", None, texts.PREAMBLE, [], id="preamble-da"),
         pytest.param("cho em hỏi với ạ", "preamble", None, texts.PREAMBLE, [], id="preamble-ask"),
         pytest.param("ad ơi", "preamble", None, texts.PREAMBLE, [], id="preamble-ad"),
@@ -381,6 +397,21 @@ def test_context_expires(knowledge: Knowledge) -> None:
     assert kind(conv.handle(text("còn lệ phí thì sao?"))) == "answer"
     clock.now += 601
     assert kind(conv.handle(text("còn lệ phí thì sao?"))) == "clarify"
+
+
+def test_a_thank_you_gets_thanks_from_a_faq_without_a_thanks_entry(book: FaqBook) -> None:
+    bare = dataclasses.replace(book, entries=tuple(e for e in book.entries if not e.is_small_talk))
+    conv = Conversation(StaticKnowledge(Knowledge(book=bare, matcher=Matcher(bare, MatchSettings()))))
+    reply = conv.handle(text("dạ em cảm ơn ạ, để chiều em mang giấy tờ lên"))
+    assert kind(reply) == "thanks" and reply.text == texts.THANKS
+    # Thanks with a question in it is still a question.
+    asked = conv.handle(text("cảm ơn ad, thế đăng ký tạm trú ở đâu ạ?"))
+    assert kind(asked) == "answer" and asked.outcome is not None and asked.outcome.entry_id == "tam-tru"
+
+
+def test_thanks_then_a_need_is_answered_as_the_need(conv: Conversation) -> None:
+    reply = conv.handle(text("cảm ơn, em muốn đăng ký tạm trú cho con"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
 
 
 def test_small_talk_keeps_the_procedure_context(conv: Conversation) -> None:

@@ -163,6 +163,9 @@ def test_nonsense_gets_nothing(shipped_matcher: Matcher, text: str) -> None:
         pytest.param("bạn là ai vậy", "ban-la-ai", id="who-are-you"),
         # The lexical stage alone does not answer this one; small talk first in the fused ranking does.
         pytest.param("ok e off đây, bye ad", "tam-biet", id="goodbye-from-the-fused-ranking"),
+        # Thanks followed by a plan, not a question: neither stage finds a topic in the plan.
+        pytest.param("cam on nhe, de mai e ra", "cam-on", id="thanks-and-a-plan"),
+        pytest.param("oke e hieu roi, cam on ad", "cam-on", id="understood-then-thanks"),
     ],
 )  # fmt: skip
 def test_small_talk_is_still_answered_by_small_talk(

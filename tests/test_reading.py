@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from faq.reading import Reading, read
+from faq.reading import Reading, read, thanks_only
 
 STORY = (
     "Gia đình tôi chuyển từ quê lên thành phố sinh sống đã được mấy năm nay.",
@@ -296,3 +296,24 @@ def test_time_grows_linearly_on_a_run_without_spaces() -> None:
     small, large = "ha" * 1_000, "ha" * 10_000
     ratio = _fastest(large) / _fastest(small)
     assert ratio < 20, f"10x the text took {ratio:.1f}x the time"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("cảm ơn", True, id="bare"),
+        pytest.param("cam on nhe, de mai e ra", True, id="thanks-and-a-plan"),
+        pytest.param("oke e hieu roi, cam on ad", True, id="understood-then-thanks"),
+        pytest.param("Cám ơn!", True, id="cam-spelling"),
+        pytest.param("thank ad nhiu", True, id="english"),
+        pytest.param("dạ em cảm ơn ạ, em sẽ chuẩn bị đủ giấy tờ", True, id="thanks-and-a-promise"),
+        pytest.param("cam on ad, the con khai tu thi sao", False, id="thanks-then-a-question"),
+        pytest.param("cảm ơn nhưng em vẫn chưa hiểu", False, id="not-yet-understood"),
+        pytest.param("cảm ơn, cho hỏi phí làm hộ chiếu", False, id="asks-without-a-question-mark"),
+        pytest.param("đăng ký tạm trú ở đâu?", False, id="no-thanks"),
+        pytest.param("cam onl", False, id="no-whole-word"),
+        pytest.param("cảm ơn " + "rất nhiều " * 30, False, id="too-long-to-be-only-thanks"),
+    ],
+)
+def test_thanks_only(text: str, expected: bool) -> None:
+    assert thanks_only(text) is expected
