@@ -173,7 +173,7 @@ class Conversation:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble"))
         typed = not_a_question(text)
         if typed is not None:
-            return self._not_a_question(k.book, typed, text, options)
+            return self._not_a_question(k.book, key, typed, text, options)
         # A part asked earlier, before the procedure was known, leads this answer unless it asks its own.
         pending = self._take_facet(key)
         result = k.match(text)
@@ -231,10 +231,12 @@ class Conversation:
         return _with_outcome(reply, Outcome("answer", entry.id, result.score, _facet(facet), text))
 
     def _not_a_question(
-        self, book: FaqBook, typed: NotAQuestion, text: str, options: tuple[int, ...]
+        self, book: FaqBook, key: tuple[str, str], typed: NotAQuestion, text: str, options: tuple[int, ...]
     ) -> Reply:
-        """A menu label, "menu", a lone 👍, a bare number: answered without the matcher."""
+        """A menu label, "menu", a lone 👍, a bare number, "gặp cán bộ": answered without the matcher."""
         match typed.gesture:
+            case Gesture.STAFF:
+                return self._ask_staff(book, key)
             case Gesture.MENU:
                 return self._menu(book, texts.MENU, "menu")
             case Gesture.HELP:

@@ -1,4 +1,5 @@
-"""Typed messages that are not questions: a menu label, "menu", a lone 👍, a bare option number.
+"""Typed messages that are not questions: a menu label, "menu", a lone 👍, a bare option number,
+"gặp cán bộ".
 
 Recognised before the matcher, which would otherwise answer "danh mục" with the nearest procedure or
 say it has no information about "99".
@@ -25,6 +26,9 @@ class Gesture(StrEnum):
     """The greeting ("bắt đầu")."""
     CONTACT = "contact"
     """The office's contact details (the "📞 Liên hệ cơ quan" label typed out)."""
+    STAFF = "staff"
+    """A person, not the assistant ("gặp cán bộ", "cho em nói chuyện với người thật"): what the
+    "Gặp cán bộ" button does."""
     NUMBER = "number"
     """A bare option number ("99", "số 3") that no option on screen stands for."""
     THANKS = "thanks"
@@ -55,6 +59,14 @@ _HELP = re.compile(
 )
 _START = re.compile(r"(?:bat dau|start|khoi dong)" + _POLITE_TAIL)
 _CONTACT = re.compile(re.escape(fold(texts.BTN_CONTACT)))
+_STAFF = re.compile(
+    r"(?:(?:cho|xin|muon|can|em|minh|toi|tui|chau|con|duoc|ad|oi|a|co the|lam on)\s)*"
+    r"(?:gap|noi chuyen(?: truc tiep)? voi|chat voi|lien he voi|ket noi(?: voi)?|chuyen(?: cho| sang)?)\s"
+    r"(?:(?:voi|mot|1|cac|truc tiep)\s)*"
+    r"(?:can bo|cb|nguoi that(?: su)?|ng that|nhan vien|nguoi truc|admin|tong dai vien)"
+    r"(?: (?:that|truc tiep|phu trach|mot cua|phuong|xa|o phuong|o xa|giup(?: em| minh| toi)?))*"
+    r"(?: (?:duoc|dc) (?:khong|ko|k|hong|hok))?" + _POLITE_TAIL
+)
 _NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
 """The shapes OptionMemory reads as an option number."""
 
@@ -80,6 +92,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_HELP, Gesture.HELP),
         (_START, Gesture.START),
         (_CONTACT, Gesture.CONTACT),
+        (_STAFF, Gesture.STAFF),
     ):
         if pattern.fullmatch(words):
             return NotAQuestion(gesture)

@@ -504,6 +504,23 @@ def test_unhappy_citizen_reaches_staff_after_an_answer(knowledge: Knowledge) -> 
     assert not conv.handle(press("h", chat="2")).handoff
 
 
+def test_typing_for_a_person_does_what_the_staff_button_does(knowledge: Knowledge) -> None:
+    conv = Conversation(StaticKnowledge(knowledge), handoff_enabled=True)
+    nothing_yet = conv.handle(text("cho em gặp cán bộ"))
+    assert kind(nothing_yet) == "handoff:none" and not nothing_yet.handoff
+    answer = conv.handle(text("đăng ký tạm trú cần giấy tờ gì"))
+    assert kind(answer) == "answer"
+    staff = conv.handle(text("gap nguoi that dc ko ad"))
+    assert staff.handoff and staff.outcome is not None
+    assert (staff.outcome.kind, staff.outcome.question) == ("handoff", "đăng ký tạm trú cần giấy tờ gì")
+
+
+def test_typing_for_a_person_without_a_staff_relay_gives_the_phone(conv: Conversation) -> None:
+    reply = conv.handle(text("tôi muốn nói chuyện với người thật"))
+    assert kind(reply) == "handoff:disabled" and not reply.handoff
+    assert "0200 000 000" in reply.text
+
+
 def test_hidden_zalo_content_gets_the_office_phone(conv: Conversation) -> None:
     reply = conv.handle(Incoming("zalo_bot", "1", "1", InKind.NON_TEXT, HIDDEN_CONTENT))
     assert "chưa xem được nội dung" in reply.text

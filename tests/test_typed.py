@@ -33,6 +33,16 @@ from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
         pytest.param("?", NotAQuestion(Gesture.INVITE), id="question-mark"),
         pytest.param("🤔", NotAQuestion(Gesture.INVITE), id="thinking"),
         pytest.param("👍👎", NotAQuestion(Gesture.INVITE), id="mixed-signals"),
+        pytest.param("Gặp cán bộ", NotAQuestion(Gesture.STAFF), id="staff-label"),
+        pytest.param("cho em gặp cán bộ", NotAQuestion(Gesture.STAFF), id="staff-polite"),
+        pytest.param("gap nguoi that dc ko", NotAQuestion(Gesture.STAFF), id="a-real-person-no-accents"),
+        pytest.param(
+            "tôi muốn nói chuyện với người thật", NotAQuestion(Gesture.STAFF), id="talk-to-a-person"
+        ),
+        pytest.param("kết nối với cán bộ một cửa giúp em", NotAQuestion(Gesture.STAFF), id="connect-me"),
+        pytest.param("gặp cán bộ tư pháp để làm chứng thực", None, id="staff-named-in-a-question"),
+        pytest.param("cán bộ", None, id="staff-word-left-to-the-faq"),
+        pytest.param("gặp người nhà", None, id="not-staff"),
         pytest.param("thủ tục khai sinh", None, id="a-procedure"),
         pytest.param("danh mục giấy tờ làm hộ chiếu", None, id="a-question-starting-with-danh-muc"),
         pytest.param("hướng dẫn làm căn cước", None, id="guidance-on-a-procedure"),
