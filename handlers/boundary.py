@@ -22,9 +22,7 @@ def new_error_id() -> str:
     return "E-" + secrets.token_hex(3).upper()
 
 
-def safe_handle(
-    conversation: Conversation, msg: Incoming, logger: logging.Logger | None = None
-) -> Reply:
+def safe_handle(conversation: Conversation, msg: Incoming, logger: logging.Logger | None = None) -> Reply:
     """conversation.handle(msg), or an apology with a short error id if anything goes wrong."""
     try:
         return conversation.handle(msg)

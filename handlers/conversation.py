@@ -260,6 +260,8 @@ class Conversation:
                 )
             case Gesture.THANKS:
                 return Reply(texts.THANKS, keeps_options=True, outcome=Outcome("thanks", question=text))
+            case Gesture.OKAY:
+                return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
             case Gesture.SORRY:
                 return Reply(
                     texts.feedback_down(book.agency),

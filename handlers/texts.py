@@ -92,6 +92,8 @@ NON_TEXT = (
     "Anh/chị vui lòng nhắn câu hỏi bằng chữ, em sẽ trả lời ngay."
 )
 PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."
+OKAY = "Dạ vâng ạ. Khi cần hỏi thêm thủ tục nào, anh/chị cứ nhắn cho em nhé."
+"""An acknowledgement typed ("em hiểu rồi", "vậy thôi ạ"): nothing was asked, nothing is missing."""
 THANKS = "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm thủ tục nào cứ nhắn cho em nhé."
 """A lone 👍 or 🙏, or a thank-you that asks nothing, when the FAQ has no thanks entry of its own."""
 NO_OPTIONS = (
@@ -177,8 +179,7 @@ def declined(title: str, summary: str, agency: Agency) -> str:
     return (
         f"Dạ, câu hỏi của anh/chị có vẻ thuộc việc «{title}» — việc này không nằm trong các thủ tục "
         "em hướng dẫn ạ.\n\n"
-        f"{summary}\n\n"
-        + _ask_more(agency)
+        f"{summary}\n\n" + _ask_more(agency)
     )
 
 
@@ -408,8 +409,7 @@ def not_handled(title: str, handled_by: str, agency: Agency) -> str:
     """A shared procedure this office does not handle: who does, and the office's own contact."""
     return (
         f"Dạ, thủ tục «{title}» không giải quyết tại {agency.name} ạ. Thủ tục này do {handled_by} "
-        "giải quyết.\n\n"
-        + _ask_more(agency)
+        "giải quyết.\n\n" + _ask_more(agency)
     )
 
 

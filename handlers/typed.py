@@ -31,6 +31,8 @@ class Gesture(StrEnum):
     "Gặp cán bộ" button does."""
     NUMBER = "number"
     """A bare option number ("99", "số 3") that no option on screen stands for."""
+    OKAY = "okay"
+    """An acknowledgement that asks nothing ("em hiểu rồi", "vậy thôi ạ", "để em hỏi lại sau")."""
     THANKS = "thanks"
     """Only approving emoji (👍, 🙏, ❤️)."""
     SORRY = "sorry"
@@ -67,6 +69,15 @@ _STAFF = re.compile(
     r"(?: (?:that|truc tiep|phu trach|mot cua|phuong|xa|o phuong|o xa|giup(?: em| minh| toi)?))*"
     r"(?: (?:duoc|dc) (?:khong|ko|k|hong|hok))?" + _POLITE_TAIL
 )
+_OKAY = re.compile(
+    r"(?:(?:da|vang|ok|oke|okay|oki|okie|uh|uhm|um|a|the|vay|thi|thoi)\s)*"
+    r"(?:(?:(?:em|e|minh|toi|tui|chau|con)\s)?(?:hieu|biet|ro|nam duoc)\s(?:roi|r)"
+    r"|(?:duoc|dc)\s(?:roi|r)"
+    r"|vay thoi"
+    r"|(?:(?:em|minh|toi|tui|chau|con)\s)?(?:khong|ko|k)\scan(?:\s(?:nua|dau|hoi nua))?"
+    r"|de\s(?:em|minh|toi|tui|chau|con)\s(?:hoi|xem|tim hieu|suy nghi|chuan bi|hoi lai)"
+    r"(?:\s(?:lai|them))?\s(?:sau|da|nhe))" + _POLITE_TAIL
+)
 _NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
 """The shapes OptionMemory reads as an option number."""
 
@@ -93,6 +104,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_START, Gesture.START),
         (_CONTACT, Gesture.CONTACT),
         (_STAFF, Gesture.STAFF),
+        (_OKAY, Gesture.OKAY),
     ):
         if pattern.fullmatch(words):
             return NotAQuestion(gesture)

@@ -753,6 +753,7 @@ def typed(body: str, options: tuple[int, ...] = ()) -> Incoming:
         pytest.param(typed("menu"), "menu", texts.MENU, MENU_LABELS, False, id="menu"),
         pytest.param(typed("hướng dẫn"), "help", "Cách dùng trợ lý:", [texts.BTN_MENU], False, id="help"),
         pytest.param(typed("👍"), "thanks", texts.THANKS, [], True, id="thumbs-up"),
+        pytest.param(typed("ok e hieu r"), "okay", texts.OKAY, [], True, id="understood"),
         pytest.param(typed("🙏"), "thanks", texts.THANKS, [], True, id="folded-hands"),
         pytest.param(
             typed("👎"), "sorry", "Dạ, em cảm ơn anh/chị đã góp ý.", [texts.BTN_MENU], True, id="thumbs-down"
