@@ -38,7 +38,7 @@ class Gesture(StrEnum):
     SORRY = "sorry"
     """Only disapproving emoji (👎, 😞)."""
     INVITE = "invite"
-    """Only other emoji or punctuation ("?", "🙂", "..."): nothing asked yet."""
+    """Only other emoji or punctuation ("?", "🙂", "..."), or "is anyone there?": nothing asked yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,12 @@ _OKAY = re.compile(
     r"|de\s(?:em|minh|toi|tui|chau|con)\s(?:hoi|xem|tim hieu|suy nghi|chuan bi|hoi lai)"
     r"(?:\s(?:lai|them))?\s(?:sau|da|nhe))" + _POLITE_TAIL
 )
+_ANYONE = re.compile(
+    r"(?:(?:alo|ad|admin|bot|ban|em|oi|a|cho|xin|hoi)\s)*"
+    r"(?:con|co)\s(?:ai\s)?(?:o\s)?(?:do|day|ai|truc)(?:\s(?:truc|do|day|khong|ko|k|hong|hok))*"
+    + _POLITE_TAIL
+)
+""""Is anyone there?" ("ad ơi còn đó không", "còn ai trực không"): an invitation to ask."""
 _NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
 """The shapes OptionMemory reads as an option number."""
 
@@ -105,6 +111,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_CONTACT, Gesture.CONTACT),
         (_STAFF, Gesture.STAFF),
         (_OKAY, Gesture.OKAY),
+        (_ANYONE, Gesture.INVITE),
     ):
         if pattern.fullmatch(words):
             return NotAQuestion(gesture)
