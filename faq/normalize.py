@@ -30,7 +30,9 @@ _ABBREVIATION_TABLE = (
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn; "
     "thứ 2=thứ hai; thứ 3=thứ ba; thứ 4=thứ tư; thứ 5=thứ năm; thứ 6=thứ sáu; "
     "thứ 7|thứ bẩy=thứ bảy; mn|mng=mọi người; bv=bệnh viện; tk=tài khoản; "
-    "xkld|xklđ=xuất khẩu lao động"
+    "xkld|xklđ=xuất khẩu lao động; dzậy|dzay=vậy; chj=chị; kq=kết quả; "
+    "tg=thời gian; t2=thứ hai; t3=thứ ba; t4=thứ tư; t5=thứ năm; t6=thứ sáu; t7=thứ bảy; "
+    "ltp|lltp|llp=lý lịch tư pháp; cty=công ty"
 )
 ABBREVIATIONS: Mapping[str, str] = {
     typed: meaning
@@ -55,7 +57,9 @@ FILLERS += tuple(
     for lead, ask in (("cho ", "hỏi"), ("", "muốn hỏi"), ("", "xin hỏi"), ("", "cần hỏi"), ("", "hỏi"))
 )
 # Sentence-final particles, dropped only at the end ("nha" elsewhere is often "nhà" typed bare).
-TRAILING: tuple[str, ...] = ("nha", "nhá", "nhé", "hả", "ha", "hen", "vậy", "thế", "với", "nhỉ")
+TRAILING: tuple[str, ...] = (
+    "nha", "nhá", "nhé", "hả", "ha", "hen", "nhen", "nghen", "vậy", "thế", "với", "nhỉ",
+)  # fmt: skip
 # Phrases that announce a question is coming; alone they make the message "preamble only".
 ASK_PREAMBLES: tuple[str, ...] = (
     "xin hỏi", "cho hỏi", "muốn hỏi", "cần hỏi", "hỏi chút", "hỏi tí", "hỏi xíu", "hỏi với",

@@ -110,6 +110,12 @@ def test_clean(text: str, expected: str) -> None:
         pytest.param("tk định danh mức 2", "tài khoản định danh mức 2", id="tk"),
         pytest.param("đi xklđ nhật", "đi xuất khẩu lao động nhật", id="xkld-accented"),
         pytest.param("di xkld han", "di xuất khẩu lao động han", id="xkld-accents-off"),
+        pytest.param("làm lại dc hok dzậy", "làm lại được không vậy", id="southern-vay"),
+        # "hông" (không) is not expanded: typed bare it is also "hồng" of "sổ hồng".
+        pytest.param("so hong", "so hong", id="bare-hong-is-not-khong"),
+        pytest.param("chj ơi t7 có làm ko", "chị ơi thứ bảy có làm không", id="chj-t7"),
+        pytest.param("bao lâu có kq", "bao lâu có kết quả", id="kq"),
+        pytest.param("xin llp số 2", "xin lý lịch tư pháp số 2", id="llp"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
@@ -129,6 +135,7 @@ def test_synonyms_are_normalised_like_messages() -> None:
         pytest.param("ad ơi tạm trú", "tạm trú", id="ad-oi"),
         pytest.param("anh chị ơi, tạm trú với ạ", "tạm trú", id="vocative-and-trailing"),
         pytest.param("xin hỏi thủ tục kết hôn nha", "thủ tục kết hôn", id="xin-hoi-trailing-nha"),
+        pytest.param("khai sinh cho con nhen", "khai sinh cho con", id="southern-trailing-nhen"),
         pytest.param("chu nha tro", "chu nha tro", id="nha-inside-kept"),
         pytest.param("cho mình hỏi chút, hộ chiếu", "hộ chiếu", id="cho-minh-hoi-chut"),
     ],
