@@ -10,9 +10,10 @@ import pytest
 
 from faq.decision import Kind, MatchSettings
 from faq.evaluate import load_cases
-from faq.lexical import LexicalMatcher, phonetic_key
+from faq.lexical import LexicalMatcher
 from faq.loader import load_faq
 from faq.matcher import Matcher
+from faq.near_words import phonetic_key
 from faq.schema import Entry, Facet, FaqBook
 
 MINI = Path(__file__).parent / "data" / "mini_faq.yaml"
@@ -360,4 +361,3 @@ def test_close_runners_up_are_offered_beside_an_answer(
     for entry in result.suggestions:
         (score,) = [c.score for c in result.candidates if c.entry.id == entry.id]
         assert top - 10.0 <= score < top
-
