@@ -25,7 +25,7 @@ from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer
-from faq.reading import Reading, read, thanks_only
+from faq.reading import Reading, closing, read
 from faq.schema import Facet, FaqBook
 from faq.semantic import SemanticIndex
 
@@ -44,8 +44,6 @@ is answered without asking the model (see Matcher.sure). On the development chat
 the model for 46 % of messages and makes fewer wrong answers (0.022 → 0.016), not more: when the
 lexical stage is that sure it is right more often than the fused decision; letters never qualify."""
 SURE_SENTENCES = 2
-THANKS = "cảm ơn"
-"""What a message that only thanks is matched as (see faq.reading.thanks_only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,10 +201,21 @@ class Matcher:
         among the entries of `view` when one is given)."""
         found = self.signals(text, view)
         result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
-        if result.kind is Kind.NONE and result.declined is None and thanks_only(text):
+        # Small talk first in the ranking yet only suggested ("thôi e off nha bye") counts as nothing.
+        unsure = (
+            result.kind is Kind.SUGGEST
+            and bool(result.candidates)
+            and result.candidates[0].entry.is_small_talk
+        )
+        ending = closing(text) if (result.kind is Kind.NONE or unsure) and result.declined is None else None
+        if ending is not None:
             # "cảm ơn nhé, để mai em ra": the plan after the thanks names no procedure, and "chưa có
             # thông tin" would be the wrong reply to a thank-you. The FAQ's own small talk answers.
-            thanks = self.lexical.match(THANKS, view.subset if view is not None else None)
-            if thanks.kind is Kind.ANSWER and thanks.entry is not None and thanks.entry.is_small_talk:
-                return thanks
+            small_talk = self.lexical.match(ending.value, view.subset if view is not None else None)
+            if (
+                small_talk.kind is Kind.ANSWER
+                and small_talk.entry is not None
+                and small_talk.entry.is_small_talk
+            ):
+                return small_talk
         return result

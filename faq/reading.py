@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
 from faq.normalize import fold_accents
 
@@ -167,18 +168,29 @@ def _asks(sentence: str) -> float:
 
 
 _THANKS = re.compile(r"\b(?:cam on|camon|thanks?|tks|thks|thanh kiu)\b")
-THANKS_LONGEST = 160
-"""Characters at most of a message read as a thank-you that asks nothing."""
+_GOODBYE = re.compile(r"\b(?:bye|bai bai|tam biet|hen gap lai|off)\b")
+CLOSING_LONGEST = 160
+"""Characters at most of a message read as a thank-you or a goodbye that asks nothing."""
 
 
-def thanks_only(text: str) -> bool:
-    """A short message that thanks and asks nothing ("cảm ơn nhé, để mai em ra", "ok em hiểu rồi,
-    cám ơn ad"): whatever else it says is a plan or a wish, not a question for the FAQ."""
-    if len(text) > THANKS_LONGEST:
-        return False
-    if _THANKS.search(_fold(text)) is None:
-        return False
-    return not any(_asks(sentence) for sentence in split_sentences(text))
+class Closing(StrEnum):
+    """How a message that asks nothing ends the conversation."""
+
+    THANKS = "cảm ơn"
+    GOODBYE = "tạm biệt"
+
+
+def closing(text: str) -> Closing | None:
+    """A short message that thanks or says goodbye and asks nothing ("cảm ơn nhé, để mai em ra",
+    "ok em hiểu rồi, cám ơn ad", "thôi e off nha bye"): whatever else it says is a plan or a wish,
+    not a question for the FAQ. Thanks wins over goodbye ("cảm ơn, bye")."""
+    if len(text) > CLOSING_LONGEST:
+        return None
+    folded = _fold(text)
+    found = Closing.THANKS if _THANKS.search(folded) else Closing.GOODBYE if _GOODBYE.search(folded) else None
+    if found is None or any(_asks(sentence) for sentence in split_sentences(text)):
+        return None
+    return found
 
 
 def split_sentences(text: str, longest: int = 250) -> list[str]:

@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.knowledge import Knowledge, KnowledgeSource
-from faq.reading import thanks_only
+from faq.reading import Closing, closing
 from faq.schema import Entry, Facet, FaqBook
 from handlers import payloads as p
 from handlers import texts
@@ -178,9 +178,12 @@ class Conversation:
         pending = self._take_facet(key)
         result = k.match(text)
         nothing = result.preamble_only or (result.kind is Kind.NONE and result.declined is None)
-        if nothing and thanks_only(text):
-            # A FAQ without a thanks entry: still not "chưa có thông tin" to a thank-you.
-            return Reply(texts.THANKS, keeps_options=True, outcome=Outcome("thanks", question=text))
+        ending = closing(text) if nothing else None
+        if ending is not None:
+            # A FAQ without a thanks or goodbye entry: still not "chưa có thông tin" to either.
+            if ending is Closing.THANKS:
+                return Reply(texts.THANKS, keeps_options=True, outcome=Outcome("thanks", question=text))
+            return Reply(texts.GOODBYE, keeps_options=True, outcome=Outcome("goodbye", question=text))
         if result.preamble_only:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
         if result.facet_only:

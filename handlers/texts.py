@@ -92,6 +92,8 @@ NON_TEXT = (
     "Anh/chị vui lòng nhắn câu hỏi bằng chữ, em sẽ trả lời ngay."
 )
 PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."
+GOODBYE = "Dạ, em chào anh/chị ạ. Khi cần hỏi thủ tục, anh/chị cứ nhắn cho em nhé."
+"""A goodbye that asks nothing, when the FAQ has no goodbye entry of its own."""
 OKAY = "Dạ vâng ạ. Khi cần hỏi thêm thủ tục nào, anh/chị cứ nhắn cho em nhé."
 """An acknowledgement typed ("em hiểu rồi", "vậy thôi ạ"): nothing was asked, nothing is missing."""
 THANKS = "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm thủ tục nào cứ nhắn cho em nhé."

@@ -399,11 +399,13 @@ def test_context_expires(knowledge: Knowledge) -> None:
     assert kind(conv.handle(text("còn lệ phí thì sao?"))) == "clarify"
 
 
-def test_a_thank_you_gets_thanks_from_a_faq_without_a_thanks_entry(book: FaqBook) -> None:
+def test_thanks_and_goodbye_from_a_faq_without_small_talk(book: FaqBook) -> None:
     bare = dataclasses.replace(book, entries=tuple(e for e in book.entries if not e.is_small_talk))
     conv = Conversation(StaticKnowledge(Knowledge(book=bare, matcher=Matcher(bare, MatchSettings()))))
     reply = conv.handle(text("dạ em cảm ơn ạ, để chiều em mang giấy tờ lên"))
     assert kind(reply) == "thanks" and reply.text == texts.THANKS
+    bye = conv.handle(text("thoi e off nha, bye ad"))
+    assert kind(bye) == "goodbye" and bye.text == texts.GOODBYE
     # Thanks with a question in it is still a question.
     asked = conv.handle(text("cảm ơn ad, thế đăng ký tạm trú ở đâu ạ?"))
     assert kind(asked) == "answer" and asked.outcome is not None and asked.outcome.entry_id == "tam-tru"

@@ -166,6 +166,7 @@ def test_nonsense_gets_nothing(shipped_matcher: Matcher, text: str) -> None:
         # Thanks followed by a plan, not a question: neither stage finds a topic in the plan.
         pytest.param("cam on nhe, de mai e ra", "cam-on", id="thanks-and-a-plan"),
         pytest.param("oke e hieu roi, cam on ad", "cam-on", id="understood-then-thanks"),
+        pytest.param("thoi e off nha bye", "tam-biet", id="goodbye-with-a-plan"),
     ],
 )  # fmt: skip
 def test_small_talk_is_still_answered_by_small_talk(

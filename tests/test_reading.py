@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from faq.reading import Reading, read, thanks_only
+from faq.reading import Closing, Reading, closing, read
 
 STORY = (
     "Gia đình tôi chuyển từ quê lên thành phố sinh sống đã được mấy năm nay.",
@@ -301,19 +301,23 @@ def test_time_grows_linearly_on_a_run_without_spaces() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("cảm ơn", True, id="bare"),
-        pytest.param("cam on nhe, de mai e ra", True, id="thanks-and-a-plan"),
-        pytest.param("oke e hieu roi, cam on ad", True, id="understood-then-thanks"),
-        pytest.param("Cám ơn!", True, id="cam-spelling"),
-        pytest.param("thank ad nhiu", True, id="english"),
-        pytest.param("dạ em cảm ơn ạ, em sẽ chuẩn bị đủ giấy tờ", True, id="thanks-and-a-promise"),
-        pytest.param("cam on ad, the con khai tu thi sao", False, id="thanks-then-a-question"),
-        pytest.param("cảm ơn nhưng em vẫn chưa hiểu", False, id="not-yet-understood"),
-        pytest.param("cảm ơn, cho hỏi phí làm hộ chiếu", False, id="asks-without-a-question-mark"),
-        pytest.param("đăng ký tạm trú ở đâu?", False, id="no-thanks"),
-        pytest.param("cam onl", False, id="no-whole-word"),
-        pytest.param("cảm ơn " + "rất nhiều " * 30, False, id="too-long-to-be-only-thanks"),
+        pytest.param("cảm ơn", Closing.THANKS, id="bare"),
+        pytest.param("cam on nhe, de mai e ra", Closing.THANKS, id="thanks-and-a-plan"),
+        pytest.param("oke e hieu roi, cam on ad", Closing.THANKS, id="understood-then-thanks"),
+        pytest.param("Cám ơn!", Closing.THANKS, id="cam-spelling"),
+        pytest.param("thank ad nhiu", Closing.THANKS, id="english"),
+        pytest.param("dạ em cảm ơn ạ, em sẽ chuẩn bị đủ giấy tờ", Closing.THANKS, id="thanks-and-a-promise"),
+        pytest.param("ok cảm ơn, bye ad", Closing.THANKS, id="thanks-wins-over-goodbye"),
+        pytest.param("thoi e off nha bye", Closing.GOODBYE, id="goodbye"),
+        pytest.param("tạm biệt, hẹn gặp lại", Closing.GOODBYE, id="goodbye-accented"),
+        pytest.param("cam on ad, the con khai tu thi sao", None, id="thanks-then-a-question"),
+        pytest.param("cảm ơn nhưng em vẫn chưa hiểu", None, id="not-yet-understood"),
+        pytest.param("cảm ơn, cho hỏi phí làm hộ chiếu", None, id="asks-without-a-question-mark"),
+        pytest.param("thứ 7 phường có off không", None, id="off-in-a-question"),
+        pytest.param("đăng ký tạm trú ở đâu?", None, id="no-closing"),
+        pytest.param("cam onl", None, id="no-whole-word"),
+        pytest.param("cảm ơn " + "rất nhiều " * 30, None, id="too-long-to-be-only-thanks"),
     ],
 )
-def test_thanks_only(text: str, expected: bool) -> None:
-    assert thanks_only(text) is expected
+def test_closing(text: str, expected: Closing | None) -> None:
+    assert closing(text) is expected
