@@ -29,6 +29,7 @@ DATA = ROOT / "tests" / "data"
 SHIPPED_SETS = (
     "questions",
     "questions_dev2",
+    "questions_dev3",
     "questions_holdout",
     "questions_oos_more",
     "questions_blind",
@@ -37,7 +38,7 @@ SHIPPED_SETS = (
     "questions_letters",
     "questions_letters_holdout",
 )
-TITLES_SETS = ("questions", "questions_letters", "questions_dev2")
+TITLES_SETS = ("questions", "questions_letters", "questions_dev2", "questions_dev3")
 
 
 def main() -> int:
