@@ -38,58 +38,66 @@ BLIND3 = DATA / "questions_blind3.yaml"
 #   questions_oos_more.yaml  rejected 0.867, false_answer 0.058 (out of scope only)
 #   questions_blind.yaml     0.904, 0.962, 0.019, 0.980, 0.000, facet 0.977
 #   questions_blind2.yaml    0.897, 0.969, 0.015, 0.900, 0.057, facet 0.913
-#   questions_dev2.yaml      0.674, 0.783, 0.017, 0.889, 0.044 (session 7)
+#   questions_dev2.yaml      0.683, 0.791, 0.017, 0.889, 0.044 (session 8)
+#   questions_dev3.yaml      0.668, 0.864, 0.036, 0.800, 0.100 (session 8: hard short chat)
 #   questions_blind3.yaml    0.532, 0.747, 0.042, 0.853, 0.093, facet 0.699 (the lexical stage
 #                            alone reads long letters poorly: this is the fallback's floor)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
-        "answered_correct": (0.89, True),
-        "helped": (0.96, True),
-        "wrong_answer": (0.02, False),
-        "rejected": (0.90, True),
+        "answered_correct": (0.896, True),
+        "helped": (0.968, True),
+        "wrong_answer": (0.018, False),
+        "rejected": (0.91, True),
         "false_answer": (0.05, False),
         "facet_accuracy": (0.99, True),
     },
     "questions_holdout": {
-        "answered_correct": (0.90, True),
-        "helped": (0.95, True),
+        "answered_correct": (0.903, True),
+        "helped": (0.958, True),
         "wrong_answer": (0.01, False),
-        "rejected": (0.80, True),
+        "rejected": (0.8, True),
         "false_answer": (0.09, False),
         "facet_accuracy": (0.94, True),
     },
     "questions_oos_more": {
-        "rejected": (0.85, True),
+        "rejected": (0.87, True),
         "false_answer": (0.07, False),
     },
     "questions_blind": {
-        "answered_correct": (0.89, True),
-        "helped": (0.95, True),
-        "wrong_answer": (0.03, False),
+        "answered_correct": (0.894, True),
+        "helped": (0.952, True),
+        "wrong_answer": (0.029, False),
         "rejected": (0.96, True),
         "false_answer": (0.01, False),
         "facet_accuracy": (0.97, True),
     },
     "questions_blind2": {
-        "answered_correct": (0.88, True),
-        "helped": (0.96, True),
+        "answered_correct": (0.894, True),
+        "helped": (0.966, True),
         "wrong_answer": (0.02, False),
-        "rejected": (0.88, True),
+        "rejected": (0.892, True),
         "false_answer": (0.06, False),
-        "facet_accuracy": (0.90, True),
+        "facet_accuracy": (0.9, True),
     },
     "questions_dev2": {
-        "answered_correct": (0.66, True),
-        "helped": (0.77, True),
-        "wrong_answer": (0.03, False),
-        "rejected": (0.87, True),
+        "answered_correct": (0.676, True),
+        "helped": (0.784, True),
+        "wrong_answer": (0.024, False),
+        "rejected": (0.872, True),
         "false_answer": (0.06, False),
     },
+    "questions_dev3": {
+        "answered_correct": (0.661, True),
+        "helped": (0.857, True),
+        "wrong_answer": (0.043, False),
+        "rejected": (0.781, True),
+        "false_answer": (0.119, False),
+    },
     "questions_blind3": {
-        "answered_correct": (0.52, True),
-        "helped": (0.73, True),
+        "answered_correct": (0.524, True),
+        "helped": (0.739, True),
         "wrong_answer": (0.05, False),
-        "rejected": (0.83, True),
+        "rejected": (0.833, True),
         "false_answer": (0.11, False),
         "facet_accuracy": (0.68, True),
     },
@@ -101,6 +109,7 @@ SIZES = {
     "questions_blind": (150, 50),
     "questions_blind2": (190, 70),
     "questions_dev2": (225, 85),
+    "questions_dev3": (215, 75),
     "questions_blind3": (185, 70),
 }
 """(in scope, out of scope) each set must at least have."""
@@ -121,11 +130,14 @@ def test_labelled_set_is_big_enough(reports: dict[str, EvalReport], name: str) -
     assert figures["out_of_scope"] >= out_of_scope
 
 
-@pytest.mark.parametrize(("name", "metric", "bound", "higher_is_better"), [
-    pytest.param(name, metric, bound, higher, id=f"{name}-{metric}")
-    for name, floors in FLOORS.items()
-    for metric, (bound, higher) in floors.items()
-])
+@pytest.mark.parametrize(
+    ("name", "metric", "bound", "higher_is_better"),
+    [
+        pytest.param(name, metric, bound, higher, id=f"{name}-{metric}")
+        for name, floors in FLOORS.items()
+        for metric, (bound, higher) in floors.items()
+    ],
+)
 def test_quality_floor(
     reports: dict[str, EvalReport], name: str, metric: str, bound: float, higher_is_better: bool
 ) -> None:

