@@ -32,22 +32,23 @@ BLIND3 = DATA / "questions_blind3.yaml"
 """A third (session 6), a third of it long letters: the hardest; never tune against it."""
 
 # metric: (floor or ceiling, True when higher is better), per labelled set.
-# Measured with the default settings (63 / 4 / 56), the unknown-word gate and out-of-scope topics:
-#   questions.yaml           0.901, 0.970, 0.013, 0.917, 0.042, facet 1.00
-#   questions_holdout.yaml   0.911, 0.966, 0.005, 0.820, 0.080, facet 0.957 (session 7 abbreviations)
-#   questions_oos_more.yaml  rejected 0.867, false_answer 0.058 (out of scope only)
+# Measured with the default settings (63 / 4 / 56), the unknown-word gate and out-of-scope topics
+# (session 8: closings, chat abbreviations, six more declined topics in the shipped FAQ):
+#   questions.yaml           0.901, 0.970, 0.013, 0.944, 0.042, facet 1.00
+#   questions_holdout.yaml   0.911, 0.966, 0.005, 0.840, 0.080, facet 0.957
+#   questions_oos_more.yaml  rejected 0.900, false_answer 0.050 (out of scope only)
 #   questions_blind.yaml     0.904, 0.962, 0.019, 0.980, 0.000, facet 0.977
-#   questions_blind2.yaml    0.897, 0.969, 0.015, 0.900, 0.057, facet 0.913
-#   questions_dev2.yaml      0.683, 0.791, 0.017, 0.889, 0.044 (session 8)
-#   questions_dev3.yaml      0.668, 0.864, 0.036, 0.800, 0.100 (session 8: hard short chat)
-#   questions_blind3.yaml    0.532, 0.747, 0.042, 0.853, 0.093, facet 0.699 (the lexical stage
+#   questions_blind2.yaml    0.902, 0.974, 0.015, 0.929, 0.043, facet 0.913
+#   questions_dev2.yaml      0.683, 0.791, 0.017, 0.911, 0.011
+#   questions_dev3.yaml      0.668, 0.864, 0.036, 0.875, 0.062 (hard short chat)
+#   questions_blind3.yaml    0.532, 0.742, 0.042, 0.853, 0.093, facet 0.699 (the lexical stage
 #                            alone reads long letters poorly: this is the fallback's floor)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
         "answered_correct": (0.896, True),
         "helped": (0.968, True),
         "wrong_answer": (0.018, False),
-        "rejected": (0.91, True),
+        "rejected": (0.923, True),
         "false_answer": (0.05, False),
         "facet_accuracy": (0.99, True),
     },
@@ -55,13 +56,13 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.903, True),
         "helped": (0.958, True),
         "wrong_answer": (0.01, False),
-        "rejected": (0.8, True),
+        "rejected": (0.809, True),
         "false_answer": (0.09, False),
         "facet_accuracy": (0.94, True),
     },
     "questions_oos_more": {
-        "rejected": (0.87, True),
-        "false_answer": (0.07, False),
+        "rejected": (0.887, True),
+        "false_answer": (0.063, False),
     },
     "questions_blind": {
         "answered_correct": (0.894, True),
@@ -75,7 +76,7 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.894, True),
         "helped": (0.966, True),
         "wrong_answer": (0.02, False),
-        "rejected": (0.892, True),
+        "rejected": (0.907, True),
         "false_answer": (0.06, False),
         "facet_accuracy": (0.9, True),
     },
@@ -83,15 +84,15 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.676, True),
         "helped": (0.784, True),
         "wrong_answer": (0.024, False),
-        "rejected": (0.872, True),
-        "false_answer": (0.06, False),
+        "rejected": (0.894, True),
+        "false_answer": (0.028, False),
     },
     "questions_dev3": {
         "answered_correct": (0.661, True),
         "helped": (0.857, True),
         "wrong_answer": (0.043, False),
-        "rejected": (0.781, True),
-        "false_answer": (0.119, False),
+        "rejected": (0.856, True),
+        "false_answer": (0.081, False),
     },
     "questions_blind3": {
         "answered_correct": (0.524, True),

