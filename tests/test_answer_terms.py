@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pytest
 
 from faq.answer_terms import AnswerTerms, terms
@@ -36,7 +35,10 @@ def test_terms(text: str, expected: list[str]) -> None:
 def test_the_entry_whose_answer_names_the_words_scores_highest(book: FaqBook) -> None:
     index = AnswerTerms(book)
     scores = index.scores("giay chung sinh cua benh vien")
-    best = book.entries[int(np.argmax(scores))]
+    # Among procedures: a declined topic whose pointer names "bệnh viện" (khám chữa bệnh) competes too,
+    # by design (its words are what make the fused ranking decline it).
+    procedures = [i for i, e in enumerate(book.entries) if e.is_procedure]
+    best = book.entries[max(procedures, key=lambda i: scores[i])]
     assert best.id == "khai-sinh"
     assert scores.max() == pytest.approx(1.0)
     assert (scores >= 0).all()
