@@ -68,7 +68,7 @@ MATCHERS = {
 #   questions_letters_holdout  shipped  0.758, 0.968, 0.024, 0.846, 0.000   (124 + 65)
 #   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.838, 0.029   (149 + 68)
-#   questions_dev2             titles   0.700, 0.861, 0.017, 0.878, 0.022   (230 + 90)
+#   questions_dev2             titles   0.700, 0.861, 0.017, 0.889, 0.022   (230 + 90)
 #   questions_dev3             titles   0.705, 0.809, 0.041, 0.787, 0.037   (220 + 80)
 #   questions_xa               commune  0.563, 0.823, 0.055, 0.776, 0.121   (254 + 58)
 #   questions_phuong           ward     0.842, 0.921, 0.016, 0.729, 0.114   (190 + 70)
