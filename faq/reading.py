@@ -62,9 +62,10 @@ _INTRO_STARTS = (
     "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien", "hien tru", "tru tai", "dia chi",
     "que quan", "que toi", "sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email",
 )  # fmt: skip
+_THANKS_MARKS = ("cam on", "camon", "thanks", "thank", "tks", "thks", "thanh kiu")
 _CLOSING_MARKS = (
-    "cam on", "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
-    "mong luat su", "mong ban", "mong quy", "mong anh chi", "mong cac", "thanks", "tks", "thank",
+    *_THANKS_MARKS, "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
+    "mong luat su", "mong ban", "mong quy", "mong anh chi", "mong cac",
 )  # fmt: skip
 _ASK_WORDS = (
     " gi", " sao", " nao", " khong", " ko", " k", " hong", " hok", " ko a", " chua", " bao nhieu",
@@ -167,7 +168,7 @@ def _asks(sentence: str) -> float:
     return score
 
 
-_THANKS = re.compile(r"\b(?:cam on|camon|thanks?|tks|thks|thanh kiu)\b")
+_THANKS = re.compile(rf"\b(?:{'|'.join(_THANKS_MARKS)})\b")
 _GOODBYE = re.compile(r"\b(?:bye|bai bai|tam biet|hen gap lai|off)\b")
 CLOSING_LONGEST = 160
 """Characters at most of a message read as a thank-you or a goodbye that asks nothing."""

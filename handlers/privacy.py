@@ -306,37 +306,9 @@ def _birth_dates(text: str) -> Iterator[_Span]:
 # -- names after a self-introduction -------------------------------------------------------------
 
 _PRONOUN = _vi(
-    "tôi",
-    "tui",
-    "em",
-    "mình",
-    "tớ",
-    "cháu",
-    "con",
-    "anh",
-    "chị",
-    "bé",
-    "ông",
-    "bà",
-    "bố",
-    "mẹ",
-    "cha",
-    "vợ",
-    "chồng",
-    "chú",
-    "bác",
-    "cô",
-    "dì",
-    "cậu",
-    "thím",
-    "mợ",
-    "e",
-    "mk",
-    "mik",
-    "ck",
-    "vk",
-    "cj",
-)
+    "tôi", "tui", "em", "mình", "tớ", "cháu", "con", "anh", "chị", "bé", "ông", "bà", "bố", "mẹ", "cha",
+    "vợ", "chồng", "chú", "bác", "cô", "dì", "cậu", "thím", "mợ", "e", "mk", "mik", "ck", "vk", "cj",
+)  # fmt: skip
 _WHO = rf"{_PRONOUN}(?:\s{{1,3}}(?:{_vi('nhà', 'của')}\s{{1,3}})?{_PRONOUN}){{0,2}}"
 _TEN = _vi("tên")
 _LA = _vi("là")
