@@ -58,6 +58,16 @@ def test_restore_keeps_the_number_of_words(restorer: AccentRestorer) -> None:
     assert len(restorer.restore(typed)) == len(typed)
 
 
+def test_texts_typed_without_accents_teach_nothing() -> None:
+    # Staff write accent-less phrasings so that they match as citizens type; outnumbering the
+    # accented text, their bare "mat" and "tien" must not become the words' forms.
+    corpus = ["lệ phí có mất tiền không", *["dk ket hon co mat tien ko"] * 3, "khai sinh cho con"]
+    restorer = AccentRestorer(text.split() for text in corpus)
+    cases = (("ket hon co mat tien khong", "ket hon có mất tiền không"), ("khai sinh cho con",) * 2)
+    for typed, restored in cases:
+        assert " ".join(restorer.restore(typed.split())) == restored
+
+
 def test_an_empty_faq_restores_nothing() -> None:
     assert AccentRestorer([]).restore(["dang", "ky"]) == ["dang", "ky"]
 
