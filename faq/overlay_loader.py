@@ -1,8 +1,8 @@
 """The only reader of an office's overlay YAML (one commune's or ward's own file in a province):
 builds a frozen Overlay against the shared FAQ or reports every problem with file:line.
 
-It reads entries exactly as faq.loader reads the shared FAQ's (the same _Reader, extended here), so an
-entry means the same wherever it is written.
+It reads entries exactly as faq.loader reads the shared FAQ's (the same _Reader of faq.faq_reader,
+extended here), so an entry means the same wherever it is written.
 """
 
 from __future__ import annotations
@@ -12,15 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from faq.loader import (
-    FaqError,
-    Problem,
-    _did_you_mean,
-    _kind,
-    _read,
-    _Reader,
-    _short,
-)
+from faq.faq_keys import _did_you_mean, _kind, _short
+from faq.faq_reader import _Reader
+from faq.loader import _read
+from faq.problems import FaqError, Problem
 from faq.schema import BUILT_IN_CATEGORIES, Entry, FaqBook, NotHandled, Overlay
 from faq.yaml_tree import Map as _Map
 from faq.yaml_tree import Node as _Node
