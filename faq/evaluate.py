@@ -116,9 +116,7 @@ def parse_cases(text: str, source: str = "<cases>") -> tuple[Case, ...]:
     if root is None:
         return ()
     if not isinstance(root, yaml.SequenceNode):
-        raise CasesError(
-            [f"{source} dòng {_line(root)}: tệp phải là một danh sách các câu hỏi (- q: ...)."]
-        )
+        raise CasesError([f"{source} dòng {_line(root)}: tệp phải là một danh sách các câu hỏi (- q: ...)."])
     cases: list[Case] = []
     problems: list[str] = []
     for item in root.value:
@@ -141,8 +139,7 @@ def _case(node: yaml.Node, source: str, problems: list[str]) -> Case | None:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in _KEYS:
             problems.append(
-                f"{source} dòng {_line(key_node)}: khóa không rõ '{key}' "
-                f"(chỉ dùng q, expect, facet)."
+                f"{source} dòng {_line(key_node)}: khóa không rõ '{key}' (chỉ dùng q, expect, facet)."
             )
         elif key in fields:
             problems.append(f"{source} dòng {_line(key_node)}: khóa '{key}' bị lặp.")
@@ -163,9 +160,7 @@ def _case(node: yaml.Node, source: str, problems: list[str]) -> Case | None:
     elif not isinstance(e_node, yaml.SequenceNode) or not all(
         isinstance(v, yaml.ScalarNode) and v.value.strip() for v in e_node.value
     ):
-        problems.append(
-            f"{source} dòng {_line(e_node)}: 'expect' phải là danh sách mã mục, ví dụ [tam-tru]."
-        )
+        problems.append(f"{source} dòng {_line(e_node)}: 'expect' phải là danh sách mã mục, ví dụ [tam-tru].")
     else:
         expect = [str(v.value).strip() for v in e_node.value]
     facet: Facet | None = None
@@ -176,8 +171,7 @@ def _case(node: yaml.Node, source: str, problems: list[str]) -> Case | None:
             facet = Facet(value)
         except ValueError:
             problems.append(
-                f"{source} dòng {_line(f_node)}: 'facet' không hợp lệ '{value}' "
-                f"(chọn một trong: {_FACETS})."
+                f"{source} dòng {_line(f_node)}: 'facet' không hợp lệ '{value}' (chọn một trong: {_FACETS})."
             )
     if len(problems) > before:
         return None

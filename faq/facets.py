@@ -10,6 +10,7 @@ from faq.schema import Facet
 
 # (phrase as citizens type it after normalisation, facet, strength). The strongest phrase wins;
 # among equals the earliest. "làm sao"/"thế nào" are weak: nearly every question says them.
+# fmt: off
 _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
     (Facet.DOCUMENTS, 3, "cần gì|cần những gì|cần những giấy tờ gì|cần giấy tờ gì|cần giấy gì|"
      "giấy tờ gì|giấy gì|giấy tờ nào|những giấy tờ|những giấy gì|hồ sơ gồm|hồ sơ gồm những gì|"
@@ -46,6 +47,7 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
      "làm như thế nào|làm thế nào|làm sao để|cách|bước"),
     (Facet.STEPS, 1, "làm sao|như thế nào|thế nào|ra sao"),
 )
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +74,7 @@ class FacetFinder:
                 for key in (plain, rewritten) if len(rewritten) > 1 else (plain,):
                     if key and strength.get((key, facet), 0) < level:
                         strength[(key, facet)] = level
-        self._table = _PhraseTable(
-            (key, (f"{facet}:{level}",)) for (key, facet), level in strength.items()
-        )
+        self._table = _PhraseTable((key, (f"{facet}:{level}",)) for (key, facet), level in strength.items())
 
     def find(self, tokens: Sequence[str]) -> FacetHit:
         """The facet named by normalised tokens, and the spans of all facet phrases."""

@@ -217,16 +217,23 @@ def decide(book: FaqBook, settings: MatchSettings, signals: Signals) -> MatchRes
         f.entry.is_out_of_scope and f.score >= top.score - DECLINED_WINDOW for f in ranked[1:KEEP]
     )
     if top.entry.is_procedure and p >= settings.answer_confidence and not declined_near:
-        alternatives = tuple(
-            f.entry for f in procedures[1:] if f.score >= top.score - ALTERNATIVE_WINDOW
-        )[: settings.max_suggestions - 1]
+        alternatives = tuple(f.entry for f in procedures[1:] if f.score >= top.score - ALTERNATIVE_WINDOW)[
+            : settings.max_suggestions - 1
+        ]
         return MatchResult(
-            Kind.ANSWER, score, entry=top.entry, suggestions=alternatives, **common  # type: ignore[arg-type]
+            Kind.ANSWER,
+            score,
+            entry=top.entry,
+            suggestions=alternatives,
+            **common,  # type: ignore[arg-type]
         )
     if p >= settings.suggest_confidence:
         suggestions = tuple(f.entry for f in procedures if f.score >= top.score - SUGGEST_WINDOW)
         if suggestions:
             return MatchResult(
-                Kind.SUGGEST, score, suggestions=suggestions[: settings.max_suggestions], **common  # type: ignore[arg-type]
+                Kind.SUGGEST,
+                score,
+                suggestions=suggestions[: settings.max_suggestions],
+                **common,  # type: ignore[arg-type]
             )
     return MatchResult(Kind.NONE, score, **common)  # type: ignore[arg-type]

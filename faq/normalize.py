@@ -225,10 +225,7 @@ class _PhraseTable:
                 break
             j += 1
             for key, value in node.ends:
-                if all(
-                    tokens[i + k] == key[k] or tokens[i + k] == folded[i + k]
-                    for k in range(j - i)
-                ):
+                if all(tokens[i + k] == key[k] or tokens[i + k] == folded[i + k] for k in range(j - i)):
                     best = (j - i, value)
                     break
         return best

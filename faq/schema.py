@@ -1,4 +1,4 @@
-"""Frozen dataclasses describing a loaded FAQ; built only by faq.loader."""
+"""Frozen dataclasses describing a loaded FAQ; built only by faq.loader (its reader, faq.faq_reader)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A small YAML tree with line numbers, for the FAQ reader (faq/loader.py) to walk.
+"""A small YAML tree with line numbers, for the FAQ reader (faq/faq_reader.py, behind faq/loader.py) to walk.
 
 Built from parser events rather than yaml.compose: the C composer recurses (and crashes on very deep
 nesting), PyYAML silently keeps the last of duplicate keys, and aliases could blow up. Problems (tabs,
