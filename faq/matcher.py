@@ -31,10 +31,6 @@ from faq.semantic import SemanticIndex
 
 QUESTION_BUDGET = 160
 """Characters of the asking sentence (and the story just before it) scored on their own."""
-MODEL_BUDGET = 400
-"""Characters the sentence model reads (the asking sentences first, then the story nearest them):
-its cost grows with its input (about 0.2 ms a character here), so a long letter costs what a long
-chat message does."""
 VECTOR_CACHE = 256
 """Message vectors remembered (a citizen's retry, or the same question from many)."""
 SURE_SCORE = 85.0
@@ -95,7 +91,7 @@ class Matcher:
 
     def read(self, text: str) -> Reading:
         """What of the message is matched."""
-        return read(text, self.settings.max_input_chars, QUESTION_BUDGET, MODEL_BUDGET)
+        return read(text, self.settings.max_input_chars, QUESTION_BUDGET, self.settings.model_chars)
 
     def _views(self, reading: Reading) -> list[str]:
         """What the lexical stage scores: the asking part alone, and the whole read text when longer

