@@ -25,6 +25,7 @@ How, in words:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,9 @@ NEAR_SIMILARITY = 0.86
 scale) and with little lexical evidence, the fused top entry is only the least far, not a near one:
 nothing is offered. On the development sets what it drops is mostly out of scope."""
 NEAR_LEXICAL = 0.4
+SIBLING_LIKENESS = 0.93
+"""Two procedures of one group whose titles are at least this alike to the model (cosine) are
+siblings: when they split the confidence, the pair is judged as one (split_between_siblings)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,8 @@ class Signals:
     """Entry id -> index in the book (likewise)."""
     answer_terms: np.ndarray | None = None
     """Per entry, how much its answer text uses the message's words (faq.answer_terms, 0-1)."""
+    likeness: Callable[[int, int], float] | None = None
+    """How alike two entries (book indexes) are to the model (SemanticIndex.likeness); None: unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,4 +242,31 @@ def decide(book: FaqBook, settings: MatchSettings, signals: Signals) -> MatchRes
                 suggestions=suggestions[: settings.max_suggestions],
                 **common,  # type: ignore[arg-type]
             )
+    elif siblings := split_between_siblings(ranked, signals, settings, book):
+        return MatchResult(Kind.SUGGEST, score, suggestions=siblings, **common)  # type: ignore[arg-type]
     return MatchResult(Kind.NONE, score, **common)  # type: ignore[arg-type]
+
+
+def split_between_siblings(
+    ranked: list[Fused], signals: Signals, settings: MatchSettings, book: FaqBook
+) -> tuple[Entry, ...]:
+    """The choices to offer when the best two entries are sibling procedures (one group, titles alike
+    to the model) that split the confidence between them, and judged as one they are near enough to
+    offer: those two and any other procedure as near as suggestions are; else nothing."""
+    # "Đăng ký kết hôn" and "Đăng ký lại kết hôn" both fit "giấy kết hôn bị cháy, sổ ở xã cũng mất":
+    # the confidence that either alone is right stays low because the other is so close, yet together
+    # they are a clear best few. Judged as one: the margin is to the third entry.
+    if len(ranked) < 2 or signals.likeness is None:
+        return ()
+    first, second = ranked[0], ranked[1]
+    if not (first.entry.is_procedure and second.entry.is_procedure):
+        return ()
+    if first.entry.category != second.entry.category:
+        return ()
+    positions = signals.positions if signals.positions is not None else positions_of(book)
+    if signals.likeness(positions[first.entry.id], positions[second.entry.id]) < SIBLING_LIKENESS:
+        return ()
+    if confidence(features([first, *ranked[2:]], signals)) < settings.suggest_confidence:
+        return ()
+    near = (f.entry for f in ranked if f.entry.is_procedure and f.score >= first.score - SUGGEST_WINDOW)
+    return tuple(near)[: max(settings.max_suggestions, 2)]

@@ -190,7 +190,8 @@ class Matcher:
         sims = self.semantic.similarities(vector)
         inside = self._inside if view is None else view.inside
         terms = self._answer_terms.scores(reading.model) if self._answer_terms is not None else None
-        return Signals(lexical, sims, reading, scores, foreign, inside, self._positions, terms)
+        likeness = self.semantic.likeness
+        return Signals(lexical, sims, reading, scores, foreign, inside, self._positions, terms, likeness)
 
     def match(self, text: str, view: View | None = None) -> MatchResult:
         """The decision for one message: answer, suggest or none, with facet and candidates (only

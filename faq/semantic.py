@@ -289,6 +289,13 @@ class SemanticIndex:
         # its run of that kind.
         self._groups = tuple(_Group.of(owners, [kind == k for kind, _ in texts]) for k in ("q", "p"))
         self._count = len(book.entries)
+        # Each entry's title is its first row (entry_passages starts with it): how alike two entries
+        # are to the model.
+        owned = np.asarray(owners, dtype=np.int64)
+        indexes = np.arange(self._count)
+        first = np.minimum(np.searchsorted(owned, indexes), max(len(owned) - 1, 0))
+        found = owned[first] == indexes if len(owned) else np.zeros(self._count, dtype=bool)
+        self._titles = np.where(found, first, -1)
         # Only an entry whose answer says little gets the phrasing floor (an infinite gap: none).
         self._gaps = np.array(
             [PHRASING_GAP if not (e.steps or e.documents) else np.inf for e in book.entries], dtype=np.float32
@@ -309,6 +316,11 @@ class SemanticIndex:
         answer = np.where(answer > -1.0, answer, question)
         blend = QUESTION_SHARE * question + (1.0 - QUESTION_SHARE) * answer
         return np.maximum(blend, question - self._gaps).astype(np.float32)
+
+    def likeness(self, first: int, second: int) -> float:
+        """How alike two entries (book indexes) are to the model: the cosine of their titles."""
+        a, b = self._titles[first], self._titles[second]
+        return float(self._matrix[a] @ self._matrix[b]) if a >= 0 and b >= 0 else 0.0
 
     def nearest(self, vector: Vector, k: int = 5) -> list[Hit]:
         """The k entries nearest to a message vector, nearest first."""

@@ -4,10 +4,14 @@ office's FAQ; the lexical-only fallback; the confidence function itself."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pytest
 
+from faq import fusion
 from faq.decision import Kind, MatchResult, MatchSettings
-from faq.fusion import WEIGHTS, confidence
+from faq.fusion import WEIGHTS, Fused, Signals, confidence, split_between_siblings
 from faq.lexical import LexicalMatcher
 from faq.matcher import Matcher
 from faq.schema import FaqBook
@@ -323,3 +327,82 @@ def test_confidence_moves_the_right_way_with_each_feature(feature: str, directio
 @pytest.mark.parametrize("margin", [1e6, -1e6, float(10**300)])
 def test_confidence_of_extreme_features_stays_a_probability(margin: float) -> None:
     assert 0.0 <= confidence({**SHORT_CHAT, "fused_margin": margin}) <= 1.0
+
+
+# ----------------------------------------------------------------------------- sibling procedures
+
+
+@pytest.mark.parametrize(
+    ("text", "siblings"),
+    [
+        pytest.param("giay khai tu cua ba bi mat, so o xa cung ko con",
+                     {"khai-tu", "dang-ky-lai-khai-tu"}, id="death-record-lost-everywhere"),
+        pytest.param("nha e het ngheo roi, xa co lam giay gi ko",
+                     {"cong-nhan-ho-ngheo", "cong-nhan-thoat-ngheo"}, id="no-longer-poor"),
+    ],
+)  # fmt: skip
+def test_siblings_that_split_the_confidence_are_offered_together(
+    siblings_matcher: Matcher, text: str, siblings: set[str]
+) -> None:
+    # On a FAQ titled with the official names, "Đăng ký khai tử" and "Đăng ký lại khai tử" both fit:
+    # neither alone is likely enough to offer, the pair is.
+    result = siblings_matcher.match(text)
+    assert result.kind is Kind.SUGGEST
+    assert siblings <= {e.id for e in result.suggestions}
+    signals = siblings_matcher.signals(text)
+    assert isinstance(signals, Signals)
+    alone = fusion.decide(siblings_matcher.book, MatchSettings(), dataclasses.replace(signals, likeness=None))
+    assert alone.kind is Kind.NONE  # without the sibling rule: "chưa có thông tin"
+
+
+@pytest.fixture(scope="module")
+def pair_signals(shipped_book: FaqBook) -> tuple[FaqBook, list[Fused], Signals]:
+    """Two birth-registration entries nearly tied far ahead of a third, as the fused ranking gives them."""
+    by_id = {e.id: e for e in shipped_book.entries}
+    ranked = [
+        Fused(by_id["khai-sinh"], 1.10, 0.55, 0.050, 0.90),
+        Fused(by_id["khai-tu"], 1.08, 0.55, 0.049, 0.90),
+        Fused(by_id["ho-chieu"], 0.30, 0.10, 0.010, 0.86),
+    ]
+    signals = Signals(
+        lexical=MatchResult(Kind.NONE, 55.0),
+        similarities=np.zeros(len(shipped_book.entries), dtype=np.float32),
+        reading=Matcher(shipped_book).read("x"),
+        lexical_scores={"khai-sinh": 55.0, "khai-tu": 55.0, "ho-chieu": 10.0},
+        likeness=lambda i, j: 0.95,
+    )
+    return shipped_book, ranked, signals
+
+
+@pytest.mark.parametrize(
+    ("change", "offered"),
+    [
+        pytest.param({}, ("khai-sinh", "khai-tu"), id="alike-same-group-judged-as-one"),
+        pytest.param({"likeness": lambda i, j: 0.80}, (), id="titles-not-alike"),
+        pytest.param({"likeness": None}, (), id="no-model-no-likeness"),
+        pytest.param({"other_group": True}, (), id="different-groups"),
+        pytest.param({"third_close": True}, ("khai-sinh", "khai-tu", "ho-chieu"),
+                     id="a-third-as-close-offered-too"),
+        pytest.param({"weak": True}, (), id="judged-as-one-still-far"),
+        pytest.param({"declined_second": True}, (), id="runner-up-a-declined-topic"),
+    ],
+)  # fmt: skip
+def test_split_between_siblings(
+    pair_signals: tuple[FaqBook, list[Fused], Signals], change: dict[str, object], offered: tuple[str, ...]
+) -> None:
+    book, ranked, signals = pair_signals
+    ranked = list(ranked)
+    if "likeness" in change:
+        signals = dataclasses.replace(signals, likeness=change["likeness"])  # type: ignore[arg-type]
+    if change.get("other_group"):
+        ranked[1] = dataclasses.replace(ranked[1], entry=next(e for e in book.entries if e.id == "tam-tru"))
+    if change.get("third_close"):
+        ranked[2] = dataclasses.replace(ranked[2], score=1.07, lexical=0.55)
+    if change.get("weak"):
+        ranked = [
+            dataclasses.replace(f, score=f.score / 3, lexical=0.2, lift=0.01, similarity=0.86) for f in ranked
+        ]
+    if change.get("declined_second"):
+        ranked[1] = dataclasses.replace(ranked[1], entry=next(e for e in book.entries if e.is_out_of_scope))
+    pair = split_between_siblings(ranked, signals, MatchSettings(), book)
+    assert tuple(e.id for e in pair) == offered
