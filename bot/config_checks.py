@@ -22,6 +22,7 @@ from bot.config import (
     StorageConfig,
     parse_span,
 )
+from faq.decision import MatchSettings
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 """What Telegram accepts as a webhook secret_token."""
@@ -67,7 +68,7 @@ def check_config(config: AppConfig, secrets: bool, database: bool = False) -> li
     if not MIN_MODEL_CHARS <= m.model_chars <= MAX_MODEL_CHARS:
         problems.append(
             f"Khóa 'matching.model_chars' phải từ {MIN_MODEL_CHARS} đến {MAX_MODEL_CHARS} ký tự "
-            f"(đang là {m.model_chars}; mặc định 400)."
+            f"(đang là {m.model_chars}; mặc định {MatchSettings().model_chars})."
         )
     if not 0 <= config.health.port <= 65535:
         problems.append("Khóa 'health.port' phải từ 0 (tắt) đến 65535.")

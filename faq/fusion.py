@@ -223,9 +223,8 @@ def decide(book: FaqBook, settings: MatchSettings, signals: Signals) -> MatchRes
         f.entry.is_out_of_scope and f.score >= top.score - DECLINED_WINDOW for f in ranked[1:KEEP]
     )
     if top.entry.is_procedure and p >= settings.answer_confidence and not declined_near:
-        alternatives = tuple(f.entry for f in procedures[1:] if f.score >= top.score - ALTERNATIVE_WINDOW)[
-            : settings.max_suggestions - 1
-        ]
+        close = tuple(f.entry for f in procedures[1:] if f.score >= top.score - ALTERNATIVE_WINDOW)
+        alternatives = close[: settings.max_suggestions - 1]
         return MatchResult(
             Kind.ANSWER,
             score,

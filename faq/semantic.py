@@ -257,7 +257,9 @@ class SemanticIndex:
         cache = cache if cache is not None else MemoryVectors()
         owners: list[int] = []
         texts: list[tuple[str, str]] = []
+        titles: list[int] = []
         for index, entry in enumerate(book.entries):
+            titles.append(len(texts))  # entry_passages starts with the title
             for kind, text in entry_passages(entry):
                 owners.append(index)
                 texts.append((kind, text))
@@ -289,13 +291,8 @@ class SemanticIndex:
         # its run of that kind.
         self._groups = tuple(_Group.of(owners, [kind == k for kind, _ in texts]) for k in ("q", "p"))
         self._count = len(book.entries)
-        # Each entry's title is its first row (entry_passages starts with it): how alike two entries
-        # are to the model.
-        owned = np.asarray(owners, dtype=np.int64)
-        indexes = np.arange(self._count)
-        first = np.minimum(np.searchsorted(owned, indexes), max(len(owned) - 1, 0))
-        found = owned[first] == indexes if len(owned) else np.zeros(self._count, dtype=bool)
-        self._titles = np.where(found, first, -1)
+        self._titles = titles
+        """Per entry, the row of its title (how alike two entries are to the model: likeness)."""
         # Only an entry whose answer says little gets the phrasing floor (an infinite gap: none).
         self._gaps = np.array(
             [PHRASING_GAP if not (e.steps or e.documents) else np.inf for e in book.entries], dtype=np.float32
@@ -319,8 +316,7 @@ class SemanticIndex:
 
     def likeness(self, first: int, second: int) -> float:
         """How alike two entries (book indexes) are to the model: the cosine of their titles."""
-        a, b = self._titles[first], self._titles[second]
-        return float(self._matrix[a] @ self._matrix[b]) if a >= 0 and b >= 0 else 0.0
+        return float(self._matrix[self._titles[first]] @ self._matrix[self._titles[second]])
 
     def nearest(self, vector: Vector, k: int = 5) -> list[Hit]:
         """The k entries nearest to a message vector, nearest first."""
