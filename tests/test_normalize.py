@@ -116,6 +116,9 @@ def test_clean(text: str, expected: str) -> None:
         pytest.param("chj ơi t7 có làm ko", "chị ơi thứ bảy có làm không", id="chj-t7"),
         pytest.param("bao lâu có kq", "bao lâu có kết quả", id="kq"),
         pytest.param("xin llp số 2", "xin lý lịch tư pháp số 2", id="llp"),
+        pytest.param("lam vneid dc hk", "lam vneid được không", id="hk-question-tag"),
+        pytest.param("nop online la xong phai hk", "nop online la xong phải không", id="hk-after-phai"),
+        pytest.param("cho hoi chuyen hk co hk", "cho hoi chuyen thường trú có không", id="hk-both"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
