@@ -7,7 +7,7 @@ answers, out-of-scope rejected and out-of-scope answered. The titles-only rows s
 to one phrasing per entry (a first FAQ as staff write it); the commune, city ward and police rows use
 FAQs written by someone else for other offices (tests/data/foreign/: the commune's, the ward's and the
 mountain commune's with many sibling entries are development sets the decision was calibrated on, the
-police station's is held out).
+police station's and the province public-service centre's are held out).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ SHIPPED_SETS = (
     "questions_blind",
     "questions_blind2",
     "questions_blind3",
+    "questions_blind4",
     "questions_letters",
     "questions_letters_holdout",
 )
@@ -62,6 +63,8 @@ def main() -> int:
     siblings = load_faq(DATA / "foreign" / "faq_tthc.yaml")
     runs += [("questions_tthc", "siblings (dev)", siblings, DATA / "foreign" / "questions_tthc.yaml")]
     runs += [("questions_police", "police station", police, DATA / "foreign" / "questions_police.yaml")]
+    province = load_faq(DATA / "foreign" / "faq_tinh.yaml")
+    runs += [("questions_tinh", "province centre", province, DATA / "foreign" / "questions_tinh.yaml")]
     matchers: dict[int, tuple[Matcher, Matcher]] = {}
     if args.markdown:
         print("| set (in + out of scope) | FAQ | stages | answered correctly | helped | wrong | "

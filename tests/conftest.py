@@ -150,3 +150,11 @@ def siblings_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher
     by one circumstance, one phrasing each (another author), semantic stage on."""
     book = load_faq(FOREIGN / "faq_tthc.yaml")
     return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))
+
+
+@pytest.fixture(scope="session")
+def province_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher:
+    """A province public-service centre's FAQ (titles phrased as citizens' questions, one phrasing
+    each, another author; held out: measured, never tuned on), semantic stage on."""
+    book = load_faq(FOREIGN / "faq_tinh.yaml")
+    return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))
