@@ -24,10 +24,13 @@ agency:
   hours: Thứ Hai – Thứ Sáu
   phone: "0200 000 000"
   portal: https://dichvucong.gov.vn
+synonyms:
+  tạm trú: [kt3]
 categories:
   - {{id: ho-tich, title: Hộ tịch}}
   - {{id: cu-tru, title: Cư trú}}
   - {{id: small-talk, title: Trò chuyện}}
+  - {{id: out-of-scope, title: Ngoài phạm vi}}
 entries:
   - id: khai-sinh
     category: ho-tich
@@ -52,6 +55,11 @@ entries:
     title: Chào hỏi
     questions: [xin chào]
     summary: Dạ, xin chào anh/chị ạ.
+  - id: ly-hon
+    category: out-of-scope
+    title: Ly hôn
+    questions: [thủ tục ly hôn]
+    summary: Việc ly hôn do Tòa án nhân dân khu vực giải quyết.
 """
 TEMPLATE = CLEAN.replace('phone: "0200 000 000"', 'phone: "[0xx xxxx xxxx]"').replace(
     "Cha hoặc mẹ đăng ký khai sinh cho con tại UBND cấp xã.",
@@ -72,11 +80,11 @@ def write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "options", "code", "summary", "problems"),
     [
-        pytest.param(CLEAN, [], 0, "Tệp FAQ hợp lệ: 3 mục, không có cảnh báo.", 0, id="clean"),
+        pytest.param(CLEAN, [], 0, "Tệp FAQ hợp lệ: 4 mục, không có cảnh báo.", 0, id="clean"),
         pytest.param(
-            CLEAN, ["--strict"], 0, "Tệp FAQ hợp lệ: 3 mục, không có cảnh báo.", 0, id="clean-strict"
+            CLEAN, ["--strict"], 0, "Tệp FAQ hợp lệ: 4 mục, không có cảnh báo.", 0, id="clean-strict"
         ),
-        pytest.param(NO_POSTAL, [], 0, "Tệp FAQ hợp lệ: 3 mục, 1 cảnh báo.", 1, id="warning"),
+        pytest.param(NO_POSTAL, [], 0, "Tệp FAQ hợp lệ: 4 mục, 1 cảnh báo.", 1, id="warning"),
         pytest.param(
             NO_POSTAL,
             ["--strict"],
@@ -94,10 +102,10 @@ def write(tmp_path: Path, text: str) -> Path:
             id="errors",
         ),
         pytest.param(
-            CLEAN, ["--max-age-days", "30"], 0, "Tệp FAQ hợp lệ: 3 mục, 2 cảnh báo.", 2, id="max-age"
+            CLEAN, ["--max-age-days", "30"], 0, "Tệp FAQ hợp lệ: 4 mục, 2 cảnh báo.", 2, id="max-age"
         ),
         pytest.param(
-            TEMPLATE, [], 0, "Tệp FAQ hợp lệ: 3 mục, 2 cảnh báo.", 2, id="placeholders-left"
+            TEMPLATE, [], 0, "Tệp FAQ hợp lệ: 4 mục, 2 cảnh báo.", 2, id="placeholders-left"
         ),
         pytest.param(
             TEMPLATE,
@@ -165,7 +173,7 @@ def test_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_json_of_a_usable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(write(tmp_path, NO_POSTAL)), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["ok"], data["entries"], len(data["warnings"])) == (True, 3, 1)
+    assert (data["ok"], data["entries"], len(data["warnings"])) == (True, 4, 1)
     assert data["warnings"][0]["severity"] == "warning"
 
 

@@ -21,11 +21,14 @@ agency:
   hours: Thứ Hai – Thứ Sáu
   phone: "0200 000 000"
   portal: https://dichvucong.gov.vn
+synonyms:
+  tạm trú: [kt3]
 categories:
   - {id: ho-tich, title: Hộ tịch}
   - {id: cu-tru, title: Cư trú}
   - {id: xuat-canh, title: Xuất nhập cảnh}
   - {id: small-talk, title: Trò chuyện}
+  - {id: out-of-scope, title: Ngoài phạm vi}
 entries:
   - id: khai-sinh
     category: ho-tich
@@ -66,6 +69,11 @@ entries:
     title: Chào hỏi
     questions: [xin chào]
     summary: Dạ, xin chào anh/chị ạ.
+  - id: ly-hon
+    category: out-of-scope
+    title: Ly hôn, tranh chấp nuôi con
+    questions: [thủ tục ly hôn]
+    summary: Việc ly hôn do Tòa án nhân dân khu vực giải quyết, phường không nhận hồ sơ.
 """
 
 
@@ -113,7 +121,11 @@ CASES = [
     pytest.param(
         add_question("tam-tru", "làm giấy khai sinh cho con cần gì ạ"),
         "tam-tru",
-        ("gần trùng", "của mục 'tam-tru'", "của mục 'khai-sinh' (dòng 14)"),
+        (
+            "gần trùng",
+            "của mục 'tam-tru'",
+            f"của mục 'khai-sinh' (dòng {line_of(BASE, '  - id: khai-sinh')})",
+        ),
         id="near-duplicate-across-entries",
     ),
     pytest.param(
@@ -300,3 +312,38 @@ def test_the_shipped_template_warns_only_about_its_agency_block() -> None:
     found = placeholders(book)
     assert {p.line for p in found} == {book.agency.line_of(k) for k in ("name", "address", "phone", "email")}
     assert all("phần 'agency'" in p.message for p in found)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragments", "line_text"),
+    [
+        pytest.param(
+            "synonyms:\n  tạm trú: [kt3]\n", "", ("chưa có phần 'synonyms'", "faq/data/default.yaml"),
+            "agency:", id="no-synonyms",
+        ),
+        pytest.param(
+            "  - id: ly-hon\n    category: out-of-scope\n", "  - id: ly-hon\n    category: small-talk\n",
+            ("chưa có mục nào thuộc nhóm 'out-of-scope'", "hộ chiếu"), "  - id: khai-sinh",
+            id="no-declined-topic",
+        ),
+    ],
+)  # fmt: skip
+def test_a_faq_without_synonyms_or_declined_topics_is_told(
+    old: str, new: str, fragments: tuple[str, ...], line_text: str
+) -> None:
+    """Both cost citizens answers on FAQs written from scratch; the warning says what to add, and where."""
+    assert old in BASE
+    text = BASE.replace(old, new)
+    found = [p for p in findings(text) if all(f in p.message for f in fragments)]
+    assert len(found) == 1, [str(p) for p in findings(text)]
+    assert found[0].severity == "warning"
+    assert found[0].line == line_of(text, line_text)
+
+
+def test_a_faq_of_small_talk_only_is_not_told_to_decline_topics() -> None:
+    """No procedure, nothing to decline and no words to recognise: neither warning applies."""
+    head, rest = BASE.split("entries:\n")
+    small_talk = "  - id: chao-hoi\n" + rest.split("  - id: chao-hoi\n")[1].split("  - id: ly-hon\n")[0]
+    text = head.replace("synonyms:\n  tạm trú: [kt3]\n", "") + "entries:\n" + small_talk
+    assert "synonyms" not in text and "category: out-of-scope" not in text and "category: ho-tich" not in text
+    assert findings(text) == ()
