@@ -359,7 +359,8 @@ def _coverage(book: FaqBook) -> list[Problem]:
                 "tệp chưa có mục nào thuộc nhóm 'out-of-scope' (việc đơn vị không giải quyết, kèm nơi "
                 "giải quyết: hộ chiếu, lý lịch tư pháp, ly hôn, lương hưu…): khi người dân hỏi những "
                 "việc đó, bot chỉ có thể gợi ý một thủ tục gần giống. Nên khai báo các việc hay bị hỏi "
-                "nhầm, mỗi việc một mục.",
+                "nhầm, mỗi việc một mục (tệp mẫu faq/data/default.yaml có sẵn các mục như vậy ở nhóm "
+                "'out-of-scope': chép những mục đúng với đơn vị mình và sửa nơi giải quyết).",
             )
         )
     return out

@@ -323,7 +323,7 @@ def test_the_shipped_template_warns_only_about_its_agency_block() -> None:
         ),
         pytest.param(
             "  - id: ly-hon\n    category: out-of-scope\n", "  - id: ly-hon\n    category: small-talk\n",
-            ("chưa có mục nào thuộc nhóm 'out-of-scope'", "hộ chiếu"), "  - id: khai-sinh",
+            ("chưa có mục nào thuộc nhóm 'out-of-scope'", "hộ chiếu", "chép những mục"), "  - id: khai-sinh",
             id="no-declined-topic",
         ),
     ],
