@@ -109,9 +109,7 @@ def build_faq(size: int, seed: int = 7) -> tuple[str, list[tuple[str, str, str, 
         verb = rng.choice(VERBS)
         entry_id = f"tt-{i:05d}"
         plan.append((entry_id, verb, a, b, c))
-        questions = [
-            t.format(verb=verb.lower(), a=a, b=b, c=c) for t in QUESTION_TEMPLATES
-        ]
+        questions = [t.format(verb=verb.lower(), a=a, b=b, c=c) for t in QUESTION_TEMPLATES]
         lines += [
             f"  - id: {entry_id}",
             "    category: chung",

@@ -172,19 +172,25 @@ def main(argv: list[str] | None = None) -> int:
             print(done.stderr, file=sys.stderr)
             return 1
         f = json.loads(done.stdout)
-        print(f"\n{size} entries ({f['embedded_cold']} passages): index lexical {f['index_lexical_s']} s, "
-              f"semantic cold {f['index_semantic_cold_s']} s, warm {f['index_semantic_warm_s']} s "
-              f"({f['embedded_warm']} embedded); peak RSS {f['peak_rss_mb']} MB")
+        print(
+            f"\n{size} entries ({f['embedded_cold']} passages): index lexical {f['index_lexical_s']} s, "
+            f"semantic cold {f['index_semantic_cold_s']} s, warm {f['index_semantic_warm_s']} s "
+            f"({f['embedded_warm']} embedded); peak RSS {f['peak_rss_mb']} MB"
+        )
         for name in ("short", "long"):
             lex50, sem50 = f[f"{name}_lexical_p50"], f[f"{name}_semantic_p50"]
             lex99, sem99 = f[f"{name}_lexical_p99"], f[f"{name}_semantic_p99"]
-            print(f"  {name:5s} p50 ms lexical {lex50} semantic {sem50} (x{sem50[1] / lex50[1]:.0f}); "
-                  f"p99 lexical {lex99} semantic {sem99}   [min, median, max]")
+            print(
+                f"  {name:5s} p50 ms lexical {lex50} semantic {sem50} (x{sem50[1] / lex50[1]:.0f}); "
+                f"p99 lexical {lex99} semantic {sem99}   [min, median, max]"
+            )
             if args.model_chars:
                 b50, b99 = f[f"{name}_bounded_p50"], f[f"{name}_bounded_p99"]
                 ratio = b50[1] / sem50[1]
-                print(f"        reading {args.model_chars} characters: p50 {b50} "
-                      f"(x{ratio:.2f} of reading 400), p99 {b99}")
+                print(
+                    f"        reading {args.model_chars} characters: p50 {b50} "
+                    f"(x{ratio:.2f} of reading 400), p99 {b99}"
+                )
     done = subprocess.run(
         [sys.executable, __file__, "--startup"], capture_output=True, text=True, encoding="utf-8"
     )
@@ -192,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         print(done.stderr, file=sys.stderr)
         return 1
     s = json.loads(done.stdout)
-    print(f"\nshipped FAQ start-up: lexical only {s['lexical_only_s']} s; with the semantic stage, "
-          f"cold cache {s['cold_s']} s, warm cache {s['warm_s']} s [min, median, max]")
+    print(
+        f"\nshipped FAQ start-up: lexical only {s['lexical_only_s']} s; with the semantic stage, "
+        f"cold cache {s['cold_s']} s, warm cache {s['warm_s']} s [min, median, max]"
+    )
     return 0
 
 

@@ -107,11 +107,15 @@ def main() -> int:
             f"store calls per message: {mem_calls / messages:.2f} (memory), "
             f"{red_calls / messages:.2f} (redis)"
         )
-        print(f"one Redis GET round trip: p50 {statistics.median(pings) * 1e3:.3f} ms, "
-              f"p99 {statistics.quantiles(pings, n=100)[98] * 1e3:.3f} ms")
+        print(
+            f"one Redis GET round trip: p50 {statistics.median(pings) * 1e3:.3f} ms, "
+            f"p99 {statistics.quantiles(pings, n=100)[98] * 1e3:.3f} ms"
+        )
         for name, times in (("memory", mem), ("redis", red)):
-            print(f"{name:>6}: per message p50 {statistics.median(times) * 1e3:.3f} ms, "
-                  f"mean {statistics.fmean(times) * 1e3:.3f} ms")
+            print(
+                f"{name:>6}: per message p50 {statistics.median(times) * 1e3:.3f} ms, "
+                f"mean {statistics.fmean(times) * 1e3:.3f} ms"
+            )
         delta = statistics.fmean(red) - statistics.fmean(mem)
         print(f"Redis costs {delta * 1e3:.3f} ms per message (mean difference)")
         redis_store._client.flushdb()

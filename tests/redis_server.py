@@ -49,8 +49,23 @@ def start_redis(workdir: Path) -> RedisServer:
     for _ in range(3):  # another process may take the free port between the probe and the bind
         port = _free_port()
         process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
-             "--save", "", "--appendonly", "no", "--logfile", "", "--daemonize", "no"],
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(workdir),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--logfile",
+                "",
+                "--daemonize",
+                "no",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )

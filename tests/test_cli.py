@@ -170,12 +170,14 @@ def test_config_not_utf8(tmp_path: Path) -> None:
         pytest.param(
             FileNotFoundError(errno.ENOENT, "x", "a.yaml"), "không tìm thấy tệp a.yaml", id="missing"
         ),
-        pytest.param(PermissionError(errno.EACCES, "x", "a.yaml"), "không có quyền đọc/ghi tệp a.yaml",
-                     id="permission"),
+        pytest.param(
+            PermissionError(errno.EACCES, "x", "a.yaml"), "không có quyền đọc/ghi tệp a.yaml", id="permission"
+        ),
         pytest.param(IsADirectoryError(errno.EISDIR, "x", "d"), "d là một thư mục, không phải tệp", id="dir"),
         pytest.param(OSError(errno.ENOSPC, "No space left", "log"), "ổ đĩa đã đầy", id="disk-full"),
-        pytest.param(NotADirectoryError(errno.ENOTDIR, "x", "a/b"), "tới tệp a/b có một phần là tệp",
-                     id="not-dir"),
+        pytest.param(
+            NotADirectoryError(errno.ENOTDIR, "x", "a/b"), "tới tệp a/b có một phần là tệp", id="not-dir"
+        ),
         pytest.param(OSError(errno.EIO, "I/O error", "x"), "(lỗi hệ thống: I/O error)", id="other"),
     ],
 )

@@ -104,9 +104,7 @@ def write(tmp_path: Path, text: str) -> Path:
         pytest.param(
             CLEAN, ["--max-age-days", "30"], 0, "Tệp FAQ hợp lệ: 4 mục, 2 cảnh báo.", 2, id="max-age"
         ),
-        pytest.param(
-            TEMPLATE, [], 0, "Tệp FAQ hợp lệ: 4 mục, 2 cảnh báo.", 2, id="placeholders-left"
-        ),
+        pytest.param(TEMPLATE, [], 0, "Tệp FAQ hợp lệ: 4 mục, 2 cảnh báo.", 2, id="placeholders-left"),
         pytest.param(
             TEMPLATE,
             ["--strict"],

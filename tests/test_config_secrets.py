@@ -40,8 +40,13 @@ def write(tmp_path: Path, zalo: bool = False) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_OA_APP_SECRET",
-                "FAQBOT_SALT"):
+    for var in (
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "ZALO_BOT_TOKEN",
+        "ZALO_OA_APP_SECRET",
+        "FAQBOT_SALT",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 

@@ -155,8 +155,10 @@ async def test_replies_without_handoff_are_ignored(tmp_path: Path) -> None:
         pytest.param(7, {}, texts.staff_unknown_ticket(7), id="unknown-ticket"),
         pytest.param(1, {}, texts.staff_channel_down("#0001"), id="channel-not-running"),
         pytest.param(
-            1, {"zalo_bot": RecordingChannel("zalo_bot", fail=True)},
-            texts.staff_relay_failed("#0001"), id="send-fails",
+            1,
+            {"zalo_bot": RecordingChannel("zalo_bot", fail=True)},
+            texts.staff_relay_failed("#0001"),
+            id="send-fails",
         ),
     ],
 )

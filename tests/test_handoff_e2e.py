@@ -47,17 +47,26 @@ async def zalo() -> AsyncIterator[FakeZaloBotApi]:
         yield api
 
 
-def config(tmp_path: Path, telegram: FakeTelegramServer, zalo: FakeZaloBotApi | None = None,
-           staff: StaffConfig = ALWAYS_OPEN) -> AppConfig:
+def config(
+    tmp_path: Path,
+    telegram: FakeTelegramServer,
+    zalo: FakeZaloBotApi | None = None,
+    staff: StaffConfig = ALWAYS_OPEN,
+) -> AppConfig:
     return AppConfig(
         faq=FaqConfig(path=str(MINI_FAQ), watch=False),
         telegram=TelegramConfig(
-            enabled=True, token=telegram.token, base_url=telegram.base_url,
-            base_file_url=telegram.base_file_url, poll_timeout=5,
+            enabled=True,
+            token=telegram.token,
+            base_url=telegram.base_url,
+            base_file_url=telegram.base_file_url,
+            poll_timeout=5,
         ),
         zalo_bot=ZaloBotConfig(
-            enabled=zalo is not None, token=zalo.state.token if zalo else "",
-            base_url=zalo.base_url if zalo else "", poll_timeout=5,
+            enabled=zalo is not None,
+            token=zalo.state.token if zalo else "",
+            base_url=zalo.base_url if zalo else "",
+            poll_timeout=5,
         ),
         storage=StorageConfig(path=str(tmp_path / "faqbot.sqlite3"), salt="test-salt"),
         staff=staff,
@@ -95,8 +104,13 @@ async def test_telegram_citizen_reaches_staff_and_gets_the_reply(
         assert "chưa có thông tin" in replies[0].text
         assert "#0001" in replies[1].text and "ngoài giờ" not in replies[1].text
 
-        telegram.add_group_reply(STAFF_GROUP, "Anh tra cứu phạt nguội trên trang của CSGT ạ.", post,
-                                 user_id=STAFF_MEMBER, first_name="Chị Lan")
+        telegram.add_group_reply(
+            STAFF_GROUP,
+            "Anh tra cứu phạt nguội trên trang của CSGT ạ.",
+            post,
+            user_id=STAFF_MEMBER,
+            first_name="Chị Lan",
+        )
         replies = await telegram.wait_sent(CITIZEN, 3)
         assert "cán bộ trả lời" in replies[2].text
         assert "Anh tra cứu phạt nguội trên trang của CSGT ạ." in replies[2].text
@@ -123,8 +137,9 @@ async def test_zalo_citizen_is_answered_from_the_telegram_staff_group(
         sent = await zalo.wait_outbox(2)
         assert sent[1]["chat_id"] == ZALO_CITIZEN and "#0001" in sent[1]["text"]
 
-        telegram.add_group_reply(STAFF_GROUP, "Dạ, bạn gọi đường dây nóng CSGT nhé.", post,
-                                 user_id=STAFF_MEMBER)
+        telegram.add_group_reply(
+            STAFF_GROUP, "Dạ, bạn gọi đường dây nóng CSGT nhé.", post, user_id=STAFF_MEMBER
+        )
         sent = await zalo.wait_outbox(3)
         assert sent[2]["chat_id"] == ZALO_CITIZEN
         assert "Dạ, bạn gọi đường dây nóng CSGT nhé." in sent[2]["text"]
@@ -164,9 +179,7 @@ async def test_admin_commands_only_for_admins_and_the_log_is_masked(
     await run_until(config(tmp_path, telegram), telegram, conversation)
     rows = InteractionLog(tmp_path / "faqbot.sqlite3", salt="test-salt").rows()
     unanswered = [r for r in rows if r.kind == "none"]
-    assert [r.question for r in unanswered] == [
-        "em bị phạt nguội thì tra cứu ở đâu, sđt em [số điện thoại]"
-    ]
+    assert [r.question for r in unanswered] == ["em bị phạt nguội thì tra cứu ở đâu, sđt em [số điện thoại]"]
     assert all(str(CITIZEN) not in r.user_hash for r in rows)
 
 

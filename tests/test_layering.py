@@ -37,17 +37,13 @@ def modules(package: str) -> list[Path]:
     ],
 )
 def test_package_imports(package: str, forbidden: set[str]) -> None:
-    offenders = {
-        str(p.relative_to(ROOT)): sorted(imported_roots(p) & forbidden) for p in modules(package)
-    }
+    offenders = {str(p.relative_to(ROOT)): sorted(imported_roots(p) & forbidden) for p in modules(package)}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_only_channels_import_transports() -> None:
     outside = [p for p in modules("bot") if "channels" not in p.parts]
-    offenders = {
-        str(p.relative_to(ROOT)): sorted(imported_roots(p) & {"telegram", "httpx"}) for p in outside
-    }
+    offenders = {str(p.relative_to(ROOT)): sorted(imported_roots(p) & {"telegram", "httpx"}) for p in outside}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 

@@ -134,8 +134,6 @@ async def answered(telegram: FakeTelegramServer, count: int) -> dict[str, str]:
     return telegram.calls_to("answerCallbackQuery")[count - 1].params
 
 
-
-
 def audit(faq: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in audit_path(faq).read_text(encoding="utf-8").splitlines()]
 

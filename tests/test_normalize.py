@@ -158,9 +158,7 @@ def test_strip_fillers(text: str, expected: str) -> None:
         pytest.param("xin chào", ("chào",), False, id="greeting-alone-is-small-talk"),
         pytest.param("hi bot", ("hi",), False, id="greeting-without-addressee"),
         pytest.param("cảm ơn ad nhiều nha", ("cảm", "ơn", "nhiều"), False, id="thanks"),
-        pytest.param(
-            "chào bạn, cho hỏi làm hộ chiếu", ("làm", "hộ", "chiếu"), False, id="greeting-dropped"
-        ),
+        pytest.param("chào bạn, cho hỏi làm hộ chiếu", ("làm", "hộ", "chiếu"), False, id="greeting-dropped"),
         pytest.param("😀😀", (), False, id="emoji-only-is-not-a-preamble"),
         pytest.param("", (), False, id="empty"),
         pytest.param("bạn là ai", ("bạn", "là", "ai"), False, id="who-are-you"),

@@ -135,9 +135,7 @@ def test_a_word_only_topics_use_is_unknown_to_procedures(matcher: Matcher) -> No
 
 
 def test_a_topic_needs_a_summary_with_its_line(tmp_path: Path) -> None:
-    broken = TOPICS.replace(
-        "    summary: Việc tài khoản, thẻ do ngân hàng của anh/chị giải quyết.\n", ""
-    )
+    broken = TOPICS.replace("    summary: Việc tài khoản, thẻ do ngân hàng của anh/chị giải quyết.\n", "")
     path = tmp_path / "faq.yaml"
     source = MINI.read_text(encoding="utf-8").rstrip("\n") + "\n"
     path.write_text(source + broken, encoding="utf-8")
@@ -253,7 +251,7 @@ def test_the_report_counts_declined_topics(book: FaqBook) -> None:
     body = format_text(report)
     assert "ngoài phạm vi, đã chỉ nơi giải quyết: 3 (75,0%)" in body
     assert "1. Vi phạm giao thông, phạt nguội (phat-nguoi): 2 lượt" in body
-    assert "declined,phat-nguoi,\"Vi phạm giao thông, phạt nguội\",2" in format_csv(report)
+    assert 'declined,phat-nguoi,"Vi phạm giao thông, phạt nguội",2' in format_csv(report)
 
 
 def test_eval_counts_a_declined_question_as_rejected(matcher: Matcher) -> None:

@@ -164,9 +164,7 @@ LEAKS = [
     pytest.param("so tk {k:19035678901234} tcb", id="account-no-accents"),
     pytest.param("tk mb {k:0987654321} chủ tk {n:Lan}", id="account-phone-shaped"),
     pytest.param("STK {k:0071001234567} VCB chủ tk {n:NGUYEN VAN A}", id="account-holder-upper"),
-    pytest.param(
-        "stk ngân hàng Agribank chi nhánh Ba Đình là {k:1500205123456}", id="account-long-gap"
-    ),
+    pytest.param("stk ngân hàng Agribank chi nhánh Ba Đình là {k:1500205123456}", id="account-long-gap"),
     pytest.param("số tài khoản: {k:102 870 123 456} (VietinBank)", id="account-spaced"),
     pytest.param("tai khoan acb {k:123456789}", id="account-9-digits"),
     pytest.param("stk {k:123456} (BIDV)", id="account-6-digits"),
@@ -260,9 +258,7 @@ LEAKS = [
     pytest.param("ngày sinh {b:10/10} ạ", id="dob-no-year"),
     pytest.param("sinh ngày {b:01011990}", id="dob-eight-digits"),
     # -- several at once, as people really write -------------------------------------------------
-    pytest.param(
-        "em tên {n:An} sđt {p:0987654321} cccd {i:079204001234}", id="several"
-    ),
+    pytest.param("em tên {n:An} sđt {p:0987654321} cccd {i:079204001234}", id="several"),
     pytest.param(
         "Tôi là {n:Nguyễn Văn An}, sinh ngày {b:12/03/1990}, CCCD {i:001090012345}, "
         "ở {a:số 12 ngõ 34 phố Hoàng Mai}, phường Hoàng Văn Thụ. SĐT {p:0912 345 678}",
@@ -276,9 +272,7 @@ LEAKS = [
         "con em tên {n:Nguyễn Gia Hân} sinh ngày {b:05/06/2023}, em muốn làm khai sinh",
         id="child-name-dob",
     ),
-    pytest.param(
-        "mail {e:hoa.le@gmail.com} hoặc zalo {p:0912345678} ạ", id="email-and-phone"
-    ),
+    pytest.param("mail {e:hoa.le@gmail.com} hoặc zalo {p:0912345678} ạ", id="email-and-phone"),
     pytest.param(
         "chuyển lệ phí vào stk {k:0451000123456} giúp em, em là {n:Trần Bình}", id="account-and-name"
     ),
@@ -288,12 +282,8 @@ LEAKS = [
     pytest.param(
         "ho chieu {i:C1234567} het han, email {e:nam.tran (at) gmail (dot) com}", id="passport-email"
     ),
-    pytest.param(
-        "thẻ bhyt của con {i:TE1010123456789}, ngày sinh {b:01/02/2019}", id="bhyt-dob"
-    ),
-    pytest.param(
-        "nhà em ở {a:thôn 5}, xã Tân Lập; sđt {p:0377 123 456}", id="address-phone"
-    ),
+    pytest.param("thẻ bhyt của con {i:TE1010123456789}, ngày sinh {b:01/02/2019}", id="bhyt-dob"),
+    pytest.param("nhà em ở {a:thôn 5}, xã Tân Lập; sđt {p:0377 123 456}", id="address-phone"),
     pytest.param(
         "Dạ cho cháu hỏi, cháu là {n:Hoàng Anh}, cccd{i:079203004567}, sdt{p:0912345678}",
         id="glued-run-together",
@@ -301,9 +291,7 @@ LEAKS = [
     pytest.param(
         "ngày 15/3/2024 tôi nộp hồ sơ, cmnd {i:123.456.789}, lệ phí 50.000 đồng", id="id-between-keeps"
     ),
-    pytest.param(
-        "mã TTHC 1.004222.000.00.00.H12, sđt {p:0912345678}", id="code-and-phone"
-    ),
+    pytest.param("mã TTHC 1.004222.000.00.00.H12, sđt {p:0912345678}", id="code-and-phone"),
     pytest.param(
         "em là {n:Mai}, {a:số nhà 12, tổ 3}, phường Phúc Xá, sđt {p:0903 111 222}", id="name-address-phone"
     ),
@@ -324,9 +312,7 @@ LEAKS = [
     pytest.param(
         "ho ten: {n:tran van binh}; ngay sinh: {b:02/09/1980}; cccd: {i:001080012345}", id="form-no-accents"
     ),
-    pytest.param(
-        "mình là {n:Hằng} ở {a:khu phố 2} phường Tân Phú", id="name-khu-pho"
-    ),
+    pytest.param("mình là {n:Hằng} ở {a:khu phố 2} phường Tân Phú", id="name-khu-pho"),
 ]
 
 

@@ -95,14 +95,10 @@ def test_missing_config_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "nope.yaml" in capsys.readouterr().err
 
 
-def test_broken_faq_exit_1_with_file_and_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_broken_faq_exit_1_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     faq = tmp_path / "faq.yaml"
     faq.write_text("version: 1\nagency:\n  name: [broken\n", encoding="utf-8")
-    path = write_config(
-        tmp_path, f'faq: {{path: "{faq}"}}\ntelegram: {{enabled: true, token: "1:x"}}\n'
-    )
+    path = write_config(tmp_path, f'faq: {{path: "{faq}"}}\ntelegram: {{enabled: true, token: "1:x"}}\n')
     assert main(["run", "--config", path]) == 1
     assert f"{faq}:" in capsys.readouterr().err
 

@@ -53,9 +53,7 @@ def config_for(fake: FakeTelegramServer, faq: Path = MINI_FAQ, **telegram: Any) 
 
 
 @asynccontextmanager
-async def running(
-    app: App, fake: FakeTelegramServer, ready: str = "getUpdates"
-) -> AsyncIterator[App]:
+async def running(app: App, fake: FakeTelegramServer, ready: str = "getUpdates") -> AsyncIterator[App]:
     """Run the app like `faqbot run` does, from the bot's first `ready` call until the block ends."""
     stop = asyncio.Event()
     err = io.StringIO()
@@ -147,9 +145,7 @@ async def test_question_answered_then_steps_walked_by_editing(
     assert not [w for w in recwarn if "do_api_request" in str(w.message)]
 
 
-async def test_double_tap_is_not_an_error(
-    fake: FakeTelegramServer, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_double_tap_is_not_an_error(fake: FakeTelegramServer, caplog: pytest.LogCaptureFixture) -> None:
     async with bot(fake):
         answer = await ask(fake, QUESTION)
         step1 = await press(fake, answer, texts.BTN_STEPS)
@@ -158,8 +154,10 @@ async def test_double_tap_is_not_an_error(
             first = fake.add_callback(CHAT, step1.message_id, payload)
             second = fake.add_callback(CHAT, step1.message_id, payload)
             await fake.wait_for(
-                lambda: {first, second} <= set(fake.answered_callbacks)
-                and len(fake.calls_to("editMessageText")) == 3
+                lambda: (
+                    {first, second} <= set(fake.answered_callbacks)
+                    and len(fake.calls_to("editMessageText")) == 3
+                )
             )
             # A barrier: a later message is answered only after both presses were handled.
             await ask(fake, "/help")
@@ -219,8 +217,7 @@ async def test_photo_gets_a_polite_text_only_reply(fake: FakeTelegramServer) -> 
 
 
 LONG_ANSWER = "\n".join(
-    f"Dòng {i}: hồ sơ cần nộp kèm bản sao có chứng thực của giấy tờ số {i}, ghi rõ họ tên."
-    * 4
+    f"Dòng {i}: hồ sơ cần nộp kèm bản sao có chứng thực của giấy tờ số {i}, ghi rõ họ tên." * 4
     for i in range(1, 41)
 )
 
@@ -251,9 +248,7 @@ async def test_long_answer_is_split_with_buttons_on_the_last_part(
     assert "Dòng 1:" in joined and "Dòng 40:" in joined
 
 
-async def test_markup_characters_in_faq_text_are_escaped(
-    fake: FakeTelegramServer, tmp_path: Path
-) -> None:
+async def test_markup_characters_in_faq_text_are_escaped(fake: FakeTelegramServer, tmp_path: Path) -> None:
     summary = "Nộp tờ khai <mẫu 01> & bản sao; phí < 50.000 đồng, <b>không</b> in đậm."
     faq = faq_with(
         tmp_path,
@@ -341,24 +336,71 @@ async def test_extra_handler_runs_before_the_conversation(fake: FakeTelegramServ
     [
         pytest.param({"text": "làm căn cước"}, InKind.TEXT, "làm căn cước", "", id="text"),
         pytest.param({"text": "/start"}, InKind.COMMAND, "start", "", id="command"),
-        pytest.param({"text": "/Start@tthc_test_bot  ref-42 "}, InKind.COMMAND, "start", "ref-42",
-                     id="command-with-bot-name-and-args"),
-        pytest.param({"text": "a/b không phải lệnh"}, InKind.TEXT, "a/b không phải lệnh", "",
-                     id="slash-inside-text"),
-        pytest.param({"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}],
-                      "caption": "giấy này nộp ở đâu"}, InKind.TEXT, "giấy này nộp ở đâu", "",
-                     id="photo-with-caption-is-a-question"),
-        pytest.param({"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]},
-                     InKind.NON_TEXT, "photo", "", id="photo"),
-        pytest.param({"sticker": {"file_id": "s", "file_unique_id": "u", "width": 1, "height": 1,
-                                  "is_animated": False, "is_video": False, "type": "regular"}},
-                     InKind.NON_TEXT, "sticker", "", id="sticker"),
-        pytest.param({"voice": {"file_id": "v", "file_unique_id": "u", "duration": 3}},
-                     InKind.NON_TEXT, "voice", "", id="voice"),
-        pytest.param({"location": {"latitude": 10.8, "longitude": 106.7}}, InKind.NON_TEXT,
-                     "location", "", id="location"),
-        pytest.param({"document": {"file_id": "d", "file_unique_id": "u"}}, InKind.NON_TEXT,
-                     "document", "", id="document"),
+        pytest.param(
+            {"text": "/Start@tthc_test_bot  ref-42 "},
+            InKind.COMMAND,
+            "start",
+            "ref-42",
+            id="command-with-bot-name-and-args",
+        ),
+        pytest.param(
+            {"text": "a/b không phải lệnh"}, InKind.TEXT, "a/b không phải lệnh", "", id="slash-inside-text"
+        ),
+        pytest.param(
+            {
+                "photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}],
+                "caption": "giấy này nộp ở đâu",
+            },
+            InKind.TEXT,
+            "giấy này nộp ở đâu",
+            "",
+            id="photo-with-caption-is-a-question",
+        ),
+        pytest.param(
+            {"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]},
+            InKind.NON_TEXT,
+            "photo",
+            "",
+            id="photo",
+        ),
+        pytest.param(
+            {
+                "sticker": {
+                    "file_id": "s",
+                    "file_unique_id": "u",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                }
+            },
+            InKind.NON_TEXT,
+            "sticker",
+            "",
+            id="sticker",
+        ),
+        pytest.param(
+            {"voice": {"file_id": "v", "file_unique_id": "u", "duration": 3}},
+            InKind.NON_TEXT,
+            "voice",
+            "",
+            id="voice",
+        ),
+        pytest.param(
+            {"location": {"latitude": 10.8, "longitude": 106.7}},
+            InKind.NON_TEXT,
+            "location",
+            "",
+            id="location",
+        ),
+        pytest.param(
+            {"document": {"file_id": "d", "file_unique_id": "u"}},
+            InKind.NON_TEXT,
+            "document",
+            "",
+            id="document",
+        ),
         pytest.param({"new_chat_title": "x"}, InKind.NON_TEXT, "other", "", id="service-message"),
     ],
 )
@@ -376,8 +418,13 @@ def test_button_press_to_incoming() -> None:
     message = fake.user_message(CHAT, {"text": "câu trả lời"})
     body = {
         "update_id": 1,
-        "callback_query": {"id": "9", "from": {"id": 77, "is_bot": False, "first_name": "A"},
-                           "chat_instance": "c", "message": message, "data": "s:khai-sinh:2"},
+        "callback_query": {
+            "id": "9",
+            "from": {"id": 77, "is_bot": False, "first_name": "A"},
+            "chat_instance": "c",
+            "message": message,
+            "data": "s:khai-sinh:2",
+        },
     }
     msg = to_incoming(Update.de_json(body, None))
     assert msg is not None

@@ -49,17 +49,13 @@ async def post(url: str, body: dict[str, object], secret: str | None) -> int:
     return response.status_code
 
 
-async def test_start_registers_the_webhook(
-    fake: FakeTelegramServer, webhook_bot: tuple[App, str]
-) -> None:
+async def test_start_registers_the_webhook(fake: FakeTelegramServer, webhook_bot: tuple[App, str]) -> None:
     assert fake.webhook_url == PUBLIC_URL
     assert fake.webhook_secret == SECRET
     assert not fake.calls_to("getUpdates")
 
 
-async def test_right_secret_is_answered(
-    fake: FakeTelegramServer, webhook_bot: tuple[App, str]
-) -> None:
+async def test_right_secret_is_answered(fake: FakeTelegramServer, webhook_bot: tuple[App, str]) -> None:
     _, url = webhook_bot
     update = {"update_id": 1, **fake.text_update(CHAT, QUESTION)}
     assert await post(url, update, SECRET) == 200

@@ -69,9 +69,7 @@ def json_headers(length: int, secret: str | None = SECRET) -> dict[str, str]:
         pytest.param({**json_headers(HUGE), "Expect": "100-continue"}, 413, id="expect-continue"),
     ],
 )
-async def test_refused_on_the_headers_before_the_body_is_read(
-    headers: dict[str, str], status: int
-) -> None:
+async def test_refused_on_the_headers_before_the_body_is_read(headers: dict[str, str], status: int) -> None:
     # Only 4 KB of the declared 90 MB are ever sent: an answer proves the server did not wait for
     # (or read) the rest, and it closes the connection rather than read on.
     recorder = Recorder()

@@ -26,9 +26,7 @@ from tests.test_run_command import StubChannel, stub_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted(
-    p
-    for folder in ("bot", "faq", "handlers", "bench", "tests")
-    for p in (ROOT / folder).rglob("*.py")
+    p for folder in ("bot", "faq", "handlers", "bench", "tests") for p in (ROOT / folder).rglob("*.py")
 )
 MODE = set("rwxabt+")
 
@@ -54,8 +52,10 @@ def _text_mode_without_encoding(call: ast.Call) -> bool:
         return not call.args  # read_text("utf-8") passes the encoding positionally
     if isinstance(func, ast.Attribute) and func.attr == "write_text":
         return len(call.args) < 2
-    if isinstance(func, ast.Attribute) and func.attr == "open" and not (
-        isinstance(func.value, ast.Name) and func.value.id == "os"
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr == "open"
+        and not (isinstance(func.value, ast.Name) and func.value.id == "os")
     ):
         # Path.open(mode): only a call whose first argument is a file mode is a file being opened.
         mode = call.args[0] if call.args else mode_kw

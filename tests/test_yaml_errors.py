@@ -54,14 +54,19 @@ LONG_GAP = ENTRY.replace(
     ("case", "fragment"),
     [
         pytest.param(
-            edit('    summary: "Việc giám hộ do UBND cấp xã đăng ký."',
-                 '    summary: "Việc giám hộ do UBND cấp xã đăng ký.'),
+            edit(
+                '    summary: "Việc giám hộ do UBND cấp xã đăng ký."',
+                '    summary: "Việc giám hộ do UBND cấp xã đăng ký.',
+            ),
             'dấu ngoặc kép (") mở ở dòng này chưa được đóng',
             id="unclosed-quote-runs-to-the-next-quote",
         ),
         pytest.param(
-            edit('    summary: "Việc giám hộ do UBND cấp xã đăng ký."',
-                 '    summary: "Việc giám hộ do UBND cấp xã đăng ký.', LONG_GAP),
+            edit(
+                '    summary: "Việc giám hộ do UBND cấp xã đăng ký."',
+                '    summary: "Việc giám hộ do UBND cấp xã đăng ký.',
+                LONG_GAP,
+            ),
             "(đến dòng 414)",
             id="unclosed-quote-400-lines-before-the-next-quote",
         ),
@@ -82,8 +87,9 @@ LONG_GAP = ENTRY.replace(
             id="first-item-moved-left-swallows-the-list",
         ),
         pytest.param(
-            edit("      - ông bà làm giám hộ cho cháu được không",
-                 "  - ông bà làm giám hộ cho cháu được không"),
+            edit(
+                "      - ông bà làm giám hộ cho cháu được không", "  - ông bà làm giám hộ cho cháu được không"
+            ),
             "(các ý đó thụt lề 6 dấu cách), nên các dòng sau (đến dòng 11) bị gộp vào ý này",
             id="last-item-moved-left-swallows-the-next-key",
         ),
@@ -93,8 +99,11 @@ LONG_GAP = ENTRY.replace(
             id="item-one-column-left",
         ),
         pytest.param(
-            edit("      - Văn bản cử người giám hộ", "       - Văn bản cử người giám hộ",
-                 ENTRY.replace("- Tờ khai đăng ký giám hộ", '- "Tờ khai đăng ký giám hộ"')),
+            edit(
+                "      - Văn bản cử người giám hộ",
+                "       - Văn bản cử người giám hộ",
+                ENTRY.replace("- Tờ khai đăng ký giám hộ", '- "Tờ khai đăng ký giám hộ"'),
+            ),
             "thụt lề 7 dấu cách, còn các ý khác của cùng danh sách thụt lề 6",
             id="two-items-tie-broken-by-the-key",
         ),
@@ -104,8 +113,11 @@ LONG_GAP = ENTRY.replace(
             id="quoted-item-moved-left",
         ),
         pytest.param(
-            edit('      - "Nhận trích lục đăng ký giám hộ."', '  - "Nhận trích lục đăng ký giám hộ."',
-                 ENTRY.replace('      - "Nộp tờ khai tại bộ phận một cửa."\n', "")),
+            edit(
+                '      - "Nhận trích lục đăng ký giám hộ."',
+                '  - "Nhận trích lục đăng ký giám hộ."',
+                ENTRY.replace('      - "Nộp tờ khai tại bộ phận một cửa."\n', ""),
+            ),
             "ít hơn khóa 'steps' ở dòng 16",
             id="only-item-left-of-its-key",
         ),

@@ -81,9 +81,7 @@ async def running(channel: ZaloBotChannel) -> AsyncIterator[ZaloBotChannel]:
 
 
 def polling(api: FakeZaloBotApi, context: ChannelContext, sleeps: Sleeps) -> ZaloBotChannel:
-    return ZaloBotChannel(
-        config(api), context, sleep=sleeps, rng=lambda: 1.0, min_poll_interval=0.0
-    )
+    return ZaloBotChannel(config(api), context, sleep=sleeps, rng=lambda: 1.0, min_poll_interval=0.0)
 
 
 # -- polling -----------------------------------------------------------------------------------
@@ -205,8 +203,11 @@ async def test_a_typed_number_presses_the_numbered_option(
     ],
 )
 async def test_messages_we_cannot_read_get_a_polite_text(
-    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges,
-    event_name: str, kind_text: str,
+    api: FakeZaloBotApi,
+    context: ChannelContext,
+    exchanges: Exchanges,
+    event_name: str,
+    kind_text: str,
 ) -> None:
     api.queue(api.update(event_name=event_name))
     async with running(polling(api, context, Sleeps())):
@@ -251,7 +252,9 @@ async def test_the_fakes_http_controls_queue_a_message_and_list_the_outbox(
 
 
 async def test_the_token_never_reaches_the_logs(
-    api: FakeZaloBotApi, context: ChannelContext, exchanges: Exchanges,
+    api: FakeZaloBotApi,
+    context: ChannelContext,
+    exchanges: Exchanges,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -301,9 +304,7 @@ async def test_webhook_checks_the_secret_and_accepts_bare_and_wrapped_updates(
         url = f"http://127.0.0.1:{channel.webhook_port}/zalo-bot"
         bare = await api.push(url, api.update("xin chào", message_id="1" * 20), secret=SECRET)
         await exchanges.wait(1)
-        wrapped = await api.push(
-            url, api.update("cảm ơn", message_id="2" * 20), secret=SECRET, wrapped=True
-        )
+        wrapped = await api.push(url, api.update("cảm ơn", message_id="2" * 20), secret=SECRET, wrapped=True)
         await exchanges.wait(2)
         wrong = await api.push(url, api.update("xin chào", message_id="3" * 20), secret="x" * 18)
         missing = await api.push(url, api.update("xin chào", message_id="4" * 20), secret=None)
@@ -328,7 +329,6 @@ async def test_webhook_rejects_other_methods_and_bad_json(
             get = await client.get(url)
             bad = await client.post(url, content=b"{", headers={"X-Bot-Api-Secret-Token": SECRET})
     assert (get.status_code, bad.status_code) == (405, 400)
-
 
 
 async def test_an_undelivered_reply_is_observed_as_such(
@@ -372,6 +372,7 @@ async def test_a_lone_surrogate_in_a_message_is_made_encodable(
         [(msg, _)] = await exchanges.wait(1)
     assert msg.text == "xin chào \ufffd"
     assert exchanges.delivered == [True]
+
 
 # -- pure helpers -------------------------------------------------------------------------------
 

@@ -135,8 +135,13 @@ async def test_follow_gets_the_greeting_with_quick_reply_buttons_that_come_back_
     ],
 )
 async def test_webhook_signatures(
-    oa: FakeZaloOA, context: ChannelContext, exchanges: Exchanges, tmp_path: Path,
-    signature: str | None, status: int, handled: bool,
+    oa: FakeZaloOA,
+    context: ChannelContext,
+    exchanges: Exchanges,
+    tmp_path: Path,
+    signature: str | None,
+    status: int,
+    handled: bool,
 ) -> None:
     event = oa.event(text="xin chào", msg_id="m-probe")
     raw = json.dumps(event, ensure_ascii=False).encode()
@@ -279,8 +284,11 @@ PORTAL = Button("Cổng dịch vụ công", url="https://dichvucong.gov.vn")
             [
                 {"title": "Mục 1", "type": "oa.query.hide", "payload": "#a:muc-1"},
                 {"title": "Mục 2", "type": "oa.query.hide", "payload": "#a:muc-2"},
-                {"title": "Cổng dịch vụ công", "type": "oa.open.url",
-                 "payload": {"url": "https://dichvucong.gov.vn"}},
+                {
+                    "title": "Cổng dịch vụ công",
+                    "type": "oa.open.url",
+                    "payload": {"url": "https://dichvucong.gov.vn"},
+                },
             ],
             id="quick-replies-with-url",
         ),

@@ -38,7 +38,10 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def make_store(
-    oa: FakeZaloOA, client: httpx.AsyncClient, path: Path, clock: Clock,
+    oa: FakeZaloOA,
+    client: httpx.AsyncClient,
+    path: Path,
+    clock: Clock,
     initial: TokenPair | None = None,
 ) -> OATokens:
     return OATokens(
@@ -114,8 +117,11 @@ async def test_concurrent_refreshes_spend_the_refresh_token_once(
     ],
 )
 async def test_access_token_renews_before_expiry(
-    oa: FakeZaloOA, client: httpx.AsyncClient, tmp_path: Path,
-    expires_at: float | None, refreshed: bool,
+    oa: FakeZaloOA,
+    client: httpx.AsyncClient,
+    tmp_path: Path,
+    expires_at: float | None,
+    refreshed: bool,
 ) -> None:
     store = make_store(oa, client, tmp_path / "t.json", Clock(), TokenPair("AT1", "RT1", expires_at))
 
@@ -144,8 +150,12 @@ async def test_an_unreachable_oauth_server_is_a_temporary_error(tmp_path: Path) 
         base = oa.base_url
     async with httpx.AsyncClient(timeout=2.0) as client:
         store = OATokens(
-            app_id="a", app_secret="s", oauth_base=base, token_file=tmp_path / "t.json",
-            initial=TokenPair("AT1", "RT1"), client=client,
+            app_id="a",
+            app_secret="s",
+            oauth_base=base,
+            token_file=tmp_path / "t.json",
+            initial=TokenPair("AT1", "RT1"),
+            client=client,
         )
         with pytest.raises(TokenError) as caught:
             await store.refresh()
@@ -166,8 +176,12 @@ async def test_a_damaged_token_file_is_reported(
     path = tmp_path / "t.json"
     path.write_text(content, encoding="utf-8")
     store = OATokens(
-        app_id="a", app_secret="s", oauth_base="http://127.0.0.1:9", token_file=path,
-        initial=TokenPair("AT1", "RT1"), client=client,
+        app_id="a",
+        app_secret="s",
+        oauth_base="http://127.0.0.1:9",
+        token_file=path,
+        initial=TokenPair("AT1", "RT1"),
+        client=client,
     )
     with pytest.raises(TokenError, match="xóa tệp"):
         store.load()

@@ -34,12 +34,8 @@ def register(subparsers: Any) -> None:
 
 def add_faq_options(parser: argparse.ArgumentParser) -> None:
     """--faq and --config, shared by ask and eval."""
-    parser.add_argument(
-        "--faq", metavar="TỆP", help="tệp FAQ YAML (mặc định: FAQ đi kèm gói)"
-    )
-    parser.add_argument(
-        "--config", metavar="TỆP", help="tệp cấu hình YAML (để dùng ngưỡng so khớp của nó)"
-    )
+    parser.add_argument("--faq", metavar="TỆP", help="tệp FAQ YAML (mặc định: FAQ đi kèm gói)")
+    parser.add_argument("--config", metavar="TỆP", help="tệp cấu hình YAML (để dùng ngưỡng so khớp của nó)")
     parser.add_argument(
         "--lexical-only",
         action="store_true",

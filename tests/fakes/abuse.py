@@ -116,6 +116,7 @@ def descriptor_limit(headroom: int) -> Iterator[None]:
         yield
         return
     import resource  # POSIX only, like /proc
+
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = len(os.listdir("/proc/self/fd")) + headroom
     if soft != resource.RLIM_INFINITY and soft <= wanted:

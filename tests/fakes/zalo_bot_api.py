@@ -150,10 +150,17 @@ class _MethodHandler(_Base):
             self.answer(body, status)
             return
         if method == "getMe":
-            self.answer({"ok": True, "result": {
-                "id": BOT_ID, "account_name": "bot.test", "account_type": "BASIC",
-                "can_join_groups": False,
-            }})
+            self.answer(
+                {
+                    "ok": True,
+                    "result": {
+                        "id": BOT_ID,
+                        "account_name": "bot.test",
+                        "account_type": "BASIC",
+                        "can_join_groups": False,
+                    },
+                }
+            )
         elif method == "getUpdates":
             await self._get_updates(params)
         elif method == "sendMessage":
@@ -162,9 +169,15 @@ class _MethodHandler(_Base):
                 self.answer(_error(400, "Bad Request"))
                 return
             state.outbox.append({"chat_id": str(params["chat_id"]), "text": text})
-            self.answer({"ok": True, "result": {
-                "message_id": f"{len(state.outbox):020x}", "date": int(time.time() * 1000),
-            }})
+            self.answer(
+                {
+                    "ok": True,
+                    "result": {
+                        "message_id": f"{len(state.outbox):020x}",
+                        "date": int(time.time() * 1000),
+                    },
+                }
+            )
         elif method == "sendChatAction":
             state.actions.append(dict(params))
             self.answer({"ok": True})

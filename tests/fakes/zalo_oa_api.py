@@ -22,9 +22,7 @@ from tests.fakes.loopback import LoopbackFake
 
 def zalo_signature(app_id: str, body: bytes, timestamp: str, oa_secret_key: str) -> str:
     """The X-ZEvent-Signature value: `mac=` + sha256(app_id + body + timestamp + OA secret key)."""
-    digest = hashlib.sha256(
-        app_id.encode() + body + timestamp.encode() + oa_secret_key.encode()
-    ).hexdigest()
+    digest = hashlib.sha256(app_id.encode() + body + timestamp.encode() + oa_secret_key.encode()).hexdigest()
     return "mac=" + digest
 
 
@@ -98,15 +96,22 @@ class FakeZaloOA(LoopbackFake):
         return list(self.state.outbox)
 
     def event(
-        self, event_name: str = "user_send_text", *, text: str = "", user_id: str = "6142494823000000000",
-        msg_id: str = "", timestamp_ms: int | None = None, **extra: Any,
+        self,
+        event_name: str = "user_send_text",
+        *,
+        text: str = "",
+        user_id: str = "6142494823000000000",
+        msg_id: str = "",
+        timestamp_ms: int | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
         """An event body in the documented shape (B2)."""
         ts = str(timestamp_ms if timestamp_ms is not None else int(time.time() * 1000))
         body: dict[str, Any] = {"app_id": self.state.app_id, "event_name": event_name, "timestamp": ts}
         if event_name in ("follow", "unfollow"):
-            body.update(oa_id="3662729599332560487", follower={"id": user_id},
-                        user_id_by_app="979122185046046317")
+            body.update(
+                oa_id="3662729599332560487", follower={"id": user_id}, user_id_by_app="979122185046046317"
+            )
         else:
             body.update(
                 user_id_by_app="979122185046046317",
@@ -117,14 +122,22 @@ class FakeZaloOA(LoopbackFake):
             if event_name != "user_send_text":
                 body["message"] = {
                     "msg_id": body["message"]["msg_id"],
-                    "attachments": [{"type": event_name.removeprefix("user_send_"),
-                                     "payload": {"url": "https://example.invalid/x"}}],
+                    "attachments": [
+                        {
+                            "type": event_name.removeprefix("user_send_"),
+                            "payload": {"url": "https://example.invalid/x"},
+                        }
+                    ],
                 }
         body.update(extra)
         return body
 
     async def push(
-        self, url: str, event: dict[str, Any], *, signature: str | None = "auto",
+        self,
+        url: str,
+        event: dict[str, Any],
+        *,
+        signature: str | None = "auto",
         secret: str | None = None,
     ) -> httpx.Response:
         """POST an event to the bot's webhook like Zalo does; signature None sends no header."""
@@ -132,7 +145,9 @@ class FakeZaloOA(LoopbackFake):
         headers = {"Content-Type": "application/json"}
         if signature == "auto":
             signature = zalo_signature(
-                str(event.get("app_id", "")), raw, str(event.get("timestamp", "")),
+                str(event.get("app_id", "")),
+                raw,
+                str(event.get("timestamp", "")),
                 secret if secret is not None else self.oa_secret_key,
             )
         if signature is not None:
@@ -166,11 +181,13 @@ class _TokenHandler(_Base):
             state.generation += 1
             state.access_token = f"AT{state.generation}"
             state.refresh_token = f"RT{state.generation}"
-            self.reply({
-                "access_token": state.access_token,
-                "refresh_token": state.refresh_token,
-                "expires_in": state.expires_in,
-            })
+            self.reply(
+                {
+                    "access_token": state.access_token,
+                    "refresh_token": state.refresh_token,
+                    "expires_in": state.expires_in,
+                }
+            )
         await self.fake.notify()
 
 
@@ -201,13 +218,15 @@ class _CsHandler(_Base):
         else:
             state.outbox.append(SentMessage(token, body["recipient"], body["message"]))
             recipient = body["recipient"]
-            self.reply({
-                "error": 0,
-                "message": "Success",
-                "data": {
-                    "message_id": f"m{len(state.outbox)}",
-                    "user_id": recipient.get("user_id", "6142494823000000000"),
-                    "quota": {"quota_type": "reply"},
-                },
-            })
+            self.reply(
+                {
+                    "error": 0,
+                    "message": "Success",
+                    "data": {
+                        "message_id": f"m{len(state.outbox)}",
+                        "user_id": recipient.get("user_id", "6142494823000000000"),
+                        "quota": {"quota_type": "reply"},
+                    },
+                }
+            )
         await self.fake.notify()
