@@ -95,6 +95,25 @@ class _Reader:
             self.error(key.line, _unknown_key(name, keys, where, hints))
         return found
 
+    def _required(
+        self,
+        f: Mapping[str, tuple[int, _Node]],
+        key: str,
+        keys: Mapping[str, str],
+        where: str,
+        line: int,
+        required: bool,
+    ) -> tuple[int, _Node] | None:
+        """The (line, node) of a key, reporting it when required and absent."""
+        item = f.get(key)
+        if item is None and required:
+            self.error(line, f"{where} thiếu khóa '{key}' ({keys[key]}).")
+        return item
+
+    def _empty(self, line: int, key: str, keys: Mapping[str, str], where: str) -> None:
+        """Report a required key left empty."""
+        self.error(line, f"{where}: khóa '{key}' ({keys[key]}) đang để trống.")
+
     def text(
         self,
         f: Mapping[str, tuple[int, _Node]],
@@ -105,16 +124,14 @@ class _Reader:
         required: bool = False,
     ) -> str:
         """A stripped text value ("" when absent), reporting a missing required one."""
-        item = f.get(key)
+        item = self._required(f, key, keys, where, line, required)
         if item is None:
-            if required:
-                self.error(line, f"{where} thiếu khóa '{key}' ({keys[key]}).")
             return ""
         key_line, value = item
         if isinstance(value, _Scalar):
             text = "" if value.null else _clean(value.value)
             if not text and required:
-                self.error(key_line, f"{where}: khóa '{key}' ({keys[key]}) đang để trống.")
+                self._empty(key_line, key, keys, where)
             return text
         self.error(
             value.line,
@@ -133,15 +150,13 @@ class _Reader:
         required: bool = False,
     ) -> tuple[str, ...]:
         """A list of stripped texts, reporting wrong shapes and empty items."""
-        item = f.get(key)
+        item = self._required(f, key, keys, where, line, required)
         if item is None:
-            if required:
-                self.error(line, f"{where} thiếu khóa '{key}' ({keys[key]}).")
             return ()
         key_line, value = item
         if isinstance(value, _Scalar) and value.null:
             if required:
-                self.error(key_line, f"{where}: khóa '{key}' ({keys[key]}) đang để trống.")
+                self._empty(key_line, key, keys, where)
             return ()
         if not isinstance(value, _Seq):
             self.error(
