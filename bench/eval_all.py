@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from faq.evaluate import evaluate, load_cases  # noqa: E402
+from faq.evaluate import EvalReport, evaluate, load_cases  # noqa: E402
 from faq.loader import load_faq  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
 from faq.schema import FaqBook, titles_only  # noqa: E402
@@ -66,6 +66,7 @@ def main() -> int:
     province = load_faq(DATA / "foreign" / "faq_tinh.yaml")
     runs += [("questions_tinh", "province centre", province, DATA / "foreign" / "questions_tinh.yaml")]
     matchers: dict[int, tuple[Matcher, Matcher]] = {}
+    copied: list[tuple[str, str, EvalReport]] = []
     if args.markdown:
         print(
             "| set (in + out of scope) | FAQ | stages | answered correctly | helped | wrong | "
@@ -80,6 +81,8 @@ def main() -> int:
             started = time.perf_counter()
             r = evaluate(matcher, cases)
             took = time.perf_counter() - started
+            if r.without_near_copies is not None and stages != "lexical":
+                copied.append((name, faq_name, r))
             ins = "— | — | —"
             if r.in_scope:
                 ins = f"{r.answered_correct:.3f} | {r.helped:.3f} | {r.wrong_answer:.3f}"
@@ -93,7 +96,35 @@ def main() -> int:
                     f"{name:28s} {faq_name:15s} {stages:19s} {ins.replace(' | ', '  ')}  "
                     f"{r.rejected:.3f}  {r.false_answer:.3f}   ({took:.1f} s)"
                 )
+    _print_without_copies(copied, args.markdown)
     return 0
+
+
+def _print_without_copies(copied: list[tuple[str, str, EvalReport]], markdown: bool) -> None:
+    """The figures (lexical + semantic) of the sets that have near copies of FAQ phrasings, without them."""
+    if not copied:
+        return
+    print(
+        "\nWithout the near copies of the FAQ's own phrasings (faq.evaluate.near_copies), lexical + semantic:"
+    )
+    if markdown:
+        print(
+            "\n| set | FAQ | near copies | answered correctly | helped | wrong | out of scope rejected | "
+            "out of scope answered |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+    for name, faq_name, r in copied:
+        rest = r.without_near_copies
+        assert rest is not None
+        ins = "— | — | —"
+        if rest.in_scope:
+            ins = f"{rest.answered_correct:.3f} | {rest.helped:.3f} | {rest.wrong_answer:.3f}"
+        cells = f"{ins} | {rest.rejected:.3f} | {rest.false_answer:.3f}"
+        if markdown:
+            sizes = f"{rest.in_scope} + {rest.out_of_scope}"
+            print(f"| `{name}` ({sizes}) | {faq_name} | {r.near_copies} | {cells} |")
+        else:
+            print(f"{name:28s} {faq_name:15s} copies {r.near_copies:3d}  {cells.replace(' | ', '  ')}")
 
 
 if __name__ == "__main__":

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from faq.decision import Kind, MatchResult
 from faq.matcher import Matcher
+from faq.normalize import clean, fold_accents
 from faq.schema import Facet, FaqBook
 
 _KEYS = ("q", "expect", "facet")
@@ -73,9 +75,13 @@ class EvalReport:
     in_scope: int
     out_of_scope: int
     failures: tuple[Failure, ...]
+    near_copies: int = 0
+    """Cases whose question nearly repeats a phrasing of the FAQ (near_copies)."""
+    without_near_copies: EvalReport | None = None
+    """The same figures over the other cases (None when there is no near copy)."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """Exactly the keys `faqbot eval --json` prints."""
+    def figures(self) -> dict[str, Any]:
+        """The figures and counts, without the failures."""
         return {
             "answered_correct": self.answered_correct,
             "helped": self.helped,
@@ -85,6 +91,15 @@ class EvalReport:
             "facet_accuracy": self.facet_accuracy,
             "in_scope": self.in_scope,
             "out_of_scope": self.out_of_scope,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the keys `faqbot eval --json` prints."""
+        rest = self.without_near_copies
+        return {
+            **self.figures(),
+            "near_copies": self.near_copies,
+            "without_near_copies": rest.figures() if rest is not None else None,
             "failures": [f.to_dict() for f in self.failures],
         }
 
@@ -188,17 +203,53 @@ def unknown_ids(cases: Iterable[Case], book: FaqBook) -> list[str]:
     ]
 
 
+COPY_SIMILARITY = 90.0
+"""A labelled question at least this alike (rapidfuzz ratio, 0-100, on the accents-off lower-case text)
+to a title or phrasing of the FAQ is a near copy of it: "quen mat khau vneid thi lam sao" of "quên mật
+khẩu vneid thì làm sao". Such a question measures only that the matcher finds its own phrasing."""
+
+
+def _copy_key(text: str) -> str:
+    return fold_accents(clean(text))
+
+
+def near_copies(
+    book: FaqBook, cases: Iterable[Case], similarity: float = COPY_SIMILARITY
+) -> tuple[Case, ...]:
+    """The cases whose question nearly repeats a title or phrasing of the FAQ (accents, case and
+    punctuation ignored)."""
+    phrasings = sorted({_copy_key(t) for e in book.entries for t in (e.title, *e.questions)})
+    out = []
+    for case in cases:
+        key = _copy_key(case.q)
+        if process.extractOne(key, phrasings, scorer=fuzz.ratio, score_cutoff=similarity) is not None:
+            out.append(case)
+    return tuple(out)
+
+
 def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
 
 
 def evaluate(matcher: Matcher, cases: Iterable[Case]) -> EvalReport:
-    """Run every case through the matcher and compute the figures of `faqbot eval`."""
+    """Run every case through the matcher and compute the figures of `faqbot eval`, over all cases
+    and over those that are not near copies of the FAQ's phrasings."""
+    cases = tuple(cases)
+    outcomes = [(case, matcher.match(case.q)) for case in cases]
+    copies = {id(case) for case in near_copies(matcher.book, cases)}
+    report = _report(outcomes)
+    if not copies:
+        return report
+    rest = _report([(case, result) for case, result in outcomes if id(case) not in copies])
+    return replace(report, near_copies=len(copies), without_near_copies=rest)
+
+
+def _report(outcomes: Sequence[tuple[Case, MatchResult]]) -> EvalReport:
+    """The figures over already matched cases."""
     in_scope = out_scope = correct = helped = wrong = rejected = false_answer = 0
     faceted = facet_right = 0
     failures: list[Failure] = []
-    for case in cases:
-        result = matcher.match(case.q)
+    for case, result in outcomes:
         reasons: list[str] = []
         answer = result.entry.id if result.kind is Kind.ANSWER and result.entry else None
         if case.expect:

@@ -77,7 +77,8 @@ def test_eval_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture
     data = json.loads(out)
     assert set(data) == {
         "answered_correct", "helped", "wrong_answer", "rejected", "false_answer",
-        "facet_accuracy", "in_scope", "out_of_scope", "failures",
+        "facet_accuracy", "in_scope", "out_of_scope", "near_copies", "without_near_copies",
+        "failures",
     }  # fmt: skip
     assert all(0.0 <= data[k] <= 1.0 for k in ("answered_correct", "helped", "rejected"))
     assert data["in_scope"] + data["out_of_scope"] >= 30
@@ -89,6 +90,26 @@ def test_eval_human_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "Trả lời đúng (trong phạm vi)" in out and "%" in out
     assert "Từ chối đúng (ngoài phạm vi)" in out
+
+
+def test_eval_reports_near_copies_of_the_faqs_phrasings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- {q: lam giay khai sinh cho be, expect: [khai-sinh]}\n"
+        "- {q: 'mẹ tôi mất hôm qua, giờ làm giấy báo tử ở đâu', expect: [khai-tu]}\n"
+        "- {q: giá vàng hôm nay bao nhiêu, expect: []}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "eval", str(cases), "--faq", MINI)
+    assert code == 0
+    assert "Có 1 câu gần như chép nguyên một câu mẫu của FAQ" in out
+    assert "Tính riêng 2 câu còn lại:" in out
+    code, out, _ = run(capsys, "eval", str(cases), "--faq", MINI, "--json")
+    data = json.loads(out)
+    assert data["near_copies"] == 1
+    assert (data["without_near_copies"]["in_scope"], data["without_near_copies"]["out_of_scope"]) == (1, 1)
 
 
 def test_eval_bad_cases_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

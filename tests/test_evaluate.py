@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from faq.decision import Kind, MatchResult
-from faq.evaluate import Case, CasesError, evaluate, load_cases, parse_cases, unknown_ids
+from faq.evaluate import (
+    Case,
+    CasesError,
+    evaluate,
+    load_cases,
+    near_copies,
+    parse_cases,
+    unknown_ids,
+)
 from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.schema import Entry, Facet, FaqBook
@@ -87,6 +95,7 @@ class _Scripted:
 
     def __init__(self, script: dict[str, tuple[Kind, tuple[str, ...], Facet | None]]) -> None:
         self.script = script
+        self.book = load_faq(DATA / "mini_faq.yaml")
 
     def match(self, text: str) -> MatchResult:
         kind, ids, facet = self.script[text]
@@ -129,6 +138,8 @@ def test_figures_follow_the_definitions() -> None:
         "facet_accuracy": 0.5,
         "in_scope": 4,
         "out_of_scope": 4,
+        "near_copies": 0,
+        "without_near_copies": None,
     }
     assert {f["q"]: f["reasons"] for f in failures} == {
         "wrong": ["wrong_answer", "not_helped"],
@@ -149,3 +160,42 @@ def test_mini_faq_quality() -> None:
     report = evaluate(Matcher(book), load_cases(DATA / "mini_cases.yaml"))
     assert report.wrong_answer == 0.0 and report.false_answer == 0.0
     assert report.helped >= 0.85 and report.rejected >= 0.9 and report.answered_correct >= 0.6
+
+
+@pytest.mark.parametrize(
+    ("question", "copied"),
+    [
+        pytest.param("làm giấy khai sinh cho con cần những gì", True, id="verbatim"),
+        pytest.param("lam giay khai sinh cho con can nhung gi", True, id="accents-off"),
+        pytest.param("Làm giấy khai sinh cho con cần những gì ạ?", True, id="particle-and-punctuation"),
+        pytest.param("LAM GIAY KHAI SINH CHO BE", True, id="upper-case-accents-off"),
+        pytest.param("Đăng ký khai sinh", True, id="the-title"),
+        pytest.param("con tôi sinh ở bệnh viện tỉnh thì làm khai sinh ở phường nào", False, id="own-words"),
+        pytest.param("làm giấy khai sinh", False, id="shorter-than-any-phrasing"),
+        pytest.param("đăng ký kết hôn cần những giấy tờ gì ở xã của vợ", False, id="copy-with-more-said"),
+    ],
+)
+def test_near_copies_of_the_faqs_phrasings(question: str, copied: bool) -> None:
+    book = load_faq(DATA / "mini_faq.yaml")
+    case = Case(question, ("khai-sinh",))
+    assert near_copies(book, [case]) == ((case,) if copied else ())
+
+
+def test_figures_are_also_given_without_the_near_copies() -> None:
+    book = load_faq(DATA / "mini_faq.yaml")
+    copy = Case("lam giay khai sinh cho be", ("khai-sinh",))
+    own = Case("mẹ tôi mất hôm qua, giờ làm giấy báo tử ở đâu", ("khai-tu",))
+    out = Case("giá vàng hôm nay bao nhiêu", ())
+    report = evaluate(Matcher(book), [copy, own, out])
+    assert report.near_copies == 1
+    rest = report.without_near_copies
+    assert rest is not None
+    assert (rest.in_scope, rest.out_of_scope) == (1, 1)
+    assert rest.figures() == evaluate(Matcher(book), [own, out]).figures()
+    assert report.to_dict()["without_near_copies"] == rest.figures()
+
+
+def test_no_near_copy_means_no_second_report() -> None:
+    book = load_faq(DATA / "mini_faq.yaml")
+    report = evaluate(Matcher(book), [Case("mẹ tôi mất hôm qua, giờ làm giấy báo tử ở đâu", ("khai-tu",))])
+    assert (report.near_copies, report.without_near_copies) == (0, None)

@@ -53,11 +53,17 @@ def _percent(value: float, count: int) -> str:
 def print_report(report: EvalReport) -> None:
     """The human-readable report (Vietnamese labels, figures as %)."""
     print(f"Số câu trong phạm vi: {report.in_scope}; ngoài phạm vi: {report.out_of_scope}")
-    data = report.to_dict()
-    for key, label, count_key in _LABELS:
-        print(f"  {label:<42} {_percent(data[key], data[count_key])}")
+    _print_figures(report)
     faceted = any(f.case.facet for f in report.failures) or report.facet_accuracy > 0
     print(f"  {'Nhận đúng phần được hỏi (facet)':<42} {_percent(report.facet_accuracy, faceted)}")
+    rest = report.without_near_copies
+    if rest is not None:
+        print(
+            f"\nCó {report.near_copies} câu gần như chép nguyên một câu mẫu của FAQ (không kể dấu, hoa "
+            "thường);\ncác câu ấy chỉ cho biết bot nhận ra câu mẫu của chính nó. Tính riêng "
+            f"{rest.in_scope + rest.out_of_scope} câu còn lại:"
+        )
+        _print_figures(rest)
     if report.failures:
         print(f"\nCác câu chưa đạt ({len(report.failures)}):")
     for failure in report.failures:
@@ -67,6 +73,12 @@ def print_report(report: EvalReport) -> None:
             f"  dòng {failure.case.line}: «{failure.case.q}»\n"
             f"      mong đợi: {expect}; nhận: {_decision(failure.result)}; lý do: {reasons}"
         )
+
+
+def _print_figures(report: EvalReport) -> None:
+    data = report.figures()
+    for key, label, count_key in _LABELS:
+        print(f"  {label:<42} {_percent(data[key], data[count_key])}")
 
 
 def _decision(r: MatchResult) -> str:
