@@ -28,6 +28,24 @@ _CLAUSE = re.compile(r",\s*")
 # Personal data and noise that never names a procedure (each pattern linear: no nested repeats).
 _EMAIL = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}")
 """Bounded on both sides: an unbounded \\S+ before '@' backtracks over a long run without spaces."""
+_LINK = re.compile(
+    r"(?i:\b(?:https?://|www\.)[^\s<>\"']{1,2000}"
+    r"|\b[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,4}\.(?:vn|com|net|org|gov|edu|info|me|io)\b"
+    r"(?:/[^\s<>\"']{0,2000})?)"
+)
+"""A pasted link ("https://dichvucong.gov.vn/p/home/dvc-trang-chu.html", "vneid.gov.vn"): read as its
+site's name ("dichvucong", which the FAQ's synonyms know), since its path's words (p, home, trang, chu,
+html) are no one's question and its '?' and '.' would split sentences."""
+
+
+def _site(link: re.Match[str]) -> str:
+    """The name of a link's site: the first label of its host that is not www."""
+    host = re.sub(r"(?i)^(?:https?://)?", "", link.group())
+    labels = [label for label in re.split(r"[/?#:]", host, maxsplit=1)[0].split(".") if label]
+    named = [label for label in labels if label.lower() not in ("www", "m")]
+    return f" {named[0]} " if named else " "
+
+
 _DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b")
 _LONG_NUMBER = re.compile(r"(?:\+?\d[\d .-]{6,}\d)")
 _INTRODUCER = re.compile(
@@ -225,6 +243,7 @@ def read(text: str, budget: int = 500, question_budget: int = 160, model_budget:
     """What to match of a message: `budget` characters at most for the lexical stage, `model_budget`
     for the sentence model, `question_budget` for the asking part alone; asking sentences kept first."""
     text = unicodedata.normalize("NFC", _CONTROL.sub(lambda m: "\n" if m.group() in "\n\r" else " ", text))
+    text = _LINK.sub(_site, text)
     sentences = split_sentences(text, max(budget // 2, 80))
     kept: list[tuple[str, float]] = []
     aside = 0

@@ -14,7 +14,7 @@ from faq.decision import Kind, MatchResult, MatchSettings
 from faq.fusion import WEIGHTS, Fused, Signals, confidence, split_between_siblings
 from faq.lexical import LexicalMatcher
 from faq.matcher import Matcher
-from faq.schema import FaqBook
+from faq.schema import Facet, FaqBook
 
 STORY = " ".join(
     (
@@ -86,6 +86,17 @@ def test_a_long_story_ending_in_a_question_finds_the_entry(shipped_matcher: Matc
     assert "khai-sinh" in offered(result)
     if result.kind is Kind.SUGGEST:
         assert offered(result)[0] == "khai-sinh"
+
+
+def test_a_pasted_link_is_read_as_its_site(shipped_matcher: Matcher) -> None:
+    # The link's path (p, home, dvc, trang, chu, html) once made this a choice of online-service
+    # entries without tạm trú; read as "dichvucong" it is a question about tạm trú, online.
+    result = shipped_matcher.match(
+        "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html link nay nop ho so tam tru dc ko"
+    )
+    assert result.kind is Kind.ANSWER
+    assert result.entry is not None and result.entry.id == "tam-tru"
+    assert result.facet is Facet.ONLINE
 
 
 def test_a_letter_with_a_greeting_an_address_and_thanks_is_answered(shipped_matcher: Matcher) -> None:

@@ -101,6 +101,21 @@ def long_story(question: str = QUESTION, length: int = 3000) -> str:
             id="email",
         ),
         pytest.param(
+            "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html?x=1&y=2 link nay nop ho so tam tru dc ko",
+            ["dichvucong link nay nop ho so tam tru dc ko"], ["https", "gov", "html", "home", "x=1"],
+            id="pasted-link-read-as-its-site",
+        ),
+        pytest.param(
+            "vào vneid.gov.vn hay www.facebook.com/ubndphuong để đăng ký tạm trú?",
+            ["vào vneid hay facebook để đăng ký tạm trú"], ["gov", "www", "com", "ubndphuong"],
+            id="bare-domains-and-www",
+        ),
+        pytest.param(
+            "đăng ký tạm trú.Sau đó làm gì, v.v. và thông tin trên cổng dịch vụ công",
+            ["đăng ký tạm trú", "Sau đó làm gì", "cổng dịch vụ công"], [],
+            id="words-joined-by-a-dot-are-not-a-link",
+        ),
+        pytest.param(
             "Hiện tôi là sinh viên, muốn đăng ký tạm trú ở ký túc xá",
             ["tôi là sinh viên", "đăng ký tạm trú ở ký túc xá"], [],
             id="ordinary-words-after-toi-la-kept",
@@ -220,6 +235,8 @@ def test_a_short_message_is_read_as_it_is() -> None:
         pytest.param(long_story(), 120, 60, 90, id="letter-small-budgets"),
         pytest.param(long_story(length=20000), 500, 160, 300, id="very-long-letter"),
         pytest.param("x" * 5000, 500, 160, 300, id="one-long-word"),
+        pytest.param("https://" + "a." * 3000 + "vn làm hộ chiếu ở đâu", 500, 160, 300, id="many-labels"),
+        pytest.param("https://a.vn/" + "x" * 50000 + " làm hộ chiếu ở đâu", 500, 160, 300, id="huge-link"),
         pytest.param("làm căn cước cần gì " * 400, 500, 160, 300, id="one-long-sentence"),
         pytest.param("Hộ chiếu. " + "a b c " * 2000, 100, 50, 80, id="nothing-asks"),
         pytest.param(("Chào ad. " * 300) + "Cảm ơn ad.", 200, 100, 150, id="only-greetings"),
