@@ -161,11 +161,39 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 def clean(text: str) -> str:
-    """NFKC, lower case, tone marks re-placed, punctuation/emoji/control chars to single spaces."""
+    """NFKC, lower case, stretched letters typed once, tone marks re-placed, punctuation/emoji/control
+    chars to single spaces."""
     text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).lower()
     text = _AC.sub(" anh chị ", text)
-    return " ".join(place_tone(w) for w in _WORD.findall(text))
+    return " ".join(place_tone(unstretch(w)) for w in _WORD.findall(text))
+
+
+_BARE_VOWELS = frozenset("aeiouy")
+_STRETCH = re.compile(r"([^\W\d_])\1\1")
+
+
+def unstretch(word: str) -> str:
+    """A letter typed three times or more for emphasis typed once: "ơiiii" → "ơi", "béeee" → "bé",
+    "sinhhhh" → "sinh", "ạaaa" → "ạ"; a run of consonants only at the end ("cccd" stays)."""
+    folded = fold_accents(word)
+    if len(folded) != len(word) or _STRETCH.search(folded) is None:
+        return word
+    out: list[str] = []
+    start = 0
+    while start < len(word):
+        end = start + 1
+        while end < len(word) and folded[end] == folded[start]:
+            end += 1
+        letter = folded[start].isalpha()
+        if end - start >= 3 and letter and (folded[start] in _BARE_VOWELS or end == len(word)):
+            run = word[start:end]
+            # The accented one of the run is the letter meant ("béeee": é).
+            out.append(next((ch for ch in run if ch != folded[start]), run[0]))
+        else:
+            out.append(word[start:end])
+        start = end
+    return "".join(out)
 
 
 def _phrase_key(phrase: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Sized
 from dataclasses import dataclass
 
+from faq.normalize import unstretch
 from handlers.messages import Button, Reply
 from handlers.store import MemoryStore, StateStore, StateStoreError
 
@@ -25,14 +26,15 @@ def pressable(reply: Reply) -> tuple[Button, ...]:
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, no punctuation or emoji, single spaces ("Tiếp ›" -> "tiep")."""
+    """Lower case, no accents, no punctuation or emoji, stretched letters once, single spaces ("Tiếp ›"
+    -> "tiep", "ơiii" -> "oi")."""
     text = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
     kept = []
     for ch in text:
         if unicodedata.combining(ch):
             continue
         kept.append(ch if ch.isalnum() else " ")
-    return " ".join("".join(kept).split())
+    return " ".join(unstretch(word) for word in "".join(kept).split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,20 @@ def test_a_pasted_link_is_read_as_its_site(shipped_matcher: Matcher) -> None:
     assert result.facet is Facet.ONLINE
 
 
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        pytest.param("alooo ad ơiiii làm tạm trú sao ạaaa", "tam-tru", id="alo-oi-a"),
+        pytest.param("ad ơi cho e hỏi làm khai sinhhhh cho béeee cần gì ạ", "khai-sinh", id="sinh-be"),
+    ],
+)
+def test_stretched_letters_are_read_as_typed_once(shipped_matcher: Matcher, text: str, entry: str) -> None:
+    # Both were "chưa có thông tin": "ơiiii" was no vocative and "sinhhhh" a word no entry uses.
+    result = shipped_matcher.match(text)
+    assert result.kind is Kind.ANSWER
+    assert result.entry is not None and result.entry.id == entry
+
+
 def test_a_letter_with_a_greeting_an_address_and_thanks_is_answered(shipped_matcher: Matcher) -> None:
     result = shipped_matcher.match(
         "Chào anh chị. Tôi là Lê Thị Bích, sinh năm 1990, CCCD 038190001234, ở số 5 ngõ 12 phố Vọng. "

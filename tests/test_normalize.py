@@ -16,6 +16,7 @@ from faq.normalize import (
     strip_fillers,
     synonym_map,
     tokens,
+    unstretch,
 )
 from faq.schema import Facet
 
@@ -78,10 +79,32 @@ def test_place_tone(word: str, expected: str) -> None:
         pytest.param("ＡＢＣ１２", "abc12", id="fullwidth"),
         pytest.param("lệ phí 1.000đ/trang", "lệ phí 1 000đ trang", id="numbers"),
         pytest.param("", "", id="empty"),
+        pytest.param("alooo ad ơiiii làm tạm trú sao ạaaa", "alo ad ơi làm tạm trú sao ạ", id="stretched"),
     ],
 )
 def test_clean(text: str, expected: str) -> None:
     assert clean(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        pytest.param("ơiiii", "ơi", id="vowel-run"),
+        pytest.param("béeee", "bé", id="accented-then-bare"),
+        pytest.param("ạaaa", "ạ", id="tone-first"),
+        pytest.param("sinhhhh", "sinh", id="final-consonant-run"),
+        pytest.param("khôngggg", "không", id="final-ng"),
+        pytest.param("alooo", "alo", id="alo"),
+        pytest.param("cccd", "cccd", id="abbreviation-kept"),
+        pytest.param("xoong", "xoong", id="double-vowel-kept"),
+        pytest.param("ưu", "ưu", id="two-u-letters-kept"),
+        pytest.param("1000", "1000", id="digits-kept"),
+        pytest.param("0983xxx112", "0983xxx112", id="masked-number-kept"),
+        pytest.param("nhaa", "nhaa", id="two-is-not-a-stretch"),
+    ],
+)
+def test_unstretch(word: str, expected: str) -> None:
+    assert unstretch(word) == expected
 
 
 @pytest.mark.parametrize(

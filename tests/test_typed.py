@@ -44,6 +44,8 @@ from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
         pytest.param("cán bộ", None, id="staff-word-left-to-the-faq"),
         pytest.param("gặp người nhà", None, id="not-staff"),
         pytest.param("em hiểu rồi", NotAQuestion(Gesture.OKAY), id="understood"),
+        pytest.param("em hiểu rồiiii ạaa", NotAQuestion(Gesture.OKAY), id="understood-stretched"),
+        pytest.param("ad ơiii còn đó khônggg", NotAQuestion(Gesture.INVITE), id="anyone-there-stretched"),
         pytest.param("ok e hieu r", NotAQuestion(Gesture.OKAY), id="understood-teencode"),
         pytest.param("dạ vâng, vậy thôi ạ", NotAQuestion(Gesture.OKAY), id="that-is-all"),
         pytest.param("thôi không cần nữa", NotAQuestion(Gesture.OKAY), id="no-longer-needed"),
