@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from faq.telex import untelex
+
 # Combining marks (after NFD) that carry the tone; the others (circumflex, breve, horn) are
 # part of the vowel itself.
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -161,12 +163,12 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 def clean(text: str) -> str:
-    """NFKC, lower case, stretched letters typed once, tone marks re-placed, punctuation/emoji/control
-    chars to single spaces."""
+    """NFKC, lower case, stretched letters typed once, Telex typed with the keyboard off read as
+    Vietnamese, tone marks re-placed, punctuation/emoji/control chars to single spaces."""
     text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).lower()
     text = _AC.sub(" anh chị ", text)
-    return " ".join(place_tone(unstretch(w)) for w in _WORD.findall(text))
+    return " ".join(place_tone(w) for w in untelex([unstretch(w) for w in _WORD.findall(text)]))
 
 
 _BARE_VOWELS = frozenset("aeiouy")

@@ -104,10 +104,13 @@ def test_a_pasted_link_is_read_as_its_site(shipped_matcher: Matcher) -> None:
     [
         pytest.param("alooo ad ơiiii làm tạm trú sao ạaaa", "tam-tru", id="alo-oi-a"),
         pytest.param("ad ơi cho e hỏi làm khai sinhhhh cho béeee cần gì ạ", "khai-sinh", id="sinh-be"),
+        pytest.param("ddawng kys tamj trus caanf giaays towf gif", "tam-tru", id="telex-keyboard-off"),
+        pytest.param("lamf cawn cuwowcs owr ddaau", "can-cuoc", id="telex-can-cuoc"),
     ],
 )
-def test_stretched_letters_are_read_as_typed_once(shipped_matcher: Matcher, text: str, entry: str) -> None:
-    # Both were "chưa có thông tin": "ơiiii" was no vocative and "sinhhhh" a word no entry uses.
+def test_typing_quirks_are_read_through(shipped_matcher: Matcher, text: str, entry: str) -> None:
+    # All were "chưa có thông tin": "ơiiii" was no vocative, "sinhhhh" a word no entry uses, and
+    # Telex typed with the keyboard off ("ddawng kys") words of no language.
     result = shipped_matcher.match(text)
     assert result.kind is Kind.ANSWER
     assert result.entry is not None and result.entry.id == entry

@@ -1,0 +1,102 @@
+"""Telex typed with the Vietnamese keyboard off: "ddawng kys tamj tru" read as "đăng ký tạm trú".
+
+A phone or PC whose input method is switched off sends the keys themselves: "dd" for đ, "aa" for â,
+"aw" for ă, "ow" for ơ, "uw" for ư, and a tone key (s, f, r, x, j) after the vowels. No Vietnamese
+syllable ends in s, f, r, x or j, so such a word is recognisable; a message is read as Telex only when
+several of its words are, so that an English "bus" or "yes" in an ordinary message stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+_TONES = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
+_MARKS = (("uow", "ươ"), ("uwow", "ươ"), ("uwo", "ươ"), ("aa", "â"), ("aw", "ă"), ("ee", "ê"),
+          ("oo", "ô"), ("ow", "ơ"), ("uw", "ư"))  # fmt: skip
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnpqrstvx])?"
+    r"(?:[aăâeêioôơuưy]{1,3})"
+    r"(?:ch|ng|nh|[cmnpt])?"
+)
+_LATE_VOWEL = re.compile(r"(.*?[^aeo]|)([aeo])(ch|ng|nh|[cmnpt])\2")
+_VOWELS = frozenset("aăâeêioôơuưy")
+_QUALITY = frozenset("ăâêôơư")
+_LETTERS = re.compile(r"[a-z]+")
+SHARE = 0.5
+"""Telex words among a message's plain-letter words (at least two) for it to be read as Telex."""
+
+
+@lru_cache(maxsize=8192)
+def from_telex(word: str) -> str | None:
+    """The syllable a Telex-typed word stands for, or None when it is not one (or has no Telex key)."""
+    if not _LETTERS.fullmatch(word) or len(word) > 9:
+        return None
+    tone = ""
+    body = word
+    first_vowel = next((i for i, ch in enumerate(body) if ch in "aeiouy"), -1)
+    if first_vowel < 0:
+        return None
+    # The tone key is typed after the vowels: at the end ("tamj") or before the final ("tajm").
+    for i in range(len(body) - 1, first_vowel, -1):
+        if body[i] in _TONES:
+            tone = _TONES[body[i]]
+            body = body[:i] + body[i + 1 :]
+            break
+    marked = bool(tone)
+    if body.startswith("dd"):
+        body = "đ" + body[2:]
+        marked = True
+    # The second key of aa, ee, oo may come after the final consonant: "ketes" is "keets" (kết).
+    late = _LATE_VOWEL.fullmatch(body)
+    if late is not None:
+        body = late.group(1) + late.group(2) * 2 + late.group(3)
+    for keys, letter in _MARKS:
+        if keys in body:
+            body = body.replace(keys, letter, 1)
+            marked = True
+            break
+    if "w" in body:
+        # "w" typed after the final consonant ("duocwj") marks the vowel before it.
+        bare = body.replace("w", "")
+        for keys, letter in (("uo", "ươ"), ("u", "ư"), ("o", "ơ"), ("a", "ă")):
+            if keys in bare:
+                body = bare.replace(keys, letter, 1)
+                marked = True
+                break
+        else:
+            return None
+    if not marked or not _SYLLABLE.fullmatch(body):
+        return None
+    return unicodedata.normalize("NFC", _with_tone(body, tone)) if tone else body
+
+
+def _with_tone(bare: str, tone: str) -> str:
+    """The syllable with its tone on the vowel that carries it."""
+    start = 2 if bare.startswith(("qu", "gi")) and len(bare) > 2 and bare[2] in _VOWELS else 0
+    while start < len(bare) and bare[start] not in _VOWELS:
+        start += 1
+    end = start
+    while end < len(bare) and bare[end] in _VOWELS:
+        end += 1
+    nucleus = range(start, end)
+    quality = [i for i in nucleus if bare[i] in _QUALITY]
+    if quality:
+        at = quality[-1]
+    elif len(nucleus) >= 3 or (len(nucleus) == 2 and end < len(bare)):
+        at = start + 1
+    else:
+        at = start
+    return bare[: at + 1] + tone + bare[at + 1 :]
+
+
+def untelex(words: Sequence[str]) -> list[str]:
+    """The words, read as Telex when enough of them are (see SHARE); else unchanged."""
+    plain = [w for w in words if _LETTERS.fullmatch(w)]
+    decoded = {w: s for w in plain if (s := from_telex(w)) is not None}
+    count = sum(1 for w in plain if w in decoded)
+    if count < 2 or count < SHARE * len(plain):
+        return list(words)
+    return [decoded.get(w, w) for w in words]

@@ -1,0 +1,62 @@
+"""Telex typed with the Vietnamese keyboard off, read as Vietnamese (faq.telex)."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq.normalize import clean
+from faq.telex import from_telex, untelex
+
+
+@pytest.mark.parametrize(
+    ("word", "syllable"),
+    [
+        pytest.param("ddawng", "đăng", id="dd-aw"),
+        pytest.param("kys", "ký", id="tone-at-the-end"),
+        pytest.param("tamj", "tạm", id="nang-after-the-final"),
+        pytest.param("tajm", "tạm", id="nang-before-the-final"),
+        pytest.param("giaays", "giấy", id="gi-aa-tone"),
+        pytest.param("giaasy", "giấy", id="tone-before-the-glide"),
+        pytest.param("dduwowcj", "được", id="uw-ow"),
+        pytest.param("dduowcj", "được", id="uow"),
+        pytest.param("nguwowif", "người", id="ngu-uow-i"),
+        pytest.param("khoong", "không", id="oo"),
+        pytest.param("ketes", "kết", id="second-e-after-the-final"),
+        pytest.param("hoir", "hỏi", id="hoi-tone"),
+        pytest.param("quys", "quý", id="qu-onset"),
+        pytest.param("owr", "ở", id="vowel-only"),
+        pytest.param("sao", None, id="plain-word"),
+        pytest.param("cccd", None, id="no-vowel"),
+        pytest.param("ok", None, id="no-key"),
+        pytest.param("register", None, id="english-not-a-syllable"),
+        pytest.param("hộ", None, id="already-accented"),
+        pytest.param("2tr", None, id="digits"),
+    ],
+)
+def test_from_telex(word: str, syllable: str | None) -> None:
+    assert from_telex(word) == syllable
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("ddawng kys tamj trus caanf giaays towf gif", "đăng ký tạm trú cần giấy tờ gì",
+                     id="all-telex"),
+        pytest.param("lamf cawn cuwowcs owr ddaau", "làm căn cước ở đâu", id="five-words"),
+        pytest.param("em hoir veef thur tucj ketes hoon", "em hỏi về thủ tục kết hôn",
+                     id="mixed-plain-words"),
+        pytest.param("dang ky tam tru cho bus driver yes", "dang ky tam tru cho bus driver yes",
+                     id="two-english-words"),
+        pytest.param("how to register temporary residence", "how to register temporary residence",
+                     id="english"),
+        pytest.param("làm hộ chiếu ở đâu", "làm hộ chiếu ở đâu", id="accented"),
+        pytest.param("tacsh hooj", "tách hộ", id="two-words"),
+        pytest.param("visa", "visa", id="one-word-never"),
+    ],
+)  # fmt: skip
+def test_a_message_is_read_as_telex_only_when_enough_of_it_is(text: str, expected: str) -> None:
+    assert clean(text) == expected
+
+
+def test_untelex_keeps_words_that_are_not_telex() -> None:
+    assert untelex(["tamj", "trus", "2025", "cccd"]) == ["tạm", "trú", "2025", "cccd"]
