@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from faq.telex import untelex
+from faq.keyboard_off import untelex
 
 # Combining marks (after NFD) that carry the tone; the others (circumflex, breve, horn) are
 # part of the vowel itself.
@@ -53,6 +53,7 @@ FILLERS: tuple[str, ...] = (
     "giúp", "alo", "ok", "vâng", "ừ", "ad", "admin", "shop", "ạ ạ", "chút", "tí", "xíu",
     "chút xíu", "dùm", "giùm", "ấy", "nhỉ", "ạk", "hihi", "hehe", "rõ rồi", "hiểu rồi",
     "ok rồi", "được rồi", "vậy thôi", "thế thôi", "thôi nhé",
+    "ừm", "ờm", "thì là", "cái vụ",
 )  # fmt: skip
 _ASKERS = ("em", "cháu", "mình", "tôi", "tui", "con", "anh", "chị", "tớ", "bọn em", "chúng tôi")
 FILLERS += tuple(

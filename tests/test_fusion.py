@@ -106,11 +106,12 @@ def test_a_pasted_link_is_read_as_its_site(shipped_matcher: Matcher) -> None:
         pytest.param("ad ơi cho e hỏi làm khai sinhhhh cho béeee cần gì ạ", "khai-sinh", id="sinh-be"),
         pytest.param("ddawng kys tamj trus caanf giaays towf gif", "tam-tru", id="telex-keyboard-off"),
         pytest.param("lamf cawn cuwowcs owr ddaau", "can-cuoc", id="telex-can-cuoc"),
+        pytest.param("ta5m tru1 he61t ha5n thi2 gia ha5n o73 d9a6u", "tam-tru", id="vni-keyboard-off"),
     ],
 )
 def test_typing_quirks_are_read_through(shipped_matcher: Matcher, text: str, entry: str) -> None:
     # All were "chưa có thông tin": "ơiiii" was no vocative, "sinhhhh" a word no entry uses, and
-    # Telex typed with the keyboard off ("ddawng kys") words of no language.
+    # Telex or VNI typed with the keyboard off ("ddawng kys", "ta5m tru1") words of no language.
     result = shipped_matcher.match(text)
     assert result.kind is Kind.ANSWER
     assert result.entry is not None and result.entry.id == entry

@@ -1,9 +1,12 @@
-"""Telex typed with the Vietnamese keyboard off: "ddawng kys tamj tru" read as "đăng ký tạm trú".
+"""Vietnamese typed with the input method off: Telex "ddawng kys tamj trus" and VNI "d9a8ng ky1 ta5m
+tru1" read as "đăng ký tạm trú".
 
-A phone or PC whose input method is switched off sends the keys themselves: "dd" for đ, "aa" for â,
-"aw" for ă, "ow" for ơ, "uw" for ư, and a tone key (s, f, r, x, j) after the vowels. No Vietnamese
-syllable ends in s, f, r, x or j, so such a word is recognisable; a message is read as Telex only when
-several of its words are, so that an English "bus" or "yes" in an ordinary message stays as it is.
+A phone or PC whose input method is switched off sends the keys themselves. Telex: "dd" for đ, "aa"
+for â, "aw" for ă, "ow" for ơ, "uw" for ư, and a tone key (s, f, r, x, j) after the vowels; no
+Vietnamese syllable ends in s, f, r, x or j, so such a word is recognisable. VNI: digits after the
+letters (1–5 the tones, 6 the circumflex, 7 the horn, 8 the breve, 9 đ). A message is decoded only when
+several of its words are such words, so that an English "bus" or "yes", or "t7" and "14t", stay as
+they are.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ _LATE_VOWEL = re.compile(r"(.*?[^aeo]|)([aeo])(ch|ng|nh|[cmnpt])\2")
 _VOWELS = frozenset("aăâeêioôơuưy")
 _QUALITY = frozenset("ăâêôơư")
 _LETTERS = re.compile(r"[a-z]+")
+_VNI_OR_LETTERS = re.compile(r"[a-z][a-z1-9]*")
 SHARE = 0.5
 """Telex words among a message's plain-letter words (at least two) for it to be read as Telex."""
 
@@ -73,6 +77,45 @@ def from_telex(word: str) -> str | None:
     return unicodedata.normalize("NFC", _with_tone(body, tone)) if tone else body
 
 
+_VNI_WORD = re.compile(r"[a-z][a-z1-9]*[1-9][a-z1-9]*")
+_VNI_TONES = {"1": "\u0301", "2": "\u0300", "3": "\u0309", "4": "\u0303", "5": "\u0323"}
+_VNI_SHAPES = {
+    "6": {"a": "â", "e": "ê", "o": "ô"},
+    "7": {"o": "ơ", "u": "ư"},
+    "8": {"a": "ă"},
+    "9": {"d": "đ"},
+}
+
+
+@lru_cache(maxsize=8192)
+def from_vni(word: str) -> str | None:
+    """The syllable a VNI-typed word stands for ("ca8n" căn, "cu7o7c1" cước, "d9a6u" đâu), or None."""
+    if not _VNI_WORD.fullmatch(word) or len(word) > 12:
+        return None
+    letters: list[str] = []
+    tone = ""
+    for ch in word:
+        if ch in _VNI_TONES:
+            if tone:
+                return None
+            tone = _VNI_TONES[ch]
+        elif ch in _VNI_SHAPES:
+            # The shape key follows its letter, or comes after the final ("ca8n" and "can8" alike).
+            shapes = _VNI_SHAPES[ch]
+            at = next((i for i in range(len(letters) - 1, -1, -1) if letters[i] in shapes), -1)
+            if at < 0:
+                return None
+            letters[at] = shapes[letters[at]]
+            if ch == "7" and letters[at] == "ơ" and at > 0 and letters[at - 1] == "u":
+                letters[at - 1] = "ư"  # "u7o7" and "uo7" are both ươ
+        else:
+            letters.append(ch)
+    body = "".join(letters)
+    if not _SYLLABLE.fullmatch(body):
+        return None
+    return unicodedata.normalize("NFC", _with_tone(body, tone)) if tone else body
+
+
 def _with_tone(bare: str, tone: str) -> str:
     """The syllable with its tone on the vowel that carries it."""
     start = 2 if bare.startswith(("qu", "gi")) and len(bare) > 2 and bare[2] in _VOWELS else 0
@@ -93,10 +136,11 @@ def _with_tone(bare: str, tone: str) -> str:
 
 
 def untelex(words: Sequence[str]) -> list[str]:
-    """The words, read as Telex when enough of them are (see SHARE); else unchanged."""
-    plain = [w for w in words if _LETTERS.fullmatch(w)]
-    decoded = {w: s for w in plain if (s := from_telex(w)) is not None}
-    count = sum(1 for w in plain if w in decoded)
-    if count < 2 or count < SHARE * len(plain):
-        return list(words)
-    return [decoded.get(w, w) for w in words]
+    """The words read as Telex or as VNI, whichever enough of them are (see SHARE); else unchanged."""
+    for decode, shape in ((from_telex, _LETTERS), (from_vni, _VNI_OR_LETTERS)):
+        plain = [w for w in words if shape.fullmatch(w)]
+        decoded = {w: s for w in plain if (s := decode(w)) is not None}
+        count = sum(1 for w in plain if w in decoded)
+        if count >= 2 and count >= SHARE * len(plain):
+            return [decoded.get(w, w) for w in words]
+    return list(words)

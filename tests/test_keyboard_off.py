@@ -1,11 +1,11 @@
-"""Telex typed with the Vietnamese keyboard off, read as Vietnamese (faq.telex)."""
+"""Telex and VNI typed with the Vietnamese input method off, read as Vietnamese (faq.keyboard_off)."""
 
 from __future__ import annotations
 
 import pytest
 
+from faq.keyboard_off import from_telex, from_vni, untelex
 from faq.normalize import clean
-from faq.telex import from_telex, untelex
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,39 @@ def test_from_telex(word: str, syllable: str | None) -> None:
     ],
 )  # fmt: skip
 def test_a_message_is_read_as_telex_only_when_enough_of_it_is(text: str, expected: str) -> None:
+    assert clean(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "syllable"),
+    [
+        pytest.param("ca8n", "căn", id="breve"),
+        pytest.param("can8", "căn", id="shape-key-after-the-final"),
+        pytest.param("cu7o7c1", "cước", id="u7o7"),
+        pytest.param("d9u7o7c5", "được", id="d9-and-nang"),
+        pytest.param("gia61y", "giấy", id="circumflex-then-tone"),
+        pytest.param("o73", "ở", id="vowel-only"),
+        pytest.param("thi2", "thì", id="huyen"),
+        pytest.param("t7", None, id="saturday"),
+        pytest.param("14t", None, id="age"),
+        pytest.param("g22", None, id="no-vowel"),
+        pytest.param("ma611t", None, id="two-tones"),
+    ],
+)
+def test_from_vni(word: str, syllable: str | None) -> None:
+    assert from_vni(word) == syllable
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("ca8n cu7o7c1 bi5 ma61t thi2 la2m la5i o73 d9a6u", "căn cước bị mất thì làm lại ở đâu",
+                     id="vni-message"),
+        pytest.param("con e 14t lam cccd t7 dc ko", "con e 14t lam cccd t7 dc ko", id="numbers-are-not-vni"),
+        pytest.param("mp3 h2o", "mp3 h2o", id="one-vni-looking-word"),
+    ],
+)  # fmt: skip
+def test_a_message_is_read_as_vni_only_when_enough_of_it_is(text: str, expected: str) -> None:
     assert clean(text) == expected
 
 
