@@ -30,7 +30,7 @@ _QUALITY = frozenset("ăâêôơư")
 _LETTERS = re.compile(r"[a-z]+")
 _VNI_OR_LETTERS = re.compile(r"[a-z][a-z1-9]*")
 SHARE = 0.5
-"""Telex words among a message's plain-letter words (at least two) for it to be read as Telex."""
+"""Telex (or VNI) words among a message's words (and at least two) for it to be read as such."""
 
 
 @lru_cache(maxsize=8192)
@@ -54,7 +54,7 @@ def from_telex(word: str) -> str | None:
         body = "đ" + body[2:]
         marked = True
     # The second key of aa, ee, oo may come after the final consonant: "ketes" is "keets" (kết).
-    late = _LATE_VOWEL.fullmatch(body)
+    late = _LATE_VOWEL.fullmatch(body) if tone else None  # "photo" is no "phôt"
     if late is not None:
         body = late.group(1) + late.group(2) * 2 + late.group(3)
     for keys, letter in _MARKS:
@@ -137,10 +137,11 @@ def _with_tone(bare: str, tone: str) -> str:
 
 def untelex(words: Sequence[str]) -> list[str]:
     """The words read as Telex or as VNI, whichever enough of them are (see SHARE); else unchanged."""
+    # The share is of all the words: in "mang bản photo đi chứng thực hay photo ở đó" the two
+    # "photo" are most of the words without accents, not most of the message.
     for decode, shape in ((from_telex, _LETTERS), (from_vni, _VNI_OR_LETTERS)):
-        plain = [w for w in words if shape.fullmatch(w)]
-        decoded = {w: s for w in plain if (s := decode(w)) is not None}
-        count = sum(1 for w in plain if w in decoded)
-        if count >= 2 and count >= SHARE * len(plain):
+        decoded = {w: s for w in words if shape.fullmatch(w) and (s := decode(w)) is not None}
+        count = sum(1 for w in words if w in decoded)
+        if count >= 2 and count >= SHARE * len(words):
             return [decoded.get(w, w) for w in words]
     return list(words)

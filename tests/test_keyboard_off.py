@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from faq.evaluate import load_cases
 from faq.keyboard_off import from_telex, from_vni, untelex
-from faq.normalize import clean
+from faq.loader import load_faq
+from faq.normalize import clean, unstretch
 
 
 @pytest.mark.parametrize(
@@ -22,6 +27,7 @@ from faq.normalize import clean
         pytest.param("nguwowif", "người", id="ngu-uow-i"),
         pytest.param("khoong", "không", id="oo"),
         pytest.param("ketes", "kết", id="second-e-after-the-final"),
+        pytest.param("photo", None, id="loanword-without-a-tone-key"),
         pytest.param("hoir", "hỏi", id="hoi-tone"),
         pytest.param("quys", "quý", id="qu-onset"),
         pytest.param("owr", "ở", id="vowel-only"),
@@ -52,6 +58,9 @@ def test_from_telex(word: str, syllable: str | None) -> None:
         pytest.param("làm hộ chiếu ở đâu", "làm hộ chiếu ở đâu", id="accented"),
         pytest.param("tacsh hooj", "tách hộ", id="two-words"),
         pytest.param("visa", "visa", id="one-word-never"),
+        pytest.param("mang bản photo sẵn đi chứng thực hay phải photo ở đó",
+                     "mang bản photo sẵn đi chứng thực hay phải photo ở đó",
+                     id="loanwords-in-an-accented-message"),
     ],
 )  # fmt: skip
 def test_a_message_is_read_as_telex_only_when_enough_of_it_is(text: str, expected: str) -> None:
@@ -93,3 +102,30 @@ def test_a_message_is_read_as_vni_only_when_enough_of_it_is(text: str, expected:
 
 def test_untelex_keeps_words_that_are_not_telex() -> None:
     assert untelex(["tamj", "trus", "2025", "cccd"]) == ["tạm", "trú", "2025", "cccd"]
+
+
+def _read_as_keys(text: str) -> bool:
+    words = clean_words(text)
+    return untelex(words) != words
+
+
+def clean_words(text: str) -> list[str]:
+    return [unstretch(w) for w in re.findall(r"[^\W_]+", text.lower())]
+
+
+def test_no_text_typed_with_the_keyboard_on_is_decoded() -> None:
+    # Every FAQ text and every labelled question but the quirks set's is typed with the input
+    # method on (or without accents, on purpose): none may be taken for Telex or VNI ("photo" once
+    # was "phôt" in "mang bản photo sẵn đi chứng thực hay phải photo ở đó").
+    data = Path(__file__).parent / "data"
+    texts = [
+        t
+        for path in (None, *sorted((data / "foreign").glob("faq_*.yaml")))
+        for e in load_faq(path).entries
+        for t in (e.title, *e.questions, *e.keywords, e.summary, *e.steps, *e.documents)
+    ]
+    for path in sorted(data.rglob("questions*.yaml")):
+        if path.name != "questions_quirks.yaml":
+            texts += [c.q for c in load_cases(path)]
+    assert len(texts) > 8000
+    assert [t for t in texts if _read_as_keys(t)] == []
