@@ -39,6 +39,7 @@ SHIPPED_SETS = (
     "questions_blind4",
     "questions_letters",
     "questions_letters_holdout",
+    "questions_quirks",
 )
 TITLES_SETS = ("questions", "questions_letters", "questions_dev2", "questions_dev3")
 

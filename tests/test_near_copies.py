@@ -3,7 +3,8 @@
 A question that nearly repeats one of the FAQ's own phrasings measures only that the matcher finds
 that phrasing: "never add eval questions to the FAQ". The counts below are those found when the check
 was written (session 11): the older sets were written when the FAQ was, and share some wordings with
-it by chance ("quên mật khẩu vneid thì làm sao"); `faqbot eval` and bench/eval_all.py report the figures
+it by chance ("quên mật khẩu vneid thì làm sao"), and four of the quirks set's are FAQ phrasings typed
+in Telex, which reads the same once decoded; `faqbot eval` and bench/eval_all.py report the figures
 without them. A count may fall, never rise: a rise means a labelled question was copied into the FAQ
 (or a FAQ phrasing into a set).
 """
@@ -33,6 +34,7 @@ SHIPPED = {
     "questions_blind3": 0,
     "questions_blind4": 1,
     "questions_letters_holdout": 0,
+    "questions_quirks": 4,
 }
 FOREIGN_SETS = {
     ("faq_xa", "questions_xa"): 0,

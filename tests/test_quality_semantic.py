@@ -37,6 +37,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_blind4", "shipped"): DATA / "questions_blind4.yaml",
     ("questions_letters", "shipped"): DATA / "questions_letters.yaml",
     ("questions_letters_holdout", "shipped"): DATA / "questions_letters_holdout.yaml",
+    ("questions_quirks", "shipped"): DATA / "questions_quirks.yaml",
     ("questions", "titles"): DATA / "questions.yaml",
     ("questions_letters", "titles"): DATA / "questions_letters.yaml",
     ("questions_dev2", "titles"): DATA / "questions_dev2.yaml",
@@ -73,10 +74,11 @@ MATCHERS = {
 #   questions_blind2           shipped  0.959, 0.995, 0.010, 0.929, 0.014   (194 + 70)
 #   questions_blind3           shipped  0.800, 0.932, 0.037, 0.800, 0.120   (190 + 75)
 #   questions_blind4           shipped  0.812, 0.947, 0.018, 0.717, 0.117   (170 + 60, session 10)
-#   questions_letters          shipped  0.832, 0.966, 0.020, 0.765, 0.015   (149 + 68)
+#   questions_letters          shipped  0.832, 0.966, 0.020, 0.750, 0.015   (149 + 68; 0.765 rejected before session 11's fillers)
 #   questions_letters_holdout  shipped  0.758, 0.968, 0.016, 0.846, 0.000   (124 + 65)
+#   questions_quirks           shipped  0.856, 0.950, 0.013, 0.850, 0.025   (160 + 40, session 11)
 #   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)
-#   questions_letters          titles   0.530, 0.832, 0.027, 0.838, 0.029   (149 + 68)
+#   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.700, 0.861, 0.017, 0.889, 0.022   (230 + 90)
 #   questions_dev3             titles   0.705, 0.814, 0.041, 0.787, 0.037   (220 + 80)
 #   questions_xa               commune  0.563, 0.831, 0.055, 0.759, 0.121   (254 + 58)
@@ -144,6 +146,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "wrong_answer": (0.027, False),
         "rejected": (0.692, True),
         "false_answer": (0.143, False),
+    },
+    ("questions_quirks", "shipped"): {
+        "answered_correct": (0.846, True),
+        "helped": (0.94, True),
+        "wrong_answer": (0.022, False),
+        "rejected": (0.812, True),
+        "false_answer": (0.063, False),
     },
     ("questions_letters", "shipped"): {
         "answered_correct": (0.821, True),
@@ -240,6 +249,7 @@ SIZES = {
     "questions_police": (95, 25),
     "questions_blind4": (165, 55),
     "questions_tinh": (135, 55),
+    "questions_quirks": (155, 40),
 }
 """(in scope, out of scope) each set must at least have."""
 
