@@ -76,7 +76,7 @@ MATCHERS = {
 #   questions_blind4           shipped  0.812, 0.947, 0.018, 0.717, 0.117   (170 + 60, session 10)
 #   questions_letters          shipped  0.832, 0.966, 0.020, 0.750, 0.015   (149 + 68; 0.765 rejected before session 11's fillers)
 #   questions_letters_holdout  shipped  0.758, 0.968, 0.016, 0.846, 0.000   (124 + 65)
-#   questions_quirks           shipped  0.856, 0.950, 0.013, 0.850, 0.025   (160 + 40, session 11)
+#   questions_quirks           shipped  0.856, 0.956, 0.006, 0.850, 0.025   (160 + 40, session 11)
 #   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.700, 0.861, 0.017, 0.889, 0.022   (230 + 90)
@@ -149,8 +149,8 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     },
     ("questions_quirks", "shipped"): {
         "answered_correct": (0.846, True),
-        "helped": (0.94, True),
-        "wrong_answer": (0.022, False),
+        "helped": (0.946, True),
+        "wrong_answer": (0.016, False),
         "rejected": (0.812, True),
         "false_answer": (0.063, False),
     },
