@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,8 +25,8 @@ from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer
-from faq.reading import Reading, closing, read
-from faq.schema import Facet, FaqBook
+from faq.reading import Reading, closing, parts, read
+from faq.schema import Entry, Facet, FaqBook
 from faq.semantic import SemanticIndex
 
 QUESTION_BUDGET = 160
@@ -144,6 +144,32 @@ class Matcher:
         runner_up = lexical.candidates[1].score if len(lexical.candidates) > 1 else 0.0
         return lexical if lexical.score - runner_up >= SURE_MARGIN else None
 
+    def _with_also_asked(self, text: str, result: MatchResult, view: View | None) -> MatchResult:
+        """The answer or the choices with the procedures the message names in parts of their own
+        ("làm căn cước và hộ chiếu", "1. tạm trú 2. bhyt") offered too, where there is room."""
+        # Only parts the lexical stage answers on their own: a citizen who lists two needs sees
+        # both, and a part that only resembles a procedure adds nothing.
+        subset = view.subset if view is not None else None
+        also: list[Entry] = []
+        for part in parts(self.read(text).question):
+            found = self.lexical.match(part, subset)
+            entry = found.entry
+            if (
+                found.kind is Kind.ANSWER
+                and entry is not None
+                and entry.is_procedure
+                and entry != result.entry
+                and entry not in also
+            ):
+                also.append(entry)
+        # They take the room left, never an entry already offered (a close runner-up may be the
+        # one meant: put first, they cost blind3 and the city ward a helped question each).
+        room = self.settings.max_suggestions - (1 if result.kind is Kind.ANSWER else 0)
+        added = [e for e in also if e not in result.suggestions]
+        if not added or len(result.suggestions) >= room:
+            return result
+        return replace(result, suggestions=(*result.suggestions, *added)[:room])
+
     def model_text(self, text: str) -> str:
         """What the sentence model is given: normalised (abbreviations expanded) and, where typed
         without accents, accented as the FAQ writes its words."""
@@ -198,6 +224,8 @@ class Matcher:
         among the entries of `view` when one is given)."""
         found = self.signals(text, view)
         result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
+        if result.kind is Kind.SUGGEST or (result.entry is not None and result.entry.is_procedure):
+            result = self._with_also_asked(text, result, view)
         # Small talk first in the ranking yet only suggested ("thôi e off nha bye") counts as nothing.
         unsure = (
             result.kind is Kind.SUGGEST

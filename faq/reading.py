@@ -212,6 +212,20 @@ def closing(text: str) -> Closing | None:
     return found
 
 
+_PART = re.compile(r"\s*(?:[,;:+\n]|\s(?:và|va|với cả|voi ca|còn|con nữa)\s|\b\d[.)]\s)\s*", re.IGNORECASE)
+PARTS_LONGEST = 300
+"""Messages longer than this are letters: their clauses tell a story, not a list of needs."""
+
+
+def parts(text: str) -> list[str]:
+    """The coordinated parts of a short asking text ("làm căn cước và hộ chiếu", "1. tạm trú 2. bhyt"):
+    each may name a procedure of its own; a long text gives none."""
+    if len(text) > PARTS_LONGEST:
+        return []
+    found = [p.strip() for p in _PART.split(text) if p and p.strip()]
+    return found if len(found) > 1 else []
+
+
 def split_sentences(text: str, longest: int = 250) -> list[str]:
     """The sentences of a message, as written; a run-on one longer than `longest` is cut into clauses
     (at commas, else every few words) so that the asking part of it can be found."""

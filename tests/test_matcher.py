@@ -361,3 +361,27 @@ def test_close_runners_up_are_offered_beside_an_answer(
     for entry in result.suggestions:
         (score,) = [c.score for c in result.candidates if c.entry.id == entry.id]
         assert top - 10.0 <= score < top
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        pytest.param("làm căn cước và hộ chiếu cùng lúc được không", {"can-cuoc", "ho-chieu"}, id="va"),
+        pytest.param("cho em hỏi 2 việc: 1. đăng ký tạm trú cho con 2. làm hộ chiếu cho con",
+                     {"tam-tru", "ho-chieu"}, id="numbered-list"),
+        pytest.param("dang ky khai sinh, lam can cuoc cho be", {"khai-sinh", "can-cuoc"},
+                     id="comma-accents-off"),
+    ],
+)  # fmt: skip
+def test_every_procedure_a_message_lists_is_offered(matcher: Matcher, text: str, named: set[str]) -> None:
+    result = matcher.match(text)
+    assert result.kind in (Kind.ANSWER, Kind.SUGGEST)
+    offered = {*(e.id for e in result.suggestions)} | ({result.entry.id} if result.entry else set())
+    assert named <= offered, offered
+    assert len(result.suggestions) <= matcher.settings.max_suggestions
+
+
+def test_one_need_in_parts_adds_nothing(matcher: Matcher) -> None:
+    result = matcher.match("làm căn cước cho con, cháu 14 tuổi, cần những gì")
+    assert result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == "can-cuoc"
+    assert "can-cuoc" not in {e.id for e in result.suggestions}

@@ -74,7 +74,7 @@ MATCHERS = {
 #   questions_blind2           shipped  0.959, 0.995, 0.010, 0.929, 0.014   (194 + 70)
 #   questions_blind3           shipped  0.800, 0.932, 0.037, 0.800, 0.120   (190 + 75)
 #   questions_blind4           shipped  0.812, 0.947, 0.018, 0.717, 0.117   (170 + 60, session 10)
-#   questions_letters          shipped  0.832, 0.966, 0.020, 0.750, 0.015   (149 + 68; 0.765 rejected before session 11's fillers)
+#   questions_letters          shipped  0.832, 0.966, 0.020, 0.750, 0.015   (149 + 68; 0.765 before)
 #   questions_letters_holdout  shipped  0.758, 0.968, 0.016, 0.846, 0.000   (124 + 65)
 #   questions_quirks           shipped  0.856, 0.956, 0.006, 0.850, 0.025   (160 + 40, session 11)
 #   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)

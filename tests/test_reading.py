@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from faq.reading import Closing, Reading, closing, read
+from faq.reading import Closing, Reading, closing, parts, read
 
 STORY = (
     "Gia đình tôi chuyển từ quê lên thành phố sinh sống đã được mấy năm nay.",
@@ -338,3 +338,21 @@ def test_time_grows_linearly_on_a_run_without_spaces() -> None:
 )
 def test_closing(text: str, expected: Closing | None) -> None:
     assert closing(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("làm căn cước và hộ chiếu", ["làm căn cước", "hộ chiếu"], id="va"),
+        pytest.param("1. tạm trú cho con 2. bhyt cho con", ["tạm trú cho con", "bhyt cho con"],
+                     id="numbered"),
+        pytest.param("khai sinh, nhập khẩu; bhyt + tạm trú", ["khai sinh", "nhập khẩu", "bhyt", "tạm trú"],
+                     id="commas-semicolons-plus"),
+        pytest.param("lam can cuoc va ho chieu", ["lam can cuoc", "ho chieu"], id="va-accents-off"),
+        pytest.param("làm căn cước ở đâu", [], id="one-part"),
+        pytest.param("cả hai vợ chồng có phải đến không", [], id="ca-is-not-and"),
+        pytest.param("tạm trú, " * 60, [], id="too-long-to-be-a-list"),
+    ],
+)  # fmt: skip
+def test_parts(text: str, expected: list[str]) -> None:
+    assert parts(text) == expected
