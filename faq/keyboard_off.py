@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+from faq.tones import place_tone
+
 _TONES = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
 _MARKS = (("uow", "ươ"), ("uwow", "ươ"), ("uwo", "ươ"), ("aa", "â"), ("aw", "ă"), ("ee", "ê"),
           ("oo", "ô"), ("ow", "ơ"), ("uw", "ư"))  # fmt: skip
@@ -25,8 +27,6 @@ _SYLLABLE = re.compile(
     r"(?:ch|ng|nh|[cmnpt])?"
 )
 _LATE_VOWEL = re.compile(r"(.*?[^aeo]|)([aeo])(ch|ng|nh|[cmnpt])\2")
-_VOWELS = frozenset("aăâeêioôơuưy")
-_QUALITY = frozenset("ăâêôơư")
 _LETTERS = re.compile(r"[a-z]+")
 _VNI_OR_LETTERS = re.compile(r"[a-z][a-z1-9]*")
 SHARE = 0.5
@@ -74,7 +74,7 @@ def from_telex(word: str) -> str | None:
             return None
     if not marked or not _SYLLABLE.fullmatch(body):
         return None
-    return unicodedata.normalize("NFC", _with_tone(body, tone)) if tone else body
+    return place_tone(unicodedata.normalize("NFC", body + tone)) if tone else body
 
 
 _VNI_WORD = re.compile(r"[a-z][a-z1-9]*[1-9][a-z1-9]*")
@@ -113,26 +113,7 @@ def from_vni(word: str) -> str | None:
     body = "".join(letters)
     if not _SYLLABLE.fullmatch(body):
         return None
-    return unicodedata.normalize("NFC", _with_tone(body, tone)) if tone else body
-
-
-def _with_tone(bare: str, tone: str) -> str:
-    """The syllable with its tone on the vowel that carries it."""
-    start = 2 if bare.startswith(("qu", "gi")) and len(bare) > 2 and bare[2] in _VOWELS else 0
-    while start < len(bare) and bare[start] not in _VOWELS:
-        start += 1
-    end = start
-    while end < len(bare) and bare[end] in _VOWELS:
-        end += 1
-    nucleus = range(start, end)
-    quality = [i for i in nucleus if bare[i] in _QUALITY]
-    if quality:
-        at = quality[-1]
-    elif len(nucleus) >= 3 or (len(nucleus) == 2 and end < len(bare)):
-        at = start + 1
-    else:
-        at = start
-    return bare[: at + 1] + tone + bare[at + 1 :]
+    return place_tone(unicodedata.normalize("NFC", body + tone)) if tone else body
 
 
 def untelex(words: Sequence[str]) -> list[str]:
