@@ -25,7 +25,7 @@ from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer
-from faq.reading import Reading, closing, parts, read
+from faq.reading import Reading, closing, may_have_parts, parts, read
 from faq.schema import Entry, Facet, FaqBook
 from faq.semantic import SemanticIndex
 
@@ -149,6 +149,8 @@ class Matcher:
         ("làm căn cước và hộ chiếu", "1. tạm trú 2. bhyt") offered too, where there is room."""
         # Only parts the lexical stage answers on their own: a citizen who lists two needs sees
         # both, and a part that only resembles a procedure adds nothing.
+        if not may_have_parts(text):
+            return result  # most messages: no need to read them again
         subset = view.subset if view is not None else None
         also: list[Entry] = []
         for part in parts(self.read(text).question):

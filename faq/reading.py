@@ -217,6 +217,11 @@ PARTS_LONGEST = 300
 """Messages longer than this are letters: their clauses tell a story, not a list of needs."""
 
 
+def may_have_parts(text: str) -> bool:
+    """Whether a message could list several needs at all (a cheap test before reading it)."""
+    return _PART.search(text) is not None
+
+
 def parts(text: str) -> list[str]:
     """The coordinated parts of a short asking text ("làm căn cước và hộ chiếu", "1. tạm trú 2. bhyt"):
     each may name a procedure of its own; a long text gives none."""
