@@ -116,7 +116,7 @@ def from_vni(word: str) -> str | None:
     return place_tone(unicodedata.normalize("NFC", body + tone)) if tone else body
 
 
-def untelex(words: Sequence[str]) -> list[str]:
+def decode_keys(words: Sequence[str]) -> list[str]:
     """The words read as Telex or as VNI, whichever enough of them are (see SHARE); else unchanged."""
     # The share is of all the words: in "mang bản photo đi chứng thực hay photo ở đó" the two
     # "photo" are most of the words without accents, not most of the message.

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from faq.keyboard_off import untelex
+from faq.keyboard_off import decode_keys
 from faq.tones import place_tone
 
 _WORD = re.compile(r"[^\W_]+")
@@ -127,7 +127,7 @@ def clean(text: str) -> str:
     text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).lower()
     text = _AC.sub(" anh chị ", text)
-    return " ".join(place_tone(w) for w in untelex([unstretch(w) for w in _WORD.findall(text)]))
+    return " ".join(place_tone(w) for w in decode_keys([unstretch(w) for w in _WORD.findall(text)]))
 
 
 _BARE_VOWELS = frozenset("aeiouy")

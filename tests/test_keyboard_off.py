@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from faq.evaluate import load_cases
-from faq.keyboard_off import from_telex, from_vni, untelex
+from faq.keyboard_off import decode_keys, from_telex, from_vni
 from faq.loader import load_faq
 from faq.normalize import clean, unstretch
 
@@ -100,13 +100,13 @@ def test_a_message_is_read_as_vni_only_when_enough_of_it_is(text: str, expected:
     assert clean(text) == expected
 
 
-def test_untelex_keeps_words_that_are_not_telex() -> None:
-    assert untelex(["tamj", "trus", "2025", "cccd"]) == ["tạm", "trú", "2025", "cccd"]
+def test_decode_keys_keeps_words_that_are_not_keys() -> None:
+    assert decode_keys(["tamj", "trus", "2025", "cccd"]) == ["tạm", "trú", "2025", "cccd"]
 
 
 def _read_as_keys(text: str) -> bool:
     words = clean_words(text)
-    return untelex(words) != words
+    return decode_keys(words) != words
 
 
 def clean_words(text: str) -> list[str]:
