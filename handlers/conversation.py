@@ -265,6 +265,9 @@ class Conversation:
                 return Reply(texts.THANKS, keeps_options=True, outcome=Outcome("thanks", question=text))
             case Gesture.OKAY:
                 return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
+            case Gesture.ATTACHMENT:
+                outcome = Outcome("non_text", question="")
+                return Reply(texts.NON_TEXT, buttons=self._menu_row(), outcome=outcome)
             case Gesture.SORRY:
                 return Reply(
                     texts.feedback_down(book.agency),

@@ -39,6 +39,9 @@ class Gesture(StrEnum):
     """Only disapproving emoji (👎, 😞)."""
     INVITE = "invite"
     """Only other emoji or punctuation ("?", "🙂", "..."), or "is anyone there?": nothing asked yet."""
+    ATTACHMENT = "attachment"
+    """Only the text a platform puts for a picture, sticker or file ("[Hình ảnh]", "đã gửi một ảnh"),
+    as a forwarded or copied message carries it: nothing the assistant can read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,17 @@ _ANYONE = re.compile(
     + _POLITE_TAIL
 )
 """"Is anyone there?" ("ad ơi còn đó không", "còn ai trực không"): an invitation to ask."""
+_THING = (
+    r"(?:hình ảnh|ảnh|hình|sticker|nhãn dán|video|tệp|file|tập tin|tin nhắn thoại|tin nhắn âm thanh|voice"
+    r"|gif|vị trí|danh thiếp)"
+)
+_ATTACHMENT = re.compile(
+    rf"(?:\[{_THING}\]|(?:(?:bạn |anh |chị |em )?đã gửi (?:một |1 )?{_THING}))"
+    rf"(?:\s*(?:\[{_THING}\]|{_THING}))*",
+    re.IGNORECASE,
+)
+"""What Zalo, Messenger or a copied chat show for what is not text ("[Hình ảnh]", "[Sticker]",
+"Đã gửi một ảnh")."""
 _NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
 """The shapes OptionMemory reads as an option number."""
 
@@ -98,6 +112,8 @@ def not_a_question(text: str) -> NotAQuestion | None:
     stripped = text.strip()
     if not stripped:
         return None
+    if _ATTACHMENT.fullmatch(stripped):
+        return NotAQuestion(Gesture.ATTACHMENT)
     number = _NUMBER.fullmatch(stripped)
     if number is not None:
         return NotAQuestion(Gesture.NUMBER, int(number.group(1)))

@@ -257,6 +257,7 @@ def test_start_greets_with_office_and_menu(conv: Conversation, book: FaqBook) ->
             "chỉ đọc được tin nhắn chữ",
             id="photo",
         ),
+        pytest.param(text("[Hình ảnh]"), "non_text", "chỉ đọc được tin nhắn chữ", id="picture-marker"),
         pytest.param(press("zzz"), "stale", texts.STALE, id="garbage-payload"),
         pytest.param(press("a:khong-con-nua"), "stale", texts.STALE, id="deleted-entry"),
         pytest.param(press("c:khong-co"), "stale", texts.STALE, id="deleted-category"),
