@@ -84,21 +84,21 @@ def main() -> int:
             took = time.perf_counter() - started
             if r.without_near_copies is not None and stages != "lexical":
                 copied.append((name, faq_name, r))
-            ins = "— | — | —"
-            if r.in_scope:
-                ins = f"{r.answered_correct:.3f} | {r.helped:.3f} | {r.wrong_answer:.3f}"
+            cells = _cells(r)
             if args.markdown:
-                print(
-                    f"| `{name}` ({r.in_scope} + {r.out_of_scope}) | {faq_name} | {stages} | {ins} | "
-                    f"{r.rejected:.3f} | {r.false_answer:.3f} |"
-                )
+                print(f"| `{name}` ({r.in_scope} + {r.out_of_scope}) | {faq_name} | {stages} | {cells} |")
             else:
-                print(
-                    f"{name:28s} {faq_name:15s} {stages:19s} {ins.replace(' | ', '  ')}  "
-                    f"{r.rejected:.3f}  {r.false_answer:.3f}   ({took:.1f} s)"
-                )
+                print(f"{name:28s} {faq_name:15s} {stages:19s} {cells.replace(' | ', '  ')}   ({took:.1f} s)")
     _print_without_copies(copied, args.markdown)
     return 0
+
+
+def _cells(r: EvalReport) -> str:
+    """Answered, helped, wrong, out of scope rejected and answered, as table cells."""
+    ins = "— | — | —"
+    if r.in_scope:
+        ins = f"{r.answered_correct:.3f} | {r.helped:.3f} | {r.wrong_answer:.3f}"
+    return f"{ins} | {r.rejected:.3f} | {r.false_answer:.3f}"
 
 
 def _print_without_copies(copied: list[tuple[str, str, EvalReport]], markdown: bool) -> None:
@@ -117,10 +117,7 @@ def _print_without_copies(copied: list[tuple[str, str, EvalReport]], markdown: b
     for name, faq_name, r in copied:
         rest = r.without_near_copies
         assert rest is not None
-        ins = "— | — | —"
-        if rest.in_scope:
-            ins = f"{rest.answered_correct:.3f} | {rest.helped:.3f} | {rest.wrong_answer:.3f}"
-        cells = f"{ins} | {rest.rejected:.3f} | {rest.false_answer:.3f}"
+        cells = _cells(rest)
         if markdown:
             sizes = f"{rest.in_scope} + {rest.out_of_scope}"
             print(f"| `{name}` ({sizes}) | {faq_name} | {r.near_copies} | {cells} |")

@@ -144,16 +144,18 @@ class Matcher:
         runner_up = lexical.candidates[1].score if len(lexical.candidates) > 1 else 0.0
         return lexical if lexical.score - runner_up >= SURE_MARGIN else None
 
-    def _with_also_asked(self, text: str, result: MatchResult, view: View | None) -> MatchResult:
+    def _with_also_asked(
+        self, text: str, reading: Reading | None, result: MatchResult, view: View | None
+    ) -> MatchResult:
         """The answer or the choices with the procedures the message names in parts of their own
         ("làm căn cước và hộ chiếu", "1. tạm trú 2. bhyt") offered too, where there is room."""
         # Only parts the lexical stage answers on their own: a citizen who lists two needs sees
         # both, and a part that only resembles a procedure adds nothing.
         if not may_have_parts(text):
-            return result  # most messages: no need to read them again
+            return result  # most messages: no need to read them (again)
         subset = view.subset if view is not None else None
         also: list[Entry] = []
-        for part in parts(self.read(text).question):
+        for part in parts((reading or self.read(text)).question):
             found = self.lexical.match(part, subset)
             entry = found.entry
             if (
@@ -227,7 +229,8 @@ class Matcher:
         found = self.signals(text, view)
         result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
         if result.kind is Kind.SUGGEST or (result.entry is not None and result.entry.is_procedure):
-            result = self._with_also_asked(text, result, view)
+            reading = found.reading if isinstance(found, Signals) else None
+            result = self._with_also_asked(text, reading, result, view)
         # Small talk first in the ranking yet only suggested ("thôi e off nha bye") counts as nothing.
         unsure = (
             result.kind is Kind.SUGGEST

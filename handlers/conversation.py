@@ -115,6 +115,10 @@ class Conversation:
                 buttons=self._menu_row(),
                 outcome=Outcome("non_text", question=""),
             )
+        return self._non_text()
+
+    def _non_text(self) -> Reply:
+        """A picture, sticker or file (or only the text a platform puts for one): text only, please."""
         return Reply(texts.NON_TEXT, buttons=self._menu_row(), outcome=Outcome("non_text", question=""))
 
     # -- commands ---------------------------------------------------------------------------
@@ -266,8 +270,7 @@ class Conversation:
             case Gesture.OKAY:
                 return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
             case Gesture.ATTACHMENT:
-                outcome = Outcome("non_text", question="")
-                return Reply(texts.NON_TEXT, buttons=self._menu_row(), outcome=outcome)
+                return self._non_text()
             case Gesture.SORRY:
                 return Reply(
                     texts.feedback_down(book.agency),

@@ -8,6 +8,7 @@ say it has no information about "99".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -112,7 +113,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
     stripped = text.strip()
     if not stripped:
         return None
-    if _ATTACHMENT.fullmatch(stripped):
+    if _ATTACHMENT.fullmatch(unicodedata.normalize("NFC", stripped)):
         return NotAQuestion(Gesture.ATTACHMENT)
     number = _NUMBER.fullmatch(stripped)
     if number is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
@@ -46,6 +48,11 @@ from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
         pytest.param("em hiểu rồi", NotAQuestion(Gesture.OKAY), id="understood"),
         pytest.param("em hiểu rồiiii ạaa", NotAQuestion(Gesture.OKAY), id="understood-stretched"),
         pytest.param("[Hình ảnh]", NotAQuestion(Gesture.ATTACHMENT), id="picture-marker"),
+        pytest.param(
+            unicodedata.normalize("NFD", "[Hình ảnh]"),
+            NotAQuestion(Gesture.ATTACHMENT),
+            id="picture-marker-decomposed",
+        ),
         pytest.param("[Sticker] [Sticker]", NotAQuestion(Gesture.ATTACHMENT), id="two-sticker-markers"),
         pytest.param("Đã gửi một ảnh", NotAQuestion(Gesture.ATTACHMENT), id="sent-a-photo"),
         pytest.param("[Hình ảnh] làm căn cước cần gì", None, id="marker-with-a-question"),

@@ -59,8 +59,8 @@ def print_report(report: EvalReport) -> None:
     rest = report.without_near_copies
     if rest is not None:
         print(
-            f"\nCó {report.near_copies} câu gần như chép nguyên một câu mẫu của FAQ (không kể dấu, hoa "
-            "thường);\ncác câu ấy chỉ cho biết bot nhận ra câu mẫu của chính nó. Tính riêng "
+            f"\nCó {report.near_copies} câu gần như chép nguyên một câu mẫu của FAQ (không tính dấu, chữ "
+            "hoa hay chữ thường);\ncác câu ấy chỉ cho biết bot nhận ra câu mẫu của chính nó. Tính riêng "
             f"{rest.in_scope + rest.out_of_scope} câu còn lại:"
         )
         _print_figures(rest)
