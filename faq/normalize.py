@@ -22,7 +22,8 @@ _ABBREVIATION_TABLE = (
     "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bao nhiu=bao nhiêu; hs=hồ sơ; "
     "sđt|sdt=số điện thoại; e=em; mik|mk=mình; vs=với; ck=chồng; vk=vợ; ng=người; ngta=người ta; "
     "sv=sinh viên; ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
-    "bb|bai bai=bye bye; dkkh=đăng ký kết hôn; dkks=đăng ký khai sinh; "
+    "bb|bai bai=bye bye; đkkh=đăng ký kết hôn; đkks=đăng ký khai sinh; xnct=xác nhận cư trú; "
+    "cc gắn chip|cc chip=căn cước gắn chip; thẻ cc=thẻ căn cước; làm cc=làm căn cước; "
     "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; xn=xác nhận; gplx=giấy phép lái xe; onl=online; "
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn; "
@@ -122,12 +123,25 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 def clean(text: str) -> str:
-    """NFKC, lower case, stretched letters typed once, Telex typed with the keyboard off read as
-    Vietnamese, tone marks re-placed, punctuation/emoji/control chars to single spaces."""
+    """NFKC, lower case, stretched letters typed once, ages typed "14t" parted, Telex typed
+    with the keyboard off read as Vietnamese, tone marks re-placed, punctuation/emoji/control chars
+    to single spaces."""
     text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).lower()
     text = _AC.sub(" anh chị ", text)
-    return " ".join(place_tone(w) for w in decode_keys([unstretch(w) for w in _WORD.findall(text)]))
+    words = [unit for w in _WORD.findall(text) for unit in unglue(unstretch(w))]
+    return " ".join(place_tone(w) for w in decode_keys(words))
+
+
+# An age typed as in chat, "con 14t", "bà 80t": the age matters to many procedures (căn cước at 14,
+# BHYT under 6). Sums ("2tr", "50k") stay one token: read as words they made fee texts look near.
+_GLUED_AGE = re.compile(r"(\d{1,3})t")
+
+
+def unglue(word: str) -> tuple[str, ...]:
+    """An age with its "t" glued on read as two words ("14t" → "14 tuổi"); else the word."""
+    glued = _GLUED_AGE.fullmatch(word)
+    return (glued.group(1), "tuổi") if glued else (word,)
 
 
 _BARE_VOWELS = frozenset("aeiouy")

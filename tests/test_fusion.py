@@ -107,6 +107,9 @@ def test_a_pasted_link_is_read_as_its_site(shipped_matcher: Matcher) -> None:
         pytest.param("ddawng kys tamj trus caanf giaays towf gif", "tam-tru", id="telex-keyboard-off"),
         pytest.param("lamf cawn cuwowcs owr ddaau", "can-cuoc", id="telex-can-cuoc"),
         pytest.param("ta5m tru1 he61t ha5n thi2 gia ha5n o73 d9a6u", "tam-tru", id="vni-keyboard-off"),
+        pytest.param("làm cc gắn chip cho con 14t", "can-cuoc", id="cc-chip-age-glued"),
+        pytest.param("xnct de cho con di hoc", "xac-nhan-cu-tru", id="xnct"),
+        pytest.param("đkkh ở đâu", "ket-hon", id="dkkh-accented"),
     ],
 )
 def test_typing_quirks_are_read_through(shipped_matcher: Matcher, text: str, entry: str) -> None:

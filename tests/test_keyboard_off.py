@@ -92,7 +92,8 @@ def test_from_vni(word: str, syllable: str | None) -> None:
     [
         pytest.param("ca8n cu7o7c1 bi5 ma61t thi2 la2m la5i o73 d9a6u", "căn cước bị mất thì làm lại ở đâu",
                      id="vni-message"),
-        pytest.param("con e 14t lam cccd t7 dc ko", "con e 14t lam cccd t7 dc ko", id="numbers-are-not-vni"),
+        pytest.param("con e 14t lam cccd t7 dc ko", "con e 14 tuổi lam cccd t7 dc ko",
+                     id="numbers-are-not-vni"),
         pytest.param("mp3 h2o", "mp3 h2o", id="one-vni-looking-word"),
     ],
 )  # fmt: skip

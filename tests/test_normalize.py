@@ -80,6 +80,11 @@ def test_place_tone(word: str, expected: str) -> None:
         pytest.param("lệ phí 1.000đ/trang", "lệ phí 1 000đ trang", id="numbers"),
         pytest.param("", "", id="empty"),
         pytest.param("alooo ad ơiiii làm tạm trú sao ạaaa", "alo ad ơi làm tạm trú sao ạ", id="stretched"),
+        pytest.param("con 14t, bà 80T", "con 14 tuổi bà 80 tuổi", id="age-glued"),
+        pytest.param("phí 2tr hay 50k", "phí 2tr hay 50k", id="sums-stay-one-token"),
+        pytest.param("t7 có làm ko", "t7 có làm ko", id="weekday-not-an-age"),
+        pytest.param("mẫu ct01", "mẫu ct01", id="form-code-not-an-age"),
+        pytest.param("sinh năm 2001t", "sinh năm 2001t", id="four-digits-not-an-age"),
     ],
 )
 def test_clean(text: str, expected: str) -> None:
@@ -142,6 +147,11 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("lam vneid dc hk", "lam vneid được không", id="hk-question-tag"),
         pytest.param("nop online la xong phai hk", "nop online la xong phải không", id="hk-after-phai"),
         pytest.param("cho hoi chuyen hk co hk", "cho hoi chuyen thường trú có không", id="hk-both"),
+        pytest.param("đkkh ở đâu", "đăng ký kết hôn ở đâu", id="dkkh-accented"),
+        pytest.param("dkks cho con", "đăng ký khai sinh cho con", id="dkks-accents-off"),
+        pytest.param("xin xnct", "xin xác nhận cư trú", id="xnct"),
+        pytest.param("làm cc gắn chip", "làm căn cước gắn chip", id="cc-in-context"),
+        pytest.param("cc", "cc", id="cc-alone-not-expanded"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
