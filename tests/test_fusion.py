@@ -120,6 +120,22 @@ def test_typing_quirks_are_read_through(shipped_matcher: Matcher, text: str, ent
     assert result.entry is not None and result.entry.id == entry
 
 
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        pytest.param("thẻ chip bị gãy đôi làm lại ở đâu", "can-cuoc", id="the-chip"),
+        pytest.param("xin giấy xác nhận không có án tích ở đâu", "ly-lich-tu-phap", id="an-tich"),
+        pytest.param("trường bắt nộp giấy chứng minh chỗ ở, xin ở đâu", "xac-nhan-cu-tru", id="cho-o"),
+    ],
+)
+def test_everyday_names_of_papers_are_known(shipped_matcher: Matcher, text: str, entry: str) -> None:
+    # How people name papers in a story ("thẻ chip", "giấy … không có án tích", "giấy chứng minh chỗ
+    # ở") are synonyms in the shipped FAQ; before, none of these was answered.
+    result = shipped_matcher.match(text)
+    assert result.kind is Kind.ANSWER
+    assert result.entry is not None and result.entry.id == entry
+
+
 def test_a_letter_with_a_greeting_an_address_and_thanks_is_answered(shipped_matcher: Matcher) -> None:
     result = shipped_matcher.match(
         "Chào anh chị. Tôi là Lê Thị Bích, sinh năm 1990, CCCD 038190001234, ở số 5 ngõ 12 phố Vọng. "
