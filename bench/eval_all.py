@@ -37,9 +37,11 @@ SHIPPED_SETS = (
     "questions_blind2",
     "questions_blind3",
     "questions_blind4",
+    "questions_blind5",
     "questions_letters",
     "questions_letters_holdout",
     "questions_quirks",
+    "questions_events",
 )
 TITLES_SETS = ("questions", "questions_letters", "questions_dev2", "questions_dev3")
 

@@ -35,6 +35,8 @@ SHIPPED = {
     "questions_blind4": 1,
     "questions_letters_holdout": 0,
     "questions_quirks": 4,
+    "questions_events": 0,
+    "questions_blind5": 0,
 }
 FOREIGN_SETS = {
     ("faq_xa", "questions_xa"): 0,

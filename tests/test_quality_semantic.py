@@ -38,6 +38,8 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_letters", "shipped"): DATA / "questions_letters.yaml",
     ("questions_letters_holdout", "shipped"): DATA / "questions_letters_holdout.yaml",
     ("questions_quirks", "shipped"): DATA / "questions_quirks.yaml",
+    ("questions_events", "shipped"): DATA / "questions_events.yaml",
+    ("questions_blind5", "shipped"): DATA / "questions_blind5.yaml",
     ("questions", "titles"): DATA / "questions.yaml",
     ("questions_letters", "titles"): DATA / "questions_letters.yaml",
     ("questions_dev2", "titles"): DATA / "questions_dev2.yaml",
@@ -76,7 +78,11 @@ MATCHERS = {
 #   questions_blind4           shipped  0.812, 0.947, 0.018, 0.717, 0.117   (170 + 60, session 10)
 #   questions_letters          shipped  0.832, 0.966, 0.020, 0.750, 0.015   (149 + 68; 0.765 before)
 #   questions_letters_holdout  shipped  0.758, 0.968, 0.016, 0.846, 0.000   (124 + 65)
-#   questions_quirks           shipped  0.856, 0.956, 0.006, 0.850, 0.025   (160 + 40, session 11)
+#   questions_quirks           shipped  0.863, 0.956, 0.006, 0.850, 0.025   (160 + 40, session 11)
+#   questions_events           shipped  0.373, 0.653, 0.020, 0.860, 0.020   (150 + 50, session 12: life
+#                                       events instead of procedure names; 0.360 / 0.620 at first run)
+#   questions_blind5           shipped  0.215, 0.523, 0.015, 0.840, 0.020   (130 + 50, session 12, held
+#                                       out: life events by another helper, run once at the end)
 #   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.700, 0.861, 0.017, 0.889, 0.022   (230 + 90)
@@ -153,6 +159,20 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "wrong_answer": (0.016, False),
         "rejected": (0.812, True),
         "false_answer": (0.063, False),
+    },
+    ("questions_events", "shipped"): {
+        "answered_correct": (0.363, True),
+        "helped": (0.643, True),
+        "wrong_answer": (0.03, False),
+        "rejected": (0.83, True),
+        "false_answer": (0.05, False),
+    },
+    ("questions_blind5", "shipped"): {
+        "answered_correct": (0.203, True),
+        "helped": (0.511, True),
+        "wrong_answer": (0.027, False),
+        "rejected": (0.81, True),
+        "false_answer": (0.05, False),
     },
     ("questions_letters", "shipped"): {
         "answered_correct": (0.821, True),
@@ -250,6 +270,8 @@ SIZES = {
     "questions_blind4": (165, 55),
     "questions_tinh": (135, 55),
     "questions_quirks": (155, 40),
+    "questions_events": (145, 45),
+    "questions_blind5": (125, 45),
 }
 """(in scope, out of scope) each set must at least have."""
 
