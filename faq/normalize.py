@@ -16,14 +16,15 @@ _WORD = re.compile(r"[^\W_]+")
 _AC = re.compile(r"(?<![^\W_])a\s*/\s*c(?![^\W_])", re.IGNORECASE)
 
 # Chat abbreviations and teencode, keyed by what is typed. Only unambiguous ones: "a" alone is
-# left out on purpose (it is mostly "ạ"/"à"), and "hs" follows the brief (hồ sơ, not học sinh).
+# left out on purpose (it is mostly "ạ"/"à"), and "hs" follows the brief (hồ sơ, not học sinh);
+# "cc" is căn cước only beside "chip" or "thẻ" (alone it is also a swear word).
 _ABBREVIATION_TABLE = (
     "ko|k|hok|kg|khong|khg|khum=không; j|ji=gì; dc|đc=được; dk|đk|dky|đky|đkí|đăng kí=đăng ký; "
     "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bao nhiu=bao nhiêu; hs=hồ sơ; "
     "sđt|sdt=số điện thoại; e=em; mik|mk=mình; vs=với; ck=chồng; vk=vợ; ng=người; ngta=người ta; "
     "sv=sinh viên; ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
     "bb|bai bai=bye bye; đkkh=đăng ký kết hôn; đkks=đăng ký khai sinh; xnct=xác nhận cư trú; "
-    "cc gắn chip|cc chip=căn cước gắn chip; thẻ cc=thẻ căn cước; làm cc=làm căn cước; "
+    "cc gắn chip|cc chip=căn cước gắn chip; thẻ cc=thẻ căn cước; "
     "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; xn=xác nhận; gplx=giấy phép lái xe; onl=online; "
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn; "

@@ -152,6 +152,7 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("xin xnct", "xin xác nhận cư trú", id="xnct"),
         pytest.param("làm cc gắn chip", "làm căn cước gắn chip", id="cc-in-context"),
         pytest.param("cc", "cc", id="cc-alone-not-expanded"),
+        pytest.param("bot làm cc gì vậy", "bot làm cc gì vậy", id="cc-swear-not-expanded"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
