@@ -11,7 +11,7 @@ import pytest
 
 from faq import fusion
 from faq.decision import Kind, MatchResult, MatchSettings
-from faq.fusion import WEIGHTS, Fused, Signals, confidence, split_between_siblings
+from faq.fusion import WEIGHTS, Fused, Signals, confidence, split_between_two
 from faq.lexical import LexicalMatcher
 from faq.matcher import Matcher
 from faq.schema import Facet, FaqBook
@@ -387,8 +387,9 @@ def test_siblings_that_split_the_confidence_are_offered_together(
     assert siblings <= {e.id for e in result.suggestions}
     signals = siblings_matcher.signals(text)
     assert isinstance(signals, Signals)
-    alone = fusion.decide(siblings_matcher.book, MatchSettings(), dataclasses.replace(signals, likeness=None))
-    assert alone.kind is Kind.NONE  # without the sibling rule: "chưa có thông tin"
+    ranked = fusion.fuse(siblings_matcher.book, signals)
+    alone = confidence(fusion.features(ranked, signals))
+    assert alone < MatchSettings().suggest_confidence  # either alone: "chưa có thông tin"
 
 
 @pytest.fixture(scope="module")
@@ -414,16 +415,24 @@ def pair_signals(shipped_book: FaqBook) -> tuple[FaqBook, list[Fused], Signals]:
     ("change", "offered"),
     [
         pytest.param({}, ("khai-sinh", "khai-tu"), id="alike-same-group-judged-as-one"),
-        pytest.param({"likeness": lambda i, j: 0.80}, (), id="titles-not-alike"),
-        pytest.param({"likeness": None}, (), id="no-model-no-likeness"),
-        pytest.param({"other_group": True}, (), id="different-groups"),
         pytest.param({"third_close": True}, ("khai-sinh", "khai-tu", "ho-chieu"),
                      id="a-third-as-close-offered-too"),
         pytest.param({"weak": True}, (), id="judged-as-one-still-far"),
         pytest.param({"declined_second": True}, (), id="runner-up-a-declined-topic"),
+        # Any two procedures far ahead of the rest ("thẻ chip với thẻ lái xe" lost together) are
+        # judged as one too, with a higher bar than siblings.
+        pytest.param({"likeness": lambda i, j: 0.80}, ("khai-sinh", "khai-tu"), id="titles-not-alike-clear"),
+        pytest.param({"likeness": None}, ("khai-sinh", "khai-tu"), id="no-likeness-clear"),
+        pytest.param({"other_group": True}, ("khai-sinh", "tam-tru"), id="different-groups-clear"),
+        pytest.param({"middling": True}, ("khai-sinh", "khai-tu"), id="siblings-middling"),
+        pytest.param({"middling": True, "likeness": lambda i, j: 0.80}, (), id="titles-not-alike-middling"),
+        pytest.param({"middling": True, "likeness": None}, (), id="no-likeness-middling"),
+        pytest.param({"middling": True, "other_group": True}, (), id="different-groups-middling"),
+        pytest.param({"other_group": True, "unnamed_second": True}, (), id="different-groups-one-unnamed"),
+        pytest.param({"unnamed_second": True}, ("khai-sinh", "khai-tu"), id="siblings-one-unnamed"),
     ],
 )  # fmt: skip
-def test_split_between_siblings(
+def test_split_between_two(
     pair_signals: tuple[FaqBook, list[Fused], Signals], change: dict[str, object], offered: tuple[str, ...]
 ) -> None:
     book, ranked, signals = pair_signals
@@ -438,7 +447,19 @@ def test_split_between_siblings(
         ranked = [
             dataclasses.replace(f, score=f.score / 3, lexical=0.2, lift=0.01, similarity=0.86) for f in ranked
         ]
+    if change.get("middling"):
+        # Judged as one, the pair's confidence is between suggest_confidence and PAIR_LIFT above it.
+        middling = {"lexical": 0.4, "lift": 0.02, "similarity": 0.86}
+        third = dataclasses.replace(ranked[2], score=0.2)
+        ranked = [dataclasses.replace(f, score=f.score * 0.6, **middling) for f in ranked[:2]]  # type: ignore[arg-type]
+        ranked.append(third)
+        merged = confidence(fusion.features([ranked[0], *ranked[2:]], signals))
+        settings = MatchSettings()
+        assert settings.suggest_confidence < merged < settings.suggest_confidence + fusion.PAIR_LIFT
+    if change.get("unnamed_second"):
+        # Near in meaning only: the message's words hardly name it.
+        ranked[1] = dataclasses.replace(ranked[1], lexical=0.3)
     if change.get("declined_second"):
         ranked[1] = dataclasses.replace(ranked[1], entry=next(e for e in book.entries if e.is_out_of_scope))
-    pair = split_between_siblings(ranked, signals, MatchSettings(), book)
+    pair = split_between_two(ranked, signals, MatchSettings(), book)
     assert tuple(e.id for e in pair) == offered
