@@ -42,6 +42,7 @@ SHIPPED_SETS = (
     "questions_letters_holdout",
     "questions_quirks",
     "questions_events",
+    "questions_nearmiss",
 )
 TITLES_SETS = ("questions", "questions_letters", "questions_dev2", "questions_dev3")
 

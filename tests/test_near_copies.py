@@ -37,6 +37,7 @@ SHIPPED = {
     "questions_quirks": 4,
     "questions_events": 0,
     "questions_blind5": 0,
+    "questions_nearmiss": 0,
 }
 FOREIGN_SETS = {
     ("faq_xa", "questions_xa"): 0,

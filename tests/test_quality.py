@@ -53,6 +53,8 @@ BLIND4 = DATA / "questions_blind4.yaml"
 #                            instead of a procedure's name; the lexical stage alone reads them poorly)
 #   questions_blind5.yaml    0.123, 0.254, 0.008, 0.920, 0.000 (session 12, held out: life events, written
 #                            blind by another helper from ids and titles; run once, at the end)
+#   questions_nearmiss.yaml  0.750, 0.883, 0.000, 0.886, 0.029 (session 13, development: short chat, mostly
+#                            out-of-scope near misses, written blind from ids, kinds and titles)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
         "answered_correct": (0.896, True),
@@ -118,6 +120,13 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "rejected": (0.87, True),
         "false_answer": (0.05, False),
     },
+    "questions_nearmiss": {
+        "answered_correct": (0.725, True),
+        "helped": (0.858, True),
+        "wrong_answer": (0.025, False),
+        "rejected": (0.875, True),
+        "false_answer": (0.04, False),
+    },
     "questions_blind5": {
         "answered_correct": (0.111, True),
         "helped": (0.242, True),
@@ -154,6 +163,7 @@ SIZES = {
     "questions_quirks": (155, 40),
     "questions_events": (145, 45),
     "questions_blind5": (125, 45),
+    "questions_nearmiss": (55, 135),
 }
 """(in scope, out of scope) each set must at least have."""
 

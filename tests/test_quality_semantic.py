@@ -40,6 +40,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_quirks", "shipped"): DATA / "questions_quirks.yaml",
     ("questions_events", "shipped"): DATA / "questions_events.yaml",
     ("questions_blind5", "shipped"): DATA / "questions_blind5.yaml",
+    ("questions_nearmiss", "shipped"): DATA / "questions_nearmiss.yaml",
     ("questions", "titles"): DATA / "questions.yaml",
     ("questions_letters", "titles"): DATA / "questions_letters.yaml",
     ("questions_dev2", "titles"): DATA / "questions_dev2.yaml",
@@ -83,6 +84,8 @@ MATCHERS = {
 #                                       events instead of procedure names; 0.360 / 0.620 at first run)
 #   questions_blind5           shipped  0.215, 0.523, 0.015, 0.840, 0.020   (130 + 50, session 12, held
 #                                       out: life events by another helper, run once at the end)
+#   questions_nearmiss         shipped  0.817, 0.917, 0.033, 0.800, 0.050   (60 + 140, session 13: short chat,
+#                                       mostly out-of-scope near misses; 0.771 / 0.093 at first run)
 #   questions                  titles   0.815, 0.892, 0.038, 0.931, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.700, 0.861, 0.017, 0.889, 0.022   (230 + 90)
@@ -166,6 +169,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "wrong_answer": (0.03, False),
         "rejected": (0.83, True),
         "false_answer": (0.05, False),
+    },
+    ("questions_nearmiss", "shipped"): {
+        "answered_correct": (0.792, True),
+        "helped": (0.892, True),
+        "wrong_answer": (0.058, False),
+        "rejected": (0.789, True),
+        "false_answer": (0.061, False),
     },
     ("questions_blind5", "shipped"): {
         "answered_correct": (0.203, True),
@@ -272,6 +282,7 @@ SIZES = {
     "questions_quirks": (155, 40),
     "questions_events": (145, 45),
     "questions_blind5": (125, 45),
+    "questions_nearmiss": (55, 135),
 }
 """(in scope, out of scope) each set must at least have."""
 
