@@ -145,17 +145,17 @@ class Matcher:
         return lexical if lexical.score - runner_up >= SURE_MARGIN else None
 
     def _with_also_asked(
-        self, text: str, reading: Reading | None, result: MatchResult, view: View | None
+        self, text: str, reading: Reading, result: MatchResult, view: View | None
     ) -> MatchResult:
         """The answer or the choices with the procedures the message names in parts of their own
         ("làm căn cước và hộ chiếu", "1. tạm trú 2. bhyt") offered too, where there is room."""
         # Only parts the lexical stage answers on their own: a citizen who lists two needs sees
         # both, and a part that only resembles a procedure adds nothing.
         if not may_have_parts(text):
-            return result  # most messages: no need to read them (again)
+            return result  # most messages: nothing to split
         subset = view.subset if view is not None else None
         also: list[Entry] = []
-        for part in parts((reading or self.read(text)).question):
+        for part in parts(reading.question):
             found = self.lexical.match(part, subset)
             entry = found.entry
             if (
@@ -206,7 +206,10 @@ class Matcher:
     def signals(self, text: str, view: View | None = None) -> Signals | MatchResult:
         """What both stages found for a message, or the lexical decision when the model has nothing
         to add (no model, nothing it can read, only a preamble); within `view` when one is given."""
-        reading = self.read(text)
+        return self._signals(self.read(text), view)
+
+    def _signals(self, reading: Reading, view: View | None) -> Signals | MatchResult:
+        """signals() for a message already read."""
         if self.semantic is None:
             return self._lexical(reading, view=view)
         sure = self.sure(reading, view)
@@ -226,10 +229,10 @@ class Matcher:
     def match(self, text: str, view: View | None = None) -> MatchResult:
         """The decision for one message: answer, suggest or none, with facet and candidates (only
         among the entries of `view` when one is given)."""
-        found = self.signals(text, view)
+        reading = self.read(text)
+        found = self._signals(reading, view)
         result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
         if result.kind is Kind.SUGGEST or (result.entry is not None and result.entry.is_procedure):
-            reading = found.reading if isinstance(found, Signals) else None
             result = self._with_also_asked(text, reading, result, view)
         # Small talk first in the ranking yet only suggested ("thôi e off nha bye") counts as nothing.
         unsure = (
