@@ -48,8 +48,6 @@ def _site(link: re.Match[str]) -> str:
 
 _DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b")
 _LONG_NUMBER = re.compile(r"(?:\+?\d[\d .-]{6,}\d)")
-_MASKED_NUMBER = re.compile(r"\b\d{2,}[ .-]?\d*[xX*]{2,}[ .-]?[\dxX*]*")
-"""A number the citizen masked themselves ("0983xxx112", "0904 3xx 918", "0010********")."""
 _INTRODUCER = re.compile(
     r"(?i:\b(?:tên(?: là)?|ten(?: la)?|họ tên|ho ten|tôi là|toi la|em là|em la|mình là|minh la|"
     r"cháu là|chau la|con là|con la|vợ tôi|chồng tôi|ông|bà|anh|chị|cháu|bé|cô|chú|viện|trường|công ty|"
@@ -80,14 +78,8 @@ _INTRO_STARTS = (
     "toi ten", "em ten", "minh ten", "chau ten", "con ten", "ten toi", "ten em", "ten minh", "ho ten",
     "toi la", "em la", "minh la", "chau la", "toi sinh", "em sinh", "sinh nam", "nam sinh", "toi nam nay",
     "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien", "hien tru", "tru tai", "dia chi",
-    "que toi",
+    "que quan", "que toi", "sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email",
 )  # fmt: skip
-_DATA_LABELS = (
-    "dia chi", "que quan", "sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email",
-)  # fmt: skip
-"""Labels of personal data ("sđt 0905…", "CCCD: 0010…", "quê quán Thanh Hóa"). A clause that starts with
-one is an introduction only when the data is there: "cccd bị gãy góc rồi, còn xài được không" is the
-citizen's topic, not their card number."""
 _THANKS_MARKS = ("cam on", "camon", "thanks", "thank", "tks", "thks", "thanh kiu")
 _CLOSING_MARKS = (
     *_THANKS_MARKS, "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
@@ -129,7 +121,6 @@ def _strip_personal(text: str) -> str:
     text = _ADDRESS.sub(" ", text)
     text = _DATE.sub(" ", text)
     text = _LONG_NUMBER.sub(" ", text)
-    text = _MASKED_NUMBER.sub(" ", text)
     text = _drop_names(text)
     text = _FULL_NAME.sub(_drop_full_name, text)
     return re.sub(r"\s{2,}", " ", text).lstrip(" ,.;:-").rstrip(" ,")
@@ -176,26 +167,15 @@ def _drop_full_name(m: re.Match[str]) -> str:
 
 def _kind(clause: str) -> str:
     """'greeting', 'intro', 'closing' or 'content' for one clause."""
-    f = " ".join(_fold(clause).replace(":", " ").split()) + " "  # "Địa chỉ: …" is a label too
+    f = _fold(clause).strip() + " "
     words = f.split()
     if any(f.startswith(g) for g in _GREETING_STARTS) and len(words) <= 8:
         return "greeting"
     if any(m in f for m in _CLOSING_MARKS) and not _asks(clause):
         return "closing"
-    if len(words) <= 25 and not _asks(clause):
-        if any(f.startswith(m + " ") for m in _INTRO_STARTS):
-            return "intro"
-        if any(f.startswith(m + " ") for m in _DATA_LABELS) and _has_personal_data(clause):
-            return "intro"
+    if any(f.startswith(m + " ") for m in _INTRO_STARTS) and len(words) <= 25 and not _asks(clause):
+        return "intro"
     return "content"
-
-
-def _has_personal_data(clause: str) -> bool:
-    """Whether a clause holds a number, an e-mail (its domain already read as a site's name), a house
-    address or a capitalised name after its first word (what follows a label such as "sđt")."""
-    if "@" in clause or any(p.search(clause) for p in (_LONG_NUMBER, _MASKED_NUMBER, _ADDRESS)):
-        return True
-    return any(word[:1].isupper() for word in clause.split()[1:])
 
 
 def _asks(sentence: str) -> float:
