@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
-from faq.schema import Entry, Facet, FaqBook
+from faq.schema import Category, Entry, Facet, FaqBook
 from handlers import payloads as p
 from handlers import texts
 from handlers.answers import CONTACT_CATEGORY, Row, answer, answers_facet, with_alternatives
@@ -149,8 +149,9 @@ class Conversation:
         example = next((e.questions[0] for e in book.entries if e.is_procedure and e.questions), None)
         return self._menu(book, texts.greeting(book.agency, example), "start")
 
-    def _menu(self, book: FaqBook, text: str, kind: str) -> Reply:
-        rows = [_row(_btn(c.title, p.ShowCategory(c.id))) for c in book.menu_categories]
+    def _menu(self, book: FaqBook, text: str, kind: str, near: MatchResult | None = None) -> Reply:
+        categories = nearest_first(book.menu_categories, near)
+        rows = [_row(_btn(c.title, p.ShowCategory(c.id))) for c in categories]
         if not any(c.id == CONTACT_CATEGORY for c in book.menu_categories):
             # A FAQ with its own contact category would otherwise show two contact buttons.
             rows.append(_row(_btn(texts.BTN_CONTACT, p.ShowContact())))
@@ -313,7 +314,7 @@ class Conversation:
         pointed = _rows(_row(_btn(e.title, p.ShowAnswer(e.id))) for e in _existing(book, topic.related))
         return Reply(
             texts.declined(topic.title, topic.summary, book.agency),
-            buttons=(*pointed, *self._staff_rows(), *self._menu_buttons(book)),
+            buttons=(*pointed, *self._staff_rows(), *self._menu_buttons(book, result)),
             outcome=_outcome("declined", result, text, entry_id=topic.id),
         )
 
@@ -332,7 +333,8 @@ class Conversation:
     def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
         outcome = _outcome("none", result, text)
         if not (self._handoff_enabled and text):
-            return Reply(texts.no_answer(book.agency), buttons=self._menu_buttons(book), outcome=outcome)
+            buttons = self._menu_buttons(book, result)
+            return Reply(texts.no_answer(book.agency), buttons=buttons, outcome=outcome)
         # Forwarded right away, so there is nothing left for a "Gặp cán bộ" button to send.
         self._states.set(key, "unanswered", None)
         return Reply(
@@ -501,8 +503,23 @@ class Conversation:
     def _menu_row(self) -> tuple[Row, ...]:
         return _rows([_row(_btn(texts.BTN_MENU, p.ShowMenu()))])
 
-    def _menu_buttons(self, book: FaqBook) -> tuple[Row, ...]:
-        return self._menu(book, "", "menu").buttons
+    def _menu_buttons(self, book: FaqBook, near: MatchResult | None = None) -> tuple[Row, ...]:
+        return self._menu(book, "", "menu", near).buttons
+
+
+NEAREST = 3
+"""Ranked entries whose groups lead the menu under a reply that found no answer."""
+
+
+def nearest_first(categories: Sequence[Category], near: MatchResult | None) -> list[Category]:
+    """The menu's groups with those of the procedures ranked nearest the message first (in rank order),
+    the rest as staff ordered them: "bố tôi mới mất, lên phường báo sao" found no answer, but its
+    group, Hộ tịch, is where the citizen should look."""
+    if near is None:
+        return list(categories)
+    ranked = [c.entry.category for c in near.candidates[:NEAREST] if c.entry.is_procedure]
+    place = {category: i for i, category in enumerate(dict.fromkeys(ranked))}
+    return sorted(categories, key=lambda c: place.get(c.id, len(place)))
 
 
 def _facet(facet: Facet | None) -> str | None:

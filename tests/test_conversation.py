@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from faq.decision import Kind, MatchResult, MatchSettings
+from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.knowledge import Knowledge, StaticKnowledge
 from faq.lint import find_placeholders
 from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.schema import Facet, FaqBook
 from handlers import payloads, texts
-from handlers.conversation import Conversation
+from handlers.conversation import Conversation, nearest_first
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
 from handlers.store import MemoryStore
 
@@ -179,7 +179,8 @@ MENU_ONLY = [texts.BTN_MENU]
             "none",
             None,
             "Dạ, hiện em chưa có thông tin để trả lời câu hỏi này ạ.",
-            ["Hộ tịch", "Cư trú", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT],
+            # The whole menu, the groups of the nearest ranked procedures first (tạm trú, kết hôn).
+            ["Cư trú", "Hộ tịch", "Căn cước, hộ chiếu", "Chứng thực", texts.BTN_CONTACT],
             id="out-of-scope-fallback",
         ),
         pytest.param(
@@ -225,6 +226,53 @@ def test_fallback_gives_phone_and_hours(conv: Conversation, book: FaqBook) -> No
     assert book.agency.phone in reply.text
     assert book.agency.hours in reply.text
     assert reply.outcome is not None and reply.outcome.question == "giá vàng hôm nay bao nhiêu"
+
+
+def test_no_answer_leads_the_menu_with_the_nearest_groups(conv: Conversation) -> None:
+    # No answer, but the ranking was nearest Chứng thực, then Căn cước: the citizen looks there first.
+    reply = conv.handle(text("bản photo có đóng dấu đỏ của phường thì dùng được bao lâu"))
+    assert kind(reply) == "none"
+    assert labels(reply) == ["Chứng thực", "Căn cước, hộ chiếu", "Hộ tịch", "Cư trú", texts.BTN_CONTACT]
+    picked = conv.handle(press(payload_of(reply, "Chứng thực")))
+    assert kind(picked) == "category"
+    # The plain menu keeps the staff's order.
+    assert labels(conv.handle(command("menu")))[:2] == ["Hộ tịch", "Cư trú"]
+
+
+def _ranked(book: FaqBook, *ids: str) -> MatchResult:
+    by_id = {e.id: e for e in book.entries}
+    return MatchResult(
+        Kind.NONE, 0.0, candidates=tuple(Candidate(by_id[i], 50.0 - n) for n, i in enumerate(ids))
+    )
+
+
+@pytest.mark.parametrize(
+    ("ranked", "expected"),
+    [
+        pytest.param(None, ["ho-tich", "cu-tru", "can-cuoc-dinh-danh", "chung-thuc"], id="nothing-ranked"),
+        pytest.param((), ["ho-tich", "cu-tru", "can-cuoc-dinh-danh", "chung-thuc"], id="no-candidates"),
+        pytest.param(
+            ("chung-thuc-ban-sao",), ["chung-thuc", "ho-tich", "cu-tru", "can-cuoc-dinh-danh"],
+            id="one-group-first",
+        ),
+        pytest.param(
+            ("ho-chieu", "tam-tru", "can-cuoc"), ["can-cuoc-dinh-danh", "cu-tru", "ho-tich", "chung-thuc"],
+            id="groups-in-rank-order-once-each",
+        ),
+        pytest.param(
+            ("cam-on", "chung-thuc-ban-sao"), ["chung-thuc", "ho-tich", "cu-tru", "can-cuoc-dinh-danh"],
+            id="small-talk-ignored",
+        ),
+        pytest.param(
+            ("khai-sinh", "tam-tru", "can-cuoc", "chung-thuc-ban-sao"),
+            ["ho-tich", "cu-tru", "can-cuoc-dinh-danh", "chung-thuc"],
+            id="only-the-nearest-three-move",
+        ),
+    ],
+)  # fmt: skip
+def test_nearest_first(book: FaqBook, ranked: tuple[str, ...] | None, expected: list[str]) -> None:
+    near = None if ranked is None else _ranked(book, *ranked)
+    assert [c.id for c in nearest_first(book.menu_categories, near)] == expected
 
 
 # -- commands and other kinds of messages ------------------------------------------------------
