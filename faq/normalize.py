@@ -34,7 +34,10 @@ _ABBREVIATION_TABLE = (
     "tg=thời gian; t2=thứ hai; t3=thứ ba; t4=thứ tư; t5=thứ năm; t6=thứ sáu; t7=thứ bảy; "
     "ltp|lltp|llp=lý lịch tư pháp; cty=công ty; "
     # "hk" is "hộ khẩu" in "chuyển hk" but "không" in the question tag "dc hk", "có hk".
-    "dc hk|đc hk|được hk=được không; có hk=có không; phải hk=phải không; đúng hk=đúng không"
+    "dc hk|đc hk|được hk=được không; có hk=có không; phải hk=phải không; đúng hk=đúng không; "
+    # "mk" is "mình" ("mk muốn hỏi") but "mật khẩu" beside what one does with a password.
+    "quên mk|quen mk=quên mật khẩu; đổi mk|doi mk=đổi mật khẩu; sai mk=sai mật khẩu; "
+    "nhập mk|nhap mk=nhập mật khẩu; lấy lại mk|lay lai mk=lấy lại mật khẩu; đặt mk|dat mk=đặt mật khẩu"
 )
 ABBREVIATIONS: Mapping[str, str] = {
     typed: meaning

@@ -153,6 +153,9 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("làm cc gắn chip", "làm căn cước gắn chip", id="cc-in-context"),
         pytest.param("cc", "cc", id="cc-alone-not-expanded"),
         pytest.param("bot làm cc gì vậy", "bot làm cc gì vậy", id="cc-swear-not-expanded"),
+        pytest.param("quên mk vneid", "quên mật khẩu vneid", id="mk-password-after-quen"),
+        pytest.param("doi mk dvc sao", "đổi mật khẩu dvc sao", id="mk-password-accents-off"),
+        pytest.param("mk muốn hỏi tạm trú", "mình muốn hỏi tạm trú", id="mk-alone-is-minh"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
