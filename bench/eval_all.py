@@ -43,6 +43,7 @@ SHIPPED_SETS = (
     "questions_quirks",
     "questions_events",
     "questions_nearmiss",
+    "questions_blind6",
 )
 TITLES_SETS = ("questions", "questions_letters", "questions_dev2", "questions_dev3")
 

@@ -38,6 +38,7 @@ SHIPPED = {
     "questions_events": 0,
     "questions_blind5": 0,
     "questions_nearmiss": 0,
+    "questions_blind6": 0,
 }
 FOREIGN_SETS = {
     ("faq_xa", "questions_xa"): 0,

@@ -55,6 +55,8 @@ BLIND4 = DATA / "questions_blind4.yaml"
 #                            blind by another helper from ids and titles; run once, at the end)
 #   questions_nearmiss.yaml  0.750, 0.883, 0.000, 0.886, 0.029 (session 13, development: short chat, mostly
 #                            out-of-scope near misses, written blind from ids, kinds and titles)
+#   questions_blind6.yaml    0.671, 0.814, 0.036, 0.817, 0.050, facet 0.850 (session 14, held out: a
+#                            week of a ward's Zalo page, written blind from ids, kinds and titles)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
         "answered_correct": (0.896, True),
@@ -127,6 +129,13 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "rejected": (0.875, True),
         "false_answer": (0.04, False),
     },
+    "questions_blind6": {
+        "answered_correct": (0.66, True),
+        "helped": (0.803, True),
+        "wrong_answer": (0.047, False),
+        "rejected": (0.792, True),
+        "false_answer": (0.075, False),
+    },
     "questions_blind5": {
         "answered_correct": (0.111, True),
         "helped": (0.242, True),
@@ -164,6 +173,7 @@ SIZES = {
     "questions_events": (145, 45),
     "questions_blind5": (125, 45),
     "questions_nearmiss": (55, 135),
+    "questions_blind6": (135, 55),
 }
 """(in scope, out of scope) each set must at least have."""
 

@@ -41,6 +41,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_events", "shipped"): DATA / "questions_events.yaml",
     ("questions_blind5", "shipped"): DATA / "questions_blind5.yaml",
     ("questions_nearmiss", "shipped"): DATA / "questions_nearmiss.yaml",
+    ("questions_blind6", "shipped"): DATA / "questions_blind6.yaml",
     ("questions", "titles"): DATA / "questions.yaml",
     ("questions_letters", "titles"): DATA / "questions_letters.yaml",
     ("questions_dev2", "titles"): DATA / "questions_dev2.yaml",
@@ -86,6 +87,8 @@ MATCHERS = {
 #                                       out: life events by another helper, run once at the end)
 #   questions_nearmiss         shipped  0.817, 0.917, 0.033, 0.800, 0.050   (60 + 140, session 13: short chat,
 #                                       mostly out-of-scope near misses; 0.771 / 0.093 at first run)
+#   questions_blind6           shipped  0.850, 0.950, 0.014, 0.683, 0.100   (140 + 60, session 14, held
+#                                       out: a week of a ward's Zalo page, run once when added)
 #   questions                  titles   0.815, 0.890, 0.038, 0.931, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.704, 0.865, 0.017, 0.889, 0.022   (230 + 90)
@@ -176,6 +179,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "wrong_answer": (0.058, False),
         "rejected": (0.789, True),
         "false_answer": (0.061, False),
+    },
+    ("questions_blind6", "shipped"): {
+        "answered_correct": (0.839, True),
+        "helped": (0.939, True),
+        "wrong_answer": (0.025, False),
+        "rejected": (0.658, True),
+        "false_answer": (0.125, False),
     },
     ("questions_blind5", "shipped"): {
         "answered_correct": (0.203, True),
@@ -283,6 +293,7 @@ SIZES = {
     "questions_events": (145, 45),
     "questions_blind5": (125, 45),
     "questions_nearmiss": (55, 135),
+    "questions_blind6": (135, 55),
 }
 """(in scope, out of scope) each set must at least have."""
 
