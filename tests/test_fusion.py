@@ -11,7 +11,7 @@ import pytest
 
 from faq import fusion
 from faq.decision import Kind, MatchResult, MatchSettings
-from faq.fusion import WEIGHTS, Fused, Signals, confidence, split_between_two
+from faq.fusion import WEIGHTS, Fused, Signals, confidence, split_between_two, suggest_bar
 from faq.lexical import LexicalMatcher
 from faq.matcher import Matcher
 from faq.schema import Facet, FaqBook
@@ -463,3 +463,49 @@ def test_split_between_two(
         ranked[1] = dataclasses.replace(ranked[1], entry=next(e for e in book.entries if e.is_out_of_scope))
     pair = split_between_two(ranked, signals, MatchSettings(), book)
     assert tuple(e.id for e in pair) == offered
+
+
+SHORT = "mở quán cà phê nhỏ thì đóng thuế thế nào"
+LETTER = "Nhà tôi mở quán cà phê. Bố tôi mới mất. Mẹ tôi đứng tên quán. Giờ làm thủ tục gì?"
+
+
+@pytest.mark.parametrize(
+    ("ids", "text", "settings", "bar"),
+    [
+        pytest.param(("ho-kinh-doanh", "thanh-lap-doanh-nghiep", "tam-tru"), SHORT, MatchSettings(),
+                     0.4, id="procedures-only"),
+        pytest.param(("ho-kinh-doanh", "thue", "thanh-lap-doanh-nghiep"), SHORT, MatchSettings(),
+                     0.5, id="declined-second"),
+        pytest.param(("ho-kinh-doanh", "khai-sinh", "khai-tu", "ket-hon", "thue"), SHORT, MatchSettings(),
+                     0.5, id="declined-fifth"),
+        pytest.param(("ho-kinh-doanh", "khai-sinh", "khai-tu", "ket-hon", "tam-tru", "thue"), SHORT,
+                     MatchSettings(), 0.4, id="declined-sixth-not-among-the-nearest"),
+        pytest.param(("ho-kinh-doanh", "thue"), LETTER, MatchSettings(), 0.4, id="a-letter-is-left-alone"),
+        pytest.param(("ho-kinh-doanh", "thue"), SHORT, MatchSettings(suggest_confidence=0.3), 0.4,
+                     id="lift-over-the-office-setting"),
+    ],
+)  # fmt: skip
+def test_suggest_bar(
+    shipped_book: FaqBook, ids: tuple[str, ...], text: str, settings: MatchSettings, bar: float
+) -> None:
+    by_id = {e.id: e for e in shipped_book.entries}
+    ranked = [Fused(by_id[i], 1.0 - 0.1 * n, 0.5, 0.03, 0.88) for n, i in enumerate(ids)]
+    signals = Signals(
+        lexical=MatchResult(Kind.NONE, 0.0),
+        similarities=np.zeros(len(shipped_book.entries), dtype=np.float32),
+        reading=Matcher(shipped_book).read(text),
+        lexical_scores={},
+    )
+    assert suggest_bar(ranked, signals, settings) == pytest.approx(bar)
+
+
+def test_a_short_near_miss_beside_a_declined_topic_gets_no_choices(shipped_matcher: Matcher) -> None:
+    # A building permit would be offered at this confidence, but schooling and business licences
+    # (declined topics) are among the nearest: "chưa có thông tin", the office's contact and menu.
+    result = shipped_matcher.match("mở lớp dạy thêm ở nhà cho học sinh có cần xin phép phường không")
+    settings = MatchSettings()
+    assert (
+        settings.suggest_confidence <= result.score / 100 < settings.suggest_confidence + fusion.DECLINED_LIFT
+    )
+    assert any(c.entry.is_out_of_scope for c in result.candidates[1 : fusion.KEEP])
+    assert result.kind is Kind.NONE and not result.suggestions and result.declined is None, result
