@@ -68,33 +68,33 @@ MATCHERS = {
 # after session 7's blend of phrasing and answer nearness, the answer-words evidence and the decision
 # refitted on four FAQs, session 8's closings, chat abbreviations and eight more declined topics, and
 # session 9's accent restoration learnt from accented texts only and sibling procedures offered together,
-# figures as of session 13 (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
-#   questions                  shipped  0.957, 0.984, 0.013, 0.931, 0.028   (372 + 72)
+# figures as of session 14 (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
+#   questions                  shipped  0.957, 0.984, 0.013, 0.944, 0.028   (372 + 72)
 #   questions_dev2             shipped  0.891, 0.952, 0.022, 0.878, 0.022   (230 + 90)
-#   questions_dev3             shipped  0.841, 0.941, 0.023, 0.825, 0.037   (220 + 80)
-#   questions_holdout          shipped  0.951, 0.985, 0.010, 0.820, 0.060   (203 + 50)
-#   questions_oos_more         shipped  rejected 0.875, answered 0.033   (0 + 120)
+#   questions_dev3             shipped  0.841, 0.941, 0.023, 0.850, 0.037   (220 + 80)
+#   questions_holdout          shipped  0.951, 0.985, 0.010, 0.840, 0.060   (203 + 50)
+#   questions_oos_more         shipped  rejected 0.883, answered 0.033   (0 + 120)
 #   questions_blind            shipped  0.968, 0.981, 0.013, 0.960, 0.020   (157 + 50)
-#   questions_blind2           shipped  0.959, 0.995, 0.010, 0.929, 0.014   (194 + 70)
+#   questions_blind2           shipped  0.959, 0.990, 0.010, 0.929, 0.014   (194 + 70)
 #   questions_blind3           shipped  0.800, 0.932, 0.037, 0.827, 0.107   (190 + 75)
-#   questions_blind4           shipped  0.812, 0.953, 0.018, 0.717, 0.117   (170 + 60, session 10)
+#   questions_blind4           shipped  0.812, 0.953, 0.018, 0.733, 0.117   (170 + 60, session 10)
 #   questions_letters          shipped  0.832, 0.966, 0.020, 0.750, 0.015   (149 + 68; 0.765 before)
 #   questions_letters_holdout  shipped  0.774, 0.976, 0.016, 0.846, 0.000   (124 + 65)
-#   questions_quirks           shipped  0.863, 0.950, 0.006, 0.875, 0.000   (160 + 40, session 11)
-#   questions_events           shipped  0.387, 0.687, 0.020, 0.880, 0.020   (150 + 50, session 12: life
+#   questions_quirks           shipped  0.869, 0.950, 0.006, 0.875, 0.000   (160 + 40, session 11)
+#   questions_events           shipped  0.387, 0.687, 0.020, 0.900, 0.020   (150 + 50, session 12: life
 #                                       events instead of procedure names; 0.360 / 0.620 at first run)
-#   questions_blind5           shipped  0.215, 0.554, 0.015, 0.840, 0.020   (130 + 50, session 12, held
+#   questions_blind5           shipped  0.215, 0.546, 0.015, 0.840, 0.020   (130 + 50, session 12, held
 #                                       out: life events by another helper, run once at the end)
-#   questions_nearmiss         shipped  0.817, 0.917, 0.033, 0.800, 0.050   (60 + 140, session 13: short chat,
+#   questions_nearmiss         shipped  0.817, 0.900, 0.033, 0.829, 0.050   (60 + 140, session 13: short chat,
 #                                       mostly out-of-scope near misses; 0.771 / 0.093 at first run)
-#   questions_blind6           shipped  0.850, 0.950, 0.014, 0.683, 0.100   (140 + 60, session 14, held
-#                                       out: a week of a ward's Zalo page, run once when added)
-#   questions                  titles   0.815, 0.890, 0.038, 0.931, 0.000   (372 + 72)
+#   questions_blind6           shipped  0.850, 0.950, 0.014, 0.700, 0.100   (140 + 60, session 14, held
+#                                       out: a week of a ward's Zalo page; rejected 0.683 when added)
+#   questions                  titles   0.815, 0.890, 0.038, 0.944, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
-#   questions_dev2             titles   0.704, 0.865, 0.017, 0.889, 0.022   (230 + 90)
-#   questions_dev3             titles   0.718, 0.814, 0.041, 0.787, 0.037   (220 + 80)
+#   questions_dev2             titles   0.704, 0.865, 0.017, 0.911, 0.022   (230 + 90)
+#   questions_dev3             titles   0.718, 0.809, 0.041, 0.812, 0.037   (220 + 80)
 #   questions_xa               commune  0.571, 0.835, 0.055, 0.759, 0.121   (254 + 58)
-#   questions_phuong           ward     0.842, 0.921, 0.016, 0.729, 0.114   (190 + 70)
+#   questions_phuong           ward     0.842, 0.921, 0.016, 0.743, 0.114   (190 + 70)
 #   questions_tthc             siblings 0.442, 0.726, 0.042, 0.829, 0.071   (190 + 70)
 #   questions_police           police   0.583, 0.760, 0.104, 0.720, 0.080   (96 + 25)
 #   questions_tinh             province 0.621, 0.793, 0.014, 0.617, 0.117   (140 + 60, session 10)
@@ -115,21 +115,21 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     },
     ("questions_dev3", "shipped"): {
         "answered_correct": (0.834, True),
-        "helped": (0.929, True),
+        "helped": (0.934, True),
         "wrong_answer": (0.03, False),
-        "rejected": (0.819, True),
+        "rejected": (0.831, True),
         "false_answer": (0.056, False),
     },
     ("questions_holdout", "shipped"): {
         "answered_correct": (0.943, True),
-        "helped": (0.972, True),
+        "helped": (0.977, True),
         "wrong_answer": (0.018, False),
         "rejected": (0.809, True),
         "false_answer": (0.09, False),
     },
     ("questions_oos_more", "shipped"): {
-        "rejected": (0.829, True),
-        "false_answer": (0.071, False),
+        "rejected": (0.87, True),
+        "false_answer": (0.046, False),
     },
     ("questions_blind", "shipped"): {
         "answered_correct": (0.958, True),
@@ -149,47 +149,47 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.797, True),
         "helped": (0.929, True),
         "wrong_answer": (0.04, False),
-        "rejected": (0.78, True),
-        "false_answer": (0.14, False),
+        "rejected": (0.806, True),
+        "false_answer": (0.127, False),
     },
     ("questions_blind4", "shipped"): {
         "answered_correct": (0.803, True),
-        "helped": (0.938, True),
+        "helped": (0.944, True),
         "wrong_answer": (0.027, False),
-        "rejected": (0.692, True),
+        "rejected": (0.708, True),
         "false_answer": (0.143, False),
     },
     ("questions_quirks", "shipped"): {
-        "answered_correct": (0.846, True),
+        "answered_correct": (0.859, True),
         "helped": (0.946, True),
         "wrong_answer": (0.016, False),
-        "rejected": (0.812, True),
-        "false_answer": (0.063, False),
+        "rejected": (0.837, True),
+        "false_answer": (0.038, False),
     },
     ("questions_events", "shipped"): {
-        "answered_correct": (0.363, True),
-        "helped": (0.643, True),
+        "answered_correct": (0.377, True),
+        "helped": (0.677, True),
         "wrong_answer": (0.03, False),
-        "rejected": (0.83, True),
+        "rejected": (0.87, True),
         "false_answer": (0.05, False),
     },
     ("questions_nearmiss", "shipped"): {
         "answered_correct": (0.792, True),
         "helped": (0.892, True),
         "wrong_answer": (0.058, False),
-        "rejected": (0.789, True),
+        "rejected": (0.818, True),
         "false_answer": (0.061, False),
     },
     ("questions_blind6", "shipped"): {
         "answered_correct": (0.839, True),
         "helped": (0.939, True),
         "wrong_answer": (0.025, False),
-        "rejected": (0.658, True),
+        "rejected": (0.674, True),
         "false_answer": (0.125, False),
     },
     ("questions_blind5", "shipped"): {
         "answered_correct": (0.203, True),
-        "helped": (0.511, True),
+        "helped": (0.534, True),
         "wrong_answer": (0.027, False),
         "rejected": (0.81, True),
         "false_answer": (0.05, False),
@@ -202,8 +202,8 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.038, False),
     },
     ("questions_letters_holdout", "shipped"): {
-        "answered_correct": (0.745, True),
-        "helped": (0.955, True),
+        "answered_correct": (0.761, True),
+        "helped": (0.963, True),
         "wrong_answer": (0.029, False),
         "rejected": (0.822, True),
         "false_answer": (0.024, False),
@@ -212,7 +212,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.81, True),
         "helped": (0.887, True),
         "wrong_answer": (0.043, False),
-        "rejected": (0.91, True),
+        "rejected": (0.923, True),
         "false_answer": (0.021, False),
     },
     ("questions_letters", "titles"): {
@@ -223,22 +223,22 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.052, False),
     },
     ("questions_dev2", "titles"): {
-        "answered_correct": (0.693, True),
-        "helped": (0.854, True),
+        "answered_correct": (0.697, True),
+        "helped": (0.858, True),
         "wrong_answer": (0.024, False),
-        "rejected": (0.872, True),
+        "rejected": (0.894, True),
         "false_answer": (0.039, False),
     },
     ("questions_dev3", "titles"): {
-        "answered_correct": (0.698, True),
+        "answered_correct": (0.711, True),
         "helped": (0.807, True),
         "wrong_answer": (0.048, False),
-        "rejected": (0.768, True),
+        "rejected": (0.793, True),
         "false_answer": (0.056, False),
     },
     ("questions_xa", "commune"): {
-        "answered_correct": (0.557, True),
-        "helped": (0.825, True),
+        "answered_correct": (0.565, True),
+        "helped": (0.829, True),
         "wrong_answer": (0.061, False),
         "rejected": (0.75, True),
         "false_answer": (0.147, False),
@@ -247,7 +247,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.834, True),
         "helped": (0.913, True),
         "wrong_answer": (0.024, False),
-        "rejected": (0.707, True),
+        "rejected": (0.721, True),
         "false_answer": (0.136, False),
     },
     ("questions_tthc", "siblings"): {
@@ -266,7 +266,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     },
     ("questions_tinh", "province"): {
         "answered_correct": (0.61, True),
-        "helped": (0.775, True),
+        "helped": (0.782, True),
         "wrong_answer": (0.025, False),
         "rejected": (0.608, True),
         "false_answer": (0.143, False),
