@@ -59,7 +59,7 @@ BLIND4 = DATA / "questions_blind4.yaml"
 #                            week of a ward's Zalo page, written blind from ids, kinds and titles)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
-        "answered_correct": (0.896, True),
+        "answered_correct": (0.898, True),
         "helped": (0.968, True),
         "wrong_answer": (0.018, False),
         "rejected": (0.923, True),
@@ -75,13 +75,13 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "facet_accuracy": (0.94, True),
     },
     "questions_oos_more": {
-        "rejected": (0.887, True),
-        "false_answer": (0.063, False),
+        "rejected": (0.92, True),
+        "false_answer": (0.038, False),
     },
     "questions_blind": {
-        "answered_correct": (0.894, True),
+        "answered_correct": (0.901, True),
         "helped": (0.952, True),
-        "wrong_answer": (0.029, False),
+        "wrong_answer": (0.023, False),
         "rejected": (0.96, True),
         "false_answer": (0.01, False),
         "facet_accuracy": (0.97, True),
@@ -95,8 +95,8 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "facet_accuracy": (0.9, True),
     },
     "questions_dev2": {
-        "answered_correct": (0.676, True),
-        "helped": (0.784, True),
+        "answered_correct": (0.684, True),
+        "helped": (0.789, True),
         "wrong_answer": (0.024, False),
         "rejected": (0.905, True),
         "false_answer": (0.028, False),
@@ -106,14 +106,14 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "helped": (0.861, True),
         "wrong_answer": (0.043, False),
         "rejected": (0.856, True),
-        "false_answer": (0.081, False),
+        "false_answer": (0.069, False),
     },
     "questions_quirks": {
         "answered_correct": (0.678, True),
         "helped": (0.828, True),
         "wrong_answer": (0.029, False),
-        "rejected": (0.787, True),
-        "false_answer": (0.063, False),
+        "rejected": (0.812, True),
+        "false_answer": (0.038, False),
     },
     "questions_events": {
         "answered_correct": (0.143, True),
@@ -123,7 +123,7 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "false_answer": (0.05, False),
     },
     "questions_nearmiss": {
-        "answered_correct": (0.725, True),
+        "answered_correct": (0.742, True),
         "helped": (0.858, True),
         "wrong_answer": (0.025, False),
         "rejected": (0.875, True),
@@ -151,11 +151,11 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "false_answer": (0.076, False),
     },
     "questions_blind3": {
-        "answered_correct": (0.524, True),
-        "helped": (0.739, True),
+        "answered_correct": (0.529, True),
+        "helped": (0.745, True),
         "wrong_answer": (0.05, False),
-        "rejected": (0.833, True),
-        "false_answer": (0.11, False),
+        "rejected": (0.86, True),
+        "false_answer": (0.1, False),
         "facet_accuracy": (0.68, True),
     },
 }
