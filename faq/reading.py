@@ -76,10 +76,12 @@ _GREETING_STARTS = (
 )  # fmt: skip
 _INTRO_STARTS = (
     "toi ten", "em ten", "minh ten", "chau ten", "con ten", "ten toi", "ten em", "ten minh", "ho ten",
-    "toi la", "em la", "minh la", "chau la", "toi sinh", "em sinh", "sinh nam", "nam sinh", "toi nam nay",
-    "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien", "hien tru", "tru tai", "dia chi",
-    "que quan", "que toi", "sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email",
+    "toi la", "em la", "minh la", "chau la", "toi sinh nam", "toi sinh ngay", "em sinh nam", "em sinh ngay",
+    "sinh nam", "nam sinh", "toi nam nay", "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien",
+    "hien tru", "tru tai", "dia chi", "que quan", "que toi", "sdt", "so dien thoai", "so cccd", "so can cuoc",
+    "cccd", "cmnd", "email",
 )  # fmt: skip
+"""("em sinh năm 1995" introduces; "em sinh bé thứ hai hôm qua" is the story of a birth.)"""
 _THANKS_MARKS = ("cam on", "camon", "thanks", "thank", "tks", "thks", "thanh kiu")
 _CLOSING_MARKS = (
     *_THANKS_MARKS, "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",

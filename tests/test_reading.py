@@ -138,6 +138,15 @@ def long_story(question: str = QUESTION, length: int = 3000) -> str:
             "toi o phuong Hoang Liet muon lam tam tru", ["phuong", "muon lam tam tru"], ["Hoang", "Liet"],
             id="place-name-gone-without-accents",
         ),
+        pytest.param(
+            "Em sinh bé thứ hai ở bệnh viện huyện, giờ làm khai sinh ở đâu",
+            ["Em sinh bé thứ hai", "làm khai sinh ở đâu"], [],
+            id="giving-birth-is-the-story-not-an-introduction",
+        ),
+        pytest.param(
+            "Em sinh năm 1995, làm hộ chiếu ở đâu", ["làm hộ chiếu ở đâu"], ["sinh năm", "1995"],
+            id="a-birth-year-is-an-introduction",
+        ),
     ],
 )  # fmt: skip
 def test_what_is_kept_and_what_is_set_aside(text: str, kept: list[str], gone: list[str]) -> None:
