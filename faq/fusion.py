@@ -81,8 +81,6 @@ answered 0.044 → 0.015 for one answer fewer on three sets."""
 SUGGEST_WINDOW = 0.35
 """Suggestions stay within this much fused score of the best."""
 KEEP = 5
-LONG_SENTENCES = 2
-"""A message of more sentences than this is a letter (the confidence's "long" feature)."""
 SEMANTIC_SHORTLIST = 30
 """Entries taken from the model's ranking into the fused one (the rest cannot reach its top)."""
 NEAR_SIMILARITY = 0.86
@@ -208,7 +206,7 @@ def features(ranked: list[Fused], signals: Signals) -> dict[str, float]:
         "lexical_agrees": float(top.entry.id == lexical_top),
         "semantic_agrees": float(top.entry.id == semantic_top),
         "semantic_margin": semantic_margin,
-        "long": float(signals.reading.sentences > LONG_SENTENCES),
+        "long": float(signals.reading.is_letter),
         "foreign": float(signals.foreign),
         "similarity": top.similarity,
     }
@@ -223,8 +221,7 @@ def confidence(values: dict[str, float]) -> float:
 def suggest_bar(ranked: Sequence[Fused], signals: Signals, settings: MatchSettings) -> float:
     """The confidence the top entry needs for choices to be offered: suggest_confidence, and DECLINED_LIFT
     more for a short message when a topic the office declines is among the nearest."""
-    short = signals.reading.sentences <= LONG_SENTENCES
-    declined = short and any(f.entry.is_out_of_scope for f in ranked[1:KEEP])
+    declined = not signals.reading.is_letter and any(f.entry.is_out_of_scope for f in ranked[1:KEEP])
     return settings.suggest_confidence + (DECLINED_LIFT if declined else 0.0)
 
 

@@ -96,6 +96,10 @@ _ASK_WORDS = (
 )  # fmt: skip
 
 
+LETTER_SENTENCES = 2
+"""A message of more sentences than this is a letter rather than a chat message."""
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What of a message is matched."""
@@ -111,6 +115,11 @@ class Reading:
     """Sentences in the message as written."""
     set_aside: int
     """Sentences or clauses set aside as greeting, introduction or closing."""
+
+    @property
+    def is_letter(self) -> bool:
+        """Whether the message tells a story in several sentences (LETTER_SENTENCES)."""
+        return self.sentences > LETTER_SENTENCES
 
 
 def _fold(text: str) -> str:

@@ -366,3 +366,15 @@ def test_closing(text: str, expected: Closing | None) -> None:
 def test_parts(text: str, expected: list[str]) -> None:
     assert parts(text) == expected
     assert may_have_parts(text) or not expected  # the cheap test never hides a list
+
+
+@pytest.mark.parametrize(
+    ("text", "letter"),
+    [
+        pytest.param("làm căn cước ở đâu", False, id="one-sentence"),
+        pytest.param("Con tôi 14 tuổi. Làm căn cước ở đâu?", False, id="two-sentences"),
+        pytest.param("Chào ad. Con tôi 14 tuổi. Làm căn cước ở đâu?", True, id="three-sentences"),
+    ],
+)
+def test_a_letter_is_more_than_two_sentences(text: str, letter: bool) -> None:
+    assert read(text).is_letter is letter
