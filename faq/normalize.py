@@ -37,7 +37,11 @@ _ABBREVIATION_TABLE = (
     "dc hk|đc hk|được hk=được không; có hk=có không; phải hk=phải không; đúng hk=đúng không; "
     # "mk" is "mình" ("mk muốn hỏi") but "mật khẩu" beside what one does with a password.
     "quên mk|quen mk=quên mật khẩu; đổi mk|doi mk=đổi mật khẩu; sai mk=sai mật khẩu; "
-    "nhập mk|nhap mk=nhập mật khẩu; lấy lại mk|lay lai mk=lấy lại mật khẩu; đặt mk|dat mk=đặt mật khẩu"
+    "nhập mk|nhap mk=nhập mật khẩu; lấy lại mk|lay lai mk=lấy lại mật khẩu; đặt mk|dat mk=đặt mật khẩu; "
+    # Southern "ba" is "bố" beside whose it is ("ba tui mới mất"); alone it is also three ("ba anh em",
+    # "ba năm"), so only these pairs. "má" + pronoun is left alone: typed bare it is also "mà tui…".
+    "ba tui=bố tui; ba tôi=bố tôi; ba em=bố em; ba mình=bố mình; ba má=bố mẹ; ba mất=bố mất; "
+    "ba chồng=bố chồng; ba vợ=bố vợ; ba ruột=bố ruột; má chồng=mẹ chồng; má vợ=mẹ vợ; má ruột=mẹ ruột"
 )
 ABBREVIATIONS: Mapping[str, str] = {
     typed: meaning

@@ -156,6 +156,12 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("quên mk vneid", "quên mật khẩu vneid", id="mk-password-after-quen"),
         pytest.param("doi mk dvc sao", "đổi mật khẩu dvc sao", id="mk-password-accents-off"),
         pytest.param("mk muốn hỏi tạm trú", "mình muốn hỏi tạm trú", id="mk-alone-is-minh"),
+        pytest.param("ba tui mới mất", "bố tui mới mất", id="ba-beside-whose-is-bo"),
+        pytest.param("ba má cho đất", "bố mẹ cho đất", id="ba-ma-is-bo-me"),
+        pytest.param("ba mat roi", "bố mất roi", id="ba-mat-accents-off"),
+        pytest.param("ba anh em tôi", "ba anh em tôi", id="ba-counting-stays"),
+        pytest.param("ba năm", "ba năm", id="ba-number-stays"),
+        pytest.param("lam roi ma tui chua nhan", "lam roi ma tui chua nhan", id="bare-ma-is-not-me"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
