@@ -44,6 +44,7 @@ SHIPPED_SETS = (
     "questions_events",
     "questions_nearmiss",
     "questions_blind6",
+    "questions_nearmiss2",
 )
 TITLES_SETS = ("questions", "questions_letters", "questions_dev2", "questions_dev3")
 

@@ -74,3 +74,6 @@ class MatchResult:
     as a suggestion would need to be (kind is then NONE)."""
     preamble_only: bool = False
     """The message is only politeness ("dạ", "cho em hỏi với ạ", "ad ơi"), nothing to match."""
+    legal_opinion: bool = False
+    """The message asks whether something is lawful, valid, a right or advisable (faq.legal_opinion),
+    which no procedure answers: a procedure near it is only offered as a choice."""

@@ -299,8 +299,11 @@ class Conversation:
         ]
         rows.append(_row(_btn(texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
+        lead = texts.SUGGEST
+        if result.legal_opinion:
+            lead = f"{texts.LEGAL_OPINION}\n\n{texts.SUGGEST_AFTER_LEGAL_OPINION}"
         return Reply(
-            texts.SUGGEST,
+            lead,
             buttons=_rows(rows),
             outcome=_outcome("suggest", result, text, entry_id=result.suggestions[0].id),
         )
@@ -332,6 +335,11 @@ class Conversation:
 
     def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
         outcome = _outcome("none", result, text)
+        if result is not None and result.legal_opinion:
+            # Not forwarded: no procedure answers it; staff stay reachable, as for a declined topic.
+            self._states.set(key, "unanswered", text)
+            buttons = (*self._staff_rows(), *self._menu_buttons(book, result))
+            return Reply(texts.legal_opinion(book.agency), buttons=buttons, outcome=outcome)
         if not (self._handoff_enabled and text):
             buttons = self._menu_buttons(book, result)
             return Reply(texts.no_answer(book.agency), buttons=buttons, outcome=outcome)

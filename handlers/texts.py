@@ -141,6 +141,21 @@ def ask_which_procedure(facet: Facet | None) -> str:
 
 
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
+LEGAL_OPINION = (
+    "Dạ, việc đúng hay sai theo luật, giấy tờ có giá trị hay không, ai có quyền gì hay có nên làm hay không "
+    "là câu hỏi cần tư vấn pháp luật; em chỉ hướng dẫn thủ tục hành chính nên không trả lời thay được ạ. "
+    "Anh/chị có thể hỏi Trung tâm Trợ giúp pháp lý nhà nước của tỉnh, luật sư, hoặc công chức tư pháp "
+    "của xã/phường."
+)
+"""Before the reply to a question that asks a legal opinion (faq.legal_opinion)."""
+SUGGEST_AFTER_LEGAL_OPINION = "Nếu anh/chị cần làm thủ tục, có phải là:"
+
+
+def legal_opinion(agency: Agency) -> str:
+    """A legal-opinion question with no procedure near it: where to ask, and the office's contact."""
+    return f"{LEGAL_OPINION}\n\n{_ask_more(agency)}"
+
+
 STALE = (
     "Dạ, thông tin này đã được cập nhật nên nút vừa bấm không còn dùng được. "
     "Anh/chị vui lòng chọn lại trong danh mục hoặc nhắn câu hỏi ạ."

@@ -26,7 +26,9 @@ def test_ask_json_has_exactly_the_documented_keys(capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "ask", "làm căn cước cần gì", "--faq", MINI, "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"stages", "kind", "entry", "suggestions", "declined", "facet", "score", "candidates"}
+    documented = {"stages", "kind", "entry", "suggestions", "declined", "facet", "legal_opinion", "score"}
+    assert set(data) == {*documented, "candidates"}
+    assert data["legal_opinion"] is False
     assert data["stages"] == ["lexical", "semantic"]
     assert (data["kind"], data["entry"], data["facet"]) == ("answer", "can-cuoc", "documents")
     assert data["candidates"][0]["id"] == "can-cuoc"
@@ -47,7 +49,7 @@ def test_ask_json_for_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert json.loads(out) == {
         "stages": ["lexical", "semantic"], "kind": "none", "entry": None, "suggestions": [],
-        "declined": None, "facet": None, "score": 0.0, "candidates": [],
+        "declined": None, "facet": None, "legal_opinion": False, "score": 0.0, "candidates": [],
     }  # fmt: skip
 
 

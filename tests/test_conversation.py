@@ -898,3 +898,30 @@ def test_a_suggestion_whose_facet_does_not_fit_in_64_bytes_opens_at_the_summary(
     result = MatchResult(Kind.SUGGEST, 60.0, suggestions=(entry,), facet=Facet.DOCUMENTS)
     conv = Conversation(StaticKnowledge(Knowledge(long_book, FixedMatcher(result))))  # type: ignore[arg-type]
     assert payload_of(conv.handle(text("làm thẻ cần giấy tờ gì")), entry.title) == f"g:{long_id}"
+
+
+# -- a legal opinion asked: a pointer to legal aid, the procedure only as a choice ---------------
+
+
+def test_a_legal_opinion_gets_the_pointer_and_the_procedure_as_a_choice(
+    conv: Conversation, book: FaqBook
+) -> None:
+    can_cuoc = book.entry("can-cuoc")
+    assert can_cuoc is not None
+    reply = conv.handle(text("đổi căn cước cho con có nên làm sớm không"))
+    assert kind(reply) == "suggest"
+    assert reply.text.startswith(texts.LEGAL_OPINION)
+    assert reply.text.endswith(texts.SUGGEST_AFTER_LEGAL_OPINION)
+    assert labels(reply)[0] == can_cuoc.title
+    # Picking it answers as any suggestion does.
+    answer = conv.handle(press(payload_of(reply, labels(reply)[0])))
+    assert kind(answer) == "suggest:accepted"
+
+
+def test_a_legal_opinion_with_no_procedure_near_says_where_to_ask(conv: Conversation, book: FaqBook) -> None:
+    reply = conv.handle(text("trời mưa có đúng luật không"))
+    assert kind(reply) == "none"
+    assert reply.text.startswith(texts.LEGAL_OPINION)
+    assert book.agency.phone in reply.text
+    assert "chưa có thông tin" not in reply.text
+    assert texts.BTN_MENU in labels(reply) or any(c.title in labels(reply) for c in book.categories)

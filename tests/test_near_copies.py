@@ -39,6 +39,7 @@ SHIPPED = {
     "questions_blind5": 0,
     "questions_nearmiss": 0,
     "questions_blind6": 0,
+    "questions_nearmiss2": 1,
 }
 FOREIGN_SETS = {
     ("faq_xa", "questions_xa"): 0,

@@ -57,6 +57,8 @@ BLIND4 = DATA / "questions_blind4.yaml"
 #                            out-of-scope near misses, written blind from ids, kinds and titles)
 #   questions_blind6.yaml    0.671, 0.807, 0.036, 0.817, 0.050, facet 0.850 (session 14, held out: a
 #                            week of a ward's Zalo page, written blind from ids, kinds and titles)
+#   questions_nearmiss2.yaml 0.637, 0.838, 0.075, 0.721, 0.129 (session 15, development: near misses of
+#                            all lengths beside in-scope messages using the same nouns, written blind)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
         "answered_correct": (0.898, True),
@@ -136,6 +138,13 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "rejected": (0.792, True),
         "false_answer": (0.075, False),
     },
+    "questions_nearmiss2": {
+        "answered_correct": (0.618, True),
+        "helped": (0.818, True),
+        "wrong_answer": (0.094, False),
+        "rejected": (0.71, True),
+        "false_answer": (0.14, False),
+    },
     "questions_blind5": {
         "answered_correct": (0.111, True),
         "helped": (0.242, True),
@@ -174,6 +183,7 @@ SIZES = {
     "questions_blind5": (125, 45),
     "questions_nearmiss": (55, 135),
     "questions_blind6": (135, 55),
+    "questions_nearmiss2": (75, 135),
 }
 """(in scope, out of scope) each set must at least have."""
 

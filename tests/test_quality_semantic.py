@@ -42,6 +42,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_blind5", "shipped"): DATA / "questions_blind5.yaml",
     ("questions_nearmiss", "shipped"): DATA / "questions_nearmiss.yaml",
     ("questions_blind6", "shipped"): DATA / "questions_blind6.yaml",
+    ("questions_nearmiss2", "shipped"): DATA / "questions_nearmiss2.yaml",
     ("questions", "titles"): DATA / "questions.yaml",
     ("questions_letters", "titles"): DATA / "questions_letters.yaml",
     ("questions_dev2", "titles"): DATA / "questions_dev2.yaml",
@@ -89,6 +90,8 @@ MATCHERS = {
 #                                       mostly out-of-scope near misses; 0.771 / 0.093 at first run)
 #   questions_blind6           shipped  0.843, 0.950, 0.014, 0.700, 0.100   (140 + 60, session 14, held
 #                                       out: a week of a ward's Zalo page; rejected 0.683 when added)
+#   questions_nearmiss2        shipped  0.912, 0.975, 0.013, 0.607, 0.150   (80 + 140, session 15: near misses
+#                                       of all lengths; out of scope answered 0.200 at first run)
 #   questions                  titles   0.815, 0.890, 0.038, 0.944, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.704, 0.865, 0.017, 0.911, 0.022   (230 + 90)
@@ -186,6 +189,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "wrong_answer": (0.025, False),
         "rejected": (0.674, True),
         "false_answer": (0.125, False),
+    },
+    ("questions_nearmiss2", "shipped"): {
+        "answered_correct": (0.893, True),
+        "helped": (0.956, True),
+        "wrong_answer": (0.032, False),
+        "rejected": (0.596, True),
+        "false_answer": (0.161, False),
     },
     ("questions_blind5", "shipped"): {
         "answered_correct": (0.203, True),
@@ -294,6 +304,7 @@ SIZES = {
     "questions_blind5": (125, 45),
     "questions_nearmiss": (55, 135),
     "questions_blind6": (135, 55),
+    "questions_nearmiss2": (75, 135),
 }
 """(in scope, out of scope) each set must at least have."""
 

@@ -75,6 +75,7 @@ def result_dict(result: MatchResult, nearest: Sequence[Candidate], semantic: boo
         "suggestions": [e.id for e in result.suggestions],
         "declined": result.declined.id if result.declined else None,
         "facet": result.facet.value if result.facet else None,
+        "legal_opinion": result.legal_opinion,
         "score": result.score,
         "candidates": [{"id": c.entry.id, "score": c.score} for c in nearest],
     }
@@ -108,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         print("Tin nhắn chỉ có lời chào/lời mở đầu, chưa có câu hỏi.")
     if result.facet_only:
         print("Tin nhắn chỉ hỏi một phần (phí, thời gian...), không nêu thủ tục nào.")
+    if result.legal_opinion:
+        print("Tin nhắn hỏi ý kiến pháp lý (đúng luật, có giá trị, có quyền, có nên): thủ tục chỉ được gợi ý.")
     if nearest:
         print("Các mục gần nhất:")
         for c in nearest:

@@ -1,0 +1,49 @@
+"""Whether a message asks for a legal opinion rather than for a procedure.
+
+"Giấy ủy quyền viết tay không chứng thực thì có giá trị không", "công ty bắt nộp giấy xác nhận độc
+thân, họ có quyền đòi không", "đóng bảo hiểm 20 năm rồi nghỉ, có nên rút một lần không": each names a
+procedure's words, and the matcher finds that procedure near, but what is asked is whether something
+is lawful, valid, a right or wise. No procedure's answer says that, and the bot must not seem to rule
+on the law: the procedure is offered as a choice, beside a pointer to legal aid, never as the answer.
+
+Only the asking part of a short message is looked at: a letter's story often says "hợp pháp" or "có
+quyền" on the way to a question that a procedure answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from faq.decision import Kind, MatchResult
+from faq.normalize import fold_accents
+
+_CUES = re.compile(
+    r"\b(?:"
+    r"(?:dung|trai|sai) (?:luat|quy dinh)"  # "có đúng luật không", "trái quy định"
+    r"|hop phap(?! hoa)"  # "vợ chồng hợp pháp chưa"; "hợp pháp hóa lãnh sự" is a procedure's name
+    r"|co quyen"  # "họ có quyền đòi không"
+    r"|co nen"  # "có nên rút một lần không"
+    r"|co gia tri(?! (?:bao|trong|may|den|toi|duoc bao))"  # validity, not "có giá trị bao lâu"
+    r"|(?:vay|the|nhu vay) (?:co )?dung (?:khong|ko|k|hong|hok|hem)"  # "phạt vậy đúng không"
+    r"|co dung (?:khong|ko|k|hong|hok|hem)"
+    r")\b"
+)
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def asks_legal_opinion(question: str) -> bool:
+    """Whether the asking part of a message asks if something is lawful, valid, a right or advisable."""
+    folded = _NOT_WORD.sub(" ", fold_accents(question.lower()))
+    return _CUES.search(folded) is not None
+
+
+def as_choices(result: MatchResult, max_suggestions: int) -> MatchResult:
+    """The decision for a message that asks a legal opinion: an answer becomes the first choice."""
+    if result.kind is not Kind.ANSWER:
+        return replace(result, legal_opinion=True)
+    if result.entry is None or not result.entry.is_procedure:
+        return result  # small talk ("bot có biết luật không") keeps its own answer
+    rest = tuple(e for e in result.suggestions if e != result.entry)
+    choices = (result.entry, *rest)[:max_suggestions]
+    return replace(result, kind=Kind.SUGGEST, entry=None, suggestions=choices, legal_opinion=True)

@@ -1,0 +1,103 @@
+"""A question that asks a legal opinion gets the procedure as a choice, never as the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq.decision import Kind, MatchResult
+from faq.legal_opinion import as_choices, asks_legal_opinion
+from faq.matcher import Matcher
+from faq.schema import Entry
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("hợp đồng thuê nhà viết tay có giá trị không", True, id="validity"),
+        pytest.param("hop dong thue nha viet tay co gia tri ko", True, id="validity-accents-off"),
+        pytest.param("công ty bắt nộp giấy độc thân, họ có quyền đòi không", True, id="a-right"),
+        pytest.param("đóng bhxh 20 năm rồi nghỉ, có nên rút 1 lần ko ad", True, id="advisable"),
+        pytest.param("nghỉ thai sản xong bị cho nghỉ việc, có đúng luật ko", True, id="lawful"),
+        pytest.param("bị phạt 500k vì chưa khai tạm trú, phạt vậy đúng ko", True, id="vay-dung-ko"),
+        pytest.param("đăng ký kết hôn rồi thì là vợ chồng hợp pháp chưa", True, id="hop-phap"),
+        pytest.param("giấy xác nhận cư trú có giá trị bao lâu", False, id="how-long-valid"),
+        pytest.param("xây nhà 3 tầng có cần xin giấy phép xây dựng không", False, id="xay-dung-khong"),
+        pytest.param("hợp pháp hóa lãnh sự giấy khai sinh ở đâu", False, id="hop-phap-hoa-is-a-procedure"),
+        pytest.param("thẻ căn cước cũ còn dùng được không", False, id="dung-duoc-is-use"),
+        pytest.param("làm giấy ủy quyền có chứng thực ở đâu", False, id="procedure-question"),
+    ],
+)
+def test_asks_legal_opinion(question: str, expected: bool) -> None:
+    assert asks_legal_opinion(question) is expected
+
+
+def _entry(entry_id: str, category: str = "tu-phap") -> Entry:
+    return Entry(id=entry_id, category=category, title=entry_id, questions=("q",))
+
+
+PROXY = _entry("chung-thuc-chu-ky")
+COPY = _entry("chung-thuc-ban-sao")
+HELLO = _entry("chao-hoi", "small-talk")
+
+
+@pytest.mark.parametrize(
+    ("result", "kind", "choices", "flagged"),
+    [
+        pytest.param(
+            MatchResult(Kind.ANSWER, 90.0, entry=PROXY, suggestions=(COPY,)),
+            Kind.SUGGEST,
+            (PROXY, COPY),
+            True,
+            id="answer-becomes-first-choice",
+        ),
+        pytest.param(
+            MatchResult(Kind.SUGGEST, 50.0, suggestions=(COPY, PROXY)),
+            Kind.SUGGEST,
+            (COPY, PROXY),
+            True,
+            id="choices-stay",
+        ),
+        pytest.param(MatchResult(Kind.NONE, 10.0), Kind.NONE, (), True, id="nothing-stays-nothing"),
+        pytest.param(
+            MatchResult(Kind.ANSWER, 95.0, entry=HELLO), Kind.ANSWER, (), False, id="small-talk-kept"
+        ),
+    ],
+)
+def test_as_choices(result: MatchResult, kind: Kind, choices: tuple[Entry, ...], flagged: bool) -> None:
+    out = as_choices(result, max_suggestions=3)
+    assert (out.kind, out.suggestions, out.legal_opinion) == (kind, choices, flagged)
+    assert out.kind is not Kind.ANSWER or out.entry == result.entry
+
+
+def test_as_choices_keeps_to_the_most_choices() -> None:
+    result = MatchResult(Kind.ANSWER, 90.0, entry=PROXY, suggestions=(COPY, _entry("x"), _entry("y")))
+    assert as_choices(result, max_suggestions=2).suggestions == (PROXY, COPY)
+
+
+def test_a_legal_opinion_on_the_shipped_faq_is_offered_the_procedure_not_answered(
+    shipped_matcher: Matcher,
+) -> None:
+    # Without the rule this is answered with the signature procedure at a confidence of 0.99.
+    asked = shipped_matcher.match(
+        "tờ ủy quyền tự viết tay, không ra phường chứng thực chữ ký thì có giá trị không ạ"
+    )
+    assert asked.kind is Kind.SUGGEST and asked.legal_opinion, asked
+    assert asked.suggestions[0].id == "chung-thuc-chu-ky"
+    # How long a certified copy is valid is a fact its answer gives: answered.
+    valid = shipped_matcher.match("sao y bản chính xong có giá trị bao lâu")
+    assert valid.kind is Kind.ANSWER and not valid.legal_opinion
+    # The same words asking for the procedure are answered.
+    plain = shipped_matcher.match("giấy ủy quyền viết tay đi chứng thực chữ ký ở đâu")
+    assert plain.kind is Kind.ANSWER and plain.entry is not None and not plain.legal_opinion
+    assert plain.entry.id == "chung-thuc-chu-ky"
+
+
+def test_a_letter_that_says_hop_phap_on_the_way_is_not_a_legal_opinion(shipped_matcher: Matcher) -> None:
+    letter = (
+        "Chào phường. Vợ chồng tôi là vợ chồng hợp pháp, có giấy kết hôn từ năm 2015. "
+        "Con tôi sinh ngày 3/11 tại bệnh viện huyện, đã có giấy chứng sinh. "
+        "Giờ tôi đi làm giấy khai sinh cho cháu thì cần mang những gì ạ?"
+    )
+    result = shipped_matcher.match(letter)
+    assert not result.legal_opinion
+    assert result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == "khai-sinh"
