@@ -20,7 +20,7 @@ from faq.normalize import fold_accents
 
 _CUES = re.compile(
     r"\b(?:"
-    r"(?:dung|trai|sai) (?:luat|quy dinh)"  # "có đúng luật không", "trái quy định"
+    r"(?:co|cho|vay|the) (?:dung|trai|sai) (?:luat|quy dinh)"  # asked, not told ("thu tiền sai quy định")
     r"|hop phap(?! hoa)"  # "vợ chồng hợp pháp chưa"; "hợp pháp hóa lãnh sự" is a procedure's name
     r"|co quyen"  # "họ có quyền đòi không"
     r"|co nen"  # "có nên rút một lần không"
@@ -39,7 +39,10 @@ def asks_legal_opinion(question: str) -> bool:
 
 
 def as_choices(result: MatchResult, max_suggestions: int) -> MatchResult:
-    """The decision for a message that asks a legal opinion: an answer becomes the first choice."""
+    """The decision for a message that asks a legal opinion: an answer becomes the first choice, and
+    choices the matcher was unsure of are dropped (the pointer to legal aid is the reply)."""
+    if result.kind is Kind.SUGGEST:
+        return replace(result, kind=Kind.NONE, suggestions=(), legal_opinion=True)
     if result.kind is not Kind.ANSWER:
         return replace(result, legal_opinion=True)
     if result.entry is None or not result.entry.is_procedure:

@@ -25,6 +25,8 @@ from faq.schema import Entry
         pytest.param("hợp pháp hóa lãnh sự giấy khai sinh ở đâu", False, id="hop-phap-hoa-is-a-procedure"),
         pytest.param("thẻ căn cước cũ còn dùng được không", False, id="dung-duoc-is-use"),
         pytest.param("làm giấy ủy quyền có chứng thực ở đâu", False, id="procedure-question"),
+        pytest.param("chia đất thế nào cho đúng luật", True, id="cho-dung-luat"),
+        pytest.param("trưởng thôn thu tiền sai quy định, tố cáo ở đâu", False, id="told-not-asked"),
     ],
 )
 def test_asks_legal_opinion(question: str, expected: bool) -> None:
@@ -52,10 +54,10 @@ HELLO = _entry("chao-hoi", "small-talk")
         ),
         pytest.param(
             MatchResult(Kind.SUGGEST, 50.0, suggestions=(COPY, PROXY)),
-            Kind.SUGGEST,
-            (COPY, PROXY),
+            Kind.NONE,
+            (),
             True,
-            id="choices-stay",
+            id="unsure-choices-dropped",
         ),
         pytest.param(MatchResult(Kind.NONE, 10.0), Kind.NONE, (), True, id="nothing-stays-nothing"),
         pytest.param(

@@ -110,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
     if result.facet_only:
         print("Tin nhắn chỉ hỏi một phần (phí, thời gian...), không nêu thủ tục nào.")
     if result.legal_opinion:
-        print("Tin nhắn hỏi ý kiến pháp lý (đúng luật, có giá trị, có quyền, có nên): thủ tục chỉ được gợi ý.")
+        print("Tin nhắn hỏi ý kiến pháp lý (đúng luật, có giá trị, có quyền, có nên):")
+        print("  trả lời bằng nơi hỏi tư vấn; thủ tục gần nhất, nếu chắc, chỉ được gợi ý.")
     if nearest:
         print("Các mục gần nhất:")
         for c in nearest:
