@@ -69,7 +69,7 @@ MATCHERS = {
 # after session 7's blend of phrasing and answer nearness, the answer-words evidence and the decision
 # refitted on four FAQs, session 8's closings, chat abbreviations and eight more declined topics, and
 # session 9's accent restoration learnt from accented texts only and sibling procedures offered together,
-# figures as of session 14 (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
+# figures as of session 15 (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
 #   questions                  shipped  0.957, 0.984, 0.013, 0.944, 0.028   (372 + 72)
 #   questions_dev2             shipped  0.891, 0.952, 0.022, 0.878, 0.022   (230 + 90)
 #   questions_dev3             shipped  0.841, 0.941, 0.023, 0.850, 0.037   (220 + 80)
@@ -80,26 +80,26 @@ MATCHERS = {
 #   questions_blind3           shipped  0.800, 0.932, 0.037, 0.813, 0.107   (190 + 75)
 #   questions_blind4           shipped  0.812, 0.953, 0.018, 0.733, 0.117   (170 + 60, session 10)
 #   questions_letters          shipped  0.832, 0.966, 0.020, 0.750, 0.015   (149 + 68; 0.765 before)
-#   questions_letters_holdout  shipped  0.774, 0.976, 0.016, 0.846, 0.000   (124 + 65)
-#   questions_quirks           shipped  0.869, 0.950, 0.006, 0.875, 0.000   (160 + 40, session 11)
-#   questions_events           shipped  0.387, 0.687, 0.020, 0.900, 0.020   (150 + 50, session 12: life
+#   questions_letters_holdout  shipped  0.766, 0.976, 0.016, 0.862, 0.000   (124 + 65)
+#   questions_quirks           shipped  0.869, 0.956, 0.006, 0.875, 0.000   (160 + 40, session 11)
+#   questions_events           shipped  0.393, 0.693, 0.020, 0.900, 0.020   (150 + 50, session 12: life
 #                                       events instead of procedure names; 0.360 / 0.620 at first run)
 #   questions_blind5           shipped  0.215, 0.546, 0.015, 0.840, 0.020   (130 + 50, session 12, held
 #                                       out: life events by another helper, run once at the end)
-#   questions_nearmiss         shipped  0.817, 0.900, 0.033, 0.829, 0.050   (60 + 140, session 13: short chat,
+#   questions_nearmiss         shipped  0.817, 0.900, 0.033, 0.829, 0.036   (60 + 140, session 13: short chat,
 #                                       mostly out-of-scope near misses; 0.771 / 0.093 at first run)
-#   questions_blind6           shipped  0.843, 0.950, 0.014, 0.700, 0.100   (140 + 60, session 14, held
+#   questions_blind6           shipped  0.843, 0.950, 0.014, 0.717, 0.100   (140 + 60, session 14, held
 #                                       out: a week of a ward's Zalo page; rejected 0.683 when added)
-#   questions_nearmiss2        shipped  0.912, 0.975, 0.013, 0.607, 0.150   (80 + 140, session 15: near misses
+#   questions_nearmiss2        shipped  0.912, 0.975, 0.013, 0.636, 0.150   (80 + 140, session 15: near misses
 #                                       of all lengths; out of scope answered 0.200 at first run)
 #   questions                  titles   0.815, 0.890, 0.038, 0.944, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.704, 0.865, 0.017, 0.911, 0.022   (230 + 90)
 #   questions_dev3             titles   0.718, 0.809, 0.041, 0.812, 0.037   (220 + 80)
 #   questions_xa               commune  0.579, 0.835, 0.055, 0.759, 0.121   (254 + 58)
-#   questions_phuong           ward     0.842, 0.921, 0.016, 0.743, 0.114   (190 + 70)
+#   questions_phuong           ward     0.837, 0.921, 0.021, 0.743, 0.114   (190 + 70)
 #   questions_tthc             siblings 0.442, 0.726, 0.042, 0.829, 0.071   (190 + 70)
-#   questions_police           police   0.583, 0.760, 0.104, 0.720, 0.080   (96 + 25)
+#   questions_police           police   0.573, 0.760, 0.104, 0.720, 0.080   (96 + 25)
 #   questions_tinh             province 0.621, 0.793, 0.014, 0.617, 0.117   (140 + 60, session 10)
 FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions", "shipped"): {
@@ -170,8 +170,8 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.038, False),
     },
     ("questions_events", "shipped"): {
-        "answered_correct": (0.377, True),
-        "helped": (0.677, True),
+        "answered_correct": (0.383, True),
+        "helped": (0.682, True),
         "wrong_answer": (0.03, False),
         "rejected": (0.87, True),
         "false_answer": (0.05, False),
@@ -181,20 +181,20 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "helped": (0.892, True),
         "wrong_answer": (0.058, False),
         "rejected": (0.818, True),
-        "false_answer": (0.061, False),
+        "false_answer": (0.047, False),
     },
     ("questions_blind6", "shipped"): {
         "answered_correct": (0.839, True),
         "helped": (0.939, True),
         "wrong_answer": (0.025, False),
-        "rejected": (0.674, True),
+        "rejected": (0.692, True),
         "false_answer": (0.125, False),
     },
     ("questions_nearmiss2", "shipped"): {
         "answered_correct": (0.893, True),
         "helped": (0.956, True),
         "wrong_answer": (0.032, False),
-        "rejected": (0.596, True),
+        "rejected": (0.625, True),
         "false_answer": (0.161, False),
     },
     ("questions_blind5", "shipped"): {
@@ -215,7 +215,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.761, True),
         "helped": (0.963, True),
         "wrong_answer": (0.029, False),
-        "rejected": (0.822, True),
+        "rejected": (0.838, True),
         "false_answer": (0.024, False),
     },
     ("questions", "titles"): {
