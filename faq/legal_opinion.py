@@ -38,7 +38,7 @@ def asks_legal_opinion(question: str) -> bool:
     return _CUES.search(folded) is not None
 
 
-def as_choices(result: MatchResult, max_suggestions: int) -> MatchResult:
+def decided_for_legal_opinion(result: MatchResult, max_suggestions: int) -> MatchResult:
     """The decision for a message that asks a legal opinion: an answer becomes the first choice, and
     choices the matcher was unsure of are dropped (the pointer to legal aid is the reply)."""
     if result.kind is Kind.SUGGEST:

@@ -23,7 +23,7 @@ from faq.accents import AccentRestorer
 from faq.answer_terms import AnswerTerms
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
-from faq.legal_opinion import as_choices, asks_legal_opinion
+from faq.legal_opinion import asks_legal_opinion, decided_for_legal_opinion
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer
 from faq.reading import Reading, closing, may_have_parts, parts, read
@@ -235,7 +235,7 @@ class Matcher:
         if result.kind is Kind.SUGGEST or (result.entry is not None and result.entry.is_procedure):
             result = self._with_also_asked(text, reading, result, view)
         if not reading.is_letter and asks_legal_opinion(reading.question):
-            result = as_choices(result, self.settings.max_suggestions)
+            result = decided_for_legal_opinion(result, self.settings.max_suggestions)
         # Small talk first in the ranking yet only suggested ("thôi e off nha bye") counts as nothing.
         unsure = (
             result.kind is Kind.SUGGEST

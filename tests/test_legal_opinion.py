@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from faq.decision import Kind, MatchResult
-from faq.legal_opinion import as_choices, asks_legal_opinion
+from faq.legal_opinion import asks_legal_opinion, decided_for_legal_opinion
 from faq.matcher import Matcher
 from faq.schema import Entry
 
@@ -65,15 +65,15 @@ HELLO = _entry("chao-hoi", "small-talk")
         ),
     ],
 )
-def test_as_choices(result: MatchResult, kind: Kind, choices: tuple[Entry, ...], flagged: bool) -> None:
-    out = as_choices(result, max_suggestions=3)
+def test_decided_for_legal_opinion(result: MatchResult, kind: Kind, choices: tuple[Entry, ...], flagged: bool) -> None:
+    out = decided_for_legal_opinion(result, max_suggestions=3)
     assert (out.kind, out.suggestions, out.legal_opinion) == (kind, choices, flagged)
     assert out.kind is not Kind.ANSWER or out.entry == result.entry
 
 
-def test_as_choices_keeps_to_the_most_choices() -> None:
+def test_a_legal_opinion_keeps_to_the_most_choices() -> None:
     result = MatchResult(Kind.ANSWER, 90.0, entry=PROXY, suggestions=(COPY, _entry("x"), _entry("y")))
-    assert as_choices(result, max_suggestions=2).suggestions == (PROXY, COPY)
+    assert decided_for_legal_opinion(result, max_suggestions=2).suggestions == (PROXY, COPY)
 
 
 def test_a_legal_opinion_on_the_shipped_faq_is_offered_the_procedure_not_answered(
