@@ -45,6 +45,7 @@ SHIPPED_SETS = (
     "questions_nearmiss",
     "questions_blind6",
     "questions_nearmiss2",
+    "questions_blind7",
 )
 TITLES_SETS = ("questions", "questions_letters", "questions_dev2", "questions_dev3")
 

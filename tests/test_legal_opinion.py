@@ -65,7 +65,9 @@ HELLO = _entry("chao-hoi", "small-talk")
         ),
     ],
 )
-def test_decided_for_legal_opinion(result: MatchResult, kind: Kind, choices: tuple[Entry, ...], flagged: bool) -> None:
+def test_decided_for_legal_opinion(
+    result: MatchResult, kind: Kind, choices: tuple[Entry, ...], flagged: bool
+) -> None:
     out = decided_for_legal_opinion(result, max_suggestions=3)
     assert (out.kind, out.suggestions, out.legal_opinion) == (kind, choices, flagged)
     assert out.kind is not Kind.ANSWER or out.entry == result.entry

@@ -40,6 +40,7 @@ SHIPPED = {
     "questions_nearmiss": 0,
     "questions_blind6": 0,
     "questions_nearmiss2": 1,
+    "questions_blind7": 1,
 }
 FOREIGN_SETS = {
     ("faq_xa", "questions_xa"): 0,

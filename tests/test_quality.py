@@ -59,6 +59,8 @@ BLIND4 = DATA / "questions_blind4.yaml"
 #                            week of a ward's Zalo page, written blind from ids, kinds and titles)
 #   questions_nearmiss2.yaml 0.637, 0.838, 0.075, 0.736, 0.129 (session 15, development: near misses of
 #                            all lengths beside in-scope messages using the same nouns, written blind)
+#   questions_blind7.yaml    0.667, 0.817, 0.008, 0.713, 0.125 (session 15, held out: a month of a rural
+#                            commune's Zalo page, written blind from ids, kinds and titles; run once)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
         "answered_correct": (0.898, True),
@@ -145,6 +147,13 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "rejected": (0.725, True),
         "false_answer": (0.14, False),
     },
+    "questions_blind7": {
+        "answered_correct": (0.654, True),
+        "helped": (0.804, True),
+        "wrong_answer": (0.021, False),
+        "rejected": (0.693, True),
+        "false_answer": (0.144, False),
+    },
     "questions_blind5": {
         "answered_correct": (0.111, True),
         "helped": (0.242, True),
@@ -184,6 +193,7 @@ SIZES = {
     "questions_nearmiss": (55, 135),
     "questions_blind6": (135, 55),
     "questions_nearmiss2": (75, 135),
+    "questions_blind7": (115, 75),
 }
 """(in scope, out of scope) each set must at least have."""
 

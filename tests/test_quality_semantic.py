@@ -43,6 +43,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_nearmiss", "shipped"): DATA / "questions_nearmiss.yaml",
     ("questions_blind6", "shipped"): DATA / "questions_blind6.yaml",
     ("questions_nearmiss2", "shipped"): DATA / "questions_nearmiss2.yaml",
+    ("questions_blind7", "shipped"): DATA / "questions_blind7.yaml",
     ("questions", "titles"): DATA / "questions.yaml",
     ("questions_letters", "titles"): DATA / "questions_letters.yaml",
     ("questions_dev2", "titles"): DATA / "questions_dev2.yaml",
@@ -92,6 +93,8 @@ MATCHERS = {
 #                                       out: a week of a ward's Zalo page; rejected 0.683 when added)
 #   questions_nearmiss2        shipped  0.912, 0.975, 0.013, 0.636, 0.150   (80 + 140, session 15: near misses
 #                                       of all lengths; out of scope answered 0.200 at first run)
+#   questions_blind7           shipped  0.833, 0.942, 0.025, 0.613, 0.200   (120 + 80, session 15, held
+#                                       out: a month of a rural commune's Zalo page; run once, at the end)
 #   questions                  titles   0.815, 0.890, 0.038, 0.944, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.704, 0.865, 0.017, 0.911, 0.022   (230 + 90)
@@ -196,6 +199,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "wrong_answer": (0.032, False),
         "rejected": (0.625, True),
         "false_answer": (0.161, False),
+    },
+    ("questions_blind7", "shipped"): {
+        "answered_correct": (0.82, True),
+        "helped": (0.929, True),
+        "wrong_answer": (0.038, False),
+        "rejected": (0.593, True),
+        "false_answer": (0.219, False),
     },
     ("questions_blind5", "shipped"): {
         "answered_correct": (0.203, True),
@@ -305,6 +315,7 @@ SIZES = {
     "questions_nearmiss": (55, 135),
     "questions_blind6": (135, 55),
     "questions_nearmiss2": (75, 135),
+    "questions_blind7": (115, 75),
 }
 """(in scope, out of scope) each set must at least have."""
 
