@@ -212,6 +212,8 @@ class Conversation:
             return self._suggest(key, result, text, facet)
         if result.declined is not None:
             return self._declined(k.book, key, result.declined, result, text)
+        if result.legal_opinion:
+            return self._legal_opinion(k.book, key, result, text)
         return self._fallback(k.book, key, text, result)
 
     def _answered(
@@ -333,13 +335,16 @@ class Conversation:
             outcome=_outcome("declined", result, text, entry_id=entry.id),
         )
 
+    def _legal_opinion(self, book: FaqBook, key: tuple[str, str], result: MatchResult, text: str) -> Reply:
+        """A legal opinion asked with no procedure the matcher was sure of: where to ask instead."""
+        # Not forwarded: no procedure answers it; staff stay reachable, as for a declined topic.
+        self._states.set(key, "unanswered", text)
+        buttons = (*self._staff_rows(), *self._menu_buttons(book, result))
+        outcome = _outcome("none", result, text)
+        return Reply(texts.legal_opinion(book.agency), buttons=buttons, outcome=outcome)
+
     def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
         outcome = _outcome("none", result, text)
-        if result is not None and result.legal_opinion:
-            # Not forwarded: no procedure answers it; staff stay reachable, as for a declined topic.
-            self._states.set(key, "unanswered", text)
-            buttons = (*self._staff_rows(), *self._menu_buttons(book, result))
-            return Reply(texts.legal_opinion(book.agency), buttons=buttons, outcome=outcome)
         if not (self._handoff_enabled and text):
             buttons = self._menu_buttons(book, result)
             return Reply(texts.no_answer(book.agency), buttons=buttons, outcome=outcome)

@@ -142,10 +142,10 @@ def ask_which_procedure(facet: Facet | None) -> str:
 
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
 LEGAL_OPINION = (
-    "Dạ, việc đúng hay sai theo luật, giấy tờ có giá trị hay không, ai có quyền gì hay có nên làm hay không "
-    "là câu hỏi cần tư vấn pháp luật; em chỉ hướng dẫn thủ tục hành chính nên không trả lời thay được ạ. "
-    "Anh/chị có thể hỏi Trung tâm Trợ giúp pháp lý nhà nước của tỉnh, luật sư, hoặc công chức tư pháp "
-    "của xã/phường."
+    "Dạ, việc đúng hay sai theo luật, giấy tờ có giá trị hay không, ai có quyền gì, có nên làm hay không "
+    "là những điều cần tư vấn pháp luật; em chỉ hướng dẫn thủ tục hành chính nên không trả lời được câu "
+    "này ạ. Anh/chị có thể hỏi Trung tâm Trợ giúp pháp lý nhà nước của tỉnh, văn phòng luật sư, hoặc công "
+    "chức tư pháp của xã/phường ạ."
 )
 """Before the reply to a question that asks a legal opinion (faq.legal_opinion)."""
 SUGGEST_AFTER_LEGAL_OPINION = "Nếu anh/chị cần làm thủ tục, có phải là:"

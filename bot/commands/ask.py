@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         print("Tin nhắn chỉ hỏi một phần (phí, thời gian...), không nêu thủ tục nào.")
     if result.legal_opinion:
         print("Tin nhắn hỏi ý kiến pháp lý (đúng luật, có giá trị, có quyền, có nên):")
-        print("  trả lời bằng nơi hỏi tư vấn; thủ tục gần nhất, nếu chắc, chỉ được gợi ý.")
+        print("  bot chỉ nơi hỏi tư vấn; thủ tục gần nhất (khi bot chắc) chỉ được đưa ra dưới dạng gợi ý.")
     if nearest:
         print("Các mục gần nhất:")
         for c in nearest:
