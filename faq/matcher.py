@@ -29,6 +29,7 @@ from faq.normalize import Normalizer
 from faq.reading import Reading, closing, may_have_parts, parts, read
 from faq.schema import Entry, Facet, FaqBook
 from faq.semantic import SemanticIndex
+from faq.sparse import lexical_only_settings
 
 QUESTION_BUDGET = 160
 """Characters of the asking sentence (and the story just before it) scored on their own."""
@@ -65,7 +66,9 @@ class Matcher:
         """`families`: see LexicalMatcher (several offices' versions of one entry in one index)."""
         self.book = book
         self.settings = settings
-        self.lexical = LexicalMatcher(book, settings, cache_size, families)
+        # Alone, the lexical stage decides, on thresholds fitted to how many phrasings entries have.
+        lexical_settings = settings if semantic is not None else lexical_only_settings(settings, book)
+        self.lexical = LexicalMatcher(book, lexical_settings, cache_size, families)
         self.semantic = semantic
         self._accents = (
             AccentRestorer.of_texts(t for e in book.entries for t in entry_texts(e))
