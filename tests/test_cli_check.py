@@ -223,3 +223,31 @@ def test_placeholders_are_warned_at_their_line(tmp_path: Path, capsys: pytest.Ca
     summary = next(n for n, line in enumerate(TEMPLATE.splitlines(), 1) if "(thay bằng tên đơn vị)" in line)
     assert first.startswith(f"{path}:{phone}: (cảnh báo) phần 'agency', số điện thoại (phone): còn chỗ mẫu")
     assert second.startswith(f"{path}:{summary}: (cảnh báo) mục 'khai-sinh', phần tóm tắt (summary)")
+
+
+@pytest.mark.parametrize(
+    ("faq_text", "sparse"),
+    [
+        pytest.param(CLEAN, True, id="two-phrasings-per-procedure"),
+        pytest.param(None, False, id="shipped-faq"),
+    ],
+)
+def test_lexical_only_says_when_its_thresholds_are_lowered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], faq_text: str | None, sparse: bool
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("semantic:\n  backend: none\n", encoding="utf-8")
+    path = write(tmp_path, faq_text) if faq_text is not None else DEFAULT_FAQ
+    assert main(["check", str(path), "--config", str(config)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    notes = [line for line in lines if line.startswith("Lưu ý: ")]
+    off = "Lưu ý: bộ hiểu ngữ nghĩa đang tắt (semantic.backend: none); bot chỉ so khớp theo từ ngữ."
+    assert notes[0] == off
+    if sparse:
+        assert notes[1:] == [
+            "Lưu ý: mỗi thủ tục trong tệp này có khoảng 2 cách hỏi (kể cả tiêu đề), nên khi chỉ so khớp theo "
+            "từ ngữ, bot tự hạ ngưỡng trả lời từ 63 xuống 56 điểm và ngưỡng gợi ý từ 56 xuống 46 điểm. Thêm "
+            "những câu người dân thật sự đã hỏi vào các mục (faqbot learn) thì bot trả lời chắc hơn."
+        ]
+    else:
+        assert notes[1:] == []

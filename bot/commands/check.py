@@ -9,10 +9,13 @@ from typing import Any
 
 from bot.config import AppConfig, ConfigError, load_config
 from bot.semantic import semantic_setup
+from faq.decision import MatchSettings
 from faq.lint import LintSettings, lint
 from faq.loader import DEFAULT_FAQ, Problem, check_faq
 from faq.matcher import Matcher
 from faq.overlay_loader import check_overlay
+from faq.schema import FaqBook
+from faq.sparse import lexical_only_settings, phrasings_median
 
 
 def register(subparsers: Any) -> None:
@@ -100,7 +103,26 @@ def run(args: argparse.Namespace) -> int:
             print(_overlay_summary(overlay, count, len(overlay_errors), len(overlay_warnings)))
         if semantic.indexer is None:
             print(f"Lưu ý: {semantic.note}")
+            sparse = _sparse_note(report.book, config.matching) if entries is not None else None
+            if sparse is not None:
+                print(f"Lưu ý: {sparse}")
     return 1 if failed else 0
+
+
+def _sparse_note(book: FaqBook | None, settings: MatchSettings) -> str | None:
+    """What staff are told when the lexical-only thresholds are lowered for this FAQ (faq.sparse)."""
+    if book is None:
+        return None
+    fitted = lexical_only_settings(settings, book)
+    if fitted is settings:
+        return None
+    return (
+        f"mỗi thủ tục trong tệp này có khoảng {phrasings_median(book):.0f} cách hỏi (kể cả tiêu đề), nên khi "
+        f"chỉ so khớp theo từ ngữ, bot tự hạ ngưỡng trả lời từ {settings.answer_threshold:.0f} xuống "
+        f"{fitted.answer_threshold:.0f} điểm và ngưỡng gợi ý từ {settings.suggest_threshold:.0f} xuống "
+        f"{fitted.suggest_threshold:.0f} điểm. Thêm những câu người dân thật sự đã hỏi vào các mục "
+        "(faqbot learn) thì bot trả lời chắc hơn."
+    )
 
 
 def _summary(entries: int | None, errors: int, warnings: int, strict: bool) -> str:
