@@ -14,6 +14,7 @@ import pytest
 from faq.evaluate import EvalReport, evaluate, load_cases
 from faq.loader import load_faq
 from faq.matcher import Matcher
+from tests.floors import check_floor, floor_params
 
 DATA = Path(__file__).parent / "data"
 CASES = DATA / "questions.yaml"
@@ -213,22 +214,11 @@ def test_labelled_set_is_big_enough(reports: dict[str, EvalReport], name: str) -
     assert figures["out_of_scope"] >= out_of_scope
 
 
-@pytest.mark.parametrize(
-    ("name", "metric", "bound", "higher_is_better"),
-    [
-        pytest.param(name, metric, bound, higher, id=f"{name}-{metric}")
-        for name, floors in FLOORS.items()
-        for metric, (bound, higher) in floors.items()
-    ],
-)
+@pytest.mark.parametrize(("name", "metric", "bound", "higher_is_better"), floor_params(FLOORS, str))
 def test_quality_floor(
     reports: dict[str, EvalReport], name: str, metric: str, bound: float, higher_is_better: bool
 ) -> None:
-    value = reports[name].to_dict()[metric]
-    if higher_is_better:
-        assert value >= bound, f"{name}: {metric} fell to {value:.3f} (floor {bound})"
-    else:
-        assert value <= bound, f"{name}: {metric} rose to {value:.3f} (ceiling {bound})"
+    check_floor(name, metric, reports[name].to_dict()[metric], bound, higher_is_better)
 
 
 @pytest.mark.parametrize("name", list(FLOORS))

@@ -21,6 +21,7 @@ import pytest
 
 from faq.evaluate import EvalReport, evaluate, load_cases
 from faq.matcher import Matcher
+from tests.floors import check_floor, floor_params
 
 DATA = Path(__file__).parent / "data"
 
@@ -341,11 +342,7 @@ def report(
     return done[run]
 
 
-@pytest.mark.parametrize(("run", "metric", "bound", "higher_is_better"), [
-    pytest.param(run, metric, bound, higher, id=f"{_id(run)}-{metric}")
-    for run, floors in FLOORS.items()
-    for metric, (bound, higher) in floors.items()
-])  # fmt: skip
+@pytest.mark.parametrize(("run", "metric", "bound", "higher_is_better"), floor_params(FLOORS, _id))
 def test_quality_floor(
     request: pytest.FixtureRequest,
     reports: dict[tuple[str, str], EvalReport],
@@ -354,11 +351,7 @@ def test_quality_floor(
     bound: float,
     higher_is_better: bool,
 ) -> None:
-    value = report(request, reports, run).to_dict()[metric]
-    if higher_is_better:
-        assert value >= bound, f"{_id(run)}: {metric} fell to {value:.3f} (floor {bound})"
-    else:
-        assert value <= bound, f"{_id(run)}: {metric} rose to {value:.3f} (ceiling {bound})"
+    check_floor(_id(run), metric, report(request, reports, run).to_dict()[metric], bound, higher_is_better)
 
 
 @pytest.mark.parametrize("run", [pytest.param(run, id=_id(run)) for run in FLOORS])

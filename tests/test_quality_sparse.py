@@ -17,6 +17,7 @@ from faq.evaluate import EvalReport, evaluate, load_cases
 from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook, titles_only
+from tests.floors import check_floor, floor_params
 
 DATA = Path(__file__).parent / "data"
 FOREIGN = DATA / "foreign"
@@ -109,11 +110,7 @@ def reports(matchers: dict[str, Matcher]) -> dict[tuple[str, str], EvalReport]:
     return {run: evaluate(matchers[run[1]], load_cases(CASES[run[0]])) for run in FLOORS}
 
 
-@pytest.mark.parametrize(("run", "metric", "bound", "higher_is_better"), [
-    pytest.param(run, metric, bound, higher, id=f"{run[0]}-{run[1]}-{metric}")
-    for run, floors in FLOORS.items()
-    for metric, (bound, higher) in floors.items()
-])  # fmt: skip
+@pytest.mark.parametrize(("run", "metric", "bound", "higher_is_better"), floor_params(FLOORS, "-".join))
 def test_lexical_only_floor_on_a_first_faq(
     reports: dict[tuple[str, str], EvalReport],
     run: tuple[str, str],
@@ -121,8 +118,4 @@ def test_lexical_only_floor_on_a_first_faq(
     bound: float,
     higher_is_better: bool,
 ) -> None:
-    value = reports[run].to_dict()[metric]
-    if higher_is_better:
-        assert value >= bound, f"{run}: {metric} fell to {value:.3f} (floor {bound})"
-    else:
-        assert value <= bound, f"{run}: {metric} rose to {value:.3f} (ceiling {bound})"
+    check_floor("-".join(run), metric, reports[run].to_dict()[metric], bound, higher_is_better)
