@@ -7,7 +7,7 @@ answers, out-of-scope rejected and out-of-scope answered. The titles-only rows s
 to one phrasing per entry (a first FAQ as staff write it); the commune, city ward and police rows use
 FAQs written by someone else for other offices (tests/data/foreign/: the commune's, the ward's and the
 mountain commune's with many sibling entries are development sets the decision was calibrated on, the
-police station's and the province public-service centre's are held out).
+police station's, the province public-service centre's and the island special zone's are held out).
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ def main() -> int:
     runs += [("questions_police", "police station", police, DATA / "foreign" / "questions_police.yaml")]
     province = load_faq(DATA / "foreign" / "faq_tinh.yaml")
     runs += [("questions_tinh", "province centre", province, DATA / "foreign" / "questions_tinh.yaml")]
+    island = load_faq(DATA / "foreign" / "faq_dackhu.yaml")
+    runs += [("questions_dackhu", "island zone", island, DATA / "foreign" / "questions_dackhu.yaml")]
     matchers: dict[int, tuple[Matcher, Matcher]] = {}
     copied: list[tuple[str, str, EvalReport]] = []
     if args.markdown:

@@ -158,3 +158,11 @@ def province_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher
     each, another author; held out: measured, never tuned on), semantic stage on."""
     book = load_faq(FOREIGN / "faq_tinh.yaml")
     return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))
+
+
+@pytest.fixture(scope="session")
+def island_matcher(embedder: Embedder, vector_cache: SqliteVectors) -> Matcher:
+    """An island special zone's FAQ (official procedure names, one formal phrasing each, another author;
+    held out, session 16: measured, never tuned on), semantic stage on."""
+    book = load_faq(FOREIGN / "faq_dackhu.yaml")
+    return Matcher(book, semantic=SemanticIndex(book, embedder, vector_cache))

@@ -48,6 +48,7 @@ FOREIGN_SETS = {
     ("faq_tthc", "questions_tthc"): 0,
     ("faq_police", "questions_police"): 0,
     ("faq_tinh", "questions_tinh"): 0,
+    ("faq_dackhu", "questions_dackhu"): 0,
 }
 
 

@@ -54,6 +54,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_tthc", "siblings"): DATA / "foreign" / "questions_tthc.yaml",
     ("questions_police", "police"): DATA / "foreign" / "questions_police.yaml",
     ("questions_tinh", "province"): DATA / "foreign" / "questions_tinh.yaml",
+    ("questions_dackhu", "island"): DATA / "foreign" / "questions_dackhu.yaml",
 }
 MATCHERS = {
     "shipped": "shipped_matcher",
@@ -63,6 +64,7 @@ MATCHERS = {
     "siblings": "siblings_matcher",
     "police": "police_matcher",
     "province": "province_matcher",
+    "island": "island_matcher",
 }
 
 # metric: (floor or ceiling, True when higher is better), per (set, FAQ).
@@ -105,6 +107,7 @@ MATCHERS = {
 #   questions_tthc             siblings 0.442, 0.726, 0.042, 0.829, 0.071   (190 + 70)
 #   questions_police           police   0.573, 0.760, 0.104, 0.720, 0.080   (96 + 25)
 #   questions_tinh             province 0.621, 0.793, 0.014, 0.617, 0.117   (140 + 60, session 10)
+#   questions_dackhu           island   0.657, 0.871, 0.036, 0.600, 0.150   (140 + 60, session 16, run once)
 FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions", "shipped"): {
         "answered_correct": (0.955, True),
@@ -292,6 +295,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "rejected": (0.608, True),
         "false_answer": (0.143, False),
     },
+    ("questions_dackhu", "island"): {
+        "answered_correct": (0.646, True),
+        "helped": (0.86, True),
+        "wrong_answer": (0.047, False),
+        "rejected": (0.575, True),
+        "false_answer": (0.175, False),
+    },
 }
 SIZES = {
     "questions": (370, 70),
@@ -317,6 +327,7 @@ SIZES = {
     "questions_blind6": (135, 55),
     "questions_nearmiss2": (75, 135),
     "questions_blind7": (115, 75),
+    "questions_dackhu": (135, 55),
 }
 """(in scope, out of scope) each set must at least have."""
 
@@ -375,6 +386,7 @@ def test_labelled_set_is_big_enough(
         pytest.param("questions_tthc", "siblings", id="siblings"),
         pytest.param("questions_police", "police", id="police"),
         pytest.param("questions_tinh", "province", id="province"),
+        pytest.param("questions_dackhu", "island", id="island"),
     ],
 )  # fmt: skip
 def test_labelled_questions_are_not_copied_into_the_faq(
