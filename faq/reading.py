@@ -78,10 +78,12 @@ _INTRO_STARTS = (
     "toi ten", "em ten", "minh ten", "chau ten", "con ten", "ten toi", "ten em", "ten minh", "ho ten",
     "toi la", "em la", "minh la", "chau la", "toi sinh nam", "toi sinh ngay", "em sinh nam", "em sinh ngay",
     "sinh nam", "nam sinh", "toi nam nay", "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien",
-    "hien tru", "tru tai", "dia chi", "que quan", "que toi", "sdt", "so dien thoai", "so cccd", "so can cuoc",
-    "cccd", "cmnd", "email",
+    "hien tru", "tru tai", "dia chi", "que quan", "que toi",
 )  # fmt: skip
 """("em sinh năm 1995" introduces; "em sinh bé thứ hai hôm qua" is the story of a birth.)"""
+_ID_STARTS = ("sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email")
+"""These introduce only when the clause gives the number or address: "cccd 0012…" does, "cccd bị mất"
+names what the message is about."""
 _THANKS_MARKS = ("cam on", "camon", "thanks", "thank", "tks", "thks", "thanh kiu")
 _CLOSING_MARKS = (
     *_THANKS_MARKS, "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
@@ -184,7 +186,9 @@ def _kind(clause: str) -> str:
         return "greeting"
     if any(m in f for m in _CLOSING_MARKS) and not _asks(clause):
         return "closing"
-    if any(f.startswith(m + " ") for m in _INTRO_STARTS) and len(words) <= 25 and not _asks(clause):
+    gives_id = any(f.startswith(m + " ") for m in _ID_STARTS) and any(c.isdigit() or c == "@" for c in clause)
+    introduces = gives_id or any(f.startswith(m + " ") for m in _INTRO_STARTS)
+    if introduces and len(words) <= 25 and not _asks(clause):
         return "intro"
     return "content"
 

@@ -189,6 +189,28 @@ def test_an_asking_sentence_that_starts_like_an_introduction_is_kept(text: str, 
     assert asked in reading.question, reading
 
 
+WHOLE = None
+"""The asking part is the whole message."""
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        pytest.param("cccd bị mất, làm lại ở đâu", WHOLE, id="cccd-is-the-topic"),
+        pytest.param("cccd bi gay goc r, con xai dc hông hay phai lam lai", WHOLE, id="cccd-without-accents"),
+        pytest.param("cmnd cũ hết hạn rồi, đổi sang căn cước thế nào", WHOLE, id="cmnd-is-the-topic"),
+        pytest.param("sdt đăng ký vneid bị mất, lấy lại tài khoản sao", WHOLE, id="sdt-is-the-topic"),
+        pytest.param("CCCD 001203004567, cho hỏi làm hộ chiếu", "cho hỏi làm hộ chiếu", id="cccd-number"),
+        pytest.param("sdt 0912345678, cho hỏi làm tạm trú", "cho hỏi làm tạm trú", id="sdt-number"),
+        pytest.param("email an@gmail.com, làm hộ chiếu thế nào", "làm hộ chiếu thế nào", id="email-address"),
+    ],
+)  # fmt: skip
+def test_an_identifier_word_introduces_only_when_it_gives_one(text: str, question: str | None) -> None:
+    # "cccd", "sdt", "email" before a number or an address introduce the writer; before anything else
+    # they name what the message is about, and dropping them lost the topic ("cccd bị mất, làm lại ở đâu").
+    assert read(text).question == (text if question is WHOLE else question)
+
+
 def test_self_introductions_are_counted_as_set_aside() -> None:
     reading = read(
         "Xin chào ad. Tôi tên là Lê Văn Tám. Tôi sinh năm 1980. Làm hộ chiếu mất bao lâu? Cảm ơn ad nhiều."
