@@ -76,14 +76,36 @@ _GREETING_STARTS = (
 )  # fmt: skip
 _INTRO_STARTS = (
     "toi ten", "em ten", "minh ten", "chau ten", "con ten", "ten toi", "ten em", "ten minh", "ho ten",
-    "toi la", "em la", "minh la", "chau la", "toi sinh nam", "toi sinh ngay", "em sinh nam", "em sinh ngay",
-    "sinh nam", "nam sinh", "toi nam nay", "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien",
-    "hien tru", "tru tai", "dia chi", "que quan", "que toi",
+    "toi la", "em la", "minh la", "chau la",
 )  # fmt: skip
-"""("em sinh năm 1995" introduces; "em sinh bé thứ hai hôm qua" is the story of a birth.)"""
+_FIELD_STARTS = (
+    "toi sinh nam", "toi sinh ngay", "em sinh nam", "em sinh ngay", "sinh nam", "nam sinh", "toi nam nay",
+    "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien", "hien tru", "tru tai", "dia chi",
+    "que quan", "que toi",
+)  # fmt: skip
+"""These introduce only when the clause gives a value — a number, a name, a place: "quê quán Nam Định",
+"trú tại tổ 5", "em sinh năm 1995" do; "quê quán trong giấy khai sinh ghi sai", "địa chỉ trên căn cước
+bị sai" and "em sinh bé thứ hai hôm qua" say what the message is about."""
 _ID_STARTS = ("sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email")
 """These introduce only when the clause gives the number or address: "cccd 0012…" does, "cccd bị mất"
 names what the message is about."""
+_PLACE_WORDS = frozenset(("thon", "phuong", "huyen", "ap", "xom", "kiet", "hem", "ngo", "khu"))
+"""Words that start an address ("thôn Đông", "phuong hoang liet"), accents off; "tổ", "xã", "số" and
+"tỉnh" are left out: without accents they are also "to", "xa", "so", "tinh"."""
+_SHORT_FIELD = 4
+"""A field this short is its value ("que quan nam dinh"): what a message is about takes more words."""
+
+
+def _gives_value(clause: str) -> bool:
+    """Whether a clause gives a number, an e-mail address, a name or a place (what an introduction gives)."""
+    if any(c.isdigit() or c == "@" for c in clause):
+        return True
+    words = clause.split()
+    if len(words) <= _SHORT_FIELD or any(w[:1].isupper() for w in words[1:]):
+        return True
+    return any(fold in _PLACE_WORDS for fold in _fold(clause).split()[1:])
+
+
 _THANKS_MARKS = ("cam on", "camon", "thanks", "thank", "tks", "thks", "thanh kiu")
 _CLOSING_MARKS = (
     *_THANKS_MARKS, "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
@@ -187,7 +209,8 @@ def _kind(clause: str) -> str:
     if any(m in f for m in _CLOSING_MARKS) and not _asks(clause):
         return "closing"
     gives_id = any(f.startswith(m + " ") for m in _ID_STARTS) and any(c.isdigit() or c == "@" for c in clause)
-    introduces = gives_id or any(f.startswith(m + " ") for m in _INTRO_STARTS)
+    gives_field = any(f.startswith(m + " ") for m in _FIELD_STARTS) and _gives_value(clause)
+    introduces = gives_id or gives_field or any(f.startswith(m + " ") for m in _INTRO_STARTS)
     if introduces and len(words) <= 25 and not _asks(clause):
         return "intro"
     return "content"

@@ -203,11 +203,20 @@ WHOLE = None
         pytest.param("CCCD 001203004567, cho hỏi làm hộ chiếu", "cho hỏi làm hộ chiếu", id="cccd-number"),
         pytest.param("sdt 0912345678, cho hỏi làm tạm trú", "cho hỏi làm tạm trú", id="sdt-number"),
         pytest.param("email an@gmail.com, làm hộ chiếu thế nào", "làm hộ chiếu thế nào", id="email-address"),
+        pytest.param("địa chỉ trên căn cước bị sai, sửa ở đâu", WHOLE, id="address-is-the-topic"),
+        pytest.param("quê quán trong giấy khai sinh ghi sai, sửa sao", WHOLE, id="home-town-is-the-topic"),
+        pytest.param("năm sinh trên giấy khai sinh bị sai, cải chính sao", WHOLE, id="birth-year"),
+        pytest.param("toi hien dang o tro, dk tam tru sao", WHOLE, id="where-i-live-is-the-story"),
+        pytest.param("trú tại tổ 5, làm tạm trú ở đâu", "làm tạm trú ở đâu", id="address-with-a-number"),
+        pytest.param("quê quán Nam Định, muốn làm hộ chiếu", "muốn làm hộ chiếu", id="home-town-with-a-name"),
+        pytest.param("que quan nam dinh, muon lam ho chieu", "muon lam ho chieu", id="short-field"),
+        pytest.param("hien tru o phuong tan dinh, lam tam tru o dau", "lam tam tru o dau", id="place-word"),
     ],
 )  # fmt: skip
-def test_an_identifier_word_introduces_only_when_it_gives_one(text: str, question: str | None) -> None:
-    # "cccd", "sdt", "email" before a number or an address introduce the writer; before anything else
-    # they name what the message is about, and dropping them lost the topic ("cccd bị mất, làm lại ở đâu").
+def test_a_field_introduces_only_when_it_gives_a_value(text: str, question: str | None) -> None:
+    # "cccd", "sdt", "địa chỉ", "quê quán", "năm sinh" before a number, a name or a place introduce the
+    # writer; before anything else they name what the message is about, and dropping them lost the
+    # topic ("cccd bị mất, làm lại ở đâu" was read as "làm lại ở đâu").
     assert read(text).question == (text if question is WHOLE else question)
 
 
