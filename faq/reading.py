@@ -87,8 +87,8 @@ _FIELD_STARTS = (
 "trú tại tổ 5", "em sinh năm 1995" do; "quê quán trong giấy khai sinh ghi sai", "địa chỉ trên căn cước
 bị sai" and "em sinh bé thứ hai hôm qua" say what the message is about."""
 _ID_STARTS = ("sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email")
-"""These introduce only when the clause gives the number or address: "cccd 0012…" does, "cccd bị mất"
-names what the message is about."""
+"""These introduce only when the clause gives the number (eight digits or more) or address: "cccd
+0012…" does; "cccd bị mất" and "cccd hết hạn năm 2025" name what the message is about."""
 _PLACE_WORDS = frozenset(("thon", "phuong", "huyen", "ap", "xom", "kiet", "hem", "ngo", "khu"))
 """Words that start an address ("thôn Đông", "phuong hoang liet"), accents off; "tổ", "xã", "số" and
 "tỉnh" are left out: without accents they are also "to", "xa", "so", "tinh"."""
@@ -208,7 +208,8 @@ def _kind(clause: str) -> str:
         return "greeting"
     if any(m in f for m in _CLOSING_MARKS) and not _asks(clause):
         return "closing"
-    gives_id = any(f.startswith(m + " ") for m in _ID_STARTS) and any(c.isdigit() or c == "@" for c in clause)
+    number = "@" in clause or bool(_LONG_NUMBER.search(clause))
+    gives_id = number and any(f.startswith(m + " ") for m in _ID_STARTS)
     gives_field = any(f.startswith(m + " ") for m in _FIELD_STARTS) and _gives_value(clause)
     introduces = gives_id or gives_field or any(f.startswith(m + " ") for m in _INTRO_STARTS)
     if introduces and len(words) <= 25 and not _asks(clause):

@@ -200,6 +200,7 @@ WHOLE = None
         pytest.param("cccd bi gay goc r, con xai dc hông hay phai lam lai", WHOLE, id="cccd-without-accents"),
         pytest.param("cmnd cũ hết hạn rồi, đổi sang căn cước thế nào", WHOLE, id="cmnd-is-the-topic"),
         pytest.param("sdt đăng ký vneid bị mất, lấy lại tài khoản sao", WHOLE, id="sdt-is-the-topic"),
+        pytest.param("cccd cua e het han nam 2025 roi, h lam lai can j", WHOLE, id="cccd-with-a-year"),
         pytest.param("CCCD 001203004567, cho hỏi làm hộ chiếu", "cho hỏi làm hộ chiếu", id="cccd-number"),
         pytest.param("sdt 0912345678, cho hỏi làm tạm trú", "cho hỏi làm tạm trú", id="sdt-number"),
         pytest.param("email an@gmail.com, làm hộ chiếu thế nào", "làm hộ chiếu thế nào", id="email-address"),
