@@ -43,25 +43,26 @@ CASES: dict[str, Path] = {
     "questions_dackhu": FOREIGN / "questions_dackhu.yaml",
 }
 
-# Measured lexical-only with faq.sparse's thresholds (session 16; answered correctly, helped, wrong,
+# Measured lexical-only with faq.sparse's thresholds and the session's reading fix (session 16; answered
+# correctly, helped, wrong,
 # out of scope rejected, out of scope answered; before faq.sparse in brackets):
-#   questions         titles    0.583, 0.785, 0.030, 0.944, 0.014  (0.487, 0.642, 0.013, 0.986, 0.014)
+#   questions         titles    0.583, 0.788, 0.030, 0.944, 0.014  (0.487, 0.642, 0.013, 0.986, 0.014)
 #   questions_letters titles    0.201, 0.456, 0.040, 0.912, 0.029  (0.161, 0.242, 0.034, 0.971, 0.015)
-#   questions_dev2    titles    0.370, 0.596, 0.022, 0.922, 0.022  (0.300, 0.400, 0.009, 0.967, 0.000)
-#   questions_dev3    titles    0.386, 0.618, 0.018, 0.887, 0.025  (0.300, 0.432, 0.023, 0.963, 0.025)
+#   questions_dev2    titles    0.370, 0.600, 0.022, 0.922, 0.022  (0.300, 0.400, 0.009, 0.967, 0.000)
+#   questions_dev3    titles    0.386, 0.627, 0.018, 0.887, 0.025  (0.300, 0.432, 0.023, 0.963, 0.025)
 #   questions_xa      commune   0.240, 0.465, 0.028, 0.897, 0.000  (0.161, 0.272, 0.008, 1.000, 0.000)
 #   questions_phuong  ward      0.500, 0.700, 0.016, 0.914, 0.014  (0.411, 0.532, 0.016, 0.971, 0.014)
 #   questions_tthc    siblings  0.163, 0.263, 0.000, 0.957, 0.014  (0.100, 0.184, 0.005, 0.986, 0.014)
 # Held out (the police station's and the province centre's FAQs; run once, after the thresholds were
 # chosen on the sets above):
-#   questions_police  police    0.219, 0.510, 0.010, 0.760, 0.000  (0.156, 0.302, 0.000, 1.000, 0.000)
-#   questions_tinh    province  0.200, 0.471, 0.000, 0.850, 0.017  (0.136, 0.271, 0.000, 0.983, 0.000)
+#   questions_police  police    0.229, 0.510, 0.010, 0.760, 0.000  (0.156, 0.302, 0.000, 1.000, 0.000)
+#   questions_tinh    province  0.200, 0.471, 0.000, 0.867, 0.000  (0.136, 0.271, 0.000, 0.983, 0.000)
 #   questions_dackhu  island    0.286, 0.643, 0.000, 0.883, 0.017  (0.243, 0.336, 0.014, 0.983, 0.000)
 #     (an island special zone's FAQ and 200 messages, both written after the thresholds were chosen,
 #     by two helpers, the second seeing only the first's ids, kinds and titles; run once)
 FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions", "titles"): {
-        "answered_correct": (0.578, True), "helped": (0.78, True), "wrong_answer": (0.035, False),
+        "answered_correct": (0.578, True), "helped": (0.783, True), "wrong_answer": (0.035, False),
         "rejected": (0.923, True), "false_answer": (0.035, False),
     },
     ("questions_letters", "titles"): {
@@ -69,11 +70,11 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "rejected": (0.889, True), "false_answer": (0.052, False),
     },
     ("questions_dev2", "titles"): {
-        "answered_correct": (0.363, True), "helped": (0.589, True), "wrong_answer": (0.029, False),
+        "answered_correct": (0.363, True), "helped": (0.593, True), "wrong_answer": (0.029, False),
         "rejected": (0.905, True), "false_answer": (0.039, False),
     },
     ("questions_dev3", "titles"): {
-        "answered_correct": (0.379, True), "helped": (0.611, True), "wrong_answer": (0.025, False),
+        "answered_correct": (0.379, True), "helped": (0.62, True), "wrong_answer": (0.025, False),
         "rejected": (0.868, True), "false_answer": (0.044, False),
     },
     ("questions_xa", "commune"): {
@@ -89,12 +90,12 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "rejected": (0.935, True), "false_answer": (0.036, False),
     },
     ("questions_police", "police"): {
-        "answered_correct": (0.203, True), "helped": (0.494, True), "wrong_answer": (0.026, False),
+        "answered_correct": (0.213, True), "helped": (0.494, True), "wrong_answer": (0.026, False),
         "rejected": (0.7, True), "false_answer": (0.06, False),
     },
     ("questions_tinh", "province"): {
         "answered_correct": (0.189, True), "helped": (0.46, True), "wrong_answer": (0.011, False),
-        "rejected": (0.825, True), "false_answer": (0.042, False),
+        "rejected": (0.842, True), "false_answer": (0.025, False),
     },
     ("questions_dackhu", "island"): {
         "answered_correct": (0.275, True), "helped": (0.632, True), "wrong_answer": (0.011, False),
