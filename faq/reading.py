@@ -106,6 +106,31 @@ def _gives_value(clause: str) -> bool:
     return any(fold in _PLACE_WORDS for fold in _fold(clause).split()[1:])
 
 
+_VERB_GREETINGS = ("gui", "thua")
+"""Without accents "gửi" (to) and "thưa" (dear) are also "gửi hồ sơ" (send) and "thừa kế" (inherit):
+they greet only before an addressee."""
+_ADDRESSEES = frozenset((
+    "anh", "chi", "em", "ad", "admin", "phuong", "xa", "ubnd", "quy", "ong", "ba", "co", "chu", "bac",
+    "can bo", "bo phan", "uy ban", "luat su", "ban bien", "toa soan", "moi nguoi", "cac anh", "cac co",
+    "cac chu", "cac can", "cac ban",
+))  # fmt: skip
+"""Whom a greeting addresses (accents off; a word, or two where one alone is ambiguous: "cán bộ" but
+not "căn cước", "các anh" but not "các giấy tờ")."""
+
+
+def _greets(clause: str, folded: str, words: list[str]) -> bool:
+    """Whether a clause is a greeting: it starts like one, asks nothing, and a "gửi"/"thưa" in front is
+    followed by whom it addresses (a word of _ADDRESSEES, or a capitalised one)."""
+    start = next((g for g in _GREETING_STARTS if folded.startswith(g)), None)
+    if start is None or _asks(clause):
+        return False
+    if start.strip() in _VERB_GREETINGS:
+        written = clause.split()
+        addressee = len(words) > 1 and (words[1] in _ADDRESSEES or " ".join(words[1:3]) in _ADDRESSEES)
+        return addressee or (len(written) > 1 and written[1][:1].isupper())
+    return True
+
+
 _THANKS_MARKS = ("cam on", "camon", "thanks", "thank", "tks", "thks", "thanh kiu")
 _CLOSING_MARKS = (
     *_THANKS_MARKS, "xin tran trong", "tran trong", "mong nhan duoc", "mong duoc", "rat mong",
@@ -204,7 +229,7 @@ def _kind(clause: str) -> str:
     """'greeting', 'intro', 'closing' or 'content' for one clause."""
     f = _fold(clause).strip() + " "
     words = f.split()
-    if any(f.startswith(g) for g in _GREETING_STARTS) and len(words) <= 8:
+    if len(words) <= 8 and _greets(clause, f, words):
         return "greeting"
     if any(m in f for m in _CLOSING_MARKS) and not _asks(clause):
         return "closing"

@@ -221,6 +221,25 @@ def test_a_field_introduces_only_when_it_gives_a_value(text: str, question: str 
     assert read(text).question == (text if question is WHOLE else question)
 
 
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        pytest.param("gửi hồ sơ qua bưu điện, mất bao lâu", WHOLE, id="gui-is-send"),
+        pytest.param("gửi giấy tờ qua bưu điện được không, hay phải lên phường", WHOLE, id="gui-asks"),
+        pytest.param("gửi các giấy tờ qua bưu điện, mất bao lâu", WHOLE, id="gui-cac-giay-to"),
+        pytest.param("thua ke nha dat, sang ten so do o dau", WHOLE, id="thua-ke-is-inherit"),
+        pytest.param("Gửi UBND phường, tôi muốn làm hộ chiếu", "tôi muốn làm hộ chiếu", id="gui-ubnd"),
+        pytest.param("gui ad, cho hoi lam tam tru", "cho hoi lam tam tru", id="gui-ad"),
+        pytest.param("thưa anh chị, em muốn hỏi khai sinh", "em muốn hỏi khai sinh", id="thua-anh-chi"),
+        pytest.param("gửi các anh chị, em hỏi khai sinh", "em hỏi khai sinh", id="gui-cac-anh-chi"),
+    ],
+)  # fmt: skip
+def test_gui_and_thua_greet_only_someone(text: str, question: str | None) -> None:
+    # Without accents "gửi" (to) and "thưa" (dear) are also "gửi hồ sơ" (send) and "thừa kế" (inherit);
+    # read as greetings they took the message's topic with them.
+    assert read(text).question == (text if question is WHOLE else question)
+
+
 def test_self_introductions_are_counted_as_set_aside() -> None:
     reading = read(
         "Xin chào ad. Tôi tên là Lê Văn Tám. Tôi sinh năm 1980. Làm hộ chiếu mất bao lâu? Cảm ơn ad nhiều."
