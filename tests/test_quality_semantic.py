@@ -269,7 +269,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     },
     ("questions_phuong", "ward"): {
         "answered_correct": (0.834, True),
-        "helped": (0.913, True),
+        "helped": (0.918, True),
         "wrong_answer": (0.024, False),
         "rejected": (0.721, True),
         "false_answer": (0.136, False),

@@ -82,7 +82,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "rejected": (0.871, True), "false_answer": (0.026, False),
     },
     ("questions_phuong", "ward"): {
-        "answered_correct": (0.492, True), "helped": (0.692, True), "wrong_answer": (0.024, False),
+        "answered_correct": (0.497, True), "helped": (0.697, True), "wrong_answer": (0.024, False),
         "rejected": (0.892, True), "false_answer": (0.036, False),
     },
     ("questions_tthc", "siblings"): {
