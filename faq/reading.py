@@ -74,10 +74,16 @@ _GREETING_STARTS = (
     "chao", "xin chao", "kinh gui", "kinh thua", "thua", "gui", "hello", "hi ", "alo", "dear",
     "em chao", "toi chao", "chau chao", "con chao", "minh chao",
 )  # fmt: skip
-_INTRO_STARTS = (
+_INTRO_STARTS = ("toi la", "em la", "minh la", "chau la")
+_NAME_STARTS = (
     "toi ten", "em ten", "minh ten", "chau ten", "con ten", "ten toi", "ten em", "ten minh", "ho ten",
-    "toi la", "em la", "minh la", "chau la",
 )  # fmt: skip
+"""These introduce only when a name follows (capitalised or a surname, after an optional "là") or the
+clause is short: "tôi tên Nguyễn Văn An", "toi ten nguyen van an", "em tên Lan" do; "con tên trên giấy
+khai sinh bị sai" and "tên tôi trên căn cước bị sai" say what the message is about."""
+_SURNAME_FOLDS = frozenset(fold_accents(n).lower() for n in _SURNAMES)
+_SHORT_NAME = 5
+"""A clause of this many words at most that starts like "em tên" is a name ("em ten lan")."""
 _FIELD_STARTS = (
     "toi sinh nam", "toi sinh ngay", "em sinh nam", "em sinh ngay", "sinh nam", "nam sinh", "toi nam nay",
     "em nam nay", "nam nay toi", "nam nay em", "toi hien", "em hien", "hien tru", "tru tai", "dia chi",
@@ -129,6 +135,17 @@ def _greets(clause: str, folded: str, words: list[str]) -> bool:
         addressee = len(words) > 1 and (words[1] in _ADDRESSEES or " ".join(words[1:3]) in _ADDRESSEES)
         return addressee or (len(written) > 1 and written[1][:1].isupper())
     return True
+
+
+def _name_follows(clause: str, skip: int, length: int) -> bool:
+    """Whether the words after the first `skip` ones (and an optional "là") begin a name, or the clause is
+    short enough to be one."""
+    if length <= _SHORT_NAME or any(c.isdigit() for c in clause):
+        return True
+    rest = clause.split()[skip:]
+    if rest and fold_accents(rest[0].lower()) == "la":
+        rest = rest[1:]
+    return bool(rest) and (rest[0][:1].isupper() or fold_accents(rest[0].lower()) in _SURNAME_FOLDS)
 
 
 _THANKS_MARKS = ("cam on", "camon", "thanks", "thank", "tks", "thks", "thanh kiu")
@@ -236,7 +253,9 @@ def _kind(clause: str) -> str:
     number = "@" in clause or bool(_LONG_NUMBER.search(clause))
     gives_id = number and any(f.startswith(m + " ") for m in _ID_STARTS)
     gives_field = any(f.startswith(m + " ") for m in _FIELD_STARTS) and _gives_value(clause)
-    introduces = gives_id or gives_field or any(f.startswith(m + " ") for m in _INTRO_STARTS)
+    name_start = next((m for m in _NAME_STARTS if f.startswith(m + " ")), None)
+    gives_name = name_start is not None and _name_follows(clause, len(name_start.split()), len(words))
+    introduces = gives_id or gives_field or gives_name or any(f.startswith(m + " ") for m in _INTRO_STARTS)
     if introduces and len(words) <= 25 and not _asks(clause):
         return "intro"
     return "content"

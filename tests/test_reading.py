@@ -212,6 +212,11 @@ WHOLE = None
         pytest.param("quê quán Nam Định, muốn làm hộ chiếu", "muốn làm hộ chiếu", id="home-town-with-a-name"),
         pytest.param("que quan nam dinh, muon lam ho chieu", "muon lam ho chieu", id="short-field"),
         pytest.param("hien tru o phuong tan dinh, lam tam tru o dau", "lam tam tru o dau", id="place-word"),
+        pytest.param("con tên trên giấy khai sinh bị sai, sửa sao", WHOLE, id="child-name-is-the-topic"),
+        pytest.param("tên tôi trên căn cước bị sai chính tả, sửa ở đâu", WHOLE, id="my-name-is-the-topic"),
+        pytest.param("ho ten tren giay ket hon bi sai, sua o dau", WHOLE, id="full-name-is-the-topic"),
+        pytest.param("toi ten nguyen van an, lam ho chieu o dau", "lam ho chieu o dau", id="name-by-surname"),
+        pytest.param("em ten lan, muon lam ho chieu", "muon lam ho chieu", id="short-name"),
     ],
 )  # fmt: skip
 def test_a_field_introduces_only_when_it_gives_a_value(text: str, question: str | None) -> None:
