@@ -90,8 +90,8 @@ _FIELD_STARTS = (
     "que quan", "que toi",
 )  # fmt: skip
 """These introduce only when the clause gives a value — a number, a name, a place: "quê quán Nam Định",
-"trú tại tổ 5", "em sinh năm 1995" do; "quê quán trong giấy khai sinh ghi sai", "địa chỉ trên căn cước
-bị sai" and "em sinh bé thứ hai hôm qua" say what the message is about."""
+"trú tại tổ 5", "em sinh năm 1995" do; "quê quán trong giấy khai sinh ghi sai" and "địa chỉ trên căn
+cước bị sai" say what the message is about."""
 _ID_STARTS = ("sdt", "so dien thoai", "so cccd", "so can cuoc", "cccd", "cmnd", "email")
 """These introduce only when the clause gives the number (eight digits or more) or address: "cccd
 0012…" does; "cccd bị mất" and "cccd hết hạn năm 2025" name what the message is about."""

@@ -103,16 +103,14 @@ def run(args: argparse.Namespace) -> int:
             print(_overlay_summary(overlay, count, len(overlay_errors), len(overlay_warnings)))
         if semantic.indexer is None:
             print(f"Lưu ý: {semantic.note}")
-            sparse = _sparse_note(report.book, config.matching) if entries is not None else None
+            sparse = _sparse_note(shared, config.matching) if shared is not None else None
             if sparse is not None:
                 print(f"Lưu ý: {sparse}")
     return 1 if failed else 0
 
 
-def _sparse_note(book: FaqBook | None, settings: MatchSettings) -> str | None:
+def _sparse_note(book: FaqBook, settings: MatchSettings) -> str | None:
     """What staff are told when the lexical-only thresholds are lowered for this FAQ (faq.sparse)."""
-    if book is None:
-        return None
     fitted = lexical_only_settings(settings, book)
     if fitted is settings:
         return None
