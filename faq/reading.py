@@ -70,10 +70,13 @@ _ADDRESS = re.compile(
     r"khu phố|khu pho|xóm|xom|đường|duong|phố|pho)\s+\d+[\w/]*"
 )
 
-_GREETING_STARTS = (
-    "chao", "xin chao", "kinh gui", "kinh thua", "thua", "gui", "hello", "hi ", "alo", "dear",
-    "em chao", "toi chao", "chau chao", "con chao", "minh chao",
-)  # fmt: skip
+_GREETING = re.compile(
+    r"(?:(?P<particle>da|vang|alo)\s+)?"  # "Dạ chào ad", "vâng thưa anh"
+    r"(?:(?:em|e|toi|tui|minh|chau|con|anh|chi)\s+)?"  # "em chào", "e chao a", "cháu chào bác"
+    r"(?P<polite>(?:(?:xin|kinh)\s+){1,2})?(?:(?P<verb>chao|gui|thua)\b|(?:hello|hi|alo|dear)\b)"
+)
+"""How a greeting starts (accents off): an optional "dạ"/"vâng", an optional "em"/"tôi"…, then
+"(xin) (kính) chào", "kính gửi", "(kính) thưa", or "hello", "hi", "alo", "dear"."""
 _INTRO_STARTS = ("toi la", "em la", "minh la", "chau la")
 _NAME_STARTS = (
     "toi ten", "em ten", "minh ten", "chau ten", "con ten", "ten toi", "ten em", "ten minh", "ho ten",
@@ -127,13 +130,19 @@ not "căn cước", "các anh" but not "các giấy tờ")."""
 def _greets(clause: str, folded: str, words: list[str]) -> bool:
     """Whether a clause is a greeting: it starts like one, asks nothing, and a "gửi"/"thưa" in front is
     followed by whom it addresses (a word of _ADDRESSEES, or a capitalised one)."""
-    start = next((g for g in _GREETING_STARTS if folded.startswith(g)), None)
+    start = _GREETING.match(folded)
     if start is None or _asks(clause):
         return False
-    if start.strip() in _VERB_GREETINGS:
+    verb = start.group("verb")
+    if verb == "gui" and start.group("particle") == "da":
+        return False  # "da gui" is "đã gửi" (sent)
+    if verb in _VERB_GREETINGS and not start.group("polite"):  # "kính gửi …" always greets
+        after = len(folded[: start.end()].split())  # the words up to and including the verb
         written = clause.split()
-        addressee = len(words) > 1 and (words[1] in _ADDRESSEES or " ".join(words[1:3]) in _ADDRESSEES)
-        return addressee or (len(written) > 1 and written[1][:1].isupper())
+        addressee = words[after : after + 1] and (
+            words[after] in _ADDRESSEES or " ".join(words[after : after + 2]) in _ADDRESSEES
+        )
+        return bool(addressee) or (len(written) > after and written[after][:1].isupper())
     return True
 
 

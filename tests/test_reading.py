@@ -225,6 +225,13 @@ WHOLE = None
         pytest.param("gui ad, cho hoi lam tam tru", "cho hoi lam tam tru", id="gui-ad"),
         pytest.param("thưa anh chị, em muốn hỏi khai sinh", "em muốn hỏi khai sinh", id="thua-anh-chi"),
         pytest.param("gửi các anh chị, em hỏi khai sinh", "em hỏi khai sinh", id="gui-cac-anh-chi"),
+        pytest.param("Dạ chào ad, em muốn làm hộ chiếu", "em muốn làm hộ chiếu", id="da-chao"),
+        pytest.param("e chao a, lam tam tru o dau", "lam tam tru o dau", id="e-chao-a"),
+        pytest.param("Kính chào quý cơ quan, tôi hỏi khai sinh", "tôi hỏi khai sinh", id="kinh-chao"),
+        pytest.param("Dạ thưa anh, em hỏi căn cước", "em hỏi căn cước", id="da-thua-anh"),
+        pytest.param("kinh gui lanh dao xa, toi hoi ve khai tu", "toi hoi ve khai tu", id="kinh-gui-anyone"),
+        pytest.param("da gui anh chi ho so roi, bao lau co ket qua", WHOLE, id="da-gui-is-sent"),
+        pytest.param("em gửi hồ sơ online, bao lâu có kết quả", WHOLE, id="em-gui-is-send"),
     ],
 )  # fmt: skip
 def test_a_clause_is_set_aside_only_when_it_greets_or_introduces(text: str, question: str | None) -> None:
