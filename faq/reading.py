@@ -103,16 +103,27 @@ _PLACE_WORDS = frozenset(("thon", "phuong", "huyen", "ap", "xom", "kiet", "hem",
 "tỉnh" are left out: without accents they are also "to", "xa", "so", "tinh"."""
 _SHORT_FIELD = 4
 """A field this short is its value ("que quan nam dinh"): what a message is about takes more words."""
+_VALUE_WINDOW = 3
+"""The value follows its field within this many words ("trú tại tổ 5", "năm nay tôi 65 tuổi"); a number
+further on belongs to the story ("năm nay tôi thuê đo đạc lại thì diện tích là 95m2")."""
 
 
-def _gives_value(clause: str) -> bool:
-    """Whether a clause gives a number, an e-mail address, a name or a place (what an introduction gives)."""
-    if any(c.isdigit() or c == "@" for c in clause):
+_PROBLEM = re.compile(r"\b(?:bi|sai|nham|sua|het han|thay doi|cap nhat|khong khop|khong dung|chua co)\b")
+"""Words that make a field what the message is about ("địa chỉ trên VNeID bị sai số nhà"), accents off."""
+
+
+def _gives_value(clause: str, skip: int) -> bool:
+    """Whether a clause that starts with a field (its first `skip` words) gives its value just after it
+    — a number, an e-mail address, a name or a place — and names no problem with it."""
+    if _PROBLEM.search(_fold(clause)):
+        return False
+    words = clause.replace(":", " ").split()
+    if len(words) <= _SHORT_FIELD:
         return True
-    words = clause.split()
-    if len(words) <= _SHORT_FIELD or any(w[:1].isupper() for w in words[1:]):
+    value = words[skip : skip + _VALUE_WINDOW]
+    if any(c.isdigit() or c == "@" for c in "".join(value)) or any(w[:1].isupper() for w in value):
         return True
-    return any(fold in _PLACE_WORDS for fold in _fold(clause).split()[1:])
+    return any(_fold(w).strip() in _PLACE_WORDS for w in value)
 
 
 _VERB_GREETINGS = ("gui", "thua")
@@ -253,7 +264,7 @@ def _drop_full_name(m: re.Match[str]) -> str:
 
 def _kind(clause: str) -> str:
     """'greeting', 'intro', 'closing' or 'content' for one clause."""
-    f = _fold(clause).strip() + " "
+    f = " ".join(_fold(clause).replace(":", " ").split()) + " "  # "Địa chỉ: số 5…" is "địa chỉ số 5…"
     words = f.split()
     if len(words) <= 8 and _greets(clause, f, words):
         return "greeting"
@@ -261,7 +272,8 @@ def _kind(clause: str) -> str:
         return "closing"
     number = "@" in clause or bool(_LONG_NUMBER.search(clause))
     gives_id = number and any(f.startswith(m + " ") for m in _ID_STARTS)
-    gives_field = any(f.startswith(m + " ") for m in _FIELD_STARTS) and _gives_value(clause)
+    field = next((m for m in _FIELD_STARTS if f.startswith(m + " ")), None)
+    gives_field = field is not None and _gives_value(clause, len(field.split()))
     name_start = next((m for m in _NAME_STARTS if f.startswith(m + " ")), None)
     gives_name = name_start is not None and _name_follows(clause, len(name_start.split()), len(words))
     introduces = gives_id or gives_field or gives_name or any(f.startswith(m + " ") for m in _INTRO_STARTS)

@@ -232,6 +232,13 @@ WHOLE = None
         pytest.param("kinh gui lanh dao xa, toi hoi ve khai tu", "toi hoi ve khai tu", id="kinh-gui-anyone"),
         pytest.param("da gui anh chi ho so roi, bao lau co ket qua", WHOLE, id="da-gui-is-sent"),
         pytest.param("em gửi hồ sơ online, bao lâu có kết quả", WHOLE, id="em-gui-is-send"),
+        pytest.param(
+            "Xin chào, địa chỉ thường trú của tôi trên VNeID bị sai số nhà, sửa ở đâu ạ?",
+            "địa chỉ thường trú của tôi trên VNeID bị sai số nhà, sửa ở đâu ạ?", id="field-with-a-problem",
+        ),
+        pytest.param("năm nay tôi đo lại đất thì ra 95m2, sửa sổ sao", WHOLE, id="number-far-from-field"),
+        pytest.param("Năm nay tôi 65 tuổi, mất sổ đỏ, cấp lại sao", "mất sổ đỏ, cấp lại sao", id="age-value"),
+        pytest.param("Địa chỉ: số 5 ngõ 7, hỏi làm hộ chiếu", "hỏi làm hộ chiếu", id="field-with-a-colon"),
     ],
 )  # fmt: skip
 def test_a_clause_is_set_aside_only_when_it_greets_or_introduces(text: str, question: str | None) -> None:
