@@ -32,7 +32,8 @@ _ABBREVIATION_TABLE = (
     "thứ 7|thứ bẩy=thứ bảy; mn|mng=mọi người; bv=bệnh viện; tk=tài khoản; "
     "xkld|xklđ=xuất khẩu lao động; dzậy|dzay=vậy; chj=chị; kq=kết quả; "
     "tg=thời gian; t2=thứ hai; t3=thứ ba; t4=thứ tư; t5=thứ năm; t6=thứ sáu; t7=thứ bảy; "
-    "ltp|lltp|llp=lý lịch tư pháp; cty=công ty; "
+    "ltp|lltp|llp=lý lịch tư pháp; cty=công ty; mun|mún=muốn; bít=biết; bme|bố mẹ=bố mẹ; "
+    "nc ngoài|nc ngoai|nuoc ngoai=nước ngoài; h=giờ; "
     # "hk" is "hộ khẩu" in "chuyển hk" but "không" in the question tag "dc hk", "có hk".
     "dc hk|đc hk|được hk=được không; có hk=có không; phải hk=phải không; đúng hk=đúng không; "
     # "mk" is "mình" ("mk muốn hỏi") but "mật khẩu" beside what one does with a password.

@@ -162,6 +162,12 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("ba anh em tôi", "ba anh em tôi", id="ba-counting-stays"),
         pytest.param("ba năm", "ba năm", id="ba-number-stays"),
         pytest.param("lam roi ma tui chua nhan", "lam roi ma tui chua nhan", id="bare-ma-is-not-me"),
+        pytest.param("e mun lm ho chieu", "em muốn làm ho chieu", id="mun-is-muon"),
+        pytest.param("ko bít lm o dau", "không biết làm o dau", id="bit-is-biet"),
+        pytest.param("bme e mat r", "bố mẹ em mat rồi", id="bme-is-bo-me"),
+        pytest.param("di nc ngoai lam", "di nước ngoài lam", id="nc-ngoai"),
+        pytest.param("h lm lai dc ko", "giờ làm lai được không", id="bare-h-is-gio"),
+        pytest.param("8h sáng", "8h sáng", id="h-of-an-hour-stays"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
