@@ -55,23 +55,30 @@ class NotAQuestion:
 
 
 _POLITE_TAIL = r"(?: (?:a|nhe|nha|voi|di|ad|ban|em))*"
+_CALLED = re.compile(
+    r"(?:(?:da|vang|alo)\s)?"
+    r"(?:(?:bot|ad|admin|shop|ban|anh chi|anh|chi|em|e|co|chu|bac|moi nguoi)\soi\s)?"
+)
+"""Who is called before what is asked ("bot ơi", "dạ anh chị ơi"): set aside before the shapes below."""
+_ME = r"(?:em|e|minh|mik|toi|tui|t|chau|con)"
 _MENU = re.compile(
-    r"(?:(?:cho )?(?:em|minh|toi|tui) )?(?:(?:xem|mo|hien|gui) )?(?:(?:cac|tat ca|danh sach|danh muc) )?"
+    rf"(?:(?:cho )?(?:{_ME} )?)?(?:(?:xem|mo|hien|gui) )?(?:(?:cac|tat ca|danh sach|danh muc) )?"
     r"(?:thu tuc|linh vuc|danh muc|menu|muc luc)(?: (?:thu tuc|hanh chinh))*" + _POLITE_TAIL
 )
 _HELP = re.compile(
-    r"(?:(?:xem|cho (?:em|minh|toi) xem) )?"
+    rf"(?:(?:cho )?(?:{_ME} )?xem )?"
     r"(?:help|tro giup|huong dan(?: su dung)?|cach (?:su )?dung(?: bot| tro ly)?)" + _POLITE_TAIL
 )
 _START = re.compile(r"(?:bat dau|start|khoi dong)" + _POLITE_TAIL)
 _CONTACT = re.compile(re.escape(fold(texts.BTN_CONTACT)))
 _STAFF = re.compile(
-    r"(?:(?:cho|xin|muon|can|em|minh|toi|tui|chau|con|duoc|ad|oi|a|co the|lam on)\s)*"
+    rf"(?:(?:cho|xin|muon|can|{_ME}|duoc|ad|oi|a|co the|lam on)\s)*"
     r"(?:gap|noi chuyen(?: truc tiep)? voi|chat voi|lien he voi|ket noi(?: voi)?|chuyen(?: cho| sang)?)\s"
     r"(?:(?:voi|mot|1|cac|truc tiep)\s)*"
     r"(?:can bo|cb|nguoi that(?: su)?|ng that|nhan vien|nguoi truc|admin|tong dai vien)"
     r"(?: (?:that|truc tiep|phu trach|mot cua|phuong|xa|o phuong|o xa|giup(?: em| minh| toi)?))*"
-    r"(?: (?:duoc|dc) (?:khong|ko|k|hong|hok))?" + _POLITE_TAIL
+    r"(?: (?:duoc|dc) (?:khong|ko|k|hong|hok))?"
+    r"(?: (?:khong phai|ko phai|k phai|chu khong phai) (?:bot|may|tro ly ao|tro ly tu dong))?" + _POLITE_TAIL
 )
 _OKAY = re.compile(
     r"(?:(?:da|vang|ok|oke|okay|oki|okie|uh|uhm|um|a|the|vay|thi|thoi)\s)*"
@@ -121,6 +128,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
     words = fold(stripped)
     if not words:
         return NotAQuestion(_emoji_gesture(stripped))
+    words = _CALLED.sub("", words, count=1) or words
     for pattern, gesture in (
         (_MENU, Gesture.MENU),
         (_HELP, Gesture.HELP),

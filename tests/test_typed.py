@@ -42,6 +42,20 @@ from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
             "tôi muốn nói chuyện với người thật", NotAQuestion(Gesture.STAFF), id="talk-to-a-person"
         ),
         pytest.param("kết nối với cán bộ một cửa giúp em", NotAQuestion(Gesture.STAFF), id="connect-me"),
+        pytest.param("bot ơi cho e gặp người thật", NotAQuestion(Gesture.STAFF), id="staff-after-bot-oi"),
+        pytest.param(
+            "Dạ, anh chị ơi cho em gặp cán bộ với", NotAQuestion(Gesture.STAFF), id="staff-after-anh-chi-oi"
+        ),
+        pytest.param("t muốn gặp cán bộ", NotAQuestion(Gesture.STAFF), id="staff-t-pronoun"),
+        pytest.param(
+            "mình cần nói chuyện với người thật, không phải bot", NotAQuestion(Gesture.STAFF), id="not-a-bot"
+        ),
+        pytest.param("ad ơi danh mục thủ tục", NotAQuestion(Gesture.MENU), id="menu-after-ad-oi"),
+        pytest.param("cho e xem danh mục", NotAQuestion(Gesture.MENU), id="menu-e-pronoun"),
+        pytest.param("bot ơi hướng dẫn sử dụng", NotAQuestion(Gesture.HELP), id="help-after-bot-oi"),
+        pytest.param("ad oi e hieu roi", NotAQuestion(Gesture.OKAY), id="okay-after-ad-oi"),
+        pytest.param("bot ơi làm căn cước ở đâu", None, id="a-question-after-bot-oi"),
+        pytest.param("ad ơi", None, id="only-a-call"),
         pytest.param("gặp cán bộ tư pháp để làm chứng thực", None, id="staff-named-in-a-question"),
         pytest.param("cán bộ", None, id="staff-word-left-to-the-faq"),
         pytest.param("gặp người nhà", None, id="not-staff"),
