@@ -107,17 +107,28 @@ class _Composer:
                 )
         if controls:
             return None  # the YAML reader refuses them anyway, with a less helpful message
+        # Warnings wait for the parse: past a syntax error they describe text the reader misread ("[" never
+        # closed makes every later "- …" a folded item), and only the error is worth the staff's time.
+        held: list[tuple[int, str]] = []
+        report, self.warning = self.warning, lambda line, message: held.append((line, message))
         try:
             root = self._compose_events(text, lines)
         except yaml.MarkedYAMLError as exc:
             line, message = explain_yaml_error(exc, lines)
             if line not in tabs:
                 self.error(line, message)
+            for number, said in held:
+                if number < line:
+                    report(number, said)
             return None
         except yaml.YAMLError as exc:
             if not tabs:
                 self.error(0, f"lỗi cú pháp YAML, không đọc được tệp ({exc}).")
             return None
+        finally:
+            self.warning = report
+        for number, said in held:
+            report(number, said)
         if tabs:
             return None
         return root

@@ -196,3 +196,29 @@ def test_split_lines_counts_as_yaml_does(text: str, count: int) -> None:
 
 def test_the_unedited_entry_is_good_yaml() -> None:
     assert all("cú pháp" not in p.message for p in parse_faq(ENTRY, "faq.yaml").errors)
+
+
+@pytest.mark.parametrize(
+    ("text", "error_line", "warned"),
+    [
+        pytest.param(
+            edit("    questions:", "    questions: [chưa đóng")[0], 6, [], id="after-the-error-dropped"
+        ),
+        pytest.param(
+            edit(
+                '    fee: "Miễn lệ phí."',
+                "    fee: [chưa đóng",
+                edit("      - làm giám hộ ở đâu", "       - x")[0],
+            )[0],
+            14,
+            [8],
+            id="before-the-error-kept",
+        ),
+    ],
+)
+def test_warnings_past_a_syntax_error_are_not_shown(text: str, error_line: int, warned: list[int]) -> None:
+    # "[" never closed makes every later "- …" look folded into it: those warnings describe text the
+    # reader misread, so only the error is shown; a warning above the error is still a real one.
+    problems = parse_faq(text, "faq.yaml")
+    assert [p.line for p in problems.errors] == [error_line]
+    assert [p.line for p in problems.warnings if "bị gộp vào ý đó" in p.message] == warned
