@@ -17,7 +17,18 @@ from handlers.store import MemoryStore, StateStore, StateStoreError
 
 log = logging.getLogger(__name__)
 
-_NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?:(?:(?:em|e|minh|toi|tui|chau|con|cho|xin)\s)*(?:chon|lay|xem|bam)\s)?"
+    r"(?:(?:so|cai|muc|cau|y)\s)?(\d{1,3})"
+    r"(?:\s(?:a|ah|ak|nhe|nha|nhen|ad|di|voi|ha|nhi|ne))*"
+)
+"""An option number as typed, folded: "2", "2.", "#2", "số 2", "2 ạ", "1 nhé", "em chọn 2", "cái 3 ạ"."""
+
+
+def option_number(text: str) -> int | None:
+    """The option number a typed message is, if it is nothing else ("2 con" is a question, not 2)."""
+    m = _NUMBER.fullmatch(fold(text))
+    return int(m.group(1)) if m is not None else None
 
 
 def pressable(reply: Reply) -> tuple[Button, ...]:
@@ -227,9 +238,8 @@ class OptionMemory:
 
 def _resolve(numbering: Numbering, text: str) -> str | None:
     """The payload `text` presses among these options, else None."""
-    m = _NUMBER.fullmatch(text.strip())
-    if m is not None:
-        n = int(m.group(1))
+    n = option_number(text)
+    if n is not None:
         return next((o.payload for o in numbering.valid if o.number == n), None)
     words = fold(text)
     if not words:

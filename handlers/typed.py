@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from handlers import texts
-from handlers.options import fold
+from handlers.options import fold, option_number
 
 
 class Gesture(StrEnum):
@@ -65,6 +65,11 @@ _MENU = re.compile(
     rf"(?:(?:cho )?(?:{_ME} )?)?(?:(?:xem|mo|hien|gui) )?(?:(?:cac|tat ca|danh sach|danh muc) )?"
     r"(?:thu tuc|linh vuc|danh muc|menu|muc luc)(?: (?:thu tuc|hanh chinh))*" + _POLITE_TAIL
 )
+_BACK = re.compile(
+    r"(?:(?:quay|tro) (?:lai|ve)(?: (?:danh muc|menu|muc luc|trang chu|tu dau|ban dau))?"
+    r"|ve (?:danh muc|menu|muc luc|trang chu))(?: thu tuc)?" + _POLITE_TAIL
+)
+""""quay lại", "về danh mục" typed when no "Quay lại" option is on screen: the category menu."""
 _HELP = re.compile(
     rf"(?:(?:cho )?(?:{_ME} )?xem )?"
     r"(?:help|tro giup|huong dan(?: su dung)?|cach (?:su )?dung(?: bot| tro ly)?)" + _POLITE_TAIL
@@ -106,9 +111,6 @@ _ATTACHMENT = re.compile(
 )
 """What Zalo, Messenger or a copied chat show for what is not text ("[Hình ảnh]", "[Sticker]",
 "Đã gửi một ảnh")."""
-_NUMBER = re.compile(r"(?:số|so|chọn|chon|#)?\s*(\d{1,3})\s*[.)]?", re.IGNORECASE)
-"""The shapes OptionMemory reads as an option number."""
-
 _APPROVING = frozenset("👍👌🙏❤♥💕💖😊🥰😍☺🙂💯👏🤝🌹💐🎉")
 _DISAPPROVING = frozenset("👎😞😢😭😡😠☹🙁😕")
 _DECORATION = frozenset("\ufe0f\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
@@ -122,15 +124,16 @@ def not_a_question(text: str) -> NotAQuestion | None:
         return None
     if _ATTACHMENT.fullmatch(unicodedata.normalize("NFC", stripped)):
         return NotAQuestion(Gesture.ATTACHMENT)
-    number = _NUMBER.fullmatch(stripped)
+    number = option_number(stripped)
     if number is not None:
-        return NotAQuestion(Gesture.NUMBER, int(number.group(1)))
+        return NotAQuestion(Gesture.NUMBER, number)
     words = fold(stripped)
     if not words:
         return NotAQuestion(_emoji_gesture(stripped))
     words = _CALLED.sub("", words, count=1) or words
     for pattern, gesture in (
         (_MENU, Gesture.MENU),
+        (_BACK, Gesture.MENU),
         (_HELP, Gesture.HELP),
         (_START, Gesture.START),
         (_CONTACT, Gesture.CONTACT),
