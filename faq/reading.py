@@ -362,11 +362,24 @@ def split_sentences(text: str, longest: int = 250) -> list[str]:
     return out
 
 
+SHOUTING_SHARE = 0.8
+"""A message with at least this share of its letters in capitals is typed in capitals ("KINH GUI PHUONG.
+TOI LA …"): read in lower case, or every word after "anh", "số", "tổ"… would be taken for a name."""
+
+
+def _shouts(text: str) -> bool:
+    """Whether a message is typed in capitals (enough letters to tell, SHOUTING_SHARE of them upper)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= SHOUTING_SHARE * len(letters)
+
+
 def read(text: str, budget: int = 500, question_budget: int = 160, model_budget: int = 300) -> Reading:
     """What to match of a message: `budget` characters at most for the lexical stage, `model_budget`
     for the sentence model, `question_budget` for the asking part alone; asking sentences kept first."""
     text = unicodedata.normalize("NFC", _CONTROL.sub(lambda m: "\n" if m.group() in "\n\r" else " ", text))
     text = _LINK.sub(_site, text)
+    if _shouts(text):
+        text = text.lower()  # capitals say nothing of names when every word has them
     sentences = split_sentences(text, max(budget // 2, 80))
     kept: list[tuple[str, float]] = []
     aside = 0

@@ -438,3 +438,19 @@ def test_parts(text: str, expected: list[str]) -> None:
 )
 def test_a_letter_is_more_than_two_sentences(text: str, letter: bool) -> None:
     assert read(text).is_letter is letter
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        pytest.param(
+            "XIN HOI TOI PHAI LAM LAI CAN CUOC O DAU, CO PHAI CHUP ANH LAI KHONG?", "chup anh lai khong",
+            id="words-after-anh",
+        ),
+        pytest.param("MẤT CĂN CƯỚC Ở TỔ DÂN PHỐ, LÀM LẠI Ở ĐÂU", "làm lại ở đâu", id="accented-capitals"),
+        pytest.param("Em hỏi làm CCCD ở đâu", "CCCD", id="an-acronym-is-not-shouting"),
+    ],
+)  # fmt: skip
+def test_a_message_in_capitals_is_read_in_lower_case(text: str, kept: str) -> None:
+    # Typed in capitals, every word after "anh", "tổ", "số"… looked like a name and was set aside.
+    assert kept in read(text).question
