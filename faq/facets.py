@@ -40,7 +40,7 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
      "không phải đi|làm trên|nộp trên"),
     (Facet.POSTAL, 3, "bưu điện|bưu chính|bưu cục|vnpost|nhận tại nhà|nhận ở nhà|gửi về nhà|"
      "trả về nhà|trả tại nhà|chuyển phát|ship|gửi qua bưu|qua đường bưu|gửi qua đường|"
-     "gửi về tận nhà|tận nhà|nhận qua|gửi hồ sơ qua|chuyển về nhà|shipper"),
+     "gửi về tận nhà|tận nhà|nhận qua|gửi hồ sơ qua|chuyển về nhà|shipper|gửi bưu|gửi ra bưu|gửi đường bưu"),
     (Facet.STEPS, 2, "các bước|những bước|từng bước|quy trình|trình tự|hướng dẫn|cách làm|"
      "tiếp theo|làm gì tiếp|làm gì nữa|bước tiếp|bắt đầu từ đâu|bắt đầu thế nào|"
      "cách thức|thủ tục thế nào|thủ tục như thế nào|thủ tục ra sao|làm thủ tục|"

@@ -416,6 +416,8 @@ def test_related_lists_existing_procedures(conv: Conversation) -> None:
         pytest.param("mất mấy ngày", "Lệ phí: Theo mức HĐND", id="time"),
         pytest.param("nộp ở đâu ạ", "Nơi nộp hồ sơ: Công an cấp xã nơi dự kiến tạm trú", id="where"),
         pytest.param("làm online được không", "Nộp trực tuyến toàn trình", id="online"),
+        pytest.param("gửi bưu điện được không", "Qua bưu điện", id="postal-without-qua"),
+        pytest.param("nop buu dien dc k", "Qua bưu điện", id="postal-no-accents"),
     ],
 )
 def test_follow_up_refers_to_the_last_answer(conv: Conversation, follow_up: str, starts: str) -> None:
