@@ -256,4 +256,9 @@ class Matcher:
                 and small_talk.entry.is_small_talk
             ):
                 return small_talk
+        answered = result.entry if result.kind is Kind.ANSWER else None
+        if reading.empty and not (answered is not None and answered.is_small_talk):
+            # "Kính gửi Ủy ban nhân dân phường", "tôi là chủ hộ", "Xin chào, tôi tên Lan": the question is
+            # still to come; neither "chưa có thông tin" nor a procedure named by the introduction.
+            return MatchResult(Kind.NONE, 0.0, preamble_only=True)
         return result

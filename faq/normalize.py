@@ -85,7 +85,7 @@ _VOCATIVES = frozenset(
 PRONOUNS = frozenset(
     {"em", "anh", "chị", "anh chị", "mình", "tôi", "tui", "tao", "cháu", "con", "bọn em",
      "chúng tôi", "chúng em", "bạn", "cô", "chú", "bác", "cho", "xin", "muốn", "cần", "có",
-     "bot", "ad", "admin", "shop", "page", "cả nhà", "mọi người"}
+     "bot", "ad", "admin", "shop", "page", "cả nhà", "mọi người", "việc", "chuyện", "vấn đề", "chút việc"}
 )  # fmt: skip
 GREETINGS: tuple[str, ...] = tuple(
     f"{hello} {who}".strip()

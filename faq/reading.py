@@ -108,8 +108,9 @@ _VALUE_WINDOW = 3
 further on belongs to the story ("năm nay tôi thuê đo đạc lại thì diện tích là 95m2")."""
 
 
-_PROBLEM = re.compile(r"\b(?:bi|sai|nham|sua|het han|thay doi|cap nhat|khong khop|khong dung|chua co)\b")
-"""Words that make a field what the message is about ("địa chỉ trên VNeID bị sai số nhà"), accents off."""
+_PROBLEM = re.compile(r"\b(?:bi|sai|nham|sua|het han|thay doi|cap nhat|khong khop|khong dung|chua co|thi)\b")
+"""Words that make a field what the message is about ("địa chỉ trên VNeID bị sai số nhà", "sinh năm 2001
+thì tới tuổi mấy phải đổi"), accents off."""
 
 
 def _gives_value(clause: str, skip: int) -> bool:
@@ -201,6 +202,8 @@ class Reading:
     """Sentences in the message as written."""
     set_aside: int
     """Sentences or clauses set aside as greeting, introduction or closing."""
+    empty: bool = False
+    """Every sentence was a greeting, an introduction or a closing: the message asks nothing yet."""
 
     @property
     def is_letter(self) -> bool:
@@ -401,7 +404,8 @@ def read(text: str, budget: int = 500, question_budget: int = 160, model_budget:
             kept.append((body, _asks(body)))
     if not kept:
         whole = _strip_personal(text) or text
-        return Reading(whole[:budget], whole[:question_budget], whole[:model_budget], len(sentences), aside)
+        cut = whole[:budget], whole[:question_budget], whole[:model_budget]
+        return Reading(*cut, len(sentences), aside, empty=bool(sentences))
     focus = max(range(len(kept)), key=lambda i: (kept[i][1], i))  # the last of the most asking
     return Reading(
         _select(kept, budget),

@@ -123,6 +123,12 @@ def test_facet_only(matcher: Matcher, text: str, facet: Facet) -> None:
         pytest.param("ad ơi", id="ad-oi"),
         pytest.param("alo", id="alo"),
         pytest.param("chào ad cho mình hỏi chút", id="chao-ad-cho-minh-hoi"),
+        pytest.param("Kính gửi Ủy ban nhân dân phường", id="kinh-gui-only"),
+        pytest.param("Xin chào, tôi tên Lan", id="greeting-and-name"),
+        pytest.param("tôi là chủ hộ", id="introduction-only"),
+        pytest.param("Dạ em chào anh chị, em là Hoa ở tổ 5", id="greeting-and-introduction"),
+        pytest.param("em có việc muốn hỏi", id="co-viec-muon-hoi"),
+        pytest.param("cho em hỏi chút việc", id="hoi-chut-viec"),
     ],
 )
 def test_preamble_only(matcher: Matcher, text: str) -> None:

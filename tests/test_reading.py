@@ -239,6 +239,7 @@ WHOLE = None
         pytest.param("năm nay tôi đo lại đất thì ra 95m2, sửa sổ sao", WHOLE, id="number-far-from-field"),
         pytest.param("Năm nay tôi 65 tuổi, mất sổ đỏ, cấp lại sao", "mất sổ đỏ, cấp lại sao", id="age-value"),
         pytest.param("Địa chỉ: số 5 ngõ 7, hỏi làm hộ chiếu", "hỏi làm hộ chiếu", id="field-with-a-colon"),
+        pytest.param("sinh nam 2001 thi toi tuoi may phai doi cccd", WHOLE, id="field-then-thi"),
     ],
 )  # fmt: skip
 def test_a_clause_is_set_aside_only_when_it_greets_or_introduces(text: str, question: str | None) -> None:
