@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import Candidate, MatchResult, MatchSettings
+from faq.follow_up import explaining
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
 from faq.schema import Entry, FaqBook, NotHandled
@@ -50,6 +51,11 @@ class Knowledge:
             candidates=tuple(Candidate(mine(c.entry.id, c.entry), c.score) for c in result.candidates),
             declined=mine(result.declined.id, result.declined) if result.declined is not None else None,
         )
+
+    def follow_up(self, text: str, entry: Entry) -> tuple[str, ...]:
+        """The sentences of `entry`'s answer a short follow-up asks about (faq.follow_up), if any."""
+        topic, words = self.matcher.lexical.topic_words(text)
+        return explaining(entry, topic, words)
 
 
 class KnowledgeSource(Protocol):

@@ -220,6 +220,19 @@ class LexicalMatcher:
         """Topic words no FAQ entry uses, even misspelt (numbers and codes such as "14t" are none)."""
         return self._foreign(self.normalizer.analyze(text[: self.settings.max_input_chars]).content)
 
+    def topic_words(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What a message is about, as typed (lower case, accents where typed): its topic words (no
+        filler, facet phrase such as "bao nhiêu tiền" or "ở đâu", generic word or number) and all its
+        meaningful words in order ("thế còn người nước ngoài?" -> (nước,), (người, nước, ngoài))."""
+        content = self._split(self.normalizer.analyze(text[: self.settings.max_input_chars]).content)
+        facet_positions, _ = self._facet_positions(content)
+        topic = tuple(
+            token
+            for i, token in enumerate(content)
+            if i not in facet_positions and not is_generic(token) and not any(c.isdigit() for c in token)
+        )
+        return topic, tuple(content)
+
     def _foreign(self, content: Sequence[str]) -> tuple[str, ...]:
         content = self._split(content)
         facet_positions, _ = self._facet_positions(content)

@@ -28,7 +28,7 @@ from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
 from handlers import payloads as p
 from handlers import texts
-from handlers.answers import CONTACT_CATEGORY, Row, answer, answers_facet, with_alternatives
+from handlers.answers import CONTACT_CATEGORY, Row, answer, answer_buttons, answers_facet, with_alternatives
 from handlers.answers import btn as _btn
 from handlers.answers import existing as _existing
 from handlers.answers import row as _row
@@ -199,6 +199,12 @@ class Conversation:
             if context is not None:
                 # A fee asked right after the office's contact details: about some other procedure.
                 return self._clarify(k.book, key, result, text)
+        if result.kind is not Kind.ANSWER and (context := self._context_entry(k.book, key)) is not None:
+            # "thế còn người nước ngoài?" right after an answer: what that answer says of it, not the
+            # visa topic the words alone are nearest to.
+            found = k.follow_up(text, context)
+            if found:
+                return self._follow_up(k.book, context, found, result, text)
         facet = result.facet or pending
         if result.kind is Kind.ANSWER and result.entry is not None:
             if result.entry.id in k.not_handled:
@@ -282,6 +288,17 @@ class Conversation:
                     outcome=Outcome("sorry", question=text),
                 )
         return Reply(texts.PREAMBLE, keeps_options=True, outcome=Outcome("preamble", question=text))
+
+    def _follow_up(
+        self, book: FaqBook, entry: Entry, found: tuple[str, ...], result: MatchResult, text: str
+    ) -> Reply:
+        """The sentences of the answer just given that a short follow-up asks about, with its buttons."""
+        return Reply(
+            texts.follow_up(found),
+            title=entry.title,
+            buttons=answer_buttons(book, entry, None),
+            outcome=Outcome("follow-up", entry.id, result.score, None, text),
+        )
 
     def _clarify(self, book: FaqBook, key: tuple[str, str], result: MatchResult, text: str) -> Reply:
         """A part was asked ("còn lệ phí thì sao?") with no procedure it could belong to."""

@@ -91,6 +91,13 @@ NON_TEXT = (
     "Dạ, hiện em chỉ đọc được tin nhắn chữ thôi ạ. "
     "Anh/chị vui lòng nhắn câu hỏi bằng chữ, em sẽ trả lời ngay."
 )
+
+
+def follow_up(sentences: tuple[str, ...]) -> str:
+    """What the answer just given says of a short follow-up ("thế còn người nước ngoài?")."""
+    return "Dạ, trong hướng dẫn của thủ tục này có ghi:\n" + "\n".join(f"• {s}" for s in sentences)
+
+
 PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."
 GOODBYE = "Dạ, em chào anh/chị ạ. Khi cần hỏi thủ tục, anh/chị cứ nhắn cho em nhé."
 """A goodbye that asks nothing, when the FAQ has no goodbye entry of its own."""

@@ -409,6 +409,20 @@ def test_related_lists_existing_procedures(conv: Conversation) -> None:
 # -- follow-ups and context --------------------------------------------------------------------
 
 
+def test_a_follow_up_gets_what_the_last_answer_says_of_it(conv: Conversation) -> None:
+    conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
+    reply = conv.handle(text("hợp đồng thuê nhà có được không"))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("follow-up", "tam-tru")
+    assert reply.title == "Đăng ký tạm trú"
+    assert "hợp đồng thuê nhà hoặc ý kiến đồng ý của chủ nhà" in reply.text
+
+
+def test_the_same_words_asked_first_are_matched_on_their_own(conv: Conversation) -> None:
+    reply = conv.handle(text("hợp đồng thuê nhà có được không"))
+    assert reply.outcome is not None and reply.outcome.kind != "follow-up"
+
+
 @pytest.mark.parametrize(
     ("follow_up", "starts"),
     [

@@ -1,0 +1,73 @@
+"""A short follow-up about the procedure just answered ("thế còn người nước ngoài?", "quá 60 ngày thì
+sao"): the sentences of that answer which use every topic word of the message.
+
+Matched on its own, such a message finds whatever else names its words — a visa topic the office
+declines, another procedure's penalty — though the citizen is still asking about the answer on screen.
+Only the staff's own sentences are shown, never anything composed: when no sentence of the answer
+uses all the message's topic words, the follow-up is matched as any other message.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+
+from faq.normalize import clean, fold_word, has_accents
+from faq.schema import Entry
+
+FOLLOW_UP_WORDS = 8
+"""A message of more words than this is a question of its own, not a follow-up."""
+MAX_PASSAGES = 2
+"""Sentences shown at most (the answer's buttons lead to the rest)."""
+SHARED_WORDS = 2
+"""Words of the message a sentence must use, counting the topic words (fewer if the message has fewer)."""
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
+
+
+def passages(entry: Entry) -> list[str]:
+    """The sentences an entry's answer is made of, in the order the answer shows them."""
+    found: list[str] = []
+
+    def add(texts: Iterable[str]) -> None:
+        for text in texts:
+            found.extend(s.strip() for s in _SENTENCE.split(text) if s.strip())
+
+    add([entry.summary])
+    add(entry.documents)
+    add([entry.fee, entry.processing_time, entry.where])
+    if entry.online is not None:
+        add([entry.online.note])
+    if entry.postal is not None:
+        add([entry.postal.submit, entry.postal.receive])
+    add(entry.steps)
+    return [s for s in found if s]
+
+
+def _same(typed: str, written: str) -> bool:
+    """Whether a word typed matches a word of the answer: as written, or accents off when typed bare."""
+    return typed == written or (not has_accents(typed) and typed == fold_word(written))
+
+
+def explaining(entry: Entry, topic: Sequence[str], words: Sequence[str]) -> tuple[str, ...]:
+    """The sentences of an entry's answer that use every one of `topic`, at most MAX_PASSAGES of those
+    that share most of the message's `words` and word pairs (then the shortest). None when the
+    message is no follow-up (no topic word, or more than FOLLOW_UP_WORDS) or no sentence fits."""
+    if not topic or len(words) > FOLLOW_UP_WORDS:
+        return ()
+    fitting = []
+    for order, sentence in enumerate(passages(entry)):
+        written = clean(sentence).split()
+        if not all(any(_same(t, w) for w in written) for t in topic):
+            continue
+        hits = [any(_same(t, w) for w in written) for t in words]
+        if sum(hits) < min(SHARED_WORDS, len(words)):
+            continue  # one topic word met by chance ("khác tỉnh" in "mức HĐND tỉnh")
+        pairs = sum(
+            any(_same(a, x) and _same(b, y) for x, y in itertools.pairwise(written))
+            for a, b in itertools.pairwise(words)
+        )
+        fitting.append((-(sum(hits) + pairs), len(written), order, sentence))
+    fitting.sort()
+    best = [f for f in fitting if f[0] == fitting[0][0]] if fitting else []
+    return tuple(sentence for *_, sentence in best[:MAX_PASSAGES])

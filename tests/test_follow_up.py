@@ -1,0 +1,59 @@
+"""faq.follow_up: what the answer just given says of a short follow-up, only in the staff's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq.follow_up import explaining, passages
+from faq.loader import load_faq
+from faq.matcher import Matcher
+from faq.schema import FaqBook
+
+
+@pytest.fixture(scope="module")
+def book() -> FaqBook:
+    return load_faq(None)
+
+
+@pytest.fixture(scope="module")
+def matcher(book: FaqBook) -> Matcher:
+    return Matcher(book)
+
+
+FOREIGN = "Kết hôn với người nước ngoài nộp tại UBND"
+LONG = "vợ sắp cưới của tôi là người nước ngoài, hiện đang sống ở Hàn Quốc, thì làm sao"
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "text", "says"),
+    [
+        pytest.param("ket-hon", "thế còn với người nước ngoài?", FOREIGN, id="foreigner"),
+        pytest.param("ket-hon", "the con voi nguoi nuoc ngoai", FOREIGN, id="no-accents"),
+        pytest.param("tam-tru", "có bị phạt không", "Không đăng ký tạm trú có thể bị xử phạt", id="penalty"),
+        pytest.param("khai-sinh", "nhờ ông bà đi làm thay được không", "nhờ người khác", id="someone-else"),
+        pytest.param("can-cuoc", "nguoi gia ko di dc thi sao", "Người già yếu", id="elderly-no-accents"),
+        pytest.param("ket-hon", "2 người khác tỉnh thì sao", None, id="one-word-met-by-chance"),
+        pytest.param("khai-tu", "hạn mấy ngày", None, id="too-little-shared"),
+        pytest.param("khai-sinh", "có bị phạt không", None, id="answer-says-nothing-of-it"),
+        pytest.param("ket-hon", "thì sao", None, id="no-topic-word"),
+        pytest.param("ket-hon", LONG, None, id="a-question-of-its-own"),
+    ],
+)  # fmt: skip
+def test_explaining(matcher: Matcher, book: FaqBook, entry_id: str, text: str, says: str | None) -> None:
+    entry = book.entry(entry_id)
+    assert entry is not None
+    found = explaining(entry, *matcher.lexical.topic_words(text))
+    if says is None:
+        assert found == ()
+    else:
+        assert found and says in found[0]
+        assert all(sentence in passages(entry) for sentence in found)  # the staff's words, unchanged
+
+
+def test_passages_cover_every_part_of_the_answer(book: FaqBook) -> None:
+    entry = book.entry("tam-tru")
+    assert entry is not None
+    said = " ".join(passages(entry))
+    parts = (entry.summary, entry.documents[0], entry.steps[-1], entry.where, entry.fee)
+    for part in parts:
+        assert part[:40] in said, part
