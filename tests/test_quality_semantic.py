@@ -118,14 +118,14 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     },
     ("questions_dev2", "shipped"): {
         "answered_correct": (0.889, True),
-        "helped": (0.95, True),
+        "helped": (0.954, True),
         "wrong_answer": (0.024, False),
         "rejected": (0.872, True),
         "false_answer": (0.039, False),
     },
     ("questions_dev3", "shipped"): {
         "answered_correct": (0.843, True),
-        "helped": (0.943, True),
+        "helped": (0.948, True),
         "wrong_answer": (0.03, False),
         "rejected": (0.831, True),
         "false_answer": (0.056, False),
@@ -142,14 +142,14 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.046, False),
     },
     ("questions_blind", "shipped"): {
-        "answered_correct": (0.958, True),
+        "answered_correct": (0.965, True),
         "helped": (0.971, True),
         "wrong_answer": (0.023, False),
         "rejected": (0.929, True),
         "false_answer": (0.05, False),
     },
     ("questions_blind2", "shipped"): {
-        "answered_correct": (0.951, True),
+        "answered_correct": (0.956, True),
         "helped": (0.987, True),
         "wrong_answer": (0.018, False),
         "rejected": (0.907, True),
@@ -177,7 +177,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.038, False),
     },
     ("questions_events", "shipped"): {
-        "answered_correct": (0.383, True),
+        "answered_correct": (0.39, True),
         "helped": (0.682, True),
         "wrong_answer": (0.03, False),
         "rejected": (0.87, True),
@@ -215,7 +215,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.203, True),
         "helped": (0.542, True),
         "wrong_answer": (0.027, False),
-        "rejected": (0.81, True),
+        "rejected": (0.83, True),
         "false_answer": (0.05, False),
     },
     ("questions_letters", "shipped"): {
@@ -261,7 +261,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.056, False),
     },
     ("questions_xa", "commune"): {
-        "answered_correct": (0.573, True),
+        "answered_correct": (0.577, True),
         "helped": (0.829, True),
         "wrong_answer": (0.061, False),
         "rejected": (0.75, True),
@@ -275,7 +275,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.136, False),
     },
     ("questions_tthc", "siblings"): {
-        "answered_correct": (0.434, True),
+        "answered_correct": (0.439, True),
         "helped": (0.718, True),
         "wrong_answer": (0.05, False),
         "rejected": (0.821, True),

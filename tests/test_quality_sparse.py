@@ -74,7 +74,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "rejected": (0.905, True), "false_answer": (0.039, False),
     },
     ("questions_dev3", "titles"): {
-        "answered_correct": (0.379, True), "helped": (0.62, True), "wrong_answer": (0.025, False),
+        "answered_correct": (0.379, True), "helped": (0.625, True), "wrong_answer": (0.025, False),
         "rejected": (0.868, True), "false_answer": (0.044, False),
     },
     ("questions_xa", "commune"): {
