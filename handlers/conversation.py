@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
+from faq.follow_up import FOLLOW_UP_WORDS
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
@@ -205,6 +206,10 @@ class Conversation:
             found = k.follow_up(text, context)
             if found:
                 return self._follow_up(k.book, context, found, result, text)
+            if _asks_part_of(context, result, text):
+                # "bn tiền 1 bản", "có tốn tiền hông chị": the part asked, with a word the matcher
+                # could not place; nothing else was found, so it is this answer's part.
+                return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
         facet = result.facet or pending
         if result.kind is Kind.ANSWER and result.entry is not None:
             if result.entry.id in k.not_handled:
@@ -564,3 +569,18 @@ def _outcome(kind: str, result: MatchResult | None, text: str, *, entry_id: str 
 
 def _with_outcome(reply: Reply, outcome: Outcome, *, edit: bool = False) -> Reply:
     return replace(reply, edit=edit, outcome=outcome)
+
+
+def _asks_part_of(context: Entry, result: MatchResult, text: str) -> bool:
+    """Whether a short message the matcher did not answer asks a part of the answer just given: it
+    names a part that answer has, and nothing else was found for it (no choice without that answer,
+    no declined topic)."""
+    if (
+        result.facet is None
+        or len(text.split()) > FOLLOW_UP_WORDS
+        or not answers_facet(context, result.facet)
+    ):
+        return False
+    if result.kind is Kind.SUGGEST:
+        return any(e.id == context.id for e in result.suggestions)
+    return result.kind is Kind.NONE and result.declined is None

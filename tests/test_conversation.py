@@ -418,6 +418,27 @@ def test_a_follow_up_gets_what_the_last_answer_says_of_it(conv: Conversation) ->
     assert "hợp đồng thuê nhà hoặc ý kiến đồng ý của chủ nhà" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "starts"),
+    [
+        pytest.param("có tốn tiền hông chị", "Lệ phí:", id="fee-with-a-word-not-placed"),
+        pytest.param("phí mỗi lần bao nhiêu vậy", "Lệ phí:", id="fee-per-time"),
+    ],
+)
+def test_a_part_asked_with_a_stray_word_is_the_last_answers_part(
+    conv: Conversation, follow_up: str, starts: str
+) -> None:
+    conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
+    reply = conv.handle(text(follow_up))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
+    assert reply.text.startswith(starts)
+
+
+def test_a_part_asked_first_is_not_answered_from_nowhere(conv: Conversation) -> None:
+    reply = conv.handle(text("có tốn tiền hông chị"))
+    assert reply.outcome is not None and reply.outcome.entry_id != "tam-tru"
+
+
 def test_the_same_words_asked_first_are_matched_on_their_own(conv: Conversation) -> None:
     reply = conv.handle(text("hợp đồng thuê nhà có được không"))
     assert reply.outcome is not None and reply.outcome.kind != "follow-up"
