@@ -28,7 +28,7 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
     (Facet.TIME, 3, "mấy ngày|bao lâu|bao nhiêu ngày|thời gian|mấy hôm|mấy tuần|mấy tháng|"
      "bao giờ có|bao giờ lấy|bao giờ nhận|khi nào có|khi nào lấy|khi nào nhận|lâu không|"
      "bao nhiêu lâu|mất mấy|nhanh không|bao lâu thì|có nhanh|mất bao lâu|thời hạn giải quyết|"
-     "trong ngày|lấy ngay|bao giờ thì có"),
+     "trong ngày|lấy ngay|bao giờ thì có|có kết quả|ra kết quả|trả kết quả"),
     (Facet.TIME, 2, "bao giờ|khi nào|lâu"),
     (Facet.WHERE, 3, "ở đâu|chỗ nào|nơi nào|tại đâu|đến đâu|đi đâu|cơ quan nào|địa chỉ|"
      "phòng nào|bộ phận nào|nộp ở|làm ở|ở chỗ nào|chỗ nào làm|nơi làm|nơi nộp|chỗ làm|chỗ nộp|"

@@ -453,6 +453,7 @@ def test_the_same_words_asked_first_are_matched_on_their_own(conv: Conversation)
         pytest.param("làm online được không", "Nộp trực tuyến toàn trình", id="online"),
         pytest.param("gửi bưu điện được không", "Qua bưu điện", id="postal-without-qua"),
         pytest.param("nop buu dien dc k", "Qua bưu điện", id="postal-no-accents"),
+        pytest.param("bao giờ có kết quả", "Lệ phí: Theo mức HĐND", id="when-the-result"),
     ],
 )
 def test_follow_up_refers_to_the_last_answer(conv: Conversation, follow_up: str, starts: str) -> None:
