@@ -323,6 +323,9 @@ class Conversation:
         ]
         rows.append(_row(_btn(texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
+        if facet is not None:
+            # A choice typed in words ("sao y") instead of pressed keeps the part asked, as the button does.
+            self._states.set(key, "facet", _facet(facet))
         lead = texts.SUGGEST
         if result.legal_opinion:
             lead = f"{texts.LEGAL_OPINION}\n\n{texts.SUGGEST_AFTER_LEGAL_OPINION}"

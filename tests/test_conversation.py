@@ -439,6 +439,14 @@ def test_a_part_asked_first_is_not_answered_from_nowhere(conv: Conversation) -> 
     assert reply.outcome is not None and reply.outcome.entry_id != "tam-tru"
 
 
+def test_a_choice_typed_in_words_keeps_the_part_asked(conv: Conversation) -> None:
+    offered = conv.handle(text("tạm trú thường trú phí bao nhiêu"))
+    assert kind(offered) == "suggest"
+    reply = conv.handle(text("tạm trú"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
+    assert reply.text.startswith("Lệ phí:")
+
+
 def test_the_same_words_asked_first_are_matched_on_their_own(conv: Conversation) -> None:
     reply = conv.handle(text("hợp đồng thuê nhà có được không"))
     assert reply.outcome is not None and reply.outcome.kind != "follow-up"
