@@ -110,9 +110,9 @@ MATCHERS = {
 #   questions_dackhu           island   0.657, 0.871, 0.036, 0.600, 0.150   (140 + 60, session 16, run once)
 FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions", "shipped"): {
-        "answered_correct": (0.955, True),
+        "answered_correct": (0.957, True),
         "helped": (0.982, True),
-        "wrong_answer": (0.018, False),
+        "wrong_answer": (0.016, False),
         "rejected": (0.923, True),
         "false_answer": (0.049, False),
     },
@@ -124,9 +124,9 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.039, False),
     },
     ("questions_dev3", "shipped"): {
-        "answered_correct": (0.843, True),
+        "answered_correct": (0.848, True),
         "helped": (0.948, True),
-        "wrong_answer": (0.03, False),
+        "wrong_answer": (0.025, False),
         "rejected": (0.831, True),
         "false_answer": (0.056, False),
     },
@@ -149,9 +149,9 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.05, False),
     },
     ("questions_blind2", "shipped"): {
-        "answered_correct": (0.956, True),
+        "answered_correct": (0.961, True),
         "helped": (0.987, True),
-        "wrong_answer": (0.018, False),
+        "wrong_answer": (0.013, False),
         "rejected": (0.907, True),
         "false_answer": (0.036, False),
     },
@@ -261,7 +261,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.056, False),
     },
     ("questions_xa", "commune"): {
-        "answered_correct": (0.577, True),
+        "answered_correct": (0.581, True),
         "helped": (0.829, True),
         "wrong_answer": (0.061, False),
         "rejected": (0.75, True),
