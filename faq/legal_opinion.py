@@ -32,10 +32,18 @@ _CUES = re.compile(
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
+_PURPOSE = re.compile(r"\b(?:de|cho)\b(?: \w+){0,7} $")
+"""What is wanted, not asked: "để được công nhận là vợ chồng hợp pháp", "làm giấy tờ cho hợp pháp"."""
+
+
 def asks_legal_opinion(question: str) -> bool:
     """Whether the asking part of a message asks if something is lawful, valid, a right or advisable."""
     folded = _NOT_WORD.sub(" ", fold_accents(question.lower()))
-    return _CUES.search(folded) is not None
+    for cue in _CUES.finditer(folded):
+        if cue.group().startswith("hop phap") and _PURPOSE.search(folded[: cue.start()]):
+            continue
+        return True
+    return False
 
 
 def decided_for_legal_opinion(result: MatchResult, max_suggestions: int) -> MatchResult:

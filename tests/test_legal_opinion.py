@@ -14,6 +14,9 @@ from faq.schema import Entry
     ("question", "expected"),
     [
         pytest.param("hợp đồng thuê nhà viết tay có giá trị không", True, id="validity"),
+        pytest.param("cưới rồi, làm gì để được công nhận vợ chồng hợp pháp", False, id="lawful-is-aim"),
+        pytest.param("làm giấy tờ cho hợp pháp thì làm sao", False, id="cho-hop-phap"),
+        pytest.param("sống chung 10 năm rồi có hợp pháp không", True, id="lawful-is-asked"),
         pytest.param("hop dong thue nha viet tay co gia tri ko", True, id="validity-accents-off"),
         pytest.param("công ty bắt nộp giấy độc thân, họ có quyền đòi không", True, id="a-right"),
         pytest.param("đóng bhxh 20 năm rồi nghỉ, có nên rút 1 lần ko ad", True, id="advisable"),
