@@ -49,11 +49,16 @@ def _same(typed: str, written: str) -> bool:
     return typed == written or (not has_accents(typed) and typed == fold_word(written))
 
 
+def short(text: str) -> bool:
+    """Whether a message is short enough to be a follow-up (FOLLOW_UP_WORDS words at most)."""
+    return len(text.split()) <= FOLLOW_UP_WORDS
+
+
 def explaining(entry: Entry, topic: Sequence[str], words: Sequence[str]) -> tuple[str, ...]:
     """The sentences of an entry's answer that use every one of `topic`, at most MAX_PASSAGES of those
-    that share most of the message's `words` and word pairs (then the shortest). None when the
-    message is no follow-up (no topic word, or more than FOLLOW_UP_WORDS) or no sentence fits."""
-    if not topic or len(words) > FOLLOW_UP_WORDS:
+    that share most of the message's `words` and word pairs (then the shortest). None when there is
+    no topic word or no sentence fits."""
+    if not topic:
         return ()
     fitting = []
     for order, sentence in enumerate(passages(entry)):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import Candidate, MatchResult, MatchSettings
-from faq.follow_up import explaining
+from faq.follow_up import explaining, short
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
 from faq.schema import Entry, FaqBook, NotHandled
@@ -54,6 +54,8 @@ class Knowledge:
 
     def follow_up(self, text: str, entry: Entry) -> tuple[str, ...]:
         """The sentences of `entry`'s answer a short follow-up asks about (faq.follow_up), if any."""
+        if not short(text):
+            return ()
         topic, words = self.matcher.lexical.topic_words(text)
         return explaining(entry, topic, words)
 

@@ -110,30 +110,27 @@ class _Composer:
         # Warnings wait for the parse: past a syntax error they describe text the reader misread ("[" never
         # closed makes every later "- …" a folded item), and only the error is worth the staff's time.
         held: list[tuple[int, str]] = []
-        report, self.warning = self.warning, lambda line, message: held.append((line, message))
         try:
-            root = self._compose_events(text, lines)
+            root = self._compose_events(text, lines, lambda line, message: held.append((line, message)))
         except yaml.MarkedYAMLError as exc:
             line, message = explain_yaml_error(exc, lines)
             if line not in tabs:
                 self.error(line, message)
             for number, said in held:
                 if number < line:
-                    report(number, said)
+                    self.warning(number, said)
             return None
         except yaml.YAMLError as exc:
             if not tabs:
                 self.error(0, f"lỗi cú pháp YAML, không đọc được tệp ({exc}).")
             return None
-        finally:
-            self.warning = report
         for number, said in held:
-            report(number, said)
+            self.warning(number, said)
         if tabs:
             return None
         return root
 
-    def _compose_events(self, text: str, lines: list[str]) -> Node | None:
+    def _compose_events(self, text: str, lines: list[str], warn: Report) -> Node | None:
         root: list[Node] = []
         stack: list[Seq | Map] = []
         targets: list[list[Node]] = [root]  # where the next node goes (parallel to stack)
@@ -156,7 +153,7 @@ class _Composer:
                 node = Scalar(event.value, line, end, plain)
                 if plain and end > line:
                     for folded in folded_items(lines, line, end):
-                        self.warning(
+                        warn(
                             folded,
                             f"dòng '- …' này thụt lề sâu hơn ý ở dòng {line} nên bị gộp vào ý đó thành "
                             "một câu; nếu đây là một ý riêng, hãy cho nó thẳng cột với các ý khác.",

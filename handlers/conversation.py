@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
-from faq.follow_up import FOLLOW_UP_WORDS
+from faq.follow_up import short
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
@@ -578,11 +578,7 @@ def _asks_part_of(context: Entry, result: MatchResult, text: str) -> bool:
     """Whether a short message the matcher did not answer asks a part of the answer just given: it
     names a part that answer has, and nothing else was found for it (no choice without that answer,
     no declined topic)."""
-    if (
-        result.facet is None
-        or len(text.split()) > FOLLOW_UP_WORDS
-        or not answers_facet(context, result.facet)
-    ):
+    if result.facet is None or not short(text) or not answers_facet(context, result.facet):
         return False
     if result.kind is Kind.SUGGEST:
         return any(e.id == context.id for e in result.suggestions)

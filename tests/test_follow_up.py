@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from faq.follow_up import explaining, passages
+from faq.follow_up import passages
+from faq.knowledge import Knowledge
 from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook
@@ -39,10 +40,10 @@ LONG = "vợ sắp cưới của tôi là người nước ngoài, hiện đang 
         pytest.param("ket-hon", LONG, None, id="a-question-of-its-own"),
     ],
 )  # fmt: skip
-def test_explaining(matcher: Matcher, book: FaqBook, entry_id: str, text: str, says: str | None) -> None:
+def test_follow_up(matcher: Matcher, book: FaqBook, entry_id: str, text: str, says: str | None) -> None:
     entry = book.entry(entry_id)
     assert entry is not None
-    found = explaining(entry, *matcher.lexical.topic_words(text))
+    found = Knowledge(book=book, matcher=matcher).follow_up(text, entry)
     if says is None:
         assert found == ()
     else:
