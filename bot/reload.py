@@ -13,8 +13,9 @@ from typing import Protocol, TextIO
 
 from bot.notices import ON_STDERR
 from faq.decision import MatchSettings
-from faq.knowledge import Indexer, Knowledge, load_knowledge
-from faq.loader import FaqError, Problem
+from faq.knowledge import Indexer, Knowledge, build_matcher
+from faq.lint import placeholders
+from faq.loader import FaqError, Problem, check_faq
 
 log = logging.getLogger(__name__)
 _NOTHING = object()
@@ -31,6 +32,9 @@ class ReloadResult:
     problems: tuple[Problem, ...] = ()
     """Errors that kept the previous FAQ in service (empty when the file was fine or unchanged)."""
     entries: int = 0
+    warnings: int = 0
+    """Things worth a look in the new file (the reader's warnings and template placeholders), which
+    `faqbot check` lists: a reload that only said "N mục" let placeholders go live unnoticed."""
 
     @property
     def failed(self) -> bool:
@@ -40,12 +44,14 @@ class ReloadResult:
 
 def build_knowledge(
     path: str | Path | None, settings: MatchSettings, indexer: Indexer | None = None
-) -> tuple[Knowledge | None, tuple[Problem, ...]]:
-    """Load and index one FAQ file; (None, problems) when it has errors."""
-    try:
-        return load_knowledge(path, settings, indexer), ()
-    except FaqError as exc:
-        return None, tuple(exc.problems)
+) -> tuple[Knowledge | None, tuple[Problem, ...], int]:
+    """Load and index one FAQ file: (knowledge, (), its warning count), or (None, problems, 0)."""
+    report = check_faq(path)
+    if report.book is None:
+        return None, tuple(report.errors), 0
+    book = report.book
+    knowledge = Knowledge(book=book, matcher=build_matcher(book, settings, indexer))
+    return knowledge, (), len(report.warnings) + len(placeholders(book))
 
 
 def file_fingerprint(path: str | Path | None) -> str | None:
@@ -80,7 +86,7 @@ class FaqReloader:
         self._extra = {ON_STDERR: True} if console is not None else {}
         self._lock = threading.Lock()
         self._fingerprint = file_fingerprint(self.path)
-        knowledge, problems = build_knowledge(self.path, settings, indexer)
+        knowledge, problems, _ = build_knowledge(self.path, settings, indexer)
         if knowledge is None:
             raise FaqError(problems)
         self._knowledge = knowledge
@@ -97,7 +103,7 @@ class FaqReloader:
                 fingerprint = file_fingerprint(self.path)
                 if not force and fingerprint == self._fingerprint:
                     return ReloadResult(changed=False, entries=len(self._knowledge.book.entries))
-                knowledge, problems = build_knowledge(self.path, self._settings, self._indexer)
+                knowledge, problems, warnings = build_knowledge(self.path, self._settings, self._indexer)
                 if file_fingerprint(self.path) == fingerprint:
                     break
                 # The file changed while it was read (an editor still saving): what was read may be
@@ -120,7 +126,7 @@ class FaqReloader:
                 self._fingerprint = fingerprint
                 self._last_failed = _NOTHING
                 log.info("FAQ reloaded: %d entries", len(knowledge.book.entries), extra=self._extra)
-                result = ReloadResult(changed=True, entries=len(knowledge.book.entries))
+                result = ReloadResult(changed=True, entries=len(knowledge.book.entries), warnings=warnings)
             if self._console is not None:
                 print(reload_text(result, self.path), file=self._console, flush=True)
             return result
@@ -172,10 +178,14 @@ def reload_text(result: ReloadResult, path: str | Path | None = None) -> str:
     """Staff-facing Vietnamese outcome of a reload: entry count, or every problem with file:line."""
     which = f" {path}" if path is not None else ""
     if not result.failed:
-        return f"Đã nạp lại tệp hỏi đáp{which}: {result.entries} mục."
+        done = f"Đã nạp lại tệp hỏi đáp{which}: {result.entries} mục."
+        if result.warnings:
+            check = f"faqbot check {path}" if path is not None else "faqbot check"
+            done += f" Có {result.warnings} chỗ nên xem lại (xem bằng lệnh {check})."
+        return done
     lines = [
         f"Tệp hỏi đáp{which} có {len(result.problems)} lỗi nên bot vẫn dùng nội dung cũ. "
-        "Anh/chị sửa các chỗ sau rồi lưu lại tệp (hoặc gõ /reload):"
+        "Anh/chị sửa các chỗ sau rồi lưu lại tệp:"
     ]
     lines += [f"- {p}" for p in result.problems[:MAX_PROBLEMS]]
     if len(result.problems) > MAX_PROBLEMS:

@@ -434,6 +434,22 @@ class _Reader:
             for key in ("summary", "steps", "updated"):
                 if key not in f:
                     self.warning(line, f"{where} chưa có '{key}' ({ENTRY_KEYS[key]}).")
+            shown = {
+                "summary": entry.summary,
+                "steps": entry.steps,
+                "documents": entry.documents,
+                "fee": entry.fee,
+                "processing_time": entry.processing_time,
+                "where": entry.where,
+            }
+            for key, value in shown.items():
+                if key in f and not value:
+                    # Left empty, it reads as "no information" to citizens, as if the key were missing.
+                    self.warning(
+                        f[key][0],
+                        f"{where}: '{key}' ({ENTRY_KEYS[key]}) đang để trống — hãy ghi nội dung, hoặc "
+                        "xóa dòng này nếu chưa có thông tin.",
+                    )
         return entry, f
 
     def block(

@@ -64,10 +64,130 @@ def explain_yaml_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple
     mark = exc.problem_mark
     line = mark.line + 1 if mark is not None else 0
     if any(words in problem or words in context for words in _STRUCTURAL):
-        found = _earlier_mistake(lines, line)
+        previous = _previous_line(lines, line)
+        # An unclosed quote explains everything after it; short of one, a key out of line is a
+        # likelier mistake than a list item that took in the lines below it.
+        swallowed = _swallowing_scalar(lines, line)
+        quoted = swallowed is not None and swallowed[2] is not None
+        found = (
+            (None if quoted else _misaligned_key(lines, line))
+            or _earlier_mistake(lines, line)
+            or _not_an_item(lines, line)
+            or (_not_an_item(lines, previous) if previous is not None else None)
+        )
+        if found is not None:
+            return found
+    if "could not find expected ':'" in problem and exc.context_mark is not None:
+        found = _not_an_item(lines, exc.context_mark.line + 1)
         if found is not None:
             return found
     return _explain_mark(exc, lines)
+
+
+_BULLETS = "•·–—*+‣◦▪●○"
+"""What word processors and keyboards put where YAML wants "- "."""
+_KEY_LINE = re.compile(r"( *)(?:- +)?([^\s#\"'-][^:#]*):(?:[ \t]|$)")
+"""A `key:` line (group 1: indentation before any "- "; group 2: the key)."""
+
+
+def _not_an_item(lines: Sequence[str], line: int) -> tuple[int, str] | None:
+    """A line meant as a list item or a key that YAML could not read as either, explained."""
+    if not 0 < line <= len(lines):
+        return None
+    text = lines[line - 1]
+    stripped = text.strip()
+    if "\uff1a" in text:
+        return line, PREFIX + (
+            "dòng này dùng dấu hai chấm của bộ gõ (：) — hãy thay bằng dấu ':' thường rồi một dấu cách."
+        )
+    if stripped[:1] in _BULLETS:
+        return line, PREFIX + (
+            f"dòng này mở đầu bằng dấu '{stripped[0]}' (thường do dán từ Word) — mỗi ý của danh "
+            "sách phải bắt đầu bằng dấu gạch ngang thường và một dấu cách: '- '."
+        )
+    if stripped.startswith("-") and not stripped.startswith("- "):
+        return line, PREFIX + "sau dấu gạch ngang đầu dòng cần một dấu cách: '- ' rồi mới đến nội dung."
+    above = _previous_line(lines, line)
+    if (
+        above is not None
+        and _text_item(lines[above - 1])
+        and _item_indent(text) is None
+        and _indent_of(text) >= _indent_of(lines[above - 1])
+    ):
+        return line, PREFIX + (
+            "dòng này nằm giữa các ý của một danh sách nhưng thiếu '- ' ở đầu: nếu đây là một "
+            "ý riêng, hãy thêm '- ' (gạch ngang và dấu cách) cho thẳng cột với các ý trên; nếu "
+            "là phần tiếp theo của ý trên, hãy nối nó vào dòng trên."
+        )
+    return None
+
+
+def _key_indent(text: str) -> int | None:
+    """The column of a `key:` line's key ("- id: x" counts from "id")."""
+    match = _KEY_LINE.match(text)
+    if match is None:
+        return None
+    return len(text) - len(text.lstrip(" -")) if text.lstrip().startswith("-") else len(match.group(1))
+
+
+def _keys_around(lines: Sequence[str], line: int, own: int) -> list[int] | None:
+    """Columns of the keys near `line` that may share its block; None when `line` opens a nested
+    block (the nearest key to its left above owns it: `postal:` then `  receive: ...`)."""
+    near: list[int] = []
+    for step in (-1, 1):
+        n = line + step
+        while 0 < n <= len(lines) and len(near) < 12:
+            text = lines[n - 1]
+            n += step
+            if _blank(text):
+                continue
+            column = _key_indent(text)
+            if column is None:
+                if _indent_of(text) < own - _SIBLING_SPREAD:
+                    break
+                continue
+            if column < own and (step > 0 or _OWNER.match(text)):
+                if step < 0 and not near:
+                    return None
+                break
+            if abs(column - own) <= _SIBLING_SPREAD:
+                near.append(column)
+            elif column < own:
+                break
+    return near
+
+
+def _misaligned_key(lines: Sequence[str], line: int) -> tuple[int, str] | None:
+    """A `key:` line at `line` or just above indented unlike the keys of its block, explained."""
+    if not 0 < line <= len(lines):
+        return None
+    for candidate in (line, _previous_line(lines, line)):
+        if candidate is None:
+            continue
+        own = _key_indent(lines[candidate - 1])
+        if own is None or lines[candidate - 1].lstrip().startswith("-"):
+            continue
+        near = _keys_around(lines, candidate, own)
+        if near is None:
+            continue
+        counts = Counter(near)
+        if not counts:
+            continue
+        usual = counts.most_common(1)[0][0]
+        entries = [t for t in lines[max(0, candidate - 200) : candidate + 200] if _KEY_ITEM.match(t)]
+        if own == usual - 2 and any(_item_indent(t) == own for t in entries):
+            return candidate, PREFIX + (
+                "dòng này thiếu '- ' ở đầu: mỗi mục bắt đầu bằng dấu gạch ngang và một dấu cách, "
+                "thẳng cột với '- ' của các mục khác (ví dụ '  - id: ...')."
+            )
+        if usual != own:
+            key = _KEY_LINE.match(lines[candidate - 1]).group(2).strip()  # type: ignore[union-attr]
+            return candidate, PREFIX + (
+                f"khóa '{key}' ở dòng này thụt lề {own} dấu cách, còn các khóa cùng cấp quanh nó thụt "
+                f"lề {usual} dấu cách — hãy cho thẳng cột (các khóa của một mục phải bắt đầu ở cùng "
+                "một cột)."
+            )
+    return None
 
 
 def _earlier_mistake(lines: Sequence[str], line: int) -> tuple[int, str] | None:

@@ -61,6 +61,11 @@ class Map:
 Node = Scalar | Seq | Map
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Spaces a word processor pastes ("fee:\u00a0Không thu"): invisible, and YAML does not take them for
+# spaces, so the line broke with a misleading message. Read as spaces (one character for one, so
+# every line and column stays where staff see it).
+_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
+_TRAILING_COMMENT = re.compile(r"[ \t]+#")
 BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -85,6 +90,7 @@ class _Composer:
         self.warning = warning
 
     def compose(self, text: str) -> Node | None:
+        text = text.translate(_ODD_SPACES)
         lines = split_lines(text)
         tabs = [n for n, line in enumerate(lines, start=1) if "\t" in indent(line)]
         controls = {n: m.group() for n, line in enumerate(lines, start=1) if (m := BAD_CHARS.search(line))}
@@ -151,6 +157,8 @@ class _Composer:
                 plain = bool(event.implicit[0]) and not event.style
                 end = event.end_mark.line + 1 if event.end_mark else line
                 node = Scalar(event.value, line, end, plain)
+                if plain and event.value and event.end_mark is not None:
+                    _cut_by_comment(lines, event.end_mark.line, event.end_mark.column, event.value, warn)
                 if plain and end > line:
                     for folded in folded_items(lines, line, end):
                         warn(
@@ -220,3 +228,20 @@ class _Composer:
             seen.setdefault(name, key.line)
             mapping.items.append((key, value))
         mapping.flat = []
+
+
+def _cut_by_comment(lines: list[str], row: int, column: int, value: str, warn: Report) -> None:
+    """Warn when a " #" after a text on its line made the rest a YAML comment ("phòng #3 tầng 1")."""
+    if row >= len(lines):
+        return
+    rest = lines[row][column:]
+    if _TRAILING_COMMENT.match(rest) is None:
+        return
+    dropped = rest.lstrip(" \t")[1:].strip()
+    kept = value if len(value) <= 60 else "…" + value[-60:]
+    warn(
+        row + 1,
+        f"phần sau dấu ' #' ở dòng này («{dropped[:60]}») là ghi chú của YAML nên bot bỏ đi: người "
+        f"dân chỉ thấy «{kept}». Nếu dấu # là một phần câu chữ (như 'phòng #3'), hãy đặt cả nội dung "
+        'trong dấu ngoặc kép "..."; nếu đó là ghi chú cho cán bộ, hãy chuyển nó lên một dòng riêng.',
+    )

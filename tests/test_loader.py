@@ -418,6 +418,17 @@ WARNING_CASES = [
     pytest.param(entry_with(steps=""), "mục 'ket-hon' chưa có 'steps'", id="no-steps"),
     pytest.param(entry_with(updated=""), "mục 'ket-hon' chưa có 'updated'", id="no-updated"),
     pytest.param(
+        entry_with(summary="summary:  #<"),
+        "mục 'ket-hon': 'summary' (tóm tắt câu trả lời) đang để trống",
+        id="empty-summary",
+    ),
+    pytest.param(entry_with(extra='fee: ""  #<'), "'fee' (lệ phí) đang để trống", id="empty-fee"),
+    pytest.param(
+        entry_with(extra="where: Công an phường, phòng #<3 tầng 1"),
+        "(«<3 tầng 1») là ghi chú của YAML nên bot bỏ đi: người dân chỉ thấy «Công an phường, phòng»",
+        id="hash-cuts-the-text",
+    ),
+    pytest.param(
         entry_with(updated="updated: 2026-03-01  #<"),
         "ngày cập nhật 2026-03-01 nằm ở tương lai",
         id="future-date",

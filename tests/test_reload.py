@@ -152,7 +152,8 @@ def test_a_good_edit_is_served_at_once_and_old_snapshots_stay_old(faq_path: Path
 
     result = reloader.reload()
 
-    assert result == ReloadResult(changed=True, entries=len(before.book.entries) + 1)
+    # The new entry has neither 'steps' nor 'updated': two things `faqbot check` lists.
+    assert result == ReloadResult(changed=True, entries=len(before.book.entries) + 1, warnings=2)
     after = reloader.current()
     assert after.book.entry("giay-phep-xay-dung") is not None
     answer = after.matcher.match(NEW_QUESTION)
@@ -361,3 +362,18 @@ def test_without_a_console_nothing_is_flagged(faq_path: Path, caplog: pytest.Log
     with caplog.at_level(logging.INFO, logger="bot.reload"):
         reloader.reload()
     assert [getattr(r, ON_STDERR, False) for r in caplog.records if r.name == "bot.reload"] == [False]
+
+
+def test_the_console_is_told_how_many_things_a_good_edit_leaves_to_look_at(faq_path: Path) -> None:
+    console = io.StringIO()
+    reloader = FaqReloader(faq_path, MatchSettings(), console=console)
+    text = with_new_entry(faq_path.read_text(encoding="utf-8"))
+    placeholder = text.replace("Nộp hồ sơ xin", "Gọi [0xx xxxx xxxx] rồi nộp hồ sơ xin")
+    faq_path.write_text(placeholder, encoding="utf-8")
+
+    reloader.reload()
+
+    told = console.getvalue()
+    # No 'steps', no 'updated', one template placeholder left in.
+    assert "Có 3 chỗ nên xem lại (xem bằng lệnh faqbot check " in told
+    assert str(faq_path) in told

@@ -126,6 +126,56 @@ LONG_GAP = ENTRY.replace(
             "thụt lề 3 dấu cách, còn các ý khác của cùng danh sách thụt lề 2",
             id="entry-one-column-right",
         ),
+        pytest.param(
+            edit("      - làm giám hộ ở đâu", "      làm giám hộ ở đâu"),
+            "nằm giữa các ý của một danh sách nhưng thiếu '- ' ở đầu",
+            id="question-without-its-dash",
+        ),
+        pytest.param(
+            edit("      - làm giám hộ ở đâu", "      làm giám hộ ở đâu:"),
+            "thiếu '- ' ở đầu",
+            id="colon-added-as-the-old-message-advised",
+        ),
+        pytest.param(
+            edit('      - "Nhận trích lục đăng ký giám hộ."', "      Nhận trích lục đăng ký giám hộ."),
+            "thiếu '- ' ở đầu",
+            id="step-without-its-dash",
+        ),
+        pytest.param(
+            edit("      - làm giám hộ ở đâu", "      • làm giám hộ ở đâu"),
+            "mở đầu bằng dấu '•' (thường do dán từ Word)",
+            id="word-bullet",
+        ),
+        pytest.param(
+            edit("      - làm giám hộ ở đâu", "      – làm giám hộ ở đâu"),
+            "mở đầu bằng dấu '–'",
+            id="en-dash-bullet",
+        ),
+        pytest.param(
+            edit("      - làm giám hộ ở đâu", "      -làm giám hộ ở đâu"),
+            "sau dấu gạch ngang đầu dòng cần một dấu cách",
+            id="dash-without-space",
+        ),
+        pytest.param(
+            edit('    fee: "Miễn lệ phí."', '    fee： "Miễn lệ phí."'),
+            "dấu hai chấm của bộ gõ (：)",
+            id="full-width-colon",
+        ),
+        pytest.param(
+            edit('    fee: "Miễn lệ phí."', '   fee: "Miễn lệ phí."'),
+            "khóa 'fee' ở dòng này thụt lề 3 dấu cách, còn các khóa cùng cấp quanh nó thụt lề 4",
+            id="key-one-column-left",
+        ),
+        pytest.param(
+            edit("    title: Đăng ký giám hộ", "     title: Đăng ký giám hộ"),
+            "khóa 'title' ở dòng này thụt lề 5 dấu cách",
+            id="first-key-one-column-right",
+        ),
+        pytest.param(
+            edit("  - id: khai-sinh", "  id: khai-sinh", ENTRY + "  - id: khai-sinh\n    title: Khai sinh\n"),
+            "dòng này thiếu '- ' ở đầu: mỗi mục bắt đầu bằng dấu gạch ngang",
+            id="entry-without-its-dash",
+        ),
     ],
 )
 def test_blamed_where_the_mistake_is(case: tuple[str, int], fragment: str) -> None:
@@ -222,3 +272,17 @@ def test_warnings_past_a_syntax_error_are_not_shown(text: str, error_line: int, 
     problems = parse_faq(text, "faq.yaml")
     assert [p.line for p in problems.errors] == [error_line]
     assert [p.line for p in problems.warnings if "bị gộp vào ý đó" in p.message] == warned
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param('    fee:\u00a0"Miễn lệ phí."', id="after-the-colon"),
+        pytest.param('\u00a0\u00a0\u00a0\u00a0fee: "Miễn lệ phí."', id="as-indentation"),
+        pytest.param('    fee: "Miễn lệ phí."\u202f', id="narrow-at-the-end"),
+    ],
+)
+def test_spaces_pasted_from_a_word_processor_are_spaces(line: str) -> None:
+    text, _ = edit('    fee: "Miễn lệ phí."', line)
+    # Read exactly as the unedited entry (which is not a whole FAQ, so both lack 'agency' and so on).
+    assert parse_faq(text, "faq.yaml") == parse_faq(ENTRY, "faq.yaml")
