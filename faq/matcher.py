@@ -29,6 +29,7 @@ from faq.normalize import Normalizer
 from faq.reading import Reading, closing, may_have_parts, parts, read
 from faq.schema import Entry, Facet, FaqBook
 from faq.semantic import SemanticIndex
+from faq.senses import read_senses
 from faq.sparse import lexical_only_settings
 
 QUESTION_BUDGET = 160
@@ -154,21 +155,22 @@ class Matcher:
         ("làm căn cước và hộ chiếu", "1. tạm trú 2. bhyt") offered too, where there is room."""
         # Only parts the lexical stage answers on their own: a citizen who lists two needs sees
         # both, and a part that only resembles a procedure adds nothing.
-        if not may_have_parts(text):
-            return result  # most messages: nothing to split
-        subset = view.subset if view is not None else None
-        also: list[Entry] = []
-        for part in parts(reading.question):
-            found = self.lexical.match(part, subset)
-            entry = found.entry
+        named, unnamed = self._asked_in_parts(text, reading, view)
+        also = [e for e in named if e != result.entry]
+        if result.kind is Kind.NONE:
+            # Two needs in one short message, each named plainly ("làm giấy khai tử cho ông ấy thế
+            # nào, và căn nhà đứng tên chồng tôi thì sang tên ra sao"): no one procedure is confident,
+            # but both are what was asked, when they are most of what the message says.
             if (
-                found.kind is Kind.ANSWER
-                and entry is not None
-                and entry.is_procedure
-                and entry != result.entry
-                and entry not in also
+                len(also) < 2
+                or unnamed >= len(also)
+                or reading.is_letter
+                or result.declined is not None
+                or result.preamble_only
             ):
-                also.append(entry)
+                return result
+            offered = tuple(also[: self.settings.max_suggestions])
+            return replace(result, kind=Kind.SUGGEST, suggestions=offered)
         # They take the room left, never an entry already offered (a close runner-up may be the
         # one meant: put first, they cost blind3 and the city ward a helped question each).
         room = self.settings.max_suggestions - (1 if result.kind is Kind.ANSWER else 0)
@@ -177,10 +179,28 @@ class Matcher:
             return result
         return replace(result, suggestions=(*result.suggestions, *added)[:room])
 
+    def _asked_in_parts(self, text: str, reading: Reading, view: View | None) -> tuple[list[Entry], int]:
+        """The procedures the lexical stage answers on their own in the coordinated parts of the
+        asking text, in order, and how many parts it answers with none."""
+        if not may_have_parts(text):
+            return [], 0  # most messages: nothing to split
+        subset = view.subset if view is not None else None
+        found: list[Entry] = []
+        unnamed = 0
+        for part in parts(reading.question):
+            result = self.lexical.match(part, subset)
+            entry = result.entry
+            if result.kind is Kind.ANSWER and entry is not None and entry.is_procedure:
+                if entry not in found:
+                    found.append(entry)
+            else:
+                unnamed += 1
+        return found, unnamed
+
     def model_text(self, text: str) -> str:
         """What the sentence model is given: normalised (abbreviations expanded) and, where typed
         without accents, accented as the FAQ writes its words."""
-        tokens = self.normalizer.tokens(text)
+        tokens = read_senses(self.normalizer.tokens(text))
         return " ".join(self._accents.restore(tokens) if self._accents is not None else tokens)
 
     def _vector(self, text: str) -> np.ndarray | None:
@@ -235,7 +255,7 @@ class Matcher:
         reading = self.read(text)
         found = self._signals(reading, view)
         result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
-        if result.kind is Kind.SUGGEST or (result.entry is not None and result.entry.is_procedure):
+        if result.kind is not Kind.ANSWER or (result.entry is not None and result.entry.is_procedure):
             result = self._with_also_asked(text, reading, result, view)
         if not reading.is_letter and asks_legal_opinion(reading.question):
             result = decided_for_legal_opinion(result, self.settings.max_suggestions)

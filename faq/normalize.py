@@ -44,6 +44,23 @@ _ABBREVIATION_TABLE = (
     "ba tui=bố tui; ba tôi=bố tôi; ba em=bố em; ba mình=bố mình; ba má=bố mẹ; ba mất=bố mất; "
     "ba chồng=bố chồng; ba vợ=bố vợ; ba ruột=bố ruột; má chồng=mẹ chồng; má vợ=mẹ vợ; má ruột=mẹ ruột"
 )
+# Southern words for one's parents, read as the standard ones only when typed with accents: without
+# them "ma tui" is as often "mà tui…", "tia" several words. "ông già tui", "bà già tui": my father,
+# my mother (with the possessive only: alone they are any old man or woman).
+_KIN_OF = ("tui", "tôi", "em", "mình", "con", "tao", "tớ")
+# Southern "mần" (làm), "hông"/"hổng" (không), "dzô" (vào) likewise: typed without accents they are
+# other words ("man", "hong" of "sổ hồng").
+ACCENTED_WORDS: Mapping[str, str] = {
+    **{
+        f"{typed} {whose}": f"{meaning} {whose}"
+        for typed, meaning in (("má", "mẹ"), ("tía", "bố"), ("ông già", "bố"), ("bà già", "mẹ"))
+        for whose in _KIN_OF
+    },
+    "mần": "làm",
+    "hông": "không",
+    "hổng": "không",
+    "dzô": "vào",
+}
 ABBREVIATIONS: Mapping[str, str] = {
     typed: meaning
     for rule in _ABBREVIATION_TABLE.split("; ")
@@ -206,7 +223,11 @@ class _Node:
 class _PhraseTable:
     """Multi-word phrases found on word boundaries, longest first, accents optional when untyped."""
 
-    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+    def __init__(
+        self, phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...]]], accents: bool = False
+    ) -> None:
+        """`accents`: a phrase matches only as written, never typed without its accents."""
+        self._accents = accents
         root = _Node()
         for key, value in phrases:
             if not key:
@@ -239,7 +260,10 @@ class _PhraseTable:
                 break
             j += 1
             for key, value in node.ends:
-                if all(tokens[i + k] == key[k] or tokens[i + k] == folded[i + k] for k in range(j - i)):
+                if all(
+                    tokens[i + k] == key[k] or (not self._accents and tokens[i + k] == folded[i + k])
+                    for k in range(j - i)
+                ):
                     best = (j - i, value)
                     break
         return best
@@ -320,6 +344,9 @@ class Normalizer:
 
     def __init__(self, synonyms: Mapping[str, str] | None = None) -> None:
         self._abbreviations = _table(ABBREVIATIONS)
+        self._accented = _PhraseTable(
+            ((_phrase_key(k), _phrase_key(v)) for k, v in ACCENTED_WORDS.items()), accents=True
+        )
         # Synonyms are written by staff; normalise both sides with the abbreviations applied first
         # so "đk kinh doanh" in the file matches "dk kinh doanh" typed by a citizen.
         self._synonyms = _PhraseTable(
@@ -342,8 +369,10 @@ class Normalizer:
         return cls(synonym_map(pairs))
 
     def tokens(self, text: str) -> tuple[str, ...]:
-        """Normalised tokens: cleaned, abbreviations expanded, synonyms applied."""
-        return tuple(self._synonyms.replace(self._abbreviations.replace(clean(text).split())))
+        """Normalised tokens: cleaned, abbreviations expanded (ACCENTED_WORDS only as written), synonyms
+        applied."""
+        expanded = self._accented.replace(self._abbreviations.replace(clean(text).split()))
+        return tuple(self._synonyms.replace(expanded))
 
     def normalize(self, text: str) -> str:
         """The normalised, accented form of a text (fillers kept)."""

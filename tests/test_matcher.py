@@ -387,6 +387,29 @@ def test_every_procedure_a_message_lists_is_offered(matcher: Matcher, text: str,
     assert len(result.suggestions) <= matcher.settings.max_suggestions
 
 
+def test_two_needs_neither_sure_alone_are_both_offered(shipped_matcher: Matcher) -> None:
+    # With the model, no one procedure is confident for the whole message (it had "chưa có thông
+    # tin"), but each part names one plainly.
+    result = shipped_matcher.match(
+        "chồng tôi mất được 10 ngày rồi, tôi muốn hỏi làm giấy khai tử cho ông ấy thế nào, "
+        "và căn nhà đứng tên chồng tôi thì giờ sang tên cho tôi ra sao"
+    )
+    assert result.kind is Kind.SUGGEST
+    assert [e.id for e in result.suggestions] == ["khai-tu", "sang-ten-so-do"]
+    # Below the confidence that offers choices: they come from the parts.
+    assert result.score < 100 * shipped_matcher.settings.suggest_confidence
+
+
+def test_procedures_named_in_passing_are_not_offered(shipped_matcher: Matcher) -> None:
+    # A neighbour dispute that mentions a building permit and an ID card in passing: most of its
+    # parts name no procedure, so none is offered as what was asked.
+    result = shipped_matcher.match(
+        "hàng xóm xây lấn sang đất nhà tôi, tường nứt hết, tôi muốn kiện đòi bồi thường, bên xây "
+        "có giấy phép xây dựng, còn căn cước của ông ấy tôi có"
+    )
+    assert result.kind is Kind.NONE
+
+
 def test_one_need_in_parts_adds_nothing(matcher: Matcher) -> None:
     result = matcher.match("làm căn cước cho con, cháu 14 tuổi, cần những gì")
     assert result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == "can-cuoc"

@@ -168,6 +168,13 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("di nc ngoai lam", "di nước ngoài lam", id="nc-ngoai"),
         pytest.param("h lm lai dc ko", "giờ làm lai được không", id="bare-h-is-gio"),
         pytest.param("8h sáng", "8h sáng", id="h-of-an-hour-stays"),
+        pytest.param("má tui mới mất", "mẹ tui mới mất", id="ma-tui-is-me-tui"),
+        pytest.param("ma tui muon hoi", "ma tui muon hoi", id="ma-without-accents-may-be-ma"),
+        pytest.param("ông già tui mới mất", "bố tui mới mất", id="ong-gia-with-whose-is-bo"),
+        pytest.param("tía em", "bố em", id="tia-is-bo"),
+        pytest.param("phải mần giấy gì hông", "phải làm giấy gì không", id="man-and-hong"),
+        pytest.param("so hong", "so hong", id="hong-without-accents-is-hong"),
+        pytest.param("nhập dzô nhà", "nhập vào nhà", id="dzo-is-vao"),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
