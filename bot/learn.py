@@ -129,6 +129,7 @@ def _confirmations(rows: Iterable[Interaction]) -> list[_Confirmation]:
     last: dict[tuple[str, str], Interaction | None] = {}
     pending: dict[tuple[str, str], dict[str, _Confirmation]] = defaultdict(dict)
     found: list[_Confirmation] = []
+    latest: dict[tuple[str, str], _Confirmation] = {}
     for row in rows:
         conv = (row.channel, row.user_hash)
         if row.kind in QUESTION_KINDS:
@@ -136,6 +137,7 @@ def _confirmations(rows: Iterable[Interaction]) -> list[_Confirmation]:
             if row.kind == "answer" and row.entry_id:
                 c = _Confirmation(row.user_hash, row.question, row.entry_id, picked=False)
                 pending[conv][row.entry_id] = c
+                latest[conv] = c
                 found.append(c)
         elif row.kind == "suggest:accepted" and row.entry_id:
             asked = last.get(conv)
@@ -144,7 +146,10 @@ def _confirmations(rows: Iterable[Interaction]) -> list[_Confirmation]:
             last[conv] = None  # a second pick from the same list is not a confirmation
             c = _Confirmation(row.user_hash, asked.question, row.entry_id, picked=True)
             pending[conv][row.entry_id] = c
+            latest[conv] = c
             found.append(c)
+        elif row.kind == "wrong" and conv in latest:
+            latest.pop(conv).down = True  # "sai rồi" typed right after: as a 👎 of that reply
         elif row.kind in ("feedback:up", "feedback:down") and row.entry_id:
             pressed = pending[conv].get(row.entry_id)
             if pressed is not None:

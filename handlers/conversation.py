@@ -285,6 +285,12 @@ class Conversation:
                 return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
             case Gesture.ATTACHMENT:
                 return self._non_text()
+            case Gesture.WRONG:
+                return Reply(
+                    texts.misunderstood(book.agency, self._handoff_enabled),
+                    buttons=(*self._staff_rows(), *self._menu_buttons(book)),
+                    outcome=Outcome("wrong", question=text),
+                )
             case Gesture.SORRY:
                 return Reply(
                     texts.feedback_down(book.agency),

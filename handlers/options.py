@@ -57,6 +57,11 @@ class Option:
     payload: str
 
 
+SPREAD = 2
+"""A list whose numbers kept from the list before would run past this many times its length is
+numbered from 1 instead."""
+
+
 @dataclass(frozen=True, slots=True)
 class Numbering:
     """The numbers one reply's options are shown under, and the earlier options that stay valid."""
@@ -86,7 +91,8 @@ def number_options(previous: Numbering | None, reply: Reply) -> Numbering:
     - Otherwise an option also offered just before keeps its number ("Tiếp ›" stays 1 from step to
       step, "Thủ tục liên quan" stays 5 after "Nộp/nhận qua bưu điện"), and new options take the
       smallest numbers that meant nothing just before. A list sharing nothing with the one before
-      (the menu after an answer) is numbered from 1.
+      (the menu after an answer), or whose kept numbers would run past SPREAD times its length, is
+      numbered from 1.
     """
     buttons = [b for b in pressable(reply) if b.payload]
     before = previous.valid if previous is not None else ()
@@ -110,7 +116,12 @@ def number_options(previous: Numbering | None, reply: Reply) -> Numbering:
             numbers.append(None)
     if not used:
         return Numbering.fresh(reply)
-    return Numbering(_fill(numbers, buttons, used | {o.number for o in before}))
+    kept = Numbering(_fill(numbers, buttons, used | {o.number for o in before}))
+    if kept.shown[-1].number > SPREAD * len(buttons):
+        # A short list after a long one ("12, 14, 15, 16" under a reply that had 13 options): the
+        # numbers read as a mistake on a phone, and typing "1" failed; from 1, as a new list.
+        return Numbering.fresh(reply)
+    return kept
 
 
 def _fill(numbers: list[int | None], buttons: list[Button], taken: set[int]) -> tuple[Option, ...]:

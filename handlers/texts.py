@@ -105,6 +105,18 @@ OKAY = "Dạ vâng ạ. Khi cần hỏi thêm thủ tục nào, anh/chị cứ n
 """An acknowledgement typed ("em hiểu rồi", "vậy thôi ạ"): nothing was asked, nothing is missing."""
 THANKS = "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm thủ tục nào cứ nhắn cho em nhé."
 """A lone 👍 or 🙏, or a thank-you that asks nothing, when the FAQ has no thanks entry of its own."""
+
+
+def misunderstood(agency: Agency, staff: bool) -> str:
+    """A correction that does not say what was meant ("sai rồi", "em hỏi cái khác")."""
+    person = "bấm «Gặp cán bộ»" if staff else f"gọi {agency.phone}"
+    return (
+        "Dạ, em xin lỗi vì chưa hiểu đúng ý anh/chị. Anh/chị nhắn lại giúp em việc cần làm bằng vài "
+        "chữ (ví dụ: «đăng ký tạm trú», «làm căn cước cho con»), chọn lĩnh vực trong danh mục dưới "
+        f"đây, hoặc {person} để được cán bộ hỗ trợ ạ."
+    )
+
+
 NO_OPTIONS = (
     "Dạ, hiện không có danh sách nào để chọn theo số ạ. Anh/chị nhắn câu hỏi bằng lời "
     "(ví dụ: «làm căn cước cần gì»), hoặc chọn trong danh mục dưới đây."

@@ -38,6 +38,9 @@ class Gesture(StrEnum):
     """Only approving emoji (👍, 🙏, ❤️)."""
     SORRY = "sorry"
     """Only disapproving emoji (👎, 😞)."""
+    WRONG = "wrong"
+    """The last reply missed without saying what was meant ("sai rồi", "không phải", "em hỏi cái
+    khác"): a correction that names a procedure ("không phải, ý em là tạm trú") is a question."""
     INVITE = "invite"
     """Only other emoji or punctuation ("?", "🙂", "..."), or "is anyone there?": nothing asked yet."""
     ATTACHMENT = "attachment"
@@ -94,6 +97,19 @@ _OKAY = re.compile(
     r"|de\s(?:em|minh|toi|tui|chau|con)\s(?:hoi|xem|tim hieu|suy nghi|chuan bi|hoi lai)"
     r"(?:\s(?:lai|them))?\s(?:sau|da|nhe))" + _POLITE_TAIL
 )
+_WRONG = re.compile(
+    r"(?:(?:da|vang|ua|o|the|nhung|ma|thoi|hic|huhu)\s)*"
+    rf"(?:(?:{_ME}|bot|ban|ad)\s)?"
+    r"(?:(?:hieu|tra loi|noi|chon|bam|hoi)\s)?"
+    r"(?:sai(?:\s(?:roi|r|bet|het))?"
+    r"|khong (?:phai|dung|lien quan)(?:\s(?:roi|r|vay|the|cai do|cai nay|dau|y (?:em|minh|toi|tui)|"
+    r"(?:dieu|cai|viec) (?:em|minh|toi|tui) (?:hoi|can)))*"
+    r"|(?:ko|k|hong) (?:phai|dung)(?:\s(?:roi|r|vay|the))*"
+    r"|chua dung(?:\s(?:y|cau hoi) (?:em|minh|toi|tui))?"
+    r"|(?:(?:em|minh|toi|tui|e)\s)?(?:muon\s)?hoi (?:cai|viec|chuyen|thu tuc) khac)" + _POLITE_TAIL
+)
+_CLAUSE = re.compile(r"[,.;!?…]+\s*(?=\S)")
+"""Where one clause of a typed message ends and another begins."""
 _ANYONE = re.compile(
     r"(?:(?:alo|ad|admin|bot|ban|em|oi|a|cho|xin|hoi)\s)*"
     r"(?:con|co)\s(?:ai\s)?(?:o\s)?(?:do|day|ai|truc)(?:\s(?:truc|do|day|khong|ko|k|hong|hok))*"
@@ -139,10 +155,16 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_CONTACT, Gesture.CONTACT),
         (_STAFF, Gesture.STAFF),
         (_OKAY, Gesture.OKAY),
+        (_WRONG, Gesture.WRONG),
         (_ANYONE, Gesture.INVITE),
     ):
         if pattern.fullmatch(words):
             return NotAQuestion(gesture)
+    # A person asked for after a complaint ("hỏi mãi không được, cho tôi gặp người thật"): the last
+    # clause says what is wanted.
+    last = fold(_CLAUSE.split(stripped)[-1]) if _CLAUSE.search(stripped) else ""
+    if last and _STAFF.fullmatch(_CALLED.sub("", last, count=1) or last):
+        return NotAQuestion(Gesture.STAFF)
     return None
 
 

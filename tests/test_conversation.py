@@ -857,6 +857,17 @@ def typed(body: str, options: tuple[int, ...] = ()) -> Incoming:
         ),
         pytest.param(typed("?"), "preamble", texts.PREAMBLE, [], True, id="question-mark"),
         pytest.param(
+            typed("sai rồi"),
+            "wrong",
+            "Dạ, em xin lỗi vì chưa hiểu đúng ý",
+            MENU_LABELS,
+            False,
+            id="that-is-wrong",
+        ),
+        pytest.param(
+            typed("em hỏi cái khác"), "wrong", "Dạ, em xin lỗi", MENU_LABELS, False, id="something-else"
+        ),
+        pytest.param(
             typed("99", options=(1, 2, 3, 5, 6, 7)),
             "option:missing",
             "Dạ, trong danh sách phía trên không có lựa chọn số 99 ạ. Anh/chị gõ số 1, 2, 3, 5, 6 hoặc 7",

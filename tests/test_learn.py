@@ -112,6 +112,20 @@ def test_candidates_from_a_seeded_log(seeder: Seeder) -> None:
     assert found[2].is_new and not found[0].is_new
 
 
+def test_a_pick_followed_by_that_is_wrong_is_no_confirmation(seeder: Seeder) -> None:
+    seeder.ask("u1", "thủ tục cưới vợ ở phường", "suggest", "khai-sinh")
+    seeder.press("u1", "suggest:accepted", "ket-hon")
+    seeder.ask("u1", "sai rồi", "wrong")
+    seeder.ask("u2", "giấy tờ cưới xin ở phường", "suggest", "khai-sinh")
+    seeder.press("u2", "suggest:accepted", "ket-hon")
+
+    found = find_candidates(seeder.rows(), load_faq(MINI_FAQ), Rejections())
+
+    assert [(c.phrasing, c.citizens) for c in found if c.entry_id == "ket-hon"] == [
+        ("giấy tờ cưới xin ở phường", 1)
+    ]
+
+
 def test_a_personal_number_never_reaches_a_candidate(seeder: Seeder) -> None:
     seed_office(seeder)
     # An older log row written before masking existed: masked again on the way out.

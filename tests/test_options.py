@@ -140,6 +140,12 @@ NO_DOCUMENTS = ("Hướng dẫn từng bước", "Lệ phí", "Bưu điện", "L
             numbered("Hộ tịch", "Cư trú", "Liên hệ"),
             id="unrelated-list-from-1",
         ),
+        pytest.param(
+            numbered(*(f"Nhóm {i}" for i in range(1, 12)), "Sang tên sổ đỏ", "Chứng thực chữ ký"),
+            ("Sang tên sổ đỏ", "Sao y", "Khai tử", "Không phải các ý trên"),
+            numbered("Sang tên sổ đỏ", "Sao y", "Khai tử", "Không phải các ý trên"),
+            id="short-list-after-a-long-one-from-1",
+        ),
     ],
 )
 def test_numbering_is_stable_across_replies(

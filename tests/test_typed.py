@@ -48,6 +48,21 @@ from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
         ),
         pytest.param("t muốn gặp cán bộ", NotAQuestion(Gesture.STAFF), id="staff-t-pronoun"),
         pytest.param(
+            "hỏi mãi không được, cho tôi gặp người thật",
+            NotAQuestion(Gesture.STAFF),
+            id="staff-after-a-complaint",
+        ),
+        pytest.param("bot ngu quá. cho gặp cán bộ", NotAQuestion(Gesture.STAFF), id="staff-last-sentence"),
+        pytest.param("gặp cán bộ ở đâu để làm căn cước", None, id="where-to-meet-is-a-question"),
+        pytest.param("sai rồi", NotAQuestion(Gesture.WRONG), id="wrong"),
+        pytest.param("bot hiểu sai rồi", NotAQuestion(Gesture.WRONG), id="understood-wrong"),
+        pytest.param("không đúng ý em", NotAQuestion(Gesture.WRONG), id="not-what-i-meant"),
+        pytest.param("em hỏi cái khác", NotAQuestion(Gesture.WRONG), id="asked-something-else"),
+        pytest.param("ko phải", NotAQuestion(Gesture.WRONG), id="no-teencode"),
+        pytest.param("không phải, ý em là tạm trú", None, id="correction-naming-the-procedure"),
+        pytest.param("sai tên trên căn cước", None, id="sai-of-a-wrong-name-is-a-question"),
+        pytest.param("không phải đăng ký", None, id="not-needed-is-a-statement-to-match"),
+        pytest.param(
             "mình cần nói chuyện với người thật, không phải bot", NotAQuestion(Gesture.STAFF), id="not-a-bot"
         ),
         pytest.param("ad ơi danh mục thủ tục", NotAQuestion(Gesture.MENU), id="menu-after-ad-oi"),
