@@ -118,7 +118,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     },
     ("questions_dev2", "shipped"): {
         "answered_correct": (0.889, True),
-        "helped": (0.954, True),
+        "helped": (0.958, True),
         "wrong_answer": (0.024, False),
         # 0.872 until session 18, one case lower since: "em trai bị tâm thần, bố mẹ mất rồi, làm giấy
         # giám hộ…" (guardianship, which this FAQ lacks) is offered khai tử among choices once "bố mẹ
@@ -127,7 +127,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.039, False),
     },
     ("questions_dev3", "shipped"): {
-        "answered_correct": (0.848, True),
+        "answered_correct": (0.852, True),
         "helped": (0.948, True),
         "wrong_answer": (0.025, False),
         "rejected": (0.831, True),
@@ -166,7 +166,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.127, False),
     },
     ("questions_blind4", "shipped"): {
-        "answered_correct": (0.809, True),
+        "answered_correct": (0.815, True),
         "helped": (0.944, True),
         "wrong_answer": (0.027, False),
         "rejected": (0.708, True),
@@ -181,7 +181,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     },
     ("questions_events", "shipped"): {
         "answered_correct": (0.39, True),
-        "helped": (0.682, True),
+        "helped": (0.697, True),
         "wrong_answer": (0.03, False),
         "rejected": (0.87, True),
         "false_answer": (0.05, False),
@@ -196,7 +196,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions_blind6", "shipped"): {
         "answered_correct": (0.839, True),
         "helped": (0.946, True),
-        "wrong_answer": (0.025, False),
+        "wrong_answer": (0.018, False),
         "rejected": (0.692, True),
         "false_answer": (0.125, False),
     },
@@ -208,7 +208,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.161, False),
     },
     ("questions_blind7", "shipped"): {
-        "answered_correct": (0.82, True),
+        "answered_correct": (0.837, True),
         "helped": (0.929, True),
         "wrong_answer": (0.038, False),
         "rejected": (0.594, True),
@@ -236,14 +236,14 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.024, False),
     },
     ("questions", "titles"): {
-        "answered_correct": (0.812, True),
+        "answered_correct": (0.815, True),
         "helped": (0.887, True),
         "wrong_answer": (0.043, False),
         "rejected": (0.923, True),
         "false_answer": (0.021, False),
     },
     ("questions_letters", "titles"): {
-        "answered_correct": (0.519, True),
+        "answered_correct": (0.526, True),
         "helped": (0.828, True),
         "wrong_answer": (0.038, False),
         "rejected": (0.815, True),
@@ -264,8 +264,8 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.056, False),
     },
     ("questions_xa", "commune"): {
-        "answered_correct": (0.581, True),
-        "helped": (0.829, True),
+        "answered_correct": (0.585, True),
+        "helped": (0.833, True),
         "wrong_answer": (0.061, False),
         "rejected": (0.75, True),
         "false_answer": (0.147, False),

@@ -74,15 +74,15 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "rejected": (0.905, True), "false_answer": (0.039, False),
     },
     ("questions_dev3", "titles"): {
-        "answered_correct": (0.379, True), "helped": (0.625, True), "wrong_answer": (0.025, False),
+        "answered_correct": (0.384, True), "helped": (0.625, True), "wrong_answer": (0.025, False),
         "rejected": (0.868, True), "false_answer": (0.044, False),
     },
     ("questions_xa", "commune"): {
-        "answered_correct": (0.234, True), "helped": (0.459, True), "wrong_answer": (0.034, False),
+        "answered_correct": (0.234, True), "helped": (0.463, True), "wrong_answer": (0.034, False),
         "rejected": (0.871, True), "false_answer": (0.026, False),
     },
     ("questions_phuong", "ward"): {
-        "answered_correct": (0.497, True), "helped": (0.697, True), "wrong_answer": (0.024, False),
+        "answered_correct": (0.497, True), "helped": (0.703, True), "wrong_answer": (0.024, False),
         "rejected": (0.892, True), "false_answer": (0.036, False),
     },
     ("questions_tthc", "siblings"): {
