@@ -400,6 +400,23 @@ def test_two_needs_neither_sure_alone_are_both_offered(shipped_matcher: Matcher)
     assert result.score < 100 * shipped_matcher.settings.suggest_confidence
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("làm lại giấy chứng nhận kết hôn bị mất", id="make-again"),
+        pytest.param("mất giấy đăng ký kết hôn xin lại ở đâu", id="where"),
+        pytest.param("giay ket hon bi chay roi xin lai o dau", id="burnt-no-accents"),
+    ],
+)
+def test_a_lost_marriage_certificate_is_a_copy_not_a_new_marriage(
+    shipped_matcher: Matcher, text: str
+) -> None:
+    # It was answered "Đăng ký kết hôn": registering the marriage again.
+    result = shipped_matcher.match(text)
+    assert result.kind is Kind.ANSWER and result.entry is not None
+    assert result.entry.id == "trich-luc-ho-tich"
+
+
 def test_procedures_named_in_passing_are_not_offered(shipped_matcher: Matcher) -> None:
     # A neighbour dispute that mentions a building permit and an ID card in passing: most of its
     # parts name no procedure, so none is offered as what was asked.
