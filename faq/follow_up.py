@@ -76,3 +76,15 @@ def explaining(entry: Entry, topic: Sequence[str], words: Sequence[str]) -> tupl
     fitting.sort()
     best = [f for f in fitting if f[0] == fitting[0][0]] if fitting else []
     return tuple(sentence for *_, sentence in best[:MAX_PASSAGES])
+
+
+_LATE = re.compile(
+    r"\b(?:bi phat|phat (?:bao nhieu|nhieu|the nao|sao|gi|ko|khong|k)|phat tien|nop phat|muc phat"
+    r"|qua han|tre han|lo han|de lau|lam muon|lam tre|den muon|muon qua|cham qua)\b"
+)
+
+
+def asks_if_late(text: str) -> bool:
+    """Whether a short message asks what happens when it is done late or what the penalty is ("có
+    bị phạt không", "quá hạn thì sao", "làm muộn có sao không"): after an answer, about that procedure."""
+    return short(text) and _LATE.search(fold_word(" ".join(clean(text).split()))) is not None

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
-from faq.follow_up import short
+from faq.follow_up import asks_if_late, short
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
@@ -210,6 +210,10 @@ class Conversation:
                 # "bn tiền 1 bản", "có tốn tiền hông chị": the part asked, with a word the matcher
                 # could not place; nothing else was found, so it is this answer's part.
                 return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
+            if context.is_procedure and asks_if_late(text):
+                # "có bị phạt không" right after "Đăng ký khai sinh", whose answer says nothing of it:
+                # matched alone it found the traffic-fines topic. Say the answer does not cover it.
+                return self._not_covered(k.book, key, context, result, text)
         facet = result.facet or pending
         if result.kind is Kind.ANSWER and result.entry is not None:
             if result.entry.id in k.not_handled:
@@ -299,6 +303,19 @@ class Conversation:
                     outcome=Outcome("sorry", question=text),
                 )
         return Reply(texts.PREAMBLE, keeps_options=True, outcome=Outcome("preamble", question=text))
+
+    def _not_covered(
+        self, book: FaqBook, key: tuple[str, str], entry: Entry, result: MatchResult, text: str
+    ) -> Reply:
+        """A follow-up about the procedure just answered that its answer does not cover."""
+        # Kept so that "Gặp cán bộ" puts this question through to staff.
+        self._states.set(key, "unanswered", text)
+        return Reply(
+            texts.not_covered(entry.title, book.agency, self._handoff_enabled),
+            title=entry.title,
+            buttons=(*self._staff_rows(), *answer_buttons(book, entry, None)),
+            outcome=Outcome("none", entry.id, result.score, None, text),
+        )
 
     def _follow_up(
         self, book: FaqBook, entry: Entry, found: tuple[str, ...], result: MatchResult, text: str

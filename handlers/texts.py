@@ -107,6 +107,15 @@ THANKS = "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm thủ t�
 """A lone 👍 or 🙏, or a thank-you that asks nothing, when the FAQ has no thanks entry of its own."""
 
 
+def not_covered(title: str, agency: Agency, staff: bool) -> str:
+    """A follow-up about the procedure just answered ("có bị phạt không") that its guidance does not cover."""
+    person = "bấm «Gặp cán bộ»" if staff else f"gọi {agency.phone}"
+    return (
+        f"Dạ, hướng dẫn về «{title}» em có không nói đến việc này (làm muộn, quá hạn hay mức phạt) ạ. "
+        f"Để được trả lời chính xác, anh/chị {person} để hỏi cán bộ."
+    )
+
+
 def misunderstood(agency: Agency, staff: bool) -> str:
     """A correction that does not say what was meant ("sai rồi", "em hỏi cái khác")."""
     person = "bấm «Gặp cán bộ»" if staff else f"gọi {agency.phone}"

@@ -418,6 +418,34 @@ def test_a_follow_up_gets_what_the_last_answer_says_of_it(conv: Conversation) ->
     assert "hợp đồng thuê nhà hoặc ý kiến đồng ý của chủ nhà" in reply.text
 
 
+@pytest.fixture
+def shipped_conv(shipped_book: FaqBook, shipped_matcher: Matcher) -> Conversation:
+    """The shipped FAQ with the semantic stage, as the bot runs it."""
+    return Conversation(StaticKnowledge(Knowledge(shipped_book, shipped_matcher)))
+
+
+@pytest.mark.parametrize("late", ["có bị phạt không", "làm muộn có sao không", "có bị phạt tiền ko"])
+def test_a_penalty_the_answer_does_not_mention_is_said_to_be_not_covered(
+    shipped_conv: Conversation, late: str
+) -> None:
+    conv = shipped_conv
+    conv.handle(text("đăng ký khai sinh cho con cần giấy tờ gì"))
+    reply = conv.handle(text(late))
+    # Matched alone it found the traffic-fines topic; the birth registration's answer says nothing of it.
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("none", "khai-sinh")
+    assert reply.text.startswith("Dạ, hướng dẫn về «Đăng ký khai sinh» em có không nói đến việc này")
+    assert "giao thông" not in reply.text
+
+
+def test_a_penalty_the_answer_mentions_is_quoted(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
+    reply = conv.handle(text("có bị phạt không"))
+    assert reply.outcome is not None and reply.outcome.kind == "follow-up"
+    assert "xử phạt" in reply.text
+
+
 @pytest.mark.parametrize(
     ("follow_up", "starts"),
     [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.follow_up import passages
+from faq.follow_up import asks_if_late, passages
 from faq.knowledge import Knowledge
 from faq.loader import load_faq
 from faq.matcher import Matcher
@@ -58,3 +58,23 @@ def test_passages_cover_every_part_of_the_answer(book: FaqBook) -> None:
     parts = (entry.summary, entry.documents[0], entry.steps[-1], entry.where, entry.fee)
     for part in parts:
         assert part[:40] in said, part
+
+
+@pytest.mark.parametrize(
+    ("text", "late"),
+    [
+        pytest.param("có bị phạt không", True, id="fined"),
+        pytest.param("phạt nhiêu", True, id="how-much-fine"),
+        pytest.param("quá hạn thì sao", True, id="past-the-deadline"),
+        pytest.param("làm muộn có sao không", True, id="done-late"),
+        pytest.param("để lâu có sao ko", True, id="left-long"),
+        pytest.param("thẻ hết hạn rồi làm lại", False, id="an-expired-card-is-a-topic"),
+        pytest.param("tra cứu phạt nguội", False, id="traffic-fines-are-a-topic"),
+        pytest.param("mất bao lâu", False, id="time-is-a-part"),
+        pytest.param(
+            "con tôi 2 tuổi mà chưa làm khai sinh thì có bị phạt không ạ", False, id="long-is-a-question"
+        ),
+    ],
+)
+def test_asks_if_late(text: str, late: bool) -> None:
+    assert asks_if_late(text) is late
