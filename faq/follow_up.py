@@ -88,3 +88,17 @@ def asks_if_late(text: str) -> bool:
     """Whether a short message asks what happens when it is done late or what the penalty is ("có
     bị phạt không", "quá hạn thì sao", "làm muộn có sao không"): after an answer, about that procedure."""
     return short(text) and _LATE.search(fold_word(" ".join(clean(text).split()))) is not None
+
+
+_ON_BEHALF = re.compile(
+    r"\b(?:lam thay|lam ho|lam gium|lam dum|di thay|nop thay|nop ho|nop gium|nop dum|di ho|di gium"
+    r"|nho (?:nguoi|ai|ong|ba|bo|me|con|chau|anh|chi|em|vo|chong)|thay (?:cho|minh|em|toi|tui))\b"
+)
+AUTHORITY = ("ủy", "quyền")
+"""How an answer says that someone else may do it for the citizen."""
+
+
+def on_behalf(text: str) -> bool:
+    """Whether a short message asks if someone else can do it for the citizen ("người nhà làm thay
+    được không", "nhờ người khác nộp hộ được không"): answers say that as "ủy quyền"."""
+    return short(text) and _ON_BEHALF.search(fold_word(" ".join(clean(text).split()))) is not None

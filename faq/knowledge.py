@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import Candidate, MatchResult, MatchSettings
-from faq.follow_up import explaining, short
+from faq.follow_up import AUTHORITY, explaining, on_behalf, short
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
 from faq.schema import Entry, FaqBook, NotHandled
@@ -57,7 +57,11 @@ class Knowledge:
         if not short(text):
             return ()
         topic, words = self.matcher.lexical.topic_words(text)
-        return explaining(entry, topic, words)
+        found = explaining(entry, topic, words)
+        if not found and on_behalf(text):
+            # "người nhà làm thay được không": the answer's words for it are "ủy quyền".
+            found = explaining(entry, AUTHORITY, (*AUTHORITY, *words))
+        return found
 
 
 class KnowledgeSource(Protocol):
