@@ -280,9 +280,17 @@ def _kind(clause: str) -> str:
     name_start = next((m for m in _NAME_STARTS if f.startswith(m + " ")), None)
     gives_name = name_start is not None and _name_follows(clause, len(name_start.split()), len(words))
     introduces = gives_id or gives_field or gives_name or any(f.startswith(m + " ") for m in _INTRO_STARTS)
-    if introduces and len(words) <= 25 and not _asks(clause):
+    if introduces and len(words) <= 25 and not _asks(clause) and not _WANTS.search(f):
         return "intro"
     return "content"
+
+
+_WANTS = re.compile(
+    r"\b(?:muon|can|xin|de nghi|dinh|tinh)\s+(?:duoc\s+)?(?:dang ky|lam|cap|doi|gia han|chung thuc|sao y"
+    r"|sang ten|tach|nhap|chuyen|khai|bao|xac nhan|nop)\b"
+)
+"""What the writer wants done, said in the same clause as who they are ("Tôi là Lê Văn Tám, số CCCD …
+muốn đăng ký tạm trú cho tôi tại số 12"): the clause is the request, not an introduction."""
 
 
 def _asks(sentence: str) -> float:

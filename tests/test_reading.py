@@ -182,6 +182,14 @@ def test_a_name_after_a_second_introducing_word_is_removed(text: str, gone: list
             "Tôi sinh năm 1990 thì đổi căn cước năm nào? Nhà tôi ở xa.", "đổi căn cước",
             id="toi-sinh-question",
         ),
+        pytest.param(
+            "Tôi là Lê Văn Tám số CCCD 079085001234 sđt 0903111222 muốn đăng ký tạm trú cho tôi tại số 12",
+            "đăng ký tạm trú", id="intro-with-the-request",
+        ),
+        pytest.param(
+            "Em tên Lan, số điện thoại 0912345678, cần xin xác nhận cư trú cho con", "xác nhận cư trú",
+            id="intro-with-a-need",
+        ),
     ],
 )  # fmt: skip
 def test_an_asking_sentence_that_starts_like_an_introduction_is_kept(text: str, asked: str) -> None:
