@@ -46,6 +46,7 @@ SHIPPED_SETS = (
     "questions_blind6",
     "questions_nearmiss2",
     "questions_blind7",
+    "questions_blind8",
 )
 TITLES_SETS = ("questions", "questions_letters", "questions_dev2", "questions_dev3")
 

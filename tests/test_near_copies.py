@@ -41,6 +41,7 @@ SHIPPED = {
     "questions_blind6": 0,
     "questions_nearmiss2": 1,
     "questions_blind7": 1,
+    "questions_blind8": 0,
 }
 FOREIGN_SETS = {
     ("faq_xa", "questions_xa"): 0,

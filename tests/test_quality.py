@@ -62,6 +62,8 @@ BLIND4 = DATA / "questions_blind4.yaml"
 #                            all lengths beside in-scope messages using the same nouns, written blind)
 #   questions_blind7.yaml    0.667, 0.817, 0.008, 0.713, 0.125 (session 15, held out: a month of a rural
 #                            commune's Zalo page, written blind from ids, kinds and titles; run once)
+#   questions_blind8.yaml    0.543, 0.729, 0.021, 0.833, 0.083 (session 18, held out: a month of an urban
+#                            ward's Zalo page, 40 life situations, written blind; run once, at the end)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
         "answered_correct": (0.904, True),
@@ -148,6 +150,13 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "rejected": (0.725, True),
         "false_answer": (0.14, False),
     },
+    "questions_blind8": {
+        "answered_correct": (0.532, True),
+        "helped": (0.718, True),
+        "wrong_answer": (0.032, False),
+        "rejected": (0.808, True),
+        "false_answer": (0.108, False),
+    },
     "questions_blind7": {
         "answered_correct": (0.67, True),
         "helped": (0.812, True),
@@ -195,6 +204,7 @@ SIZES = {
     "questions_blind6": (135, 55),
     "questions_nearmiss2": (75, 135),
     "questions_blind7": (115, 75),
+    "questions_blind8": (135, 55),
 }
 """(in scope, out of scope) each set must at least have."""
 

@@ -45,6 +45,7 @@ RUNS: dict[tuple[str, str], Path] = {
     ("questions_blind6", "shipped"): DATA / "questions_blind6.yaml",
     ("questions_nearmiss2", "shipped"): DATA / "questions_nearmiss2.yaml",
     ("questions_blind7", "shipped"): DATA / "questions_blind7.yaml",
+    ("questions_blind8", "shipped"): DATA / "questions_blind8.yaml",
     ("questions", "titles"): DATA / "questions.yaml",
     ("questions_letters", "titles"): DATA / "questions_letters.yaml",
     ("questions_dev2", "titles"): DATA / "questions_dev2.yaml",
@@ -98,6 +99,8 @@ MATCHERS = {
 #                                       of all lengths; out of scope answered 0.200 at first run)
 #   questions_blind7           shipped  0.833, 0.942, 0.025, 0.613, 0.200   (120 + 80, session 15, held
 #                                       out: a month of a rural commune's Zalo page; run once, at the end)
+#   questions_blind8           shipped  0.671, 0.850, 0.043, 0.800, 0.033   (140 + 60, session 18, held
+#                                       out: a month of an urban ward's page, 40 life situations; run once)
 #   questions                  titles   0.815, 0.890, 0.038, 0.944, 0.000   (372 + 72)
 #   questions_letters          titles   0.530, 0.832, 0.027, 0.824, 0.029   (149 + 68)
 #   questions_dev2             titles   0.704, 0.865, 0.017, 0.911, 0.022   (230 + 90)
@@ -210,6 +213,13 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "wrong_answer": (0.032, False),
         "rejected": (0.625, True),
         "false_answer": (0.161, False),
+    },
+    ("questions_blind8", "shipped"): {
+        "answered_correct": (0.66, True),
+        "helped": (0.839, True),
+        "wrong_answer": (0.054, False),
+        "rejected": (0.775, True),
+        "false_answer": (0.058, False),
     },
     ("questions_blind7", "shipped"): {
         "answered_correct": (0.837, True),
@@ -337,6 +347,7 @@ SIZES = {
     "questions_blind6": (135, 55),
     "questions_nearmiss2": (75, 135),
     "questions_blind7": (115, 75),
+    "questions_blind8": (135, 55),
     "questions_dackhu": (135, 55),
 }
 """(in scope, out of scope) each set must at least have."""
