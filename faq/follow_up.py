@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
-from faq.normalize import clean, fold_word, has_accents
+from faq.normalize import clean, fold_accents, fold_word, has_accents
 from faq.schema import Entry
 
 FOLLOW_UP_WORDS = 8
@@ -78,6 +78,11 @@ def explaining(entry: Entry, topic: Sequence[str], words: Sequence[str]) -> tupl
     return tuple(sentence for *_, sentence in best[:MAX_PASSAGES])
 
 
+def _folded(text: str) -> str:
+    """A message cleaned and accents off, as the patterns below are written."""
+    return fold_accents(clean(text))
+
+
 _LATE = re.compile(
     r"\b(?:bi phat|phat (?:bao nhieu|nhieu|the nao|sao|gi|ko|khong|k)|phat tien|nop phat|muc phat"
     r"|qua han|tre han|lo han|de lau|lam muon|lam tre|den muon|muon qua|cham qua)\b"
@@ -87,7 +92,7 @@ _LATE = re.compile(
 def asks_if_late(text: str) -> bool:
     """Whether a short message asks what happens when it is done late or what the penalty is ("có
     bị phạt không", "quá hạn thì sao", "làm muộn có sao không"): after an answer, about that procedure."""
-    return short(text) and _LATE.search(fold_word(" ".join(clean(text).split()))) is not None
+    return short(text) and _LATE.search(_folded(text)) is not None
 
 
 _ON_BEHALF = re.compile(
@@ -101,4 +106,4 @@ AUTHORITY = ("ủy", "quyền")
 def on_behalf(text: str) -> bool:
     """Whether a short message asks if someone else can do it for the citizen ("người nhà làm thay
     được không", "nhờ người khác nộp hộ được không"): answers say that as "ủy quyền"."""
-    return short(text) and _ON_BEHALF.search(fold_word(" ".join(clean(text).split()))) is not None
+    return short(text) and _ON_BEHALF.search(_folded(text)) is not None

@@ -71,7 +71,7 @@ def explain_yaml_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple
         quoted = swallowed is not None and swallowed[2] is not None
         found = (
             (None if quoted else _misaligned_key(lines, line))
-            or _earlier_mistake(lines, line)
+            or _earlier_mistake(lines, line, swallowed)
             or _not_an_item(lines, line)
             or (_not_an_item(lines, previous) if previous is not None else None)
         )
@@ -190,9 +190,11 @@ def _misaligned_key(lines: Sequence[str], line: int) -> tuple[int, str] | None:
     return None
 
 
-def _earlier_mistake(lines: Sequence[str], line: int) -> tuple[int, str] | None:
-    """An unclosed quote or a misplaced list item at or before `line`, explained."""
-    swallowed = _swallowing_scalar(lines, line)
+def _earlier_mistake(
+    lines: Sequence[str], line: int, swallowed: tuple[int, int, str | None] | None
+) -> tuple[int, str] | None:
+    """An unclosed quote or a misplaced list item at or before `line` (`swallowed`: the scalar that
+    ran over structure, from _swallowing_scalar), explained."""
     if swallowed is not None:
         start, end, quote = swallowed
         if quote == '"':

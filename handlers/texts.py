@@ -107,9 +107,14 @@ THANKS = "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm thủ t�
 """A lone 👍 or 🙏, or a thank-you that asks nothing, when the FAQ has no thanks entry of its own."""
 
 
+def _to_staff(agency: Agency, staff: bool) -> str:
+    """How to reach a person: the "Gặp cán bộ" button where a staff relay is set up, else the phone."""
+    return "bấm «Gặp cán bộ»" if staff else f"gọi {agency.phone}"
+
+
 def not_covered(title: str, agency: Agency, staff: bool) -> str:
     """A follow-up about the procedure just answered ("có bị phạt không") that its guidance does not cover."""
-    person = "bấm «Gặp cán bộ»" if staff else f"gọi {agency.phone}"
+    person = _to_staff(agency, staff)
     return (
         f"Dạ, hướng dẫn về «{title}» em có không nói đến việc này (làm muộn, quá hạn hay mức phạt) ạ. "
         f"Để được trả lời chính xác, anh/chị {person} để hỏi cán bộ."
@@ -118,7 +123,7 @@ def not_covered(title: str, agency: Agency, staff: bool) -> str:
 
 def misunderstood(agency: Agency, staff: bool) -> str:
     """A correction that does not say what was meant ("sai rồi", "em hỏi cái khác")."""
-    person = "bấm «Gặp cán bộ»" if staff else f"gọi {agency.phone}"
+    person = _to_staff(agency, staff)
     return (
         "Dạ, em xin lỗi vì chưa hiểu đúng ý anh/chị. Anh/chị nhắn lại giúp em việc cần làm bằng vài "
         "chữ (ví dụ: «đăng ký tạm trú», «làm căn cước cho con»), chọn lĩnh vực trong danh mục dưới "

@@ -162,7 +162,8 @@ def not_a_question(text: str) -> NotAQuestion | None:
             return NotAQuestion(gesture)
     # A person asked for after a complaint ("hỏi mãi không được, cho tôi gặp người thật"): the last
     # clause says what is wanted.
-    last = fold(_CLAUSE.split(stripped)[-1]) if _CLAUSE.search(stripped) else ""
+    clauses = _CLAUSE.split(stripped)
+    last = fold(clauses[-1]) if len(clauses) > 1 else ""
     if last and _STAFF.fullmatch(_CALLED.sub("", last, count=1) or last):
         return NotAQuestion(Gesture.STAFF)
     return None
