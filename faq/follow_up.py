@@ -107,3 +107,31 @@ def on_behalf(text: str) -> bool:
     """Whether a short message asks if someone else can do it for the citizen ("người nhà làm thay
     được không", "nhờ người khác nộp hộ được không"): answers say that as "ủy quyền"."""
     return short(text) and _ON_BEHALF.search(_folded(text)) is not None
+
+
+_ASKING = re.compile(
+    r"\b(?:khong|ko|k|hong|hok|chua|sao|gi|chi|nao|dau|ai|may|bao|nhieu|ha|hay|nhi|ntn|the|rang|mo"
+    r"|duoc|dc|co phai|phai (?:khong|ko|k))\s*$|\b(?:thi sao|the nao|lam sao|ra sao|duoc khong|duoc ko"
+    r"|co (?:can|phai|duoc|bi|mat|ton|the)|hay khong|hay ko|bao lau|khi nao|luc nao|o dau|ai (?:lam|di))\b"
+)
+
+
+def asks_more(text: str) -> bool:
+    """Whether a short message is a question ("bé có phải đi không", "điện thoại hỏng thì sao",
+    "phải về quê làm hả"): after an answer, one about that procedure unless it names another."""
+    return short(text) and ("?" in text or _ASKING.search(_folded(text).rstrip(" .!")) is not None)
+
+
+_SAY_NOTHING = frozenset({"dang ky", "thu tuc", "giay to", "ho so", "bao nhieu", "bay gio"})
+"""Two title words in a row that name no entry in particular ("Đăng ký tạm trú")."""
+
+
+def names(entry: Entry, words: Sequence[str]) -> bool:
+    """Whether a message's words (abbreviations expanded) name an entry: two words in a row of its
+    title, or one of its keywords, accents off ("còn tạm trú thì sao" names «Đăng ký tạm trú»;
+    "công an có tới nhà không" does not)."""
+    typed = f" {fold_accents(' '.join(words))} "
+    title = _folded(entry.title).split()
+    phrases = [f"{a} {b}" for a, b in itertools.pairwise(title) if f"{a} {b}" not in _SAY_NOTHING]
+    phrases += [_folded(k) for k in entry.keywords]
+    return any(f" {p} " in typed for p in phrases if p)

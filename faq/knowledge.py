@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import Candidate, MatchResult, MatchSettings
-from faq.follow_up import AUTHORITY, explaining, on_behalf, short
+from faq.follow_up import AUTHORITY, explaining, names, on_behalf, short
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
 from faq.schema import Entry, FaqBook, NotHandled
@@ -62,6 +62,11 @@ class Knowledge:
             # "người nhà làm thay được không": the answer's words for it are "ủy quyền".
             found = explaining(entry, AUTHORITY, (*AUTHORITY, *words))
         return found
+
+    def names(self, entry: Entry, text: str) -> bool:
+        """Whether a message names `entry` (its title's words or a keyword; faq.follow_up.names)."""
+        words = self.matcher.lexical.normalizer.analyze(text[: self.matcher.settings.max_input_chars])
+        return names(entry, words.content)
 
 
 class KnowledgeSource(Protocol):

@@ -36,7 +36,7 @@ from faq.normalize import fold_accents, fold_word
 GENERIC_WORDS = frozenset(
     str.split(
         "là có không được bị và với của cho thì mà nếu khi nào gì sao thế như vậy rồi đã đang "
-        "sẽ cũng còn nữa mới lại ra vào lên xuống đi đến về ở tại trong ngoài trên dưới này kia "
+        "sẽ cũng còn nữa mới lại ra vào lên xuống đi đến tới về ở tại trong ngoài trên dưới này kia "
         "đó ấy đây các những mọi một nhiều ít rất lắm quá hơn nhất phải cần nên muốn làm xin hỏi "
         "biết giúp hay hoặc bao nhiêu mấy ai đâu chưa vẫn đều thể việc cái người ta họ nó "
         "em anh chị tôi mình tui cháu bạn ạ ơi vâng dạ ok thủ tục giấy tờ hồ sơ nộp lấy "

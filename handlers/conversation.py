@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
-from faq.follow_up import asks_if_late, short
+from faq.follow_up import asks_if_late, asks_more, short
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
@@ -200,7 +200,22 @@ class Conversation:
             if context is not None:
                 # A fee asked right after the office's contact details: about some other procedure.
                 return self._clarify(k.book, key, result, text)
-        if result.kind is not Kind.ANSWER and (context := self._context_entry(k.book, key)) is not None:
+        context = self._context_entry(k.book, key)
+        if (
+            result.kind is Kind.ANSWER
+            and result.entry is not None
+            and context is not None
+            and result.entry.id != context.id
+            and not result.entry.is_small_talk
+            and not k.names(result.entry, text)
+            and (found := k.follow_up(text, context))
+        ):
+            # "công an có tới nhà không" after a bedridden mother's ID card: alone it reads as the police
+            # checking a rented room (tạm trú), but it names nothing of that, and the ID card's answer
+            # says the police can come to the home. What the words alone found is offered beside it.
+            reply = self._follow_up(k.book, context, found, result, text)
+            return with_alternatives(reply, (result.entry,), result.facet)
+        if result.kind is not Kind.ANSWER and context is not None:
             # "thế còn người nước ngoài?" right after an answer: what that answer says of it, not the
             # visa topic the words alone are nearest to.
             found = k.follow_up(text, context)
@@ -213,6 +228,10 @@ class Conversation:
             if context.is_procedure and asks_if_late(text):
                 # "có bị phạt không" right after "Đăng ký khai sinh", whose answer says nothing of it:
                 # matched alone it found the traffic-fines topic. Say the answer does not cover it.
+                return self._not_covered(k.book, key, context, result, text, late=True)
+            if context.is_procedure and _unplaced(result) and asks_more(text):
+                # "bé có phải đi không" after a child's ID card, "điện thoại hỏng thì sao" after VNeID:
+                # nothing anywhere fits, and the citizen is still on that procedure.
                 return self._not_covered(k.book, key, context, result, text)
         facet = result.facet or pending
         if result.kind is Kind.ANSWER and result.entry is not None:
@@ -305,15 +324,26 @@ class Conversation:
         return Reply(texts.PREAMBLE, keeps_options=True, outcome=Outcome("preamble", question=text))
 
     def _not_covered(
-        self, book: FaqBook, key: tuple[str, str], entry: Entry, result: MatchResult, text: str
+        self,
+        book: FaqBook,
+        key: tuple[str, str],
+        entry: Entry,
+        result: MatchResult,
+        text: str,
+        *,
+        late: bool = False,
     ) -> Reply:
         """A follow-up about the procedure just answered that its answer does not cover."""
         # Kept so that "Gặp cán bộ" puts this question through to staff.
         self._states.set(key, "unanswered", text)
         return Reply(
-            texts.not_covered(entry.title, book.agency, self._handoff_enabled),
+            texts.not_covered(entry.title, book.agency, self._handoff_enabled, late=late),
             title=entry.title,
-            buttons=(*self._staff_rows(), *answer_buttons(book, entry, None)),
+            buttons=(
+                *self._staff_rows(),
+                *answer_buttons(book, entry, None),
+                *(() if late else self._menu_row()),
+            ),
             outcome=Outcome("none", entry.id, result.score, None, text),
         )
 
@@ -606,3 +636,13 @@ def _asks_part_of(context: Entry, result: MatchResult, text: str) -> bool:
     if result.kind is Kind.SUGGEST:
         return any(e.id == context.id for e in result.suggestions)
     return result.kind is Kind.NONE and result.declined is None
+
+
+def _unplaced(result: MatchResult) -> bool:
+    """Whether the matcher found nothing at all for a message: no answer, choice or declined topic."""
+    return (
+        result.kind is Kind.NONE
+        and result.declined is None
+        and not result.legal_opinion
+        and not result.preamble_only
+    )

@@ -112,12 +112,20 @@ def _to_staff(agency: Agency, staff: bool) -> str:
     return "bấm «Gặp cán bộ»" if staff else f"gọi {agency.phone}"
 
 
-def not_covered(title: str, agency: Agency, staff: bool) -> str:
-    """A follow-up about the procedure just answered ("có bị phạt không") that its guidance does not cover."""
+def not_covered(title: str, agency: Agency, staff: bool, *, late: bool = False) -> str:
+    """A follow-up about the procedure just answered ("có bị phạt không", "bé có phải đi không") that its
+    guidance does not cover, or not in words the bot could find."""
     person = _to_staff(agency, staff)
+    if late:
+        return (
+            f"Dạ, hướng dẫn về «{title}» em có không nói đến việc này (làm muộn, quá hạn hay mức phạt) ạ. "
+            f"Để được trả lời chính xác, anh/chị {person} để hỏi cán bộ."
+        )
     return (
-        f"Dạ, hướng dẫn về «{title}» em có không nói đến việc này (làm muộn, quá hạn hay mức phạt) ạ. "
-        f"Để được trả lời chính xác, anh/chị {person} để hỏi cán bộ."
+        f"Dạ, em chưa tìm được câu trả lời cho điều anh/chị vừa hỏi trong hướng dẫn về «{title}» ạ. "
+        f"Anh/chị xem các mục bên dưới (từng bước, giấy tờ, lệ phí…) hoặc {person} để hỏi cán bộ. "
+        "Nếu anh/chị hỏi sang việc khác, anh/chị nhắn giúp em tên việc đó (ví dụ «đăng ký tạm trú») "
+        "hoặc bấm «Danh mục thủ tục» ạ."
     )
 
 

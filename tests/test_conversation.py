@@ -438,6 +438,65 @@ def test_a_penalty_the_answer_does_not_mention_is_said_to_be_not_covered(
     assert "giao thông" not in reply.text
 
 
+@pytest.mark.parametrize(
+    ("first", "entry_id", "then"),
+    [
+        pytest.param(
+            "làm căn cước cho con 10 tuổi", "can-cuoc", "điện thoại hỏng thì sao", id="unrelated-to-the-card"
+        ),
+        pytest.param("cài vneid thế nào", "vneid", "điện thoại hỏng thì sao", id="broken-phone"),
+        pytest.param("đăng ký kết hôn cần gì", "ket-hon", "2 việc này làm cùng lúc được không", id="both"),
+        pytest.param(
+            "mẹ tôi mới mất, làm giấy khai tử thế nào",
+            "khai-tu",
+            "người nhà làm thay được không",
+            id="on-behalf-not-in-this-answer",
+        ),
+    ],
+)
+def test_a_question_nothing_answers_after_an_answer_stays_on_it(
+    shipped_conv: Conversation, first: str, entry_id: str, then: str
+) -> None:
+    conv = shipped_conv
+    assert conv.handle(text(first)).outcome.entry_id == entry_id  # type: ignore[union-attr]
+    reply = conv.handle(text(then))
+    # Alone it gets "chưa có thông tin" and the whole menu; the citizen is still on that procedure.
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("none", entry_id)
+    assert reply.text.startswith("Dạ, em chưa tìm được câu trả lời cho điều anh/chị vừa hỏi trong hướng dẫn")
+    assert texts.BTN_MENU in labels(reply)
+
+
+def test_a_statement_nothing_answers_after_an_answer_is_not_taken_for_a_follow_up(
+    shipped_conv: Conversation,
+) -> None:
+    conv = shipped_conv
+    conv.handle(text("cài vneid thế nào"))
+    reply = conv.handle(text("hihi"))
+    assert reply.outcome is not None and reply.outcome.entry_id != "vneid"
+
+
+def test_a_follow_up_the_answer_covers_wins_over_another_procedure_it_does_not_name(
+    shipped_conv: Conversation,
+) -> None:
+    conv = shipped_conv
+    conv.handle(text("mẹ tôi 85 tuổi nằm liệt giường muốn làm căn cước"))
+    reply = conv.handle(text("công an có tới nhà không"))
+    # Alone it answers tạm trú (the police checking a rented room); the ID card's answer says it.
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("follow-up", "can-cuoc")
+    assert "đề nghị công an đến làm tại nhà" in reply.text
+    assert "Đăng ký tạm trú, gia hạn tạm trú" in labels(reply)
+
+
+def test_a_follow_up_naming_another_procedure_gets_that_procedure(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    conv.handle(text("mẹ tôi 85 tuổi nằm liệt giường muốn làm căn cước"))
+    reply = conv.handle(text("còn tạm trú thì sao"))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("answer", "tam-tru")
+
+
 def test_a_penalty_the_answer_mentions_is_quoted(shipped_conv: Conversation) -> None:
     conv = shipped_conv
     conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))

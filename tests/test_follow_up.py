@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.follow_up import asks_if_late, passages
+from faq.follow_up import asks_if_late, asks_more, passages
 from faq.knowledge import Knowledge
 from faq.loader import load_faq
 from faq.matcher import Matcher
@@ -80,3 +80,44 @@ def test_passages_cover_every_part_of_the_answer(book: FaqBook) -> None:
 )
 def test_asks_if_late(text: str, late: bool) -> None:
     assert asks_if_late(text) is late
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        pytest.param("bé có phải đi không", True, id="yes-no"),
+        pytest.param("điện thoại hỏng thì sao", True, id="thi-sao"),
+        pytest.param("phải về quê làm hả", True, id="ha"),
+        pytest.param("2 việc này làm cùng lúc được không", True, id="duoc-khong"),
+        pytest.param("người đi khai là ai cũng được?", True, id="question-mark"),
+        pytest.param("lam o dau vay", True, id="where-no-accents"),
+        pytest.param("làm ở đâu", True, id="where"),
+        pytest.param("ra phường nộp hay sao", True, id="hay-sao"),
+        pytest.param("cảm ơn em", False, id="thanks"),
+        pytest.param("ok để em thử", False, id="statement"),
+        pytest.param("con tôi 3 tuổi", False, id="a-fact"),
+        pytest.param("hihi", False, id="laugh"),
+        pytest.param(
+            "tôi đã nộp hồ sơ từ tuần trước mà tới giờ vẫn chưa thấy ai gọi thì sao", False, id="long"
+        ),
+    ],
+)
+def test_asks_more(text: str, asking: bool) -> None:
+    assert asks_more(text) is asking
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "text", "named"),
+    [
+        pytest.param("tam-tru", "còn tạm trú thì sao", True, id="title-words"),
+        pytest.param("tam-tru", "con o tro thi sao", True, id="keyword-no-accents"),
+        pytest.param("ho-chieu", "hc phi bnhiu", True, id="abbreviation-expanded"),
+        pytest.param("khai-sinh", "ks cho con bao lâu thì lấy dc", True, id="ks"),
+        pytest.param("tam-tru", "công an có tới nhà không", False, id="police-at-home"),
+        pytest.param("tam-tru", "đăng ký thế nào", False, id="generic-words-only"),
+    ],
+)
+def test_names(matcher: Matcher, book: FaqBook, entry_id: str, text: str, named: bool) -> None:
+    entry = book.entry(entry_id)
+    assert entry is not None
+    assert Knowledge(book, matcher).names(entry, text) is named
