@@ -268,6 +268,8 @@ class Conversation:
                 outcome=Outcome("answer", entry.id, result.score, None, text),
             )
         self._states.set(key, "entry", entry.id)
+        # Choices shown before are settled: a "đúng rồi" now agrees with this answer.
+        self._states.set(key, "suggested_for", None)
         if text:
             # Kept so that a 👎 followed by "Gặp cán bộ" can put this question through to staff.
             self._states.set(key, "unanswered", text)
@@ -305,6 +307,15 @@ class Conversation:
             case Gesture.THANKS:
                 return Reply(texts.THANKS, keeps_options=True, outcome=Outcome("thanks", question=text))
             case Gesture.OKAY:
+                return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
+            case Gesture.YES if self._states.get(key, "suggested_for"):
+                # "đúng rồi" under "Có phải anh/chị muốn hỏi…": which of the choices is not said.
+                return Reply(
+                    texts.pick_one(number_list(options)),
+                    keeps_options=True,
+                    outcome=Outcome("yes", question=text),
+                )
+            case Gesture.YES:
                 return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
             case Gesture.ATTACHMENT:
                 return self._non_text()
@@ -450,7 +461,14 @@ class Conversation:
             case p.NoneOfThese():
                 question = self._states.get(key, "suggested_for") or ""
                 self._states.set(key, "suggested_for", None)
-                return self._fallback(book, key, question, None)
+                if self._handoff_enabled and question:
+                    return self._fallback(book, key, question, None)
+                # Not "chưa có thông tin": the citizen only said the guesses missed; ask again.
+                return Reply(
+                    texts.misunderstood(book.agency, self._handoff_enabled),
+                    buttons=(*self._staff_rows(), *self._menu_buttons(book)),
+                    outcome=_outcome("none", None, question),
+                )
             case p.AskStaff():
                 return self._ask_staff(book, key)
             case p.Feedback(entry_id, up):

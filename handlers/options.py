@@ -17,18 +17,29 @@ from handlers.store import MemoryStore, StateStore, StateStoreError
 
 log = logging.getLogger(__name__)
 
+_NUMBER_WORDS = {
+    "mot": 1, "nhat": 1, "dau tien": 1, "hai": 2, "nhi": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5,
+    "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+}  # fmt: skip
+"""Numbers in words, read only after "số", "cái", "thứ"… ("số hai", "thứ nhất", "cái đầu tiên"): alone,
+"ba" is a father and "tạm" a residence."""
+_MARKED = r"(?:(?:cai|so|muc|cau|y|thu|lua chon|phuong an)\s)"
 _NUMBER = re.compile(
+    r"(?:(?:da|vang|u|uh|uhm|ok|oke|a)\s)*"
     r"(?:(?:(?:em|e|minh|toi|tui|chau|con|cho|xin)\s)*(?:chon|lay|xem|bam)\s)?"
-    r"(?:(?:so|cai|muc|cau|y)\s)?(\d{1,3})"
+    rf"(?:(?:{_MARKED}{{0,2}})(\d{{1,3}})|{_MARKED}{{1,2}}({'|'.join(_NUMBER_WORDS)}))"
     r"(?:\s(?:a|ah|ak|nhe|nha|nhen|ad|di|voi|ha|nhi|ne))*"
 )
-"""An option number as typed, folded: "2", "2.", "#2", "số 2", "2 ạ", "1 nhé", "em chọn 2", "cái 3 ạ"."""
+"""An option number as typed, folded: "2", "2.", "#2", "số 2", "2 ạ", "1 nhé", "em chọn 2", "cái 3 ạ",
+"cái thứ 2", "số hai", "thứ nhất", "vâng ạ, cái số 2 ạ"."""
 
 
 def option_number(text: str) -> int | None:
     """The option number a typed message is, if it is nothing else ("2 con" is a question, not 2)."""
     m = _NUMBER.fullmatch(fold(text))
-    return int(m.group(1)) if m is not None else None
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1) is not None else _NUMBER_WORDS[m.group(2)]
 
 
 def pressable(reply: Reply) -> tuple[Button, ...]:

@@ -146,6 +146,13 @@ NO_OPTIONS = (
 """A bare number typed with no numbered options on screen."""
 
 
+def pick_one(valid: str) -> str:
+    """A "yes" ("đúng rồi") while choices are on screen: which one; `valid` the numbers, "" for buttons."""
+    if valid:
+        return f"Dạ, anh/chị gõ số của mục đúng ý ({valid}) giúp em để em mở hướng dẫn ạ."
+    return "Dạ, anh/chị bấm vào mục đúng ý trong danh sách phía trên giúp em để em mở hướng dẫn ạ."
+
+
 def no_such_option(number: int, valid: str) -> str:
     """A bare number that no option on screen stands for; `valid` says which numbers are."""
     return (

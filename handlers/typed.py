@@ -41,6 +41,9 @@ class Gesture(StrEnum):
     WRONG = "wrong"
     """The last reply missed without saying what was meant ("sai rồi", "không phải", "em hỏi cái
     khác"): a correction that names a procedure ("không phải, ý em là tạm trú") is a question."""
+    YES = "yes"
+    """A "yes" that names nothing ("đúng rồi", "ừ đúng cái đó"): with choices on screen, which one is
+    not said."""
     INVITE = "invite"
     """Only other emoji or punctuation ("?", "🙂", "..."), or "is anyone there?": nothing asked yet."""
     ATTACHMENT = "attachment"
@@ -106,7 +109,17 @@ _WRONG = re.compile(
     r"(?:dieu|cai|viec) (?:em|minh|toi|tui) (?:hoi|can)))*"
     r"|(?:ko|k|hong) (?:phai|dung)(?:\s(?:roi|r|vay|the))*"
     r"|chua dung(?:\s(?:y|cau hoi) (?:em|minh|toi|tui))?"
-    r"|(?:(?:em|minh|toi|tui|e)\s)?(?:muon\s)?hoi (?:cai|viec|chuyen|thu tuc) khac)" + _POLITE_TAIL
+    r"|(?:(?:em|minh|toi|tui|e)\s)?(?:muon\s)?hoi (?:cai|viec|chuyen|thu tuc) khac"
+    r"|(?:khong|ko|k) co (?:cai|y|muc) nao (?:dung|phai)(?:\s(?:het|ca|roi|r|y (?:em|minh|toi|tui)))*"
+    r"|(?:ngu|do|te|kem|vo dung|chan)(?:\s(?:qua|the|vay|z|that|vl|ghe))+"
+    r"|(?:tra loi|noi) (?:nhu khong|linh tinh|lung tung|vo van|chang dung|khong dung gi))"
+    + _POLITE_TAIL
+)
+_YES = re.compile(
+    r"(?:(?:da|vang|u|uh|uhm|ok|oke|a|the)\s)*"
+    r"(?:(?:dung|chuan|chinh xac|phai)\s(?:roi|r|vay|the|y (?:em|minh|toi|tui))"
+    r"(?:\s(?:roi|r|vay|the|cai do|cai nay|do))*"
+    r"|(?:dung\s)?(?:cai|y|muc) (?:do|nay)(?: do| day)?)" + _POLITE_TAIL
 )
 _CLAUSE = re.compile(r"[,.;!?…]+\s*(?=\S)")
 """Where one clause of a typed message ends and another begins."""
@@ -156,6 +169,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_STAFF, Gesture.STAFF),
         (_OKAY, Gesture.OKAY),
         (_WRONG, Gesture.WRONG),
+        (_YES, Gesture.YES),
         (_ANYONE, Gesture.INVITE),
     ):
         if pattern.fullmatch(words):

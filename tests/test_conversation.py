@@ -647,6 +647,21 @@ def test_suggestions_then_none_of_these(conv: Conversation, book: FaqBook) -> No
     assert kind(fallback) == "none"
     assert fallback.outcome is not None and fallback.outcome.question == question
     assert book.agency.phone in fallback.text
+    # The citizen only said the guesses missed: asked again, not told there is no information.
+    assert fallback.text == texts.misunderstood(book.agency, staff=False)
+    assert "Hộ tịch" in labels(fallback)
+
+
+def test_yes_under_choices_asks_which_and_yes_after_an_answer_is_an_acknowledgement(
+    conv: Conversation,
+) -> None:
+    _, reply = find_suggest(conv)
+    yes = conv.handle(Incoming("telegram", "suggest", "usuggest", InKind.TEXT, "đúng rồi", options=(1, 2, 3)))
+    assert yes.text == texts.pick_one("từ 1 đến 3")
+    assert yes.keeps_options
+    conv.handle(press(reply.flat_buttons[0].payload or "", chat="suggest"))
+    after = conv.handle(text("đúng rồi", chat="suggest"))
+    assert after.text == texts.OKAY
 
 
 def test_suggestion_pressed_answers(conv: Conversation) -> None:
