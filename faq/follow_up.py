@@ -49,6 +49,17 @@ def _same(typed: str, written: str) -> bool:
     return typed == written or (not has_accents(typed) and typed == fold_word(written))
 
 
+ASIDE_WORDS = 12
+"""A message of more words than this is not read as still being about the answer on screen when a
+topic the office declines is nearer ("chồng em đang làm việc ở Nhật thì làm sao ạ" during kết hôn)."""
+
+
+def aside(text: str) -> bool:
+    """Whether a message is short enough to be about the answer on screen though a declined topic is
+    nearer (ASIDE_WORDS words at most)."""
+    return len(text.split()) <= ASIDE_WORDS
+
+
 def short(text: str) -> bool:
     """Whether a message is short enough to be a follow-up (FOLLOW_UP_WORDS words at most)."""
     return len(text.split()) <= FOLLOW_UP_WORDS
@@ -96,7 +107,8 @@ def asks_if_late(text: str) -> bool:
 
 
 _ON_BEHALF = re.compile(
-    r"\b(?:lam thay|lam ho|lam gium|lam dum|di thay|nop thay|nop ho|nop gium|nop dum|di ho|di gium"
+    r"\b(?:lam thay|lam ho(?! (?:chieu|khau|kinh|tich|ngheo|so))|lam gium|lam dum|di thay|nop thay"
+    r"|nop ho(?! so)|nop gium|nop dum|di ho(?! (?:chieu|so))|di gium"
     r"|nho (?:nguoi|ai|ong|ba|bo|me|con|chau|anh|chi|em|vo|chong)|thay (?:cho|minh|em|toi|tui))\b"
 )
 AUTHORITY = ("ủy", "quyền")

@@ -322,6 +322,46 @@ def _set_table(phrases: Iterable[str]) -> _PhraseTable:
     return _PhraseTable((_phrase_key(p), ()) for p in phrases)
 
 
+ON_BEHALF = "thay"
+"""How "hộ" reads after a verb when it means "for someone" ("làm hộ", "nộp hộ cho mẹ")."""
+_DOING = frozenset({"làm", "nộp", "đi", "xin", "lấy", "nhận", "gửi", "viết", "điền", "ký", "khai", "đứng"})
+_DOING_FOLDED = frozenset({"lam", "nop", "xin", "lay", "nhan", "gui", "viet", "dien"})
+# "hộ" with these after it is a household or a passport: "làm hộ chiếu", "đăng ký hộ kinh doanh",
+# "xin hộ nghèo", "nhập hộ khẩu".
+_HOUSEHOLD = frozenset(
+    {"chiếu", "khẩu", "kinh", "tịch", "nghèo", "cận", "gia", "cá", "dân", "tộc", "sản", "tên", "lý", "chủ",
+     "đình", "doanh", "mới", "riêng", "tách", "kd"}
+)  # fmt: skip
+_HOUSEHOLD_FOLDED = frozenset(
+    {"chieu", "khau", "kinh", "tich", "ngheo", "can", "gia", "ca", "dan", "toc", "san", "ten", "ly", "chu",
+     "dinh", "doanh", "moi", "rieng", "tach", "kd"}
+)  # fmt: skip
+
+
+_FOR_SOMEONE = frozenset(
+    {"được", "duoc", "dc", "cho", "giúp", "giup", "gium", "dum", "với", "voi", "nha", "nhe", "không", "khong",
+     "ko", "k", "hok", "hong", "a", "thì", "thi", "có", "co", "đi", "di"}
+)  # fmt: skip
+"""What follows a bare "ho" when it means "for someone" ("lam ho dc ko", "nop ho cho me")."""
+
+
+def read_on_behalf(tokens: Sequence[str]) -> list[str]:
+    """Tokens with "hộ" after a verb, not naming a household or passport, read as "thay" ("làm hộ được
+    không" asks if someone else may do it; it had matched «Tách hộ»)."""
+    out = list(tokens)
+    for i in range(1, len(out)):
+        if out[i] not in ("hộ", "ho") or not (out[i - 1] in _DOING or out[i - 1] in _DOING_FOLDED):
+            continue
+        after = out[i + 1] if i + 1 < len(out) else None
+        if out[i] == "ho" and (has_accents(out[i - 1]) or (after is not None and after not in _FOR_SOMEONE)):
+            # Bare, "ho" is also "hồ" (sơ), "họ": only in the shape "làm ho dc ko", "nop ho cho me".
+            continue
+        if after is not None and (after in _HOUSEHOLD or after in _HOUSEHOLD_FOLDED):
+            continue
+        out[i] = ON_BEHALF
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """One message taken apart for matching."""
@@ -372,7 +412,7 @@ class Normalizer:
         """Normalised tokens: cleaned, abbreviations expanded (ACCENTED_WORDS only as written), synonyms
         applied."""
         expanded = self._accented.replace(self._abbreviations.replace(clean(text).split()))
-        return tuple(self._synonyms.replace(expanded))
+        return tuple(self._synonyms.replace(read_on_behalf(expanded)))
 
     def normalize(self, text: str) -> str:
         """The normalised, accented form of a text (fillers kept)."""

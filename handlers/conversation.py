@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
-from faq.follow_up import asks_if_late, asks_more, short
+from faq.follow_up import aside, asks_if_late, asks_more, on_behalf, short
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
@@ -229,6 +229,10 @@ class Conversation:
                 # "có bị phạt không" right after "Đăng ký khai sinh", whose answer says nothing of it:
                 # matched alone it found the traffic-fines topic. Say the answer does not cover it.
                 return self._not_covered(k.book, key, context, result, text, late=True)
+            if context.is_procedure and on_behalf(text):
+                # "làm hộ được không" after kết hôn, whose answer says nothing of anyone else doing it:
+                # about this procedure, whatever else its words are near.
+                return self._not_covered(k.book, key, context, result, text)
             if context.is_procedure and _unplaced(result) and asks_more(text):
                 # "bé có phải đi không" after a child's ID card, "điện thoại hỏng thì sao" after VNeID:
                 # nothing anywhere fits, and the citizen is still on that procedure.
@@ -245,7 +249,17 @@ class Conversation:
         if result.kind is Kind.SUGGEST and result.suggestions:
             return self._suggest(key, result, text, facet)
         if result.declined is not None:
-            return self._declined(k.book, key, result.declined, result, text)
+            # "em đang ở Hàn Quốc thì xin được không" during lý lịch tư pháp: nearest to the visa topic,
+            # yet it names nothing of it. Both readings are given: who handles that, and the way back.
+            still = (
+                context
+                if context is not None
+                and context.is_procedure
+                and aside(text)
+                and not k.names(result.declined, text)
+                else None
+            )
+            return self._declined(k.book, key, result.declined, result, text, still)
         if result.legal_opinion:
             return self._legal_opinion(k.book, key, result, text)
         return self._fallback(k.book, key, text, result)
@@ -400,14 +414,27 @@ class Conversation:
         )
 
     def _declined(
-        self, book: FaqBook, key: tuple[str, str], topic: Entry, result: MatchResult, text: str
+        self,
+        book: FaqBook,
+        key: tuple[str, str],
+        topic: Entry,
+        result: MatchResult,
+        text: str,
+        still: Entry | None = None,
     ) -> Reply:
+        """A topic the office does not handle: who does; `still`: the procedure the citizen may still be
+        asking about, offered first."""
         # Not forwarded to staff: the citizen is told who handles it; "Gặp cán bộ" stays possible.
         self._states.set(key, "unanswered", text)
         # Procedures the topic points to ("nộp phạt trực tuyến" -> thanh toán trực tuyến) come first.
-        pointed = _rows(_row(_btn(e.title, p.ShowAnswer(e.id))) for e in _existing(book, topic.related))
+        back = [still] if still is not None else []
+        related = [e for e in _existing(book, topic.related) if still is None or e.id != still.id]
+        pointed = _rows(_row(_btn(e.title, p.ShowAnswer(e.id))) for e in (*back, *related))
+        said = texts.declined(topic.title, topic.summary, book.agency)
+        if still is not None:
+            said = f"{said}\n\n{texts.still_about(still.title, self._handoff_enabled)}"
         return Reply(
-            texts.declined(topic.title, topic.summary, book.agency),
+            said,
             buttons=(*pointed, *self._staff_rows(), *self._menu_buttons(book, result)),
             outcome=_outcome("declined", result, text, entry_id=topic.id),
         )

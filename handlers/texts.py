@@ -129,6 +129,15 @@ def not_covered(title: str, agency: Agency, staff: bool, *, late: bool = False) 
     )
 
 
+def still_about(title: str, staff: bool) -> str:
+    """After a declined topic, when the message may still be about the procedure just answered."""
+    person = "bấm «Gặp cán bộ»" if staff else "gọi số ở trên"
+    return (
+        f"Nếu anh/chị vẫn hỏi về «{title}»: hướng dẫn em có chưa nói đến trường hợp này, anh/chị {person} "
+        f"để hỏi cán bộ, hoặc bấm «{title}» để xem lại hướng dẫn ạ."
+    )
+
+
 def misunderstood(agency: Agency, staff: bool) -> str:
     """A correction that does not say what was meant ("sai rồi", "em hỏi cái khác")."""
     person = _to_staff(agency, staff)

@@ -112,8 +112,7 @@ _WRONG = re.compile(
     r"|(?:(?:em|minh|toi|tui|e)\s)?(?:muon\s)?hoi (?:cai|viec|chuyen|thu tuc) khac"
     r"|(?:khong|ko|k) co (?:cai|y|muc) nao (?:dung|phai)(?:\s(?:het|ca|roi|r|y (?:em|minh|toi|tui)))*"
     r"|(?:ngu|do|te|kem|vo dung|chan)(?:\s(?:qua|the|vay|z|that|vl|ghe))+"
-    r"|(?:tra loi|noi) (?:nhu khong|linh tinh|lung tung|vo van|chang dung|khong dung gi))"
-    + _POLITE_TAIL
+    r"|(?:tra loi|noi) (?:nhu khong|linh tinh|lung tung|vo van|chang dung|khong dung gi))" + _POLITE_TAIL
 )
 _YES = re.compile(
     r"(?:(?:da|vang|u|uh|uhm|ok|oke|a|the)\s)*"

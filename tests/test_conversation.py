@@ -452,6 +452,7 @@ def test_a_penalty_the_answer_does_not_mention_is_said_to_be_not_covered(
             "người nhà làm thay được không",
             id="on-behalf-not-in-this-answer",
         ),
+        pytest.param("đăng ký kết hôn", "ket-hon", "làm hộ được không", id="lam-ho-is-not-tach-ho"),
     ],
 )
 def test_a_question_nothing_answers_after_an_answer_stays_on_it(
@@ -495,6 +496,47 @@ def test_a_follow_up_naming_another_procedure_gets_that_procedure(shipped_conv: 
     reply = conv.handle(text("còn tạm trú thì sao"))
     assert reply.outcome is not None
     assert (reply.outcome.kind, reply.outcome.entry_id) == ("answer", "tam-tru")
+
+
+@pytest.mark.parametrize(
+    ("first", "entry_id", "then", "declined"),
+    [
+        pytest.param(
+            "xin phiếu lý lịch tư pháp",
+            "ly-lich-tu-phap",
+            "em đang ở Hàn Quốc thì xin được không",
+            "xuat-nhap-canh-nuoc-ngoai",
+            id="abroad-is-not-a-visa",
+        ),
+        pytest.param(
+            "em muốn đăng ký kết hôn",
+            "ket-hon",
+            "chồng em đang làm việc ở Nhật thì làm sao ạ",
+            "viec-lam",
+            id="working-abroad-is-not-a-job-search",
+        ),
+    ],
+)
+def test_a_declined_topic_the_follow_up_does_not_name_keeps_the_way_back(
+    shipped_conv: Conversation, first: str, entry_id: str, then: str, declined: str
+) -> None:
+    conv = shipped_conv
+    answer = conv.handle(text(first))
+    reply = conv.handle(text(then))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("declined", declined)
+    assert reply.text.endswith(texts.still_about(answer.title or "", staff=False))
+    assert labels(reply)[0] == answer.title
+    assert payload_of(reply, answer.title or "") == f"a:{entry_id}"
+
+
+def test_a_declined_topic_named_after_an_answer_is_only_declined(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    conv.handle(text("đăng ký tạm trú cho người thuê trọ"))
+    reply = conv.handle(text("cho hỏi thủ tục ly hôn"))
+    assert reply.outcome is not None and reply.outcome.kind == "declined"
+    assert "Nếu anh/chị vẫn hỏi về" not in reply.text
+    assert "Đăng ký tạm trú, gia hạn tạm trú" not in labels(reply)
 
 
 def test_a_penalty_the_answer_mentions_is_quoted(shipped_conv: Conversation) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.follow_up import asks_if_late, asks_more, passages
+from faq.follow_up import asks_if_late, asks_more, on_behalf, passages
 from faq.knowledge import Knowledge
 from faq.loader import load_faq
 from faq.matcher import Matcher
@@ -121,3 +121,19 @@ def test_names(matcher: Matcher, book: FaqBook, entry_id: str, text: str, named:
     entry = book.entry(entry_id)
     assert entry is not None
     assert Knowledge(book, matcher).names(entry, text) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        pytest.param("người nhà làm thay được không", True, id="lam-thay"),
+        pytest.param("làm hộ được không", True, id="lam-ho"),
+        pytest.param("nop ho cho me dc ko", True, id="nop-ho-bare"),
+        pytest.param("nộp hồ sơ ở đâu", False, id="a-file-is-not-on-behalf"),
+        pytest.param("nop ho so o dau", False, id="a-file-bare"),
+        pytest.param("làm hộ chiếu được không", False, id="a-passport"),
+        pytest.param("lam ho khau cho con", False, id="a-household-book"),
+    ],
+)
+def test_on_behalf(text: str, asking: bool) -> None:
+    assert on_behalf(text) is asking

@@ -13,6 +13,7 @@ from faq.normalize import (
     fold_accents,
     normalize,
     place_tone,
+    read_on_behalf,
     strip_fillers,
     synonym_map,
     tokens,
@@ -259,3 +260,22 @@ def test_tokens_helper_applies_synonyms() -> None:
 )
 def test_detect_facet(text: str, facet: Facet | None) -> None:
     assert detect_facet(text) is facet
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("làm hộ được không", "làm thay được không", id="do-it-for-me"),
+        pytest.param("nộp hộ cho mẹ", "nộp thay cho mẹ", id="submit-for-mother"),
+        pytest.param("lam ho duoc k", "lam thay duoc k", id="bare"),
+        pytest.param("làm hộ chiếu", "làm hộ chiếu", id="passport"),
+        pytest.param("đăng ký hộ kinh doanh", "đăng ký hộ kinh doanh", id="household-business"),
+        pytest.param("xin hộ nghèo", "xin hộ nghèo", id="poor-household"),
+        pytest.param("tách hộ", "tách hộ", id="split-household"),
+        pytest.param("nop ho so", "nop ho so", id="bare-ho-so-is-a-file"),
+        pytest.param("nop ho tuan roi", "nop ho tuan roi", id="bare-ho-before-other-words-is-left"),
+        pytest.param("làm ho được không", "làm ho được không", id="ho-without-accent-among-accents"),
+    ],
+)
+def test_read_on_behalf(text: str, expected: str) -> None:
+    assert " ".join(read_on_behalf(text.split())) == expected
