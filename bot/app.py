@@ -23,6 +23,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
+from urllib.parse import unquote
 
 from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
@@ -35,6 +36,7 @@ from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
 from bot.state import build_store
+from bot.storage_sql import url_password
 from faq.knowledge import Indexer, KnowledgeSource, StaticKnowledge, load_knowledge
 from faq.lint import placeholders
 from faq.schema import FaqBook
@@ -411,6 +413,10 @@ def config_secrets(config: AppConfig) -> list[str]:
     """Every secret value in the config (to keep out of logs)."""
     values = [getattr(getattr(config, section), key) for section, key in ENV_SECRETS]
     values.append(config.telegram.webhook.secret_token)
+    # A driver's own message may quote the password alone ("unexpected spaces found in …").
+    for url in (config.storage.url, config.state.redis_url):
+        password = url_password(url)
+        values += [password, unquote(password)]
     return [v for v in values if isinstance(v, str) and v]
 
 

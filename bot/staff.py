@@ -22,7 +22,7 @@ from bot.migrations import SchemaTooNew
 from bot.reload import FaqReloader, ReloadResult, Reloads, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
 from bot.storage import InteractionLog
-from bot.storage_sql import DriverMissing, log_where
+from bot.storage_sql import DriverMissing, hide_password, log_where
 from faq.knowledge import KnowledgeSource
 from faq.schema import FaqBook
 from handlers.messages import Reply
@@ -115,7 +115,8 @@ def open_storage(config: AppConfig) -> Storage:
         if not storage.url.startswith(POSTGRES_SCHEMES):
             raise
         # The server answered but refused (no right to create the tables, no such database...).
-        return _without_log(config, f"máy chủ PostgreSQL từ chối ({type(exc).__name__}: {exc}).", exc)
+        said = hide_password(f"{type(exc).__name__}: {exc}", storage.url)
+        return _without_log(config, f"máy chủ PostgreSQL từ chối ({said}).", exc)
     return _with_tickets(config, interactions, ())
 
 

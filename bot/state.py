@@ -45,6 +45,10 @@ class RedisMissing(StateStoreError):
     """state.backend is redis but the redis package (the 'redis' extra) is not installed."""
 
 
+class RedisUrlInvalid(StateStoreError):
+    """state.redis_url cannot be read as a Redis URL (its text is never shown: it may hold the password)."""
+
+
 class RedisStore:
     """`StateStore` in Redis: TTLs are Redis's own, `add` is SET NX, `incr` one MULTI round trip."""
 
@@ -60,13 +64,17 @@ class RedisStore:
         except ImportError as exc:
             raise RedisMissing("the redis package is not installed") from exc
 
-        client = redis.Redis.from_url(
-            url,
-            decode_responses=True,
-            socket_timeout=SOCKET_TIMEOUT,
-            socket_connect_timeout=SOCKET_TIMEOUT,
-            health_check_interval=30,
-        )
+        try:
+            client = redis.Redis.from_url(
+                url,
+                decode_responses=True,
+                socket_timeout=SOCKET_TIMEOUT,
+                socket_connect_timeout=SOCKET_TIMEOUT,
+                health_check_interval=30,
+            )
+        except ValueError:
+            # Its text quotes the part of the URL it could not read: a password cut at "#" or "/".
+            raise RedisUrlInvalid("state.redis_url is not a valid Redis URL") from None
         return cls(client, prefix)
 
     def ping(self) -> None:

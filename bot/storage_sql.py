@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote
 
 from bot.config import POSTGRES_SCHEMES, SQLITE_SCHEME, StorageConfig
 from bot.migrations import migrate_postgresql, migrate_sqlite
@@ -257,14 +257,38 @@ def log_where(storage: StorageConfig) -> str:
     return redact(storage.url) if storage.url else storage.path
 
 
+_USERINFO = re.compile(
+    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:@/]*)(?::(?P<password>.*))?@(?P<rest>[^@]*)$", re.S
+)
+"""scheme://user:password@host…, the password up to the last "@": a generated password may hold
+"#", "/", "?" or a space, which urlsplit reads as the fragment, path or query."""
+
+
+def url_password(url: str) -> str:
+    """The password written in a database or Redis URL ("" when none)."""
+    m = _USERINFO.match(url)
+    found = m.group("password") if m is not None else None
+    if not found:
+        query = re.search(r"password=([^&\s]*)", url)
+        return query.group(1) if query else ""
+    return found
+
+
+def hide_password(text: str, url: str) -> str:
+    """`text` (a driver's error, say) with the URL's password blanked, as written and percent-decoded."""
+    password = url_password(url)
+    for form in sorted({password, unquote(password)}, key=len, reverse=True):
+        if len(form) >= 3:
+            text = text.replace(form, "***")
+    return text
+
+
 def redact(url: str) -> str:
     """The URL without its password (for logs and messages); a path is returned as it is."""
     if "://" not in url:
         return url
     url = re.sub(r"(password=)[^&\s]*", r"\1***", url)
-    parts = urlsplit(url)
-    if parts.password is None:
+    m = _USERINFO.match(url)
+    if m is None or m.group("password") is None:
         return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+    return f"{m.group('scheme')}{m.group('user')}:***@{m.group('rest')}"

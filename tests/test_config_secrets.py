@@ -118,6 +118,14 @@ def test_redis_url_comes_from_the_environment_only_when_the_backend_is_redis(tmp
     assert "redis://:pw@10.0.0.5:6379/2" in config_secrets(redis)
 
 
+def test_url_passwords_are_secrets_alone_too(tmp_path: Path) -> None:
+    # psycopg quotes a malformed password alone ("unexpected spaces found in …") into the log.
+    env = {"FAQBOT_DATABASE_URL": "postgresql://faqbot:SECRET VALUE%23x@db/faqbot"}
+    config = load_config(_state_config(tmp_path, "storage: {url: '${FAQBOT_DATABASE_URL}'}\n"), env=env)
+    secrets = config_secrets(config)
+    assert "SECRET VALUE%23x" in secrets and "SECRET VALUE#x" in secrets
+
+
 @pytest.mark.parametrize(
     ("body", "env", "expected"),
     [

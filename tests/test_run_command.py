@@ -250,6 +250,32 @@ def test_unreachable_redis_is_one_line_and_exit_2(
     assert "hunter2-secret" not in line
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("redis://:SECRET#VALUE@127.0.0.1:6391/0", id="hash-in-the-password"),
+        pytest.param("redis://:SECRETVALUE@127.0.0.1:notaport/0", id="port-not-a-number"),
+    ],
+)
+def test_a_redis_url_that_cannot_be_read_is_one_line_without_the_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("FAQBOT_REDIS_URL", url)
+    path = write_config(
+        tmp_path,
+        f"""
+        faq: {{path: {MINI_FAQ}, watch: false}}
+        semantic: {{backend: none}}
+        state: {{backend: redis}}
+        """,
+    )
+    assert main(["run", "--config", path]) == 2
+    (line,) = stderr_lines(capsys)  # no traceback
+    assert line.startswith("Lỗi: state.redis_url (FAQBOT_REDIS_URL) không phải một địa chỉ Redis hợp lệ")
+    assert "%23" in line
+    assert "SECRET" not in line
+
+
 def test_redis_backend_without_the_redis_package_says_what_to_install(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import ConfigError, StorageConfig, load_config
 from bot.storage import InteractionLog
-from bot.storage_sql import redact
+from bot.storage_sql import hide_password, redact
 
 
 @pytest.mark.parametrize(
@@ -60,6 +60,22 @@ def test_which_database_and_which_file(storage: StorageConfig, log_url: str, sql
             id="password-in-query",
         ),
         pytest.param("postgresql://faqbot@db/faqbot", "postgresql://faqbot@db/faqbot", id="no-password"),
+        pytest.param(
+            "postgresql://faqbot:SECRET#VALUE@127.0.0.1:5440/faqbot",
+            "postgresql://faqbot:***@127.0.0.1:5440/faqbot",
+            id="hash-in-the-password",
+        ),
+        pytest.param(
+            "postgresql://faqbot:SECRET/VALUE@db:5432/faqbot",
+            "postgresql://faqbot:***@db:5432/faqbot",
+            id="slash-in-the-password",
+        ),
+        pytest.param(
+            "postgresql://faqbot:SECRET VALUE?x@db/faqbot",
+            "postgresql://faqbot:***@db/faqbot",
+            id="space-and-question",
+        ),
+        pytest.param("redis://:SECRET#VALUE@127.0.0.1:6391/0", "redis://:***@127.0.0.1:6391/0", id="redis"),
         pytest.param("var/faqbot.sqlite3", "var/faqbot.sqlite3", id="a-path"),
     ],
 )
@@ -127,3 +143,30 @@ def test_the_database_url_is_a_secret_read_only_where_needed(
     if not expected:
         # An unset variable cannot stop a command that does not use the log.
         assert load_config(referenced, env={}, secrets=secrets, database=database).storage.url == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        pytest.param(
+            'unexpected spaces found in "SECRET VALUE", use percent-encoded spaces',
+            "postgresql://faqbot:SECRET VALUE@db/faqbot",
+            'unexpected spaces found in "***", use percent-encoded spaces',
+            id="quoted-by-the-driver",
+        ),
+        pytest.param(
+            'password "p@ss" rejected',
+            "postgresql://faqbot:p%40ss@db/faqbot",
+            'password "***" rejected',
+            id="decoded",
+        ),
+        pytest.param(
+            "server closed the connection",
+            "postgresql://faqbot@db/faqbot",
+            "server closed the connection",
+            id="no-password",
+        ),
+    ],
+)
+def test_hide_password(text: str, url: str, expected: str) -> None:
+    assert hide_password(text, url) == expected

@@ -21,6 +21,7 @@ from bot.storage_sql import (
     Engine,
     SqliteEngine,
     database_errors,
+    hide_password,
     open_engine,
     redact,
 )
@@ -107,8 +108,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"Lỗi: không mở được tệp {source_path} ({exc}).", file=sys.stderr)
         return 2
     except database_errors() as exc:
+        said = hide_password(one_line(exc), target)
         print(
-            f"Lỗi: không chép được sang {where} ({one_line(exc)}) — hãy kiểm tra máy chủ "
+            f"Lỗi: không chép được sang {where} ({said}) — hãy kiểm tra máy chủ "
             "PostgreSQL đang chạy, địa chỉ, mật khẩu và quyền tạo bảng của người dùng. Chạy lại lệnh "
             "sau khi sửa: những dòng đã chép sẽ không bị chép trùng.",
             file=sys.stderr,

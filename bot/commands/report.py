@@ -22,7 +22,7 @@ from bot.report import (
     parse_since,
 )
 from bot.storage import Interaction, InteractionLog, LogUnavailable, one_line
-from bot.storage_sql import DriverMissing, database_errors, log_where, open_engine
+from bot.storage_sql import DriverMissing, database_errors, hide_password, log_where, open_engine
 from faq.loader import FaqError, load_faq
 from faq.schema import FaqBook
 
@@ -162,8 +162,9 @@ def read_log(config: AppConfig, since: float, office: str | None = None) -> list
     except (SchemaTooNew, DriverMissing) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
     except LogUnavailable as exc:
+        said = hide_password(str(exc), target)
         print(
-            f"Lỗi: không kết nối được cơ sở dữ liệu nhật ký hỏi đáp {where} ({exc}) — hãy kiểm tra máy chủ "
+            f"Lỗi: không kết nối được cơ sở dữ liệu nhật ký hỏi đáp {where} ({said}) — hãy kiểm tra máy chủ "
             "PostgreSQL đang chạy, địa chỉ và mật khẩu trong storage.url (biến môi trường "
             "FAQBOT_DATABASE_URL).",
             file=sys.stderr,
@@ -178,7 +179,8 @@ def read_log(config: AppConfig, since: float, office: str | None = None) -> list
             advice = (
                 "hãy kiểm tra tên cơ sở dữ liệu, người dùng và quyền của người dùng đó trong storage.url."
             )
-        print(f"Lỗi: không đọc được nhật ký hỏi đáp {where} ({one_line(exc)}) — {advice}", file=sys.stderr)
+        said = hide_password(one_line(exc), target)
+        print(f"Lỗi: không đọc được nhật ký hỏi đáp {where} ({said}) — {advice}", file=sys.stderr)
     return None
 
 

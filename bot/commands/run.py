@@ -12,7 +12,7 @@ from bot.app import build_app, config_secrets, configure_logging, run_app
 from bot.commands.common import read_config
 from bot.config import ConfigError
 from bot.oserrors import describe_os_error
-from bot.state import RedisMissing
+from bot.state import RedisMissing, RedisUrlInvalid
 from faq.loader import FaqError
 from handlers.store import StateStoreError
 
@@ -60,6 +60,14 @@ def run(args: argparse.Namespace) -> int:
         print(
             "Lỗi: state.backend là 'redis' nhưng máy này chưa cài gói redis — hãy chạy "
             "pip install -c constraints.txt -e '.[redis]' (hoặc pip install redis) rồi khởi động lại.",
+            file=sys.stderr,
+        )
+        return 2
+    except RedisUrlInvalid:
+        print(
+            "Lỗi: state.redis_url (FAQBOT_REDIS_URL) không phải một địa chỉ Redis hợp lệ, dạng "
+            "redis://:mật-khẩu@máy:cổng/số — hãy kiểm tra cổng là một số, và mật khẩu có ký tự @ : / # % ? "
+            "hoặc dấu cách thì phải mã hóa phần trăm (ví dụ # viết thành %23, / thành %2F).",
             file=sys.stderr,
         )
         return 2
