@@ -21,8 +21,8 @@ from bot.learn_review import ReviewDesk
 from bot.migrations import SchemaTooNew
 from bot.reload import FaqReloader, ReloadResult, Reloads, reload_text
 from bot.report import Report, build_report, format_digest, office_timezone
-from bot.storage import InteractionLog
-from bot.storage_sql import DriverMissing, hide_password, log_where
+from bot.storage import InteractionLog, one_line
+from bot.storage_sql import DriverMissing, hide_password, log_where, refusal
 from faq.knowledge import KnowledgeSource
 from faq.schema import FaqBook
 from handlers.messages import Reply
@@ -98,6 +98,11 @@ def open_storage(config: AppConfig) -> Storage:
     Tickets stay in the local SQLite file (storage.path, or the sqlite:/// file of storage.url).
     """
     storage: StorageConfig = config.storage
+    refused = refusal(storage.url) if storage.url.startswith(POSTGRES_SCHEMES) else None
+    if refused is not None:
+        # Retrying will not mend a wrong password or a missing database: said now, not as a timeout.
+        said = hide_password(one_line(refused), storage.url)
+        return _without_log(config, f"máy chủ PostgreSQL từ chối ({said}).", refused)
     try:
         interactions = InteractionLog(
             storage.log_url,

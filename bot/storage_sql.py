@@ -224,6 +224,34 @@ class PostgresEngine(Engine):
             self._pool.close(timeout=5)
 
 
+_REFUSED = (
+    "password authentication failed",
+    "authentication failed",
+    "does not exist",
+    "no pg_hba.conf entry",
+    "permission denied",
+)
+"""What a PostgreSQL server says when it answers and will keep refusing: a wrong password, no such
+database or role, not allowed from this address."""
+
+
+def refusal(url: str) -> BaseException | None:
+    """Why a PostgreSQL URL will never work as it is (a wrong password, a missing database, a URL the
+    driver cannot read), checked with one connection; None when it works, or the server is only away
+    (not up yet, unreachable: the log waits for it)."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    try:
+        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True):
+            return None
+    except psycopg.ProgrammingError as exc:  # the URL itself ("unexpected spaces found in …")
+        return exc
+    except psycopg.OperationalError as exc:
+        return exc if any(marker in str(exc).lower() for marker in _REFUSED) else None
+
+
 def database_errors() -> tuple[type[Exception], ...]:
     """The exception classes either engine raises for a database problem (psycopg's when installed)."""
     try:

@@ -186,6 +186,21 @@ def test_a_newer_schema_is_refused_with_a_clear_message(log_url: str, tmp_path: 
     assert "mới hơn phiên bản" in app_storage.notices[0]
 
 
+def test_a_database_that_will_never_answer_is_said_at_start_not_waited_for(
+    pg: PostgresServer, pg_url: str
+) -> None:
+    missing = pg_url.rsplit("/", 1)[0] + "/khong_co_csdl_nay"
+    app_config = AppConfig(faq=FaqConfig(path=str(MINI_FAQ), watch=False), storage=StorageConfig(url=missing))
+    started = time.monotonic()
+    app_storage = open_storage(app_config)
+    # It was kept as "away" (rows held in memory, then lost at stop) with nothing on the console.
+    assert app_storage.interactions is None
+    (notice,) = app_storage.notices
+    assert "máy chủ PostgreSQL từ chối" in notice and "khong_co_csdl_nay" in notice
+    assert "FAQBOT_DATABASE_URL" in notice
+    assert time.monotonic() - started < 5
+
+
 # -- the same rows, the same report -------------------------------------------------------------
 
 
