@@ -31,7 +31,7 @@ from bot.files import private_file
 from bot.handoff import ticket_book
 from bot.health import Health, serve_health
 from bot.notices import ON_STDERR
-from bot.offices import Offices, build_offices
+from bot.offices import Offices, build_offices, overlay_broken
 from bot.reload import FaqReloader, ReloadResult
 from bot.semantic import semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
@@ -187,7 +187,10 @@ def build_app(
     channels.update(build_channels(config, context, store))
     log_health = storage.interactions.health if storage.interactions is not None else None
     health = Health(source, store, log_health)
-    app = App(config, source, conversation, context, channels, notices=list(storage.notices), health=health)
+    notices = list(storage.notices)
+    if offices is not None:
+        notices += [overlay_broken(office, problems) for office, problems in offices.source.broken.items()]
+    app = App(config, source, conversation, context, channels, notices=notices, health=health)
     close = getattr(store, "close", None)
     if callable(close):
         app.closers.append(close)

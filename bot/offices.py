@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
 from bot.config import AppConfig, ConfigError
 from bot.notices import ON_STDERR
-from bot.reload import ReloadResult, file_fingerprint, reload_text
+from bot.reload import MAX_PROBLEMS, ReloadResult, file_fingerprint, reload_text
 from bot.units import load_units
 from faq.decision import MatchSettings
 from faq.knowledge import Indexer, Knowledge
@@ -47,7 +47,8 @@ class ProvinceReloader:
         on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
         console: TextIO | None = None,
     ) -> None:
-        """Load every file (raises FaqError listing every problem of every file) and index them once.
+        """Load every file (FaqError when the shared FAQ has problems; an office whose overlay has some is
+        served the shared FAQ, its problems in `broken`) and index them once.
 
         `overlays`: office id -> overlay path. `console`: where each reload is told, in Vietnamese."""
         self._paths: dict[str, str | None] = {SHARED: shared_path, **overlays}
@@ -63,16 +64,24 @@ class ProvinceReloader:
         if report.book is None or report.errors:
             raise FaqError(report.errors)
         self._shared: FaqBook = report.book
-        problems: list[Problem] = []
+        self.broken: dict[str, tuple[Problem, ...]] = {}
+        """Office id -> the problems of its overlay at start (served the shared FAQ until mended)."""
         self._overlays: dict[str, Overlay] = {}
         for office, path in overlays.items():
             found = check_overlay(path, self._shared)
             if found.overlay is None or found.errors:
-                problems.extend(found.errors)
+                # One office's typo must not keep a whole province down at a restart: that office gets
+                # the shared FAQ and the province's contact until its file is mended (then reloaded).
+                self.broken[office] = tuple(found.errors)
+                self._failed[office] = self._fingerprints[office]
+                self._overlays[office] = Overlay(agency=self._shared.agency, source=path or "")
+                log.error(
+                    "overlay of office %s has %d problem(s): serving it the shared FAQ",
+                    office,
+                    len(found.errors),
+                )
             else:
                 self._overlays[office] = found.overlay
-        if problems:
-            raise FaqError(problems)
         self._province = self._build()
 
     def _build(self) -> Province:
@@ -254,6 +263,19 @@ def build_offices(
     )
     staff = {o.id: o.staff.telegram_chat_id for o in config.offices if o.staff.telegram_chat_id is not None}
     return Offices(source, routing, staff)
+
+
+def overlay_broken(office: str, problems: Sequence[Problem]) -> str:
+    """The start-up notice for an office whose own file has errors (it is served the shared FAQ)."""
+    lines = [
+        f"Tệp hỏi đáp riêng của đơn vị '{office}' có {len(problems)} lỗi nên đơn vị này tạm dùng tệp hỏi "
+        "đáp chung của tỉnh (và thông tin liên hệ của tỉnh) cho tới khi tệp được sửa; các đơn vị khác không "
+        "bị ảnh hưởng. Sửa các chỗ sau rồi lưu lại tệp, bot sẽ tự nạp:"
+    ]
+    lines += [f"- {p}" for p in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(f"… và {len(problems) - MAX_PROBLEMS} lỗi khác (xem bằng lệnh faqbot check --config).")
+    return "\n".join(lines)
 
 
 def channel_name(kind: str, office: str) -> str:

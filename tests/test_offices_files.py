@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.offices import ProvinceReloader
+from bot.offices import ProvinceReloader, overlay_broken
 from bot.reload import ReloadResult
 from faq.decision import MatchSettings
-from faq.loader import DEFAULT_FAQ, FaqError, load_faq
+from faq.loader import DEFAULT_FAQ, load_faq
 from faq.overlay_loader import check_overlay, parse_overlay
 
 OFFICES = Path(__file__).parent / "data" / "offices"
@@ -149,11 +149,27 @@ def test_a_shared_edit_dropping_a_replaced_entry_is_reported(files: dict[str, Pa
     assert k.book.entry("khai-sinh") is not None  # kept as the office's own entry meanwhile
 
 
-def test_a_broken_overlay_at_start_is_refused_with_every_problem(files: dict[str, Path]) -> None:
+def test_a_broken_overlay_at_start_serves_that_office_the_shared_faq_until_mended(
+    files: dict[str, Path],
+) -> None:
+    good = files["dinh-cong"].read_text(encoding="utf-8")
     files["dinh-cong"].write_text("agency: [\n", encoding="utf-8")
-    with pytest.raises(FaqError) as caught:
-        reloader(files)
-    assert all(str(p).startswith(str(files["dinh-cong"])) for p in caught.value.problems)
+    console = io.StringIO()
+    r = reloader(files, console)  # a hundred communes must not stay down over one typo at a restart
+    assert list(r.broken) == ["dinh-cong"]
+    assert all(str(p).startswith(str(files["dinh-cong"])) for p in r.broken["dinh-cong"])
+    notice = overlay_broken("dinh-cong", r.broken["dinh-cong"])
+    assert (
+        notice.startswith("Tệp hỏi đáp riêng của đơn vị 'dinh-cong' có") and str(files["dinh-cong"]) in notice
+    )
+    shared_phone = load_faq(str(files[""])).agency.phone
+    assert phone(r, "dinh-cong") == shared_phone
+    assert phone(r, "hoang-liet") == "024 3641 1111"
+    assert r.reload().changed is False  # the same broken file is not reported again and again
+    files["dinh-cong"].write_text(good, encoding="utf-8")
+    result = r.reload()
+    assert result.changed and not result.failed
+    assert phone(r, "dinh-cong") == "024 3664 2222"
 
 
 class _Told(io.StringIO):
