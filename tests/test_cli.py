@@ -8,7 +8,11 @@ import errno
 import importlib.util
 import io
 import logging
+import os
 import pathlib
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +24,7 @@ from bot.argparse_vi import CATALOG, translate, translate_plural
 from bot.cli import COMMANDS, build_parser, main, version
 from bot.config import AppConfig, ConfigError, LoggingConfig, StorageConfig, load_config
 from bot.oserrors import describe_os_error
-from faq.loader import MAX_FILE_BYTES, check_faq
+from faq.loader import DEFAULT_FAQ, MAX_FILE_BYTES, check_faq
 from tests.test_run_command import StubChannel, stub_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -303,3 +307,19 @@ def test_bench_shows_the_failing_childs_stderr(capsys: pytest.CaptureFixture[str
 def test_example_config_documents_rotation() -> None:
     text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
     assert "max_size_mb: 10.0" in text and "backup_count: 5" in text
+
+
+def test_python_m_bot_works_beside_a_folder_named_faq(tmp_path: Path) -> None:
+    # The province layout keeps its YAML files in faq/: that folder must not be imported as our package.
+    (tmp_path / "faq").mkdir()
+    shutil.copy(DEFAULT_FAQ, tmp_path / "faq" / "tinh.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "check", "faq/tinh.yaml"],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr.decode()
+    assert "hợp lệ" in done.stdout.decode()
