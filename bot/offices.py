@@ -17,7 +17,7 @@ from typing import TextIO
 
 from bot.config import AppConfig, ConfigError
 from bot.notices import ON_STDERR
-from bot.reload import MAX_PROBLEMS, ReloadResult, file_fingerprint, reload_text
+from bot.reload import MAX_PROBLEMS, ReloadResult, file_fingerprint, reload_text, restored_text
 from bot.units import load_units
 from faq.decision import MatchSettings
 from faq.knowledge import Indexer, Knowledge
@@ -74,6 +74,7 @@ class ProvinceReloader:
                 # the shared FAQ and the province's contact until its file is mended (then reloaded).
                 self.broken[office] = tuple(found.errors)
                 self._failed[office] = self._fingerprints[office]
+                self._fingerprints[office] = ""  # no version of it is served: nothing to go back to
                 self._overlays[office] = Overlay(agency=self._shared.agency, source=path or "")
                 log.error(
                     "overlay of office %s has %d problem(s): serving it the shared FAQ",
@@ -180,6 +181,17 @@ class ProvinceReloader:
                 pass
             for key, path in self._paths.items():
                 fingerprint = file_fingerprint(path)
+                if fingerprint == self._fingerprints.get(key) and key in self._failed:
+                    # Put back as it was served: the error said before is gone.
+                    del self._failed[key]
+                    self.broken.pop(key, None)
+                    log.info(
+                        "FAQ file of %s back to the content being served",
+                        key or "the province",
+                        extra=self._extra,
+                    )
+                    if self._console is not None:
+                        print(restored_text(path), file=self._console, flush=True)
                 if fingerprint == self._fingerprints.get(key) or (
                     key in self._failed and fingerprint == self._failed[key]
                 ):

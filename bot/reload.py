@@ -131,6 +131,11 @@ class FaqReloader:
                 print(reload_text(result, self.path), file=self._console, flush=True)
             return result
 
+    def _restored(self) -> None:
+        log.info("FAQ file back to the content being served", extra=self._extra)
+        if self._console is not None:
+            print(restored_text(self.path), file=self._console, flush=True)
+
     async def watch(self, stop: asyncio.Event, interval: float = 2.0) -> None:
         """Poll the file until `stop` is set; load a change once it has been stable for one interval."""
         pending: object = _NOTHING
@@ -143,6 +148,9 @@ class FaqReloader:
             fingerprint = file_fingerprint(self.path)
             if fingerprint == self._fingerprint:
                 # Back to the served content: the same broken edit made again must be reported again.
+                if self._last_failed is not _NOTHING:
+                    # The last word on screen (and in the staff group) was the error: say it is mended.
+                    self._restored()
                 self._last_failed = _NOTHING
                 pending = _NOTHING
                 continue
@@ -172,6 +180,12 @@ class Reloads(Protocol):
     def reload(self, force: bool = False) -> ReloadResult:
         """Load what changed (everything when forced), keeping the last good version of a broken file."""
         ...
+
+
+def restored_text(path: str | Path | None) -> str:
+    """A broken FAQ file put back as it was (the served version): the error said before is gone."""
+    which = f" {path}" if path is not None else ""
+    return f"Tệp hỏi đáp{which} đã hợp lệ trở lại (giống nội dung bot đang dùng): lỗi báo trước đó không còn."
 
 
 def reload_text(result: ReloadResult, path: str | Path | None = None) -> str:

@@ -185,6 +185,24 @@ class _Told(io.StringIO):
         return super().write(text)
 
 
+async def test_an_overlay_put_back_as_it_was_served_is_said_to_be_mended(files: dict[str, Path]) -> None:
+    console = _Told()
+    r = reloader(files, console)
+    good = files["dinh-cong"].read_text(encoding="utf-8")
+    files["dinh-cong"].write_text(good.replace("phone:", "phone"), encoding="utf-8")
+    assert r.reload().failed
+    console.told.clear()
+    files["dinh-cong"].write_text(good, encoding="utf-8")  # undone: the served version again
+    stop = asyncio.Event()
+    watching = asyncio.create_task(r.watch(stop, interval=0.05))
+    try:
+        assert await asyncio.to_thread(console.told.wait, 10)
+    finally:
+        stop.set()
+        await watching
+    assert "đã hợp lệ trở lại (giống nội dung bot đang dùng)" in console.getvalue()
+
+
 async def test_watch_picks_up_an_overlay_edit(files: dict[str, Path]) -> None:
     failures: list[ReloadResult] = []
     failed_once = asyncio.Event()

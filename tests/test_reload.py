@@ -14,7 +14,7 @@ import pytest
 
 import bot.reload as reload_module
 from bot.notices import ON_STDERR
-from bot.reload import FaqReloader, ReloadResult
+from bot.reload import FaqReloader, ReloadResult, restored_text
 from faq.decision import Kind, MatchSettings
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
@@ -377,3 +377,28 @@ def test_the_console_is_told_how_many_things_a_good_edit_leaves_to_look_at(faq_p
     # No 'steps', no 'updated', one template placeholder left in.
     assert "Có 3 chỗ nên xem lại (xem bằng lệnh faqbot check " in told
     assert str(faq_path) in told
+
+
+async def test_watch_says_when_a_broken_file_is_put_back_as_it_was_served(faq_path: Path) -> None:
+    told = threading.Event()
+
+    class Console(io.StringIO):
+        def write(self, text: str) -> int:
+            if "hợp lệ trở lại" in text:
+                told.set()
+            return super().write(text)
+
+    console = Console()
+    reloader = FaqReloader(faq_path, MatchSettings(), console=console)
+    good = faq_path.read_text(encoding="utf-8")
+    faq_path.write_text(with_syntax_error(good)[0], encoding="utf-8")
+    assert reloader.reload().failed
+    faq_path.write_text(good, encoding="utf-8")  # undone: nothing to load, yet the error was the last word
+    stop = asyncio.Event()
+    watching = asyncio.create_task(reloader.watch(stop, interval=INTERVAL))
+    try:
+        assert await asyncio.to_thread(told.wait, TIMEOUT)
+    finally:
+        stop.set()
+        await asyncio.wait_for(watching, TIMEOUT)
+    assert restored_text(faq_path) in console.getvalue()
