@@ -20,7 +20,7 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 from urllib.parse import unquote
@@ -29,7 +29,7 @@ from bot.channels.base import Channel, ChannelContext, ChannelStartError
 from bot.config import ENV_SECRETS, AppConfig, LoggingConfig
 from bot.files import private_file
 from bot.handoff import ticket_book
-from bot.health import Health, serve_health
+from bot.health import Health, offer_health, serve_health
 from bot.notices import ON_STDERR
 from bot.offices import Offices, build_offices, overlay_broken
 from bot.reload import FaqReloader, ReloadResult
@@ -241,6 +241,47 @@ async def start_channels(app: App, err: TextIO) -> list[Channel]:
     return started
 
 
+CHANNEL_RETRY = (15.0, 30.0, 60.0, 120.0, 300.0)
+"""Seconds before each new attempt to start a channel that failed at start (the last one repeats)."""
+
+
+async def retry_channels(
+    app: App,
+    down: list[Channel],
+    started: list[Channel],
+    stop: asyncio.Event,
+    err: TextIO,
+    delays: Sequence[float] = CHANNEL_RETRY,
+) -> None:
+    """Start again, with growing pauses until `stop`, the channels that failed at start (the network not
+    up yet at boot, a port still held): the process is alive, so no service manager would restart it."""
+    if app.health is not None:
+        app.health.channels_down.update(c.name for c in down)
+    attempt = 0
+    while down:
+        try:
+            await asyncio.wait_for(stop.wait(), delays[min(attempt, len(delays) - 1)])
+            return
+        except TimeoutError:
+            pass
+        attempt += 1
+        for channel in list(down):
+            try:
+                await channel.start()
+            except Exception as exc:
+                log.warning("channel %s still not started (attempt %d): %s", channel.name, attempt + 1, exc)
+                await _stop_quietly(channel)
+                continue
+            down.remove(channel)
+            started.append(channel)
+            if app.health is not None:
+                app.health.channels_down.discard(channel.name)
+                offer_health(channel, app.health)
+            line = f"Kênh {channel.name} đã khởi động được (lần thử thứ {attempt + 1})."
+            log.info("%s", line, extra={ON_STDERR: True})
+            print(line, file=err, flush=True)
+
+
 async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | None = None) -> int:
     """Run the channels until SIGINT/SIGTERM (or `stop`); 2 when no channel could start."""
     err = err if err is not None else sys.stderr
@@ -267,6 +308,16 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
     installed = _install_signal_handlers(stop)
     health = await serve_health(app.config.health, app.health, started)
     tasks = [asyncio.create_task(job(stop)) for job in app.background]
+    down = [c for c in app.channels.values() if c not in started]
+    if down:
+        print(
+            f"Bot vẫn chạy các kênh khác và sẽ tự thử lại {', '.join(c.name for c in down)} (sau "
+            f"{CHANNEL_RETRY[0]:.0f} giây, rồi thưa dần tới {CHANNEL_RETRY[-1] / 60:.0f} phút một lần); "
+            "trong lúc đó /healthz báo kênh chưa chạy.",
+            file=err,
+            flush=True,
+        )
+        tasks.append(asyncio.create_task(retry_channels(app, down, started, stop, err)))
     log.info("faqbot running on %s", ", ".join(c.name for c in started))
     try:
         await stop.wait()

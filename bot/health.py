@@ -56,12 +56,15 @@ class Health:
         self._clock = clock
         self._started = clock()
         self._fingerprints: tuple[FaqBook, str] | None = None
+        self.channels_down: set[str] = set()
+        """Channels that failed to start and are being retried (bot/app.py): this worker is not whole."""
 
     async def check(self) -> tuple[int, dict[str, Any]]:
         """(HTTP status, JSON body): 200 when this worker can answer citizens, 503 when it cannot."""
         problems: list[str] = []
         faq = self._faq(problems)
         state = await self._state(problems)
+        problems += [f"channel {name} not started (retrying)" for name in sorted(self.channels_down)]
         body = {
             "status": "unavailable" if problems else "ok",
             "problems": problems,
@@ -185,6 +188,13 @@ def _quiet(handler: tornado.web.RequestHandler) -> None:
         log.debug("health check answered %d", handler.get_status())
 
 
+def offer_health(channel: object, health: Health) -> None:
+    """Answer /healthz on the channel's webhook server, if it has one."""
+    server = getattr(channel, "webhook_server", None)
+    if server is not None:
+        server.add_page(PATH, HealthHandler, health=health)
+
+
 async def serve_health(
     config: HealthConfig, health: Health | None, channels: Iterable[object]
 ) -> HealthServer | None:
@@ -193,9 +203,7 @@ async def serve_health(
     if health is None:
         return None
     for channel in channels:
-        server = getattr(channel, "webhook_server", None)
-        if server is not None:
-            server.add_page(PATH, HealthHandler, health=health)
+        offer_health(channel, health)
     if not config.port:
         return None
     listener = HealthServer(config.listen, config.port, health)
