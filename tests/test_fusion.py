@@ -113,6 +113,10 @@ def test_a_pasted_link_is_read_as_its_site(shipped_matcher: Matcher) -> None:
         pytest.param("thẻ chip bị gãy đôi làm lại ở đâu", "can-cuoc", id="the-chip"),
         pytest.param("xin giấy xác nhận không có án tích ở đâu", "ly-lich-tu-phap", id="an-tich"),
         pytest.param("trường bắt nộp giấy chứng minh chỗ ở, xin ở đâu", "xac-nhan-cu-tru", id="cho-o"),
+        pytest.param("mình muốn renew driver license thì làm sao", "doi-gplx", id="english-driver-license"),
+        pytest.param(
+            "cần criminal record check để đi du học thì xin ở đâu", "ly-lich-tu-phap", id="english-record"
+        ),
     ],
 )
 def test_typing_quirks_are_read_through(shipped_matcher: Matcher, text: str, entry: str) -> None:
