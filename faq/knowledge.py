@@ -12,6 +12,7 @@ from faq.decision import Candidate, MatchResult, MatchSettings
 from faq.follow_up import AUTHORITY, explaining, names, on_behalf, short
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
+from faq.normalize import clean, fold_word
 from faq.schema import Entry, FaqBook, NotHandled
 from faq.semantic import SemanticIndex
 
@@ -62,6 +63,15 @@ class Knowledge:
             # "người nhà làm thay được không": the answer's words for it are "ủy quyền".
             found = explaining(entry, AUTHORITY, (*AUTHORITY, *words))
         return found
+
+    def only_names(self, entry: Entry, text: str) -> bool:
+        """Whether every topic word of a short message is a word of the entry's title or keywords ("bao
+        lâu thì có sổ" after «Đăng ký đất đai, cấp sổ đỏ lần đầu»): it asks a part of that entry."""
+        if not short(text):
+            return False
+        topic, _ = self.matcher.lexical.topic_words(text)
+        own = {fold_word(w) for phrase in (entry.title, *entry.keywords) for w in clean(phrase).split()}
+        return bool(topic) and all(fold_word(t) in own for t in topic)
 
     def names(self, entry: Entry, text: str) -> bool:
         """Whether a message names `entry` (its title's words or a keyword; faq.follow_up.names)."""

@@ -202,6 +202,15 @@ class Conversation:
                 return self._clarify(k.book, key, result, text)
         context = self._context_entry(k.book, key)
         if (
+            context is not None
+            and result.facet is not None
+            and answers_facet(context, result.facet)
+            and k.only_names(context, text)
+        ):
+            # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu», "bao lâu có giấy phép" after the building
+            # permit: the part asked of the procedure on screen, not a sentence that happens to say "sổ".
+            return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
+        if (
             result.kind is Kind.ANSWER
             and result.entry is not None
             and context is not None

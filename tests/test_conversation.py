@@ -539,6 +539,29 @@ def test_a_declined_topic_named_after_an_answer_is_only_declined(shipped_conv: C
     assert "Đăng ký tạm trú, gia hạn tạm trú" not in labels(reply)
 
 
+@pytest.mark.parametrize(
+    ("first", "entry_id", "then"),
+    [
+        pytest.param(
+            "làm sổ đỏ lần đầu cho đất ông bà để lại", "cap-so-do", "bao lâu thì có sổ", id="land-title"
+        ),
+        pytest.param(
+            "xin giấy phép xây nhà 3 tầng", "giay-phep-xay-dung", "bao lâu có giấy phép", id="permit"
+        ),
+    ],
+)
+def test_a_part_asked_naming_only_the_procedure_on_screen_is_that_part(
+    shipped_conv: Conversation, first: str, entry_id: str, then: str
+) -> None:
+    conv = shipped_conv
+    conv.handle(text(first))
+    reply = conv.handle(text(then))
+    # It quoted the summary's sentence that says "sổ" / "giấy phép", with no processing time in it.
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id, reply.outcome.facet) == ("answer", entry_id, "time")
+    assert "Thời gian giải quyết" in reply.text
+
+
 def test_a_penalty_the_answer_mentions_is_quoted(shipped_conv: Conversation) -> None:
     conv = shipped_conv
     conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
