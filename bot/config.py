@@ -327,6 +327,14 @@ def load_config(
             ) from exc
         try:
             raw, key_lines = _parse(text.removeprefix("\ufeff"))
+        except DuplicateKeys as exc:
+            raise ConfigError(
+                [
+                    f"{path}:{second}: khóa '{key}' đã ghi ở dòng {first}; ghi hai lần thì bot chỉ đọc lần "
+                    "sau và bỏ qua cả lần trước — hãy gộp hai chỗ thành một."
+                    for key, first, second in exc.found
+                ]
+            ) from exc
         except yaml.MarkedYAMLError as exc:
             line, message = explain_yaml_error(exc, split_lines(text))
             raise ConfigError([f"{path}:{line}: {message}" if line > 0 else f"{path}: {message}"]) from exc
@@ -455,7 +463,37 @@ def _parse(text: str) -> tuple[Any, dict[str, int]]:
         raw = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
+    twice = _twice(node, "")
+    if twice:
+        raise DuplicateKeys(twice)
     return raw, _key_lines(node, "")
+
+
+class DuplicateKeys(Exception):
+    """Keys written twice in one block: PyYAML keeps the last silently (a pasted section replaces one)."""
+
+    def __init__(self, found: list[tuple[str, int, int]]) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def _twice(node: Any, prefix: str) -> list[tuple[str, int, int]]:
+    """(key, first line, second line) of every key written twice in the same block."""
+    found: list[tuple[str, int, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                name = f"{prefix}{key.value}"
+                line = key.start_mark.line + 1
+                if name in seen:
+                    found.append((name, seen[name], line))
+                seen.setdefault(name, line)
+                found += _twice(value, f"{name}.")
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found += _twice(item, f"{prefix[:-1]}[{i}].")
+    return found
 
 
 def _key_lines(node: Any, prefix: str) -> dict[str, int]:

@@ -308,6 +308,16 @@ def test_example_needs_the_telegram_token() -> None:
             "telegram: {token: 'a'\n", ":1: lỗi cú pháp YAML: khối mở bằng '{'", id="unclosed-brace"
         ),
         pytest.param("logging:\n\tlevel: INFO\n", ":2: lỗi cú pháp YAML: dòng này có phím Tab", id="tab"),
+        pytest.param(
+            "telegram:\n  enabled: true\n  mode: webhook\nlogging: {}\ntelegram:\n  enabled: false\n",
+            ":5: khóa 'telegram' đã ghi ở dòng 1; ghi hai lần thì bot chỉ đọc lần sau",
+            id="a-section-pasted-twice",
+        ),
+        pytest.param(
+            "staff:\n  timezone: Asia/Ho_Chi_Minh\n  working_days: [0]\n  timezone: UTC\n",
+            ":4: khóa 'staff.timezone' đã ghi ở dòng 2",
+            id="a-key-twice-in-a-section",
+        ),
     ],
 )
 def test_yaml_error_has_line_and_explanation(tmp_path: Path, text: str, expected: str) -> None:
