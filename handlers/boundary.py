@@ -10,6 +10,7 @@ from faq.schema import Agency
 from handlers import texts
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, InKind, Outcome, Reply
+from handlers.store import StateStoreError
 
 _default_log = logging.getLogger(__name__)
 
@@ -26,6 +27,18 @@ def safe_handle(conversation: Conversation, msg: Incoming, logger: logging.Logge
     """conversation.handle(msg), or an apology with a short error id if anything goes wrong."""
     try:
         return conversation.handle(msg)
+    except StateStoreError as exc:
+        # The shared store is down (a documented outage, reported by /healthz): one line per message,
+        # not the driver's sixty-line stack for every citizen who writes meanwhile.
+        error_id = new_error_id()
+        (logger or _default_log).error(
+            "error %s while answering channel=%s kind=%s: state store unavailable: %s",
+            error_id,
+            msg.channel,
+            msg.kind,
+            str(exc).replace(msg.text, "<message text>") if len(msg.text) >= _MIN_REDACT else exc,
+        )
+        return apology(conversation, error_id, msg)
     except Exception as exc:
         error_id = new_error_id()
         trace = "".join(traceback.format_exception(exc))

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from faq.decision import MatchResult
-from faq.knowledge import Knowledge
+from faq.knowledge import Knowledge, StaticKnowledge
 from faq.loader import load_faq
+from faq.matcher import Matcher
 from faq.schema import FaqBook
 from handlers.boundary import safe_handle
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, InKind
+from handlers.store import StateStoreError
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 SECRET_QUESTION = "số căn cước của tôi là 001234567890 làm lại thẻ thế nào"
@@ -87,3 +89,32 @@ def test_no_error_passes_the_reply_through() -> None:
     conv = Conversation(BrokenMatcherSource(book))
     reply = safe_handle(conv, Incoming("telegram", "1", "1", InKind.COMMAND, "lienhe"))
     assert reply.outcome is not None and reply.outcome.kind == "contact"
+
+
+class DownStore:
+    """A shared store whose server is away (what RedisStore raises then)."""
+
+    def get(self, key: str) -> str | None:
+        raise StateStoreError(
+            "redis: ConnectionError: Error 111 connecting to 127.0.0.1:6390. Connection refused."
+        )
+
+    def set(self, key: str, value: str, ttl: float) -> None:
+        raise StateStoreError(
+            "redis: ConnectionError: Error 111 connecting to 127.0.0.1:6390. Connection refused."
+        )
+
+    def delete(self, key: str) -> None:
+        raise StateStoreError("redis: ConnectionError")
+
+
+def test_a_store_outage_is_one_log_line_per_message_not_a_stack(caplog: pytest.LogCaptureFixture) -> None:
+    book = load_faq(MINI_FAQ)
+    conversation = Conversation(StaticKnowledge(Knowledge(book, Matcher(book))), store=DownStore())  # type: ignore[arg-type]
+    with caplog.at_level(logging.ERROR):
+        reply = safe_handle(conversation, question("làm căn cước cần gì"))
+    ref = error_id(reply.text)
+    (record,) = caplog.records
+    said = record.getMessage()
+    assert ref in said and "state store unavailable" in said and "Connection refused" in said
+    assert "Traceback" not in said and "\n" not in said
