@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import logging
 import logging.handlers
 import re
@@ -474,6 +475,14 @@ def config_secrets(config: AppConfig) -> list[str]:
     return [v for v in values if isinstance(v, str) and v]
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file is owner-only: the file a rotation starts was created 0644."""
+
+    def _open(self) -> io.TextIOWrapper:
+        private_file(self.baseFilename)
+        return super()._open()
+
+
 def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> None:
     """Root logging per config (stderr or a 0600 file), personal data masked, secrets redacted."""
     root = logging.getLogger()
@@ -483,7 +492,7 @@ def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> Non
     handler: logging.Handler
     if config.file:
         # Owner-only: even masked, the log says who asked what and when.
-        handler = logging.handlers.RotatingFileHandler(
+        handler = PrivateRotatingFileHandler(
             private_file(config.file),
             maxBytes=int(config.max_size_mb * 1024 * 1024),
             backupCount=config.backup_count,

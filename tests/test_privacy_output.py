@@ -208,6 +208,25 @@ def test_log_file_and_its_directories_are_private(open_umask: None, log_file: Pa
 
 
 @posix_only
+def test_every_file_a_rotation_starts_is_private(tmp_path: Path, open_umask: None) -> None:
+    root = logging.getLogger()
+    level = root.level
+    path = tmp_path / "faqbot.log"
+    configure_logging(LoggingConfig(level="INFO", file=str(path), max_size_mb=0.001, backup_count=2), [])
+    try:
+        for i in range(40):
+            logging.getLogger("test.rotation").info("line %03d %s", i, "x" * 80)
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "faqbot", False)]:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+    rotated = tmp_path / "faqbot.log.1"
+    assert rotated.exists()  # it did rotate
+    assert mode(path) == 0o600 and mode(rotated) == 0o600
+
+
+@posix_only
 def test_an_existing_log_file_is_tightened(tmp_path: Path, open_umask: None) -> None:
     path = tmp_path / "faqbot.log"
     path.write_text("old line\n", encoding="utf-8")
