@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import Candidate, MatchResult, MatchSettings
-from faq.follow_up import AUTHORITY, explaining, names, on_behalf, short
+from faq.follow_up import AUTHORITY, explaining, names, on_behalf, passages, short
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
 from faq.normalize import clean, fold_word
@@ -64,19 +64,42 @@ class Knowledge:
             found = explaining(entry, AUTHORITY, (*AUTHORITY, *words))
         return found
 
+    def asked_of(self, entry: Entry, text: str) -> tuple[str, ...]:
+        """The sentences of the entry's answer about what a question asks beyond naming the entry
+        ("quên mật khẩu vneid thì sao": the step that says what to do then), none for a letter or a
+        question that only names it."""
+        if len(text.split()) > ASKED_WORDS:
+            return ()
+        topic, words = self.matcher.lexical.topic_words(text)
+        own = _own_words(entry)
+        beyond = [t for t in topic if fold_word(t) not in own]
+        if not beyond:
+            return ()
+        first = passages(entry)[:1]
+        return tuple(s for s in explaining(entry, beyond, words) if s not in first)
+
     def only_names(self, entry: Entry, text: str) -> bool:
         """Whether every topic word of a short message is a word of the entry's title or keywords ("bao
         lâu thì có sổ" after «Đăng ký đất đai, cấp sổ đỏ lần đầu»): it asks a part of that entry."""
         if not short(text):
             return False
         topic, _ = self.matcher.lexical.topic_words(text)
-        own = {fold_word(w) for phrase in (entry.title, *entry.keywords) for w in clean(phrase).split()}
+        own = _own_words(entry)
         return bool(topic) and all(fold_word(t) in own for t in topic)
 
     def names(self, entry: Entry, text: str) -> bool:
         """Whether a message names `entry` (its title's words or a keyword; faq.follow_up.names)."""
         words = self.matcher.lexical.normalizer.analyze(text[: self.matcher.settings.max_input_chars])
         return names(entry, words.content)
+
+
+ASKED_WORDS = 16
+"""A question of more words than this is a story: its words are not looked for in the answer."""
+
+
+def _own_words(entry: Entry) -> set[str]:
+    """The words that name an entry (its title and keywords), accents off."""
+    return {fold_word(w) for phrase in (entry.title, *entry.keywords) for w in clean(phrase).split()}
 
 
 class KnowledgeSource(Protocol):

@@ -252,6 +252,16 @@ class Conversation:
                 return self._not_handled(k, key, result.entry, result, text)
             entry = k.book.entry(result.entry.id) or result.entry
             reply = self._answered(k.book, key, entry, facet, result, text)
+            general = facet in (
+                None,
+                Facet.STEPS,
+                Facet.ONLINE,
+            )  # "thế nào", "trên vneid": no part in particular
+            if general and entry.is_procedure and (asked := k.asked_of(entry, text)):
+                # "quên mật khẩu vneid thì sao": the step that says it, before the overview.
+                lead = texts.asked_of(asked)
+                numbered = f"{lead}\n\n{reply.numbered_text}" if reply.numbered_text else ""
+                reply = replace(reply, text=f"{lead}\n\n{reply.text}", numbered_text=numbered)
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)

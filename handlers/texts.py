@@ -93,9 +93,19 @@ NON_TEXT = (
 )
 
 
+def asked_of(sentences: tuple[str, ...]) -> str:
+    """What the answer says of the particular thing a question asks, shown before the overview."""
+    return "Dạ, về điều anh/chị hỏi, hướng dẫn có ghi:\n" + _quoted(sentences)
+
+
 def follow_up(sentences: tuple[str, ...]) -> str:
     """What the answer just given says of a short follow-up ("thế còn người nước ngoài?")."""
-    return "Dạ, trong hướng dẫn của thủ tục này có ghi:\n" + "\n".join(f"• {s}" for s in sentences)
+    return "Dạ, trong hướng dẫn của thủ tục này có ghi:\n" + _quoted(sentences)
+
+
+def _quoted(sentences: tuple[str, ...]) -> str:
+    """Quoted sentences as bullets; one cut from a list at its ";" ends as a sentence does."""
+    return "\n".join(f"• {s[:-1] + '.' if s.endswith(';') else s}" for s in sentences)
 
 
 PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."

@@ -562,6 +562,33 @@ def test_a_part_asked_naming_only_the_procedure_on_screen_is_that_part(
     assert "Thời gian giải quyết" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id", "says"),
+    [
+        pytest.param("quên mật khẩu vneid thì sao", "vneid", "Quên mật khẩu thì chọn", id="password"),
+        pytest.param(
+            "bán xe rồi có phải làm thủ tục thu hồi đăng ký biển số không", "dang-ky-xe",
+            "người bán giữ lại biển và làm thủ tục thu hồi", id="plate-after-selling",
+        ),
+    ],
+)  # fmt: skip
+def test_an_answer_leads_with_what_a_particular_question_asks(
+    shipped_conv: Conversation, question: str, entry_id: str, says: str
+) -> None:
+    reply = shipped_conv.handle(text(question))
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id
+    lead, _, rest = reply.text.partition("\n\n")
+    assert lead.startswith("Dạ, về điều anh/chị hỏi, hướng dẫn có ghi:\n• ") and says in lead
+    assert not lead.endswith(";")
+    assert rest  # the overview follows
+
+
+def test_a_question_naming_only_the_procedure_gets_the_answer_as_before(shipped_conv: Conversation) -> None:
+    reply = shipped_conv.handle(text("đăng ký tạm trú cho người thuê trọ"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tam-tru"
+    assert "về điều anh/chị hỏi" not in reply.text
+
+
 def test_a_penalty_the_answer_mentions_is_quoted(shipped_conv: Conversation) -> None:
     conv = shipped_conv
     conv.handle(text("ở trọ thì có phải đăng ký tạm trú không"))
