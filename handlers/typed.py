@@ -128,6 +128,10 @@ _ANYONE = re.compile(
     + _POLITE_TAIL
 )
 """"Is anyone there?" ("ad ơi còn đó không", "còn ai trực không"): an invitation to ask."""
+_MURMUR = re.compile(
+    r"(?:ua|u|o|uhm|hm|hmm|test|test thu|thu|thu xem|alo alo|hello|hi|hey)(?:\s(?:a|nhe|nha|ad|bot))*"
+)
+""""ủa", "ờ", "test": a sound or a try, nothing asked yet (it got "chưa có thông tin")."""
 _THING = (
     r"(?:hình ảnh|ảnh|hình|sticker|nhãn dán|video|tệp|file|tập tin|tin nhắn thoại|tin nhắn âm thanh|voice"
     r"|gif|vị trí|danh thiếp)"
@@ -170,6 +174,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_WRONG, Gesture.WRONG),
         (_YES, Gesture.YES),
         (_ANYONE, Gesture.INVITE),
+        (_MURMUR, Gesture.INVITE),
     ):
         if pattern.fullmatch(words):
             return NotAQuestion(gesture)
