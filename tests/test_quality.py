@@ -130,7 +130,7 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
         "false_answer": (0.05, False),
     },
     "questions_nearmiss": {
-        "answered_correct": (0.742, True),
+        "answered_correct": (0.758, True),
         "helped": (0.858, True),
         "wrong_answer": (0.025, False),
         "rejected": (0.875, True),
@@ -152,7 +152,7 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     },
     "questions_blind8": {
         "answered_correct": (0.532, True),
-        "helped": (0.718, True),
+        "helped": (0.725, True),
         "wrong_answer": (0.032, False),
         "rejected": (0.808, True),
         "false_answer": (0.108, False),
@@ -173,7 +173,7 @@ FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     },
     "questions_blind4": {
         "answered_correct": (0.65, True),
-        "helped": (0.773, True),
+        "helped": (0.779, True),
         "wrong_answer": (0.027, False),
         "rejected": (0.742, True),
         "false_answer": (0.076, False),

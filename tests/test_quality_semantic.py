@@ -250,7 +250,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.024, False),
     },
     ("questions", "titles"): {
-        "answered_correct": (0.815, True),
+        "answered_correct": (0.818, True),
         "helped": (0.887, True),
         "wrong_answer": (0.043, False),
         "rejected": (0.923, True),
