@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
-from faq.follow_up import aside, asks_if_late, asks_more, on_behalf, short
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
@@ -34,6 +33,7 @@ from handlers.answers import btn as _btn
 from handlers.answers import existing as _existing
 from handlers.answers import row as _row
 from handlers.answers import rows as _rows
+from handlers.in_context import InContext, Reading, read_in_context, still_about
 from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
 from handlers.state import ChatStates
@@ -201,87 +201,55 @@ class Conversation:
                 # A fee asked right after the office's contact details: about some other procedure.
                 return self._clarify(k.book, key, result, text)
         context = self._context_entry(k.book, key)
-        if (
-            context is not None
-            and result.facet is not None
-            and answers_facet(context, result.facet)
-            and k.only_names(context, text)
-        ):
-            # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu», "bao lâu có giấy phép" after the building
-            # permit: the part asked of the procedure on screen, not a sentence that happens to say "sổ".
-            return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
-        if (
-            result.kind is Kind.ANSWER
-            and result.entry is not None
-            and context is not None
-            and result.entry.id != context.id
-            and not result.entry.is_small_talk
-            and not k.names(result.entry, text)
-            and (found := k.follow_up(text, context))
-        ):
-            # "công an có tới nhà không" after a bedridden mother's ID card: alone it reads as the police
-            # checking a rented room (tạm trú), but it names nothing of that, and the ID card's answer
-            # says the police can come to the home. What the words alone found is offered beside it.
-            reply = self._follow_up(k.book, context, found, result, text)
-            return with_alternatives(reply, (result.entry,), result.facet)
-        if result.kind is not Kind.ANSWER and context is not None:
-            # "thế còn người nước ngoài?" right after an answer: what that answer says of it, not the
-            # visa topic the words alone are nearest to.
-            found = k.follow_up(text, context)
-            if found:
-                return self._follow_up(k.book, context, found, result, text)
-            if _asks_part_of(context, result, text):
-                # "bn tiền 1 bản", "có tốn tiền hông chị": the part asked, with a word the matcher
-                # could not place; nothing else was found, so it is this answer's part.
-                return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
-            if context.is_procedure and asks_if_late(text):
-                # "có bị phạt không" right after "Đăng ký khai sinh", whose answer says nothing of it:
-                # matched alone it found the traffic-fines topic. Say the answer does not cover it.
-                return self._not_covered(k.book, key, context, result, text, late=True)
-            if context.is_procedure and on_behalf(text):
-                # "làm hộ được không" after kết hôn, whose answer says nothing of anyone else doing it:
-                # about this procedure, whatever else its words are near.
-                return self._not_covered(k.book, key, context, result, text)
-            if context.is_procedure and _unplaced(result) and asks_more(text):
-                # "bé có phải đi không" after a child's ID card, "điện thoại hỏng thì sao" after VNeID:
-                # nothing anywhere fits, and the citizen is still on that procedure.
-                return self._not_covered(k.book, key, context, result, text)
+        after = read_in_context(k, context, result, text) if context is not None else None
+        if context is not None and after is not None:
+            return self._in_context(k.book, key, context, after, result, text)
         facet = result.facet or pending
         if result.kind is Kind.ANSWER and result.entry is not None:
             if result.entry.id in k.not_handled:
                 return self._not_handled(k, key, result.entry, result, text)
             entry = k.book.entry(result.entry.id) or result.entry
             reply = self._answered(k.book, key, entry, facet, result, text)
-            general = facet in (
-                None,
-                Facet.STEPS,
-                Facet.ONLINE,
-            )  # "thế nào", "trên vneid": no part in particular
-            if general and entry.is_procedure and (asked := k.asked_of(entry, text)):
-                # "quên mật khẩu vneid thì sao": the step that says it, before the overview.
-                lead = texts.asked_of(asked)
-                numbered = f"{lead}\n\n{reply.numbered_text}" if reply.numbered_text else ""
-                reply = replace(reply, text=f"{lead}\n\n{reply.text}", numbered_text=numbered)
+            if facet in (None, Facet.STEPS, Facet.ONLINE) and entry.is_procedure:
+                # "quên mật khẩu vneid thì sao": the sentence that says it, before the overview ("thế
+                # nào" or an online word asks no part in particular).
+                reply = _leading(reply, k.asked_of(entry, text))
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)
         if result.kind is Kind.SUGGEST and result.suggestions:
             return self._suggest(key, result, text, facet)
         if result.declined is not None:
-            # "em đang ở Hàn Quốc thì xin được không" during lý lịch tư pháp: nearest to the visa topic,
-            # yet it names nothing of it. Both readings are given: who handles that, and the way back.
-            still = (
-                context
-                if context is not None
-                and context.is_procedure
-                and aside(text)
-                and not k.names(result.declined, text)
-                else None
-            )
+            # Nearest to a declined topic it does not name, during a procedure: who handles that, and the
+            # way back to the procedure.
+            still = still_about(k, context, result.declined, text)
             return self._declined(k.book, key, result.declined, result, text, still)
         if result.legal_opinion:
             return self._legal_opinion(k.book, key, result, text)
         return self._fallback(k.book, key, text, result)
+
+    def _in_context(
+        self,
+        book: FaqBook,
+        key: tuple[str, str],
+        context: Entry,
+        after: InContext,
+        result: MatchResult,
+        text: str,
+    ) -> Reply:
+        """The reply to a message read as being about the answer just given (handlers.in_context)."""
+        match after.reading:
+            case Reading.PART:
+                return self._answered(book, key, context, result.facet, result, text, with_summary=False)
+            case Reading.SENTENCES:
+                return self._follow_up(book, context, after.sentences, result, text)
+            case Reading.SENTENCES_BESIDE:
+                reply = self._follow_up(book, context, after.sentences, result, text)
+                beside = (result.entry,) if result.entry is not None else ()
+                return with_alternatives(reply, beside, result.facet)
+            case Reading.LATE:
+                return self._not_covered(book, key, context, result, text, late=True)
+        return self._not_covered(book, key, context, result, text)
 
     def _answered(
         self,
@@ -691,22 +659,10 @@ def _with_outcome(reply: Reply, outcome: Outcome, *, edit: bool = False) -> Repl
     return replace(reply, edit=edit, outcome=outcome)
 
 
-def _asks_part_of(context: Entry, result: MatchResult, text: str) -> bool:
-    """Whether a short message the matcher did not answer asks a part of the answer just given: it
-    names a part that answer has, and nothing else was found for it (no choice without that answer,
-    no declined topic)."""
-    if result.facet is None or not short(text) or not answers_facet(context, result.facet):
-        return False
-    if result.kind is Kind.SUGGEST:
-        return any(e.id == context.id for e in result.suggestions)
-    return result.kind is Kind.NONE and result.declined is None
-
-
-def _unplaced(result: MatchResult) -> bool:
-    """Whether the matcher found nothing at all for a message: no answer, choice or declined topic."""
-    return (
-        result.kind is Kind.NONE
-        and result.declined is None
-        and not result.legal_opinion
-        and not result.preamble_only
-    )
+def _leading(reply: Reply, asked: tuple[str, ...]) -> Reply:
+    """The reply with the sentences a particular question asks about first, when there are any."""
+    if not asked:
+        return reply
+    lead = texts.asked_of(asked)
+    numbered = f"{lead}\n\n{reply.numbered_text}" if reply.numbered_text else ""
+    return replace(reply, text=f"{lead}\n\n{reply.text}", numbered_text=numbered)
