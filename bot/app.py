@@ -308,6 +308,16 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
         log.warning("storage.salt is empty: user ids are hashed with a default key", extra={ON_STDERR: True})
     installed = _install_signal_handlers(stop)
     health = await serve_health(app.config.health, app.health, started)
+    if health is None and app.config.health.port and app.health is not None:
+        # Logged in English by bot.health; the operator watching the console is told too.
+        where = f"{app.config.health.listen}:{app.config.health.port}"
+        print(
+            f"Cổng kiểm tra tình trạng {where} (health.port) đang bị chiếm hoặc không mở được: bot vẫn chạy, "
+            "nhưng /healthz chỉ có trên cổng webhook (nếu có) — hãy đổi health.port hoặc dừng chương "
+            "trình đang giữ cổng đó.",
+            file=err,
+            flush=True,
+        )
     tasks = [asyncio.create_task(job(stop)) for job in app.background]
     down = [c for c in app.channels.values() if c not in started]
     if down:

@@ -315,6 +315,18 @@ def test_cli_without_a_log_says_there_is_no_data(tmp_path: Path, capsys: pytest.
     assert not db.exists()
 
 
+def test_cli_with_an_empty_period_names_the_log_it_read(
+    tmp_path: Path, seeded_log: InteractionLog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeded_log.close()
+    config = str(write_config(tmp_path, seeded_log.path))
+    assert main(["report", "--config", config, "--since", "2099-01-01"]) == 0
+    out = capsys.readouterr().out
+    # A quiet week and the wrong log look the same otherwise.
+    assert "Chưa có dữ liệu" in out
+    assert f"Nhật ký đã đọc: {seeded_log.path}" in out and "chưa có --config" not in out
+
+
 def test_cli_prints_text_and_csv(
     tmp_path: Path, seeded_log: InteractionLog, capsys: pytest.CaptureFixture[str]
 ) -> None:

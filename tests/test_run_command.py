@@ -287,3 +287,26 @@ def test_redis_backend_without_the_redis_package_says_what_to_install(
     assert main(["run", "--config", path]) == 2
     (line,) = stderr_lines(capsys)
     assert "chưa cài gói redis" in line and "[redis]" in line
+
+
+async def test_a_health_port_already_taken_is_said_on_the_console() -> None:
+    import dataclasses
+    import socket
+
+    from bot.config import HealthConfig
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        app = stub_app(StubChannel("good"))
+        app.config = dataclasses.replace(app.config, health=HealthConfig(listen="127.0.0.1", port=port))
+        stop = asyncio.Event()
+
+        async def stop_once_running(_: asyncio.Event) -> None:
+            stop.set()
+
+        app.background.append(stop_once_running)
+        err = io.StringIO()
+        assert await run_app(app, stop=stop, err=err) == 0
+    assert f"Cổng kiểm tra tình trạng 127.0.0.1:{port} (health.port) đang bị chiếm" in err.getvalue()

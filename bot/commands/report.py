@@ -98,6 +98,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     report = build_report(rows, book, since, now=now, tz=tz, office=args.office, offices=offices)
     body = format_csv(report) if args.csv else format_text(report) + "\n"
+    if not rows and not args.csv:
+        # "Chưa có dữ liệu" from the wrong log (no --config: the defaults') looks like a quiet week.
+        default = "" if args.config else " (chưa có --config: đường dẫn mặc định)"
+        body += (
+            f"Nhật ký đã đọc: {log_where(config.storage)}{default} — nếu bot ghi ở chỗ khác, hãy thêm "
+            "--config với tệp cấu hình của bot.\n"
+        )
     if args.output is None:
         # The byte-order mark tells Excel on Windows that the CSV is UTF-8 (else accents come out garbled).
         sys.stdout.write(CSV_BOM + body if args.csv else body)
