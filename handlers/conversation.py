@@ -247,6 +247,10 @@ class Conversation:
                 reply = self._follow_up(book, context, after.sentences, result, text)
                 beside = (result.entry,) if result.entry is not None else ()
                 return with_alternatives(reply, beside, result.facet)
+            case Reading.RELATED if after.entry is not None:
+                reply = self._answered(book, key, after.entry, result.facet, result, text)
+                beside = (result.entry,) if result.entry is not None else ()
+                return with_alternatives(reply, beside, result.facet)
             case Reading.LATE:
                 return self._not_covered(book, key, context, result, text, late=True)
         return self._not_covered(book, key, context, result, text)

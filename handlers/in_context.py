@@ -26,6 +26,9 @@ class Reading(StrEnum):
     """Sentences of that answer ("thế còn người nước ngoài?")."""
     SENTENCES_BESIDE = "sentences-beside"
     """Sentences of that answer, the procedure the words alone found offered beside them."""
+    RELATED = "related"
+    """A procedure the answer on screen lists as related, which the message's words name ("cước bao
+    nhiêu" after the postal route: the postal fee, not the ID card, «căn cước»)."""
     LATE = "late"
     """Lateness or a penalty, which that answer does not mention."""
     NOT_COVERED = "not-covered"
@@ -38,6 +41,8 @@ class InContext:
 
     reading: Reading
     sentences: tuple[str, ...] = ()
+    entry: Entry | None = None
+    """The related procedure meant (RELATED)."""
 
 
 def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str) -> InContext | None:
@@ -49,13 +54,14 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         return InContext(Reading.PART)
     if result.kind is Kind.ANSWER:
         answered = result.entry
-        if (
-            answered is None
-            or answered.id == context.id
-            or answered.is_small_talk
-            or k.names(answered, text)
-            or not (found := k.follow_up(text, context))
-        ):
+        if answered is None or answered.id == context.id or answered.is_small_talk or k.names(answered, text):
+            return None
+        related = [k.book.entry(i) for i in context.related if i != answered.id]
+        meant = [e for e in related if e is not None and short(text) and k.only_names(e, text)]
+        if len(meant) == 1:
+            return InContext(Reading.RELATED, entry=meant[0])
+        found = k.follow_up(text, context)
+        if not found:
             return None
         # "công an có tới nhà không" after a bedridden mother's ID card: alone it reads as the police
         # checking a rented room (tạm trú), but it names nothing of that, and the ID card's answer says

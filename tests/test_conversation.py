@@ -490,6 +490,17 @@ def test_a_follow_up_the_answer_covers_wins_over_another_procedure_it_does_not_n
     assert "Đăng ký tạm trú, gia hạn tạm trú" in labels(reply)
 
 
+def test_a_word_two_procedures_share_means_the_one_the_answer_lists_as_related(
+    shipped_conv: Conversation,
+) -> None:
+    conv = shipped_conv
+    conv.handle(text("nộp hồ sơ qua bưu điện được không"))
+    reply = conv.handle(text("cước bao nhiêu"))
+    # Alone, "cước" is the ID card («căn cước») and its fee; after the postal route, the postal fee.
+    assert reply.outcome is not None and reply.outcome.entry_id == "buu-chinh-phi"
+    assert "Cấp, đổi, cấp lại thẻ căn cước" in labels(reply)
+
+
 def test_a_follow_up_naming_another_procedure_gets_that_procedure(shipped_conv: Conversation) -> None:
     conv = shipped_conv
     conv.handle(text("mẹ tôi 85 tuổi nằm liệt giường muốn làm căn cước"))
