@@ -251,3 +251,18 @@ def test_lexical_only_says_when_its_thresholds_are_lowered(
         ]
     else:
         assert notes[1:] == []
+
+
+def test_a_config_file_given_as_the_faq_is_checked_as_the_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"faq:\n  path: {DEFAULT_FAQ}\ntelegram:\n  enabled: false\n", encoding="utf-8")
+    assert main(["check", str(config)]) == 0  # --config forgotten
+    lines = capsys.readouterr().out.splitlines()
+    # It listed a dozen "missing 'entries'", "key 'telegram' not valid in a FAQ file" lines.
+    assert lines[0] == (
+        f"Tệp {config} là tệp cấu hình của bot, không phải tệp hỏi đáp — kiểm tra theo --config {config}:"
+    )
+    assert lines[-1].startswith("Tệp FAQ hợp lệ:")
+    assert not any("không hợp lệ trong tệp" in line or "thiếu phần" in line for line in lines)

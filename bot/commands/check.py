@@ -50,6 +50,15 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _is_config(path: Path) -> bool:
+    """Whether a file that fails as a FAQ reads as the bot's config file."""
+    try:
+        load_config(path, secrets=False)
+    except Exception:
+        return False
+    return True
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -70,6 +79,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     path = Path(args.path or config.faq.path or DEFAULT_FAQ)
     report = check_faq(path)
+    if report.errors and args.path and not args.config and _is_config(path):
+        # "faqbot check config.yaml" (--config forgotten) listed a dozen keys "not valid in a FAQ file".
+        if not args.json:
+            print(
+                f"Tệp {path} là tệp cấu hình của bot, không phải tệp hỏi đáp — kiểm tra theo --config {path}:"
+            )
+        return run(argparse.Namespace(**{**vars(args), "config": str(path), "path": None}))
     warnings = list(report.warnings)
     if report.book is not None and not report.errors:
         matcher = Matcher(report.book, config.matching)
