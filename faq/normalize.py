@@ -332,10 +332,7 @@ _HOUSEHOLD = frozenset(
     {"chiếu", "khẩu", "kinh", "tịch", "nghèo", "cận", "gia", "cá", "dân", "tộc", "sản", "tên", "lý", "chủ",
      "đình", "doanh", "mới", "riêng", "tách", "kd"}
 )  # fmt: skip
-_HOUSEHOLD_FOLDED = frozenset(
-    {"chieu", "khau", "kinh", "tich", "ngheo", "can", "gia", "ca", "dan", "toc", "san", "ten", "ly", "chu",
-     "dinh", "doanh", "moi", "rieng", "tach", "kd"}
-)  # fmt: skip
+_HOUSEHOLD_FOLDED = frozenset(fold_word(w) for w in _HOUSEHOLD)
 
 
 _FOR_SOMEONE = frozenset(

@@ -33,7 +33,7 @@ from handlers.answers import btn as _btn
 from handlers.answers import existing as _existing
 from handlers.answers import row as _row
 from handlers.answers import rows as _rows
-from handlers.in_context import InContext, Reading, read_in_context, still_about
+from handlers.in_context import InContext, Reading, read_in_context, way_back
 from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
 from handlers.state import ChatStates
@@ -222,7 +222,7 @@ class Conversation:
         if result.declined is not None:
             # Nearest to a declined topic it does not name, during a procedure: who handles that, and the
             # way back to the procedure.
-            still = still_about(k, context, result.declined, text)
+            still = way_back(k, context, result.declined, text)
             return self._declined(k.book, key, result.declined, result, text, still)
         if result.legal_opinion:
             return self._legal_opinion(k.book, key, result, text)

@@ -56,8 +56,8 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         answered = result.entry
         if answered is None or answered.id == context.id or answered.is_small_talk or k.names(answered, text):
             return None
-        related = [k.book.entry(i) for i in context.related if i != answered.id]
-        meant = [e for e in related if e is not None and short(text) and k.only_names(e, text)]
+        related = [k.book.entry(i) for i in context.related if i != answered.id] if short(text) else []
+        meant = [e for e in related if e is not None and k.only_names(e, text)]
         if len(meant) == 1:
             return InContext(Reading.RELATED, entry=meant[0])
         found = k.follow_up(text, context)
@@ -88,7 +88,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     return None
 
 
-def still_about(k: Knowledge, context: Entry | None, declined: Entry, text: str) -> Entry | None:
+def way_back(k: Knowledge, context: Entry | None, declined: Entry, text: str) -> Entry | None:
     """The procedure a short message nearest a declined topic it does not name may still be about ("em
     đang ở Hàn Quốc thì xin được không" during lý lịch tư pháp: the visa topic is nearest)."""
     if context is None or not context.is_procedure or not aside(text) or k.names(declined, text):

@@ -54,7 +54,7 @@ def _is_config(path: Path) -> bool:
     """Whether a file that fails as a FAQ reads as the bot's config file."""
     try:
         load_config(path, secrets=False)
-    except Exception:
+    except ConfigError:
         return False
     return True
 
