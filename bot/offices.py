@@ -17,7 +17,7 @@ from typing import TextIO
 
 from bot.config import AppConfig, ConfigError
 from bot.notices import ON_STDERR
-from bot.reload import MAX_PROBLEMS, ReloadResult, file_fingerprint, reload_text, restored_text
+from bot.reload import ReloadResult, file_fingerprint, problem_lines, reload_text, restored_text
 from bot.units import load_units
 from faq.decision import MatchSettings
 from faq.knowledge import Indexer, Knowledge
@@ -284,10 +284,7 @@ def overlay_broken(office: str, problems: Sequence[Problem]) -> str:
         "đáp chung của tỉnh (và thông tin liên hệ của tỉnh) cho tới khi tệp được sửa; các đơn vị khác không "
         "bị ảnh hưởng. Sửa các chỗ sau rồi lưu lại tệp, bot sẽ tự nạp:"
     ]
-    lines += [f"- {p}" for p in problems[:MAX_PROBLEMS]]
-    if len(problems) > MAX_PROBLEMS:
-        lines.append(f"… và {len(problems) - MAX_PROBLEMS} lỗi khác (xem bằng lệnh faqbot check --config).")
-    return "\n".join(lines)
+    return "\n".join([*lines, *problem_lines(problems, "faqbot check --config")])
 
 
 def channel_name(kind: str, office: str) -> str:

@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -201,7 +201,12 @@ def reload_text(result: ReloadResult, path: str | Path | None = None) -> str:
         f"Tệp hỏi đáp{which} có {len(result.problems)} lỗi nên bot vẫn dùng nội dung cũ. "
         "Anh/chị sửa các chỗ sau rồi lưu lại tệp:"
     ]
-    lines += [f"- {p}" for p in result.problems[:MAX_PROBLEMS]]
-    if len(result.problems) > MAX_PROBLEMS:
-        lines.append(f"… và {len(result.problems) - MAX_PROBLEMS} lỗi khác (xem bằng lệnh faqbot check).")
-    return "\n".join(lines)
+    return "\n".join([*lines, *problem_lines(result.problems, "faqbot check")])
+
+
+def problem_lines(problems: Sequence[Problem], command: str) -> list[str]:
+    """The first MAX_PROBLEMS problems as "- …" lines, then how many more and the command listing all."""
+    lines = [f"- {p}" for p in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(f"… và {len(problems) - MAX_PROBLEMS} lỗi khác (xem bằng lệnh {command}).")
+    return lines
