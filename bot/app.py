@@ -187,7 +187,9 @@ def build_app(
     )
     channels.update(build_channels(config, context, store))
     log_health = storage.interactions.health if storage.interactions is not None else None
-    health = Health(source, store, log_health)
+    health = Health(
+        source, store, log_health, overlays=offices.source.served if offices is not None else None
+    )
     notices = list(storage.notices)
     if offices is not None:
         notices += [overlay_broken(office, problems) for office, problems in offices.source.broken.items()]

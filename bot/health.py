@@ -1,10 +1,11 @@
 """The health check of one worker: `GET /healthz` → 200 or 503 with a small JSON body.
 
 What it says: the FAQ snapshot served (entries, a fingerprint that is the same on every worker serving
-the same FAQ), whether the semantic stage runs, whether the state store answers, and the interaction
-log writer's backlog. 503 means "send this worker no traffic": the state store does not answer (every
-message would get the apology) or no FAQ is loaded. A slow or stopped log writer is reported but keeps
-200, because replies never wait on the log.
+the same FAQ — in a province, the same shared FAQ and the same overlays —, the offices served the
+shared FAQ because their overlay was broken at start), whether the semantic stage runs, whether the
+state store answers, and the interaction log writer's backlog. 503 means "send this worker no
+traffic": the state store does not answer (every message would get the apology) or no FAQ is loaded.
+A slow or stopped log writer is reported but keeps 200, because replies never wait on the log.
 
 Served on a small listener of its own (`health.listen`/`health.port`, polling or webhook mode), and in
 webhook mode also on each webhook server that offers `webhook_server` (same port as the webhooks, so
@@ -18,7 +19,8 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import tornado.httpserver
@@ -28,7 +30,7 @@ import tornado.web
 from bot.config import HealthConfig
 from bot.storage import LogHealth
 from faq.knowledge import KnowledgeSource
-from faq.schema import FaqBook
+from faq.schema import FaqBook, Overlay
 from handlers.store import MemoryStore, StateStore, StateStoreError
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 PATH = "/healthz"
 PROBE_KEY = "health:probe"
 """A key only read (never written), so that a probe costs one GET."""
+_NO_OVERLAYS: Mapping[str, Overlay] = MappingProxyType({})
 IDLE_TIMEOUT = 10.0
 """Seconds a health-check connection may stay idle."""
 
@@ -49,13 +52,17 @@ class Health:
         store: StateStore,
         log_health: Callable[[], LogHealth] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        overlays: Callable[[], tuple[Mapping[str, Overlay], Iterable[str]]] | None = None,
     ) -> None:
+        """`overlays`, in a province: the offices' overlays served now and the offices whose overlay
+        is broken (served the shared FAQ)."""
         self._knowledge = knowledge
+        self._overlays = overlays
         self._store = store
         self._log_health = log_health
         self._clock = clock
         self._started = clock()
-        self._fingerprints: tuple[FaqBook, str] | None = None
+        self._fingerprints: tuple[FaqBook, Mapping[str, Overlay], str] | None = None
         self.channels_down: set[str] = set()
         """Channels that failed to start and are being retried (bot/app.py): this worker is not whole."""
 
@@ -82,20 +89,31 @@ class Health:
             problems.append("faq not loaded")
             return {"loaded": False, "error": type(exc).__name__}
         book = knowledge.book
-        return {
+        overlays, broken = self._overlays() if self._overlays is not None else (_NO_OVERLAYS, ())
+        report: dict[str, Any] = {
             "loaded": True,
             "entries": len(book.entries),
             "format_version": book.version,
-            "fingerprint": self._fingerprint(book),
+            "fingerprint": self._fingerprint(book, overlays),
             "semantic": getattr(knowledge.matcher, "semantic", None) is not None,
         }
+        if self._overlays is not None:
+            report["offices"] = len(overlays)
+            report["office_entries"] = sum(len(o.entries) for o in overlays.values())
+            report["offices_on_shared_faq"] = sorted(broken)
+        return report
 
-    def _fingerprint(self, book: FaqBook) -> str:
-        # Worked out once per loaded snapshot (a reload makes a new book).
-        if self._fingerprints is None or self._fingerprints[0] is not book:
-            digest = hashlib.sha256(repr((book.agency, book.synonyms, book.entries)).encode()).hexdigest()
-            self._fingerprints = (book, digest[:12])
-        return self._fingerprints[1]
+    def _fingerprint(self, book: FaqBook, overlays: Mapping[str, Overlay]) -> str:
+        # Worked out once per loaded snapshot (a reload makes a new book or a new overlays mapping).
+        known = self._fingerprints
+        if known is None or known[0] is not book or known[1] is not overlays:
+            served = (book.agency, book.synonyms, book.entries, sorted(overlays.items()))
+            known = self._fingerprints = (
+                book,
+                overlays,
+                hashlib.sha256(repr(served).encode()).hexdigest()[:12],
+            )
+        return known[2]
 
     async def _state(self, problems: list[str]) -> dict[str, Any]:
         if isinstance(self._store, MemoryStore):

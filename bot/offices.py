@@ -99,6 +99,10 @@ class ProvinceReloader:
         """The snapshot to answer the next message with."""
         return self._province
 
+    def served(self) -> tuple[Mapping[str, Overlay], frozenset[str]]:
+        """The overlays served now, and the offices served the shared FAQ (overlay broken at start)."""
+        return self._province.overlays, frozenset(self.broken)
+
     @property
     def paths(self) -> Mapping[str, str | None]:
         """The watched files: "" the shared FAQ, else office id -> overlay."""
@@ -112,6 +116,7 @@ class ProvinceReloader:
             changed = False
             problems: list[Problem] = []
             shared_changed = False
+            reloaded: list[str] = []
             for key in keys:
                 path = self._paths[key]
                 fingerprint = file_fingerprint(path)
@@ -133,6 +138,8 @@ class ProvinceReloader:
                 if ok:
                     self._fingerprints[key] = fingerprint
                     self._failed.pop(key, None)
+                    self.broken.pop(key, None)
+                    reloaded.append(path)
                     changed = True
                 else:
                     self._failed[key] = fingerprint
@@ -152,7 +159,13 @@ class ProvinceReloader:
                 entries = len(self._province.matcher.book.entries)
                 log.info("province FAQ reloaded: %d indexed entries", entries, extra=self._extra)
                 if self._console is not None:
-                    print(reload_text(ReloadResult(True, entries=entries)), file=self._console, flush=True)
+                    # Name the files: in a province "the FAQ was reloaded" does not say whose.
+                    which = ", ".join(reloaded)
+                    print(
+                        reload_text(ReloadResult(True, entries=entries), which),
+                        file=self._console,
+                        flush=True,
+                    )
             return ReloadResult(
                 changed=changed, problems=tuple(problems), entries=len(self._province.matcher.book.entries)
             )

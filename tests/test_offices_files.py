@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.health import Health
 from bot.offices import ProvinceReloader, overlay_broken
 from bot.reload import ReloadResult
 from faq.decision import MatchSettings
 from faq.loader import DEFAULT_FAQ, load_faq
 from faq.overlay_loader import check_overlay, parse_overlay
+from handlers.store import MemoryStore
 
 OFFICES = Path(__file__).parent / "data" / "offices"
 AGENCY = """\
@@ -274,3 +276,29 @@ async def test_an_admins_reload_reaches_every_office_file(files: dict[str, Path]
     bad = await admin.handle(slash)
     assert bad is not None and f"{broken}:" in bad.text and "vẫn dùng nội dung cũ" in bad.text
     assert phone(r, "dinh-cong") == "024 3664 2222"
+
+
+async def test_health_fingerprint_follows_every_overlay_and_names_offices_on_the_shared_faq(
+    files: dict[str, Path],
+) -> None:
+    good = files["dinh-cong"].read_text(encoding="utf-8")
+    files["dinh-cong"].write_text("agency: [\n", encoding="utf-8")
+    console = io.StringIO()
+    r = reloader(files, console)
+    health = Health(r, MemoryStore(), overlays=r.served)
+    _, start = await health.check()
+    assert start["faq"]["offices"] == 2 and start["faq"]["offices_on_shared_faq"] == ["dinh-cong"]
+    files["dinh-cong"].write_text(good, encoding="utf-8")
+    assert r.reload().changed
+    assert f"Đã nạp lại tệp hỏi đáp {files['dinh-cong']}: " in console.getvalue(), (
+        "the message names the file"
+    )
+    _, mended = await health.check()
+    assert mended["faq"]["offices_on_shared_faq"] == []
+    assert mended["faq"]["fingerprint"] != start["faq"]["fingerprint"], (
+        "an overlay edit changes the fingerprint"
+    )
+    same = ProvinceReloader(r.paths[""], {k: v for k, v in r.paths.items() if k and v}, MatchSettings())
+    _, other_worker = await Health(same, MemoryStore(), overlays=same.served).check()
+    assert other_worker["faq"]["fingerprint"] == mended["faq"]["fingerprint"], "same files, same fingerprint"
+    assert other_worker["faq"]["entries"] == mended["faq"]["entries"]
