@@ -487,6 +487,9 @@ def config_secrets(config: AppConfig) -> list[str]:
     return [v for v in values if isinstance(v, str) and v]
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
+
+
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating log whose every file is owner-only: the file a rotation starts was created 0644."""
 
@@ -514,7 +517,8 @@ def configure_logging(config: LoggingConfig, secrets: Iterable[str] = ()) -> Non
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(_NotOnStderr())
     handler.addFilter(PersonalDataFilter(secrets))
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
+    # The process id: several workers may share one config, hence one log file.
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT, secrets))
     setattr(handler, "faqbot", True)  # noqa: B010 - marks our handler for the next reconfigure
     root.addHandler(handler)
     root.setLevel(config.level.upper())

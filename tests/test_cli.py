@@ -248,6 +248,8 @@ def test_log_file_rotates(tmp_path: Path) -> None:
     assert (tmp_path / "bot.log.1").is_file() and (tmp_path / "bot.log.2").is_file()
     assert not (tmp_path / "bot.log.3").exists()
     assert log_file.stat().st_size <= 1100
+    # Workers sharing one config share its log file: each line says which process wrote it.
+    assert f" INFO [{os.getpid()}] faqbot.test.rotation: line 199 " in log_file.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
