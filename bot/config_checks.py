@@ -230,13 +230,26 @@ def _check_channels(config: AppConfig, secrets: bool) -> list[str]:
                     "Chế độ webhook cần khóa 'telegram.webhook.secret_token': 1–256 ký tự "
                     "chỉ gồm A–Z, a–z, 0–9, '_' và '-'."
                 )
-    if secrets and config.zalo_bot.enabled and not config.zalo_bot.token:
+    zb = config.zalo_bot
+    if secrets and zb.enabled and not zb.token:
         problems.append(
             "Chưa có token Zalo Bot: hãy đặt biến môi trường ZALO_BOT_TOKEN (hoặc khóa 'zalo_bot.token')."
+        )
+    # Every secret an enabled channel cannot start without is said here, all at once, so that a missing
+    # one stops `faqbot run` like the others (it only disabled that channel, to be retried for ever).
+    if secrets and zb.enabled and zb.mode == "webhook" and not 8 <= len(zb.secret_token) <= 256:
+        problems.append(
+            "Chế độ webhook của Zalo Bot cần khóa 'zalo_bot.secret_token' dài 8–256 ký tự "
+            "(hoặc biến môi trường ZALO_BOT_SECRET_TOKEN)."
         )
     oa = config.zalo_oa
     if oa.enabled:
         for key, value in (("app_id", oa.app_id), ("oa_secret_key", oa.oa_secret_key)):
             if not value and (secrets or key == "app_id"):
                 problems.append(f"Kênh Zalo OA cần khóa 'zalo_oa.{key}'.")
+        if secrets and oa.refresh_token and not oa.app_secret:
+            problems.append(
+                "Kênh Zalo OA cần khóa 'zalo_oa.app_secret' (biến môi trường ZALO_OA_APP_SECRET) "
+                "để làm mới mã truy cập."
+            )
     return problems

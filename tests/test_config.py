@@ -106,6 +106,18 @@ telegram:
         ),
         pytest.param("zalo_bot: {enabled: true}\n", {}, "ZALO_BOT_TOKEN", id="zalo-bot-no-token"),
         pytest.param("zalo_oa: {enabled: true}\n", {}, "'zalo_oa.app_id'", id="zalo-oa-no-app-id"),
+        pytest.param(
+            "zalo_bot: {enabled: true, mode: webhook, webhook_url: 'https://x.vn/z'}\n",
+            {"ZALO_BOT_TOKEN": "zb"},
+            "ZALO_BOT_SECRET_TOKEN",
+            id="zalo-bot-webhook-no-secret",
+        ),
+        pytest.param(
+            "zalo_oa: {enabled: true, app_id: '1', oa_secret_key: k}\n",
+            {"ZALO_OA_REFRESH_TOKEN": "r"},
+            "ZALO_OA_APP_SECRET",
+            id="zalo-oa-refresh-without-app-secret",
+        ),
         pytest.param("faq: [1, 2]\n", {}, "'faq'", id="faq-section-is-a-list"),
         pytest.param("- just\n- a list\n", {}, "bảng khóa", id="top-level-list"),
         pytest.param("telegram: {token: 'a'\n", {}, "YAML", id="yaml-syntax"),
