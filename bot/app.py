@@ -34,7 +34,7 @@ from bot.health import Health, offer_health, serve_health
 from bot.notices import ON_STDERR
 from bot.offices import Offices, build_offices, overlay_broken
 from bot.reload import FaqReloader, ReloadResult
-from bot.semantic import semantic_setup
+from bot.semantic import cold_cache_text, semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
 from bot.state import build_store
 from bot.storage_sql import url_password
@@ -78,13 +78,23 @@ class App:
     """GET /healthz (bot.health): served on the webhook servers and on health.port."""
 
 
-def build_indexer(config: AppConfig) -> Indexer | None:
-    """The semantic indexer, loaded once; None (lexical-only, said once in the log) if it cannot run."""
-    setup = semantic_setup(config.semantic)
+def build_indexer(config: AppConfig, console: TextIO | None = None) -> Indexer | None:
+    """The semantic indexer, loaded once; None (lexical-only, said once in the log) if it cannot run.
+
+    `console`: where the operator is told, in Vietnamese, of a long first embedding (the channels
+    open only after it) and of a vector cache that cannot be written."""
+
+    def announce(count: int) -> None:
+        if console is not None:
+            print(cold_cache_text(count), file=console, flush=True)
+
+    setup = semantic_setup(config.semantic, announce=announce)
     if setup.indexer is None:
         log.warning("semantic stage unavailable, matching with the lexical stage only: %s", setup.reason)
     else:
         log.debug("semantic stage: %s", setup.model_id)
+    if setup.cache_note and console is not None:
+        print(f"Lưu ý: {setup.cache_note}", file=console, flush=True)
     return setup.indexer
 
 
@@ -159,13 +169,17 @@ def build_app(
     source: KnowledgeSource
     if config.offices and knowledge is None:
         # A province: one shared FAQ, an overlay per office, each file reloaded on its own.
-        offices = build_offices(config, build_indexer(config), notifier.reload_failed, console=console)
+        offices = build_offices(
+            config, build_indexer(config, console), notifier.reload_failed, console=console
+        )
         source = offices.source
     else:
         source = (
             knowledge
             if knowledge is not None
-            else build_knowledge(config, notifier.reload_failed, build_indexer(config), console=console)
+            else build_knowledge(
+                config, notifier.reload_failed, build_indexer(config, console), console=console
+            )
         )
     # Opened before the conversation: without a usable storage.path there is no handoff to offer.
     storage = open_storage(config)

@@ -109,6 +109,8 @@ class SemanticSetup:
     reason: str = ""
     """English, for the log, when indexer is None."""
     model_id: str = ""
+    cache_note: str = ""
+    """Vietnamese, for the operator, when the vector cache cannot be used (every start embeds again)."""
 
     @property
     def note(self) -> str:
@@ -138,12 +140,18 @@ def semantic_setup(
     except SemanticUnavailable as exc:
         return SemanticSetup(None, str(exc))
     cache = None
+    cache_note = ""
     if config.cache != "":
         path = Path(config.cache) if config.cache else default_cache_path()
         try:
             cache = SqliteVectors(path)
         except (OSError, sqlite3.Error) as exc:
             log.warning("vector cache %s unusable (%s): passage vectors kept in memory only", path, exc)
+            cache_note = (
+                f"Không dùng được bộ nhớ đệm của bộ hiểu ngữ nghĩa tại {path} ({exc}), nên mỗi lần khởi "
+                "động và mỗi lần nạp lại tệp hỏi đáp bot phải chuẩn bị lại từ đầu (khoảng một phút). Hãy "
+                "đặt khóa semantic.cache tới một tệp trong thư mục mà tài khoản chạy bot ghi được."
+            )
     store = cache if cache is not None else MemoryVectors()
 
     def tell(count: int) -> None:
@@ -154,4 +162,13 @@ def semantic_setup(
     def build(book: FaqBook) -> SemanticIndex:
         return SemanticIndex(book, model, store, tell)
 
-    return SemanticSetup(build, model_id=model.model_id)
+    return SemanticSetup(build, model_id=model.model_id, cache_note=cache_note)
+
+
+def cold_cache_text(count: int) -> str:
+    """What the operator is told before `count` FAQ texts are embedded (Vietnamese, with an estimate)."""
+    seconds = max(5, round(count * 0.03))
+    return (
+        f"Đang chuẩn bị bộ hiểu ngữ nghĩa cho {count} đoạn nội dung FAQ chưa có trong bộ nhớ đệm "
+        f"(khoảng {seconds} giây, chỉ lần đầu hoặc khi tệp FAQ thay đổi nhiều)…"
+    )

@@ -5,6 +5,7 @@ to lexical-only without taking the bot down."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -460,3 +461,22 @@ def test_the_model_reads_at_most_model_chars(
     everything, bounded = read
     assert len(bounded) <= model_chars < len(everything)
     assert "hộ chiếu" in bounded
+
+
+def test_run_tells_the_console_of_a_first_embedding_and_of_a_cache_it_cannot_write(tmp_path: Path) -> None:
+    from bot.app import build_indexer
+    from bot.config import AppConfig
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")  # a file where the cache's folder should be: unwritable
+    config = dataclasses.replace(
+        AppConfig(), semantic=SemanticConfig(backend=BAG_OF_WORDS, cache=str(blocked / "v.sqlite3"))
+    )
+    console = io.StringIO()
+    indexer = build_indexer(config, console)
+    assert indexer is not None
+    told = console.getvalue()
+    assert told.startswith("Lưu ý: Không dùng được bộ nhớ đệm") and str(blocked) in told
+    assert "semantic.cache" in told
+    build_matcher(load_faq(None), MatchSettings(), indexer)  # the shipped FAQ: a thousand texts, cold
+    assert "Đang chuẩn bị bộ hiểu ngữ nghĩa cho " in console.getvalue()

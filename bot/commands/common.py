@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from bot.config import AppConfig, ConfigError, load_config
-from bot.semantic import semantic_setup
+from bot.semantic import cold_cache_text, semantic_setup
 from faq.knowledge import Indexer
 
 
@@ -28,13 +28,7 @@ def read_config(
 
 
 def _announce(count: int) -> None:
-    seconds = max(5, round(count * 0.03))
-    print(
-        f"Đang chuẩn bị bộ hiểu ngữ nghĩa cho {count} đoạn nội dung FAQ chưa có trong bộ nhớ đệm "
-        f"(khoảng {seconds} giây, chỉ lần đầu hoặc khi tệp FAQ thay đổi nhiều)…",
-        file=sys.stderr,
-        flush=True,
-    )
+    print(cold_cache_text(count), file=sys.stderr, flush=True)
 
 
 def indexer_or_note(config: AppConfig, lexical_only: bool = False) -> Indexer | None:
@@ -44,4 +38,6 @@ def indexer_or_note(config: AppConfig, lexical_only: bool = False) -> Indexer | 
     setup = semantic_setup(config.semantic, announce=_announce)
     if setup.indexer is None:
         print(f"Lưu ý: {setup.note}", file=sys.stderr)
+    if setup.cache_note:
+        print(f"Lưu ý: {setup.cache_note}", file=sys.stderr)
     return setup.indexer
