@@ -166,7 +166,10 @@ class HealthHandler(tornado.web.RequestHandler):
         self.finish()
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        """A failing check is one log line, not a traceback per probe."""
+        """A failing check is one log line, not a traceback per probe; a wrong request is not a failure."""
+        if isinstance(value, tornado.web.HTTPError):
+            log.debug("health check request refused: %s", value)
+            return
         log.error("health check failed: %s", typ.__name__ if typ else "error")
 
 

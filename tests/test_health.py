@@ -4,6 +4,7 @@ the worker can serve and 503 once its Redis is gone (a real redis-server, stoppe
 from __future__ import annotations
 
 import dataclasses
+import logging
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -98,10 +99,14 @@ async def listener() -> AsyncIterator[str]:
         pytest.param("POST", 405, id="post-refused"),
     ],
 )
-async def test_the_listener_answers_get_and_head_only(listener: str, method: str, status: int) -> None:
+async def test_the_listener_answers_get_and_head_only(
+    listener: str, method: str, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
     async with httpx.AsyncClient() as client:
         response = await client.request(method, listener)
     assert response.status_code == status
+    # A wrong method is the caller's mistake, not a failing check: nothing an operator must act on.
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "bot.health"]
     if method == "GET":
         assert response.json()["status"] == "ok"
         assert response.headers["Cache-Control"] == "no-store"
