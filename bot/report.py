@@ -201,7 +201,8 @@ def build_report(
             opened[r.entry_id] += 1
         if r.kind == "declined":
             declined[r.entry_id] += 1
-        if r.kind in REACHED_KINDS:
+        # A procedure an office leaves to another body was asked for, though not answered here.
+        if r.kind in REACHED_KINDS or r.kind == "declined":
             reached.add(r.entry_id)
         if r.kind in ("feedback:up", "feedback:down"):
             votes[r.entry_id][r.kind == "feedback:down"] += 1

@@ -212,6 +212,13 @@ def test_report_feedback_per_entry_most_disliked_first(report: Report) -> None:
     )
 
 
+def test_a_procedure_declined_as_another_bodys_was_asked_for(book: FaqBook) -> None:
+    rows = [row(at(1, 9), "declined", "khai-tu", "làm giấy báo tử ở đâu")]
+    report = build_report(rows, book, SINCE, now=NOW, tz=VN)
+    assert [e.entry_id for e in report.declined] == ["khai-tu"]
+    assert "khai-tu" not in [e.entry_id for e in report.never_reached], "listed as asked and as never asked"
+
+
 def test_report_entries_never_reached_skip_small_talk(report: Report, book: FaqBook) -> None:
     assert [e.entry_id for e in report.never_reached] == NEVER_REACHED
     assert not any(book.entry(e.entry_id).is_small_talk for e in report.never_reached)  # type: ignore[union-attr]
