@@ -117,17 +117,15 @@ def _found_instead(entry: Entry, result: MatchResult) -> str:
         )
     ranked = result.candidates
     if _ranked_first(result, entry):
-        top = ranked[0]
         if len(ranked) > 1:
             close = ranked[1]
             return (
-                f"không được bot trả lời thẳng: mục này đứng đầu (điểm {top.score:.0f}) nhưng quá "
-                f"sát mục '{close.entry.id}' (điểm {close.score:.0f}) — hãy thêm từ đặc trưng của "
-                "thủ tục vào câu hỏi."
+                "không được bot trả lời thẳng: mục này đứng đầu nhưng bot chưa đủ chắc, vì mục "
+                f"'{close.entry.id}' cũng gần — hãy thêm từ đặc trưng của thủ tục vào câu hỏi."
             )
         return (
-            f"không được bot trả lời thẳng: điểm {top.score:.0f} chưa đủ để trả lời — hãy thêm "
-            "từ đặc trưng của thủ tục vào câu hỏi."
+            "không được bot trả lời thẳng: mục này đứng đầu nhưng bot chưa đủ chắc — hãy thêm từ đặc "
+            "trưng của thủ tục vào câu hỏi."
         )
     if result.kind is Kind.SUGGEST:
         ids = ", ".join(f"'{e.id}'" for e in result.suggestions)

@@ -12,6 +12,7 @@ Without a semantic index the lexical stage decides alone, exactly as before it e
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
@@ -25,7 +26,7 @@ from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.legal_opinion import asks_legal_opinion, decided_for_legal_opinion
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
-from faq.normalize import Normalizer
+from faq.normalize import Normalizer, fold_accents
 from faq.reading import Reading, closing, may_have_parts, parts, read
 from faq.schema import Entry, Facet, FaqBook
 from faq.semantic import SemanticIndex
@@ -42,6 +43,7 @@ SURE_MARGIN = 10.0
 is answered without asking the model (see Matcher.sure). On the development chat set this skips
 the model for 46 % of messages and makes fewer wrong answers (0.022 → 0.016), not more: when the
 lexical stage is that sure it is right more often than the fused decision; letters never qualify."""
+_NOT_WORD = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,13 @@ class Matcher:
         self._positions = positions_of(book)
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._own = {_plain(q): e.id for e in book.entries for q in e.questions}
+        """Every question staff wrote, accents and punctuation off -> its entry's id."""
+
+    def _staff_wrote(self, text: str, result: MatchResult) -> bool:
+        """Whether the message is one of the questions staff wrote under the entry it is answered with:
+        then that entry's answer says what was asked ("… có đúng không" under a warning about scams)."""
+        return result.entry is not None and self._own.get(_plain(text)) == result.entry.id
 
     def view(self, key: str, indexes: Collection[int]) -> View:
         """A view of the entries at these indexes of the book, named `key` (unique per matcher)."""
@@ -256,7 +265,11 @@ class Matcher:
         result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
         if result.kind is not Kind.ANSWER or (result.entry is not None and result.entry.is_procedure):
             result = self._with_also_asked(text, reading, result, view)
-        if not reading.is_letter and asks_legal_opinion(reading.question):
+        if (
+            not reading.is_letter
+            and asks_legal_opinion(reading.question)
+            and not self._staff_wrote(text, result)
+        ):
             result = decided_for_legal_opinion(result, self.settings.max_suggestions)
         # Small talk first in the ranking yet only suggested ("thôi e off nha bye") counts as nothing.
         unsure = (
@@ -281,3 +294,8 @@ class Matcher:
             # still to come; neither "chưa có thông tin" nor a procedure named by the introduction.
             return MatchResult(Kind.NONE, 0.0, preamble_only=True)
         return result
+
+
+def _plain(text: str) -> str:
+    """A question's words, lower case, accents and punctuation off: how staff's questions are recognised."""
+    return " ".join(_NOT_WORD.split(fold_accents(text.lower()))).strip()

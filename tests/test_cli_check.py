@@ -266,3 +266,22 @@ def test_a_config_file_given_as_the_faq_is_checked_as_the_config(
     )
     assert lines[-1].startswith("Tệp FAQ hợp lệ:")
     assert not any("không hợp lệ trong tệp" in line or "thiếu phần" in line for line in lines)
+
+
+def test_the_shipped_faq_with_its_agency_filled_in_passes_check_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What an office does first: fill in the agency block. `faqbot check --strict` must then pass.
+    text = DEFAULT_FAQ.read_text(encoding="utf-8")
+    for old, new in (
+        ("Ủy ban nhân dân phường Mẫu (thay bằng tên đơn vị)", "Ủy ban nhân dân phường An Phú"),
+        ('"[Số nhà, đường…] — thay bằng địa chỉ Bộ phận Một cửa"', '"Số 1 đường Lê Lợi"'),
+        ('"[0xx xxxx xxxx]"', '"028 3899 1234"'),
+        ('"motcua@[ten-don-vi].gov.vn"', '"motcua@anphu.gov.vn"'),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "faq.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", "--strict", str(path)]) == 0, capsys.readouterr()
+    assert "không có cảnh báo" in capsys.readouterr().out

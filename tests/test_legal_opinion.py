@@ -108,3 +108,33 @@ def test_a_letter_that_says_hop_phap_on_the_way_is_not_a_legal_opinion(shipped_m
     result = shipped_matcher.match(letter)
     assert not result.legal_opinion
     assert result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == "khai-sinh"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "kind"),
+    [
+        pytest.param(
+            "nộp lệ phí online xong thì biên lai có giá trị như biên lai giấy không",
+            "dvc-thanh-toan", Kind.ANSWER, id="staff-wrote-it",
+        ),
+        pytest.param(
+            "Nộp lệ phí ONLINE xong thì biên lai có giá trị như biên lai giấy không???",
+            "dvc-thanh-toan", Kind.ANSWER, id="staff-wrote-it-case-and-punctuation",
+        ),
+        pytest.param(
+            "nop le phi online xong thi bien lai co gia tri nhu bien lai giay khong",
+            "dvc-thanh-toan", Kind.ANSWER, id="staff-wrote-it-without-accents",
+        ),
+        pytest.param(
+            "đóng phí trên mạng rồi thì cái biên lai điện tử có giá trị không",
+            "dvc-thanh-toan", Kind.SUGGEST, id="citizens-own-words-stay-an-opinion",
+        ),
+    ],
+)  # fmt: skip
+def test_a_question_staff_wrote_under_an_entry_is_answered_by_it(
+    shipped_matcher: Matcher, question: str, entry_id: str, kind: Kind
+) -> None:
+    # Staff who write "… có giá trị … không" under an entry have written its answer too.
+    result = shipped_matcher.match(question)
+    assert result.kind is kind, result
+    assert (result.entry if kind is Kind.ANSWER else result.suggestions[0]).id == entry_id  # type: ignore[union-attr]

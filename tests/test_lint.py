@@ -115,7 +115,7 @@ CASES = [
     pytest.param(
         add_question("tam-tru", "làm hộ chiếu đi nước ngoài"),
         "tam-tru",
-        ("câu hỏi “làm hộ chiếu đi nước ngoài” của mục 'tam-tru'", "sát mục 'ho-chieu'"),
+        ("câu hỏi “làm hộ chiếu đi nước ngoài” của mục 'tam-tru'", "mục 'ho-chieu' cũng gần"),
         id="question-shared-by-two-entries",
     ),
     pytest.param(
