@@ -28,6 +28,7 @@ from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
 from handlers import payloads as p
 from handlers import texts
+from handlers.address import address_of, addressed, mentions_default
 from handlers.answers import CONTACT_CATEGORY, Row, answer, answer_buttons, answers_facet, with_alternatives
 from handlers.answers import btn as _btn
 from handlers.answers import existing as _existing
@@ -55,7 +56,7 @@ _COMMANDS = {
     "contact": "contact",
 }
 
-_FIELDS_PER_CHAT = 4
+_FIELDS_PER_CHAT = 5
 """At most this many values are remembered per chat (handlers.state.Field)."""
 
 
@@ -97,8 +98,19 @@ class Conversation:
         """The reply to one message, from one knowledge snapshot (the chat's office's)."""
         key = (msg.channel, msg.chat_id)
         if self._desk is not None:
-            return self._desk.handle(msg, key, self._handle)
-        return self._handle(self._knowledge.current(), key, msg)
+            reply = self._desk.handle(msg, key, self._handle)
+        else:
+            reply = self._handle(self._knowledge.current(), key, msg)
+        return self._addressed(key, msg, reply)
+
+    def _addressed(self, key: tuple[str, str], msg: Incoming, reply: Reply) -> Reply:
+        """The reply in the form the citizen calls themselves by ("bác", "bà"…), remembered per chat."""
+        form = address_of(msg.text) if msg.kind is InKind.TEXT else None
+        if form is not None:
+            self._states.set(key, "address", form)
+        elif mentions_default(reply):
+            form = self._states.get(key, "address")
+        return addressed(reply, form) if form is not None else reply
 
     def _handle(self, k: Knowledge, key: tuple[str, str], msg: Incoming) -> Reply:
         if msg.kind is InKind.TEXT:

@@ -91,6 +91,9 @@ class Reply:
     outcome: Outcome | None = None
     handoff: bool = False
     """The citizen should be put through to staff (question in outcome.question)."""
+    address: str = ""
+    """How the citizen is addressed when not "anh/chị" ("bác"…), for what a channel adds around the
+    text (handlers.address)."""
 
     def text_for(self, numbered: bool) -> str:
         """The text as a channel shows it: with buttons, or with numbered options."""

@@ -134,5 +134,7 @@ def render_plain(
         numbering = numbering if numbering is not None else Numbering.fresh(reply)
         if numbering.shown:
             hint = texts.OPTIONS_HINT_MORE if numbering.kept else texts.OPTIONS_HINT
+            if reply.address:
+                hint = hint.replace("Anh/chị", reply.address.capitalize(), 1)
             parts.append("\n".join([hint, *(f"{o.number}. {o.label}" for o in numbering.shown)]))
     return split_text("\n\n".join(parts), limit)
