@@ -128,7 +128,7 @@ def not_covered(title: str, agency: Agency, staff: bool, *, late: bool = False) 
     person = _to_staff(agency, staff)
     if late:
         return (
-            f"Dạ, hướng dẫn về «{title}» em có không nói đến việc này (làm muộn, quá hạn hay mức phạt) ạ. "
+            f"Dạ, hướng dẫn về «{title}» không nói đến việc này (làm muộn, quá hạn hay mức phạt) ạ. "
             f"Để được trả lời chính xác, anh/chị {person} để hỏi cán bộ."
         )
     return (
