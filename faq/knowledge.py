@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import Candidate, MatchResult, MatchSettings
-from faq.follow_up import AUTHORITY, explaining, names, on_behalf, passages, short
+from faq.follow_up import AUTHORITY, FOLLOW_UP_WORDS, explaining, names, on_behalf, passages, short
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
 from faq.normalize import clean, fold_word
@@ -53,13 +54,16 @@ class Knowledge:
             declined=mine(result.declined.id, result.declined) if result.declined is not None else None,
         )
 
-    def follow_up(self, text: str, entry: Entry) -> tuple[str, ...]:
-        """The sentences of `entry`'s answer a short follow-up asks about (faq.follow_up), if any."""
-        if not short(text):
+    def follow_up(
+        self, text: str, entry: Entry, limit: int = FOLLOW_UP_WORDS, *, relaxed: bool = False
+    ) -> tuple[str, ...]:
+        """The sentences of `entry`'s answer a follow-up of at most `limit` words asks about
+        (faq.follow_up), if any; `relaxed` for a message nothing else was found for."""
+        if not short(text, limit):
             return ()
         topic, words = self.matcher.lexical.topic_words(text)
-        found = explaining(entry, topic, words)
-        if not found and on_behalf(text):
+        found = explaining(entry, topic, words, relaxed=relaxed)
+        if not found and on_behalf(text, limit):
             # "người nhà làm thay được không": the answer's words for it are "ủy quyền".
             found = explaining(entry, AUTHORITY, (*AUTHORITY, *words))
         return found
@@ -72,7 +76,11 @@ class Knowledge:
             return ()
         topic, words = self.matcher.lexical.topic_words(text)
         own = _own_words(entry)
-        beyond = [t for t in topic if fold_word(t) not in own]
+        # For whom it is done ("làm căn cước cho mẹ") is not what is asked: "cha mẹ" in the sentence
+        # about children under 14 would lead the answer. A relative who does something stays.
+        said = text.lower().split()
+        for_whom = {b for a, b in itertools.pairwise(said) if a == "cho" and b in _KIN}
+        beyond = [t for t in topic if fold_word(t) not in own and t.lower() not in for_whom]
         if not beyond:
             return ()
         first = passages(entry)[:1]
@@ -93,6 +101,9 @@ class Knowledge:
         return names(entry, words.content)
 
 
+_KIN = frozenset(
+    {"mẹ", "bố", "ba", "má", "cha", "tía", "u", "vợ", "chồng", "ông", "bà", "cụ", "bác", "chú", "cô", "dì"}
+)
 ASKED_WORDS = 16
 """A question of more words than this is a story: its words are not looked for in the answer."""
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from faq.decision import Kind, MatchResult
-from faq.follow_up import aside, asks_if_late, asks_more, on_behalf, short
+from faq.follow_up import FOLLOW_UP_WORDS, UNPLACED_WORDS, aside, asks_if_late, asks_more, on_behalf, short
 from faq.knowledge import Knowledge
 from faq.schema import Entry
 from handlers.answers import answers_facet
@@ -67,8 +67,12 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # checking a rented room (tạm trú), but it names nothing of that, and the ID card's answer says
         # the police can come to the home.
         return InContext(Reading.SENTENCES_BESIDE, found)
-    # "thế còn người nước ngoài?": what that answer says of it, not the visa topic the words are near.
-    found = k.follow_up(text, context)
+    # Found nothing of its own: longer messages still ask about the answer on screen.
+    unplaced = _unplaced(result)
+    limit = UNPLACED_WORDS if unplaced else FOLLOW_UP_WORDS
+    # "thế còn người nước ngoài?": what that answer says of it, not the visa topic the words are near;
+    # "bác già rồi đi lại khó, có ai đến nhà làm không": the sentence may say one word otherwise.
+    found = k.follow_up(text, context, limit, relaxed=unplaced)
     if found:
         return InContext(Reading.SENTENCES, found)
     if _asks_part_of(context, result, text):
@@ -77,11 +81,11 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         return InContext(Reading.PART)
     if not context.is_procedure:
         return None
-    if asks_if_late(text):
+    if asks_if_late(text, limit):
         # "có bị phạt không" after "Đăng ký khai sinh", whose answer says nothing of it: matched alone it
         # found the traffic-fines topic.
         return InContext(Reading.LATE)
-    if on_behalf(text) or (_unplaced(result) and asks_more(text)):
+    if on_behalf(text, limit) or (_unplaced(result) and asks_more(text, limit)):
         # "làm hộ được không" after kết hôn; "bé có phải đi không" after a child's ID card: about this
         # procedure, whatever else its words are near, and nothing in its answer says it.
         return InContext(Reading.NOT_COVERED)
@@ -100,7 +104,8 @@ def _asks_part_of(context: Entry, result: MatchResult, text: str) -> bool:
     """Whether a short message the matcher did not answer asks a part of the answer just given: it
     names a part that answer has, and nothing else was found for it (no choice without that answer,
     no declined topic)."""
-    if result.facet is None or not short(text) or not answers_facet(context, result.facet):
+    limit = UNPLACED_WORDS if _unplaced(result) else FOLLOW_UP_WORDS
+    if result.facet is None or not short(text, limit) or not answers_facet(context, result.facet):
         return False
     if result.kind is Kind.SUGGEST:
         return any(e.id == context.id for e in result.suggestions)

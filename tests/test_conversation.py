@@ -439,6 +439,38 @@ def test_a_penalty_the_answer_does_not_mention_is_said_to_be_not_covered(
 
 
 @pytest.mark.parametrize(
+    ("first", "then", "kind", "says"),
+    [
+        pytest.param(
+            "cụ nhà tôi vừa mất hôm qua, làm khai tử thế nào", "Có cần mang theo giấy tờ gì của cụ không ạ",
+            "answer", "Giấy tờ cần chuẩn bị", id="documents-asked-in-eleven-words",
+        ),
+        pytest.param(
+            "làm căn cước cho mẹ", "Bác già rồi đi lại khó, có ai đến nhà làm cho bác không cháu?",
+            "follow-up", "Người già yếu, bệnh nặng không đi lại được", id="home-visit-said-otherwise",
+        ),
+        pytest.param(
+            "làm căn cước cho mẹ", "bác già đi không được thì sao",
+            "follow-up", "công an đến làm tại nhà", id="home-visit-short",
+        ),
+        pytest.param(
+            "làm căn cước cho mẹ", "Mẹ con già rồi không tự đi được thì con đi làm thay được không chú",
+            "none", "em chưa tìm được câu trả lời", id="fifteen-words-still-about-the-card",
+        ),
+    ],
+)  # fmt: skip
+def test_an_elders_longer_follow_up_stays_with_the_answer_on_screen(
+    shipped_conv: Conversation, first: str, then: str, kind: str, says: str
+) -> None:
+    # Elderly writers and dictated messages use more words; each of these got "chưa có thông tin" and
+    # the whole menu (citizen QA round 4).
+    shipped_conv.handle(text(first))
+    context = shipped_conv.handle(text(then))
+    assert context.outcome is not None and context.outcome.kind == kind, context.text
+    assert context.outcome.entry_id in ("khai-tu", "can-cuoc") and says in context.text
+
+
+@pytest.mark.parametrize(
     ("first", "entry_id", "then"),
     [
         pytest.param(

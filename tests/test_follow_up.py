@@ -137,3 +137,24 @@ def test_names(matcher: Matcher, book: FaqBook, entry_id: str, text: str, named:
 )
 def test_on_behalf(text: str, asking: bool) -> None:
     assert on_behalf(text) is asking
+
+
+HOME = "bác già rồi đi lại khó, có ai đến nhà làm không"
+
+
+@pytest.mark.parametrize(
+    ("text", "relaxed", "says"),
+    [
+        pytest.param(HOME, True, "Người già yếu", id="one-word-said-otherwise"),
+        pytest.param(HOME, False, None, id="strict-wants-every-word"),
+        pytest.param("bác già đi không được thì sao", False, "Người già yếu", id="address-word-is-no-topic"),
+        pytest.param("máy in hỏng thì có ai đến nhà sửa không", True, None, id="two-words-missing"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_nothing_else_found_may_say_one_word_otherwise(
+    matcher: Matcher, book: FaqBook, text: str, relaxed: bool, says: str | None
+) -> None:
+    entry = book.entry("can-cuoc")
+    assert entry is not None
+    found = Knowledge(book=book, matcher=matcher).follow_up(text, entry, 16, relaxed=relaxed)
+    assert (found[0] if found else None) is None if says is None else says in found[0]
