@@ -48,6 +48,16 @@ class InContext:
 def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str) -> InContext | None:
     """How a message relates to `context`, the answer just given; None when it is a message of its own."""
     facet = result.facet
+    other = result.entry if result.kind is Kind.ANSWER and result.entry is not None else None
+    if (
+        context.is_procedure
+        and asks_if_late(text)
+        and (other is None or other.id == context.id or not k.names(other, text))
+    ):
+        # "quá hạn thì có bị phạt không" after khai sinh found tạm trú's penalty sentence, and "phạt bao
+        # nhiêu tiền" the fee: lateness and fines of the procedure on screen, said where its answer says them.
+        found = k.follow_up(text, context)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.LATE)
     if facet is not None and answers_facet(context, facet) and k.only_names(context, text):
         # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu»: the part asked of the procedure on screen, not
         # a sentence that happens to say "sổ".
@@ -83,7 +93,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         return None
     if asks_if_late(text, limit):
         # "có bị phạt không" after "Đăng ký khai sinh", whose answer says nothing of it: matched alone it
-        # found the traffic-fines topic.
+        # found the traffic-fines topic (a longer message nothing was found for).
         return InContext(Reading.LATE)
     if on_behalf(text, limit) or (_unplaced(result) and asks_more(text, limit)):
         # "làm hộ được không" after kết hôn; "bé có phải đi không" after a child's ID card: about this

@@ -424,7 +424,16 @@ def shipped_conv(shipped_book: FaqBook, shipped_matcher: Matcher) -> Conversatio
     return Conversation(StaticKnowledge(Knowledge(shipped_book, shipped_matcher)))
 
 
-@pytest.mark.parametrize("late", ["có bị phạt không", "làm muộn có sao không", "có bị phạt tiền ko"])
+@pytest.mark.parametrize(
+    "late",
+    [
+        "có bị phạt không",
+        "làm muộn có sao không",
+        "có bị phạt tiền ko",
+        "quá hạn thì có bị phạt không",  # alone: answered with tạm trú's penalty sentence
+        "phạt bao nhiêu tiền",  # alone: a fee question
+    ],
+)
 def test_a_penalty_the_answer_does_not_mention_is_said_to_be_not_covered(
     shipped_conv: Conversation, late: str
 ) -> None:
@@ -436,6 +445,17 @@ def test_a_penalty_the_answer_does_not_mention_is_said_to_be_not_covered(
     assert (reply.outcome.kind, reply.outcome.entry_id) == ("none", "khai-sinh")
     assert reply.text.startswith("Dạ, hướng dẫn về «Đăng ký khai sinh» không nói đến việc này")
     assert "giao thông" not in reply.text
+
+
+def test_a_fine_is_not_the_fee(shipped_conv: Conversation) -> None:
+    shipped_conv.handle(text("đăng ký tạm trú"))
+    fine = shipped_conv.handle(text("phạt bao nhiêu tiền"))
+    assert "15.000" not in fine.text and "không nói đến việc này" in fine.text  # the fee read as the fine
+    fee = shipped_conv.handle(text("lệ phí bao nhiêu"))
+    assert "15.000" in fee.text
+    shipped_conv.handle(text("đăng ký khai sinh"))
+    named = shipped_conv.handle(text("làm tạm trú trễ có bị phạt không"))  # names another: that one
+    assert named.outcome is not None and named.outcome.entry_id == "tam-tru"
 
 
 @pytest.mark.parametrize(
