@@ -32,6 +32,20 @@ _CUES = re.compile(
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
+_TRUE = re.compile(r"(?:(?:vay|the|nhu vay) )?(?:co )?dung (?:khong|ko|k|hong|hok|hem)")
+_HEARSAY = re.compile(
+    r"\b(?:nghe (?:noi|bao|dau|nguoi ta)|thay (?:bao|noi)|nguoi ta (?:noi|bao)|doc (?:bao|tren mang) thay"
+    r"|tren mang (?:noi|bao))\b"
+)
+"""A rule heard of, checked ("nghe nói sổ hộ khẩu bỏ rồi, có đúng không"): what the answer says, not
+an opinion on anyone's conduct."""
+_SCAM = re.compile(
+    r"\b(?:otp|ma xac thuc|ma xac nhan|mat khau|tu xung|gia danh|gia mao|lua dao|cai (?:app|ung dung)"
+    r"|duong link|bam (?:vao )?link|chuyen tien)\b"
+)
+"""Someone asking for a code, a password or money, or to install an app ("… xin mã OTP, có nên đưa
+không"): the answer that warns of it, never the legal-aid pointer."""
+
 _PURPOSE = re.compile(r"\b(?:de|cho)\b(?: \w+){0,7} $")
 """What is wanted, not asked: "để được công nhận là vợ chồng hợp pháp", "làm giấy tờ cho hợp pháp"."""
 
@@ -39,8 +53,13 @@ _PURPOSE = re.compile(r"\b(?:de|cho)\b(?: \w+){0,7} $")
 def asks_legal_opinion(question: str) -> bool:
     """Whether the asking part of a message asks if something is lawful, valid, a right or advisable."""
     folded = _NOT_WORD.sub(" ", fold_accents(question.lower()))
+    if _SCAM.search(folded):
+        return False
+    hearsay = _HEARSAY.search(folded) is not None
     for cue in _CUES.finditer(folded):
         if cue.group().startswith("hop phap") and _PURPOSE.search(folded[: cue.start()]):
+            continue
+        if hearsay and _TRUE.fullmatch(cue.group()):
             continue
         return True
     return False

@@ -30,6 +30,13 @@ from faq.schema import Entry
         pytest.param("làm giấy ủy quyền có chứng thực ở đâu", False, id="procedure-question"),
         pytest.param("chia đất thế nào cho đúng luật", True, id="cho-dung-luat"),
         pytest.param("trưởng thôn thu tiền sai quy định, tố cáo ở đâu", False, id="told-not-asked"),
+        pytest.param("nghe nói từ năm nay bỏ sổ hộ khẩu rồi, có đúng không", False, id="a-rule-heard-of"),
+        pytest.param("thấy bảo 60 tuổi phải đổi thẻ căn cước, đúng ko", False, id="a-rule-heard-of-short"),
+        pytest.param("nghe nói công ty có quyền giữ bằng gốc, có đúng không", True, id="heard-of-a-right"),
+        pytest.param(
+            "có người xưng cán bộ đòi mã OTP để duyệt hồ sơ, có nên đưa không", False, id="scam-otp"
+        ),
+        pytest.param("người lạ gọi bảo cài app để nâng cấp định danh, có đúng không", False, id="scam-app"),
     ],
 )
 def test_asks_legal_opinion(question: str, expected: bool) -> None:
