@@ -37,6 +37,7 @@ from handlers.answers import rows as _rows
 from handlers.in_context import InContext, Reading, read_in_context, way_back
 from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
+from handlers.safety import danger_in, warned
 from handlers.state import ChatStates
 from handlers.store import MemoryStore, StateStore
 from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
@@ -101,6 +102,9 @@ class Conversation:
             reply = self._desk.handle(msg, key, self._handle)
         else:
             reply = self._handle(self._knowledge.current(), key, msg)
+        danger = danger_in(msg.text) if msg.kind is InKind.TEXT else None
+        if danger is not None:
+            reply = warned(reply, danger)
         return self._addressed(key, msg, reply)
 
     def _addressed(self, key: tuple[str, str], msg: Incoming, reply: Reply) -> Reply:

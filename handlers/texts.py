@@ -26,6 +26,20 @@ BTN_PORTAL = "Cổng dịch vụ công"
 BTN_NONE_OF_THESE = "Không phải các ý trên"
 BTN_ASK_STAFF = "Gặp cán bộ"
 
+EMERGENCY = (
+    "⚠️ Nếu anh/chị hoặc người khác đang gặp nguy hiểm, hãy gọi ngay 113 (Công an), 114 (cứu hỏa, cứu "
+    "nạn) hoặc 115 (cấp cứu); trẻ em bị bạo lực, xâm hại hoặc đi lạc: gọi thêm Tổng đài quốc gia bảo vệ "
+    "trẻ em 111. Các số này gọi miễn phí, cả ngày lẫn đêm. Em chỉ hướng dẫn thủ tục nên không xử lý được "
+    "việc khẩn cấp ạ."
+)
+"""Put before the reply to a message that tells of violence, a missing person or a fire (handlers.safety)."""
+SCAM_WARNING = (
+    "⚠️ Cán bộ và công an không bao giờ gọi điện, nhắn tin xin mã OTP, mật khẩu, bắt cài ứng dụng, bấm "
+    "đường link hay chuyển tiền để làm thủ tục. Anh/chị đừng làm theo; nếu lỡ làm rồi, hãy đổi mật khẩu "
+    "ngay và báo Công an xã/phường hoặc gọi 113."
+)
+"""Put before the reply to a message about someone asking for a code, a password, money or an app."""
+
 OPTIONS_HINT = "Anh/chị gõ số tương ứng để chọn:"
 """Shown above numbered options on channels without buttons."""
 OPTIONS_HINT_MORE = "Anh/chị gõ số tương ứng để chọn (các số trong danh sách trước vẫn dùng được):"
