@@ -87,6 +87,13 @@ def parse_ref(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def ticket_of_post(text: str) -> int | None:
+    """The ticket number of a ticket post ("📩 Câu hỏi #0013 …"), the only staff-group message whose
+    replies go to a citizen: a reply to a confirmation or a draft, which quote the number too, is
+    colleagues talking among themselves."""
+    return parse_ref(text) if (text or "").startswith(texts.STAFF_TICKET_MARK) else None
+
+
 class TicketStore:
     """Tickets in SQLite, so a staff reply still reaches the citizen after a restart."""
 

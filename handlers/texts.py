@@ -441,13 +441,25 @@ def handoff_ticket(ref: str, open_now: bool, opening: dt.datetime | None) -> str
     return f"{text}\n\nHiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ {when}. Mong anh/chị thông cảm ạ."
 
 
+STAFF_TICKET_MARK = "📩 Câu hỏi "
+"""How a ticket post starts: only replies to such a post are relayed to the citizen."""
+
+
 def staff_ticket(ref: str, channel: str, question: str) -> str:
     """Posted in the staff group: one citizen's question (already masked)."""
     return (
-        f"📩 Câu hỏi {ref} (qua {channel}) bot chưa trả lời được:\n\n"
+        f"{STAFF_TICKET_MARK}{ref} (qua {channel}) bot chưa trả lời được:\n\n"
         f"«{question}»\n\n"
         "Anh/chị trả lời (Reply) vào chính tin nhắn này, bot sẽ chuyển câu trả lời tới người dân. "
         "Người dân không thấy tên của anh/chị."
+    )
+
+
+def staff_text_only(ref: str) -> str:
+    """A staff reply with a photo, file or sticker: nothing was sent."""
+    return (
+        f"Chưa gửi gì cho người dân ({ref}): bot chỉ chuyển được tin nhắn chữ. Anh/chị gõ câu trả lời "
+        "(có thể kèm đường link tới biểu mẫu) rồi trả lời (Reply) lại vào tin 📩 Câu hỏi."
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import StaffConfig
-from bot.handoff import HandoffDesk, OfficeHours, TicketStore, parse_ref
+from bot.handoff import HandoffDesk, OfficeHours, TicketStore, parse_ref, ticket_of_post
 from handlers import texts
 from handlers.messages import Incoming, InKind, Outcome, Reply
 
@@ -55,6 +55,19 @@ def test_next_opening_uses_office_time_whatever_the_server_zone() -> None:
 )
 def test_parse_ref(text: str, number: int | None) -> None:
     assert parse_ref(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        pytest.param(texts.staff_ticket("#0042", "Zalo", "hỏi gì đó"), 42, id="ticket-post"),
+        pytest.param(texts.staff_relayed("#0042"), None, id="confirmation"),
+        pytest.param("📝 Bản nháp mục hỏi đáp mới (từ câu hỏi #0042)", None, id="draft"),
+        pytest.param(texts.staff_channel_down("#0042"), None, id="failure-notice"),
+    ],
+)
+def test_only_a_ticket_post_is_replied_to_for_the_citizen(text: str, number: int | None) -> None:
+    assert ticket_of_post(text) == number
 
 
 def test_tickets_survive_reopen_and_deduplicate(tmp_path: Path) -> None:

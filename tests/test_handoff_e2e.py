@@ -118,11 +118,18 @@ async def test_telegram_citizen_reaches_staff_and_gets_the_reply(
         [_, confirmation] = await telegram.wait_sent(STAFF_GROUP, 2)
         assert "Đã gửi" in confirmation.text and "#0001" in confirmation.text
 
-        # Staff chatter in the group is neither answered by the bot nor relayed.
-        telegram.add_group_reply(STAFF_GROUP, "ok cảm ơn", confirmation, user_id=STAFF_MEMBER)
+        # Staff chatter in the group is neither answered by the bot nor relayed: not even a reply to the
+        # confirmation, which quotes the ticket's number too.
+        telegram.add_group_reply(STAFF_GROUP, "ok cảm ơn, chắc spam", confirmation, user_id=STAFF_MEMBER)
         telegram.add_text(CITIZEN, "/menu")
         await telegram.wait_sent(CITIZEN, 4)
         assert len(telegram.sent_to(STAFF_GROUP)) == 2
+        assert not [m for m in telegram.sent_to(CITIZEN) if "chắc spam" in m.text]
+        # A photo of the form cannot be relayed: the clerk is told, the citizen gets nothing half-said.
+        telegram.add_group_reply(STAFF_GROUP, "Mẫu đơn đây ạ", post, user_id=STAFF_MEMBER, photo=True)
+        [*_, told] = await telegram.wait_sent(STAFF_GROUP, 3)
+        assert "chỉ chuyển được tin nhắn chữ" in told.text and "#0001" in told.text
+        assert not [m for m in telegram.sent_to(CITIZEN) if "Mẫu đơn" in m.text]
 
     await run_until(config(tmp_path, telegram), telegram, conversation)
 

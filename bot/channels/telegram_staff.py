@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.telegram import TelegramChannel, to_incoming
-from bot.handoff import HandoffDesk, parse_ref
+from bot.handoff import HandoffDesk, ticket_of_post
 from bot.learn_review import ReviewDesk
 from handlers import texts
 from handlers.messages import Incoming, Reply
@@ -34,9 +34,14 @@ def install_staff_desk(
         if message is None:
             return
         replied = message.reply_to_message
-        number = parse_ref(replied.text or "") if replied is not None else None
-        if number is None or not message.text:
-            # Ordinary staff chatter, or a reply to something that is not a ticket.
+        number = ticket_of_post(replied.text or "") if replied is not None else None
+        if number is None:
+            # Ordinary staff chatter, or a reply to something that is not a ticket post (a confirmation
+            # or a draft quotes the number too: what is said under those stays among staff).
+            raise ApplicationHandlerStop
+        if not message.text:
+            # A photo of the form or a file: it cannot be relayed, and the clerk must not think it was.
+            await message.reply_text(texts.staff_text_only(f"#{number:04d}"))
             raise ApplicationHandlerStop
         confirmation = await desk.relay(number, message.text)
         markup = None

@@ -274,15 +274,27 @@ class FakeTelegramServer:
         return self.add_callback(out.chat_id, out.message_id, out.button(label_part)["callback_data"])
 
     def add_group_reply(
-        self, chat_id: int, text: str, reply_to: Outgoing, *, user_id: int, first_name: str = "Cán bộ"
+        self,
+        chat_id: int,
+        text: str,
+        reply_to: Outgoing,
+        *,
+        user_id: int,
+        first_name: str = "Cán bộ",
+        photo: bool = False,
     ) -> int:
-        """Queue a group member's text that replies to one of the bot's messages in that group."""
+        """Queue a group member's text (with `photo`: a photo captioned `text`) that replies to one of
+        the bot's messages in that group."""
+        content: dict[str, Any] = {"text": text}
+        if photo:
+            sizes = [{"file_id": "AgADform", "file_unique_id": "uniq2", "width": 90, "height": 90}]
+            content = {"photo": sizes, "caption": text}
         message = {
             "message_id": self._next_message_id(chat_id),
             "from": {"id": user_id, "is_bot": False, "first_name": first_name},
             "chat": _chat(chat_id),
             "date": int(time.time()),
-            "text": text,
+            **content,
             "reply_to_message": self._messages[(chat_id, reply_to.message_id)],
         }
         self._messages[(chat_id, message["message_id"])] = message
