@@ -103,15 +103,22 @@ def build_knowledge(
     on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
     indexer: Indexer | None = None,
     console: TextIO | None = None,
+    on_mended: Callable[[str], Awaitable[None]] | None = None,
 ) -> KnowledgeSource:
     """Load the FAQ and index it (raises faq.loader.FaqError listing every problem).
 
     A FAQ file of the office's own (faq.path) is watched for edits; the shipped one never changes.
-    `console`: where the outcome of each reload is told to the operator, in Vietnamese.
+    `console`: where the outcome of each reload is told to the operator, in Vietnamese; `on_failure`
+    and `on_mended`: staff, of a broken edit and of its fix.
     """
     if config.faq.path and config.faq.watch:
         return FaqReloader(
-            config.faq.path, config.matching, on_failure=on_failure, indexer=indexer, console=console
+            config.faq.path,
+            config.matching,
+            on_failure=on_failure,
+            indexer=indexer,
+            console=console,
+            on_mended=on_mended,
         )
     return StaticKnowledge(load_knowledge(config.faq.path, config.matching, indexer))
 
@@ -170,7 +177,11 @@ def build_app(
     if config.offices and knowledge is None:
         # A province: one shared FAQ, an overlay per office, each file reloaded on its own.
         offices = build_offices(
-            config, build_indexer(config, console), notifier.reload_failed, console=console
+            config,
+            build_indexer(config, console),
+            notifier.reload_failed,
+            console=console,
+            on_mended=notifier,
         )
         source = offices.source
     else:
@@ -178,7 +189,11 @@ def build_app(
             knowledge
             if knowledge is not None
             else build_knowledge(
-                config, notifier.reload_failed, build_indexer(config, console), console=console
+                config,
+                notifier.reload_failed,
+                build_indexer(config, console),
+                console=console,
+                on_mended=notifier,
             )
         )
     # Opened before the conversation: without a usable storage.path there is no handoff to offer.

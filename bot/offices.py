@@ -17,7 +17,7 @@ from typing import TextIO
 
 from bot.config import AppConfig, ConfigError
 from bot.notices import ON_STDERR
-from bot.reload import ReloadResult, file_fingerprint, problem_lines, reload_text, restored_text
+from bot.reload import ReloadResult, file_fingerprint, problem_lines, reload_text, restored_text, tell_mended
 from bot.units import load_units
 from faq.decision import MatchSettings
 from faq.knowledge import Indexer, Knowledge
@@ -46,6 +46,7 @@ class ProvinceReloader:
         indexer: Indexer | None = None,
         on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
         console: TextIO | None = None,
+        on_mended: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         """Load every file (FaqError when the shared FAQ has problems; an office whose overlay has some is
         served the shared FAQ, its problems in `broken`) and index them once.
@@ -55,6 +56,7 @@ class ProvinceReloader:
         self._settings = settings
         self._indexer = indexer
         self._on_failure = on_failure
+        self._on_mended = on_mended
         self._console = console
         self._extra = {ON_STDERR: True} if console is not None else {}
         self._lock = threading.Lock()
@@ -144,7 +146,7 @@ class ProvinceReloader:
                 else:
                     self._failed[key] = fingerprint
                     problems.extend(errors)
-                    self._tell(ReloadResult(changed=False, problems=tuple(errors)), path, key)
+                    self.tell_mended(ReloadResult(changed=False, problems=tuple(errors)), path, key)
             if shared_changed:
                 # The shared FAQ changed under the overlays: say which no longer fit it (each office
                 # keeps its last good overlay; what it replaces or excludes that is gone is left out).
@@ -153,7 +155,7 @@ class ProvinceReloader:
                         found = check_overlay(path, self._shared)
                         if found.errors:
                             problems.extend(found.errors)
-                            self._tell(ReloadResult(changed=False, problems=found.errors), path, office)
+                            self.tell_mended(ReloadResult(changed=False, problems=found.errors), path, office)
             if changed:
                 self._province = self._build()
                 entries = len(self._province.matcher.book.entries)
@@ -170,7 +172,7 @@ class ProvinceReloader:
                 changed=changed, problems=tuple(problems), entries=len(self._province.matcher.book.entries)
             )
 
-    def _tell(self, result: ReloadResult, path: str | None, key: str) -> None:
+    def tell_mended(self, result: ReloadResult, path: str | None, key: str) -> None:
         who = "the shared FAQ" if key == SHARED else f"office {key}"
         log.warning(
             "reload of %s rejected, keeping its last good version: %d problem(s)",
@@ -205,6 +207,7 @@ class ProvinceReloader:
                     )
                     if self._console is not None:
                         print(restored_text(path), file=self._console, flush=True)
+                    await tell_mended(self._on_mended, restored_text(path))
                 if fingerprint == self._fingerprints.get(key) or (
                     key in self._failed and fingerprint == self._failed[key]
                 ):
@@ -214,12 +217,15 @@ class ProvinceReloader:
                     pending[key] = fingerprint  # an editor may still be writing
                     continue
                 pending.pop(key, None)
+                was_broken = key in self._failed
                 result = await asyncio.to_thread(self.reload, False, key)
                 if result.failed and self._on_failure is not None:
                     try:
                         await self._on_failure(result)
                     except Exception:
                         log.exception("could not report the FAQ reload failure")
+                elif result.changed and was_broken:
+                    await tell_mended(self._on_mended, reload_text(result, path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +243,7 @@ def build_offices(
     indexer: Indexer | None = None,
     on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
     console: TextIO | None = None,
+    on_mended: Callable[[str], Awaitable[None]] | None = None,
 ) -> Offices:
     """Units, files and routing of the configured offices (FaqError / ConfigError in Vietnamese)."""
     try:
@@ -270,6 +277,7 @@ def build_offices(
         indexer=indexer,
         on_failure=on_failure,
         console=console,
+        on_mended=on_mended,
     )
     own: dict[str, str] = {}
     for office in config.offices:

@@ -75,13 +75,16 @@ class FaqReloader:
         on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
         indexer: Indexer | None = None,
         console: TextIO | None = None,
+        on_mended: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         """`console`: where each reload that changed something or failed is told to the operator, in
-        Vietnamese (the English log lines then stay out of the stderr log handler)."""
+        Vietnamese (the English log lines then stay out of the stderr log handler). `on_mended`: told
+        (in Vietnamese) when a file whose failure `on_failure` reported is good again."""
         self.path = Path(path)
         self._settings = settings
         self._indexer = indexer
         self._on_failure = on_failure
+        self._on_mended = on_mended
         self._console = console
         self._extra = {ON_STDERR: True} if console is not None else {}
         self._lock = threading.Lock()
@@ -151,6 +154,7 @@ class FaqReloader:
                 if self._last_failed is not _NOTHING:
                     # The last word on screen (and in the staff group) was the error: say it is mended.
                     self._restored()
+                    await tell_mended(self._on_mended, restored_text(self.path))
                 self._last_failed = _NOTHING
                 pending = _NOTHING
                 continue
@@ -162,12 +166,26 @@ class FaqReloader:
                 pending = fingerprint
                 continue
             pending = _NOTHING
+            was_broken = self._last_failed is not _NOTHING
             result = await asyncio.to_thread(self.reload)
             if result.failed and self._on_failure is not None:
                 try:
                     await self._on_failure(result)
                 except Exception:
                     log.exception("could not report the FAQ reload failure")
+            elif result.changed and was_broken:
+                # Staff who saw the error in the group see that it is fixed, and what is served now.
+                await tell_mended(self._on_mended, reload_text(result, self.path))
+
+
+async def tell_mended(on_mended: Callable[[str], Awaitable[None]] | None, text: str) -> None:
+    """Tell staff a broken file is good again (a failure to tell is logged, never raised)."""
+    if on_mended is None:
+        return
+    try:
+        await on_mended(text)
+    except Exception:
+        log.exception("could not report the mended FAQ file")
 
 
 MAX_PROBLEMS = 15

@@ -208,5 +208,14 @@ async def test_a_broken_faq_edit_is_reported_to_staff_and_never_served(
         telegram.add_text(CITIZEN, "/start")
         [greeting] = await telegram.wait_sent(CITIZEN, 1)
         assert greeting.labels, "the last good FAQ still serves its menu"
+        # Colleagues who saw the alarm see it is over: a fix, then the same file put back as served.
+        faq.write_text(good.replace("questions:", "questions:  ", 1), encoding="utf-8")
+        [_, fixed] = await telegram.wait_sent(STAFF_GROUP, 2)
+        assert fixed.text.startswith(f"Đã nạp lại tệp hỏi đáp {faq}: ")
+        faq.write_text(good.replace("questions:", "quesitons:", 1), encoding="utf-8")
+        await telegram.wait_sent(STAFF_GROUP, 3)
+        faq.write_text(good.replace("questions:", "questions:  ", 1), encoding="utf-8")  # as served
+        [*_, back] = await telegram.wait_sent(STAFF_GROUP, 4)
+        assert "đã hợp lệ trở lại" in back.text
 
     await run_until(app_config, telegram, conversation)

@@ -213,6 +213,13 @@ async def test_watch_picks_up_an_overlay_edit(files: dict[str, Path]) -> None:
         failures.append(result)
         failed_once.set()
 
+    mended: list[str] = []
+    told_mended = asyncio.Event()
+
+    async def fixed(text: str) -> None:
+        mended.append(text)
+        told_mended.set()
+
     console = _Told()
     r = ProvinceReloader(
         str(files[""]),
@@ -220,6 +227,7 @@ async def test_watch_picks_up_an_overlay_edit(files: dict[str, Path]) -> None:
         MatchSettings(),
         on_failure=failed,
         console=console,
+        on_mended=fixed,
     )
     console.told.clear()  # only what the watcher tells counts
     stop = asyncio.Event()
@@ -231,14 +239,22 @@ async def test_watch_picks_up_an_overlay_edit(files: dict[str, Path]) -> None:
         )
         assert await asyncio.to_thread(console.told.wait, 20), "the good edit was never reloaded"
         assert phone(r, "hoang-liet") == "024 3641 7777"
+        good = files["dinh-cong"].read_text(encoding="utf-8")
         files["dinh-cong"].write_text("agency: [\n", encoding="utf-8")
         async with asyncio.timeout(20):
             await failed_once.wait()
+        assert not mended, "the good edit of another office mended nothing"
+        files["dinh-cong"].write_text(good.replace("024 3664 2222", "024 3664 3333"), encoding="utf-8")
+        async with asyncio.timeout(20):
+            await told_mended.wait()  # the staff group that saw the error hears it is fixed
     finally:
         stop.set()
         await task
-    assert phone(r, "dinh-cong") == "024 3664 2222"
+    assert phone(r, "dinh-cong") == "024 3664 3333"
     assert all(str(p).startswith(str(files["dinh-cong"])) for p in failures[0].problems)
+    assert mended == [
+        f"Đã nạp lại tệp hỏi đáp {files['dinh-cong']}: {len(r.province().matcher.book.entries)} mục."
+    ]
 
 
 def test_run_refuses_an_office_whose_unit_is_unknown(
