@@ -95,7 +95,9 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "có bị phạt không" after "Đăng ký khai sinh", whose answer says nothing of it: matched alone it
         # found the traffic-fines topic (a longer message nothing was found for).
         return InContext(Reading.LATE)
-    if on_behalf(text, limit) or (_unplaced(result) and asks_more(text, limit)):
+    # Any question at all ("con mèo nhà em biết bay không") stays a short one: a longer message about
+    # something else is forwarded to staff as it is, not told this answer does not cover it.
+    if on_behalf(text, limit) or (unplaced and asks_more(text)):
         # "làm hộ được không" after kết hôn; "bé có phải đi không" after a child's ID card: about this
         # procedure, whatever else its words are near, and nothing in its answer says it.
         return InContext(Reading.NOT_COVERED)
