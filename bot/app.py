@@ -22,7 +22,7 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TextIO
 from urllib.parse import unquote
 
@@ -33,7 +33,7 @@ from bot.handoff import ticket_book
 from bot.health import Health, offer_health, serve_health
 from bot.notices import ON_STDERR
 from bot.offices import Offices, build_offices, overlay_broken
-from bot.reload import FaqReloader, ReloadResult
+from bot.reload import FaqReloader, LastGood, ReloadResult, last_good_path, served_last_good
 from bot.semantic import cold_cache_text, semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
 from bot.state import build_store
@@ -119,6 +119,7 @@ def build_knowledge(
             indexer=indexer,
             console=console,
             on_mended=on_mended,
+            last_good=LastGood(last_good_path(config.storage.sqlite_path, config.faq.path)),
         )
     return StaticKnowledge(load_knowledge(config.faq.path, config.matching, indexer))
 
@@ -220,6 +221,9 @@ def build_app(
         source, store, log_health, overlays=offices.source.served if offices is not None else None
     )
     notices = list(storage.notices)
+    if isinstance(source, FaqReloader) and source.broken_at_start:
+        saved = source.last_good.saved_at() if source.last_good is not None else None
+        notices.append(served_last_good(source.path, source.broken_at_start, saved))
     if offices is not None:
         notices += [overlay_broken(office, problems) for office, problems in offices.source.broken.items()]
     app = App(config, source, conversation, context, channels, notices=notices, health=health)
@@ -244,7 +248,7 @@ def build_app(
         context,
         app.background,
         app.closers,
-        storage,
+        replace(storage, notices=tuple(notices)),  # every start-up notice reaches the staff group too
         store,
         tickets=tickets,
         staff_route=staff_route,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -64,6 +66,36 @@ def file_fingerprint(path: str | Path | None) -> str | None:
         return None
 
 
+class LastGood:
+    """A copy of the last version of the FAQ file that loaded, in the bot's own data folder: a restart
+    (a reboot, a power cut, an upgrade) with a broken edit still on disk serves it instead of nothing."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def keep(self, source: str | Path, fingerprint: str | None) -> None:
+        """Copy `source` when its bytes are still those that loaded (`fingerprint`); never raises."""
+        try:
+            data = Path(source).read_bytes()
+            if fingerprint is not None and hashlib.sha256(data).hexdigest() != fingerprint:
+                return  # edited since it loaded: the next reload keeps the next good version
+            if self.path.is_file() and self.path.read_bytes() == data:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(self.path.name + ".partial")
+            partial.write_bytes(data)
+            os.replace(partial, self.path)
+        except OSError as exc:
+            log.warning("last good FAQ copy %s not written: %s", self.path, exc)
+
+    def saved_at(self) -> dt.datetime | None:
+        """When the copy was written (local time), None when there is none."""
+        try:
+            return dt.datetime.fromtimestamp(self.path.stat().st_mtime)
+        except OSError:
+            return None
+
+
 class FaqReloader:
     """Serves the last good FAQ; `reload()` or `watch()` pick up edits of the file."""
 
@@ -76,10 +108,13 @@ class FaqReloader:
         indexer: Indexer | None = None,
         console: TextIO | None = None,
         on_mended: Callable[[str], Awaitable[None]] | None = None,
+        last_good: LastGood | None = None,
     ) -> None:
         """`console`: where each reload that changed something or failed is told to the operator, in
         Vietnamese (the English log lines then stay out of the stderr log handler). `on_mended`: told
-        (in Vietnamese) when a file whose failure `on_failure` reported is good again."""
+        (in Vietnamese) when a file whose failure `on_failure` reported is good again. `last_good`: a
+        copy of each version that loads, served at start when the file itself is broken (its problems
+        in `broken_at_start`; FaqError when there is no usable copy either)."""
         self.path = Path(path)
         self._settings = settings
         self._indexer = indexer
@@ -88,12 +123,25 @@ class FaqReloader:
         self._console = console
         self._extra = {ON_STDERR: True} if console is not None else {}
         self._lock = threading.Lock()
+        self.last_good = last_good
+        self._last_failed: object = _NOTHING
+        self.broken_at_start: tuple[Problem, ...] = ()
         self._fingerprint = file_fingerprint(self.path)
         knowledge, problems, _ = build_knowledge(self.path, settings, indexer)
         if knowledge is None:
-            raise FaqError(problems)
+            copy = last_good.path if last_good is not None and last_good.path.is_file() else None
+            knowledge = build_knowledge(copy, settings, indexer)[0] if copy is not None else None
+            if knowledge is None:
+                raise FaqError(problems)
+            log.error(
+                "FAQ file %s has %d problem(s): serving its last good copy %s", self.path, len(problems), copy
+            )
+            self.broken_at_start = problems
+            self._last_failed = self._fingerprint  # said at start; said again only if edited again
+            self._fingerprint = file_fingerprint(copy)  # the content served
+        elif last_good is not None:
+            last_good.keep(self.path, self._fingerprint)
         self._knowledge = knowledge
-        self._last_failed: object = _NOTHING
 
     def current(self) -> Knowledge:
         """The FAQ to answer the next message with (a message keeps the snapshot it started with)."""
@@ -128,6 +176,9 @@ class FaqReloader:
                 self._knowledge = knowledge
                 self._fingerprint = fingerprint
                 self._last_failed = _NOTHING
+                self.broken_at_start = ()
+                if self.last_good is not None:
+                    self.last_good.keep(self.path, fingerprint)
                 log.info("FAQ reloaded: %d entries", len(knowledge.book.entries), extra=self._extra)
                 result = ReloadResult(changed=True, entries=len(knowledge.book.entries), warnings=warnings)
             if self._console is not None:
@@ -198,6 +249,22 @@ class Reloads(Protocol):
     def reload(self, force: bool = False) -> ReloadResult:
         """Load what changed (everything when forced), keeping the last good version of a broken file."""
         ...
+
+
+def served_last_good(path: str | Path, problems: Sequence[Problem], saved: dt.datetime | None) -> str:
+    """The start-up notice for a FAQ file that is broken while its last good copy is served."""
+    when = f" (lưu lúc {saved:%H:%M ngày %d/%m/%Y})" if saved is not None else ""
+    lines = [
+        f"Tệp hỏi đáp {path} có {len(problems)} lỗi nên bot đang dùng bản hợp lệ gần nhất của tệp{when}. "
+        "Anh/chị sửa các chỗ sau rồi lưu lại tệp, bot sẽ tự nạp bản mới:"
+    ]
+    return "\n".join([*lines, *problem_lines(problems, f"faqbot check {path}")])
+
+
+def last_good_path(storage_file: str | Path, faq_path: str | Path) -> Path:
+    """Where the last good copy of a FAQ file is kept: beside the bot's own data (storage.path)."""
+    key = hashlib.sha256(str(Path(faq_path).resolve()).encode()).hexdigest()[:10]
+    return Path(storage_file).resolve().parent / f"faq-last-good-{key}.yaml"
 
 
 def restored_text(path: str | Path | None) -> str:

@@ -219,3 +219,29 @@ async def test_a_broken_faq_edit_is_reported_to_staff_and_never_served(
         assert "đã hợp lệ trở lại" in back.text
 
     await run_until(app_config, telegram, conversation)
+
+
+async def test_a_restart_with_a_broken_faq_serves_its_last_good_copy_and_tells_staff(
+    tmp_path: Path, telegram: FakeTelegramServer
+) -> None:
+    faq = tmp_path / "faq.yaml"
+    good = MINI_FAQ.read_text(encoding="utf-8")
+    faq.write_text(good, encoding="utf-8")
+    app_config = dataclasses.replace(
+        config(tmp_path, telegram), faq=FaqConfig(path=str(faq), watch=True, watch_interval=0.05)
+    )
+    build_app(app_config)  # a first start keeps the copy
+    faq.write_text(good.replace("questions:", "quesitons:", 1), encoding="utf-8")  # then a reboot
+
+    async def conversation() -> None:
+        [notice] = await telegram.wait_sent(STAFF_GROUP, 1)
+        assert (
+            notice.text.startswith(f"Tệp hỏi đáp {faq} có ")
+            and "bot đang dùng bản hợp lệ gần nhất" in notice.text
+        )
+        assert f"{faq}:" in notice.text and "quesitons" in notice.text
+        telegram.add_text(CITIZEN, "/start")
+        [greeting] = await telegram.wait_sent(CITIZEN, 1)
+        assert greeting.labels, "citizens are served, not met with silence"
+
+    await run_until(app_config, telegram, conversation)

@@ -14,8 +14,9 @@ import pytest
 
 import bot.reload as reload_module
 from bot.notices import ON_STDERR
-from bot.reload import FaqReloader, ReloadResult, restored_text
+from bot.reload import FaqReloader, LastGood, ReloadResult, restored_text, served_last_good
 from faq.decision import Kind, MatchSettings
+from faq.loader import FaqError
 
 MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 INTERVAL = 0.05
@@ -402,3 +403,48 @@ async def test_watch_says_when_a_broken_file_is_put_back_as_it_was_served(faq_pa
         stop.set()
         await asyncio.wait_for(watching, TIMEOUT)
     assert restored_text(faq_path) in console.getvalue()
+
+
+@pytest.mark.parametrize(
+    "break_file",
+    [
+        pytest.param(break_syntax, id="syntax"),
+        pytest.param(lambda p: p.unlink(), id="deleted"),
+    ],
+)
+async def test_a_restart_with_a_broken_file_serves_the_last_good_copy_until_it_is_mended(
+    faq_path: Path, tmp_path: Path, break_file: Callable[[Path], None]
+) -> None:
+    copy = LastGood(tmp_path / "var" / "faq-last-good.yaml")
+    good = faq_path.read_text(encoding="utf-8")
+    FaqReloader(faq_path, MatchSettings(), last_good=copy)  # a good start keeps a copy
+    assert copy.path.read_text(encoding="utf-8") == good
+    break_file(faq_path)
+    with pytest.raises(FaqError):
+        FaqReloader(faq_path, MatchSettings())  # without a copy: nothing to serve
+    mended: list[str] = []
+    heard = asyncio.Event()
+
+    async def told(text: str) -> None:
+        mended.append(text)
+        heard.set()
+
+    # A reboot with the broken edit on disk: the bot serves the copy and says what to fix.
+    reloader = FaqReloader(faq_path, MatchSettings(), last_good=copy, on_mended=told)
+    assert reloader.broken_at_start and reloader.current().book.entry("khai-tu") is not None
+    notice = served_last_good(faq_path, reloader.broken_at_start, copy.saved_at())
+    assert notice.startswith(f"Tệp hỏi đáp {faq_path} có ") and "bản hợp lệ gần nhất" in notice
+    assert copy.path.read_text(encoding="utf-8") == good, "the broken file never replaces the copy"
+    assert reloader.reload().changed is False  # the same broken file is not loaded or said again
+    faq_path.write_text(with_new_entry(good), encoding="utf-8")
+    stop = asyncio.Event()
+    watching = asyncio.create_task(reloader.watch(stop, interval=0.02))
+    try:
+        async with asyncio.timeout(20):
+            await heard.wait()
+    finally:
+        stop.set()
+        await watching
+    assert mended[0].startswith(f"Đã nạp lại tệp hỏi đáp {faq_path}: ")
+    assert reloader.current().book.entry("giay-phep-xay-dung") is not None and not reloader.broken_at_start
+    assert copy.path.read_text(encoding="utf-8") == with_new_entry(good), "the mended version is kept"
