@@ -84,6 +84,8 @@ def explain_yaml_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple
     return _explain_mark(exc, lines)
 
 
+_CURLY = re.compile(r":\s*[“‘]")
+"""A value that starts with Word's curly quotes (AutoCorrect), which YAML reads as plain letters."""
 _BULLETS = "•·–—*+‣◦▪●○"
 """What word processors and keyboards put where YAML wants "- "."""
 _KEY_LINE = re.compile(r"( *)(?:- +)?([^\s#\"'-][^:#]*):(?:[ \t]|$)")
@@ -400,6 +402,15 @@ def _explain_mark(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int,
     if "nesting depth" in problem or "flow level" in context:
         # PyYAML >= 6.0.3 stops deep flow nesting itself, before our own depth check sees it.
         return line, PREFIX + "cấu trúc lồng nhau quá sâu — tệp chỉ cần vài cấp thụt lề."
+    if "mapping values are not allowed" in problem and _CURLY.search(
+        lines[line - 1] if 0 < line <= len(lines) else ""
+    ):
+        # Word's AutoCorrect: the clerk did quote the text, with quotes YAML does not know.
+        return line, PREFIX + (
+            "có dấu ':' nằm giữa nội dung, và nội dung được đặt trong dấu ngoặc kép cong “ ” (hoặc ‘ ’) "
+            'của Word — YAML không coi đó là dấu ngoặc. Hãy thay bằng dấu ngoặc kép thẳng " gõ từ bàn '
+            "phím, ở cả hai đầu."
+        )
     if "mapping values are not allowed" in problem:
         return line, PREFIX + (
             "có dấu ':' theo sau là dấu cách nằm giữa nội dung (hoặc dòng này thụt lề sai). Nếu dấu "

@@ -223,6 +223,8 @@ def test_a_quote_closed_on_a_later_line_is_not_blamed() -> None:
         pytest.param("a: '1\n", 1, "chưa được đóng", id="quote-to-the-end"),
         pytest.param("a: 1\nb: @x\n", 2, "ký tự '@'", id="at-sign"),
         pytest.param("a: b: c\n", 1, "có dấu ':'", id="colon-in-value"),
+        pytest.param("a: “Lệ phí: miễn”\n", 1, "dấu ngoặc kép cong “ ”", id="words-curly-quotes"),
+        pytest.param("a: ‘Bước 1: nộp’\n", 1, "thay bằng dấu ngoặc kép thẳng", id="words-single-curly"),
     ],
 )
 def test_explain_without_the_faq_reader(text: str, line: int, fragment: str) -> None:
