@@ -206,7 +206,8 @@ def install_staff_tools(
         log_unusable=log_where(config.storage) if interactions is None else None,
         channels=context.channels,
     )
-    install_admin_commands(telegram, config.staff.admin_user_ids, admin.handle)
+    groups = [c for c in (config.staff.telegram_chat_id, *office_staff_chats) if c is not None]
+    install_admin_commands(telegram, config.staff.admin_user_ids, admin.handle, groups)
     targets = digest_targets(config)
     if config.staff.weekly_digest and interactions is not None and targets:
         offices = tuple(o.id for o in config.offices)

@@ -441,6 +441,11 @@ def handoff_ticket(ref: str, open_now: bool, opening: dt.datetime | None) -> str
     return f"{text}\n\nHiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ {when}. Mong anh/chị thông cảm ạ."
 
 
+STAFF_ADMINS_ONLY = (
+    "Lệnh này chỉ quản trị viên của bot dùng được (danh sách staff.admin_user_ids trong tệp cấu hình)."
+)
+STAFF_REVIEW_IN_GROUP = "Lệnh /hoc gõ trong nhóm cán bộ: các đề xuất được gửi vào nhóm để mọi người cùng xem."
+
 STAFF_TICKET_MARK = "📩 Câu hỏi "
 """How a ticket post starts: only replies to such a post are relayed to the citizen."""
 

@@ -182,6 +182,20 @@ async def test_admin_commands_only_for_admins_and_the_log_is_masked(
         telegram.add_text(CITIZEN, "/stats")
         replies = await telegram.wait_sent(CITIZEN, 3)
         assert replies[2].text != stats.text
+        # In the staff group, where staff naturally type them: an admin is answered there, a colleague
+        # who is no admin is told so (both were met with silence), and /hoc in private says where it works.
+        await telegram.wait_sent(STAFF_GROUP, 1)  # the ticket of the unanswerable question
+        telegram.add_group_text(STAFF_GROUP, "/stats", user_id=ADMIN)
+        [*_, in_group] = await telegram.wait_sent(STAFF_GROUP, 2)
+        assert (
+            in_group.text.startswith("Thống kê") and in_group.text.split("\n")[0] == stats.text.split("\n")[0]
+        )
+        telegram.add_group_text(STAFF_GROUP, "/unanswered", user_id=STAFF_MEMBER)
+        [*_, refused] = await telegram.wait_sent(STAFF_GROUP, 3)
+        assert "chỉ quản trị viên" in refused.text
+        telegram.add_text(ADMIN, "/hoc")
+        [_, where] = await telegram.wait_sent(ADMIN, 2)
+        assert "trong nhóm cán bộ" in where.text
 
     await run_until(config(tmp_path, telegram), telegram, conversation)
     rows = InteractionLog(tmp_path / "faqbot.sqlite3", salt="test-salt").rows()

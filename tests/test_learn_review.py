@@ -144,11 +144,13 @@ async def test_review_round_trip_in_the_staff_group(tmp_path: Path, telegram: Fa
     seed(tmp_path / "faqbot.sqlite3")
 
     async def review() -> None:
-        group_command(telegram, "/hoc", user_id=STAFF_MEMBER)  # not an admin: nothing posted
+        group_command(telegram, "/hoc", user_id=STAFF_MEMBER)  # not an admin: told so, nothing posted
+        [refused] = await telegram.wait_sent(STAFF_GROUP, 1)
+        assert "chỉ quản trị viên" in refused.text
         group_command(telegram, "/hoc", user_id=ADMIN)
-        posts = await telegram.wait_sent(STAFF_GROUP, 3)
-        assert len(posts) == 3, "the staff member's /hoc posted nothing"
-        marry, wrong, new = posts
+        posts = await telegram.wait_sent(STAFF_GROUP, 4)
+        assert len(posts) == 4, "the staff member's /hoc posted no candidate"
+        marry, wrong, new = posts[1:]
         assert "«thủ tục cưới vợ ở phường»" in marry.text and "2 người dân" in marry.text
         assert marry.labels == ["✅ Thêm vào «Đăng ký kết hôn»", "↪️ Chuyển sang mục khác", "❌ Bỏ qua"]
         assert "«làm giấy khai sinh cho con»" in wrong.text

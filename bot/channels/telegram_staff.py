@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.telegram import TelegramChannel, to_incoming
+from bot.channels.telegram_review import COMMAND as REVIEW_COMMAND
 from bot.handoff import HandoffDesk, ticket_of_post
 from bot.learn_review import ReviewDesk
 from handlers import texts
@@ -70,13 +71,42 @@ async def _save_button(
     return InlineKeyboardMarkup([[InlineKeyboardButton(button.label, callback_data=button.payload)]])
 
 
+ADMIN_COMMANDS = ("reload", "stats", "unanswered")
+
+
 def install_admin_commands(
-    channel: TelegramChannel, admin_user_ids: Collection[str], handle: AdminHandler
+    channel: TelegramChannel,
+    admin_user_ids: Collection[str],
+    handle: AdminHandler,
+    staff_chat_ids: Collection[int] = (),
 ) -> None:
-    """Answer /reload, /stats and /unanswered for the configured admins; others fall through."""
+    """Answer /reload, /stats and /unanswered for the configured admins, in a private chat with the
+    bot or in a staff group; a staff member who is no admin is told so there, never met with silence."""
     ids = [int(i) for i in admin_user_ids if i.lstrip("-").isdigit()]
+    groups = filters.Chat(chat_id=list(staff_chat_ids)) if staff_chat_ids else None
+
+    async def not_an_admin(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(texts.STAFF_ADMINS_ONLY)
+        raise ApplicationHandlerStop
+
+    async def review_in_private(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(texts.STAFF_REVIEW_IN_GROUP)
+        raise ApplicationHandlerStop
+
+    if groups is not None:
+        others = groups & ~filters.User(user_id=ids) if ids else groups
+        channel.add_handler(CommandHandler([*ADMIN_COMMANDS, REVIEW_COMMAND], not_an_admin, filters=others))
     if not ids:
         return
+    channel.add_handler(
+        CommandHandler(
+            REVIEW_COMMAND, review_in_private, filters=filters.User(user_id=ids) & filters.ChatType.PRIVATE
+        )
+    )
 
     async def on_admin_command(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         msg = to_incoming(update)
@@ -88,10 +118,7 @@ def install_admin_commands(
         await channel.send(msg.chat_id, reply)
         raise ApplicationHandlerStop
 
+    where = filters.ChatType.PRIVATE | groups if groups is not None else filters.ChatType.PRIVATE
     channel.add_handler(
-        CommandHandler(
-            ["reload", "stats", "unanswered"],
-            on_admin_command,
-            filters=filters.User(user_id=ids) & filters.ChatType.PRIVATE,
-        )
+        CommandHandler(list(ADMIN_COMMANDS), on_admin_command, filters=filters.User(user_id=ids) & where)
     )

@@ -273,6 +273,20 @@ class FakeTelegramServer:
         """Queue a press of the button of `out` whose label contains `label_part`."""
         return self.add_callback(out.chat_id, out.message_id, out.button(label_part)["callback_data"])
 
+    def add_group_text(self, chat_id: int, text: str, *, user_id: int, first_name: str = "Cán bộ") -> int:
+        """Queue a group member's text (a bot_command entity for "/...") in that group."""
+        message: dict[str, Any] = {
+            "message_id": self._next_message_id(chat_id),
+            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+            "chat": _chat(chat_id),
+            "date": int(time.time()),
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        self._messages[(chat_id, message["message_id"])] = message
+        return self.add_update({"message": message})
+
     def add_group_reply(
         self,
         chat_id: int,
