@@ -32,8 +32,9 @@ from bot.storage import Interaction
 from faq.decision import MatchSettings
 from faq.lint import lint
 from faq.loader import Problem, check_faq
-from faq.matcher import Matcher
+from faq.matcher import QUESTION_BUDGET, Matcher
 from faq.normalize import Normalizer, has_accents
+from faq.reading import read
 from faq.schema import FaqBook
 from faq.writeback import NewEntry, WriteBackError, add_entry, add_questions
 from handlers import payloads
@@ -93,12 +94,31 @@ def clean_phrasing(text: str) -> str | None:
     """A logged question as a FAQ phrasing: masked again, masks dropped, one line; None when unfit."""
     if not text or payloads.decode(text) is not None:
         return None  # a button's payload logged in place of a question
-    masked = mask_personal_data(text)
-    plain = " ".join(printable(_MASKS.sub(" ", masked)).split())
+    masked = " ".join(printable(mask_personal_data(text)).split())
+    if len(" ".join(_MASKS.sub(" ", masked).split())) > MAX_PHRASING_CHARS:
+        return None  # a letter: see asking_phrasing
+    plain = " ".join(_MASKS.sub(" ", _asking_clauses(masked)).split())
     plain = unicodedata.normalize("NFC", plain).strip(_TRAILING)
-    if len(plain) > MAX_PHRASING_CHARS or len(plain.split()) < MIN_PHRASING_WORDS:
+    if len(plain.split()) < MIN_PHRASING_WORDS:
         return None
     return plain
+
+
+def _asking_clauses(masked: str) -> str:
+    """The clauses of a masked question that say no personal data, when some do and some do not:
+    "tôi là [tên], nhà ở [địa chỉ], số cccd [số giấy tờ], hỏi trợ cấp thất nghiệp" is offered as "hỏi trợ
+    cấp thất nghiệp", not "tôi là , nhà ở , số cccd , hỏi trợ cấp thất nghiệp". A greeting before the
+    question ("chào ad, cho em hỏi …") is set aside as the matcher sets it aside."""
+    one_sentence = not re.search(r"[.?!…]\s+\S", masked.strip())
+    # A letter keeps its own way to the asking sentence (asking_phrasing).
+    asked = (
+        read(masked, MatchSettings().max_input_chars, QUESTION_BUDGET).question if one_sentence else ""
+    ) or masked
+    clauses = [c for c in re.split(r"(?<=[,;.?!])\s+", asked) if c.strip(" ,;")]
+    kept = [c for c in clauses if not _MASKS.search(c)]
+    if kept and len(kept) < len(clauses):
+        return " ".join(kept)
+    return asked
 
 
 def asking_phrasing(question: str) -> str:

@@ -326,7 +326,7 @@ class ReviewDesk:
         phrasing = asking_phrasing(question)
         title = _short(phrasing[:1].upper() + phrasing[1:], MAX_TITLE)
         # A masked number would read as a template placeholder to citizens (and to lint): dropped.
-        summary = " ".join(_MASK.sub(" ", mask_personal_data(answer)).split()).replace(" ,", ",")
+        summary = tidy_gaps(" ".join(_MASK.sub(" ", mask_personal_data(answer)).split()))
         return NewEntry(
             id=_unique_id(_slug(title), {e.id for e in book.entries}),
             category=self._category(phrasing, book),
@@ -435,6 +435,31 @@ def _buttons(rid: str, record: dict[str, Any], book: FaqBook) -> tuple[tuple[But
         rows.append((Button("↪️ Thêm vào một mục có sẵn", payload=f"{PREFIX}m:{rid}"),))
     rows.append((Button("❌ Bỏ qua", payload=f"{PREFIX}r:{rid}"),))
     return tuple(rows)
+
+
+_GAPS = (
+    (
+        re.compile(
+            r"\b(?:email|e-mail|sđt|số điện thoại|điện thoại|đt|zalo|số)\s*(?=[,;)]|$)", re.IGNORECASE
+        ),
+        "",
+    ),
+    (re.compile(r"\s+([,.;:)])"), r"\1"),  # "Hoa ," -> "Hoa,"
+    (re.compile(r"([,;:])(?:\s*[,;:])+"), r"\1"),  # "Hoa,, email" -> "Hoa, email"
+    (re.compile(r"\(\s*[,;:]\s*"), "("),
+    (re.compile(r"\s*[,;:]\s*\)"), ")"),
+    (re.compile(r"\(\s*\)"), ""),
+    (re.compile(r"\s{2,}"), " "),
+    (re.compile(r"\s+([,.;:)])"), r"\1"),
+)
+
+
+def tidy_gaps(text: str) -> str:
+    """A text whose personal data was taken out, without the stray commas and bare labels left behind
+    ("chị Hoa,, email )" -> "chị Hoa)")."""
+    for pattern, repl in _GAPS:
+        text = pattern.sub(repl, text)
+    return text.strip()
 
 
 def _draft_text(record: dict[str, Any], ask: bool = True) -> str:

@@ -176,6 +176,16 @@ def test_a_phrasing_meaning_nothing_alone_is_left_out(seeder: Seeder) -> None:
         pytest.param("làm khai sinh ở đâu ạ?", "làm khai sinh ở đâu ạ", id="trailing-mark"),
         pytest.param(f"mất cccd {CCCD} làm sao", "mất cccd làm sao", id="number-masked-and-dropped"),
         pytest.param("tôi tên [tên] muốn hỏi  khai tử", "tôi tên muốn hỏi khai tử", id="mask-dropped"),
+        pytest.param(
+            f"tôi là Nguyễn Văn An, nhà ở số 5 ngõ 7, số cccd {CCCD}, hỏi trợ cấp thất nghiệp",
+            "hỏi trợ cấp thất nghiệp",
+            id="clauses-with-personal-data-left-out",
+        ),
+        pytest.param(
+            "chào ad, cho em hỏi làm căn cước cho con 10 tuổi được không ạ",
+            "cho em hỏi làm căn cước cho con 10 tuổi được không ạ",
+            id="greeting-set-aside",
+        ),
         pytest.param("s:ket-hon:1", None, id="button-payload"),
         pytest.param("khai\x1b[31m sinh\u202e con", "khai sinh con", id="escapes-dropped"),
         pytest.param("alo", None, id="one-word"),

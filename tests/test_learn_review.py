@@ -25,7 +25,7 @@ from bot.learn import (
     load_rejections,
     rejected_path,
 )
-from bot.learn_review import ADMINS_ONLY, _failure, _slug, _unique_id
+from bot.learn_review import ADMINS_ONLY, _failure, _slug, _unique_id, tidy_gaps
 from bot.storage import InteractionLog
 from faq.loader import load_faq
 from handlers.messages import Incoming, InKind, Outcome, Reply
@@ -237,7 +237,7 @@ async def test_save_a_staff_answer_as_a_new_entry(tmp_path: Path, telegram: Fake
         tap(telegram, confirmation, "Lưu vào FAQ", STAFF_MEMBER)
         draft = await edited(telegram, confirmation)
         assert "Bản nháp mục hỏi đáp mới (từ câu hỏi #0001)" in draft.text
-        assert "Tiêu đề: Em bị phạt nguội thì tra cứu ở đâu, sđt em" in draft.text
+        assert "Tiêu đề: Em bị phạt nguội thì tra cứu ở đâu" in draft.text
         assert "0987654321" not in draft.text and PHONE not in draft.text and "đã được bỏ ra" in draft.text
         assert draft.labels == ["✅ Lưu", "❌ Bỏ"]
         tap(telegram, draft, "✅ Lưu", STAFF_MEMBER)
@@ -342,3 +342,18 @@ def test_new_entry_id(title: str, taken: tuple[str, ...], expected: str) -> None
 )
 def test_write_failures_are_told_in_vietnamese(error: Exception, shown: str) -> None:
     assert shown in _failure(error)
+
+
+@pytest.mark.parametrize(
+    ("masked", "tidy"),
+    [
+        pytest.param(
+            "liên hệ nhà văn hóa (chị Hoa, , email ) để thuê ạ.", "liên hệ nhà văn hóa (chị Hoa) để thuê ạ.",
+            id="label-and-commas",
+        ),
+        pytest.param("gọi chị Lan ,  số  , hoặc quầy 2.", "gọi chị Lan, hoặc quầy 2.", id="bare-label"),
+        pytest.param("Lệ phí 50.000 đồng, nộp tại quầy 2.", "Lệ phí 50.000 đồng, nộp tại quầy 2.", id="kept"),
+    ],
+)  # fmt: skip
+def test_a_draft_has_no_gaps_where_personal_data_was(masked: str, tidy: str) -> None:
+    assert tidy_gaps(masked) == tidy
