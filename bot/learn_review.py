@@ -275,7 +275,7 @@ class ReviewDesk:
             except OSError:
                 faq_sha = ""
             self._append(staff, "reject", record, record["entry"] or None, faq_sha)
-        return Tap(Reply(f"{text}\n\n❌ Đã bỏ qua — {staff.name}. Cách hỏi này sẽ không được đề xuất lại."))
+        return Tap(Reply(f"{text}\n\n🚫 Đã từ chối — {staff.name}. Cách hỏi này sẽ không được đề xuất lại."))
 
     # -- drafts from staff answers -----------------------------------------------------------
 
@@ -433,7 +433,8 @@ def _buttons(rid: str, record: dict[str, Any], book: FaqBook) -> tuple[tuple[But
         rows.append((Button("↪️ Chuyển sang mục khác", payload=f"{PREFIX}m:{rid}"),))
     elif record["choices"]:
         rows.append((Button("↪️ Thêm vào một mục có sẵn", payload=f"{PREFIX}m:{rid}"),))
-    rows.append((Button("❌ Bỏ qua", payload=f"{PREFIX}r:{rid}"),))
+    # "Từ chối", as in `faqbot learn`, where "bỏ qua" means "ask again later".
+    rows.append((Button("🚫 Từ chối (không đề xuất lại)", payload=f"{PREFIX}r:{rid}"),))
     return tuple(rows)
 
 

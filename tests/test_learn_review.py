@@ -152,9 +152,16 @@ async def test_review_round_trip_in_the_staff_group(tmp_path: Path, telegram: Fa
         assert len(posts) == 4, "the staff member's /hoc posted no candidate"
         marry, wrong, new = posts[1:]
         assert "«thủ tục cưới vợ ở phường»" in marry.text and "2 người dân" in marry.text
-        assert marry.labels == ["✅ Thêm vào «Đăng ký kết hôn»", "↪️ Chuyển sang mục khác", "❌ Bỏ qua"]
+        assert marry.labels == [
+            "✅ Thêm vào «Đăng ký kết hôn»",
+            "↪️ Chuyển sang mục khác",
+            "🚫 Từ chối (không đề xuất lại)",
+        ]
         assert "«làm giấy khai sinh cho con»" in wrong.text
-        assert "chưa có mục nào" in new.text and new.labels == ["↪️ Thêm vào một mục có sẵn", "❌ Bỏ qua"]
+        assert "chưa có mục nào" in new.text and new.labels == [
+            "↪️ Thêm vào một mục có sẵn",
+            "🚫 Từ chối (không đề xuất lại)",
+        ]
         for post in posts:
             for label in post.labels:
                 assert len(post.button(label)["callback_data"].encode()) <= 64
@@ -188,9 +195,9 @@ async def test_review_round_trip_in_the_staff_group(tmp_path: Path, telegram: Fa
         assert "Không thêm được, tệp hỏi đáp giữ nguyên" in refused.text and "gần trùng" in refused.text
         assert refused.labels == wrong.labels
         assert faq.read_text(encoding="utf-8") == added
-        tap(telegram, refused, "Bỏ qua", ADMIN)
+        tap(telegram, refused, "Từ chối", ADMIN)
         rejected = await edited(telegram, wrong, 2)
-        assert "❌ Đã bỏ qua — Công dân" in rejected.text
+        assert "🚫 Đã từ chối — Công dân" in rejected.text
         remembered = load_rejections(rejected_path(tmp_path / "faqbot.sqlite3"))
         assert [(i["entry"], i["text"]) for i in remembered.items] == [
             ("ho-chieu", "làm giấy khai sinh cho con")
@@ -279,7 +286,7 @@ async def test_periodic_post_sends_each_candidate_once(
 
     async def wait_two_rounds() -> None:
         posts = await telegram.wait_sent(STAFF_GROUP, 3)
-        assert [p.labels[-1] for p in posts] == ["❌ Bỏ qua"] * 3
+        assert [p.labels[-1] for p in posts] == ["🚫 Từ chối (không đề xuất lại)"] * 3
         # Later rounds find nothing new: the same candidates are not posted again, and an empty
         # round says nothing (no "nothing to review" in the group every interval).
         await telegram.wait_for(lambda: rounds(0) >= 2)  # re-checked at each 1 s long poll
