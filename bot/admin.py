@@ -12,6 +12,7 @@ from bot.channels.delivery import DeliveryStats
 from bot.reload import Reloads, reload_text
 from bot.report import Report, build_report, format_stats, format_unanswered, office_timezone
 from bot.storage import InteractionLog, LogHealth, LogUnavailable
+from faq.decision import Kind
 from faq.knowledge import KnowledgeSource
 from handlers.messages import Incoming, InKind, Reply
 
@@ -95,11 +96,17 @@ class AdminCommands:
     async def _report(self, interactions: InteractionLog) -> Report:
         now = self._clock()
         since = now - STATS_DAYS * 86400
-        book = self._knowledge.current().book
+        knowledge = self._knowledge.current()
+        book = knowledge.book
+
+        def answers(question: str) -> str | None:
+            result = knowledge.matcher.match(question)
+            entry = result.entry if result.kind is Kind.ANSWER else None
+            return entry.title if entry is not None and entry.is_procedure else None
 
         def report() -> Report:
             # Reading SQLite and grouping questions both take a while on a busy week.
-            return build_report(interactions.rows(since), book, since, now=now, tz=self._tz)
+            return build_report(interactions.rows(since), book, since, now=now, tz=self._tz, answers=answers)
 
         return await asyncio.to_thread(report)
 

@@ -8,7 +8,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz, process
@@ -30,6 +30,8 @@ GROUP_SET_CUTOFF = 80.0
 GROUP_SORT_CUTOFF = 60.0
 """...and token_sort_ratio, so that a two-word question does not swallow every longer one."""
 MAX_EXAMPLES = 3
+MARKED_GROUPS = 20
+"""Unanswered groups (most asked first) checked against the current FAQ for a fix made since."""
 DIGEST_LIMIT = 4000
 _MASKS = re.compile("|".join(re.escape(m) for m in MASKS))
 # Terminal escape sequences (CSI "\x1b[31m", OSC "\x1b]0;title\x07", two-byte ones) and every other
@@ -97,6 +99,8 @@ class UnansweredGroup:
     count: int
     examples: tuple[str, ...]
     """Up to three distinct wordings, most frequent first."""
+    now_answered: str = ""
+    """The title of the entry the current FAQ answers the label with, if it now does."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,8 @@ class EntryCount:
     title: str
     """The entry's title in the current FAQ; the id when the entry is gone."""
     count: int
+    examples: tuple[str, ...] = ()
+    """What citizens asked (masked), most frequent first: a declined topic may be a misread question."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,8 @@ class EntryFeedback:
     title: str
     up: int
     down: int
+    disliked: tuple[str, ...] = ()
+    """The questions (masked) whose answer got a 👎, most frequent first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,9 +191,11 @@ def build_report(
     tz: dt.tzinfo | None = None,
     office: str | None = None,
     offices: Sequence[str] = (),
+    answers: Callable[[str], str | None] | None = None,
 ) -> Report:
     """Aggregate log rows (already limited to the period, and to `office` when given) against the
-    current FAQ; `offices`: a province's office ids, for one line each."""
+    current FAQ; `offices`: a province's office ids, for one line each; `answers`: the title of the
+    entry the current FAQ answers a question with, if any (marks unanswered questions fixed since)."""
     rows = list(rows)
     zone = tz or office_timezone()
     until = now if now is not None else max((r.at for r in rows), default=since)
@@ -194,9 +204,18 @@ def build_report(
     declined: Counter[str] = Counter()
     reached: set[str] = set()
     votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    asked: dict[str, Counter[str]] = defaultdict(Counter)
+    """Questions behind declined topics and behind 👎, per entry."""
+    last_question: dict[tuple[str, str], str] = {}
     for r in rows:
         if not r.entry_id:
             continue
+        if r.question.strip() and r.kind in ("answer", "declined", "suggest:accepted", "facet"):
+            last_question[(r.user_hash, r.entry_id)] = r.question
+        if r.kind == "declined" and r.question.strip():
+            asked[r.entry_id][r.question] += 1
+        if r.kind == "feedback:down" and (r.user_hash, r.entry_id) in last_question:
+            asked[r.entry_id][last_question[(r.user_hash, r.entry_id)]] += 1
         if r.kind in OPEN_KINDS and not _small_talk(book, r.entry_id):
             opened[r.entry_id] += 1
         if r.kind == "declined":
@@ -211,8 +230,14 @@ def build_report(
         entry = book.entry(entry_id) if book is not None else None
         return entry.title if entry is not None else entry_id
 
+    def examples(entry_id: str) -> tuple[str, ...]:
+        return tuple(q for q, _ in asked[entry_id].most_common(MAX_EXAMPLES))
+
     feedback = sorted(
-        (EntryFeedback(eid, title(eid), up, down) for eid, (up, down) in votes.items()),
+        (
+            EntryFeedback(eid, title(eid), up, down, examples(eid) if down else ())
+            for eid, (up, down) in votes.items()
+        ),
         key=lambda f: (-f.down, -(f.up + f.down), f.entry_id),
     )
     never = tuple(
@@ -229,10 +254,13 @@ def build_report(
         total=len(rows),
         users=len({r.user_hash for r in rows}),
         kinds=dict(kinds),
-        unanswered=group_unanswered(
-            [r.question for r in rows if r.kind == "none" and r.question.strip()], normalizer
+        unanswered=_marked(
+            group_unanswered(
+                [r.question for r in rows if r.kind == "none" and r.question.strip()], normalizer
+            ),
+            answers,
         ),
-        declined=_most_first(declined, title),
+        declined=tuple(replace(e, examples=examples(e.entry_id)) for e in _most_first(declined, title)),
         suggestions_offered=kinds.get("suggest", 0),
         suggestions_accepted=kinds.get("suggest:accepted", 0),
         top_entries=_most_first(opened, title),
@@ -263,6 +291,17 @@ def _most_first(counts: Counter[str], title: Callable[[str], str]) -> tuple[Entr
     return tuple(
         EntryCount(eid, title(eid), n) for eid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
+
+
+def _marked(
+    groups: tuple[UnansweredGroup, ...], answers: Callable[[str], str | None] | None
+) -> tuple[UnansweredGroup, ...]:
+    """Groups whose question the current FAQ now answers carry that entry's title."""
+    if answers is None:
+        return groups
+    # The most asked only: what a report shows, and each look may ask the sentence model.
+    head = tuple(replace(g, now_answered=answers(g.label) or "") for g in groups[:MARKED_GROUPS])
+    return head + groups[MARKED_GROUPS:]
 
 
 def _small_talk(book: FaqBook | None, entry_id: str) -> bool:
@@ -387,7 +426,8 @@ def _suggestion_line(report: Report) -> str:
 def _group_lines(groups: Sequence[UnansweredGroup], examples: int = MAX_EXAMPLES) -> list[str]:
     lines = []
     for i, g in enumerate(groups, 1):
-        lines.append(f"{i}. «{g.label}» — {_num(g.count)} lượt")
+        fixed = f" (nay đã được trả lời bằng mục «{g.now_answered}»)" if g.now_answered else ""
+        lines.append(f"{i}. «{g.label}» — {_num(g.count)} lượt{fixed}")
         others = [e for e in g.examples if e != g.label][: max(examples - 1, 0)]
         if others:
             lines.append("   Cách hỏi khác: " + "; ".join(f"«{e}»" for e in others))
@@ -395,7 +435,12 @@ def _group_lines(groups: Sequence[UnansweredGroup], examples: int = MAX_EXAMPLES
 
 
 def _entry_lines(entries: Sequence[EntryCount], top: int) -> list[str]:
-    return [f"{i}. {e.title} ({e.entry_id}): {_num(e.count)} lượt" for i, e in enumerate(entries[:top], 1)]
+    lines = []
+    for i, e in enumerate(entries[:top], 1):
+        lines.append(f"{i}. {e.title} ({e.entry_id}): {_num(e.count)} lượt")
+        if e.examples:
+            lines.append("   Người dân hỏi: " + "; ".join(f"«{q}»" for q in e.examples))
+    return lines
 
 
 def format_text(report: Report, *, top: int = 20) -> str:
@@ -422,7 +467,10 @@ def format_text(report: Report, *, top: int = 20) -> str:
     if not report.top_entries:
         out.append("Chưa mục nào được mở.")
     out += ["", "ĐÁNH GIÁ CỦA NGƯỜI DÂN (👍 hữu ích / 👎 chưa hữu ích)"]
-    out += [f"- {f.title} ({f.entry_id}): 👍 {_num(f.up)}, 👎 {_num(f.down)}" for f in report.feedback]
+    for f in report.feedback:
+        out.append(f"- {f.title} ({f.entry_id}): 👍 {_num(f.up)}, 👎 {_num(f.down)}")
+        if f.disliked:
+            out.append("   Câu hỏi có câu trả lời bị chê: " + "; ".join(f"«{q}»" for q in f.disliked))
     if not report.feedback:
         out.append("Chưa có đánh giá nào.")
     out += ["", f"MỤC CHƯA AI HỎI TỚI ({_num(len(report.never_reached))})"]
@@ -455,13 +503,14 @@ def format_csv(report: Report) -> str:
     for key, value in summary:
         w.writerow(("summary", key, "", value, "", "", ""))
     for i, g in enumerate(report.unanswered, 1):
-        w.writerow(("unanswered", i, g.label, g.count, "", "", " | ".join(g.examples)))
+        fixed = [f"nay đã trả lời bằng: {g.now_answered}"] if g.now_answered else []
+        w.writerow(("unanswered", i, g.label, g.count, "", "", " | ".join([*fixed, *g.examples])))
     for e in report.declined:
-        w.writerow(("declined", e.entry_id, e.title, e.count, "", "", ""))
+        w.writerow(("declined", e.entry_id, e.title, e.count, "", "", " | ".join(e.examples)))
     for e in report.top_entries:
         w.writerow(("entry", e.entry_id, e.title, e.count, "", "", ""))
     for f in report.feedback:
-        w.writerow(("feedback", f.entry_id, f.title, f.up + f.down, f.up, f.down, ""))
+        w.writerow(("feedback", f.entry_id, f.title, f.up + f.down, f.up, f.down, " | ".join(f.disliked)))
     for e in report.never_reached:
         w.writerow(("never_reached", e.entry_id, e.title, 0, "", "", ""))
     for c, n in report.per_channel:

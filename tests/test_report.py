@@ -395,3 +395,26 @@ def test_cli_unusable_log_is_one_vietnamese_line(
     assert main(["report", "--config", str(write_config(tmp_path, db))]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("Lỗi: ") and fragment in line
+
+
+def test_report_shows_what_was_asked_behind_a_declined_topic_a_dislike_and_a_fix(book: FaqBook) -> None:
+    rows = [
+        row(at(1, 9), "declined", "khai-tu", "đăng ký nuôi chó", user="d1"),
+        row(at(1, 9, 1), "declined", "khai-tu", "đăng ký nuôi chó", user="d2"),
+        row(at(1, 9, 2), "answer", "tam-tru", "xin giấy phép đào đường", user="f1"),
+        row(at(1, 9, 3), "feedback:down", "tam-tru", user="f1"),
+        row(at(1, 9, 4), "feedback:down", "tam-tru", user="f2"),  # nothing asked before it: no example
+        row(at(1, 10), "none", None, "làm khai sinh cho con ở đâu", user="n1"),
+        row(at(1, 10, 1), "none", None, "nuôi chó có phải đăng ký không", user="n2"),
+    ]
+    titles = {"làm khai sinh cho con ở đâu": "Đăng ký khai sinh"}
+    report = build_report(rows, book, SINCE, now=NOW, tz=VN, answers=titles.get)
+    assert report.declined[0].examples == ("đăng ký nuôi chó",)
+    assert report.feedback[0].disliked == ("xin giấy phép đào đường",)
+    text = format_text(report)
+    assert "   Người dân hỏi: «đăng ký nuôi chó»" in text
+    assert "   Câu hỏi có câu trả lời bị chê: «xin giấy phép đào đường»" in text
+    assert "«làm khai sinh cho con ở đâu» — 1 lượt (nay đã được trả lời bằng mục «Đăng ký khai sinh»)" in text
+    assert "«nuôi chó có phải đăng ký không» — 1 lượt\n" in text + "\n"
+    table = format_csv(report)
+    assert "đăng ký nuôi chó" in table and "nay đã trả lời bằng: Đăng ký khai sinh" in table

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ from bot.report import (
 )
 from bot.storage import Interaction, InteractionLog, LogUnavailable, one_line
 from bot.storage_sql import DriverMissing, database_errors, hide_password, log_where, open_engine
+from faq.decision import Kind
 from faq.loader import FaqError, load_faq
+from faq.matcher import Matcher
 from faq.schema import FaqBook
 
 CSV_BOM = "\ufeff"
@@ -96,7 +99,10 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(rows, str):
         print(rows)
         return 0
-    report = build_report(rows, book, since, now=now, tz=tz, office=args.office, offices=offices)
+    answers = _answers(book, config) if rows else None
+    report = build_report(
+        rows, book, since, now=now, tz=tz, office=args.office, offices=offices, answers=answers
+    )
     body = format_csv(report) if args.csv else format_text(report) + "\n"
     if not rows and not args.csv:
         # "Chưa có dữ liệu" from the wrong log (no --config: the defaults') looks like a quiet week.
@@ -201,3 +207,17 @@ def _book(path: str | None) -> FaqBook | None:
         )
         print(str(exc), file=sys.stderr)
         return None
+
+
+def _answers(book: FaqBook | None, config: AppConfig) -> Callable[[str], str | None] | None:
+    """What the current FAQ answers a question with (the lexical stage: quick, no model to load)."""
+    if book is None:
+        return None
+    matcher = Matcher(book, config.matching)
+
+    def answers(question: str) -> str | None:
+        result = matcher.match(question)
+        entry = result.entry if result.kind is Kind.ANSWER else None
+        return entry.title if entry is not None and entry.is_procedure else None
+
+    return answers
