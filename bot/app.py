@@ -34,6 +34,7 @@ from bot.health import Health, offer_health, serve_health
 from bot.notices import ON_STDERR
 from bot.offices import Offices, build_offices, overlay_broken
 from bot.reload import FaqReloader, LastGood, ReloadResult, last_good_path, served_last_good
+from bot.report import channel_name
 from bot.semantic import cold_cache_text, semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
 from bot.state import build_store
@@ -364,11 +365,13 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
             flush=True,
         )
         tasks.append(asyncio.create_task(retry_channels(app, down, started, stop, err)))
-    log.info("faqbot running on %s", ", ".join(c.name for c in started))
+    log.info("faqbot running on %s", ", ".join(c.name for c in started), extra={ON_STDERR: True})
+    print(running_text(app, started), file=err, flush=True)
     try:
         await stop.wait()
     finally:
-        log.info("stopping")
+        log.info("stopping", extra={ON_STDERR: True})
+        print("Đang dừng bot…", file=err, flush=True)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -380,6 +383,20 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
             await asyncio.to_thread(close)
         _remove_signal_handlers(installed)
     return 0
+
+
+def running_text(app: App, started: Sequence[Channel]) -> str:
+    """The operator's one line once the bot serves: on which channels, which FAQ, how to stop it."""
+    kinds = [
+        channel_name(c.name.split(":", 1)[0]) + (f" ({c.name.split(':', 1)[1]})" if ":" in c.name else "")
+        for c in started
+    ]
+    book = app.knowledge.current().book
+    faq = book.source or "tệp hỏi đáp mẫu"
+    return (
+        f"Bot đang chạy trên {', '.join(kinds)}; tệp hỏi đáp {faq} ({len(book.entries)} mục). "
+        "Nhấn Ctrl+C để dừng."
+    )
 
 
 PLACEHOLDERS_SHOWN = 10

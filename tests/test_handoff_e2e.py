@@ -88,6 +88,8 @@ async def run_until(
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 15) == 0
+    # The operator watching the console knows it serves, and where, in Vietnamese.
+    assert "Bot đang chạy trên Telegram" in err.getvalue() and "Nhấn Ctrl+C để dừng." in err.getvalue()
 
 
 async def test_telegram_citizen_reaches_staff_and_gets_the_reply(
