@@ -56,10 +56,10 @@ def test_ask_json_for_nothing(capsys: pytest.CaptureFixture[str]) -> None:
 def test_ask_human_output_is_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "dang ky tam tru online the nao", "--faq", MINI)
     assert code == 0
-    assert "Quyết định: trả lời (answer)" in out
+    assert "Quyết định: trả lời, độ tin cậy " in out and "(trả lời thẳng từ 0,70, gợi ý từ 0,40)" in out
     assert "Mục trả lời: tam-tru — Đăng ký tạm trú" in out
-    assert "Phần được hỏi: online" in out
-    assert "Các mục gần nhất:" in out
+    assert "Phần được hỏi: phần nộp trực tuyến (online)" in out
+    assert "Các mục gần nhất (điểm gộp hai cách so khớp, 0–100):" in out
 
 
 def test_ask_with_a_bad_faq_lists_problems_and_exits_1(

@@ -80,6 +80,8 @@ async def test_the_bot_still_answers_and_tells_operator_staff_and_admin(
         stop.set()
         assert await asyncio.wait_for(task, 15) == 0
     lines = err.getvalue().splitlines()
-    assert lines[0] == app.notices[0] and lines[1].startswith("Bot đang chạy trên Telegram") and len(lines) == 3
+    assert (
+        lines[0] == app.notices[0] and lines[1].startswith("Bot đang chạy trên Telegram") and len(lines) == 3
+    )
     assert "Không mở được nhật ký hỏi đáp" in lines[0] and "Traceback" not in err.getvalue()
     assert len(telegram.sent_to(STAFF_GROUP)) == 1, "no ticket was forwarded"

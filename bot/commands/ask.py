@@ -12,6 +12,7 @@ from bot.commands.common import indexer_or_note, read_config
 from bot.config import AppConfig
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.knowledge import build_matcher
+from faq.lint import PART_NAMES
 from faq.loader import FaqError, load_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook, titles_only
@@ -96,15 +97,23 @@ def run(args: argparse.Namespace) -> int:
         return 0
     how = "theo từ ngữ và theo ngữ nghĩa" if semantic else "chỉ theo từ ngữ"
     print(f"So khớp: {how}")
-    what = "độ tin cậy" if semantic else "điểm"
-    print(f"Quyết định: {_KINDS[result.kind]} ({result.kind.value}), {what} {result.score:.1f}")
+    settings = matcher.settings
+    if semantic:
+        # The same 0–1 scale as matching.answer_confidence / suggest_confidence in config.yaml.
+        how_sure = (
+            f"độ tin cậy {_vn(result.score / 100)} (trả lời thẳng từ {_vn(settings.answer_confidence)}, "
+            f"gợi ý từ {_vn(settings.suggest_confidence)})"
+        )
+    else:
+        how_sure = f"điểm {_vn(result.score, 1)} (trả lời thẳng từ {_vn(settings.answer_threshold, 0)})"
+    print(f"Quyết định: {_KINDS[result.kind]}, {how_sure}")
     if result.entry is not None:
         print(f"Mục trả lời: {result.entry.id} — {result.entry.title}")
     for i, entry in enumerate(result.suggestions, 1):
         print(f"Gợi ý {i}: {entry.id} — {entry.title}")
     if result.declined is not None:
         print(f"Ngoài phạm vi, chỉ người dân sang: {result.declined.id} — {result.declined.title}")
-    print(f"Phần được hỏi: {result.facet.value if result.facet else '—'}")
+    print(f"Phần được hỏi: {_part(result.facet.value) if result.facet else '—'}")
     if result.preamble_only:
         print("Tin nhắn chỉ có lời chào/lời mở đầu, chưa có câu hỏi.")
     if result.facet_only:
@@ -113,7 +122,18 @@ def run(args: argparse.Namespace) -> int:
         print("Tin nhắn hỏi ý kiến pháp lý (đúng luật, có giá trị, có quyền, có nên):")
         print("  bot chỉ nơi hỏi tư vấn; thủ tục gần nhất (khi bot chắc) chỉ được đưa ra dưới dạng gợi ý.")
     if nearest:
-        print("Các mục gần nhất:")
+        scale = "điểm gộp hai cách so khớp, 0–100" if semantic else "điểm so khớp từ ngữ, 0–100"
+        print(f"Các mục gần nhất ({scale}):")
         for c in nearest:
             print(f"  {c.score:5.1f}  {c.entry.id} — {c.entry.title}")
     return 0
+
+
+def _vn(number: float, digits: int = 2) -> str:
+    """A number as Vietnamese write it (decimal comma)."""
+    return f"{number:.{digits}f}".replace(".", ",")
+
+
+def _part(facet: str) -> str:
+    """The asked part in staff's words ("lệ phí (fee)")."""
+    return PART_NAMES.get("processing_time" if facet == "time" else facet, facet)
