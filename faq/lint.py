@@ -78,13 +78,15 @@ def _self_match(book: FaqBook, matcher: Matcher) -> list[Problem]:
     """Every question of an entry must be answered with that entry."""
     out: list[Problem] = []
     for entry in book.entries:
-        for question in entry.questions:
+        for number, question in enumerate(entry.questions):
             result = matcher.match(question)
             found = result.declined if entry.is_out_of_scope else result.entry
             if found is not None and found.id == entry.id:
                 continue
             what = _found_instead(entry, result)
-            out.append(_warn(book, entry, f"câu hỏi {_quote(question)} của mục '{entry.id}' {what}"))
+            # The question's own line: an entry may have twenty of them.
+            line = entry.line_of(f"questions.{number}")
+            out.append(_warn(book, entry, f"câu hỏi {_quote(question)} của mục '{entry.id}' {what}", line))
     return out
 
 
@@ -152,9 +154,11 @@ def _near_duplicates(book: FaqBook) -> list[Problem]:
     texts: list[str] = []
     originals: list[str] = []
     by_full_form: dict[str, list[int]] = {}
+    numbers: list[int] = []
     for index, entry in enumerate(book.entries):
-        for question in entry.questions:
+        for number, question in enumerate(entry.questions):
             owners.append(index)
+            numbers.append(number)
             texts.append(_form(plain, question))
             by_full_form.setdefault(_form(full, question), []).append(len(originals))
             originals.append(question)
@@ -182,13 +186,15 @@ def _near_duplicates(book: FaqBook) -> list[Problem]:
             continue
         reported.add((a, b))
         first, second = book.entries[a], book.entries[b]
+        earlier = first.line_of(f"questions.{numbers[i]}")
         out.append(
             _warn(
                 book,
                 second,
                 f"câu hỏi {_quote(originals[j])} của mục '{second.id}' gần trùng với câu hỏi "
-                f"{_quote(originals[i])} của mục '{first.id}' (dòng {first.line}) — bot khó "
+                f"{_quote(originals[i])} của mục '{first.id}' (dòng {earlier}) — bot khó "
                 "phân biệt hai mục; hãy bỏ bớt hoặc viết lại một câu.",
+                second.line_of(f"questions.{numbers[j]}"),
             )
         )
     return out
