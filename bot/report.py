@@ -73,18 +73,26 @@ def office_timezone(name: str = "Asia/Ho_Chi_Minh") -> dt.tzinfo:
         return _UTC7
 
 
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 def parse_since(text: str, now: float, tz: dt.tzinfo | None = None) -> float:
-    """Epoch seconds for "7d", "24h", "30d" (before now) or a date "YYYY-MM-DD" (its midnight)."""
+    """Epoch seconds for "7d", "24h", "30d" (before now) or a date "06/12/2026" or "2026-12-06" (its
+    midnight)."""
     m = _SINCE.fullmatch(text)
     if m:
         amount, unit = int(m.group(1)), m.group(2).lower()
         return now - amount * (86400 if unit == "d" else 3600)
     try:
-        day = dt.date.fromisoformat(text.strip())
+        vietnamese = _DAY_MONTH_YEAR.fullmatch(text.strip())
+        if vietnamese:  # 06/12/2026, as the report itself prints dates: day first
+            day = dt.date(int(vietnamese.group(3)), int(vietnamese.group(2)), int(vietnamese.group(1)))
+        else:
+            day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(
             f"Không hiểu mốc thời gian '{text}': hãy ghi dạng 7d (7 ngày), 24h (24 giờ) "
-            "hoặc một ngày YYYY-MM-DD."
+            "hoặc một ngày như 06/12/2026 (ngày/tháng/năm) hay 2026-12-06."
         ) from None
     start = dt.datetime.combine(day, dt.time(), tzinfo=tz or office_timezone())
     return start.timestamp()

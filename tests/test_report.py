@@ -115,6 +115,8 @@ def report(seeded_log: InteractionLog, book: FaqBook) -> Report:
         pytest.param("30D", NOW - 30 * 86400, id="upper-case"),
         pytest.param(" 2d ", NOW - 2 * 86400, id="spaces"),
         pytest.param("2025-07-01", SINCE, id="date-is-office-midnight"),
+        pytest.param("01/07/2025", SINCE, id="vietnamese-date-order"),
+        pytest.param("1/7/2025", SINCE, id="vietnamese-date-short"),
     ],
 )
 def test_parse_since(text: str, expected: float) -> None:
@@ -127,7 +129,7 @@ def test_parse_since(text: str, expected: float) -> None:
         pytest.param("7w", id="weeks-unsupported"),
         pytest.param("hôm qua", id="words"),
         pytest.param("2025-13-01", id="bad-month"),
-        pytest.param("01/07/2025", id="vietnamese-date-order"),
+        pytest.param("31/02/2025", id="no-such-day"),
         pytest.param("", id="empty"),
     ],
 )

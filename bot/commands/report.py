@@ -52,7 +52,8 @@ def register(subparsers: Any) -> None:
         "--since",
         default="7d",
         metavar="MỐC",
-        help="từ bao giờ: 7d (7 ngày qua), 24h (24 giờ qua), 30d, hoặc một ngày YYYY-MM-DD (mặc định: 7d)",
+        help="từ bao giờ: 7d (7 ngày qua), 24h (24 giờ qua), 30d, hoặc một ngày như 06/12/2026 hay "
+        "2026-12-06 (mặc định: 7d)",
     )
     parser.add_argument("--csv", action="store_true", help=CSV_HELP)
     parser.add_argument(
