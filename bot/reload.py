@@ -280,7 +280,7 @@ def reload_text(result: ReloadResult, path: str | Path | None = None) -> str:
         done = f"Đã nạp lại tệp hỏi đáp{which}: {result.entries} mục."
         if result.warnings:
             check = f"faqbot check {path}" if path is not None else "faqbot check"
-            done += f" Có {result.warnings} chỗ nên xem lại (xem bằng lệnh {check})."
+            done += f" Có {result.warnings} chỗ nên xem lại trong tệp (xem bằng lệnh {check})."
         return done
     lines = [
         f"Tệp hỏi đáp{which} có {len(result.problems)} lỗi nên bot vẫn dùng nội dung cũ. "

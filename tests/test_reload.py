@@ -376,7 +376,7 @@ def test_the_console_is_told_how_many_things_a_good_edit_leaves_to_look_at(faq_p
 
     told = console.getvalue()
     # No 'steps', no 'updated', one template placeholder left in.
-    assert "Có 3 chỗ nên xem lại (xem bằng lệnh faqbot check " in told
+    assert "Có 3 chỗ nên xem lại trong tệp (xem bằng lệnh faqbot check " in told
     assert str(faq_path) in told
 
 
