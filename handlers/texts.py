@@ -172,6 +172,21 @@ def misunderstood(agency: Agency, staff: bool) -> str:
     )
 
 
+def too_long(agency: Agency, staff: bool, *, parts: bool, numbered: bool) -> str:
+    """The last reply was too long or too hard to read ("dài quá bác đọc không nổi")."""
+    person = _to_staff(agency, staff)
+    press = "gõ số của từng phần" if numbered else "bấm từng nút"
+    if parts:
+        return (
+            f"Dạ, em xin lỗi vì câu trả lời dài quá ạ. Anh/chị {press} bên dưới (các bước, giấy tờ, lệ "
+            f"phí…) để xem từng phần ngắn, hoặc {person} để cán bộ hướng dẫn trực tiếp ạ."
+        )
+    return (
+        f"Dạ, em xin lỗi vì câu trả lời dài quá ạ. Anh/chị {person} để cán bộ hướng dẫn trực tiếp, hoặc "
+        "nhắn cho em một việc cụ thể (ví dụ «lệ phí làm căn cước») để em trả lời ngắn hơn ạ."
+    )
+
+
 NO_OPTIONS = (
     "Dạ, hiện không có danh sách nào để chọn theo số ạ. Anh/chị nhắn câu hỏi bằng lời "
     "(ví dụ: «làm căn cước cần gì»), hoặc chọn trong danh mục dưới đây."

@@ -41,6 +41,8 @@ class Gesture(StrEnum):
     WRONG = "wrong"
     """The last reply missed without saying what was meant ("sai rồi", "không phải", "em hỏi cái
     khác"): a correction that names a procedure ("không phải, ý em là tạm trú") is a question."""
+    TOO_LONG = "too-long"
+    """The reply was too long or too hard to read ("dài quá bác đọc không nổi", "khó hiểu quá")."""
     YES = "yes"
     """A "yes" that names nothing ("đúng rồi", "ừ đúng cái đó"): with choices on screen, which one is
     not said."""
@@ -114,6 +116,18 @@ _WRONG = re.compile(
     r"|(?:ngu|do|te|kem|vo dung|chan)(?:\s(?:qua|the|vay|z|that|vl|ghe))+"
     r"|(?:tra loi|noi) (?:nhu khong|linh tinh|lung tung|vo van|chang dung|khong dung gi))" + _POLITE_TAIL
 )
+_WHO = rf"(?:{_ME}|bac|co|chu|ong|ba|anh|chi)"
+"""The writer as elders and others call themselves ("bác đọc không nổi")."""
+_CANNOT_READ = rf"(?:{_WHO}\s)?(?:doc|xem|hieu)\s(?:khong|ko|k|chang|hong)\s(?:noi|het|hieu|ra|kip|duoc|dc)"
+_TOO_LONG = re.compile(
+    r"(?:(?:da|vang|ua|o|the|nhung|ma|thoi|hic|huhu|oi)\s)*"
+    r"(?:(?:(?:tra loi|cau tra loi|chu|tin nhan|viet|noi|huong dan|doan nay|cai nay)\s)?"
+    r"(?:dai|dai dong|nhieu chu|lang nhang|kho hieu|roi)(?:\s(?:qua|the|vay|z|ghe|lam|that|vl))+"
+    rf"(?:\s{_CANNOT_READ}(?:\s(?:gi|dau))?)?"
+    rf"|{_CANNOT_READ}(?:\s(?:gi|dau))?"
+    r"|(?:noi|viet|tra loi)\s(?:ngan|gon|ngan gon)(?:\s(?:thoi|lai|hon|di|giup|thoi nhe))*)" + _POLITE_TAIL
+)
+"""The reply was too long or too hard to read: its parts are offered one by one."""
 _YES = re.compile(
     r"(?:(?:da|vang|u|uh|uhm|ok|oke|a|the)\s)*"
     r"(?:(?:dung|chuan|chinh xac|phai)\s(?:roi|r|vay|the|y (?:em|minh|toi|tui))"
@@ -172,6 +186,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_STAFF, Gesture.STAFF),
         (_OKAY, Gesture.OKAY),
         (_WRONG, Gesture.WRONG),
+        (_TOO_LONG, Gesture.TOO_LONG),
         (_YES, Gesture.YES),
         (_ANYONE, Gesture.INVITE),
         (_MURMUR, Gesture.INVITE),

@@ -119,7 +119,8 @@ async def test_reload_good_file(admin: AdminCommands, reloader: FaqReloader, faq
     assert reply is not None
     # The new entry has neither 'steps' nor 'updated', which `faqbot check` lists.
     assert reply.text == (
-        f"Đã nạp lại tệp hỏi đáp: {before + 1} mục. Có 2 chỗ nên xem lại trong tệp (xem bằng lệnh faqbot check)."
+        f"Đã nạp lại tệp hỏi đáp: {before + 1} mục. "
+        "Có 2 chỗ nên xem lại trong tệp (xem bằng lệnh faqbot check)."
     )
     assert reloader.current().book.entry("giay-phep-xay-dung") is not None
     assert reply.outcome is None  # staff commands are not citizen interactions

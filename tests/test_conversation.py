@@ -447,6 +447,23 @@ def test_a_penalty_the_answer_does_not_mention_is_said_to_be_not_covered(
     assert "giao thông" not in reply.text
 
 
+def test_an_answer_too_long_to_read_is_offered_in_parts(shipped_conv: Conversation) -> None:
+    shipped_conv.handle(text("làm căn cước cho con 15 tuổi"))
+    parts = shipped_conv.handle(text("trả lời dài quá bác đọc không nổi"))
+    assert parts.outcome is not None and (parts.outcome.kind, parts.outcome.entry_id) == (
+        "too_long",
+        "can-cuoc",
+    )
+    assert parts.text.startswith(
+        "Dạ, em xin lỗi vì câu trả lời dài quá"
+    ) and "Giấy tờ cần chuẩn bị" in labels(parts)
+    assert len(parts.text) < 300, "short, as asked"
+    fresh = shipped_conv.handle(
+        text("dài quá", chat="9")
+    )  # nothing on screen: a person or a narrower question
+    assert "nhắn cho em một việc cụ thể" in fresh.text and texts.BTN_MENU in labels(fresh)
+
+
 def test_a_fine_is_not_the_fee(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("đăng ký tạm trú"))
     fine = shipped_conv.handle(text("phạt bao nhiêu tiền"))

@@ -54,6 +54,13 @@ from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
         ),
         pytest.param("bot ngu quá. cho gặp cán bộ", NotAQuestion(Gesture.STAFF), id="staff-last-sentence"),
         pytest.param("gặp cán bộ ở đâu để làm căn cước", None, id="where-to-meet-is-a-question"),
+        pytest.param(
+            "trả lời dài quá bác đọc không nổi", NotAQuestion(Gesture.TOO_LONG), id="too-long-elder"
+        ),
+        pytest.param("dài dòng quá", NotAQuestion(Gesture.TOO_LONG), id="too-long-short"),
+        pytest.param("khó hiểu quá", NotAQuestion(Gesture.TOO_LONG), id="too-hard"),
+        pytest.param("nói ngắn gọn thôi", NotAQuestion(Gesture.TOO_LONG), id="shorter-please"),
+        pytest.param("làm căn cước dài quá không", None, id="too-long-about-a-procedure-is-a-question"),
         pytest.param("sai rồi", NotAQuestion(Gesture.WRONG), id="wrong"),
         pytest.param("bot hiểu sai rồi", NotAQuestion(Gesture.WRONG), id="understood-wrong"),
         pytest.param("không đúng ý em", NotAQuestion(Gesture.WRONG), id="not-what-i-meant"),
