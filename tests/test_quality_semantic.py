@@ -133,7 +133,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "answered_correct": (0.852, True),
         "helped": (0.948, True),
         "wrong_answer": (0.025, False),
-        "rejected": (0.831, True),
+        "rejected": (0.844, True),
         "false_answer": (0.056, False),
     },
     ("questions_holdout", "shipped"): {
@@ -176,7 +176,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.143, False),
     },
     ("questions_quirks", "shipped"): {
-        "answered_correct": (0.859, True),
+        "answered_correct": (0.865, True),
         "helped": (0.946, True),
         "wrong_answer": (0.016, False),
         "rejected": (0.837, True),
@@ -215,7 +215,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
         "false_answer": (0.161, False),
     },
     ("questions_blind8", "shipped"): {
-        "answered_correct": (0.66, True),
+        "answered_correct": (0.668, True),
         "helped": (0.839, True),
         "wrong_answer": (0.054, False),
         "rejected": (0.775, True),
@@ -230,7 +230,7 @@ FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     },
     ("questions_blind5", "shipped"): {
         "answered_correct": (0.203, True),
-        "helped": (0.542, True),
+        "helped": (0.55, True),
         "wrong_answer": (0.027, False),
         "rejected": (0.83, True),
         "false_answer": (0.05, False),
