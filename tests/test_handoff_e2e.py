@@ -206,15 +206,19 @@ async def test_admin_commands_only_for_admins_and_the_log_is_masked(
     assert all(str(CITIZEN) not in r.user_hash for r in rows)
 
 
-async def test_a_broken_faq_edit_is_reported_to_staff_and_never_served(
-    tmp_path: Path, telegram: FakeTelegramServer
-) -> None:
+def watched_faq(tmp_path: Path, telegram: FakeTelegramServer) -> tuple[Path, str, AppConfig]:
+    """The mini FAQ copied where a test may break it, and a config that watches it."""
     faq = tmp_path / "faq.yaml"
     good = MINI_FAQ.read_text(encoding="utf-8")
     faq.write_text(good, encoding="utf-8")
-    app_config = dataclasses.replace(
-        config(tmp_path, telegram), faq=FaqConfig(path=str(faq), watch=True, watch_interval=0.05)
-    )
+    watching = FaqConfig(path=str(faq), watch=True, watch_interval=0.05)
+    return faq, good, dataclasses.replace(config(tmp_path, telegram), faq=watching)
+
+
+async def test_a_broken_faq_edit_is_reported_to_staff_and_never_served(
+    tmp_path: Path, telegram: FakeTelegramServer
+) -> None:
+    faq, good, app_config = watched_faq(tmp_path, telegram)
 
     async def conversation() -> None:
         faq.write_text(good.replace("questions:", "quesitons:", 1), encoding="utf-8")
@@ -240,12 +244,7 @@ async def test_a_broken_faq_edit_is_reported_to_staff_and_never_served(
 async def test_a_restart_with_a_broken_faq_serves_its_last_good_copy_and_tells_staff(
     tmp_path: Path, telegram: FakeTelegramServer
 ) -> None:
-    faq = tmp_path / "faq.yaml"
-    good = MINI_FAQ.read_text(encoding="utf-8")
-    faq.write_text(good, encoding="utf-8")
-    app_config = dataclasses.replace(
-        config(tmp_path, telegram), faq=FaqConfig(path=str(faq), watch=True, watch_interval=0.05)
-    )
+    faq, good, app_config = watched_faq(tmp_path, telegram)
     build_app(app_config)  # a first start keeps the copy
     faq.write_text(good.replace("questions:", "quesitons:", 1), encoding="utf-8")  # then a reboot
 
