@@ -309,6 +309,8 @@ def test_cli_end_to_end(
     ket_hon = book.entry("ket-hon")
     assert ket_hon is not None and "thủ tục cưới vợ ở phường" in ket_hon.questions
     audit = [json.loads(line) for line in audit_path(faq_path).read_text(encoding="utf-8").splitlines()]
+    # Office time, like the staff group's decisions in the same file (it was UTC).
+    assert all(a["at"].endswith("+07:00") for a in audit)
     assert [(a["action"], a["entry"], a["by"]) for a in audit][:2] == [
         ("add", "ket-hon", "Chị Lan"),
         ("reject", "can-cuoc", "Chị Lan"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import sys
 import time
@@ -155,7 +156,8 @@ def run(args: argparse.Namespace) -> int:
             print()
         print(f"Có {len(candidates)} cách hỏi cần duyệt: chạy 'faqbot learn' (không có --list) để duyệt.")
         return 0
-    return _review(candidates, faq, rejections, db_path, _who(args.by))
+    tz = office_timezone(config.staff.timezone)
+    return _review(candidates, faq, rejections, db_path, _who(args.by), tz)
 
 
 def describe(c: Candidate, book: FaqBook, index: int, total: int) -> str:
@@ -210,7 +212,12 @@ def _pick_entry(book: FaqBook) -> str | None:
 
 
 def _review(
-    candidates: tuple[Candidate, ...], faq: FaqFile, rejections: Rejections, db_path: Path, who: str
+    candidates: tuple[Candidate, ...],
+    faq: FaqFile,
+    rejections: Rejections,
+    db_path: Path,
+    who: str,
+    tz: dt.tzinfo | None = None,
 ) -> int:
     added = rejected = skipped = 0
     code = 0
@@ -247,7 +254,7 @@ def _review(
                     what = "tệp ghi các cách hỏi đã từ chối"
                     print("Lỗi: " + describe_os_error(exc, what), file=sys.stderr)
                     return _summary(added, rejected, skipped, 2)
-                _audit(faq, who, "reject", c, c.entry_id)
+                _audit(faq, who, "reject", c, c.entry_id, tz)
                 rejected += 1
                 decided = True
             else:
@@ -272,7 +279,7 @@ def _review(
                 except OSError as exc:
                     print("Lỗi: " + describe_os_error(exc, "tệp hỏi đáp"), file=sys.stderr)
                     return _summary(added, rejected, skipped, 2)
-                _audit(faq, who, "add", c, target)
+                _audit(faq, who, "add", c, target, tz)
                 known = known_forms(faq.book, Normalizer.for_pairs(faq.book.synonyms))
                 print(f"  Đã thêm «{c.phrasing}» vào mục '{target}'.")
                 added += 1
@@ -280,9 +287,12 @@ def _review(
     return _summary(added, rejected, skipped, code)
 
 
-def _audit(faq: FaqFile, who: str, action: str, c: Candidate, entry_id: str | None) -> None:
+def _audit(
+    faq: FaqFile, who: str, action: str, c: Candidate, entry_id: str | None, tz: dt.tzinfo | None = None
+) -> None:
+    # Office time, as the staff group's decisions are written in the same file.
     record: dict[str, object] = {
-        "at": now_iso(),
+        "at": now_iso(tz),
         "by": who,
         "action": action,
         "entry": entry_id,
