@@ -340,7 +340,14 @@ class HandoffDesk:
             ) or self.staff_chat_id
             await staff.send(
                 target,
-                Reply(texts.staff_ticket(ticket.ref, _CHANNEL_NAMES.get(msg.channel, msg.channel), question)),
+                Reply(
+                    texts.staff_ticket(
+                        ticket.ref,
+                        _CHANNEL_NAMES.get(msg.channel, msg.channel),
+                        question,
+                        reply.outcome.told if reply.outcome is not None else "",
+                    )
+                ),
             )
             log.info("handoff ticket %s opened from %s", ticket.ref, msg.channel)
         notice = texts.handoff_ticket(ticket.ref, self.hours.is_open(when), self.hours.next_opening(when))

@@ -57,7 +57,7 @@ _COMMANDS = {
     "contact": "contact",
 }
 
-_FIELDS_PER_CHAT = 5
+_FIELDS_PER_CHAT = 6
 """At most this many values are remembered per chat (handlers.state.Field)."""
 
 
@@ -293,7 +293,7 @@ class Conversation:
         self._states.set(key, "suggested_for", None)
         if text:
             # Kept so that a 👎 followed by "Gặp cán bộ" can put this question through to staff.
-            self._states.set(key, "unanswered", text)
+            self._keep_for_staff(key, text, texts.told_answer(entry.title))
         reply = answer(book, entry, facet, with_summary=with_summary)
         return _with_outcome(reply, Outcome("answer", entry.id, result.score, _facet(facet), text))
 
@@ -382,7 +382,7 @@ class Conversation:
     ) -> Reply:
         """A follow-up about the procedure just answered that its answer does not cover."""
         # Kept so that "Gặp cán bộ" puts this question through to staff.
-        self._states.set(key, "unanswered", text)
+        self._keep_for_staff(key, text, texts.told_not_covered(entry.title))
         return Reply(
             texts.not_covered(entry.title, book.agency, self._handoff_enabled, late=late),
             title=entry.title,
@@ -447,7 +447,7 @@ class Conversation:
         """A topic the office does not handle: who does; `still`: the procedure the citizen may still be
         asking about, offered first."""
         # Not forwarded to staff: the citizen is told who handles it; "Gặp cán bộ" stays possible.
-        self._states.set(key, "unanswered", text)
+        self._keep_for_staff(key, text, texts.told_declined(topic.title))
         # Procedures the topic points to ("nộp phạt trực tuyến" -> thanh toán trực tuyến) come first.
         back = [still] if still is not None else []
         related = [e for e in _existing(book, topic.related) if still is None or e.id != still.id]
@@ -465,8 +465,8 @@ class Conversation:
         self, k: Knowledge, key: tuple[str, str], entry: Entry, result: MatchResult | None, text: str
     ) -> Reply:
         """A shared procedure this office does not handle: who does (staff stay reachable)."""
-        self._states.set(key, "unanswered", text or None)
         who = k.not_handled[entry.id].handled_by
+        self._keep_for_staff(key, text, texts.told_declined(entry.title))
         return Reply(
             texts.not_handled(entry.title, who, k.book.agency),
             buttons=(*self._staff_rows(), *self._menu_buttons(k.book)),
@@ -476,7 +476,7 @@ class Conversation:
     def _legal_opinion(self, book: FaqBook, key: tuple[str, str], result: MatchResult, text: str) -> Reply:
         """A legal opinion asked with no procedure the matcher was sure of: where to ask instead."""
         # Not forwarded: no procedure answers it; staff stay reachable, as for a declined topic.
-        self._states.set(key, "unanswered", text)
+        self._keep_for_staff(key, text, texts.TOLD_LEGAL_OPINION)
         buttons = (*self._staff_rows(), *self._menu_buttons(book, result))
         outcome = _outcome("none", result, text)
         return Reply(texts.legal_opinion(book.agency), buttons=buttons, outcome=outcome)
@@ -487,7 +487,7 @@ class Conversation:
             buttons = self._menu_buttons(book, result)
             return Reply(texts.no_answer(book.agency), buttons=buttons, outcome=outcome)
         # Forwarded right away, so there is nothing left for a "Gặp cán bộ" button to send.
-        self._states.set(key, "unanswered", None)
+        self._keep_for_staff(key, None, "")
         return Reply(
             texts.no_answer_forwarded(book.agency),
             buttons=self._menu_row(),
@@ -628,8 +628,14 @@ class Conversation:
         question = self._states.get(key, "unanswered")
         if not question:
             return Reply(texts.HANDOFF_NOTHING, outcome=Outcome("handoff:none"))
-        self._states.set(key, "unanswered", None)
-        return Reply(texts.HANDOFF, handoff=True, outcome=Outcome("handoff", question=question))
+        told = self._states.get(key, "told") or ""
+        self._keep_for_staff(key, None, "")
+        return Reply(texts.HANDOFF, handoff=True, outcome=Outcome("handoff", question=question, told=told))
+
+    def _keep_for_staff(self, key: tuple[str, str], text: str | None, told: str) -> None:
+        """The question "Gặp cán bộ" would put through to staff, and what the bot said to it."""
+        self._states.set(key, "unanswered", text or None)
+        self._states.set(key, "told", told if text else None)
 
     def _stale(self, book: FaqBook) -> Reply:
         return Reply(

@@ -68,6 +68,8 @@ class Outcome:
     """The citizen's text that was matched (masked before it is stored)."""
     office: str | None = None
     """The office that answered, when the bot knows it (a province's office id; None otherwise)."""
+    told: str = ""
+    """For a handoff: what the bot had already told the citizen about `question` (staff see it)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,13 @@ from typing import Literal
 
 from handlers.store import StateStore
 
-Field = Literal["entry", "suggested_for", "unanswered", "facet", "address"]
+Field = Literal["entry", "suggested_for", "unanswered", "told", "facet", "address"]
 """What is remembered about a chat:
 
 - entry: the procedure last answered (a facet-only follow-up refers to it);
 - suggested_for: the question suggestions were offered for ("Không phải các ý trên" falls back on it);
 - unanswered: the last question without an answer ("Gặp cán bộ" hands it to staff);
+- told: what the bot said to that question (a declined topic, an answer…), shown to staff with it;
 - facet: a part asked before the procedure was known ("lệ phí bao nhiêu?" → "thủ tục nào ạ?"), that
   the procedure the citizen then picks leads with;
 - address: how the citizen calls themselves when not "anh/chị" ("bác", "bà"…, handlers.address).

@@ -465,11 +465,32 @@ STAFF_TICKET_MARK = "📩 Câu hỏi "
 """How a ticket post starts: only replies to such a post are relayed to the citizen."""
 
 
-def staff_ticket(ref: str, channel: str, question: str) -> str:
-    """Posted in the staff group: one citizen's question (already masked)."""
+def told_answer(title: str) -> str:
+    """What staff read on a ticket after an answer the citizen still wanted a person for."""
+    return f"Bot đã trả lời bằng mục «{title}»."
+
+
+def told_not_covered(title: str) -> str:
+    """… after a follow-up the answer on screen did not cover."""
+    return f"Bot đã nói hướng dẫn của mục «{title}» không có điều này."
+
+
+def told_declined(title: str) -> str:
+    """… after a topic the office does not handle."""
+    return f"Bot đã báo việc này không thuộc phạm vi của đơn vị («{title}») và chỉ nơi giải quyết."
+
+
+TOLD_LEGAL_OPINION = "Bot đã báo đây là câu hỏi cần tư vấn pháp luật và chỉ nơi trợ giúp pháp lý."
+
+
+def staff_ticket(ref: str, channel: str, question: str, told: str = "") -> str:
+    """Posted in the staff group: one citizen's question (already masked), and what the bot already
+    told them when it said something (a declined topic, an answer they wanted a person for)."""
+    heading = "người dân muốn gặp cán bộ" if told else "bot chưa trả lời được"
+    said = f"{told}\n\n" if told else ""
     return (
-        f"{STAFF_TICKET_MARK}{ref} (qua {channel}) bot chưa trả lời được:\n\n"
-        f"«{question}»\n\n"
+        f"{STAFF_TICKET_MARK}{ref} (qua {channel}) {heading}:\n\n"
+        f"«{question}»\n\n{said}"
         "Anh/chị trả lời (Reply) vào chính tin nhắn này, bot sẽ chuyển câu trả lời tới người dân. "
         "Người dân không thấy tên của anh/chị."
     )

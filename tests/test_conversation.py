@@ -869,10 +869,25 @@ def test_unhappy_citizen_reaches_staff_after_an_answer(knowledge: Knowledge) -> 
     assert staff.handoff
     assert staff.outcome is not None
     assert (staff.outcome.kind, staff.outcome.question) == ("handoff", "đăng ký tạm trú cần giấy tờ gì")
+    assert staff.outcome.told == texts.told_answer("Đăng ký tạm trú"), "staff see what the bot said"
     again = conv.handle(press("h"))
     assert not again.handoff and kind(again) == "handoff:none"
     # Another chat has nothing to hand over.
     assert not conv.handle(press("h", chat="2")).handoff
+
+
+def test_a_declined_citizen_who_asks_for_a_person_is_handed_over_with_what_the_bot_said(
+    shipped_book: FaqBook, shipped_matcher: Matcher
+) -> None:
+    conv = Conversation(StaticKnowledge(Knowledge(shipped_book, shipped_matcher)), handoff_enabled=True)
+    declined = conv.handle(text("tôi muốn ly hôn thì nộp đơn ở đâu"))
+    assert kind(declined) == "declined" and not declined.handoff
+    staff = conv.handle(press(payload_of(declined, texts.BTN_ASK_STAFF)))
+    assert staff.handoff and staff.outcome is not None
+    assert staff.outcome.told.startswith("Bot đã báo việc này không thuộc phạm vi của đơn vị («Ly hôn")
+    ticket = texts.staff_ticket("#0008", "Telegram", staff.outcome.question, staff.outcome.told)
+    assert "người dân muốn gặp cán bộ" in ticket and "bot chưa trả lời được" not in ticket
+    assert "bot chưa trả lời được" in texts.staff_ticket("#0009", "Telegram", "câu khác")
 
 
 def test_typing_for_a_person_does_what_the_staff_button_does(knowledge: Knowledge) -> None:
