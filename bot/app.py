@@ -226,6 +226,10 @@ def build_app(
         saved = source.last_good.saved_at() if source.last_good is not None else None
         notices.append(served_last_good(source.path, source.broken_at_start, saved))
     if offices is not None:
+        shared = offices.source
+        if shared.shared_broken_at_start and config.faq.path:
+            saved = shared.last_good.saved_at() if shared.last_good is not None else None
+            notices.append(served_last_good(config.faq.path, shared.shared_broken_at_start, saved))
         notices += [overlay_broken(office, problems) for office, problems in offices.source.broken.items()]
     app = App(config, source, conversation, context, channels, notices=notices, health=health)
     close = getattr(store, "close", None)

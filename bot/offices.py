@@ -17,7 +17,16 @@ from typing import TextIO
 
 from bot.config import AppConfig, ConfigError
 from bot.notices import ON_STDERR
-from bot.reload import ReloadResult, file_fingerprint, problem_lines, reload_text, restored_text, tell_mended
+from bot.reload import (
+    LastGood,
+    ReloadResult,
+    file_fingerprint,
+    last_good_path,
+    problem_lines,
+    reload_text,
+    restored_text,
+    tell_mended,
+)
 from bot.units import load_units
 from faq.decision import MatchSettings
 from faq.knowledge import Indexer, Knowledge
@@ -47,11 +56,15 @@ class ProvinceReloader:
         on_failure: Callable[[ReloadResult], Awaitable[None]] | None = None,
         console: TextIO | None = None,
         on_mended: Callable[[str], Awaitable[None]] | None = None,
+        last_good: LastGood | None = None,
     ) -> None:
-        """Load every file (FaqError when the shared FAQ has problems; an office whose overlay has some is
-        served the shared FAQ, its problems in `broken`) and index them once.
+        """Load every file (FaqError when the shared FAQ has problems and `last_good` has no copy of it;
+        an office whose overlay has some is served the shared FAQ, its problems in `broken`) and index
+        them once.
 
-        `overlays`: office id -> overlay path. `console`: where each reload is told, in Vietnamese."""
+        `overlays`: office id -> overlay path. `console`: where each reload is told, in Vietnamese.
+        `last_good`: a copy of each version of the shared FAQ that loads, served at start when the file
+        is broken (its problems in `shared_broken_at_start`)."""
         self._paths: dict[str, str | None] = {SHARED: shared_path, **overlays}
         self._settings = settings
         self._indexer = indexer
@@ -62,8 +75,25 @@ class ProvinceReloader:
         self._lock = threading.Lock()
         self._fingerprints = {key: file_fingerprint(path) for key, path in self._paths.items()}
         self._failed: dict[str, str | None] = {}
+        self.last_good = last_good
+        self.shared_broken_at_start: tuple[Problem, ...] = ()
         report = check_faq(shared_path)
         if report.book is None or report.errors:
+            # A hundred communes must not go dark over a broken shared file at a reboot: its last good copy.
+            copy = last_good.path if last_good is not None and last_good.path.is_file() else None
+            kept = check_faq(copy) if copy is not None else None
+            if kept is None or kept.book is None or kept.errors:
+                raise FaqError(report.errors)
+            log.error(
+                "shared FAQ %s has %d problem(s): serving its last good copy", shared_path, len(report.errors)
+            )
+            self.shared_broken_at_start = tuple(report.errors)
+            self._failed[SHARED] = self._fingerprints[SHARED]
+            self._fingerprints[SHARED] = file_fingerprint(copy)
+            report = kept
+        elif last_good is not None and shared_path is not None:
+            last_good.keep(shared_path, self._fingerprints[SHARED])
+        if report.book is None:  # checked above; says so to the type checker
             raise FaqError(report.errors)
         self._shared: FaqBook = report.book
         self.broken: dict[str, tuple[Problem, ...]] = {}
@@ -130,6 +160,9 @@ class ProvinceReloader:
                     if ok and report.book is not None:
                         self._shared = report.book
                         shared_changed = True
+                        self.shared_broken_at_start = ()
+                        if self.last_good is not None:
+                            self.last_good.keep(path, fingerprint)
                     errors = report.errors
                 else:
                     found = check_overlay(path, self._shared)
@@ -200,6 +233,8 @@ class ProvinceReloader:
                     # Put back as it was served: the error said before is gone.
                     del self._failed[key]
                     self.broken.pop(key, None)
+                    if key == SHARED:
+                        self.shared_broken_at_start = ()
                     log.info(
                         "FAQ file of %s back to the content being served",
                         key or "the province",
@@ -278,6 +313,9 @@ def build_offices(
         on_failure=on_failure,
         console=console,
         on_mended=on_mended,
+        last_good=LastGood(last_good_path(config.storage.sqlite_path, config.faq.path))
+        if config.faq.path
+        else None,
     )
     own: dict[str, str] = {}
     for office in config.offices:

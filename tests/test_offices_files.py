@@ -14,9 +14,9 @@ import pytest
 from bot.cli import main
 from bot.health import Health
 from bot.offices import ProvinceReloader, overlay_broken
-from bot.reload import ReloadResult
+from bot.reload import LastGood, ReloadResult
 from faq.decision import MatchSettings
-from faq.loader import DEFAULT_FAQ, load_faq
+from faq.loader import DEFAULT_FAQ, FaqError, load_faq
 from faq.overlay_loader import check_overlay, parse_overlay
 from handlers.store import MemoryStore
 
@@ -318,3 +318,24 @@ async def test_health_fingerprint_follows_every_overlay_and_names_offices_on_the
     _, other_worker = await Health(same, MemoryStore(), overlays=same.served).check()
     assert other_worker["faq"]["fingerprint"] == mended["faq"]["fingerprint"], "same files, same fingerprint"
     assert other_worker["faq"]["entries"] == mended["faq"]["entries"]
+
+
+def test_a_restart_with_a_broken_shared_faq_serves_its_last_good_copy(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    copy = LastGood(tmp_path / "var" / "faq-last-good.yaml")
+    overlays = {office: str(path) for office, path in files.items() if office}
+    ProvinceReloader(str(files[""]), overlays, MatchSettings(), last_good=copy)  # a good start keeps a copy
+    good = files[""].read_text(encoding="utf-8")
+    files[""].write_text(good.replace("questions:", "quesitons:", 1), encoding="utf-8")  # then a reboot
+    with pytest.raises(FaqError):
+        ProvinceReloader(str(files[""]), overlays, MatchSettings())
+    r = ProvinceReloader(str(files[""]), overlays, MatchSettings(), last_good=copy)
+    assert r.shared_broken_at_start and all(
+        str(p).startswith(str(files[""])) for p in r.shared_broken_at_start
+    )
+    assert phone(r, "hoang-liet") == "024 3641 1111", "every office is served"
+    assert r.reload().changed is False  # the same broken file is not loaded or said again
+    files[""].write_text(good.replace("questions:", "questions: ", 1), encoding="utf-8")  # mended
+    assert r.reload().changed and not r.shared_broken_at_start
+    assert copy.path.read_text(encoding="utf-8") == files[""].read_text(encoding="utf-8"), "the new copy"
