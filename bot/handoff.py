@@ -346,6 +346,7 @@ class HandoffDesk:
                         _CHANNEL_NAMES.get(msg.channel, msg.channel),
                         question,
                         reply.outcome.told if reply.outcome is not None else "",
+                        asked=reply.outcome is not None and reply.outcome.kind == "handoff",
                     )
                 ),
             )

@@ -423,6 +423,7 @@ class Conversation:
         ]
         rows.append(_row(_btn(texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
+        self._states.set(key, "told", texts.told_suggested([e.title for e in result.suggestions]))
         if facet is not None:
             # A choice typed in words ("sao y") instead of pressed keeps the part asked, as the button does.
             self._states.set(key, "facet", _facet(facet))
@@ -511,7 +512,12 @@ class Conversation:
                 question = self._states.get(key, "suggested_for") or ""
                 self._states.set(key, "suggested_for", None)
                 if self._handoff_enabled and question:
-                    return self._fallback(book, key, question, None)
+                    # Staff see the choices that missed, not only the question.
+                    told = self._states.get(key, "told") or ""
+                    forwarded = self._fallback(book, key, question, None)
+                    if forwarded.outcome is not None and told:
+                        forwarded = replace(forwarded, outcome=replace(forwarded.outcome, told=told))
+                    return forwarded
                 # Not "chưa có thông tin": the citizen only said the guesses missed; ask again.
                 return Reply(
                     texts.misunderstood(book.agency, self._handoff_enabled),

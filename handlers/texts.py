@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from faq.schema import Agency, Entry, Facet, OnlineLevel, Postal
 
@@ -480,13 +481,19 @@ def told_declined(title: str) -> str:
     return f"Bot đã báo việc này không thuộc phạm vi của đơn vị («{title}») và chỉ nơi giải quyết."
 
 
+def told_suggested(titles: Sequence[str]) -> str:
+    """… after choices the citizen said were not what they meant."""
+    return "Bot đã gợi ý " + ", ".join(f"«{t}»" for t in titles) + "; người dân chọn «Không phải các ý trên»."
+
+
 TOLD_LEGAL_OPINION = "Bot đã báo đây là câu hỏi cần tư vấn pháp luật và chỉ nơi trợ giúp pháp lý."
 
 
-def staff_ticket(ref: str, channel: str, question: str, told: str = "") -> str:
+def staff_ticket(ref: str, channel: str, question: str, told: str = "", *, asked: bool = False) -> str:
     """Posted in the staff group: one citizen's question (already masked), and what the bot already
-    told them when it said something (a declined topic, an answer they wanted a person for)."""
-    heading = "người dân muốn gặp cán bộ" if told else "bot chưa trả lời được"
+    told them when it said something (a declined topic, an answer they wanted a person for, choices
+    that missed); `asked`: the citizen asked for a person after what the bot told them."""
+    heading = "người dân muốn gặp cán bộ" if asked and told else "bot chưa trả lời được"
     said = f"{told}\n\n" if told else ""
     return (
         f"{STAFF_TICKET_MARK}{ref} (qua {channel}) {heading}:\n\n"

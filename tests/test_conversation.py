@@ -885,9 +885,23 @@ def test_a_declined_citizen_who_asks_for_a_person_is_handed_over_with_what_the_b
     staff = conv.handle(press(payload_of(declined, texts.BTN_ASK_STAFF)))
     assert staff.handoff and staff.outcome is not None
     assert staff.outcome.told.startswith("Bot đã báo việc này không thuộc phạm vi của đơn vị («Ly hôn")
-    ticket = texts.staff_ticket("#0008", "Telegram", staff.outcome.question, staff.outcome.told)
+    ticket = texts.staff_ticket("#0008", "Telegram", staff.outcome.question, staff.outcome.told, asked=True)
     assert "người dân muốn gặp cán bộ" in ticket and "bot chưa trả lời được" not in ticket
     assert "bot chưa trả lời được" in texts.staff_ticket("#0009", "Telegram", "câu khác")
+    assert "người dân muốn gặp cán bộ" in texts.staff_ticket(
+        "#0008", "Telegram", "x", staff.outcome.told, asked=True
+    )
+
+
+def test_choices_that_missed_are_on_the_forwarded_ticket(knowledge: Knowledge) -> None:
+    conv = Conversation(StaticKnowledge(knowledge), handoff_enabled=True)
+    _, offered = find_suggest(conv)
+    choices = [label for label in labels(offered) if label != texts.BTN_NONE_OF_THESE]
+    missed = conv.handle(press(payload_of(offered, texts.BTN_NONE_OF_THESE), chat="suggest"))
+    assert missed.handoff and missed.outcome is not None
+    assert missed.outcome.told == texts.told_suggested(choices)
+    ticket = texts.staff_ticket("#0010", "Zalo", missed.outcome.question, missed.outcome.told)
+    assert "bot chưa trả lời được" in ticket and "«Không phải các ý trên»" in ticket
 
 
 def test_typing_for_a_person_does_what_the_staff_button_does(knowledge: Knowledge) -> None:
