@@ -10,9 +10,8 @@ from collections.abc import Callable, Collection, Mapping
 
 from bot.channels.delivery import DeliveryStats
 from bot.reload import Reloads, reload_text
-from bot.report import Report, build_report, format_stats, format_unanswered, office_timezone
+from bot.report import Report, answered_titles, build_report, format_stats, format_unanswered, office_timezone
 from bot.storage import InteractionLog, LogHealth, LogUnavailable
-from faq.decision import Kind
 from faq.knowledge import KnowledgeSource
 from handlers.messages import Incoming, InKind, Reply
 
@@ -98,11 +97,7 @@ class AdminCommands:
         since = now - STATS_DAYS * 86400
         knowledge = self._knowledge.current()
         book = knowledge.book
-
-        def answers(question: str) -> str | None:
-            result = knowledge.matcher.match(question)
-            entry = result.entry if result.kind is Kind.ANSWER else None
-            return entry.title if entry is not None and entry.is_procedure else None
+        answers = answered_titles(knowledge.matcher)
 
         def report() -> Report:
             # Reading SQLite and grouping questions both take a while on a busy week.

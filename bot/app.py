@@ -223,13 +223,11 @@ def build_app(
     )
     notices = list(storage.notices)
     if isinstance(source, FaqReloader) and source.broken_at_start:
-        saved = source.last_good.saved_at() if source.last_good is not None else None
-        notices.append(served_last_good(source.path, source.broken_at_start, saved))
+        notices.append(served_last_good(source.path, source.broken_at_start, source.last_good))
     if offices is not None:
         shared = offices.source
         if shared.shared_broken_at_start and config.faq.path:
-            saved = shared.last_good.saved_at() if shared.last_good is not None else None
-            notices.append(served_last_good(config.faq.path, shared.shared_broken_at_start, saved))
+            notices.append(served_last_good(config.faq.path, shared.shared_broken_at_start, shared.last_good))
         notices += [overlay_broken(office, problems) for office, problems in offices.source.broken.items()]
     app = App(config, source, conversation, context, channels, notices=notices, health=health)
     close = getattr(store, "close", None)
@@ -391,10 +389,10 @@ async def run_app(app: App, stop: asyncio.Event | None = None, err: TextIO | Non
 
 def running_text(app: App, started: Sequence[Channel]) -> str:
     """The operator's one line once the bot serves: on which channels, which FAQ, how to stop it."""
-    kinds = [
-        channel_name(c.name.split(":", 1)[0]) + (f" ({c.name.split(':', 1)[1]})" if ":" in c.name else "")
-        for c in started
-    ]
+    kinds = []
+    for channel in started:
+        kind, _, office = channel.name.partition(":")  # "telegram:hoang-liet": an office's own account
+        kinds.append(channel_name(kind) + (f" ({office})" if office else ""))
     book = app.knowledge.current().book
     faq = book.source or "tệp hỏi đáp mẫu"
     return (

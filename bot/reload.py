@@ -251,8 +251,9 @@ class Reloads(Protocol):
         ...
 
 
-def served_last_good(path: str | Path, problems: Sequence[Problem], saved: dt.datetime | None) -> str:
+def served_last_good(path: str | Path, problems: Sequence[Problem], copy: LastGood | None) -> str:
     """The start-up notice for a FAQ file that is broken while its last good copy is served."""
+    saved = copy.saved_at() if copy is not None else None
     when = f" (lưu lúc {saved:%H:%M ngày %d/%m/%Y})" if saved is not None else ""
     lines = [
         f"Tệp hỏi đáp {path} có {len(problems)} lỗi nên bot đang dùng bản hợp lệ gần nhất của tệp{when}. "

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rapidfuzz import fuzz, process
 
 from bot.storage import Interaction
+from faq.decision import Kind
+from faq.matcher import Matcher
 from faq.normalize import Normalizer, fold_accents, has_accents
 from faq.schema import FaqBook
 from handlers.privacy import MASKS
@@ -299,6 +301,17 @@ def _most_first(counts: Counter[str], title: Callable[[str], str]) -> tuple[Entr
     return tuple(
         EntryCount(eid, title(eid), n) for eid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
+
+
+def answered_titles(matcher: Matcher) -> Callable[[str], str | None]:
+    """What `matcher` answers a question with, as the title of a procedure (None: no answer)."""
+
+    def answers(question: str) -> str | None:
+        result = matcher.match(question)
+        entry = result.entry if result.kind is Kind.ANSWER else None
+        return entry.title if entry is not None and entry.is_procedure else None
+
+    return answers
 
 
 def _marked(

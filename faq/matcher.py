@@ -12,6 +12,7 @@ Without a semantic index the lexical stage decides alone, exactly as before it e
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -83,8 +84,12 @@ class Matcher:
         self._positions = positions_of(book)
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-        self._own = {_plain(q): e.id for e in book.entries for q in e.questions}
-        """Every question staff wrote, accents and punctuation off -> its entry's id."""
+
+    @functools.cached_property
+    def _own(self) -> dict[str, str]:
+        """Every question staff wrote, accents and punctuation off -> its entry's id (built the first
+        time a message asks a legal opinion, not at every start)."""
+        return {_plain(q): e.id for e in self.book.entries for q in e.questions}
 
     def _staff_wrote(self, text: str, result: MatchResult) -> bool:
         """Whether the message is one of the questions staff wrote under the entry it is answered with:

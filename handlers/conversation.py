@@ -350,15 +350,12 @@ class Conversation:
                 # Elders on a phone: the answer's parts one by one, or a person.
                 context = self._context_entry(book, key)
                 parts = answer_buttons(book, context, None) if context is not None else ()
+                staff, shown = self._handoff_enabled, bool(parts)
                 return Reply(
-                    texts.too_long(book.agency, self._handoff_enabled, parts=bool(parts), numbered=False),
-                    numbered_text=texts.too_long(
-                        book.agency, self._handoff_enabled, parts=bool(parts), numbered=True
-                    ),
-                    title=context.title if parts and context is not None else "",
-                    buttons=(*self._staff_rows(), *parts)
-                    if parts
-                    else (*self._staff_rows(), *self._menu_row()),
+                    texts.too_long(book.agency, staff, parts=shown, numbered=False),
+                    numbered_text=texts.too_long(book.agency, staff, parts=shown, numbered=True),
+                    title=context.title if shown and context is not None else "",
+                    buttons=(*self._staff_rows(), *(parts or self._menu_row())),
                     outcome=Outcome("too_long", context.id if context is not None else None, question=text),
                 )
             case Gesture.SORRY:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, MessageHandler, filters
@@ -85,27 +86,18 @@ def install_admin_commands(
     ids = [int(i) for i in admin_user_ids if i.lstrip("-").isdigit()]
     groups = filters.Chat(chat_id=list(staff_chat_ids)) if staff_chat_ids else None
 
-    async def not_an_admin(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is not None:
-            await message.reply_text(texts.STAFF_ADMINS_ONLY)
-        raise ApplicationHandlerStop
-
-    async def review_in_private(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is not None:
-            await message.reply_text(texts.STAFF_REVIEW_IN_GROUP)
-        raise ApplicationHandlerStop
-
     if groups is not None:
         others = groups & ~filters.User(user_id=ids) if ids else groups
-        channel.add_handler(CommandHandler([*ADMIN_COMMANDS, REVIEW_COMMAND], not_an_admin, filters=others))
+        channel.add_handler(
+            CommandHandler(
+                [*ADMIN_COMMANDS, REVIEW_COMMAND], _saying(texts.STAFF_ADMINS_ONLY), filters=others
+            )
+        )
     if not ids:
         return
+    in_private = filters.User(user_id=ids) & filters.ChatType.PRIVATE
     channel.add_handler(
-        CommandHandler(
-            REVIEW_COMMAND, review_in_private, filters=filters.User(user_id=ids) & filters.ChatType.PRIVATE
-        )
+        CommandHandler(REVIEW_COMMAND, _saying(texts.STAFF_REVIEW_IN_GROUP), filters=in_private)
     )
 
     async def on_admin_command(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -122,3 +114,15 @@ def install_admin_commands(
     channel.add_handler(
         CommandHandler(list(ADMIN_COMMANDS), on_admin_command, filters=filters.User(user_id=ids) & where)
     )
+
+
+def _saying(text: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+    """A command handler that only answers `text` (a command typed where it does not work)."""
+
+    async def say(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(text)
+        raise ApplicationHandlerStop
+
+    return say

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from bot.oserrors import describe_os_error
 from bot.report import (
     CSV_COLUMNS,
     CSV_SECTIONS,
+    answered_titles,
     build_report,
     format_csv,
     format_text,
@@ -24,7 +24,6 @@ from bot.report import (
 )
 from bot.storage import Interaction, InteractionLog, LogUnavailable, one_line
 from bot.storage_sql import DriverMissing, database_errors, hide_password, log_where, open_engine
-from faq.decision import Kind
 from faq.loader import FaqError, load_faq
 from faq.matcher import Matcher
 from faq.schema import FaqBook
@@ -100,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(rows, str):
         print(rows)
         return 0
-    answers = _answers(book, config) if rows else None
+    # The lexical stage: quick, no model to load for a report.
+    answers = answered_titles(Matcher(book, config.matching)) if rows and book is not None else None
     report = build_report(
         rows, book, since, now=now, tz=tz, office=args.office, offices=offices, answers=answers
     )
@@ -208,17 +208,3 @@ def _book(path: str | None) -> FaqBook | None:
         )
         print(str(exc), file=sys.stderr)
         return None
-
-
-def _answers(book: FaqBook | None, config: AppConfig) -> Callable[[str], str | None] | None:
-    """What the current FAQ answers a question with (the lexical stage: quick, no model to load)."""
-    if book is None:
-        return None
-    matcher = Matcher(book, config.matching)
-
-    def answers(question: str) -> str | None:
-        result = matcher.match(question)
-        entry = result.entry if result.kind is Kind.ANSWER else None
-        return entry.title if entry is not None and entry.is_procedure else None
-
-    return answers
