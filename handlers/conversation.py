@@ -420,7 +420,8 @@ class Conversation:
         ]
         rows.append(_row(_btn(texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
-        self._states.set(key, "told", texts.told_suggested([e.title for e in result.suggestions]))
+        # "Gặp cán bộ" now hands over this question, with the choices it got (not an earlier one's).
+        self._keep_for_staff(key, text, texts.told_suggested([e.title for e in result.suggestions]))
         if facet is not None:
             # A choice typed in words ("sao y") instead of pressed keeps the part asked, as the button does.
             self._states.set(key, "facet", _facet(facet))

@@ -904,6 +904,17 @@ def test_choices_that_missed_are_on_the_forwarded_ticket(knowledge: Knowledge) -
     assert "bot chưa trả lời được" in ticket and "«Không phải các ý trên»" in ticket
 
 
+def test_a_person_asked_for_after_choices_gets_that_question_and_its_choices(knowledge: Knowledge) -> None:
+    conv = Conversation(StaticKnowledge(knowledge), handoff_enabled=True)
+    conv.handle(text("đăng ký tạm trú cần giấy tờ gì", chat="suggest"))
+    question, offered = find_suggest(conv)
+    choices = [label for label in labels(offered) if label != texts.BTN_NONE_OF_THESE]
+    staff = conv.handle(text("cho em gặp cán bộ", chat="suggest"))
+    assert staff.handoff and staff.outcome is not None
+    # Not the earlier answered question with these choices' context: this one, and what it was offered.
+    assert (staff.outcome.question, staff.outcome.told) == (question, texts.told_suggested(choices))
+
+
 def test_typing_for_a_person_does_what_the_staff_button_does(knowledge: Knowledge) -> None:
     conv = Conversation(StaticKnowledge(knowledge), handoff_enabled=True)
     nothing_yet = conv.handle(text("cho em gặp cán bộ"))
