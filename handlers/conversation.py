@@ -102,9 +102,6 @@ class Conversation:
             reply = self._desk.handle(msg, key, self._handle)
         else:
             reply = self._handle(self._knowledge.current(), key, msg)
-        danger = danger_in(msg.text) if msg.kind is InKind.TEXT else None
-        if danger is not None:
-            reply = warned(reply, danger)
         return self._addressed(key, msg, reply)
 
     def _addressed(self, key: tuple[str, str], msg: Incoming, reply: Reply) -> Reply:
@@ -118,7 +115,9 @@ class Conversation:
 
     def _handle(self, k: Knowledge, key: tuple[str, str], msg: Incoming) -> Reply:
         if msg.kind is InKind.TEXT:
-            return self._on_text(k, key, msg.text, msg.options)
+            reply = self._on_text(k, key, msg.text, msg.options)
+            danger = danger_in(msg.text)
+            return warned(reply, danger, k.book.agency) if danger is not None else reply
         if msg.kind is InKind.BUTTON:
             return self._on_button(k, key, msg.text)
         if msg.kind is InKind.COMMAND:

@@ -34,6 +34,16 @@ EMERGENCY = (
     "việc khẩn cấp ạ."
 )
 """Put before the reply to a message that tells of violence, a missing person or a fire (handlers.safety)."""
+
+
+def after_emergency(agency: Agency) -> str:
+    """After the emergency numbers, in place of "chưa có thông tin" and the menu: the office's contact."""
+    return (
+        "Khi đã an toàn, nếu cần cán bộ hỗ trợ thêm về giấy tờ, thủ tục, anh/chị gọi "
+        f"{agency.name} qua số {agency.phone} ạ.\n{_hours(agency)}"
+    )
+
+
 SCAM_WARNING = (
     "⚠️ Cán bộ và công an không bao giờ gọi điện, nhắn tin xin mã OTP, mật khẩu, bắt cài ứng dụng, bấm "
     "đường link hay chuyển tiền để làm thủ tục. Anh/chị đừng làm theo; nếu lỡ làm rồi, hãy đổi mật khẩu "

@@ -59,7 +59,12 @@ def test_the_warning_comes_first_and_the_reply_still_follows(conv: Conversation)
     )
     assert reply.text.startswith(texts.EMERGENCY.replace("anh/chị", "bác")[:40])
     assert "113" in reply.text and "111" in reply.text
-    assert reply.outcome is not None and reply.outcome.kind == "none"  # nothing in the FAQ: still said after
+    assert reply.outcome is not None and reply.outcome.kind == "none"  # logged as unanswered
+    # Not "chưa có thông tin" and a menu of procedures under the numbers: the office's phone, for later.
+    assert "chưa có thông tin" not in reply.text and not reply.buttons
+    assert reply.text.endswith(
+        texts.after_emergency(conv.knowledge.current().book.agency).replace("anh/chị", "bác")
+    )
     scam = conv.handle(
         Incoming(
             "zalo_bot", "2", "u2", InKind.TEXT, "có người gọi tự xưng công an xin mã OTP để đăng ký tạm trú"
