@@ -70,7 +70,8 @@ def explain_yaml_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple
         swallowed = _swallowing_scalar(lines, line)
         quoted = swallowed is not None and swallowed[2] is not None
         found = (
-            (None if quoted else _misaligned_key(lines, line))
+            _entry_in_wrong_section(lines, line)
+            or (None if quoted else _misaligned_key(lines, line))
             or _earlier_mistake(lines, line, swallowed)
             or _not_an_item(lines, line)
             or (_not_an_item(lines, previous) if previous is not None else None)
@@ -90,6 +91,32 @@ _BULLETS = "•·–—*+‣◦▪●○"
 """What word processors and keyboards put where YAML wants "- "."""
 _KEY_LINE = re.compile(r"( *)(?:- +)?([^\s#\"'-][^:#]*):(?:[ \t]|$)")
 """A `key:` line (group 1: indentation before any "- "; group 2: the key)."""
+
+
+_ENTRY_START = re.compile(r" *- +id *: *['\"]?([^'\"#\s]*)")
+_SECTION = re.compile(r"([A-Za-z_]+) *:(?: *#.*)?$")
+"""A top-level key that opens a block ("synonyms:", "agency:")."""
+
+
+def _entry_in_wrong_section(lines: Sequence[str], line: int) -> tuple[int, str] | None:
+    """An entry ("- id: …") pasted under a section other than `entries:`, blamed on its first line."""
+    # YAML fails where the section's own lines resume (or where the entry ends an `agency:` block),
+    # far from the paste; the clerk needs the entry's line and where it belongs.
+    section = next((n for n in range(min(line, len(lines)), 0, -1) if _SECTION.match(lines[n - 1])), None)
+    if section is None:
+        return None
+    name = _SECTION.match(lines[section - 1]).group(1)  # type: ignore[union-attr]
+    if name == "entries":
+        return None
+    for n in range(section + 1, min(line, len(lines)) + 1):
+        match = _ENTRY_START.match(lines[n - 1])
+        if match:
+            return n, PREFIX + (
+                f"mục '{match.group(1)}' bắt đầu ở dòng này đang nằm trong phần '{name}:' (dòng {section}) — "
+                "các mục phải nằm trong phần 'entries:'. Hãy cắt cả khối của mục này (từ dòng '- id:' "
+                "đến hết mục) và dán xuống dưới dòng 'entries:', thẳng cột với '- ' của các mục khác."
+            )
+    return None
 
 
 def _not_an_item(lines: Sequence[str], line: int) -> tuple[int, str] | None:

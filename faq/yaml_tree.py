@@ -213,13 +213,25 @@ class _Composer:
 
     def _pair(self, mapping: Map) -> None:
         seen: dict[str, int] = {}
+        merged = False
         flat = mapping.flat
         for key, value in zip(flat[0::2], flat[1::2], strict=True):
             if not isinstance(key, Scalar):
                 self.error(key.line, "tên khóa phải là một từ (ví dụ 'title'), không phải danh sách.")
                 continue
             name = clean(key.value)
-            if name in seen:
+            if name == "id" and name in seen:
+                # Everything after a second "id:" repeats too: one missing "- " merged two entries.
+                self.error(
+                    key.line,
+                    "dòng này thiếu '- ' trước 'id:' — mỗi mục mới phải bắt đầu bằng '- id: …', thẳng cột "
+                    f"với '- ' của các mục khác; thiếu nó, mục này bị gộp vào mục ở dòng {seen[name]}.",
+                )
+                mapping.items.append((key, value))
+                seen = {"id": key.line}
+                merged = True
+                continue
+            if name in seen and not merged:
                 self.error(
                     key.line,
                     f"khóa '{name}' xuất hiện hai lần trong cùng một khối (lần đầu ở dòng "

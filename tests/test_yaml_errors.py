@@ -176,6 +176,26 @@ LONG_GAP = ENTRY.replace(
             "dòng này thiếu '- ' ở đầu: mỗi mục bắt đầu bằng dấu gạch ngang",
             id="entry-without-its-dash",
         ),
+        pytest.param(
+            (
+                "version: 1\nsynonyms:\n"
+                + ENTRY.split("entries:\n", 1)[1]
+                + "  căn cước: [cccd, cmnd]\nentries:\n  - id: khai-sinh\n    title: Khai sinh\n",
+                3,
+            ),
+            "mục 'giam-ho' bắt đầu ở dòng này đang nằm trong phần 'synonyms:' (dòng 2)",
+            id="entry-pasted-under-synonyms",
+        ),
+        pytest.param(
+            (
+                "version: 1\nagency:\n  name: UBND xã A\n  phone: '0123'\n\n"
+                + ENTRY.split("entries:\n", 1)[1]
+                + "entries:\n  - id: khai-sinh\n    title: Khai sinh\n",
+                6,
+            ),
+            "mục 'giam-ho' bắt đầu ở dòng này đang nằm trong phần 'agency:' (dòng 2)",
+            id="entry-pasted-after-the-agency-block",
+        ),
     ],
 )
 def test_blamed_where_the_mistake_is(case: tuple[str, int], fragment: str) -> None:
@@ -288,3 +308,12 @@ def test_spaces_pasted_from_a_word_processor_are_spaces(line: str) -> None:
     text, _ = edit('    fee: "Miễn lệ phí."', line)
     # Read exactly as the unedited entry (which is not a whole FAQ, so both lack 'agency' and so on).
     assert parse_faq(text, "faq.yaml") == parse_faq(ENTRY, "faq.yaml")
+
+
+def test_an_entry_without_its_dash_at_the_keys_column_is_one_error() -> None:
+    # "    id: khai-sinh" in line with the keys above: YAML merges the two entries, every key repeats.
+    text = ENTRY + "\n    id: khai-sinh\n    title: Khai sinh\n    questions:\n      - làm khai sinh\n"
+    report = parse_faq(text, "faq.yaml")
+    missing = [e.line for e in report.errors if "thiếu '- ' trước 'id:'" in e.message]
+    assert missing == [text.splitlines().index("    id: khai-sinh") + 1]
+    assert not [e for e in report.errors if "xuất hiện hai lần" in e.message]
