@@ -53,18 +53,37 @@ CHANNEL_NAMES = {
     "zalo_oa": "Zalo OA",
     "console": "Bảng lệnh (thử nghiệm)",
 }
-CSV_COLUMNS = ("section", "key", "label", "value", "up", "down", "examples")
-CSV_SECTIONS = (
-    "summary",
-    "unanswered",
-    "declined",
-    "entry",
-    "feedback",
-    "never_reached",
-    "channel",
-    "day",
-    "office",
-)
+CSV_COLUMNS = ("phần", "mã", "tên", "số", "tốt", "chưa tốt", "ví dụ")
+"""The CSV's header row, for staff opening it in Excel ("tốt"/"chưa tốt": 👍/👎 on a rating row,
+answered at once / not answered on an office's)."""
+CSV_SECTION_NAMES: dict[str, str] = {
+    "summary": "tổng quan",
+    "unanswered": "chưa trả lời được",
+    "declined": "ngoài phạm vi",
+    "entry": "mục được hỏi",
+    "feedback": "đánh giá",
+    "never_reached": "chưa ai hỏi",
+    "channel": "kênh",
+    "day": "ngày",
+    "office": "đơn vị",
+}
+"""Each part of the report -> the CSV's "phần" for its rows."""
+CSV_SECTIONS = tuple(CSV_SECTION_NAMES.values())
+CSV_SUMMARY_NAMES: dict[str, str] = {
+    "since": "từ",
+    "until": "đến",
+    "rows": "số lượt ghi",
+    "users": "số người hỏi",
+    "questions": "số câu hỏi",
+    "answer": "trả lời ngay",
+    "suggest": "đưa gợi ý",
+    "declined": "chỉ sang nơi khác",
+    "none": "chưa trả lời được",
+    "suggestions_offered": "lần đưa gợi ý",
+    "suggestions_accepted": "lần chọn gợi ý",
+    "acceptance_ratio": "tỉ lệ chọn gợi ý",
+}
+"""The "tổng quan" rows' "mã"."""
 
 
 def office_timezone(name: str = "Asia/Ho_Chi_Minh") -> dt.tzinfo:
@@ -506,7 +525,7 @@ def format_text(report: Report, *, top: int = 20) -> str:
 
 
 def format_csv(report: Report) -> str:
-    """One CSV table; its `section` column says which part a row belongs to (see CSV_SECTIONS)."""
+    """One CSV table; its "phần" column says which part a row belongs to (see CSV_SECTION_NAMES)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -522,25 +541,39 @@ def format_csv(report: Report) -> str:
         ("acceptance_ratio", "" if report.acceptance is None else f"{report.acceptance:.4f}"),
     ]
     for key, value in summary:
-        w.writerow(("summary", key, "", value, "", "", ""))
+        w.writerow((CSV_SECTION_NAMES["summary"], CSV_SUMMARY_NAMES[key], "", value, "", "", ""))
     for i, g in enumerate(report.unanswered, 1):
         fixed = [f"nay đã trả lời bằng: {g.now_answered}"] if g.now_answered else []
-        w.writerow(("unanswered", i, g.label, g.count, "", "", " | ".join([*fixed, *g.examples])))
+        w.writerow(
+            (CSV_SECTION_NAMES["unanswered"], i, g.label, g.count, "", "", " | ".join([*fixed, *g.examples]))
+        )
     for e in report.declined:
-        w.writerow(("declined", e.entry_id, e.title, e.count, "", "", " | ".join(e.examples)))
+        w.writerow(
+            (CSV_SECTION_NAMES["declined"], e.entry_id, e.title, e.count, "", "", " | ".join(e.examples))
+        )
     for e in report.top_entries:
-        w.writerow(("entry", e.entry_id, e.title, e.count, "", "", ""))
+        w.writerow((CSV_SECTION_NAMES["entry"], e.entry_id, e.title, e.count, "", "", ""))
     for f in report.feedback:
-        w.writerow(("feedback", f.entry_id, f.title, f.up + f.down, f.up, f.down, " | ".join(f.disliked)))
+        w.writerow(
+            (
+                CSV_SECTION_NAMES["feedback"],
+                f.entry_id,
+                f.title,
+                f.up + f.down,
+                f.up,
+                f.down,
+                " | ".join(f.disliked),
+            )
+        )
     for e in report.never_reached:
-        w.writerow(("never_reached", e.entry_id, e.title, 0, "", "", ""))
+        w.writerow((CSV_SECTION_NAMES["never_reached"], e.entry_id, e.title, 0, "", "", ""))
     for c, n in report.per_channel:
-        w.writerow(("channel", c, channel_name(c), n, "", "", ""))
+        w.writerow((CSV_SECTION_NAMES["channel"], c, channel_name(c), n, "", "", ""))
     for d, n in report.per_day:
-        w.writerow(("day", d.isoformat(), _day(d), n, "", "", ""))
+        w.writerow((CSV_SECTION_NAMES["day"], d.isoformat(), _day(d), n, "", "", ""))
     for o in report.per_office:
-        # value: questions asked; up: answered at once; down: not answered (like 👍/👎, good then bad).
-        w.writerow(("office", o.office or "", "", o.asked, o.answered, o.unanswered, ""))
+        # số: questions asked; tốt: answered at once; chưa tốt: not answered (like 👍/👎, good then bad).
+        w.writerow((CSV_SECTION_NAMES["office"], o.office or "", "", o.asked, o.answered, o.unanswered, ""))
     return buf.getvalue()
 
 

@@ -193,7 +193,7 @@ def test_report_per_office_and_for_the_province_on_both_engines(
 
     assert main([*base, "--csv"]) == 0
     table = capsys.readouterr().out.splitlines()
-    assert "office,hoang-liet,,7,3,0," in table and "office,dinh-cong,,4,0,4," in table
+    assert "đơn vị,hoang-liet,,7,3,0," in table and "đơn vị,dinh-cong,,4,0,4," in table
 
 
 @pytest.mark.parametrize(

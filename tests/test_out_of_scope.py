@@ -251,7 +251,7 @@ def test_the_report_counts_declined_topics(book: FaqBook) -> None:
     body = format_text(report)
     assert "ngoài phạm vi, đã chỉ nơi giải quyết: 3 (75,0%)" in body
     assert "1. Vi phạm giao thông, phạt nguội (phat-nguoi): 2 lượt" in body
-    assert 'declined,phat-nguoi,"Vi phạm giao thông, phạt nguội",2' in format_csv(report)
+    assert 'ngoài phạm vi,phat-nguoi,"Vi phạm giao thông, phạt nguội",2' in format_csv(report)
 
 
 def test_eval_counts_a_declined_question_as_rejected(matcher: Matcher) -> None:

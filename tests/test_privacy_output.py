@@ -71,7 +71,7 @@ def test_report_prints_no_control_character() -> None:
         body = output.replace("\n", "")
         assert not any(c in body for c in CONTROL), repr(body)
     assert "làm sổ đỏ ở đâu" in text and "đổi bằng lái" in text
-    unanswered = [r for r in csv.DictReader(io.StringIO(table)) if r["section"] == "unanswered"]
+    unanswered = [r for r in csv.DictReader(io.StringIO(table)) if r["phần"] == "chưa trả lời được"]
     assert len(unanswered) == len(questions)  # one row each: no line broken inside a cell
 
 

@@ -244,31 +244,31 @@ def test_csv_parses_into_sections(report: Report) -> None:
     table = list(csv.DictReader(io.StringIO(format_csv(report))))
     by: dict[str, list[dict[str, str]]] = {}
     for r in table:
-        by.setdefault(r["section"], []).append(r)
-    summary = {r["key"]: r["value"] for r in by["summary"]}
-    assert summary["rows"] == str(len(SEED))
-    assert (summary["suggest"], summary["suggestions_accepted"], summary["acceptance_ratio"]) == (
+        by.setdefault(r["phần"], []).append(r)
+    summary = {r["mã"]: r["số"] for r in by["tổng quan"]}
+    assert summary["số lượt ghi"] == str(len(SEED))
+    assert (summary["đưa gợi ý"], summary["lần chọn gợi ý"], summary["tỉ lệ chọn gợi ý"]) == (
         "4",
         "3",
         "0.7500",
     )
-    assert [(r["label"], r["value"]) for r in by["unanswered"]] == [
+    assert [(r["tên"], r["số"]) for r in by["chưa trả lời được"]] == [
         ("làm sổ đỏ ở đâu ạ", "4"),
         ("xin giấy phép xây dựng nhà ở", "2"),
         ("đổi bằng lái xe ô tô", "1"),
     ]
-    assert len(by["unanswered"][0]["examples"].split(" | ")) == 3
-    assert [(r["key"], r["up"], r["down"]) for r in by["feedback"]] == [
+    assert len(by["chưa trả lời được"][0]["ví dụ"].split(" | ")) == 3
+    assert [(r["mã"], r["tốt"], r["chưa tốt"]) for r in by["đánh giá"]] == [
         ("tam-tru", "0", "2"),
         ("khai-sinh", "2", "1"),
     ]
-    assert [r["key"] for r in by["never_reached"]] == NEVER_REACHED
-    assert {r["key"]: r["value"] for r in by["channel"]} == {
+    assert [r["mã"] for r in by["chưa ai hỏi"]] == NEVER_REACHED
+    assert {r["mã"]: r["số"] for r in by["kênh"]} == {
         "telegram": "28",
         "zalo_bot": "3",
         "zalo_oa": "1",
     }
-    assert [(r["key"], r["value"]) for r in by["day"]] == [("2025-07-01", "30"), ("2025-07-02", "2")]
+    assert [(r["mã"], r["số"]) for r in by["ngày"]] == [("2025-07-01", "30"), ("2025-07-02", "2")]
 
 
 def test_text_is_vietnamese_for_staff(report: Report) -> None:
@@ -293,7 +293,7 @@ def test_empty_period_says_there_is_no_data(book: FaqBook) -> None:
     report = build_report([], book, SINCE, now=NOW, tz=VN)
     assert "Chưa có dữ liệu" in format_text(report)
     assert "chưa có dữ liệu" in format_digest(report)
-    assert [r["section"] for r in csv.DictReader(io.StringIO(format_csv(report)))].count("never_reached") == 9
+    assert [r["phần"] for r in csv.DictReader(io.StringIO(format_csv(report)))].count("chưa ai hỏi") == 9
 
 
 def test_digest_is_short_and_within_a_telegram_message(report: Report, book: FaqBook) -> None:
@@ -347,18 +347,18 @@ def test_cli_prints_text_and_csv(
     assert "MỤC CHƯA AI HỎI TỚI (4)" in text
     assert main(["report", "--config", config, "--since", "2025-07-01", "--csv"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("\ufeffsection,")  # the byte-order mark Excel on Windows needs to read UTF-8
+    assert out.startswith("\ufeffphần,")  # the byte-order mark Excel on Windows needs to read UTF-8
     table = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
-    assert {r["section"] for r in table} >= {
-        "summary",
-        "unanswered",
-        "feedback",
-        "never_reached",
-        "channel",
-        "day",
+    assert {r["phần"] for r in table} >= {
+        "tổng quan",
+        "chưa trả lời được",
+        "đánh giá",
+        "chưa ai hỏi",
+        "kênh",
+        "ngày",
     }
     assert any(
-        r["section"] == "summary" and r["key"] == "rows" and r["value"] == str(len(SEED)) for r in table
+        r["phần"] == "tổng quan" and r["mã"] == "số lượt ghi" and r["số"] == str(len(SEED)) for r in table
     )
 
 
@@ -377,7 +377,7 @@ def test_cli_writes_csv_for_excel_to_a_file(
     assert main(["report", "--config", config, "--since", "2025-07-01", "--csv", "-o", str(target)]) == 0
     assert f"Đã ghi báo cáo vào {target}" in capsys.readouterr().out
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfsection,")
+    assert data.startswith("\ufeffphần,".encode())
     assert b"Khai sinh" in data or b"khai-sinh" in data
 
 
