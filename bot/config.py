@@ -355,9 +355,31 @@ def load_config(
     from bot.config_checks import check_config  # it judges the classes defined here
 
     problems.extend(check_config(config, secrets, database))
+    if path is not None:
+        problems.extend(_beside_the_config(typing.cast(AppConfig, config), Path(path)))
     if problems:
         raise ConfigError(problems)
     return typing.cast(AppConfig, config)
+
+
+def _beside_the_config(config: AppConfig, path: Path) -> list[str]:
+    """A relative FAQ or overlay path found beside the config file but not from the working directory."""
+    # Relative paths are read from where the command runs (deployments rely on it); run from elsewhere,
+    # the file "is not found" though it sits next to the config: say where to run the command from.
+    folder = path.resolve().parent
+    named = [("faq.path", config.faq.path)] + [
+        (f"offices[{o.id}].overlay", o.overlay) for o in config.offices
+    ]
+    problems = []
+    for key, value in named:
+        if not value or Path(value).is_absolute() or Path(value).exists() or not (folder / value).is_file():
+            continue
+        problems.append(
+            f"{path}: {key} '{value}' không có ở thư mục đang chạy lệnh ({Path.cwd()}) nhưng có cạnh tệp "
+            f"cấu hình, trong {folder}: đường dẫn tương đối được tính từ thư mục đang chạy lệnh — hãy chạy "
+            f'lệnh từ thư mục đó (cd "{folder}") hoặc ghi đường dẫn đầy đủ.'
+        )
+    return problems
 
 
 def _missing_config(path: str | Path) -> str:

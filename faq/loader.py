@@ -71,7 +71,12 @@ def _read(target: Path) -> str | Problem:
             data = fh.read(MAX_FILE_BYTES + 1)
             size = os.fstat(fh.fileno()).st_size
     except FileNotFoundError:
-        return Problem(source, 0, "không tìm thấy tệp FAQ — hãy kiểm tra lại đường dẫn.")
+        where = (
+            ""
+            if target.is_absolute()
+            else f" (đường dẫn tương đối được tính từ thư mục đang chạy lệnh: {Path.cwd()})"
+        )
+        return Problem(source, 0, f"không tìm thấy tệp FAQ{where} — hãy kiểm tra lại đường dẫn.")
     except IsADirectoryError:
         return Problem(source, 0, "đường dẫn này là một thư mục, không phải tệp FAQ.")
     except PermissionError:

@@ -285,3 +285,11 @@ def test_the_shipped_faq_with_its_agency_filled_in_passes_check_strict(
     path.write_text(text, encoding="utf-8")
     assert main(["check", "--strict", str(path)]) == 0, capsys.readouterr()
     assert "không có cảnh báo" in capsys.readouterr().out
+
+
+def test_a_missing_relative_path_names_the_folder_it_was_read_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "faq/khong-co.yaml"]) == 1
+    assert f"tính từ thư mục đang chạy lệnh: {tmp_path}" in capsys.readouterr().out

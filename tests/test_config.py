@@ -372,3 +372,30 @@ def test_unknown_key_has_line_and_hint(tmp_path: Path, text: str, expected: str)
 )  # fmt: skip
 def test_office_hours_spans(text: str, span: tuple[dt.time, dt.time]) -> None:
     assert parse_span(text) == span
+
+
+@pytest.mark.parametrize(
+    ("run_from", "problem"),
+    [
+        pytest.param("outside", True, id="run-from-elsewhere"),
+        pytest.param("office", False, id="run-from-the-config-folder"),
+    ],
+)
+def test_a_faq_beside_the_config_but_not_from_the_working_directory_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_from: str, problem: bool
+) -> None:
+    office = tmp_path / "office"
+    (office / "faq").mkdir(parents=True)
+    (office / "faq" / "xa.yaml").write_text("version: 1\n", encoding="utf-8")
+    (office / "config.yaml").write_text("faq:\n  path: faq/xa.yaml\n", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    monkeypatch.chdir(tmp_path / run_from)
+    config_path = office / "config.yaml"
+    if not problem:
+        assert load_config(config_path).faq.path == "faq/xa.yaml"
+        return
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_path)
+    message = "\n".join(caught.value.problems)
+    assert "faq.path 'faq/xa.yaml' không có ở thư mục đang chạy lệnh" in message
+    assert f'cd "{office}"' in message
