@@ -287,7 +287,7 @@ def _kind(clause: str) -> str:
 
 _WANTS = re.compile(
     r"\b(?:muon|can|xin|de nghi|dinh|tinh)\s+(?:duoc\s+)?(?:dang ky|lam|cap|doi|gia han|chung thuc|sao y"
-    r"|sang ten|tach|nhap|chuyen|khai|bao|xac nhan|nop)\b"
+    r"|sang ten|tach|nhap|chuyen|khai|bao|xac nhan|nop|hoi|giay|the|so|ban sao|bang)\b"
 )
 """What the writer wants done, said in the same clause as who they are ("Tôi là Lê Văn Tám, số CCCD …
 muốn đăng ký tạm trú cho tôi tại số 12"): the clause is the request, not an introduction."""
