@@ -28,7 +28,8 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
     (Facet.TIME, 3, "mấy ngày|bao lâu|bao nhiêu ngày|thời gian|mấy hôm|mấy tuần|mấy tháng|"
      "bao giờ có|bao giờ lấy|bao giờ nhận|khi nào có|khi nào lấy|khi nào nhận|lâu không|"
      "bao nhiêu lâu|mất mấy|nhanh không|bao lâu thì|có nhanh|mất bao lâu|thời hạn giải quyết|"
-     "trong ngày|lấy ngay|bao giờ thì có|có kết quả|ra kết quả|trả kết quả"),
+     "trong ngày|lấy ngay|bao giờ thì có|có kết quả|ra kết quả|trả kết quả|đến đâu rồi|tới đâu rồi|"
+     "chưa có kết quả|chưa thấy kết quả|chưa nhận được kết quả|xong chưa|bao giờ xong|khi nào xong"),
     (Facet.TIME, 2, "bao giờ|khi nào|lâu"),
     (Facet.WHERE, 3, "ở đâu|chỗ nào|nơi nào|tại đâu|đến đâu|đi đâu|cơ quan nào|địa chỉ|"
      "phòng nào|bộ phận nào|nộp ở|làm ở|ở chỗ nào|chỗ nào làm|nơi làm|nơi nộp|chỗ làm|chỗ nộp|"
@@ -48,6 +49,9 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
     (Facet.STEPS, 1, "làm sao|như thế nào|thế nào|ra sao"),
 )
 # fmt: on
+_NOT_FACETS = "mai táng phí|tiền mai táng|chi phí mai táng|tiền tử tuất|tiền tuất"
+"""Money the citizen would receive, not a fee to pay ("có được hỗ trợ mai táng phí không" asks for the
+funeral allowance, not what registering the death costs): never a facet phrase."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,9 @@ class FacetFinder:
                     if key and strength.get((key, facet), 0) < level:
                         strength[(key, facet)] = level
         self._table = _PhraseTable((key, (f"{facet}:{level}",)) for (key, facet), level in strength.items())
+        shields = {tuple(clean(p).split()) for p in _NOT_FACETS.split("|")}
+        shields |= {normalizer.tokens(p) for p in _NOT_FACETS.split("|")}
+        self._shields = _PhraseTable((key, ("-",)) for key in shields if key)
 
     def find(self, tokens: Sequence[str]) -> FacetHit:
         """The facet named by normalised tokens, and the spans of all facet phrases."""
@@ -83,7 +90,15 @@ class FacetFinder:
         spans: list[tuple[int, int]] = []
         # Every start is tried, so overlapping phrases ("mất mấy" + "mấy ngày") all count.
         folded = [fold_word(t) for t in tokens]
+        shielded = 0
         for i in range(len(tokens)):
+            shield = (
+                self._shields.match_at(tokens, i, folded) if folded[i] in self._shields.first_words else None
+            )
+            if shield is not None:
+                shielded = max(shielded, i + shield[0])
+            if i < shielded:
+                continue
             hit = table.match_at(tokens, i, folded) if folded[i] in table.first_words else None
             if hit is None:
                 continue

@@ -78,7 +78,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # the police can come to the home.
         return InContext(Reading.SENTENCES_BESIDE, found)
     # Found nothing of its own: longer messages still ask about the answer on screen.
-    unplaced = _unplaced(result)
+    unplaced = _unplaced(result) or _only_offers(result, context)
     limit = UNPLACED_WORDS if unplaced else FOLLOW_UP_WORDS
     # "thế còn người nước ngoài?": what that answer says of it, not the visa topic the words are near;
     # "bác già rồi đi lại khó, có ai đến nhà làm không": the sentence may say one word otherwise.
@@ -122,6 +122,12 @@ def _asks_part_of(context: Entry, result: MatchResult, text: str) -> bool:
     if result.kind is Kind.SUGGEST:
         return any(e.id == context.id for e in result.suggestions)
     return result.kind is Kind.NONE and result.declined is None
+
+
+def _only_offers(result: MatchResult, context: Entry) -> bool:
+    """Whether the matcher's only choice is the answer already on screen ("có được hỗ trợ mai táng phí
+    không" after khai tử): offering it again places the message nowhere new."""
+    return result.kind is Kind.SUGGEST and [e.id for e in result.suggestions] == [context.id]
 
 
 def _unplaced(result: MatchResult) -> bool:

@@ -1296,3 +1296,15 @@ def test_a_legal_opinion_with_no_procedure_near_says_where_to_ask(conv: Conversa
     assert book.agency.phone in reply.text
     assert "chưa có thông tin" not in reply.text
     assert texts.BTN_MENU in labels(reply) or any(c.title in labels(reply) for c in book.categories)
+
+
+def test_a_funeral_allowance_after_the_death_registration_is_not_its_fee(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    conv.handle(text("Bố em vừa mất hôm qua, gia đình cần làm những giấy tờ gì ạ"))
+    reply = conv.handle(text("có được hỗ trợ mai táng phí không"))
+    # It was «Đăng ký khai tử» with its fee ("Miễn lệ phí khi đăng ký khai tử đúng hạn"), then the same
+    # procedure offered again as a choice: the answer on screen is what the question is about.
+    assert "Lệ phí:" not in reply.text
+    assert reply.outcome is not None and reply.outcome.entry_id == "khai-tu"
+    assert reply.outcome.kind in ("follow-up", "none")
+    assert reply.text.startswith("Dạ") or "mai táng" in reply.text

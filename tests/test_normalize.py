@@ -256,6 +256,13 @@ def test_tokens_helper_applies_synonyms() -> None:
         pytest.param("làm sao để đổi bằng lái ở đâu", Facet.WHERE, id="lam-sao-is-weak"),
         pytest.param("gia hạn tạm trú", None, id="gia-is-not-gia-tien"),
         pytest.param("đăng ký tạm trú", None, id="no-facet"),
+        pytest.param("có được hỗ trợ mai táng phí không", None, id="funeral-allowance-is-no-fee"),
+        pytest.param("co duoc ho tro mai tang phi ko", None, id="funeral-allowance-without-accents"),
+        pytest.param("tiền mai táng nhận ở đâu", Facet.WHERE, id="funeral-money-where"),
+        pytest.param("khai tử có mất phí không", Facet.FEE, id="death-registration-fee"),
+        pytest.param("hồ sơ thường trú của tôi giờ đến đâu rồi", Facet.TIME, id="how-far-along-is-no-place"),
+        pytest.param("nộp 10 ngày rồi chưa có kết quả", Facet.TIME, id="no-result-yet"),
+        pytest.param("đi đến đâu để nộp", Facet.WHERE, id="where-to-go"),
     ],
 )
 def test_detect_facet(text: str, facet: Facet | None) -> None:
