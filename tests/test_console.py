@@ -124,6 +124,26 @@ def test_broken_faq_lists_problems_and_returns_1(
     assert "quesitons" in captured.err
 
 
+def test_a_broken_faq_with_a_last_good_copy_is_said_in_vietnamese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(MINI_FAQ.read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"faq:\n  path: {faq}\nstorage:\n  path: {tmp_path / 'var' / 'faqbot.sqlite3'}\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO("xin chào\n"))
+    assert cli.main(["chat", "--config", str(config)]) == 0  # a good start keeps the copy
+    capsys.readouterr()
+    faq.write_text(MINI_FAQ.read_text(encoding="utf-8").replace("    questions:\n", "    quesitons:\n", 1))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("xin chào\n"))
+    assert cli.main(["chat", "--config", str(config)]) == 0
+    err = capsys.readouterr().err
+    assert "bot đang dùng bản hợp lệ gần nhất của tệp" in err and f"{faq}:" in err and "quesitons" in err
+    assert "serving its last good copy" not in err
+
+
 def test_missing_faq_returns_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

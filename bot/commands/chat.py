@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import sys
 from typing import Any
 
@@ -11,6 +12,7 @@ from bot.app import build_knowledge
 from bot.channels.console import ConsoleChat
 from bot.commands.common import indexer_or_note, read_config
 from bot.config import AppConfig
+from bot.reload import FaqReloader, served_last_good
 from faq.loader import FaqError
 from handlers.conversation import Conversation
 
@@ -46,13 +48,22 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.faq:
         config = dataclasses.replace(config, faq=dataclasses.replace(config.faq, path=args.faq))
+    # The console is for staff trying the bot: they read its notices in Vietnamese (below), not the
+    # process log's English lines, which Python would otherwise print on stderr.
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
     try:
-        knowledge = build_knowledge(config, indexer=indexer_or_note(config))
+        knowledge = build_knowledge(config, indexer=indexer_or_note(config), console=sys.stderr)
     except FaqError as exc:
         print("Tệp FAQ có lỗi nên chưa trò chuyện được:", file=sys.stderr)
         for faq_problem in exc.problems:
             print(f"  {faq_problem}", file=sys.stderr)
         return 1
+    if isinstance(knowledge, FaqReloader) and knowledge.broken_at_start:
+        print(
+            served_last_good(knowledge.path, knowledge.broken_at_start, knowledge.last_good), file=sys.stderr
+        )
     conversation = Conversation(knowledge, context_ttl=config.conversation.context_ttl)
     stdin = sys.stdin
     reconfigure = getattr(stdin, "reconfigure", None)
