@@ -144,6 +144,23 @@ def test_a_broken_faq_with_a_last_good_copy_is_said_in_vietnamese(
     assert "serving its last good copy" not in err
 
 
+@pytest.mark.parametrize("logged", [pytest.param(True, id="with-log"), pytest.param(False, id="by-default")])
+def test_chat_log_records_the_questions_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], logged: bool
+) -> None:
+    db = tmp_path / "var" / "faqbot.sqlite3"
+    config = tmp_path / "config.yaml"
+    config.write_text(f"faq:\n  path: {MINI_FAQ}\nstorage:\n  path: {db}\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("con mèo nhà em biết bay không\n"))
+    assert cli.main(["chat", "--config", str(config), *(["--log"] if logged else [])]) == 0
+    capsys.readouterr()
+    assert cli.main(["report", "--config", str(config), "--since", "1d"]) == 0
+    out = capsys.readouterr().out
+    # A staff member's trial questions reach `report` and `learn` only when they say so.
+    assert ("«con mèo nhà em biết bay không» — 1 lượt" in out) is logged
+    assert ("Bảng lệnh (thử nghiệm)" in out) is logged
+
+
 def test_missing_faq_returns_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -46,7 +46,9 @@ class ConsoleChat:
         interactive: bool,
         chat_id: str = "local",
         read_line: Callable[[str], str] | None = None,
+        observe: Callable[[Incoming, Reply], None] | None = None,
     ) -> None:
+        """`observe`: told of every exchange (`faqbot chat --log` records them in the interaction log)."""
         self._conversation = conversation
         self._stdin = stdin
         self._stdout = stdout
@@ -55,6 +57,7 @@ class ConsoleChat:
         self._options = OptionMemory()
         # input() gives line editing on a terminal; scripts read the stream plainly.
         self._read_line = read_line
+        self._observe = observe
 
     def run(self) -> int:
         """Greet, then answer line after line until «thoát», "exit" or end of input."""
@@ -86,6 +89,8 @@ class ConsoleChat:
 
     def _answer(self, msg: Incoming, *, after_input: bool) -> Reply:
         reply = safe_handle(self._conversation, msg, log)
+        if self._observe is not None:
+            self._observe(msg, reply)
         numbering = self._options.remember(self._chat_id, reply)
         text = "\n\n".join(render_plain(reply, limit=_LIMIT, numbered=True, numbering=numbering))
         # On a terminal, a blank line sets the answer apart from what was just typed.

@@ -13,6 +13,8 @@ from bot.channels.console import ConsoleChat
 from bot.commands.common import indexer_or_note, read_config
 from bot.config import AppConfig
 from bot.reload import FaqReloader, served_last_good
+from bot.storage import InteractionLog
+from bot.storage_sql import hide_password, log_where
 from faq.loader import FaqError
 from handlers.conversation import Conversation
 
@@ -38,12 +40,21 @@ def register(subparsers: Any) -> None:
         metavar="TỆP",
         help="tệp cấu hình YAML (để dùng ngưỡng so khớp và thời gian giữ ngữ cảnh của nó)",
     )
+    parser.add_argument(
+        "--log",
+        action="store_true",
+        help=(
+            "ghi các câu hỏi của buổi trò chuyện thử vào nhật ký hỏi đáp trong tệp cấu hình (kênh «Bảng "
+            "lệnh (thử nghiệm)»), để xem bằng «faqbot report» và bổ sung FAQ bằng «faqbot learn»; mặc định "
+            "không ghi"
+        ),
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load the config and the FAQ, then chat on stdin/stdout; 1 on FAQ errors, 2 on config errors."""
-    config = read_config(args.config, default=AppConfig())
+    config = read_config(args.config, default=AppConfig(), database=args.log)
     if config is None:
         return 2
     if args.faq:
@@ -70,11 +81,32 @@ def run(args: argparse.Namespace) -> int:
     if reconfigure is not None:
         reconfigure(encoding="utf-8", errors="replace")
     interactive = stdin.isatty() and sys.stdout.isatty()
+    interactions = _open_log(config) if args.log else None
+    if args.log and interactions is None:
+        return 2
     chat = ConsoleChat(
         conversation,
         stdin=stdin,
         stdout=sys.stdout,
         interactive=interactive,
         read_line=input if interactive else None,
+        observe=interactions.record if interactions is not None else None,
     )
-    return chat.run()
+    try:
+        return chat.run()
+    finally:
+        if interactions is not None:
+            interactions.close()
+            print(f"Đã ghi các câu hỏi vào nhật ký hỏi đáp {log_where(config.storage)}.", file=sys.stderr)
+
+
+def _open_log(config: AppConfig) -> InteractionLog | None:
+    """The configured interaction log for `chat --log`, or None after saying why it cannot be opened."""
+    storage = config.storage
+    try:
+        # No salt outside `run` (secrets are not read): the console's one user needs no hiding.
+        return InteractionLog(storage.log_url, salt="", retention_days=storage.retention_days)
+    except Exception as exc:  # what opening a database can raise is driver-specific
+        said = hide_password(f"{type(exc).__name__}: {exc}", storage.log_url)
+        print(f"Lỗi: không mở được nhật ký hỏi đáp {log_where(storage)} ({said}).", file=sys.stderr)
+        return None
