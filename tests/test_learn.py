@@ -277,6 +277,37 @@ def run_learn(
     return code, out.out, out.err
 
 
+OUT_OF_SCOPE_ENTRY = """
+  - id: khoi-kien
+    category: out-of-scope
+    title: Khởi kiện, tranh chấp
+    questions:
+      - muốn kiện ra tòa thì làm sao
+    summary: Việc khởi kiện do Tòa án nhân dân giải quyết.
+"""
+
+
+def test_cli_adds_a_wording_to_a_topic_the_office_does_not_handle(
+    tmp_path: Path,
+    faq_path: Path,
+    seeder: Seeder,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    faq_path.write_text(faq_path.read_text(encoding="utf-8").rstrip("\n") + "\n" + OUT_OF_SCOPE_ENTRY)
+    seed_office(seeder)
+    seeder.log.close()
+    config = write_config(tmp_path, faq_path, seeder.log.path)
+    code, out, _ = run_learn(
+        monkeypatch, capsys, "m\nkhoi-kien\n", "--config", str(config), "--since", "3650d"
+    )
+    assert code == 0, out
+    # It said "Không có mục 'khoi-kien'" though `check` accepts the entry.
+    assert "Mục 'khoi-kien' là việc ngoài phạm vi" in out
+    entry = load_faq(faq_path).entry("khoi-kien")
+    assert entry is not None and "thủ tục cưới vợ ở phường" in entry.questions
+
+
 def test_cli_end_to_end(
     tmp_path: Path,
     faq_path: Path,

@@ -197,13 +197,20 @@ def _choice(answer: str) -> str | None:
 
 def _pick_entry(book: FaqBook) -> str | None:
     """Ask for an entry id until one exists; None when staff give up (empty answer or end of input)."""
-    ids = [e.id for e in book.entries if not e.is_out_of_scope]
+    # A topic the office does not handle takes citizens' wordings too: they make the bot say who does.
+    ids = [e.id for e in book.entries if not e.is_small_talk]
     while True:
         answer = _ask("  Mã mục (id) muốn thêm vào (để trống để quay lại): ")
         if answer is None or not answer.strip():
             return None
         wanted = answer.strip()
         if wanted in ids:
+            entry = book.entry(wanted)
+            if entry is not None and entry.is_out_of_scope:
+                print(
+                    f"  (Mục '{wanted}' là việc ngoài phạm vi: hỏi như vậy, bot sẽ chỉ người dân nơi giải "
+                    "quyết.)"
+                )
             return wanted
         titles = {e.id: f"{e.id} {fold_accents(e.title.lower())}" for e in book.entries if e.id in ids}
         near = process.extract(fold_accents(wanted.lower()), titles, scorer=fuzz.WRatio, limit=3)
