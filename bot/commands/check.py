@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 from typing import Any
 
+from bot.commands.report import read_log
 from bot.config import AppConfig, ConfigError, load_config
+from bot.recheck import format_recheck, recheck
 from bot.semantic import semantic_setup
 from faq.decision import MatchSettings
+from faq.knowledge import Indexer, build_matcher
 from faq.lint import LintSettings, lint
 from faq.loader import DEFAULT_FAQ, Problem, check_faq
 from faq.matcher import Matcher
 from faq.overlay_loader import check_overlay
 from faq.schema import FaqBook
 from faq.sparse import lexical_only_settings, phrasings_median
+
+RECHECK_DAYS = 30
+"""How far back `check --config` asks citizens' answered questions again."""
 
 
 def register(subparsers: Any) -> None:
@@ -122,7 +129,23 @@ def run(args: argparse.Namespace) -> int:
             sparse = _sparse_note(shared, config.matching) if shared is not None else None
             if sparse is not None:
                 print(f"Lưu ý: {sparse}")
+        if args.config and shared is not None:
+            for line in _recheck_lines(args.config, shared, semantic.indexer):
+                print(line)
     return 1 if failed else 0
+
+
+def _recheck_lines(config_path: str, book: FaqBook, indexer: Indexer | None) -> list[str]:
+    """Citizens' answered questions of the last RECHECK_DAYS asked again of `book` (bot.recheck)."""
+    try:
+        config = load_config(config_path, secrets=False, database=True)
+    except ConfigError:
+        return []  # storage.url's secret is not set where check runs: `report` says why
+    rows = read_log(config, time.time() - RECHECK_DAYS * 86400)
+    if not isinstance(rows, list) or not rows:
+        return []
+    found = recheck(rows, build_matcher(book, config.matching, indexer))
+    return format_recheck(found, book, RECHECK_DAYS)
 
 
 def _sparse_note(book: FaqBook, settings: MatchSettings) -> str | None:
