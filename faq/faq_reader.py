@@ -55,6 +55,8 @@ class _Reader:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.category_lines: dict[str, int] = {}
+        self.broken: set[tuple[str, str]] = set()
+        """(where, key) of lists already reported as not lists: not also "left empty"."""
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(Problem(self.source, line, message, ERROR))
@@ -159,12 +161,20 @@ class _Reader:
                 self._empty(key_line, key, keys, where)
             return ()
         if not isinstance(value, _Seq):
+            pasted = _pasted_bullet(value)
+            why = (
+                f" (các ý đang bắt đầu bằng dấu '{pasted}', thường do dán từ Word: hãy thay mỗi dấu đó bằng "
+                "'- ')"
+                if pasted
+                else ""
+            )
             self.error(
                 value.line,
                 f"{where}: khóa '{key}' phải là một danh sách, mỗi ý viết trên một dòng riêng bắt "
                 "đầu bằng '- ' (gạch ngang và dấu cách), thụt lề vào trong — đang là một "
-                f"{_kind(value)}.",
+                f"{_kind(value)}{why}.",
             )
+            self.broken.add((where, key))
             return ()
         out: list[str] = []
         for number, node in enumerate(value.items, start=1):
@@ -443,7 +453,7 @@ class _Reader:
                 "where": entry.where,
             }
             for key, value in shown.items():
-                if key in f and not value:
+                if key in f and not value and (where, key) not in self.broken:
                     # Left empty, it reads as "no information" to citizens, as if the key were missing.
                     self.warning(
                         f[key][0],
@@ -563,3 +573,14 @@ def _lookup(node: _Node, key: str) -> _Node | None:
             if _clean(k.value) == key:
                 return v
     return None
+
+
+_BULLETS = "•·–—*+‣◦▪●○"
+
+
+def _pasted_bullet(node: _Node) -> str:
+    """The word processor's bullet a text meant as a list starts with ("• Bước 1 • Bước 2"), if any."""
+    if not isinstance(node, _Scalar) or node.null:
+        return ""
+    first = node.value.lstrip()[:1]
+    return first if first in _BULLETS else ""

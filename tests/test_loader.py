@@ -22,6 +22,8 @@ from faq.loader import (
 )
 from faq.schema import Online, OnlineLevel, Postal
 
+MINI_FAQ = Path(__file__).resolve().parent / "data" / "mini_faq.yaml"
+
 DATA = Path(__file__).parent / "data" / "loader"
 GOOD = DATA / "good.yaml"
 TODAY = dt.date(2026, 1, 1)
@@ -713,3 +715,19 @@ def test_random_edits_never_raise() -> None:
                 chars.insert(i, rng.choice(pieces))
         report = parse_faq("".join(chars), "faq.yaml", today=TODAY)
         assert report.book is None or not report.errors
+
+
+@pytest.mark.parametrize("bullet", [pytest.param("•", id="round-bullet"), pytest.param("–", id="en-dash")])
+def test_a_list_pasted_with_word_bullets_names_the_bullet_and_is_not_called_empty(bullet: str) -> None:
+    text = MINI_FAQ.read_text(encoding="utf-8")
+    steps = [
+        "      - Chuẩn bị giấy chứng sinh do cơ sở y tế cấp và giấy tờ tùy thân của người đi đăng ký.",
+        "      - Nộp tờ khai đăng ký khai sinh tại bộ phận một cửa UBND cấp xã hoặc trên Cổng Dịch vụ công.",
+    ]
+    for line in steps:
+        assert line in text
+        text = text.replace(line, line.replace("- ", f"{bullet} ", 1))
+    report = parse_faq(text, "faq.yaml")
+    messages = [p.message for p in (*report.errors, *report.warnings)]
+    assert any(f"các ý đang bắt đầu bằng dấu '{bullet}'" in m for m in messages), messages
+    assert not any("'steps'" in m and "đang để trống" in m for m in messages), messages
