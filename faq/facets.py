@@ -28,7 +28,7 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
     (Facet.TIME, 3, "mấy ngày|bao lâu|bao nhiêu ngày|thời gian|mấy hôm|mấy tuần|mấy tháng|"
      "bao giờ có|bao giờ lấy|bao giờ nhận|khi nào có|khi nào lấy|khi nào nhận|lâu không|"
      "bao nhiêu lâu|mất mấy|nhanh không|bao lâu thì|có nhanh|mất bao lâu|thời hạn giải quyết|"
-     "trong ngày|lấy ngay|bao giờ thì có|có kết quả|ra kết quả|trả kết quả|đến đâu rồi|tới đâu rồi|"
+     "trong ngày|lấy ngay|bao giờ thì có|có kết quả|ra kết quả|trả kết quả|"
      "chưa có kết quả|chưa thấy kết quả|chưa nhận được kết quả|xong chưa|bao giờ xong|khi nào xong"),
     (Facet.TIME, 2, "bao giờ|khi nào|lâu"),
     (Facet.WHERE, 3, "ở đâu|chỗ nào|nơi nào|tại đâu|đến đâu|đi đâu|cơ quan nào|địa chỉ|"
@@ -51,7 +51,10 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
 # fmt: on
 _NOT_FACETS = "mai táng phí|tiền mai táng|chi phí mai táng|tiền tử tuất|tiền tuất"
 """Money the citizen would receive, not a fee to pay ("có được hỗ trợ mai táng phí không" asks for the
-funeral allowance, not what registering the death costs): never a facet phrase."""
+funeral allowance, not what registering the death costs): never facet phrases."""
+_HOW_FAR = "đến đâu rồi|tới đâu rồi"
+"""How far along a file is: the time part ("hồ sơ thường trú của tôi đến đâu rồi" is no place to go,
+nor a list of papers), yet the words stay topic words — they name the tracking entry too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +82,13 @@ class FacetFinder:
                     if key and strength.get((key, facet), 0) < level:
                         strength[(key, facet)] = level
         self._table = _PhraseTable((key, (f"{facet}:{level}",)) for (key, facet), level in strength.items())
-        shields = {tuple(clean(p).split()) for p in _NOT_FACETS.split("|")}
-        shields |= {normalizer.tokens(p) for p in _NOT_FACETS.split("|")}
-        self._shields = _PhraseTable((key, ("-",)) for key in shields if key)
+        shields: dict[tuple[str, ...], str] = {}
+        for phrases, label in ((_NOT_FACETS, "-"), (_HOW_FAR, f"{Facet.TIME}:3")):
+            for phrase in phrases.split("|"):
+                for key in (tuple(clean(phrase).split()), normalizer.tokens(phrase)):
+                    if key:
+                        shields[key] = label
+        self._shields = _PhraseTable((key, (label,)) for key, label in shields.items())
 
     def find(self, tokens: Sequence[str]) -> FacetHit:
         """The facet named by normalised tokens, and the spans of all facet phrases."""
@@ -97,6 +104,9 @@ class FacetFinder:
             )
             if shield is not None:
                 shielded = max(shielded, i + shield[0])
+                (label,) = shield[1]
+                if label != "-" and (best is None or (-3, i) < (best[0], best[1])):
+                    best = (-3, i, Facet(label.split(":")[0]))  # a facet whose words are not set aside
             if i < shielded:
                 continue
             hit = table.match_at(tokens, i, folded) if folded[i] in table.first_words else None

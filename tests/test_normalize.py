@@ -260,7 +260,7 @@ def test_tokens_helper_applies_synonyms() -> None:
         pytest.param("co duoc ho tro mai tang phi ko", None, id="funeral-allowance-without-accents"),
         pytest.param("tiền mai táng nhận ở đâu", Facet.WHERE, id="funeral-money-where"),
         pytest.param("khai tử có mất phí không", Facet.FEE, id="death-registration-fee"),
-        pytest.param("hồ sơ thường trú của tôi giờ đến đâu rồi", Facet.TIME, id="how-far-along-is-no-place"),
+        pytest.param("hồ sơ thường trú của tôi giờ tới đâu rồi", Facet.TIME, id="how-far-along-is-no-place"),
         pytest.param("nộp 10 ngày rồi chưa có kết quả", Facet.TIME, id="no-result-yet"),
         pytest.param("đi đến đâu để nộp", Facet.WHERE, id="where-to-go"),
     ],
