@@ -30,6 +30,7 @@ from faq.faq_keys import (
 from faq.problems import ERROR, WARNING, Problem
 from faq.schema import (
     BUILT_IN_CATEGORIES,
+    CONTACT_CATEGORY,
     Agency,
     Category,
     Entry,
@@ -441,7 +442,12 @@ class _Reader:
                 at = f["summary"][0] if "summary" in f else line
                 self.error(at, f"{where}: {_NEEDS_SUMMARY[entry.category]}")
         else:
-            for key in ("summary", "steps", "updated"):
+            wanted = (
+                ("summary", "updated")
+                if entry.category == CONTACT_CATEGORY
+                else ("summary", "steps", "updated")
+            )
+            for key in wanted:
                 if key not in f:
                     self.warning(line, f"{where} chưa có '{key}' ({ENTRY_KEYS[key]}).")
             shown = {

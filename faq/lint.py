@@ -17,7 +17,7 @@ from faq.decision import Kind, MatchResult
 from faq.loader import WARNING, Problem
 from faq.matcher import Matcher
 from faq.normalize import Normalizer, fold_accents
-from faq.schema import Agency, Entry, FaqBook
+from faq.schema import CONTACT_CATEGORY, Agency, Entry, FaqBook
 
 DUPLICATE_RATIO = 90.0
 """rapidfuzz ratio (0-100) of normalised questions from which two entries look duplicated."""
@@ -306,27 +306,33 @@ def _long_parts(book: FaqBook, limit: int) -> list[Problem]:
 
 
 def _no_channel(book: FaqBook) -> list[Problem]:
-    """Procedures (entries with steps) that say nothing about doing them online or by post."""
+    """Procedures (entries with steps) that leave out a part citizens ask about: what to bring, the
+    fee, the time, where, and doing it online or by post (each asked of them gets "chưa có thông tin")."""
     out: list[Problem] = []
     for entry in book.entries:
         # Information entries (contact, small talk) have no steps and nothing to submit.
-        if not entry.is_procedure or not entry.steps:
+        if not entry.is_procedure or not entry.steps or entry.category == CONTACT_CATEGORY:
             continue
         missing = [
             label
             for label, value in (
+                ("giấy tờ cần chuẩn bị (documents)", entry.documents),
+                ("lệ phí (fee)", entry.fee),
+                ("thời gian giải quyết (processing_time)", entry.processing_time),
+                ("nơi nộp (where)", entry.where),
                 ("nộp trực tuyến (online)", entry.online),
                 ("bưu chính (postal)", entry.postal),
             )
-            if value is None
+            if not value
         ]
         if missing:
+            listed = " và ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
             out.append(
                 _warn(
                     book,
                     entry,
-                    f"thủ tục '{entry.id}' chưa có thông tin {' và '.join(missing)} — người dân "
-                    "hay hỏi có làm được mà không phải đến trụ sở không.",
+                    f"thủ tục '{entry.id}' chưa có thông tin {listed} — người dân hỏi phần nào chưa có "
+                    "sẽ được trả lời «chưa có thông tin».",
                 )
             )
     return out

@@ -11,6 +11,8 @@ SMALL_TALK = "small-talk"
 """Category id of greetings, thanks and other chit-chat entries."""
 OUT_OF_SCOPE = "out-of-scope"
 """Category id of topics the office does not handle: matched only to say so and point elsewhere."""
+CONTACT_CATEGORY = "lien-he"
+"""Entries of this category answer with the agency block (address, hours, phone): nothing to submit."""
 BUILT_IN_CATEGORIES = frozenset({SMALL_TALK, OUT_OF_SCOPE})
 """Categories that need no declaration and are never shown in the menu."""
 

@@ -6,16 +6,15 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from faq.schema import Entry, Facet, FaqBook, OnlineLevel
+from faq.schema import CONTACT_CATEGORY, Entry, Facet, FaqBook, OnlineLevel
 from handlers import payloads as p
 from handlers import texts
 from handlers.messages import Button, Reply
 
 log = logging.getLogger(__name__)
 
-CONTACT_CATEGORY = "lien-he"
-"""Entries of this FAQ category answer with the agency block; the category also takes the place of
-the generic "📞 Liên hệ cơ quan" menu button."""
+# CONTACT_CATEGORY's entries answer with the agency block; the category also takes the place of the
+# generic "📞 Liên hệ cơ quan" menu button.
 
 Row = tuple[Button, ...]
 

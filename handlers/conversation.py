@@ -25,11 +25,11 @@ from dataclasses import replace
 from faq.decision import Kind, MatchResult
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
-from faq.schema import Category, Entry, Facet, FaqBook
+from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
 from handlers import payloads as p
 from handlers import texts
 from handlers.address import address_of, addressed, mentions_default
-from handlers.answers import CONTACT_CATEGORY, Row, answer, answer_buttons, answers_facet, with_alternatives
+from handlers.answers import Row, answer, answer_buttons, answers_facet, with_alternatives
 from handlers.answers import btn as _btn
 from handlers.answers import existing as _existing
 from handlers.answers import row as _row

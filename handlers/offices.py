@@ -18,11 +18,10 @@ from typing import Protocol
 
 from faq.knowledge import Knowledge
 from faq.offices import SEPARATOR, Province
-from faq.schema import Facet
+from faq.schema import CONTACT_CATEGORY, Facet
 from faq.units import Unit, UnitDirectory
 from handlers import payloads as p
 from handlers import texts
-from handlers.answers import CONTACT_CATEGORY
 from handlers.messages import Button, Incoming, InKind, Outcome, Reply
 from handlers.store import StateStore
 from handlers.typed import Gesture, not_a_question

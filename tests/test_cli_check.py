@@ -38,6 +38,10 @@ entries:
     questions: [làm giấy khai sinh cho con cần gì]
     summary: Cha hoặc mẹ đăng ký khai sinh cho con tại UBND cấp xã.
     steps: [Nộp tờ khai và giấy chứng sinh.]
+    documents: [Tờ khai.]
+    fee: Miễn phí.
+    processing_time: Trong ngày.
+    where: UBND cấp xã.
     online: {{url: "https://dichvucong.gov.vn", level: toàn trình}}
     postal: {{submit: Gửi qua bưu điện., receive: Nhận tại nhà.}}
     updated: {RECENT}
@@ -47,6 +51,10 @@ entries:
     questions: [đăng ký tạm trú cho người ở trọ]
     summary: Người ở trọ từ 30 ngày phải đăng ký tạm trú tại công an xã.
     steps: [Kê khai mẫu CT01.]
+    documents: [Tờ khai.]
+    fee: Miễn phí.
+    processing_time: Trong ngày.
+    where: UBND cấp xã.
     online: {{url: "https://dichvucong.bocongan.gov.vn", level: một phần}}
     postal: {{submit: Không áp dụng., receive: Không áp dụng.}}
     updated: {RECENT}

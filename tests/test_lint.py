@@ -39,6 +39,10 @@ entries:
       - đăng ký khai sinh cho trẻ mới sinh
     summary: Cha hoặc mẹ đăng ký khai sinh cho con tại UBND cấp xã.
     steps: [Nộp tờ khai và giấy chứng sinh.]
+    documents: [Tờ khai.]
+    fee: Miễn phí.
+    processing_time: Trong ngày.
+    where: UBND cấp xã.
     online: {url: "https://dichvucong.gov.vn", level: toàn trình}
     postal: {submit: Gửi qua bưu điện., receive: Nhận tại nhà.}
     related: [tam-tru]
@@ -51,6 +55,10 @@ entries:
       - khai báo tạm trú online thế nào
     summary: Người ở trọ từ 30 ngày phải đăng ký tạm trú tại công an xã.
     steps: [Kê khai mẫu CT01.]
+    documents: [Tờ khai.]
+    fee: Miễn phí.
+    processing_time: Trong ngày.
+    where: UBND cấp xã.
     online: {url: "https://dichvucong.bocongan.gov.vn", level: toàn trình}
     postal: {submit: Không áp dụng., receive: Không áp dụng.}
     updated: 2025-07-01
@@ -62,6 +70,10 @@ entries:
       - cấp passport mất bao lâu
     summary: Công dân đủ 14 tuổi làm hộ chiếu tại công an tỉnh hoặc trên cổng dịch vụ công.
     steps: [Khai tờ khai X01.]
+    documents: [Tờ khai.]
+    fee: Miễn phí.
+    processing_time: Trong ngày.
+    where: UBND cấp xã.
     online: {url: "https://dichvucong.bocongan.gov.vn", level: toàn trình}
     postal: {submit: Không áp dụng., receive: Nhận hộ chiếu qua bưu điện.}
     updated: 2025-07-01
@@ -183,6 +195,12 @@ CASES = [
         "tam-tru",
         ("thủ tục 'tam-tru' chưa có thông tin bưu chính (postal)",),
         id="procedure-without-postal",
+    ),
+    pytest.param(
+        BASE.replace("    fee: Miễn phí.\n", "", 1).replace("    where: UBND cấp xã.\n", "", 1),
+        "khai-sinh",
+        ("thủ tục 'khai-sinh' chưa có thông tin lệ phí (fee) và nơi nộp (where)", "«chưa có thông tin»"),
+        id="procedure-without-fee-nor-place",
     ),
 ]
 
