@@ -268,6 +268,13 @@ def write_config(tmp_path: Path, faq_path: Path, db_path: Path) -> Path:
     return config
 
 
+def seeded_config(tmp_path: Path, faq_path: Path, seeder: Seeder) -> Path:
+    """A config over `faq_path` and a log holding seed_office's week (closed, as after the bot stops)."""
+    seed_office(seeder)
+    seeder.log.close()
+    return write_config(tmp_path, faq_path, seeder.log.path)
+
+
 def run_learn(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], answers: str, *args: str
 ) -> tuple[int, str, str]:
@@ -295,9 +302,7 @@ def test_cli_adds_a_wording_to_a_topic_the_office_does_not_handle(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     faq_path.write_text(faq_path.read_text(encoding="utf-8").rstrip("\n") + "\n" + OUT_OF_SCOPE_ENTRY)
-    seed_office(seeder)
-    seeder.log.close()
-    config = write_config(tmp_path, faq_path, seeder.log.path)
+    config = seeded_config(tmp_path, faq_path, seeder)
     code, out, _ = run_learn(
         monkeypatch, capsys, "m\nkhoi-kien\n", "--config", str(config), "--since", "3650d"
     )
@@ -315,9 +320,7 @@ def test_cli_end_to_end(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    seed_office(seeder)
-    seeder.log.close()
-    config = write_config(tmp_path, faq_path, seeder.log.path)
+    config = seeded_config(tmp_path, faq_path, seeder)
     before = faq_path.read_text(encoding="utf-8")
     code, out, _ = run_learn(monkeypatch, capsys, "", "--config", str(config), "--list", "--since", "3650d")
     assert code == 0
@@ -366,9 +369,7 @@ def test_cli_stops_at_end_of_input_and_on_a_concurrent_edit(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    seed_office(seeder)
-    seeder.log.close()
-    config = write_config(tmp_path, faq_path, seeder.log.path)
+    config = seeded_config(tmp_path, faq_path, seeder)
     code, out, _ = run_learn(monkeypatch, capsys, "b\n", "--config", str(config), "--since", "3650d")
     assert code == 0
     assert "Hết dữ liệu nhập: dừng duyệt." in out and "bỏ qua 1" in out
