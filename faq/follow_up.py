@@ -112,7 +112,7 @@ def _folded(text: str) -> str:
 
 
 _LATE = re.compile(
-    r"\b(?:bi phat|phat (?:bao nhieu|nhieu|the nao|sao|gi|ko|khong|k)|phat tien|nop phat|muc phat"
+    r"\b(?:bi phat|phat (?:bao nhieu|bn|nhieu|the nao|ntn|sao|gi|j|ko|khong|k)|phat tien|nop phat|muc phat"
     r"|qua han|tre han|lo han|de lau|lam muon|lam tre|den muon|muon qua|cham qua)\b"
 )
 

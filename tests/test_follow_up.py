@@ -67,6 +67,8 @@ def test_passages_cover_every_part_of_the_answer(book: FaqBook) -> None:
     [
         pytest.param("có bị phạt không", True, id="fined"),
         pytest.param("phạt nhiêu", True, id="how-much-fine"),
+        pytest.param("phat bn", True, id="how-much-fine-abbreviated"),
+        pytest.param("phạt ntn vậy", True, id="how-fined-abbreviated"),
         pytest.param("quá hạn thì sao", True, id="past-the-deadline"),
         pytest.param("làm muộn có sao không", True, id="done-late"),
         pytest.param("để lâu có sao ko", True, id="left-long"),
