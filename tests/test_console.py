@@ -136,7 +136,8 @@ def test_a_broken_faq_with_a_last_good_copy_is_said_in_vietnamese(
     monkeypatch.setattr(sys, "stdin", io.StringIO("xin chào\n"))
     assert cli.main(["chat", "--config", str(config)]) == 0  # a good start keeps the copy
     capsys.readouterr()
-    faq.write_text(MINI_FAQ.read_text(encoding="utf-8").replace("    questions:\n", "    quesitons:\n", 1))
+    broken = MINI_FAQ.read_text(encoding="utf-8").replace("    questions:\n", "    quesitons:\n", 1)
+    faq.write_text(broken, encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", io.StringIO("xin chào\n"))
     assert cli.main(["chat", "--config", str(config)]) == 0
     err = capsys.readouterr().err

@@ -301,7 +301,8 @@ def test_cli_adds_a_wording_to_a_topic_the_office_does_not_handle(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    faq_path.write_text(faq_path.read_text(encoding="utf-8").rstrip("\n") + "\n" + OUT_OF_SCOPE_ENTRY)
+    text = faq_path.read_text(encoding="utf-8").rstrip("\n") + "\n" + OUT_OF_SCOPE_ENTRY
+    faq_path.write_text(text, encoding="utf-8")
     config = seeded_config(tmp_path, faq_path, seeder)
     code, out, _ = run_learn(
         monkeypatch, capsys, "m\nkhoi-kien\n", "--config", str(config), "--since", "3650d"

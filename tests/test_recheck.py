@@ -57,7 +57,9 @@ def test_an_edit_that_takes_a_question_to_another_entry_is_listed(book: FaqBook,
     assert recheck(rows, Matcher(book)) == Recheck(2, ())
     edited = tmp_path / "faq.yaml"
     text = MINI_FAQ.read_text(encoding="utf-8")
-    edited.write_text(text.replace("    questions:\n", f"    questions:\n      - {CAN_CUOC}\n", 1))
+    edited.write_text(
+        text.replace("    questions:\n", f"    questions:\n      - {CAN_CUOC}\n", 1), encoding="utf-8"
+    )
     found = recheck(rows, Matcher(load_faq(edited)))
     assert found == Recheck(2, (Changed(CAN_CUOC, "can-cuoc", "khai-sinh"),))
     lines = format_recheck(found, book, 30)
@@ -82,11 +84,10 @@ def test_check_with_the_config_asks_the_log_again(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     main(["check", "--config", str(config)])
     assert "Hỏi lại 1 câu người dân đã được trả lời trong 30 ngày qua" in capsys.readouterr().out
-    faq.write_text(
-        faq.read_text(encoding="utf-8").replace(
-            "    questions:\n", f"    questions:\n      - {CAN_CUOC}\n", 1
-        )
+    edited = faq.read_text(encoding="utf-8").replace(
+        "    questions:\n", f"    questions:\n      - {CAN_CUOC}\n", 1
     )
+    faq.write_text(edited, encoding="utf-8")
     main(["check", "--config", str(config)])
     out = capsys.readouterr().out
     assert f"- «{CAN_CUOC}»: trước «" in out and "nay «Đăng ký khai sinh»" in out
