@@ -159,11 +159,19 @@ def _confirmations(rows: Iterable[Interaction]) -> list[_Confirmation]:
                 pending[conv][row.entry_id] = c
                 latest[conv] = c
                 found.append(c)
-        elif row.kind == "suggest:accepted" and row.entry_id:
+        elif row.kind == "follow-up":
+            last[conv] = None  # a choice offered beside a follow-up's answer: asked of the follow-up
+        elif row.kind in ("suggest:accepted", "alternative:accepted") and row.entry_id:
             asked = last.get(conv)
-            if asked is None or asked.kind != "suggest":
+            if asked is None or asked.kind not in ("suggest", "answer"):
                 continue  # a pick from an older list: which question it answers is unknown
+            if asked.kind == "answer" and asked.entry_id == row.entry_id:
+                continue  # the answer given, opened again
             last[conv] = None  # a second pick from the same list is not a confirmation
+            answered = pending[conv].get(asked.entry_id or "") if asked.kind == "answer" else None
+            if answered is not None:
+                # The runner-up beside an answer was chosen: the answer was not what was asked.
+                answered.down = True
             c = _Confirmation(row.user_hash, asked.question, row.entry_id, picked=True)
             pending[conv][row.entry_id] = c
             latest[conv] = c
@@ -177,7 +185,7 @@ def _confirmations(rows: Iterable[Interaction]) -> list[_Confirmation]:
                     pressed.up = True
                 else:
                     pressed.down = True
-    return [c for c in found if c.counts]
+    return found
 
 
 def _best_wording(counter: Counter[str]) -> list[str]:
@@ -209,7 +217,11 @@ def find_candidates(
         return not (result.facet_only or result.preamble_only)
 
     groups: dict[tuple[str, str], list[tuple[_Confirmation, str]]] = defaultdict(list)
-    for c in _confirmations(rows):
+    found = _confirmations(rows)
+    # An answer disliked and never corrected by a pick: the question is as good as unanswered.
+    corrected = {(c.user, c.question) for c in found if c.picked}
+    disliked = [c.question for c in found if c.down and (c.user, c.question) not in corrected]
+    for c in (c for c in found if c.counts):
         entry = book.entry(c.entry_id)
         phrasing = clean_phrasing(c.question)
         if entry is None or entry.is_out_of_scope or phrasing is None:
@@ -235,7 +247,8 @@ def find_candidates(
             )
         )
     confirmed.sort(key=lambda c: (-c.citizens, -(c.picks + c.thumbs_up), c.entry_id or "", c.phrasing))
-    unanswered = [p for r in rows if r.kind == "none" and (p := clean_phrasing(r.question)) is not None]
+    asked = [r.question for r in rows if r.kind == "none"] + disliked
+    unanswered = [p for q in asked if (p := clean_phrasing(q)) is not None]
     new: list[Candidate] = []
     for group in group_unanswered(unanswered, normalizer):
         key = comparable(group.label, normalizer)

@@ -23,7 +23,7 @@ from handlers.privacy import MASKS
 QUESTION_KINDS = ("answer", "suggest", "declined", "none")
 """Outcomes of a typed question (everything else is a button, command or small action); "declined"
 is a question nearest a topic the office does not handle, told who handles it."""
-OPEN_KINDS = frozenset({"answer", "suggest:accepted", "browse"})
+OPEN_KINDS = frozenset({"answer", "suggest:accepted", "alternative:accepted", "browse"})
 """Rows where a citizen opened an entry's answer (counted for the most asked entries)."""
 REACHED_KINDS = OPEN_KINDS | {"facet", "step", "back"}
 """Rows showing that a citizen saw some part of an entry."""
@@ -239,7 +239,13 @@ def build_report(
     for r in rows:
         if not r.entry_id:
             continue
-        if r.question.strip() and r.kind in ("answer", "declined", "suggest:accepted", "facet"):
+        if r.question.strip() and r.kind in (
+            "answer",
+            "declined",
+            "suggest:accepted",
+            "alternative:accepted",
+            "facet",
+        ):
             last_question[(r.user_hash, r.entry_id)] = r.question
         if r.kind == "declined" and r.question.strip():
             asked[r.entry_id][r.question] += 1

@@ -76,7 +76,8 @@ def with_alternatives(reply: Reply, alternatives: Sequence[Entry], facet: Facet 
     """The answer with close runners-up offered first, each opening at the part asked."""
     if not alternatives:
         return reply
-    offered = [row(btn(e.title, *opening(e, facet))) for e in alternatives]
+    # Picked like a suggestion: the log then tells `faqbot learn` which entry the question meant.
+    offered = [row(btn(e.title, *picking(e, facet))) for e in alternatives]
     titles = [e.title for e in alternatives]
     return replace(
         reply,
@@ -115,11 +116,12 @@ def answers_facet(entry: Entry, facet: Facet | None) -> bool:
     return facet is Facet.WHERE or has_part(entry, facet)
 
 
-def opening(entry: Entry, facet: Facet | None) -> tuple[p.Payload, ...]:
-    """Payloads opening an entry at the part asked, then (if that does not fit) at its summary."""
+def picking(entry: Entry, facet: Facet | None) -> tuple[p.Payload, ...]:
+    """Payloads choosing a runner-up beside an answer, leading with the part asked, then (if too long)
+    without."""
     if facet is None:
-        return (p.ShowAnswer(entry.id),)
-    return (p.ShowFacet(entry.id, facet), p.ShowAnswer(entry.id))
+        return (p.PickSuggestion(entry.id, beside=True),)
+    return (p.PickSuggestion(entry.id, facet, beside=True), p.PickSuggestion(entry.id, beside=True))
 
 
 def facet_text(entry: Entry, facet: Facet) -> str:

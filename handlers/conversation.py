@@ -4,7 +4,8 @@ Outcome kinds (for the interaction log): "answer", "suggest", "none" (the fallba
 "Không phải các ý trên"), "clarify" (a facet asked with no procedure in context), "preamble",
 "start", "menu", "help", "contact", "unknown_command", "non_text", "category", "related",
 "browse" (an entry opened from a list), "declined" (nearest a topic the office does not handle:
-told who handles it), "suggest:accepted", "facet", "step", "back",
+told who handles it), "suggest:accepted", "alternative:accepted" (a runner-up beside an answer),
+"facet", "step", "back",
 "feedback:up", "feedback:down", "handoff", "handoff:none" (nothing to hand over),
 "handoff:disabled", "stale" (a button or payload that no longer means anything),
 "thanks" / "sorry" (a lone 👍 / 👎 typed), "option:missing" (a number no option on screen stands
@@ -560,11 +561,12 @@ class Conversation:
                 reply = answer(book, entry, facet, with_summary=True)
                 kind = "back" if back else "browse"
                 return _with_outcome(reply, Outcome(kind, entry.id, facet=_facet(facet)), edit=back)
-            case p.PickSuggestion(_, asked):
+            case p.PickSuggestion(_, asked, beside):
                 self._states.set(key, "suggested_for", None)
                 facet = asked or pending
                 reply = answer(book, entry, facet, with_summary=True)
-                return _with_outcome(reply, Outcome("suggest:accepted", entry.id, facet=_facet(facet)))
+                kind = "alternative:accepted" if beside else "suggest:accepted"
+                return _with_outcome(reply, Outcome(kind, entry.id, facet=_facet(facet)))
             case p.ShowFacet(_, facet):
                 reply = answer(book, entry, facet, with_summary=False)
                 return _with_outcome(reply, Outcome("facet", entry.id, facet=str(facet)))

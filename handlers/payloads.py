@@ -42,11 +42,13 @@ class ShowAnswer:
 
 @dataclass(frozen=True, slots=True)
 class PickSuggestion:
-    """A "Có phải anh/chị muốn hỏi" suggestion was chosen (`g:<id>`, `g:<id>:<code>`); shows the
-    answer, leading with the part the citizen asked about when there is one."""
+    """A "Có phải anh/chị muốn hỏi" suggestion was chosen (`g:<id>`, `g:<id>:<code>`), or a runner-up
+    offered beside an answer (`v:…`, `beside`); shows the answer, leading with the part the citizen
+    asked about when there is one."""
 
     entry_id: str
     facet: Facet | None = None
+    beside: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +135,8 @@ def encode(payload: Payload) -> str:
     match payload:
         case ShowAnswer(entry_id, back):
             data = f"{'b' if back else 'a'}:{_check_id(entry_id, 'entry id')}"
-        case PickSuggestion(entry_id, facet):
-            data = f"g:{_check_id(entry_id, 'entry id')}"
+        case PickSuggestion(entry_id, facet, beside):
+            data = f"{'v' if beside else 'g'}:{_check_id(entry_id, 'entry id')}"
             if facet is not None:
                 data += f":{FACET_CODES[facet]}"
         case ShowFacet(entry_id, facet):
@@ -169,6 +171,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"a:({_ID})"), "a"),
     (re.compile(rf"b:({_ID})"), "b"),
     (re.compile(rf"g:({_ID})(?::([a-z]))?"), "g"),
+    (re.compile(rf"v:({_ID})(?::([a-z]))?"), "v"),
     (re.compile(rf"f:({_ID}):([a-z])"), "f"),
     (re.compile(rf"s:({_ID}):([1-9][0-9]{{0,2}})"), "s"),
     (re.compile(rf"c:({_ID})"), "c"),
@@ -200,11 +203,12 @@ def decode(data: str) -> Payload | None:
                 return ShowAnswer(first)
             case "b":
                 return ShowAnswer(first, back=True)
-            case "g":
+            case "g" | "v":
+                beside = tag == "v"
                 if m.group(2) is None:
-                    return PickSuggestion(first)
+                    return PickSuggestion(first, beside=beside)
                 picked = _FACETS_BY_CODE.get(m.group(2))
-                return PickSuggestion(first, picked) if picked is not None else None
+                return PickSuggestion(first, picked, beside) if picked is not None else None
             case "f":
                 facet = _FACETS_BY_CODE.get(m.group(2))
                 return ShowFacet(first, facet) if facet is not None else None

@@ -1054,10 +1054,14 @@ def test_close_runners_up_are_offered_first_under_the_answer(knowledge: Knowledg
     assert tam_tru is not None
     assert f"«{tam_tru.title}»" in reply.text
     first = reply.flat_buttons[0]
-    assert (first.label, first.payload) == (tam_tru.title, payloads.encode(payloads.ShowAnswer("tam-tru")))
+    assert (first.label, first.payload) == (
+        tam_tru.title,
+        payloads.encode(payloads.PickSuggestion("tam-tru", beside=True)),
+    )
     opened = Conversation(StaticKnowledge(knowledge)).handle(press(first.payload))
     assert opened.outcome is not None
-    assert (opened.outcome.kind, opened.outcome.entry_id) == ("browse", "tam-tru")
+    # Logged as a pick, so that `faqbot learn` knows which entry the question meant.
+    assert (opened.outcome.kind, opened.outcome.entry_id) == ("alternative:accepted", "tam-tru")
 
 
 def test_an_answer_without_close_runner_up_has_no_alternatives(knowledge: Knowledge) -> None:

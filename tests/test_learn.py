@@ -112,6 +112,42 @@ def test_candidates_from_a_seeded_log(seeder: Seeder) -> None:
     assert found[2].is_new and not found[0].is_new
 
 
+CORRECTION = "thủ tục đi đăng ký kết hôn cho hai đứa"
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        pytest.param(
+            [("alternative:accepted", "ket-hon")],
+            [("ket-hon", CORRECTION)],
+            id="runner-up-beside-the-answer-picked",
+        ),
+        pytest.param(
+            [("feedback:down", "khai-sinh")], [(None, CORRECTION)], id="disliked-answer-is-unanswered"
+        ),
+        pytest.param(
+            [("alternative:accepted", "khai-sinh")], [], id="the-answer-opened-again-confirms-nothing-new"
+        ),
+        pytest.param(
+            [("feedback:down", "khai-sinh"), ("alternative:accepted", "ket-hon")],
+            [("ket-hon", CORRECTION)],
+            id="disliked-then-corrected",
+        ),
+    ],
+)
+def test_what_a_citizen_did_after_a_wrong_answer_teaches(
+    seeder: Seeder, after: list[tuple[str, str]], expected: list[tuple[str | None, str]]
+) -> None:
+    # The clerk's citizen got «khai sinh» for a marriage question, then chose the runner-up offered
+    # beside it, or pressed 👎: neither reached `faqbot learn`.
+    seeder.ask("u1", CORRECTION, "answer", "khai-sinh")
+    for kind, entry_id in after:
+        seeder.press("u1", kind, entry_id)
+    found = find_candidates(seeder.rows(), load_faq(MINI_FAQ), Rejections())
+    assert [(c.entry_id, c.phrasing) for c in found] == expected
+
+
 def test_a_pick_followed_by_that_is_wrong_is_no_confirmation(seeder: Seeder) -> None:
     seeder.ask("u1", "thủ tục cưới vợ ở phường", "suggest", "khai-sinh")
     seeder.press("u1", "suggest:accepted", "ket-hon")

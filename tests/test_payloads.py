@@ -17,6 +17,10 @@ LONGEST_OK_ID = "a" * 58  # "s:" + id + ":999" is exactly 64 bytes
         pytest.param(p.ShowAnswer("khai-sinh", back=True), "b:khai-sinh", id="back"),
         pytest.param(p.PickSuggestion("tam-tru"), "g:tam-tru", id="suggestion"),
         pytest.param(p.PickSuggestion("tam-tru", Facet.DOCUMENTS), "g:tam-tru:d", id="suggestion-with-facet"),
+        pytest.param(p.PickSuggestion("tam-tru", beside=True), "v:tam-tru", id="runner-up-beside-an-answer"),
+        pytest.param(
+            p.PickSuggestion("tam-tru", Facet.FEE, beside=True), "v:tam-tru:f", id="runner-up-with-facet"
+        ),
         pytest.param(p.PickSuggestion("a" * 60, Facet.FEE), f"g:{'a' * 60}:f", id="suggestion-64-bytes"),
         pytest.param(p.ShowFacet("tam-tru", Facet.DOCUMENTS), "f:tam-tru:d", id="facet-docs"),
         pytest.param(p.ShowFacet("tam-tru", Facet.FEE), "f:tam-tru:f", id="facet-fee"),
