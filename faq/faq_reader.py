@@ -56,6 +56,7 @@ class _Reader:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.category_lines: dict[str, int] = {}
+        self.synonym_lines: dict[str, int] = {}
         self.broken: set[tuple[str, str]] = set()
         """(where, key) of lists already reported as not lists: not also "left empty"."""
 
@@ -252,6 +253,7 @@ class _Reader:
             categories=categories or (),
             entries=entries,
             source=self.source,
+            synonym_lines=tuple(self.synonym_lines.get(c, 0) for c, _ in synonyms),
         )
 
     def version(self, item: tuple[int, _Node] | None) -> int | None:
@@ -317,6 +319,7 @@ class _Reader:
                 {canonical: (key.line, value)}, canonical, label, where, key.line, required=True
             )
             out.append((canonical, aliases))
+            self.synonym_lines[canonical] = key.line
         return tuple(out)
 
     def categories(self, node: _Node) -> tuple[Category, ...] | None:

@@ -62,6 +62,7 @@ def lint(
     found += _no_channel(book)
     found += placeholders(book)
     found += _coverage(book)
+    found += _unused_synonyms(book, matcher.normalizer)
     return tuple(sorted(found, key=lambda p: p.line))
 
 
@@ -336,6 +337,42 @@ def _no_channel(book: FaqBook) -> list[Problem]:
                 )
             )
     return out
+
+
+def _unused_synonyms(book: FaqBook, normalizer: Normalizer) -> list[Problem]:
+    """Synonym groups whose standard phrase no entry uses, not even word by word: what citizens type is
+    rewritten to words nothing answers with ("chuyển khẩu" helps only where an entry says "chuyển …
+    thường trú")."""
+    words = [
+        {w for text in (e.title, *e.questions, *e.keywords, e.summary, *e.steps, *e.documents, e.where)
+         for w in normalizer.tokens(text)}
+        for e in book.entries
+        if not e.is_small_talk
+    ]  # fmt: skip
+    unused = [
+        (i, canonical)
+        for i, (canonical, _) in enumerate(book.synonyms)
+        if not any(set(normalizer.tokens(canonical)) <= said for said in words)
+    ]
+    if not unused:
+        return []
+    # One warning for all of them: a copied template block names topics the office may not handle.
+    first = unused[0][0]
+    line = book.synonym_lines[first] if first < len(book.synonym_lines) else 0
+    named = ", ".join(f"«{c}»" for _, c in unused[:8]) + (
+        f" và {len(unused) - 8} cụm khác" if len(unused) > 8 else ""
+    )
+    return [
+        Problem(
+            book.source or "<faq>",
+            line,
+            f"phần 'synonyms': không mục nào dùng cụm từ chuẩn {named}, nên các cách gõ khác của chúng "
+            "không giúp bot nhận ra câu hỏi nào — nếu đơn vị có làm việc đó, hãy dùng đúng cụm từ chuẩn "
+            "trong câu hỏi hoặc từ khóa của mục tương ứng (ví dụ «chuyển khẩu» chỉ có tác dụng khi một mục "
+            "có chữ «chuyển thường trú»); nếu không, có thể xóa các dòng ấy.",
+            WARNING,
+        )
+    ]
 
 
 def _coverage(book: FaqBook) -> list[Problem]:

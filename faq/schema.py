@@ -147,6 +147,8 @@ class FaqBook:
     entries: tuple[Entry, ...]
     source: str = ""
     """Path the book was loaded from (for messages), empty for books built in code."""
+    synonym_lines: tuple[int, ...] = ()
+    """The line of each synonym group (same order as `synonyms`; empty for books built in code)."""
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
     _by_category: dict[str, tuple[Entry, ...]] = field(init=False, repr=False, compare=False)

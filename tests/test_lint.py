@@ -373,3 +373,21 @@ def test_a_faq_of_small_talk_only_is_not_told_to_decline_topics() -> None:
     text = head.replace("synonyms:\n  tạm trú: [kt3]\n", "") + "entries:\n" + small_talk
     assert "synonyms" not in text and "category: out-of-scope" not in text and "category: ho-tich" not in text
     assert findings(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("synonym", "warned"),
+    [
+        pytest.param("  chuyển thường trú: [chuyển khẩu]", True, id="a-standard-phrase-no-entry-uses"),
+        pytest.param("  đăng ký tạm trú: [đk tạm trú]", False, id="used-by-an-entry"),
+        pytest.param("  người ở trọ: [nguoi o tro]", False, id="used-word-by-word-in-questions"),
+    ],
+)
+def test_a_synonym_helps_only_through_a_standard_phrase_an_entry_uses(synonym: str, warned: bool) -> None:
+    # The commune clerk kept the template's "chuyển thường trú: [chuyển khẩu]" while her entries said
+    # "đăng ký thường trú": "chuyen khau tu Binh Phuoc ve" got nothing, and nothing said why.
+    text = BASE.replace("  tạm trú: [kt3]\n", f"  tạm trú: [kt3]\n{synonym}\n")
+    found = [p for p in findings(text) if "phần 'synonyms'" in p.message]
+    assert bool(found) is warned, [str(p) for p in found]
+    if warned:
+        assert found[0].line == line_of(text, synonym) and "«chuyển thường trú»" in found[0].message
