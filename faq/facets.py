@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -132,3 +133,15 @@ def find_facet(tokens: Sequence[str]) -> FacetHit:
 def detect_facet(text: str) -> Facet | None:
     """The facet a raw message asks about, if any (built-in abbreviations applied)."""
     return find_facet(Normalizer().tokens(text)).facet
+
+
+_WAITING = re.compile(
+    r"\b(?:(?:den|toi) dau roi|chua (?:co|thay|nhan duoc) (?:ket qua|giay|tra loi)|(?:da )?xong chua"
+    r"|bao gio (?:xong|co ket qua)|khi nao (?:xong|co ket qua)|sao lau (?:vay|the|qua))\b"
+)
+
+
+def asks_how_far(text: str) -> bool:
+    """Whether a message asks how far along the citizen's own file is ("hồ sơ của tôi đến đâu rồi",
+    "nộp 10 ngày rồi chưa có kết quả"): the processing time answers half, tracking the file the rest."""
+    return _WAITING.search(" ".join(fold_word(w) for w in clean(text).split())) is not None

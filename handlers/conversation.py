@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
+from faq.facets import asks_how_far
 from faq.knowledge import Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
@@ -295,6 +296,9 @@ class Conversation:
             # Kept so that a 👎 followed by "Gặp cán bộ" can put this question through to staff.
             self._keep_for_staff(key, text, texts.told_answer(entry.title))
         reply = answer(book, entry, facet, with_summary=with_summary)
+        if text and entry.is_procedure and asks_how_far(text):
+            # "hồ sơ của tôi đến đâu rồi": the processing time, and how to look the file up.
+            reply = _with_line(reply, texts.track_file(book.agency))
         return _with_outcome(reply, Outcome("answer", entry.id, result.score, _facet(facet), text))
 
     def _not_a_question(
@@ -689,6 +693,14 @@ def nearest_first(categories: Sequence[Category], near: MatchResult | None) -> l
     ranked = [c.entry.category for c in near.candidates[:NEAREST] if c.entry.is_procedure]
     place = {category: i for i, category in enumerate(dict.fromkeys(ranked))}
     return sorted(categories, key=lambda c: place.get(c.id, len(place)))
+
+
+def _with_line(reply: Reply, line: str) -> Reply:
+    """The reply with one more paragraph after its text (before any numbered options)."""
+    numbered = reply.numbered_text
+    if numbered and numbered.startswith(reply.text):
+        numbered = f"{reply.text}\n\n{line}{numbered[len(reply.text) :]}"
+    return replace(reply, text=f"{reply.text}\n\n{line}", numbered_text=numbered)
 
 
 def _facet(facet: Facet | None) -> str | None:

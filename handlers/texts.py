@@ -277,6 +277,17 @@ def _hours(agency: Agency) -> str:
     return f"Giờ làm việc: {agency.hours}"
 
 
+def track_file(agency: Agency) -> str:
+    """Under the processing time, for a citizen asking how far along their own file is."""
+    where = f" tại {agency.portal}" if agency.portal else " trên Cổng Dịch vụ công"
+    return (
+        "Để biết hồ sơ của mình đang ở bước nào, anh/chị tra cứu bằng mã hồ sơ (ghi trên giấy tiếp nhận, "
+        f"phiếu hẹn hoặc tin nhắn, thư điện tử báo đã nộp){where}, hoặc trong ứng dụng VNeID nếu đã nộp qua "
+        f"VNeID. Quá ngày hẹn mà chưa có kết quả, anh/chị gọi {agency.name} qua số {agency.phone} để được "
+        "kiểm tra ạ."
+    )
+
+
 def no_answer(agency: Agency) -> str:
     """The honest fallback when the FAQ has no answer."""
     return (

@@ -1312,3 +1312,24 @@ def test_a_funeral_allowance_after_the_death_registration_is_not_its_fee(shipped
     assert reply.outcome is not None and reply.outcome.entry_id == "khai-tu"
     assert reply.outcome.kind in ("follow-up", "none")
     assert reply.text.startswith("Dạ") or "mai táng" in reply.text
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        pytest.param("hồ sơ đăng ký thường trú của tôi nộp tuần trước giờ đến đâu rồi", id="how-far-along"),
+        pytest.param("nộp hồ sơ đăng ký thường trú 10 ngày rồi chưa có kết quả", id="no-result-yet"),
+    ],
+)
+def test_a_citizen_waiting_for_a_file_is_told_how_to_look_it_up(
+    shipped_conv: Conversation, asked: str
+) -> None:
+    reply = shipped_conv.handle(text(asked))
+    # It got the office's address, then the documents list: the time, and how to follow the file.
+    assert reply.outcome is not None and (reply.outcome.kind, reply.outcome.entry_id) == (
+        "answer",
+        "thuong-tru",
+    )
+    assert "Thời gian giải quyết:" in reply.text and "tra cứu bằng mã hồ sơ" in reply.text
+    plain = shipped_conv.handle(text("đăng ký thường trú cần giấy tờ gì"))
+    assert "tra cứu bằng mã hồ sơ" not in plain.text

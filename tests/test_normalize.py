@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from faq.facets import detect_facet
+from faq.facets import asks_how_far, detect_facet
 from faq.normalize import (
     Normalizer,
     clean,
@@ -286,3 +286,17 @@ def test_detect_facet(text: str, facet: Facet | None) -> None:
 )
 def test_read_on_behalf(text: str, expected: str) -> None:
     assert " ".join(read_on_behalf(text.split())) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "waiting"),
+    [
+        pytest.param("hồ sơ của tôi đến đâu rồi", True, id="how-far-along"),
+        pytest.param("nop 10 ngay roi chua co ket qua", True, id="no-result-yet-unaccented"),
+        pytest.param("làm xong chưa ad", True, id="done-yet"),
+        pytest.param("khai sinh mất bao lâu", False, id="how-long-is-the-time-part"),
+        pytest.param("đến đâu để nộp", False, id="where-to-go"),
+    ],
+)
+def test_asks_how_far(text: str, waiting: bool) -> None:
+    assert asks_how_far(text) is waiting
