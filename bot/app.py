@@ -34,7 +34,7 @@ from bot.health import Health, offer_health, serve_health
 from bot.notices import ON_STDERR
 from bot.offices import Offices, build_offices, overlay_broken
 from bot.reload import FaqReloader, LastGood, ReloadResult, last_good_path, served_last_good
-from bot.report import channel_name
+from bot.report import channel_name, office_timezone
 from bot.semantic import cold_cache_text, semantic_setup
 from bot.staff import Background, StaffNotifier, handoff_possible, install_staff_tools, open_storage
 from bot.state import build_store
@@ -222,12 +222,15 @@ def build_app(
         source, store, log_health, overlays=offices.source.served if offices is not None else None
     )
     notices = list(storage.notices)
+    office_tz = office_timezone(config.staff.timezone)
     if isinstance(source, FaqReloader) and source.broken_at_start:
-        notices.append(served_last_good(source.path, source.broken_at_start, source.last_good))
+        notices.append(served_last_good(source.path, source.broken_at_start, source.last_good, office_tz))
     if offices is not None:
         shared = offices.source
         if shared.shared_broken_at_start and config.faq.path:
-            notices.append(served_last_good(config.faq.path, shared.shared_broken_at_start, shared.last_good))
+            notices.append(
+                served_last_good(config.faq.path, shared.shared_broken_at_start, shared.last_good, office_tz)
+            )
         notices += [overlay_broken(office, problems) for office, problems in offices.source.broken.items()]
     app = App(config, source, conversation, context, channels, notices=notices, health=health)
     close = getattr(store, "close", None)

@@ -88,10 +88,10 @@ class LastGood:
         except OSError as exc:
             log.warning("last good FAQ copy %s not written: %s", self.path, exc)
 
-    def saved_at(self) -> dt.datetime | None:
-        """When the copy was written (local time), None when there is none."""
+    def saved_at(self, tz: dt.tzinfo | None = None) -> dt.datetime | None:
+        """When the copy was written (in `tz`, else the machine's time), None when there is none."""
         try:
-            return dt.datetime.fromtimestamp(self.path.stat().st_mtime)
+            return dt.datetime.fromtimestamp(self.path.stat().st_mtime, tz)
         except OSError:
             return None
 
@@ -251,9 +251,12 @@ class Reloads(Protocol):
         ...
 
 
-def served_last_good(path: str | Path, problems: Sequence[Problem], copy: LastGood | None) -> str:
-    """The start-up notice for a FAQ file that is broken while its last good copy is served."""
-    saved = copy.saved_at() if copy is not None else None
+def served_last_good(
+    path: str | Path, problems: Sequence[Problem], copy: LastGood | None, tz: dt.tzinfo | None = None
+) -> str:
+    """The start-up notice for a FAQ file that is broken while its last good copy is served (the copy's
+    time in `tz`, the office's: a server kept in UTC told staff in Vietnam a time 7 hours early)."""
+    saved = copy.saved_at(tz) if copy is not None else None
     when = f" (lưu lúc {saved:%H:%M ngày %d/%m/%Y})" if saved is not None else ""
     lines = [
         f"Tệp hỏi đáp {path} có {len(problems)} lỗi nên bot đang dùng bản hợp lệ gần nhất của tệp{when}. "

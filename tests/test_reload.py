@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import logging
 import shutil
@@ -432,8 +433,11 @@ async def test_a_restart_with_a_broken_file_serves_the_last_good_copy_until_it_i
     # A reboot with the broken edit on disk: the bot serves the copy and says what to fix.
     reloader = FaqReloader(faq_path, MatchSettings(), last_good=copy, on_mended=told)
     assert reloader.broken_at_start and reloader.current().book.entry("khai-tu") is not None
-    notice = served_last_good(faq_path, reloader.broken_at_start, copy)
+    notice = served_last_good(faq_path, reloader.broken_at_start, copy, dt.timezone(dt.timedelta(hours=7)))
     assert notice.startswith(f"Tệp hỏi đáp {faq_path} có ") and "bản hợp lệ gần nhất" in notice
+    # The copy's time as the office reads it, whatever the server's clock zone.
+    saved = dt.datetime.fromtimestamp(copy.path.stat().st_mtime, dt.timezone(dt.timedelta(hours=7)))
+    assert f"(lưu lúc {saved:%H:%M ngày %d/%m/%Y})" in notice
     assert copy.path.read_text(encoding="utf-8") == good, "the broken file never replaces the copy"
     assert reloader.reload().changed is False  # the same broken file is not loaded or said again
     faq_path.write_text(with_new_entry(good), encoding="utf-8")

@@ -13,6 +13,7 @@ from bot.channels.console import ConsoleChat
 from bot.commands.common import indexer_or_note, read_config
 from bot.config import AppConfig
 from bot.reload import FaqReloader, served_last_good
+from bot.report import office_timezone
 from bot.storage import InteractionLog
 from bot.storage_sql import hide_password, log_where
 from faq.loader import FaqError
@@ -73,7 +74,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if isinstance(knowledge, FaqReloader) and knowledge.broken_at_start:
         print(
-            served_last_good(knowledge.path, knowledge.broken_at_start, knowledge.last_good), file=sys.stderr
+            served_last_good(
+                knowledge.path,
+                knowledge.broken_at_start,
+                knowledge.last_good,
+                office_timezone(config.staff.timezone),
+            ),
+            file=sys.stderr,
         )
     conversation = Conversation(knowledge, context_ttl=config.conversation.context_ttl)
     stdin = sys.stdin
