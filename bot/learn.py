@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.report import QUESTION_KINDS, comparable, group_unanswered, printable
+from bot.report import PICK_KINDS, QUESTION_KINDS, comparable, group_unanswered, printable
 from bot.storage import Interaction
 from faq.decision import MatchSettings
 from faq.lint import lint
@@ -161,7 +161,7 @@ def _confirmations(rows: Iterable[Interaction]) -> list[_Confirmation]:
                 found.append(c)
         elif row.kind == "follow-up":
             last[conv] = None  # a choice offered beside a follow-up's answer: asked of the follow-up
-        elif row.kind in ("suggest:accepted", "alternative:accepted") and row.entry_id:
+        elif row.kind in PICK_KINDS and row.entry_id:
             asked = last.get(conv)
             if asked is None or asked.kind not in ("suggest", "answer"):
                 continue  # a pick from an older list: which question it answers is unknown

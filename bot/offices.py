@@ -80,7 +80,7 @@ class ProvinceReloader:
         report = check_faq(shared_path)
         if report.book is None or report.errors:
             # A hundred communes must not go dark over a broken shared file at a reboot: its last good copy.
-            copy = last_good.path if last_good is not None and last_good.path.is_file() else None
+            copy = last_good.existing() if last_good is not None else None
             kept = check_faq(copy) if copy is not None else None
             if kept is None or kept.book is None or kept.errors:
                 raise FaqError(report.errors)

@@ -88,6 +88,10 @@ class LastGood:
         except OSError as exc:
             log.warning("last good FAQ copy %s not written: %s", self.path, exc)
 
+    def existing(self) -> Path | None:
+        """The copy's path when there is one to serve."""
+        return self.path if self.path.is_file() else None
+
     def saved_at(self, tz: dt.tzinfo | None = None) -> dt.datetime | None:
         """When the copy was written (in `tz`, else the machine's time), None when there is none."""
         try:
@@ -129,7 +133,7 @@ class FaqReloader:
         self._fingerprint = file_fingerprint(self.path)
         knowledge, problems, _ = build_knowledge(self.path, settings, indexer)
         if knowledge is None:
-            copy = last_good.path if last_good is not None and last_good.path.is_file() else None
+            copy = last_good.existing() if last_good is not None else None
             knowledge = build_knowledge(copy, settings, indexer)[0] if copy is not None else None
             if knowledge is None:
                 raise FaqError(problems)

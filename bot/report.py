@@ -23,7 +23,9 @@ from handlers.privacy import MASKS
 QUESTION_KINDS = ("answer", "suggest", "declined", "none")
 """Outcomes of a typed question (everything else is a button, command or small action); "declined"
 is a question nearest a topic the office does not handle, told who handles it."""
-OPEN_KINDS = frozenset({"answer", "suggest:accepted", "alternative:accepted", "browse"})
+PICK_KINDS = ("suggest:accepted", "alternative:accepted")
+"""A choice the citizen picked: among "Có phải anh/chị muốn hỏi…", or a runner-up beside an answer."""
+OPEN_KINDS = frozenset({"answer", *PICK_KINDS, "browse"})
 """Rows where a citizen opened an entry's answer (counted for the most asked entries)."""
 REACHED_KINDS = OPEN_KINDS | {"facet", "step", "back"}
 """Rows showing that a citizen saw some part of an entry."""
@@ -239,13 +241,7 @@ def build_report(
     for r in rows:
         if not r.entry_id:
             continue
-        if r.question.strip() and r.kind in (
-            "answer",
-            "declined",
-            "suggest:accepted",
-            "alternative:accepted",
-            "facet",
-        ):
+        if r.question.strip() and r.kind in ("answer", "declined", *PICK_KINDS, "facet"):
             last_question[(r.user_hash, r.entry_id)] = r.question
         if r.kind == "declined" and r.question.strip():
             asked[r.entry_id][r.question] += 1
@@ -546,40 +542,32 @@ def format_csv(report: Report) -> str:
         ("suggestions_accepted", report.suggestions_accepted),
         ("acceptance_ratio", "" if report.acceptance is None else f"{report.acceptance:.4f}"),
     ]
+
+    def put(
+        part: str, key: object, label: str, value: object, up: object = "", down: object = "", ex: str = ""
+    ) -> None:
+        w.writerow((CSV_SECTION_NAMES[part], key, label, value, up, down, ex))
+
     for key, value in summary:
-        w.writerow((CSV_SECTION_NAMES["summary"], CSV_SUMMARY_NAMES[key], "", value, "", "", ""))
+        put("summary", CSV_SUMMARY_NAMES[key], "", value)
     for i, g in enumerate(report.unanswered, 1):
         fixed = [f"nay đã trả lời bằng: {g.now_answered}"] if g.now_answered else []
-        w.writerow(
-            (CSV_SECTION_NAMES["unanswered"], i, g.label, g.count, "", "", " | ".join([*fixed, *g.examples]))
-        )
+        put("unanswered", i, g.label, g.count, ex=" | ".join([*fixed, *g.examples]))
     for e in report.declined:
-        w.writerow(
-            (CSV_SECTION_NAMES["declined"], e.entry_id, e.title, e.count, "", "", " | ".join(e.examples))
-        )
+        put("declined", e.entry_id, e.title, e.count, ex=" | ".join(e.examples))
     for e in report.top_entries:
-        w.writerow((CSV_SECTION_NAMES["entry"], e.entry_id, e.title, e.count, "", "", ""))
+        put("entry", e.entry_id, e.title, e.count)
     for f in report.feedback:
-        w.writerow(
-            (
-                CSV_SECTION_NAMES["feedback"],
-                f.entry_id,
-                f.title,
-                f.up + f.down,
-                f.up,
-                f.down,
-                " | ".join(f.disliked),
-            )
-        )
+        put("feedback", f.entry_id, f.title, f.up + f.down, f.up, f.down, " | ".join(f.disliked))
     for e in report.never_reached:
-        w.writerow((CSV_SECTION_NAMES["never_reached"], e.entry_id, e.title, 0, "", "", ""))
+        put("never_reached", e.entry_id, e.title, 0)
     for c, n in report.per_channel:
-        w.writerow((CSV_SECTION_NAMES["channel"], c, channel_name(c), n, "", "", ""))
+        put("channel", c, channel_name(c), n)
     for d, n in report.per_day:
-        w.writerow((CSV_SECTION_NAMES["day"], d.isoformat(), _day(d), n, "", "", ""))
+        put("day", d.isoformat(), _day(d), n)
     for o in report.per_office:
         # số: questions asked; tốt: answered at once; chưa tốt: not answered (like 👍/👎, good then bad).
-        w.writerow((CSV_SECTION_NAMES["office"], o.office or "", "", o.asked, o.answered, o.unanswered, ""))
+        put("office", o.office or "", "", o.asked, o.answered, o.unanswered)
     return buf.getvalue()
 
 

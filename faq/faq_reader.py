@@ -39,6 +39,7 @@ from faq.schema import (
     OnlineLevel,
     Postal,
 )
+from faq.yaml_errors import BULLETS
 from faq.yaml_tree import Map as _Map
 from faq.yaml_tree import Node as _Node
 from faq.yaml_tree import Scalar as _Scalar
@@ -584,12 +585,9 @@ def _lookup(node: _Node, key: str) -> _Node | None:
     return None
 
 
-_BULLETS = "•·–—*+‣◦▪●○"
-
-
 def _pasted_bullet(node: _Node) -> str:
     """The word processor's bullet a text meant as a list starts with ("• Bước 1 • Bước 2"), if any."""
     if not isinstance(node, _Scalar) or node.null:
         return ""
     first = node.value.lstrip()[:1]
-    return first if first in _BULLETS else ""
+    return first if first in BULLETS else ""

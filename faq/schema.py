@@ -12,7 +12,8 @@ SMALL_TALK = "small-talk"
 OUT_OF_SCOPE = "out-of-scope"
 """Category id of topics the office does not handle: matched only to say so and point elsewhere."""
 CONTACT_CATEGORY = "lien-he"
-"""Entries of this category answer with the agency block (address, hours, phone): nothing to submit."""
+"""Entries of this category answer with the agency block (address, hours, phone) and have nothing to
+submit; the category also takes the place of the generic "📞 Liên hệ cơ quan" menu button."""
 BUILT_IN_CATEGORIES = frozenset({SMALL_TALK, OUT_OF_SCOPE})
 """Categories that need no declaration and are never shown in the menu."""
 

@@ -87,7 +87,7 @@ def explain_yaml_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple
 
 _CURLY = re.compile(r":\s*[“‘]")
 """A value that starts with Word's curly quotes (AutoCorrect), which YAML reads as plain letters."""
-_BULLETS = "•·–—*+‣◦▪●○"
+BULLETS = "•·–—*+‣◦▪●○"
 """What word processors and keyboards put where YAML wants "- "."""
 _KEY_LINE = re.compile(r"( *)(?:- +)?([^\s#\"'-][^:#]*):(?:[ \t]|$)")
 """A `key:` line (group 1: indentation before any "- "; group 2: the key)."""
@@ -129,7 +129,7 @@ def _not_an_item(lines: Sequence[str], line: int) -> tuple[int, str] | None:
         return line, PREFIX + (
             "dòng này dùng dấu hai chấm của bộ gõ (：) — hãy thay bằng dấu ':' thường rồi một dấu cách."
         )
-    if stripped[:1] in _BULLETS:
+    if stripped[:1] in BULLETS:
         return line, PREFIX + (
             f"dòng này mở đầu bằng dấu '{stripped[0]}' (thường do dán từ Word) — mỗi ý của danh "
             "sách phải bắt đầu bằng dấu gạch ngang thường và một dấu cách: '- '."

@@ -13,9 +13,6 @@ from handlers.messages import Button, Reply
 
 log = logging.getLogger(__name__)
 
-# CONTACT_CATEGORY's entries answer with the agency block; the category also takes the place of the
-# generic "📞 Liên hệ cơ quan" menu button.
-
 Row = tuple[Button, ...]
 
 

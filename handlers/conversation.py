@@ -39,7 +39,7 @@ from handlers.answers import rows as _rows
 from handlers.in_context import InContext, Reading, read_in_context, way_back
 from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
-from handlers.safety import danger_in, warned
+from handlers.safety import Danger, danger_in, warned
 from handlers.state import ChatStates
 from handlers.store import MemoryStore, StateStore
 from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
@@ -119,7 +119,7 @@ class Conversation:
         if msg.kind is InKind.TEXT:
             reply = self._on_text(k, key, msg.text, msg.options)
             danger = danger_in(msg.text)
-            return warned(reply, danger, k.book.agency) if danger is not None else reply
+            return warned(reply, danger) if danger is not None else reply
         if msg.kind is InKind.BUTTON:
             return self._on_button(k, key, msg.text)
         if msg.kind is InKind.COMMAND:
@@ -487,6 +487,10 @@ class Conversation:
     def _fallback(self, book: FaqBook, key: tuple[str, str], text: str, result: MatchResult | None) -> Reply:
         outcome = _outcome("none", result, text)
         if not (self._handoff_enabled and text):
+            if danger_in(text) is Danger.EMERGENCY:
+                # Under the emergency numbers (handlers.safety), "chưa có thông tin" and a menu of
+                # procedures read as a brush-off: the office's phone, for later.
+                return Reply(texts.after_emergency(book.agency), outcome=outcome)
             buttons = self._menu_buttons(book, result)
             return Reply(texts.no_answer(book.agency), buttons=buttons, outcome=outcome)
         # Forwarded right away, so there is nothing left for a "Gặp cán bộ" button to send.

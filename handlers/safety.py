@@ -17,7 +17,6 @@ from dataclasses import replace
 from enum import StrEnum
 
 from faq.normalize import fold_accents, has_accents
-from faq.schema import Agency
 from handlers import texts
 from handlers.messages import Reply
 
@@ -68,13 +67,8 @@ def danger_in(text: str) -> Danger | None:
     return None
 
 
-def warned(reply: Reply, danger: Danger, agency: Agency) -> Reply:
+def warned(reply: Reply, danger: Danger) -> Reply:
     """The reply with the warning for `danger` first."""
-    if danger is Danger.EMERGENCY and reply.text == texts.no_answer(agency):
-        # "Chưa có thông tin" and a menu of procedures under the emergency numbers read as a brush-off.
-        return replace(
-            reply, text=f"{texts.EMERGENCY}\n\n{texts.after_emergency(agency)}", buttons=(), numbered_text=""
-        )
     first = texts.EMERGENCY if danger is Danger.EMERGENCY else texts.SCAM_WARNING
     numbered = f"{first}\n\n{reply.numbered_text}" if reply.numbered_text else ""
     return replace(reply, text=f"{first}\n\n{reply.text}", numbered_text=numbered)
