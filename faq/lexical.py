@@ -43,6 +43,7 @@ from faq.lexical_score import (
 )
 from faq.near_words import NearWords
 from faq.normalize import Normalizer, fold_word, has_accents
+from faq.residence import RESIDENCE_TERMS, context_positions
 from faq.schema import Entry, Facet, FaqBook
 
 UNKNOWN_FACTOR = 1.0
@@ -57,6 +58,10 @@ SUGGEST_WINDOW = 25.0
 """Suggestions stay within this many points of the best one."""
 ALTERNATIVE_WINDOW = 10.0
 """Runners-up within this many points of a confident answer are offered beside it."""
+NAMED_MAX = 6
+"""Longest of the FAQ's named terms looked for in a message, in words."""
+RESIDENCE_FACTOR = 0.35
+"""Weight of a residence term that only says where the citizen lives, relative to a topic word."""
 MAX_TOKENS = 60
 KEEP = 5
 """Candidates reported per message."""
@@ -103,6 +108,7 @@ class LexicalMatcher:
         self._facets = FacetFinder(self.normalizer)
         entries = book.entries
         self._terms = self._find_terms(book)
+        self._named = self._find_named(book)
         raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
         entry_vocab: list[dict[str, tuple[str, ...]]] = [{} for _ in entries]
         glued: dict[str, int] = {}
@@ -201,6 +207,14 @@ class LexicalMatcher:
             found.setdefault(f"{fold_word(a)} {fold_word(b)}", set()).add((a, b))
         return {key: frozenset(forms) for key, forms in found.items()}
 
+    def _find_named(self, book: FaqBook) -> frozenset[tuple[str, ...]]:
+        """The synonyms' standard phrases and the keywords of two to NAMED_MAX words, accents off,
+        save the residence terms themselves."""
+        items = [self.normalizer.tokens(canonical) for canonical, _ in book.synonyms]
+        items += [self.normalizer.tokens(k) for e in book.entries for k in e.keywords]
+        folded = {tuple(fold_word(w) for w in words) for words in items if 2 <= len(words) <= NAMED_MAX}
+        return frozenset(f for f in folded if f not in RESIDENCE_TERMS)
+
     def _term_at(self, words: Sequence[str], i: int) -> bool:
         """Whether words i and i+1 are one of the FAQ's two-word terms (accents, if typed, fit)."""
         a, b = words[i], words[i + 1]
@@ -209,6 +223,22 @@ class LexicalMatcher:
             return False
         fa, fb = fold_word(a), fold_word(b)
         return any((a in (x, fa)) and (b in (y, fb)) for x, y in forms)
+
+    def residence_context(self, tokens: Sequence[str]) -> set[int]:
+        """Residence terms of normalised tokens that only say where the citizen lives (faq.residence)."""
+        folded = [fold_word(t) for t in tokens]
+        return context_positions(tokens, lambda i: self._names_at(folded, i))
+
+    def _names_at(self, folded: Sequence[str], i: int) -> bool:
+        """Whether one of the FAQ's named terms (synonyms' standard phrases, keywords) starts at i."""
+        return any(tuple(folded[i : i + n]) in self._named for n in range(2, NAMED_MAX + 1))
+
+    def _residence_aside(self, content: Sequence[str]) -> set[str]:
+        """Folded residence words set aside as context (every time they occur)."""
+        found = self.residence_context(content)
+        context = {j for i in found for j in (i, i + 1)}
+        folds = {fold_word(content[i]) for i in context}
+        return folds - {fold_word(content[i]) for i in range(len(content)) if i not in context}
 
     def _facet_positions(self, tokens: Sequence[str]) -> tuple[set[int], Facet | None]:
         hit = self._facets.find(tokens)
@@ -274,6 +304,7 @@ class LexicalMatcher:
     def _query(self, content: Sequence[str]) -> Query:
         content = self._split(content)[:MAX_TOKENS]
         positions, _ = self._facet_positions(content)
+        aside = self._residence_aside(content)
         in_term: dict[int, int] = {}
         for i in range(len(content) - 1):
             if self._term_at(content, i):
@@ -287,6 +318,8 @@ class LexicalMatcher:
             # A typo may stand for several words: weigh it as the commonest of them.
             idf = min((self._idf[t] for t, _ in targets), default=self._unknown_idf * UNKNOWN_FACTOR)
             factor, optional = word_role(token, i in positions)
+            if fold in aside:
+                factor, optional = RESIDENCE_FACTOR, True
             generic = optional and i not in positions and is_generic(token)
             if generic and i in in_term and not has_accents(token):
                 # "can cuoc" is căn cước, not cần: a word of an FAQ term is no generic word,

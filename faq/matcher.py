@@ -29,6 +29,7 @@ from faq.legal_opinion import asks_legal_opinion, decided_for_legal_opinion
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer, fold_accents
 from faq.reading import Reading, closing, may_have_parts, parts, read
+from faq.residence import read_residence
 from faq.schema import Entry, Facet, FaqBook
 from faq.semantic import SemanticIndex
 from faq.senses import read_senses
@@ -213,7 +214,8 @@ class Matcher:
     def model_text(self, text: str) -> str:
         """What the sentence model is given: normalised (abbreviations expanded) and, where typed
         without accents, accented as the FAQ writes its words."""
-        tokens = read_senses(self.normalizer.tokens(text))
+        typed = self.normalizer.tokens(text)
+        tokens = read_senses(read_residence(typed, self.lexical.residence_context(typed)))
         return " ".join(self._accents.restore(tokens) if self._accents is not None else tokens)
 
     def _vector(self, text: str) -> np.ndarray | None:
