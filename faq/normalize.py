@@ -42,7 +42,33 @@ _ABBREVIATION_TABLE = (
     # Southern "ba" is "bố" beside whose it is ("ba tui mới mất"); alone it is also three ("ba anh em",
     # "ba năm"), so only these pairs. "má" + pronoun is left alone: typed bare it is also "mà tui…".
     "ba tui=bố tui; ba tôi=bố tôi; ba em=bố em; ba mình=bố mình; ba má=bố mẹ; ba mất=bố mất; "
-    "ba chồng=bố chồng; ba vợ=bố vợ; ba ruột=bố ruột; má chồng=mẹ chồng; má vợ=mẹ vợ; má ruột=mẹ ruột"
+    "ba chồng=bố chồng; ba vợ=bố vợ; ba ruột=bố ruột; má chồng=mẹ chồng; má vợ=mẹ vợ; má ruột=mẹ ruột; "
+    # Voice typing writes "căn cước" as "căn cứ" (a basis: "giấy tờ làm căn cứ cho việc cải chính"),
+    # so only beside what one does with a card, or whom it is for.
+    "thẻ căn cứ=thẻ căn cước; căn cứ công dân=căn cước công dân; căn cứ gắn chip=căn cước gắn chip; "
+    "mất căn cứ=mất căn cước; đổi căn cứ=đổi căn cước; cấp căn cứ=cấp căn cước; "
+    "làm lại căn cứ=làm lại căn cước; cấp lại căn cứ=cấp lại căn cước; "
+    + "; ".join(
+        f"{verb} căn cứ {rest}={verb} căn cước {rest}"
+        for verb in ("làm", "đi làm")
+        for rest in (
+            "cho con",
+            "cho bé",
+            "cho cháu",
+            "cho bố",
+            "cho mẹ",
+            "cho ông",
+            "cho bà",
+            "ở",
+            "mất",
+            "bao",
+            "online",
+            "trên",
+            "lần",
+            "gắn",
+            "hết",
+        )
+    )
 )
 # Southern words for one's parents, read as the standard ones only when typed with accents: without
 # them "ma tui" is as often "mà tui…", "tia" several words. "ông già tui", "bà già tui": my father,

@@ -176,6 +176,15 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("phải mần giấy gì hông", "phải làm giấy gì không", id="man-and-hong"),
         pytest.param("so hong", "so hong", id="hong-without-accents-is-hong"),
         pytest.param("nhập dzô nhà", "nhập vào nhà", id="dzo-is-vao"),
+        pytest.param("làm căn cứ cho con", "làm căn cước cho con", id="voice-can-cu-for-a-child"),
+        pytest.param("chưa có thẻ căn cứ", "chưa có thẻ căn cước", id="voice-can-cu-card"),
+        pytest.param("lam can cu mat bao lau", "làm căn cước mất bao lau", id="voice-can-cu-accents-off"),
+        pytest.param("căn cứ vào đâu mà phạt", "căn cứ vào đâu mà phạt", id="can-cu-a-basis-stays"),
+        pytest.param(
+            "giấy tờ làm căn cứ có thông tin đúng",
+            "giấy tờ làm căn cứ có thông tin đúng",
+            id="documents-as-a-basis-stay",
+        ),
     ],
 )
 def test_normalize_abbreviations_and_synonyms(text: str, expected: str) -> None:
