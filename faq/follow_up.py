@@ -155,12 +155,21 @@ _SAY_NOTHING = frozenset({"dang ky", "thu tuc", "giay to", "ho so", "bao nhieu",
 """Two title words in a row that name no entry in particular ("Đăng ký tạm trú")."""
 
 
+_KIN_WORDS = frozenset({"cha", "me", "bo", "con", "vo", "chong", "ong", "ba", "anh", "chi", "em", "chau"})
+"""Two of these in a row ("cha mẹ" of «Đăng ký nhận cha, mẹ, con») say whose, not which procedure: "bố mẹ
+có phải đi cùng không" after a child's ID card asks about that card."""
+
+
 def names(entry: Entry, words: Sequence[str]) -> bool:
     """Whether a message's words (abbreviations expanded) name an entry: two words in a row of its
     title, or one of its keywords, accents off ("còn tạm trú thì sao" names «Đăng ký tạm trú»;
     "công an có tới nhà không" does not)."""
     typed = f" {fold_accents(' '.join(words))} "
     title = _folded(entry.title).split()
-    phrases = [f"{a} {b}" for a, b in itertools.pairwise(title) if f"{a} {b}" not in _SAY_NOTHING]
+    phrases = [
+        f"{a} {b}"
+        for a, b in itertools.pairwise(title)
+        if f"{a} {b}" not in _SAY_NOTHING and not (a in _KIN_WORDS and b in _KIN_WORDS)
+    ]
     phrases += [_folded(k) for k in entry.keywords]
     return any(f" {p} " in typed for p in phrases if p)

@@ -270,6 +270,10 @@ class Conversation:
                 return with_alternatives(reply, beside, result.facet)
             case Reading.LATE:
                 return self._not_covered(book, key, context, result, text, late=True)
+            case Reading.PAPERS:
+                return self._answered(book, key, context, Facet.DOCUMENTS, result, text, with_summary=False)
+            case Reading.AGAIN:
+                return self._answered(book, key, context, None, result, text)
         return self._not_covered(book, key, context, result, text)
 
     def _answered(
@@ -350,14 +354,21 @@ class Conversation:
                     buttons=(*self._staff_rows(), *self._menu_buttons(book)),
                     outcome=Outcome("wrong", question=text),
                 )
-            case Gesture.TOO_LONG:
+            case Gesture.TOO_LONG | Gesture.UNCLEAR:
                 # Elders on a phone: the answer's parts one by one, or a person.
                 context = self._context_entry(book, key)
+                unclear = typed.gesture is Gesture.UNCLEAR
+                if unclear and context is None:  # "hả?" with no answer before it: nothing to explain
+                    return Reply(
+                        texts.PREAMBLE, keeps_options=True, outcome=Outcome("preamble", question=text)
+                    )
                 parts = answer_buttons(book, context, None) if context is not None else ()
                 staff, shown = self._handoff_enabled, bool(parts)
                 return Reply(
-                    texts.too_long(book.agency, staff, parts=shown, numbered=False),
-                    numbered_text=texts.too_long(book.agency, staff, parts=shown, numbered=True),
+                    texts.too_long(book.agency, staff, parts=shown, numbered=False, unclear=unclear),
+                    numbered_text=texts.too_long(
+                        book.agency, staff, parts=shown, numbered=True, unclear=unclear
+                    ),
                     title=context.title if shown and context is not None else "",
                     buttons=(*self._staff_rows(), *(parts or self._menu_row())),
                     outcome=Outcome("too_long", context.id if context is not None else None, question=text),

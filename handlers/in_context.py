@@ -7,14 +7,16 @@ reading into a reply.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from faq.decision import Kind, MatchResult
 from faq.follow_up import FOLLOW_UP_WORDS, UNPLACED_WORDS, aside, asks_if_late, asks_more, on_behalf, short
 from faq.knowledge import Knowledge
-from faq.schema import Entry
+from faq.schema import Entry, Facet
 from handlers.answers import answers_facet
+from handlers.options import fold
 
 
 class Reading(StrEnum):
@@ -22,6 +24,9 @@ class Reading(StrEnum):
 
     PART = "part"
     """A part of that answer ("bao lâu thì có sổ", "có tốn tiền hông chị")."""
+    PAPERS = "papers"
+    """Whether a paper is needed for it ("cần giấy khai sinh ko" after a child's ID card): that answer's
+    list of papers, not the procedure the paper is named after."""
     SENTENCES = "sentences"
     """Sentences of that answer ("thế còn người nước ngoài?")."""
     SENTENCES_BESIDE = "sentences-beside"
@@ -33,6 +38,8 @@ class Reading(StrEnum):
     """Lateness or a penalty, which that answer does not mention."""
     NOT_COVERED = "not-covered"
     """A question about that procedure its answer does not cover."""
+    AGAIN = "again"
+    """The same procedure for someone else ("à không, cho mẹ tôi"): that answer again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +65,33 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # nhiêu tiền" the fee: lateness and fines of the procedure on screen, said where its answer says them.
         found = k.follow_up(text, context)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.LATE)
+    if context.is_procedure and needs_paper(text) and answers_facet(context, Facet.DOCUMENTS):
+        # "cần giấy khai sinh ko" after a child's ID card got «Đăng ký khai sinh» and its papers. What
+        # the list of papers says of it, else the list (a sentence elsewhere may only name the paper).
+        found = tuple(f for f in k.follow_up(text, context) if any(f in d for d in context.documents))
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.PAPERS)
+    whom = for_whom(text)
+    if whom is not None and context.is_procedure:
+        # "à không, cho mẹ tôi", "con tôi 3 tuổi" after an answer: the same procedure for that person,
+        # and for an age what its answer says of ages. They got "chưa có thông tin", or death
+        # registration and paternity among choices for a living mother.
+        found = k.follow_up(AGE, context, relaxed=True) if whom is Whom.AGE else ()
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
     if facet is not None and answers_facet(context, facet) and k.only_names(context, text):
         # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu»: the part asked of the procedure on screen, not
         # a sentence that happens to say "sổ".
         return InContext(Reading.PART)
     if result.kind is Kind.ANSWER:
         answered = result.entry
+        if (
+            answered is not None
+            and answered.is_small_talk
+            and facet is not None
+            and answers_facet(context, facet)
+        ):
+            # "làm ở phường được không" after tạm trú: the model found it nearest "bạn làm được gì", but
+            # a part of the answer on screen is asked, and small talk has no parts.
+            return InContext(Reading.PART)
         if answered is None or answered.id == context.id or answered.is_small_talk or k.names(answered, text):
             return None
         related = [k.book.entry(i) for i in context.related if i != answered.id] if short(text) else []
@@ -138,3 +166,56 @@ def _unplaced(result: MatchResult) -> bool:
         and not result.legal_opinion
         and not result.preamble_only
     )
+
+
+class Whom(StrEnum):
+    """What a correction of the person changes."""
+
+    PERSON = "person"
+    AGE = "age"
+
+
+AGE = "tuổi"
+"""The word an answer's sentences about ages share ("trẻ dưới 14 tuổi", "đủ 14, 25, 40 và 60 tuổi")."""
+_KIN = (
+    r"(?:con(?: trai| gai| nho| lon)?|be|chau(?: noi| ngoai| trai| gai)?|bo|me|cha|ba|ma|vo|chong"
+    r"|ong(?: noi| ngoai)?|ba(?: noi| ngoai)?|anh(?: trai| ruot)?|chi(?: gai| ruot)?"
+    r"|em(?: trai| gai| ruot| ho)?"
+    r"|bo me|cha me|ba me|ong ba|nguoi nha|ban|ban than|hang xom)"
+)
+_WHOSE = r"(?:\s(?:toi|tui|em|minh|con|chau|nha (?:toi|em|minh)))?"
+_YEARS = r"(?:\s(?:no|moi|da|duoc|nay|nam nay|chi|co))*\s\d{1,3}\s?(?:tuoi|t)(?:\s(?:roi|thoi|a|nhe))*"
+_CORRECTING = (
+    r"(?:(?:a|u|o|ah|khong|ko|nham|a nham|khong phai|ko phai|y la|y toi la|y em la|y minh la|la|the)\s)*"
+)
+_FOR_WHOM = re.compile(
+    rf"{_CORRECTING}(?:lam\s)?(?:cho|cua)\s{_KIN}{_WHOSE}(?P<age1>{_YEARS})?(?:\s(?:a|nhe|nha|thoi))*"
+)
+_HOW_OLD = re.compile(rf"{_CORRECTING}{_KIN}{_WHOSE}(?P<age2>{_YEARS})")
+
+
+def for_whom(text: str) -> Whom | None:
+    """Whether a short message only says for whom, or how old ("à không, cho mẹ tôi", "con tôi 3
+    tuổi", "à nhầm, cho em gái tôi"), and which of the two it changes."""
+    words = fold(text)
+    m = _FOR_WHOM.fullmatch(words) or _HOW_OLD.fullmatch(words)
+    if m is None:
+        return None
+    return Whom.AGE if m.groupdict().get("age1") or m.groupdict().get("age2") else Whom.PERSON
+
+
+_PAPER = (
+    r"(?:giay(?: to)?|ban sao|ban chinh|ban goc|so|the|hop dong|anh|hinh|xac nhan|chung nhan|to khai|don)"
+)
+_NEEDS_PAPER = re.compile(
+    r"(?:(?:the|vay|con|thi|a|u|o|lam|nop)\s)*(?:co\s)?(?:can|phai co|phai mang|can mang|can co|mang|phai nop"
+    r"|can nop|phai lam|can lam|bat buoc co|bat buoc phai co)(?:\s(?:theo|them|ca))?\s"
+    + _PAPER
+    + r"(?:\s\S+){0,5}?\s(?:khong|ko|k|hong|hok|chua|ha|a)(?:\s(?:a|ad|nhi|vay|the|z|nhe))*"
+)
+
+
+def needs_paper(text: str) -> bool:
+    """Whether a short message only asks if a paper is needed ("cần giấy khai sinh ko", "có phải mang
+    sổ hộ khẩu không", "mang bản gốc ko")."""
+    return _NEEDS_PAPER.fullmatch(fold(text)) is not None

@@ -183,18 +183,26 @@ def misunderstood(agency: Agency, staff: bool) -> str:
     )
 
 
-def too_long(agency: Agency, staff: bool, *, parts: bool, numbered: bool) -> str:
-    """The last reply was too long or too hard to read ("dài quá bác đọc không nổi")."""
+def too_long(agency: Agency, staff: bool, *, parts: bool, numbered: bool, unclear: bool = False) -> str:
+    """The last reply was too long or too hard to read ("dài quá bác đọc không nổi"), or, `unclear`,
+    not understood ("ko hiểu", "nói rõ hơn đi", "hả?")."""
     person = _to_staff(agency, staff)
     press = "gõ số của từng phần" if numbered else "bấm từng nút"
+    sorry = "Dạ, em xin lỗi vì trả lời chưa rõ ạ." if unclear else "Dạ, em xin lỗi vì câu trả lời dài quá ạ."
+    if parts and unclear:
+        return (
+            f"{sorry} Anh/chị {press} bên dưới (các bước, giấy tờ, lệ phí…) để xem từng phần ngắn, nhắn "
+            "cho em điều còn chưa rõ (ví dụ «cần mang giấy gì», «nộp ở đâu»), hoặc "
+            f"{person} để cán bộ hướng dẫn trực tiếp ạ."
+        )
     if parts:
         return (
-            f"Dạ, em xin lỗi vì câu trả lời dài quá ạ. Anh/chị {press} bên dưới (các bước, giấy tờ, lệ "
-            f"phí…) để xem từng phần ngắn, hoặc {person} để cán bộ hướng dẫn trực tiếp ạ."
+            f"{sorry} Anh/chị {press} bên dưới (các bước, giấy tờ, lệ phí…) để xem từng phần ngắn, hoặc "
+            f"{person} để cán bộ hướng dẫn trực tiếp ạ."
         )
     return (
-        f"Dạ, em xin lỗi vì câu trả lời dài quá ạ. Anh/chị {person} để cán bộ hướng dẫn trực tiếp, hoặc "
-        "nhắn cho em một việc cụ thể (ví dụ «lệ phí làm căn cước») để em trả lời ngắn hơn ạ."
+        f"{sorry} Anh/chị {person} để cán bộ hướng dẫn trực tiếp, hoặc nhắn cho em một việc cụ thể (ví "
+        "dụ «lệ phí làm căn cước») để em trả lời ngắn gọn, dễ hiểu hơn ạ."
     )
 
 

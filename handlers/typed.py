@@ -43,6 +43,9 @@ class Gesture(StrEnum):
     khác"): a correction that names a procedure ("không phải, ý em là tạm trú") is a question."""
     TOO_LONG = "too-long"
     """The reply was too long or too hard to read ("dài quá bác đọc không nổi", "khó hiểu quá")."""
+    UNCLEAR = "unclear"
+    """The reply was not understood ("ko hiểu", "nói rõ hơn đi", "nói dễ hiểu thôi", "hả?"): the
+    answer's parts one by one, an invitation to say what is unclear, or a person."""
     YES = "yes"
     """A "yes" that names nothing ("đúng rồi", "ừ đúng cái đó"): with choices on screen, which one is
     not said."""
@@ -118,7 +121,10 @@ _WRONG = re.compile(
 )
 _WHO = rf"(?:{_ME}|bac|co|chu|ong|ba|anh|chi)"
 """The writer as elders and others call themselves ("bác đọc không nổi")."""
-_CANNOT_READ = rf"(?:{_WHO}\s)?(?:doc|xem|hieu)\s(?:khong|ko|k|chang|hong)\s(?:noi|het|hieu|ra|kip|duoc|dc)"
+_CANNOT_READ = (
+    rf"(?:{_WHO}\s)?(?:(?:doc|xem|hieu)\s(?:khong|ko|k|chang|hong)\s(?:noi|het|hieu|ra|kip|duoc|dc)"
+    r"|(?:khong|ko|k|chang|hong)\s(?:doc|xem)\s(?:noi|het|kip|duoc|dc|ra))"
+)
 _TOO_LONG = re.compile(
     r"(?:(?:da|vang|ua|o|the|nhung|ma|thoi|hic|huhu|oi)\s)*"
     r"(?:(?:(?:tra loi|cau tra loi|chu|tin nhan|viet|noi|huong dan|doan nay|cai nay)\s)?"
@@ -128,6 +134,17 @@ _TOO_LONG = re.compile(
     r"|(?:noi|viet|tra loi)\s(?:ngan|gon|ngan gon)(?:\s(?:thoi|lai|hon|di|giup|thoi nhe))*)" + _POLITE_TAIL
 )
 """The reply was too long or too hard to read: its parts are offered one by one."""
+_UNCLEAR = re.compile(
+    r"(?:(?:da|vang|ua|o|the|nhung|ma|thoi|hic|huhu|oi|xin loi)\s)*"
+    rf"(?:(?:{_WHO}|bot|ad)\s)?(?:van\s|doc\s|nghe\s)?"
+    r"(?:(?:khong|ko|k|hong|chua|chang)\s(?:hieu|ro|hieu ro|hieu lam|hieu gi|hieu gi het|hieu gi ca"
+    r"|hieu y|hieu duoc|hieu nhieu)(?:\s(?:lam|gi|het|ca|noi|duoc|dc|y|nay|cai nay|cho lam))*"
+    r"|(?:noi|giai thich|viet|tra loi|huong dan)\s(?:ro|de hieu|cu the|don gian|chi tiet|lai)"
+    r"(?:\s(?:hon|ra|lai|thoi|di|giup|duoc khong|dc ko|duoc ko|giup (?:em|toi|minh|bac)))*"
+    r"|(?:ha|gi co|sao co|cai gi co|la sao|nghia la sao|y la sao|the la sao|vay la sao|vay thoi ha"
+    r"|the thoi ha|co vay thoi ha))" + _POLITE_TAIL
+)
+"""The reply was not understood, or "what?" after it."""
 _YES = re.compile(
     r"(?:(?:da|vang|u|uh|uhm|ok|oke|a|the)\s)*"
     r"(?:(?:dung|chuan|chinh xac|phai)\s(?:roi|r|vay|the|y (?:em|minh|toi|tui))"
@@ -187,6 +204,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_OKAY, Gesture.OKAY),
         (_WRONG, Gesture.WRONG),
         (_TOO_LONG, Gesture.TOO_LONG),
+        (_UNCLEAR, Gesture.UNCLEAR),
         (_YES, Gesture.YES),
         (_ANYONE, Gesture.INVITE),
         (_MURMUR, Gesture.INVITE),

@@ -464,6 +464,77 @@ def test_an_answer_too_long_to_read_is_offered_in_parts(shipped_conv: Conversati
     assert "nhắn cho em một việc cụ thể" in fresh.text and texts.BTN_MENU in labels(fresh)
 
 
+@pytest.mark.parametrize("unclear", ["ko hiểu", "nói rõ hơn đi", "hả?"])
+def test_an_answer_not_understood_is_offered_in_parts(shipped_conv: Conversation, unclear: str) -> None:
+    shipped_conv.handle(text("đăng ký khai sinh"))
+    parts = shipped_conv.handle(text(unclear))
+    # It got "chưa có thông tin" and the whole menu ("ko hiểu"), or "em nghe đây" ("hả?").
+    assert parts.outcome is not None and (parts.outcome.kind, parts.outcome.entry_id) == (
+        "too_long",
+        "khai-sinh",
+    )
+    assert parts.text.startswith("Dạ, em xin lỗi vì trả lời chưa rõ ạ.") and "chưa rõ (ví dụ" in parts.text
+    assert "Giấy tờ cần chuẩn bị" in labels(parts) and parts.title == "Đăng ký khai sinh"
+    fresh = shipped_conv.handle(text(unclear, chat="9"))  # nothing said before: nothing to explain
+    assert fresh.text == texts.PREAMBLE
+
+
+def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conversation) -> None:
+    shipped_conv.handle(text("đăng ký tạm trú"))
+    where = shipped_conv.handle(text("làm ở phường được không"))
+    # The model put it nearest "bạn làm được gì", and it got the assistant's self-introduction.
+    assert where.outcome is not None and where.outcome.entry_id == "tam-tru"
+    assert "Nơi nộp hồ sơ: Công an cấp xã" in where.text and "trợ lý tự động" not in where.text
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "entry_id", "said"),
+    [
+        # «Đăng ký nhận cha, mẹ, con» was answered: "cha mẹ" of its title named it.
+        pytest.param("làm căn cước cho con 14 tuổi", "bố mẹ có phải đi cùng không", "can-cuoc",
+                     "cha, mẹ hoặc người giám hộ đi cùng", id="parents-along-for-an-id-card"),
+        # Declined as a medical topic: the couple was sent to a clinic for nothing.
+        pytest.param("đăng ký kết hôn", "có cần giấy khám sức khỏe không", "ket-hon",
+                     "không cần giấy khám sức khỏe", id="no-health-certificate-to-marry"),
+        # Declined as adoption.
+        pytest.param("đăng ký khai sinh", "có cần mang cháu bé theo không", "khai-sinh",
+                     "không phải mang cháu bé theo", id="the-baby-stays-home"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_stays_with_the_procedure_on_screen(
+    shipped_conv: Conversation, first: str, then: str, entry_id: str, said: str
+) -> None:
+    shipped_conv.handle(text(first))
+    reply = shipped_conv.handle(text(then))
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id
+    assert said in reply.text and "không nằm trong các thủ tục" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "entry_id", "said"),
+    [
+        # Death registration and paternity were offered for a living mother.
+        pytest.param("đăng ký thường trú cho con", "à không, cho mẹ tôi", "thuong-tru", "Đăng ký thường trú",
+                     id="for-mother-instead"),
+        pytest.param("đăng ký tạm trú cho vợ", "à nhầm, cho em gái tôi", "tam-tru", "Đăng ký tạm trú",
+                     id="for-sister-instead"),
+        # "chưa có thông tin": the ID card's answer says what each age does.
+        pytest.param("làm căn cước cho con", "con tôi 3 tuổi", "can-cuoc", "Trẻ dưới 14 tuổi",
+                     id="how-old-the-child-is"),
+        # «Đăng ký khai sinh» and its papers: the parent asked about the ID card's papers.
+        pytest.param("làm căn cước cho con", "cần giấy khai sinh ko", "can-cuoc", "Giấy tờ cần chuẩn bị",
+                     id="a-paper-for-the-card-on-screen"),
+    ],
+)  # fmt: skip
+def test_who_how_old_or_which_paper_keeps_the_procedure(
+    shipped_conv: Conversation, first: str, then: str, entry_id: str, said: str
+) -> None:
+    shipped_conv.handle(text(first))
+    reply = shipped_conv.handle(text(then))
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id
+    assert said in reply.text + reply.title and "khai tử" not in reply.text
+
+
 def test_a_fine_is_not_the_fee(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("đăng ký tạm trú"))
     fine = shipped_conv.handle(text("phạt bao nhiêu tiền"))

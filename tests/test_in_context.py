@@ -1,0 +1,43 @@
+"""Short messages after an answer that only say for whom, how old, or whether a paper is needed
+(handlers.in_context)."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.in_context import Whom, for_whom, needs_paper
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("à không, cho mẹ tôi", Whom.PERSON, id="for-mother-instead"),
+        pytest.param("à nhầm, cho em gái tôi", Whom.PERSON, id="for-sister-by-mistake"),
+        pytest.param("làm cho con", Whom.PERSON, id="for-a-child"),
+        pytest.param("con tôi 3 tuổi", Whom.AGE, id="how-old"),
+        pytest.param("cháu mới 2 tuổi", Whom.AGE, id="just-two"),
+        pytest.param("à không, con tôi 16 tuổi rồi", Whom.AGE, id="age-corrected"),
+        pytest.param("ý tôi là cho con 10 tuổi", Whom.AGE, id="for-a-child-of-ten"),
+        pytest.param("cho mẹ tôi thì cần gì", None, id="a-question-about-the-mother"),
+        pytest.param("mẹ tôi mất rồi", None, id="news-about-the-mother"),
+        pytest.param("con tôi bị ốm", None, id="news-about-the-child"),
+    ],
+)
+def test_for_whom_is_only_a_person_or_an_age(text: str, expected: Whom | None) -> None:
+    assert for_whom(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("cần giấy khai sinh ko", True, id="birth-certificate"),
+        pytest.param("có phải mang sổ hộ khẩu không", True, id="household-book"),
+        pytest.param("mang bản gốc ko", True, id="original"),
+        pytest.param("có cần bản sao không ạ", True, id="copy-polite"),
+        pytest.param("cần giấy khai sinh ko để làm gì", False, id="then-what-for"),
+        pytest.param("giấy khai sinh làm ở đâu", False, id="where-to-get-the-paper"),
+        pytest.param("có cần mang con theo không", False, id="a-child-is-no-paper"),
+    ],
+)
+def test_needs_paper_only_asks_whether_a_paper_is_needed(text: str, expected: bool) -> None:
+    assert needs_paper(text) is expected
