@@ -209,7 +209,7 @@ _PAPER = (
 )
 _NEEDS_PAPER = re.compile(
     r"(?:(?:the|vay|con|thi|a|u|o|lam|nop)\s)*(?:co\s)?(?:can|phai co|phai mang|can mang|can co|mang|phai nop"
-    r"|can nop|phai lam|can lam|bat buoc co|bat buoc phai co)(?:\s(?:theo|them|ca))?\s"
+    r"|can nop|bat buoc co|bat buoc phai co)(?:\s(?:theo|them|ca))?\s"
     + _PAPER
     + r"(?:\s\S+){0,5}?\s(?:khong|ko|k|hong|hok|chua|ha|a)(?:\s(?:a|ad|nhi|vay|the|z|nhe))*"
 )
