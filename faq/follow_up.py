@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 
 from faq.normalize import clean, fold_accents, fold_word, has_accents
 from faq.schema import Entry
@@ -149,6 +150,63 @@ def asks_more(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
     """Whether a short message is a question ("bé có phải đi không", "điện thoại hỏng thì sao",
     "phải về quê làm hả"): after an answer, one about that procedure unless it names another."""
     return short(text, words) and ("?" in text or _ASKING.search(_folded(text).rstrip(" .!")) is not None)
+
+
+class Limit(StrEnum):
+    """Which time limit a question asks: by when to do it, or how long the result is good for."""
+
+    DEADLINE = "deadline"
+    VALIDITY = "validity"
+
+
+_ASKS_DEADLINE = re.compile(
+    r"\b(?:(?:bao lau|may ngay|bao nhieu ngay|may thang)(?: thi)? (?:phai|bat buoc)"
+    r"|phai (?:\w+ ){0,3}(?:trong|truoc) (?:bao lau|may ngay|bao nhieu ngay|thoi gian nao)"
+    r"|trong (?:vong )?bao lau (?:phai|thi phai)|han chot|han cuoi"
+    r"|cham nhat (?:la )?(?:bao lau|may ngay|khi nao)"
+    r"|tre nhat (?:la )?(?:bao lau|may ngay|khi nao)|thoi han (?:dang ky|khai|khai bao|nop|lam|bao))\b"
+)
+_ASKS_VALIDITY = re.compile(
+    r"\b(?:(?:dung|xai|su dung) (?:duoc )?(?:trong )?(?:bao lau|may thang|may nam)"
+    r"|(?:co )?gia tri (?:trong )?(?:bao lau|may thang|may nam)"
+    r"|hieu luc (?:trong )?(?:bao lau|may thang|may nam)"
+    r"|han su dung|duoc bao lau|het han khi nao|bao lau (?:thi )?het han)\b"
+)
+_STATES_DEADLINE = re.compile(
+    r"\b(?:trong|trong vòng) (?:\d+|\w+) (?:ngày|tháng|năm)|\d+ (?:ngày|tháng) kể từ|trước khi hết hạn"
+    r"|\d+ (?:ngày|tháng|năm)(?: liên tục)? trở lên",
+    re.IGNORECASE,
+)
+_STATES_VALIDITY = re.compile(
+    r"có giá trị|có thời hạn|thời hạn dùng|thời hạn tạm trú|hết giá trị|giá trị sử dụng", re.IGNORECASE
+)
+
+
+def asks_limit(text: str, words: int = FOLLOW_UP_WORDS) -> Limit | None:
+    """Which time limit a short message asks ("bao lâu phải khai", "giấy này dùng được bao lâu"), if
+    one: not the processing time, which "bao lâu" alone asks."""
+    if not short(text, words):
+        return None
+    folded = _folded(text)
+    if _ASKS_DEADLINE.search(folded):
+        return Limit.DEADLINE
+    if _ASKS_VALIDITY.search(folded):
+        return Limit.VALIDITY
+    return None
+
+
+def limit_sentences(entry: Entry, limit: Limit) -> tuple[str, ...]:
+    """The sentences of an entry's answer that state that limit (its processing time and fee aside:
+    "không quá 10 ngày kể từ ngày nhận đủ hồ sơ" is how long the office takes)."""
+    aside = {
+        s.strip()
+        for text in (entry.processing_time, entry.fee)
+        for s in _SENTENCE.split(text or "")
+        if s.strip()
+    }
+    pattern = _STATES_DEADLINE if limit is Limit.DEADLINE else _STATES_VALIDITY
+    found = [s for s in passages(entry) if s not in aside and pattern.search(s)]
+    return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
 
 
 _SAY_NOTHING = frozenset({"dang ky", "thu tuc", "giay to", "ho so", "bao nhieu", "bay gio"})

@@ -25,7 +25,8 @@ from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.facets import asks_how_far
-from faq.knowledge import Knowledge, KnowledgeSource
+from faq.follow_up import asks_limit, limit_sentences
+from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
 from handlers import payloads as p
@@ -209,8 +210,15 @@ class Conversation:
             return Reply(texts.GOODBYE, keeps_options=True, outcome=Outcome("goodbye", question=text))
         if result.preamble_only:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
+        limit = asks_limit(text)
+        context = self._context_entry(k.book, key)
+        if limit is not None and context is not None and not _names_other(k, result, context, text):
+            # "bao lâu phải khai" after khai tử, "dùng được bao lâu" after a certificate: the time limit
+            # its answer states (15 days from the death; valid 6 months), not how long the office takes.
+            found = limit_sentences(context, limit)
+            if found:
+                return self._follow_up(k.book, context, found, result, text)
         if result.facet_only:
-            context = self._context_entry(k.book, key)
             if context is not None and answers_facet(context, result.facet):
                 # The citizen has just read this answer's summary: give only the part asked.
                 return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
@@ -226,6 +234,17 @@ class Conversation:
             if result.entry.id in k.not_handled:
                 return self._not_handled(k, key, result.entry, result, text)
             entry = k.book.entry(result.entry.id) or result.entry
+            named_limit = asks_limit(text, ASKED_WORDS)
+            stated = limit_sentences(entry, named_limit) if named_limit and entry.is_procedure else ()
+            if stated:
+                # "khai tử trong bao lâu phải làm": the answer with its summary, led by the limit it
+                # states where the summary does not already say it.
+                lead = tuple(sentence for sentence in stated if sentence not in entry.summary)
+                return with_alternatives(
+                    _leading(self._answered(k.book, key, entry, None, result, text), lead),
+                    result.suggestions,
+                    None,
+                )
             reply = self._answered(k.book, key, entry, facet, result, text)
             if facet in (None, Facet.STEPS, Facet.ONLINE) and entry.is_procedure:
                 # "quên mật khẩu vneid thì sao": the sentence that says it, before the overview ("thế
@@ -730,6 +749,13 @@ def _outcome(kind: str, result: MatchResult | None, text: str, *, entry_id: str 
 
 def _with_outcome(reply: Reply, outcome: Outcome, *, edit: bool = False) -> Reply:
     return replace(reply, edit=edit, outcome=outcome)
+
+
+def _names_other(k: Knowledge, result: MatchResult, context: Entry, text: str) -> bool:
+    """Whether the matcher answered another procedure that the message names ("khai sinh trong bao
+    lâu phải làm" after tạm trú is about the birth)."""
+    other = result.entry if result.kind is Kind.ANSWER else None
+    return other is not None and other.id != context.id and k.names(other, text)
 
 
 def _leading(reply: Reply, asked: tuple[str, ...]) -> Reply:

@@ -535,6 +535,25 @@ def test_who_how_old_or_which_paper_keeps_the_procedure(
     assert said in reply.text + reply.title and "khai tử" not in reply.text
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "said"),
+    [
+        pytest.param("khai tử", "bao lâu phải khai", "trong 15 ngày kể từ ngày mất", id="deadline"),
+        pytest.param("xin giấy xác nhận độc thân", "giấy này dùng được bao lâu", "có giá trị 6 tháng",
+                     id="validity"),
+        pytest.param("khai báo tạm vắng", "đi bao lâu thì phải báo", "từ 3 tháng liên tục trở lên",
+                     id="how-long-away"),
+    ],
+)  # fmt: skip
+def test_a_time_limit_is_not_the_processing_time(
+    shipped_conv: Conversation, first: str, then: str, said: str
+) -> None:
+    shipped_conv.handle(text(first))
+    reply = shipped_conv.handle(text(then))
+    # It got the fee and processing-time part: how long the office takes, not by when or for how long.
+    assert said in reply.text and "Thời gian giải quyết" not in reply.text
+
+
 def test_a_fine_is_not_the_fee(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("đăng ký tạm trú"))
     fine = shipped_conv.handle(text("phạt bao nhiêu tiền"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.follow_up import asks_if_late, asks_more, on_behalf, passages
+from faq.follow_up import Limit, asks_if_late, asks_limit, asks_more, limit_sentences, on_behalf, passages
 from faq.knowledge import Knowledge
 from faq.loader import load_faq
 from faq.matcher import Matcher
@@ -117,6 +117,8 @@ def test_asks_more(text: str, asking: bool) -> None:
         pytest.param("khai-sinh", "ks cho con bao lâu thì lấy dc", True, id="ks"),
         pytest.param("tam-tru", "công an có tới nhà không", False, id="police-at-home"),
         pytest.param("tam-tru", "đăng ký thế nào", False, id="generic-words-only"),
+        pytest.param("nhan-cha-me-con", "bố mẹ có phải đi cùng không", False, id="kin-words-of-a-title"),
+        pytest.param("nhan-cha-me-con", "bố muốn nhận con", True, id="nhan-cha-still-names-it"),
     ],
 )
 def test_names(matcher: Matcher, book: FaqBook, entry_id: str, text: str, named: bool) -> None:
@@ -160,3 +162,38 @@ def test_a_follow_up_nothing_else_found_may_say_one_word_otherwise(
     assert entry is not None
     found = Knowledge(book=book, matcher=matcher).follow_up(text, entry, 16, relaxed=relaxed)
     assert (found[0] if found else None) is None if says is None else says in found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [
+        pytest.param("bao lâu phải khai", Limit.DEADLINE, id="how-soon"),
+        pytest.param("đi bao lâu thì phải báo", Limit.DEADLINE, id="how-long-away-before-declaring"),
+        pytest.param("trong bao lâu phải đăng ký", Limit.DEADLINE, id="within-how-long"),
+        pytest.param("hạn chót là khi nào", Limit.DEADLINE, id="last-day"),
+        pytest.param("giấy này dùng được bao lâu", Limit.VALIDITY, id="how-long-usable"),
+        pytest.param("có giá trị mấy tháng", Limit.VALIDITY, id="valid-for-months"),
+        pytest.param("bao lâu thì có", None, id="processing-time"),
+        pytest.param("mất bao lâu", None, id="how-long-it-takes"),
+    ],
+)
+def test_asks_limit(text: str, limit: Limit | None) -> None:
+    assert asks_limit(text) is limit
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "limit", "says"),
+    [
+        pytest.param("khai-tu", Limit.DEADLINE, "trong 15 ngày kể từ ngày mất", id="death-within-15-days"),
+        pytest.param("tam-vang", Limit.DEADLINE, "từ 12 tháng liên tục trở lên", id="away-12-months"),
+        pytest.param(
+            "xac-nhan-tinh-trang-hon-nhan", Limit.VALIDITY, "có giá trị 6 tháng", id="valid-6-months"
+        ),
+        pytest.param("ly-lich-tu-phap", Limit.DEADLINE, None, id="processing-time-is-no-deadline"),
+    ],
+)
+def test_limit_sentences(book: FaqBook, entry_id: str, limit: Limit, says: str | None) -> None:
+    entry = book.entry(entry_id)
+    assert entry is not None
+    found = limit_sentences(entry, limit)
+    assert (says in " ".join(found)) if says else not found
