@@ -68,7 +68,8 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     if context.is_procedure and needs_paper(text) and answers_facet(context, Facet.DOCUMENTS):
         # "cần giấy khai sinh ko" after a child's ID card got «Đăng ký khai sinh» and its papers. What
         # the list of papers says of it, else the list (a sentence elsewhere may only name the paper).
-        found = tuple(f for f in k.follow_up(text, context) if any(f in d for d in context.documents))
+        said = k.follow_up(text, context)
+        found = tuple(d for d in context.documents if any(f in d for f in said))  # whole items, not parts
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.PAPERS)
     whom = for_whom(text)
     if whom is not None and context.is_procedure:
@@ -215,7 +216,17 @@ _NEEDS_PAPER = re.compile(
 )
 
 
+_FORM = re.compile(
+    r"(?:(?:the|vay|con|co|xin|lay|tai|cho xin|cho (?:em|toi|minh) xin|gui)\s)*(?:cai\s)?"
+    r"(?:mau|mau don|mau to khai|to khai mau|to khai|mau giay|don mau)"
+    r"(?:\s(?:khong|ko|k|hong|chua|o dau|dau|lay o dau|tai o dau|nao|a|ad|nhe|vay|z))*"
+)
+"""The form asked for ("có mẫu đơn ko", "xin mẫu tờ khai", "tờ khai lấy ở đâu"): the list of papers says
+where it is (at the one-stop desk, or filled in online)."""
+
+
 def needs_paper(text: str) -> bool:
     """Whether a short message only asks if a paper is needed ("cần giấy khai sinh ko", "có phải mang
-    sổ hộ khẩu không", "mang bản gốc ko")."""
-    return _NEEDS_PAPER.fullmatch(fold(text)) is not None
+    sổ hộ khẩu không", "mang bản gốc ko") or for the form ("có mẫu đơn ko")."""
+    words = fold(text)
+    return _NEEDS_PAPER.fullmatch(words) is not None or _FORM.fullmatch(words) is not None

@@ -524,6 +524,9 @@ def test_a_follow_up_stays_with_the_procedure_on_screen(
         # «Đăng ký khai sinh» and its papers: the parent asked about the ID card's papers.
         pytest.param("làm căn cước cho con", "cần giấy khai sinh ko", "can-cuoc", "Giấy tờ cần chuẩn bị",
                      id="a-paper-for-the-card-on-screen"),
+        # "chưa tìm được câu trả lời"; the whole item, not the part before its semicolon.
+        pytest.param("đăng ký khai sinh", "tờ khai lấy ở đâu", "khai-sinh",
+                     "(theo mẫu; có sẵn tại Bộ phận Một cửa", id="the-form"),
     ],
 )  # fmt: skip
 def test_who_how_old_or_which_paper_keeps_the_procedure(

@@ -38,6 +38,9 @@ def test_for_whom_is_only_a_person_or_an_age(text: str, expected: Whom | None) -
         pytest.param("giấy khai sinh làm ở đâu", False, id="where-to-get-the-paper"),
         pytest.param("có cần mang con theo không", False, id="a-child-is-no-paper"),
         pytest.param("có cần làm thẻ bhyt không", False, id="making-a-card-is-a-procedure"),
+        pytest.param("có mẫu đơn ko", True, id="the-form"),
+        pytest.param("tờ khai lấy ở đâu", True, id="where-the-form-is"),
+        pytest.param("mẫu đơn xin xác nhận cư trú", False, id="a-form-of-a-named-procedure"),
     ],
 )
 def test_needs_paper_only_asks_whether_a_paper_is_needed(text: str, expected: bool) -> None:
