@@ -452,14 +452,16 @@ class Conversation:
             _row(_btn(e.title, p.PickSuggestion(e.id, facet), p.PickSuggestion(e.id)))
             for e in result.suggestions
         ]
-        rows.append(_row(_btn(texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
+        one = len(result.suggestions) == 1
+        rows.append(_row(_btn(texts.BTN_NOT_THIS if one else texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
         # "Gặp cán bộ" now hands over this question, with the choices it got (not an earlier one's).
         self._keep_for_staff(key, text, texts.told_suggested([e.title for e in result.suggestions]))
         if facet is not None:
             # A choice typed in words ("sao y") instead of pressed keeps the part asked, as the button does.
             self._states.set(key, "facet", _facet(facet))
-        lead = texts.SUGGEST
+        # One choice and "none of these" under "có phải anh/chị muốn hỏi:" read as a list of one.
+        lead = texts.suggest_one(result.suggestions[0].title) if one else texts.SUGGEST
         if result.legal_opinion:
             lead = f"{texts.LEGAL_OPINION}\n\n{texts.SUGGEST_AFTER_LEGAL_OPINION}"
         return Reply(

@@ -25,6 +25,8 @@ BTN_MENU = "📋 Danh mục thủ tục"
 BTN_CONTACT = "📞 Liên hệ cơ quan"
 BTN_PORTAL = "Cổng dịch vụ công"
 BTN_NONE_OF_THESE = "Không phải các ý trên"
+BTN_NOT_THIS = "Không phải"
+"""Beside the one choice of a yes-or-no question (the same as BTN_NONE_OF_THESE)."""
 BTN_ASK_STAFF = "Gặp cán bộ"
 
 EMERGENCY = (
@@ -256,6 +258,13 @@ def ask_which_procedure(facet: Facet | None) -> str:
 
 
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
+
+
+def suggest_one(title: str) -> str:
+    """The one procedure the assistant thinks is meant, asked as a yes-or-no question."""
+    return f"Dạ, có phải anh/chị muốn hỏi về «{title}» không ạ?"
+
+
 LEGAL_OPINION = (
     "Dạ, việc đúng hay sai theo luật, giấy tờ có giá trị hay không, ai có quyền gì, có nên làm hay không "
     "là những điều cần tư vấn pháp luật; em chỉ hướng dẫn thủ tục hành chính nên không trả lời được câu "

@@ -557,6 +557,16 @@ def test_a_time_limit_is_not_the_processing_time(
     assert said in reply.text and "Thời gian giải quyết" not in reply.text
 
 
+def test_one_choice_is_asked_as_a_yes_or_no_question(shipped_conv: Conversation) -> None:
+    reply = shipped_conv.handle(text("đăng ký kết hôn có cần giấy khám sức khỏe không"))
+    assert reply.outcome is not None and reply.outcome.kind == "suggest"
+    # It read "có phải anh/chị muốn hỏi:" over one choice and "Không phải các ý trên".
+    assert reply.text == "Dạ, có phải anh/chị muốn hỏi về «Đăng ký kết hôn» không ạ?"
+    assert labels(reply) == ["Đăng ký kết hôn", texts.BTN_NOT_THIS]
+    again = shipped_conv.handle(text("không phải"))
+    assert again.outcome is not None and again.outcome.kind != "answer"
+
+
 def test_a_fine_is_not_the_fee(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("đăng ký tạm trú"))
     fine = shipped_conv.handle(text("phạt bao nhiêu tiền"))
