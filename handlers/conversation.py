@@ -40,6 +40,7 @@ from handlers.answers import rows as _rows
 from handlers.in_context import InContext, Reading, read_in_context, way_back
 from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
+from handlers.options import fold
 from handlers.safety import Danger, danger_in, warned
 from handlers.state import ChatStates
 from handlers.store import MemoryStore, StateStore
@@ -218,6 +219,10 @@ class Conversation:
             found = limit_sentences(context, limit)
             if found:
                 return self._follow_up(k.book, context, found, result, text)
+        named = _named_category(k.book, text) if result.kind is not Kind.ANSWER else None
+        if named is not None:
+            # "đất" alone was declined as property trading: the land group, as its button would open.
+            return self._category(k.book, named.id)
         if result.facet_only:
             if context is not None and answers_facet(context, result.facet):
                 # The citizen has just read this answer's summary: give only the part asked.
@@ -751,6 +756,18 @@ def _outcome(kind: str, result: MatchResult | None, text: str, *, entry_id: str 
 
 def _with_outcome(reply: Reply, outcome: Outcome, *, edit: bool = False) -> Reply:
     return replace(reply, edit=edit, outcome=outcome)
+
+
+def _named_category(book: FaqBook, text: str) -> Category | None:
+    """The one category whose title starts with what a message of one or two words says ("đất" →
+    «Đất đai, xây dựng», "bảo hiểm" → «Bảo hiểm, an sinh xã hội»)."""
+    said = fold(text)
+    if not said or len(said.split()) > 2:
+        return None
+    found = [
+        c for c in book.categories if f"{fold(c.title)} ".startswith(f"{said} ") and book.entries_in(c.id)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _names_other(k: Knowledge, result: MatchResult, context: Entry, text: str) -> bool:

@@ -567,6 +567,25 @@ def test_one_choice_is_asked_as_a_yes_or_no_question(shipped_conv: Conversation)
     assert again.outcome is not None and again.outcome.kind != "answer"
 
 
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [
+        pytest.param("đất", "Đất đai, xây dựng", id="land-was-declined-as-trading"),
+        pytest.param("dat", "Đất đai, xây dựng", id="no-accents"),
+        pytest.param("bảo hiểm", "Bảo hiểm, an sinh xã hội", id="two-words"),
+    ],
+)
+def test_a_word_that_starts_one_category_opens_it(shipped_conv: Conversation, said: str, title: str) -> None:
+    reply = shipped_conv.handle(text(said))
+    assert reply.outcome is not None and reply.outcome.kind == "category"
+    assert f"«{title}»" in reply.text
+
+
+def test_a_procedure_named_is_still_answered_not_its_category(shipped_conv: Conversation) -> None:
+    reply = shipped_conv.handle(text("đăng ký khai sinh"))
+    assert reply.outcome is not None and reply.outcome.kind == "answer"
+
+
 def test_a_fine_is_not_the_fee(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("đăng ký tạm trú"))
     fine = shipped_conv.handle(text("phạt bao nhiêu tiền"))
