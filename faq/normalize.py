@@ -43,6 +43,8 @@ _ABBREVIATION_TABLE = (
     # "ba năm"), so only these pairs. "má" + pronoun is left alone: typed bare it is also "mà tui…".
     "ba tui=bố tui; ba tôi=bố tôi; ba em=bố em; ba mình=bố mình; ba má=bố mẹ; ba mất=bố mất; "
     "ba chồng=bố chồng; ba vợ=bố vợ; ba ruột=bố ruột; má chồng=mẹ chồng; má vợ=mẹ vợ; má ruột=mẹ ruột; "
+    # Voice typing and Southern speech write "trú" as "chú" ("đăng ký tạm chú", "thường chú").
+    "tạm chú=tạm trú; thường chú=thường trú; tam chu=tạm trú; thuong chu=thường trú; "
     # Voice typing writes "căn cước" as "căn cứ" (a basis: "giấy tờ làm căn cứ cho việc cải chính"),
     # so only beside what one does with a card, or whom it is for.
     "thẻ căn cứ=thẻ căn cước; căn cứ công dân=căn cước công dân; căn cứ gắn chip=căn cước gắn chip; "
