@@ -168,19 +168,20 @@ class Matcher:
     ) -> MatchResult:
         """The answer or the choices with the procedures the message names in parts of their own
         ("làm căn cước và hộ chiếu", "1. tạm trú 2. bhyt") offered too, where there is room; when
-        nothing was found, those procedures as the choices if they are most of what a short message
-        asks."""
+        nothing was found, those procedures as the choices if they are most of what the asking text
+        (a short message, or a letter's asking sentence) asks."""
         # Only parts the lexical stage answers on their own: a citizen who lists two needs sees
         # both, and a part that only resembles a procedure adds nothing.
         nothing = result.kind is Kind.NONE
-        if nothing and (reading.is_letter or result.declined is not None or result.preamble_only):
+        if nothing and (result.declined is not None or result.preamble_only):
             return result
         named, unnamed = self._asked_in_parts(text, reading, view)
         also = [e for e in named if e != result.entry]
         if nothing:
             # Two needs in one short message, each named plainly ("làm giấy khai tử cho ông ấy thế
             # nào, và căn nhà đứng tên chồng tôi thì sang tên ra sao"): no one procedure is confident,
-            # but both are what was asked, when they are most of what the message says.
+            # but both are what was asked, when they are most of what the message says. Since session
+            # 22 a letter's asking sentence too: the story before it had left such letters with nothing.
             if len(also) < 2 or unnamed >= len(also):
                 return result
             offered = tuple(also[: self.settings.max_suggestions])

@@ -400,6 +400,20 @@ def test_two_needs_neither_sure_alone_are_both_offered(shipped_matcher: Matcher)
     assert result.score < 100 * shipped_matcher.settings.suggest_confidence
 
 
+def test_two_needs_asked_at_the_end_of_a_letter_are_both_offered(shipped_matcher: Matcher) -> None:
+    # A letter got "chưa có thông tin" where the same two needs typed short were both offered: only
+    # short messages were split into their parts.
+    letter = (
+        "Chào anh chị. Tôi là Phạm Văn Lộc, 49 tuổi. Mẹ tôi là cụ Phạm Thị Na mất ngày 01/12/2026 tại "
+        "nhà, hưởng thọ 90 tuổi. Nhà đất đang ở đứng tên mẹ tôi, bố tôi mất từ năm 2010, ba anh em tôi "
+        "đều đã thống nhất để lại cho tôi. Xin hỏi trước hết tôi phải làm giấy khai tử cho mẹ ở đâu, và "
+        "sau đó muốn sang tên nhà đất cho tôi thì bắt đầu thế nào?"
+    )
+    result = shipped_matcher.match(letter)
+    assert result.kind is Kind.SUGGEST
+    assert [e.id for e in result.suggestions] == ["khai-tu", "sang-ten-so-do"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
