@@ -198,14 +198,14 @@ def asks_limit(text: str, words: int = FOLLOW_UP_WORDS) -> Limit | None:
 def limit_sentences(entry: Entry, limit: Limit) -> tuple[str, ...]:
     """The sentences of an entry's answer that state that limit (its processing time and fee aside:
     "không quá 10 ngày kể từ ngày nhận đủ hồ sơ" is how long the office takes)."""
-    aside = {
+    office_side = {
         s.strip()
         for text in (entry.processing_time, entry.fee)
         for s in _SENTENCE.split(text or "")
         if s.strip()
     }
     pattern = _STATES_DEADLINE if limit is Limit.DEADLINE else _STATES_VALIDITY
-    found = [s for s in passages(entry) if s not in aside and pattern.search(s)]
+    found = [s for s in passages(entry) if s not in office_side and pattern.search(s)]
     return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
 
 

@@ -107,8 +107,9 @@ class LexicalMatcher:
         self._cache_size = cache_size
         self._facets = FacetFinder(self.normalizer)
         entries = book.entries
-        self._terms = self._find_terms(book)
-        self._named = self._find_named(book)
+        named = self._named_phrases(book)
+        self._terms = self._find_terms(named)
+        self._named = self._find_named(named)
         raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
         entry_vocab: list[dict[str, tuple[str, ...]]] = [{} for _ in entries]
         glued: dict[str, int] = {}
@@ -192,11 +193,14 @@ class LexicalMatcher:
         ]
         self._near_words = NearWords(postings)
 
-    def _find_terms(self, book: FaqBook) -> dict[str, frozenset[tuple[str, str]]]:
+    def _named_phrases(self, book: FaqBook) -> list[tuple[str, ...]]:
+        """The synonyms' standard phrases and the entries' keywords, normalised."""
+        items = [self.normalizer.tokens(canonical) for canonical, _ in book.synonyms]
+        return items + [self.normalizer.tokens(k) for e in book.entries for k in e.keywords]
+
+    def _find_terms(self, items: Sequence[tuple[str, ...]]) -> dict[str, frozenset[tuple[str, str]]]:
         """Two-word terms the FAQ names on their own in synonyms and keywords ("căn cước",
         "khai sinh", "tạm trú"): accents-off pair -> the accented forms."""
-        items = [self.normalizer.tokens(canonical) for canonical, _ in book.synonyms]
-        items += [self.normalizer.tokens(k) for e in book.entries for k in e.keywords]
         found: dict[str, set[tuple[str, str]]] = {}
         for words in items:
             if len(words) != 2:
@@ -207,11 +211,9 @@ class LexicalMatcher:
             found.setdefault(f"{fold_word(a)} {fold_word(b)}", set()).add((a, b))
         return {key: frozenset(forms) for key, forms in found.items()}
 
-    def _find_named(self, book: FaqBook) -> frozenset[tuple[str, ...]]:
-        """The synonyms' standard phrases and the keywords of two to NAMED_MAX words, accents off,
-        save the residence terms themselves."""
-        items = [self.normalizer.tokens(canonical) for canonical, _ in book.synonyms]
-        items += [self.normalizer.tokens(k) for e in book.entries for k in e.keywords]
+    @staticmethod
+    def _find_named(items: Sequence[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+        """The named phrases of two to NAMED_MAX words, accents off, save the residence terms themselves."""
         folded = {tuple(fold_word(w) for w in words) for words in items if 2 <= len(words) <= NAMED_MAX}
         return frozenset(f for f in folded if f not in RESIDENCE_TERMS)
 

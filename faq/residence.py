@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from faq.normalize import fold_word
 
 RESIDENCE_TERMS = frozenset({("tam", "tru"), ("thuong", "tru"), ("cu", "tru")})
-_STATE = frozenset({"noi", "cho", "dang", "hien", "van", "vẫn"})
+_STATE = frozenset({"noi", "cho", "dang", "hien", "van"})
 """Folded words that make the following residence term a state ("nơi tạm trú", "đang tạm trú")."""
 _NOT_STATE = frozenset({"đăng"})
 """Typed with its accent, "đăng" (register) is no "đang" (currently)."""
@@ -41,7 +41,7 @@ def context_positions(tokens: Sequence[str], is_term: Callable[[int], bool]) -> 
         state = state or (i > 1 and (folded[i - 2], before) == ("dia", "chi"))
         if state:
             found.add(i)
-    if not any(is_term(i) for i in range(len(tokens) - 1) if i not in found and i - 1 not in found):
+    if found and not any(is_term(i) for i in range(len(tokens) - 1) if i not in found and i - 1 not in found):
         return set()
     return found
 

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.facets import asks_how_far
-from faq.follow_up import asks_limit, limit_sentences
+from faq.follow_up import asks_limit, limit_sentences, short
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
@@ -211,9 +211,9 @@ class Conversation:
             return Reply(texts.GOODBYE, keeps_options=True, outcome=Outcome("goodbye", question=text))
         if result.preamble_only:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
-        limit = asks_limit(text)
+        limit = asks_limit(text, ASKED_WORDS)
         context = self._context_entry(k.book, key)
-        if limit is not None and context is not None and not _names_other(k, result, context, text):
+        if limit and short(text) and context is not None and not _names_other(k, result, context, text):
             # "bao lâu phải khai" after khai tử, "dùng được bao lâu" after a certificate: the time limit
             # its answer states (15 days from the death; valid 6 months), not how long the office takes.
             found = limit_sentences(context, limit)
@@ -239,8 +239,7 @@ class Conversation:
             if result.entry.id in k.not_handled:
                 return self._not_handled(k, key, result.entry, result, text)
             entry = k.book.entry(result.entry.id) or result.entry
-            named_limit = asks_limit(text, ASKED_WORDS)
-            stated = limit_sentences(entry, named_limit) if named_limit and entry.is_procedure else ()
+            stated = limit_sentences(entry, limit) if limit and entry.is_procedure else ()
             if stated:
                 # "khai tử trong bao lâu phải làm": the answer with its summary, led by the limit it
                 # states where the summary does not already say it.

@@ -137,8 +137,8 @@ _TOO_LONG = re.compile(
 _UNCLEAR = re.compile(
     r"(?:(?:da|vang|ua|o|the|nhung|ma|thoi|hic|huhu|oi|xin loi)\s)*"
     rf"(?:(?:{_WHO}|bot|ad)\s)?(?:van\s|doc\s|nghe\s)?"
-    r"(?:(?:khong|ko|k|hong|chua|chang)\s(?:hieu|ro|hieu ro|hieu lam|hieu gi|hieu gi het|hieu gi ca"
-    r"|hieu y|hieu duoc|hieu nhieu)(?:\s(?:lam|gi|het|ca|noi|duoc|dc|y|nay|cai nay|cho lam))*"
+    r"(?:(?:khong|ko|k|hong|chua|chang)\s(?:hieu|ro)"
+    r"(?:\s(?:ro|lam|gi|het|ca|noi|duoc|dc|y|nay|cai nay|cho lam|nhieu))*"
     r"|(?:noi|giai thich|viet|tra loi|huong dan)\s(?:ro|de hieu|cu the|don gian|chi tiet|lai)"
     r"(?:\s(?:hon|ra|lai|thoi|di|giup|duoc khong|dc ko|duoc ko|giup (?:em|toi|minh|bac)))*"
     r"|(?:ha|gi co|sao co|cai gi co|la sao|nghia la sao|y la sao|the la sao|vay la sao|vay thoi ha"
