@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
@@ -28,9 +28,9 @@ from faq.facets import asks_how_far
 from faq.follow_up import asks_limit, limit_sentences, short
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
-from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
+from faq.schema import Category, Entry, Facet, FaqBook
+from handlers import browse, texts
 from handlers import payloads as p
-from handlers import texts
 from handlers.address import address_of, addressed, mentions_default
 from handlers.answers import Row, answer, answer_buttons, answers_facet, with_alternatives
 from handlers.answers import btn as _btn
@@ -38,7 +38,7 @@ from handlers.answers import existing as _existing
 from handlers.answers import row as _row
 from handlers.answers import rows as _rows
 from handlers.in_context import InContext, Reading, read_in_context, way_back
-from handlers.messages import HIDDEN_CONTENT, Button, Incoming, InKind, Outcome, Reply
+from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
 from handlers.options import fold
 from handlers.safety import Danger, danger_in, warned
@@ -127,19 +127,19 @@ class Conversation:
         if msg.kind is InKind.COMMAND:
             return self._on_command(k.book, msg.text)
         if msg.kind is InKind.FOLLOW:
-            return self._start(k.book)
+            return browse.start(k.book)
         if msg.text == HIDDEN_CONTENT:
             # Zalo hides what protected users (children, people with disabilities...) send.
             return Reply(
                 texts.hidden_content(k.book.agency),
-                buttons=self._menu_row(),
+                buttons=browse.menu_row(),
                 outcome=Outcome("non_text", question=""),
             )
         return self._non_text()
 
     def _non_text(self) -> Reply:
         """A picture, sticker or file (or only the text a platform puts for one): text only, please."""
-        return Reply(texts.NON_TEXT, buttons=self._menu_row(), outcome=Outcome("non_text", question=""))
+        return Reply(texts.NON_TEXT, buttons=browse.menu_row(), outcome=Outcome("non_text", question=""))
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -147,49 +147,14 @@ class Conversation:
         name = text.strip().lstrip("/").split("@", 1)[0].split(maxsplit=1)
         action = _COMMANDS.get(name[0].lower() if name else "")
         if action == "start":
-            return self._start(book)
+            return browse.start(book)
         if action == "menu":
-            return self._menu(book, texts.MENU, "menu")
+            return browse.menu(book, texts.MENU, "menu")
         if action == "help":
-            return self._help("help")
+            return browse.help_reply("help")
         if action == "contact":
-            return self._contact(book)
-        return self._help("unknown_command", texts.UNKNOWN_COMMAND)
-
-    def _help(self, kind: str, before: str = "") -> Reply:
-        head = f"{before}\n\n" if before else ""
-        return Reply(
-            head + texts.HELP,
-            numbered_text=head + texts.HELP_NUMBERED,
-            buttons=self._menu_row(),
-            outcome=Outcome(kind),
-        )
-
-    def _start(self, book: FaqBook) -> Reply:
-        example = next((e.questions[0] for e in book.entries if e.is_procedure and e.questions), None)
-        return self._menu(book, texts.greeting(book.agency, example), "start")
-
-    def _menu(self, book: FaqBook, text: str, kind: str, near: MatchResult | None = None) -> Reply:
-        categories = nearest_first(book.menu_categories, near)
-        rows = [_row(_btn(c.title, p.ShowCategory(c.id))) for c in categories]
-        if not any(c.id == CONTACT_CATEGORY for c in book.menu_categories):
-            # A FAQ with its own contact category would otherwise show two contact buttons.
-            rows.append(_row(_btn(texts.BTN_CONTACT, p.ShowContact())))
-        if not book.menu_categories:
-            text = f"{text}\n\n{texts.MENU_EMPTY}" if kind == "start" else texts.MENU_EMPTY
-        return Reply(text, buttons=_rows(rows), outcome=Outcome(kind))
-
-    def _contact(self, book: FaqBook) -> Reply:
-        rows: list[Row] = []
-        if book.agency.portal:
-            rows.append((Button(texts.BTN_PORTAL, url=book.agency.portal),))
-        rows.append(_row(_btn(texts.BTN_MENU, p.ShowMenu())))
-        return Reply(
-            texts.contact(book.agency),
-            title=texts.CONTACT_TITLE,
-            buttons=_rows(rows),
-            outcome=Outcome("contact"),
-        )
+            return browse.contact(book)
+        return browse.help_reply("unknown_command", texts.UNKNOWN_COMMAND)
 
     # -- typed questions --------------------------------------------------------------------
 
@@ -222,7 +187,7 @@ class Conversation:
         named = _named_category(k.book, text) if result.kind is not Kind.ANSWER else None
         if named is not None:
             # "đất" alone was declined as property trading: the land group, as its button would open.
-            return self._category(k.book, named.id)
+            return browse.category(k.book, named.id)
         if result.facet_only:
             if context is not None and answers_facet(context, result.facet):
                 # The citizen has just read this answer's summary: give only the part asked.
@@ -313,7 +278,7 @@ class Conversation:
         if entry.is_small_talk:
             return Reply(
                 entry.summary or entry.title,
-                buttons=self._menu_row(),
+                buttons=browse.menu_row(),
                 outcome=Outcome("answer", entry.id, result.score, None, text),
             )
         self._states.set(key, "entry", entry.id)
@@ -336,13 +301,13 @@ class Conversation:
             case Gesture.STAFF:
                 return self._ask_staff(book, key)
             case Gesture.MENU:
-                return self._menu(book, texts.MENU, "menu")
+                return browse.menu(book, texts.MENU, "menu")
             case Gesture.HELP:
-                return self._help("help")
+                return browse.help_reply("help")
             case Gesture.START:
-                return self._start(book)
+                return browse.start(book)
             case Gesture.CONTACT:
-                return self._contact(book)
+                return browse.contact(book)
             case Gesture.NUMBER if options:
                 # The list above stays on screen and valid: say which numbers it has.
                 return Reply(
@@ -353,7 +318,7 @@ class Conversation:
             case Gesture.NUMBER:
                 return Reply(
                     texts.NO_OPTIONS,
-                    buttons=self._menu_buttons(book),
+                    buttons=browse.menu_buttons(book),
                     outcome=Outcome("option:none", question=text),
                 )
             case Gesture.THANKS:
@@ -374,7 +339,7 @@ class Conversation:
             case Gesture.WRONG:
                 return Reply(
                     texts.misunderstood(book.agency, self._handoff_enabled),
-                    buttons=(*self._staff_rows(), *self._menu_buttons(book)),
+                    buttons=(*self._staff_rows(), *browse.menu_buttons(book)),
                     outcome=Outcome("wrong", question=text),
                 )
             case Gesture.TOO_LONG | Gesture.UNCLEAR:
@@ -393,13 +358,13 @@ class Conversation:
                         book.agency, staff, parts=shown, numbered=True, unclear=unclear
                     ),
                     title=context.title if shown and context is not None else "",
-                    buttons=(*self._staff_rows(), *(parts or self._menu_row())),
+                    buttons=(*self._staff_rows(), *(parts or browse.menu_row())),
                     outcome=Outcome("too_long", context.id if context is not None else None, question=text),
                 )
             case Gesture.SORRY:
                 return Reply(
                     texts.feedback_down(book.agency),
-                    buttons=(*self._staff_rows(), *self._menu_row()),
+                    buttons=(*self._staff_rows(), *browse.menu_row()),
                     keeps_options=True,
                     outcome=Outcome("sorry", question=text),
                 )
@@ -424,7 +389,7 @@ class Conversation:
             buttons=(
                 *self._staff_rows(),
                 *answer_buttons(book, entry, None),
-                *(() if late else self._menu_row()),
+                *(() if late else browse.menu_row()),
             ),
             outcome=Outcome("none", entry.id, result.score, None, text),
         )
@@ -446,7 +411,7 @@ class Conversation:
         self._states.set(key, "facet", _facet(result.facet))
         return Reply(
             texts.ask_which_procedure(result.facet),
-            buttons=self._menu_buttons(book),
+            buttons=browse.menu_buttons(book),
             outcome=_outcome("clarify", result, text),
         )
 
@@ -496,7 +461,7 @@ class Conversation:
             said = f"{said}\n\n{texts.still_about(still.title, self._handoff_enabled)}"
         return Reply(
             said,
-            buttons=(*pointed, *self._staff_rows(), *self._menu_buttons(book, result)),
+            buttons=(*pointed, *self._staff_rows(), *browse.menu_buttons(book, result)),
             outcome=_outcome("declined", result, text, entry_id=topic.id),
         )
 
@@ -508,7 +473,7 @@ class Conversation:
         self._keep_for_staff(key, text, texts.told_declined(entry.title))
         return Reply(
             texts.not_handled(entry.title, who, k.book.agency),
-            buttons=(*self._staff_rows(), *self._menu_buttons(k.book)),
+            buttons=(*self._staff_rows(), *browse.menu_buttons(k.book)),
             outcome=_outcome("declined", result, text, entry_id=entry.id),
         )
 
@@ -516,7 +481,7 @@ class Conversation:
         """A legal opinion asked with no procedure the matcher was sure of: where to ask instead."""
         # Not forwarded: no procedure answers it; staff stay reachable, as for a declined topic.
         self._keep_for_staff(key, text, texts.TOLD_LEGAL_OPINION)
-        buttons = (*self._staff_rows(), *self._menu_buttons(book, result))
+        buttons = (*self._staff_rows(), *browse.menu_buttons(book, result))
         outcome = _outcome("none", result, text)
         return Reply(texts.legal_opinion(book.agency), buttons=buttons, outcome=outcome)
 
@@ -527,13 +492,13 @@ class Conversation:
                 # Under the emergency numbers (handlers.safety), "chưa có thông tin" and a menu of
                 # procedures read as a brush-off: the office's phone, for later.
                 return Reply(texts.after_emergency(book.agency), outcome=outcome)
-            buttons = self._menu_buttons(book, result)
+            buttons = browse.menu_buttons(book, result)
             return Reply(texts.no_answer(book.agency), buttons=buttons, outcome=outcome)
         # Forwarded right away, so there is nothing left for a "Gặp cán bộ" button to send.
         self._keep_for_staff(key, None, "")
         return Reply(
             texts.no_answer_forwarded(book.agency),
-            buttons=self._menu_row(),
+            buttons=browse.menu_row(),
             outcome=outcome,
             handoff=True,
         )
@@ -545,11 +510,11 @@ class Conversation:
         action = p.decode(data)
         match action:
             case p.ShowMenu():
-                return self._menu(book, texts.MENU, "menu")
+                return browse.menu(book, texts.MENU, "menu")
             case p.ShowContact():
-                return self._contact(book)
+                return browse.contact(book)
             case p.ShowCategory(category_id):
-                return self._category(book, category_id)
+                return browse.category(book, category_id)
             case p.NoneOfThese():
                 question = self._states.get(key, "suggested_for") or ""
                 self._states.set(key, "suggested_for", None)
@@ -563,7 +528,7 @@ class Conversation:
                 # Not "chưa có thông tin": the citizen only said the guesses missed; ask again.
                 return Reply(
                     texts.misunderstood(book.agency, self._handoff_enabled),
-                    buttons=(*self._staff_rows(), *self._menu_buttons(book)),
+                    buttons=(*self._staff_rows(), *browse.menu_buttons(book)),
                     outcome=_outcome("none", None, question),
                 )
             case p.AskStaff():
@@ -575,28 +540,28 @@ class Conversation:
                     return Reply(texts.FEEDBACK_UP, keeps_options=True, outcome=up_outcome)
                 return Reply(
                     texts.feedback_down(book.agency),
-                    buttons=(*self._staff_rows(), *self._menu_row()),
+                    buttons=(*self._staff_rows(), *browse.menu_row()),
                     keeps_options=True,
                     outcome=Outcome("feedback:down", entry_id),
                 )
             case None:
-                return self._stale(book)
+                return browse.stale(book)
         if action.entry_id in k.not_handled:
             shared = k.matcher.book.entry(action.entry_id)
             if shared is not None:
                 return self._not_handled(k, key, shared, None, "")
         entry = book.entry(action.entry_id)
         if entry is None or entry.is_out_of_scope:
-            return self._stale(book)
+            return browse.stale(book)
         if entry.is_small_talk:
             # Suggestions may include chit-chat ("chào"); it has no parts, steps or relations.
             if isinstance(action, p.ShowAnswer | p.PickSuggestion):
                 return Reply(
                     entry.summary or entry.title,
-                    buttons=self._menu_row(),
+                    buttons=browse.menu_row(),
                     outcome=Outcome("answer", entry.id),
                 )
-            return self._stale(book)
+            return browse.stale(book)
         self._states.set(key, "entry", entry.id)
         pending = self._take_facet(key)
         match action:
@@ -615,63 +580,16 @@ class Conversation:
                 reply = answer(book, entry, facet, with_summary=False)
                 return _with_outcome(reply, Outcome("facet", entry.id, facet=str(facet)))
             case p.ShowStep(_, n):
-                return self._step(entry, n)
+                return browse.step(entry, n)
             case p.ShowRelated():
-                return self._related(book, entry)
-        return self._stale(book)
-
-    def _category(self, book: FaqBook, category_id: str) -> Reply:
-        category = book.category(category_id)
-        entries = [e for e in book.entries_in(category_id) if e.is_procedure]
-        if category is None or not entries:
-            return self._stale(book)
-        rows = [_row(_btn(e.title, p.ShowAnswer(e.id))) for e in entries]
-        rows.append(_row(_btn(texts.BTN_MENU, p.ShowMenu())))
-        return Reply(
-            texts.category_intro(category.title),
-            buttons=_rows(rows),
-            outcome=Outcome("category"),
-        )
-
-    def _related(self, book: FaqBook, entry: Entry) -> Reply:
-        rows = [_row(_btn(r.title, p.ShowAnswer(r.id))) for r in _existing(book, entry.related)]
-        rows.append(_row(_btn(texts.BTN_BACK, p.ShowAnswer(entry.id, back=True))))
-        return Reply(
-            texts.related_intro(entry.title),
-            buttons=_rows(rows),
-            outcome=Outcome("related", entry.id),
-        )
-
-    def _step(self, entry: Entry, n: int) -> Reply:
-        back = _row(_btn(texts.BTN_BACK, p.ShowAnswer(entry.id, back=True)))
-        total = len(entry.steps)
-        if total == 0:
-            return Reply(
-                texts.NO_STEPS,
-                title=entry.title,
-                buttons=_rows([back]),
-                edit=True,
-                outcome=Outcome("step", entry.id, facet=str(Facet.STEPS)),
-            )
-        # The FAQ may have lost steps since the button was drawn: show the nearest one.
-        n = min(max(n, 1), total)
-        nav = _row(
-            _btn(texts.BTN_PREV, p.ShowStep(entry.id, n - 1)) if n > 1 else None,
-            _btn(texts.BTN_NEXT, p.ShowStep(entry.id, n + 1)) if n < total else None,
-        )
-        return Reply(
-            texts.step(n, total, entry.steps[n - 1]),
-            title=entry.title,
-            buttons=_rows([nav, back]),
-            edit=True,
-            outcome=Outcome("step", entry.id, facet=str(Facet.STEPS)),
-        )
+                return browse.related(book, entry)
+        return browse.stale(book)
 
     def _ask_staff(self, book: FaqBook, key: tuple[str, str]) -> Reply:
         if not self._handoff_enabled:
             return Reply(
                 texts.handoff_disabled(book.agency),
-                buttons=self._menu_row(),
+                buttons=browse.menu_row(),
                 outcome=Outcome("handoff:disabled"),
             )
         question = self._states.get(key, "unanswered")
@@ -685,14 +603,6 @@ class Conversation:
         """The question "Gặp cán bộ" would put through to staff, and what the bot said to it."""
         self._states.set(key, "unanswered", text or None)
         self._states.set(key, "told", told if text else None)
-
-    def _stale(self, book: FaqBook) -> Reply:
-        return Reply(
-            texts.STALE,
-            numbered_text=texts.STALE_NUMBERED,
-            buttons=self._menu_buttons(book),
-            outcome=Outcome("stale"),
-        )
 
     # -- building blocks --------------------------------------------------------------------
 
@@ -712,27 +622,6 @@ class Conversation:
     def _staff_rows(self) -> tuple[Row, ...]:
         """The "Gặp cán bộ" row, where a staff relay is set up."""
         return (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if self._handoff_enabled else ()
-
-    def _menu_row(self) -> tuple[Row, ...]:
-        return _rows([_row(_btn(texts.BTN_MENU, p.ShowMenu()))])
-
-    def _menu_buttons(self, book: FaqBook, near: MatchResult | None = None) -> tuple[Row, ...]:
-        return self._menu(book, "", "menu", near).buttons
-
-
-NEAREST = 3
-"""Ranked entries whose groups lead the menu under a reply that found no answer."""
-
-
-def nearest_first(categories: Sequence[Category], near: MatchResult | None) -> list[Category]:
-    """The menu's groups with those of the procedures ranked nearest the message first (in rank order),
-    the rest as staff ordered them: "bố tôi mới mất, lên phường báo sao" found no answer, but its
-    group, Hộ tịch, is where the citizen should look."""
-    if near is None:
-        return list(categories)
-    ranked = [c.entry.category for c in near.candidates[:NEAREST] if c.entry.is_procedure]
-    place = {category: i for i, category in enumerate(dict.fromkeys(ranked))}
-    return sorted(categories, key=lambda c: place.get(c.id, len(place)))
 
 
 def _with_line(reply: Reply, line: str) -> Reply:

@@ -15,7 +15,8 @@ from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.schema import Facet, FaqBook
 from handlers import payloads, texts
-from handlers.conversation import Conversation, nearest_first
+from handlers.browse import nearest_first
+from handlers.conversation import Conversation
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Reply
 from handlers.store import MemoryStore
 
