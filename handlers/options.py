@@ -18,20 +18,24 @@ from handlers.store import MemoryStore, StateStore, StateStoreError
 log = logging.getLogger(__name__)
 
 _NUMBER_WORDS = {
-    "mot": 1, "nhat": 1, "dau tien": 1, "hai": 2, "nhi": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5,
-    "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+    "mot": 1, "nhat": 1, "dau tien": 1, "dau": 1, "hai": 2, "nhi": 2, "ba": 3, "bon": 4, "tu": 4,
+    "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
 }  # fmt: skip
-"""Numbers in words, read only after "số", "cái", "thứ"… ("số hai", "thứ nhất", "cái đầu tiên"): alone,
-"ba" is a father and "tạm" a residence."""
+"""Numbers in words, read only after "số", "cái", "thứ"… ("số hai", "thứ nhất", "cái đầu", "ý đầu"):
+alone, "ba" is a father and "tạm" a residence."""
 _MARKED = r"(?:(?:cai|so|muc|cau|y|thu|lua chon|phuong an)\s)"
+_BEFORE = r"(?:(?:da|vang|u|uh|uhm|ok|oke|a|nham|xin loi|khong|ko|khong phai|thoi|the|vay|la)\s)*"
+"""Said before a choice: yes, or a correction ("à nhầm, cái số 1", "không, số 2")."""
+_AFTER = r"(?:\s(?:a|ah|ak|nhe|nha|nhen|ad|di|voi|ha|nhi|ne|do|day|ay|nay|kia|thoi|nhe a|a nhe))*"
+"""Said after it: politeness, or pointing ("số 1 đó", "cái đầu ấy")."""
 _NUMBER = re.compile(
-    r"(?:(?:da|vang|u|uh|uhm|ok|oke|a)\s)*"
-    r"(?:(?:(?:em|e|minh|toi|tui|chau|con|cho|xin)\s)*(?:chon|lay|xem|bam)\s)?"
-    rf"(?:(?:{_MARKED}{{0,2}})(\d{{1,3}})|{_MARKED}{{1,2}}({'|'.join(_NUMBER_WORDS)}))"
-    r"(?:\s(?:a|ah|ak|nhe|nha|nhen|ad|di|voi|ha|nhi|ne))*"
+    _BEFORE + r"(?:(?:(?:em|e|minh|toi|tui|chau|con|cho|xin)\s)*(?:chon|lay|xem|bam)\s)?"
+    rf"(?:(?:{_MARKED}{{0,2}})(\d{{1,3}})|{_MARKED}{{1,2}}({'|'.join(_NUMBER_WORDS)}))" + _AFTER
 )
 """An option number as typed, folded: "2", "2.", "#2", "số 2", "2 ạ", "1 nhé", "em chọn 2", "cái 3 ạ",
-"cái thứ 2", "số hai", "thứ nhất", "vâng ạ, cái số 2 ạ"."""
+"cái thứ 2", "số hai", "thứ nhất", "ý đầu", "vâng ạ, cái số 2 ạ", "số 1 đó", "à nhầm, cái số 1"."""
+_POINTED = re.compile(r"(?:(?:a|nham|a nham|khong|ko)\s)*(?:cai|y|muc|cau|phan)\s(?P<words>.+?)" + _AFTER)
+"""An option pointed at by some of its label's words: "cái độc thân ấy", "ý khai sinh đó"."""
 
 
 def option_number(text: str) -> int | None:
@@ -156,6 +160,8 @@ class _Shown:
     displayed: bool
     """False when the options went out as real buttons (Zalo OA quick replies): their numbers were
     never seen, so the next list does not keep them."""
+    before: tuple[Option, ...] = ()
+    """The options valid under the list before this one: "à nhầm, cái số 1" presses one of them."""
 
     def dumps(self) -> str:
         """A compact JSON form for the state store."""
@@ -164,6 +170,7 @@ class _Shown:
                 "d": self.displayed,
                 "s": [[o.number, o.label, o.payload] for o in self.numbering.shown],
                 "k": [[o.number, o.label, o.payload] for o in self.numbering.kept],
+                "b": [[o.number, o.label, o.payload] for o in self.before],
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -176,7 +183,8 @@ class _Shown:
             raw = json.loads(text)
             shown = tuple(Option(int(n), str(label), str(payload)) for n, label, payload in raw["s"])
             kept = tuple(Option(int(n), str(label), str(payload)) for n, label, payload in raw["k"])
-            return _Shown(Numbering(shown, kept), bool(raw["d"]))
+            before = tuple(Option(int(n), str(label), str(payload)) for n, label, payload in raw.get("b", ()))
+            return _Shown(Numbering(shown, kept), bool(raw["d"]), before)
         except (ValueError, TypeError, KeyError):
             return None
 
@@ -205,7 +213,10 @@ class OptionMemory:
 
     def number(self, chat_key: str, reply: Reply) -> Numbering:
         """How to number this reply's options for this chat (nothing is remembered yet)."""
-        shown = self._fresh(chat_key)
+        return self._number(self._fresh(chat_key), reply)
+
+    @staticmethod
+    def _number(shown: _Shown | None, reply: Reply) -> Numbering:
         if shown is None:
             return number_options(None, reply)
         if not shown.displayed and pressable(reply) and not reply.keeps_options:
@@ -217,13 +228,16 @@ class OptionMemory:
 
         `displayed=False`: the options went out as real buttons (their numbers were not shown).
         """
+        old = self._fresh(chat_key)
         if isinstance(shown, Reply):
-            shown = self.number(chat_key, shown)
+            shown = self._number(old, shown)
+        # A new list keeps the one it replaced for a correction; a reply without a list keeps both.
+        before = () if old is None else old.before if not shown.shown else old.numbering.valid
         try:
             if not shown.valid:
                 self._store.delete(PREFIX + chat_key)
             else:
-                self._store.set(PREFIX + chat_key, _Shown(shown, displayed).dumps(), self._ttl)
+                self._store.set(PREFIX + chat_key, _Shown(shown, displayed, before).dumps(), self._ttl)
         except StateStoreError as exc:
             # The reply still goes out; a number typed under it is then not understood.
             log.warning("options not remembered, state store unavailable: %s", exc)
@@ -243,7 +257,7 @@ class OptionMemory:
         shown = self._fresh(chat_key)
         if shown is None:
             return None, ()
-        return _resolve(shown.numbering, text), tuple(o.number for o in shown.numbering.valid)
+        return _resolve(shown, text), tuple(o.number for o in shown.numbering.valid)
 
     def _fresh(self, chat_key: str) -> _Shown | None:
         try:
@@ -258,10 +272,20 @@ class OptionMemory:
         return len(self._store) if isinstance(self._store, Sized) else 0
 
 
-def _resolve(numbering: Numbering, text: str) -> str | None:
-    """The payload `text` presses among these options, else None."""
+_CORRECTION = re.compile(r"(?:(?:a|u|o|thoi)\s)*(?:nham|chon nham|bam nham|go nham|xin loi nham)\b")
+"""A choice taken back ("à nhầm, cái số 1"): the number is one of the list before."""
+
+
+def _resolve(shown: _Shown, text: str) -> str | None:
+    """The payload `text` presses among the options on screen, else None."""
+    numbering = shown.numbering
     n = option_number(text)
     if n is not None:
+        if _CORRECTION.match(fold(text)):
+            # The list on screen came from the choice being taken back.
+            earlier = next((o.payload for o in shown.before if o.number == n), None)
+            if earlier is not None:
+                return earlier
         return next((o.payload for o in numbering.valid if o.number == n), None)
     words = fold(text)
     if not words:
@@ -276,4 +300,14 @@ def _resolve(numbering: Numbering, text: str) -> str | None:
         prefixed = {p for label, p in options if (label + " ").startswith(words + " ")}
         if len(prefixed) == 1:
             return prefixed.pop()
+    pointed = _POINTED.fullmatch(words)
+    if pointed is not None and len(pointed.group("words").split()) >= 2:
+        # "cái độc thân ấy" under «Xác nhận tình trạng hôn nhân (giấy xác nhận độc thân)»: the one option
+        # whose label says those words together (the matcher alone found nothing for it). One word is
+        # left to the matcher: "cái VNeID ấy" under «Tài khoản Cổng Dịch vụ công (đăng nhập bằng VNeID)»
+        # meant the VNeID account.
+        said = f" {pointed.group('words')} "
+        named = {p for label, p in options if said in f" {label} "}
+        if len(named) == 1:
+            return named.pop()
     return None

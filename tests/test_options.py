@@ -57,6 +57,19 @@ class Clock:
         pytest.param("thứ nhất", "s:ket-hon:1", id="first-in-words"),
         pytest.param("cái đầu tiên", "s:ket-hon:1", id="the-first-one"),
         pytest.param("vâng ạ, cái số 2 ạ", "s:ket-hon:3", id="yes-then-number"),
+        # "chưa có thông tin" (QA round 7).
+        pytest.param("ý đầu", "s:ket-hon:1", id="the-first-idea"),
+        pytest.param("cái đầu", "s:ket-hon:1", id="the-first-thing"),
+        pytest.param("số 1 đó", "s:ket-hon:1", id="that-number-one"),
+        pytest.param("à nhầm, cái số 1", "s:ket-hon:1", id="correcting-the-choice"),
+        pytest.param("không, số 2", "s:ket-hon:3", id="no-number-two"),
+        pytest.param("cái độc thân ấy", "a:xac-nhan", id="pointed-by-its-words"),
+        pytest.param("cái xác nhận", "a:xac-nhan", id="pointed-by-one-label-only"),
+        pytest.param("cái tiếp ấy", None, id="one-word-is-left-to-the-matcher"),
+        pytest.param("cái giấy", None, id="pointed-at-two-labels"),
+        pytest.param("đầu", None, id="a-head-is-no-number"),
+        pytest.param("cái đầu bị đau", None, id="a-sentence-about-a-head"),
+        pytest.param("độc thân", None, id="words-without-pointing-stay-a-question"),
         pytest.param("ba", None, id="a-father-is-no-number"),
         pytest.param("tạm", None, id="a-residence-is-no-number"),
         pytest.param("làm căn cước cần gì", None, id="a-question"),
@@ -78,6 +91,41 @@ def test_numbering_skips_url_buttons() -> None:
         "f:ket-hon:d",
         "a:xac-nhan",
     ]
+
+
+CHOICES = Reply(
+    "Dạ, có phải anh/chị muốn hỏi:",
+    buttons=(
+        (Button("Đăng ký nhận cha, mẹ, con", payload="p:nhan-cha-me-con"),),
+        (Button("Đăng ký khai sinh", payload="p:khai-sinh"),),
+        (Button("Không phải các ý trên", payload="none"),),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "payload"),
+    [
+        # After "cái thứ 2" opened khai sinh with its own list: the first choice was meant.
+        pytest.param("à nhầm, cái số 1", "p:nhan-cha-me-con", id="taken-back"),
+        pytest.param("nhầm, 1", "p:nhan-cha-me-con", id="taken-back-short"),
+        pytest.param("cái số 1", "s:ket-hon:1", id="a-number-is-of-the-list-on-screen"),
+        pytest.param("à nhầm, số 5", "a:xac-nhan", id="a-number-the-list-before-lacks"),
+    ],
+)
+def test_a_choice_taken_back_presses_the_list_before(typed: str, payload: str) -> None:
+    memory = OptionMemory()
+    memory.remember("c", CHOICES)
+    memory.remember("c", STEP)
+    memory.remember("c", Reply("Dạ, em nghe đây ạ.", keeps_options=True))  # no list: both stay
+    assert memory.resolve("c", typed) == payload
+
+
+def test_a_list_stored_without_the_one_before_is_still_read() -> None:
+    store = MemoryStore()
+    store.set("opt:c", '{"d":true,"s":[[1,"Tiếp ›","s:ket-hon:3"]],"k":[]}', 60)
+    memory = OptionMemory(store=store)
+    assert memory.resolve("c", "à nhầm, số 1") == "s:ket-hon:3"
 
 
 def test_options_are_per_chat() -> None:
