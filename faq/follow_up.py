@@ -127,7 +127,9 @@ def asks_if_late(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
 _ON_BEHALF = re.compile(
     r"\b(?:lam thay|lam ho(?! (?:chieu|khau|kinh|tich|ngheo|so))|lam gium|lam dum|di thay|nop thay"
     r"|nop ho(?! so)|nop gium|nop dum|di ho(?! (?:chieu|so))|di gium"
-    r"|nho (?:nguoi|ai|ong|ba|bo|me|con|chau|anh|chi|em|vo|chong)|thay (?:cho|minh|em|toi|tui))\b"
+    r"|nho (?:nguoi|ai|ong|ba|bo|me|con|chau|anh|chi|em|vo|chong|ban)|thay (?:cho|minh|em|toi|tui)"
+    r"|xin thay|xin ho(?! (?:chieu|khau|so))|xin gium|xin dum|lay thay|lay ho(?! (?:chieu|khau|so))"
+    r"|lay gium|lay dum|nhan thay|nhan ho(?! (?:chieu|khau|so|kinh))|nhan gium|nhan dum)\b"
 )
 AUTHORITY = ("ủy", "quyền")
 """How an answer says that someone else may do it for the citizen."""
@@ -209,8 +211,11 @@ def limit_sentences(entry: Entry, limit: Limit) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
 
 
-_SAY_NOTHING = frozenset({"dang ky", "thu tuc", "giay to", "ho so", "bao nhieu", "bay gio"})
-"""Two title words in a row that name no entry in particular ("Đăng ký tạm trú")."""
+_SAY_NOTHING = frozenset(
+    {"dang ky", "thu tuc", "giay to", "ho so", "bao nhieu", "bay gio", "le phi", "phi le"}
+)
+"""Two title words in a row that name no entry in particular ("Đăng ký tạm trú"; "lệ phí" of «Thanh
+toán phí, lệ phí trực tuyến», which every procedure has)."""
 
 
 _KIN_WORDS = frozenset({"cha", "me", "bo", "con", "vo", "chong", "ong", "ba", "anh", "chi", "em", "chau"})

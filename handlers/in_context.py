@@ -58,12 +58,14 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     other = result.entry if result.kind is Kind.ANSWER and result.entry is not None else None
     if (
         context.is_procedure
-        and asks_if_late(text)
+        and asks_if_late(text, UNPLACED_WORDS)
         and (other is None or other.id == context.id or not k.names(other, text))
+        and (result.declined is None or not k.names(result.declined, text))
     ):
         # "quá hạn thì có bị phạt không" after khai sinh found tạm trú's penalty sentence, and "phạt bao
-        # nhiêu tiền" the fee: lateness and fines of the procedure on screen, said where its answer says them.
-        found = k.follow_up(text, context)
+        # nhiêu tiền" the fee: lateness and fines of the procedure on screen, said where its answer says
+        # them. "làm trễ như vậy có bị phạt tiền không ạ" after khai tử was declined as traffic fines.
+        found = k.follow_up(text, context, UNPLACED_WORDS)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.LATE)
     if context.is_procedure and needs_paper(text) and answers_facet(context, Facet.DOCUMENTS):
         # "cần giấy khai sinh ko" after a child's ID card got «Đăng ký khai sinh» and its papers. What
@@ -99,7 +101,11 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         meant = [e for e in related if e is not None and k.only_names(e, text)]
         if len(meant) == 1:
             return InContext(Reading.RELATED, entry=meant[0])
-        found = k.follow_up(text, context)
+        # A procedure the message does not name was found for it: a longer follow-up ("thế nó đi một
+        # mình được không hay bố mẹ phải đi cùng" after a child's ID card found paternity registration
+        # through "cha, mẹ") is still about the answer on screen when one of its sentences says every
+        # topic word.
+        found = k.follow_up(text, context, UNPLACED_WORDS)
         if not found:
             return None
         # "công an có tới nhà không" after a bedridden mother's ID card: alone it reads as the police
@@ -114,7 +120,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     found = k.follow_up(text, context, limit, relaxed=unplaced)
     if found:
         return InContext(Reading.SENTENCES, found)
-    if _asks_part_of(context, result, text):
+    if _asks_part_of(k, context, result, text):
         # "bn tiền 1 bản", "có tốn tiền hông chị": the part asked, with a word the matcher could not
         # place; nothing else was found, so it is this answer's part.
         return InContext(Reading.PART)
@@ -141,15 +147,19 @@ def way_back(k: Knowledge, context: Entry | None, declined: Entry, text: str) ->
     return context
 
 
-def _asks_part_of(context: Entry, result: MatchResult, text: str) -> bool:
+def _asks_part_of(k: Knowledge, context: Entry, result: MatchResult, text: str) -> bool:
     """Whether a short message the matcher did not answer asks a part of the answer just given: it
-    names a part that answer has, and nothing else was found for it (no choice without that answer,
-    no declined topic)."""
+    names a part that answer has, and nothing else was found for it (no choice it names other than
+    that answer, no declined topic)."""
     limit = UNPLACED_WORDS if _unplaced(result) else FOLLOW_UP_WORDS
     if result.facet is None or not short(text, limit) or not answers_facet(context, result.facet):
         return False
     if result.kind is Kind.SUGGEST:
-        return any(e.id == context.id for e in result.suggestions)
+        # "lệ phí nhiu" after the single-status certificate was offered online payment, the postal
+        # fee and permanent residence: the fee's words, a typo, and none of them named.
+        return any(e.id == context.id for e in result.suggestions) or not any(
+            k.names(e, text) for e in result.suggestions
+        )
     return result.kind is Kind.NONE and result.declined is None
 
 

@@ -433,6 +433,7 @@ def shipped_conv(shipped_book: FaqBook, shipped_matcher: Matcher) -> Conversatio
         "có bị phạt tiền ko",
         "quá hạn thì có bị phạt không",  # alone: answered with tạm trú's penalty sentence
         "phạt bao nhiêu tiền",  # alone: a fee question
+        "làm trễ như vậy có bị phạt tiền không ạ",  # nine words: declined as traffic fines
     ],
 )
 def test_a_penalty_the_answer_does_not_mention_is_said_to_be_not_covered(
@@ -500,6 +501,18 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Declined as adoption.
         pytest.param("đăng ký khai sinh", "có cần mang cháu bé theo không", "khai-sinh",
                      "không phải mang cháu bé theo", id="the-baby-stays-home"),
+        # "chưa có thông tin": a friend fetching the record (QA round 7).
+        pytest.param("phiếu lý lịch tư pháp", "có thể nhờ bạn thân đi xin thay được không hay phải tự đi",
+                     "ly-lich-tu-phap", "Văn bản ủy quyền", id="a-friend-fetches-it"),
+        # The registration fee: the penalty was asked, in twelve words.
+        pytest.param("đăng ký tạm trú", "nếu không đăng ký thì có bị phạt không, phạt bao nhiêu tiền",
+                     "tam-tru", "có thể bị xử phạt", id="a-longer-penalty-question"),
+        # Online payment, the postal fee and permanent residence were offered ("nhiu" is a typo).
+        pytest.param("xác nhận tình trạng hôn nhân để mua nhà thì xin ở đâu", "lệ phí nhiu",
+                     "xac-nhan-tinh-trang-hon-nhan", "Lệ phí theo mức HĐND tỉnh", id="the-fee-with-a-typo"),
+        # Thirteen words, too long for a follow-up: paternity registration again.
+        pytest.param("làm căn cước cho con 14 tuổi", "thế nó đi một mình được không hay bố mẹ phải đi cùng",
+                     "can-cuoc", "cha, mẹ hoặc người giám hộ đi cùng", id="a-longer-follow-up"),
     ],
 )  # fmt: skip
 def test_a_follow_up_stays_with_the_procedure_on_screen(
@@ -731,6 +744,31 @@ def test_a_declined_topic_the_follow_up_does_not_name_keeps_the_way_back(
     assert reply.text.endswith(texts.still_about(answer.title or "", staff=False))
     assert labels(reply)[0] == answer.title
     assert payload_of(reply, answer.title or "") == f"a:{entry_id}"
+
+
+@pytest.mark.parametrize(
+    ("question", "declined", "where"),
+    [
+        # The grandmother was told about adoption only.
+        pytest.param("tôi có 2 đứa cháu nội mồ côi, tôi nuôi, giờ muốn làm giám hộ cho tụi nó",
+                     "nuoi-con-nuoi", "đăng ký giám hộ (cho trẻ mồ côi", id="guardianship"),
+        # It said a foreign embassy extends the visa.
+        pytest.param("gia hạn visa cho chồng người nước ngoài ở đâu", "xuat-nhap-canh-nuoc-ngoai",
+                     "Phòng Quản lý xuất nhập cảnh Công an tỉnh", id="visa-extended-here"),
+        # A hit-and-run victim was pointed to paying fines.
+        pytest.param("tôi bị xe tông rồi bỏ chạy thì báo ai", "vi-pham-giao-thong", "gọi ngay 113",
+                     id="hit-and-run"),
+        pytest.param("thế chấp nhà vay ngân hàng thì đăng ký ở đâu", "ngan-hang",
+                     "Văn phòng đăng ký đất đai", id="mortgage"),
+    ],
+)  # fmt: skip
+def test_a_declined_topic_names_the_right_place(
+    shipped_conv: Conversation, question: str, declined: str, where: str
+) -> None:
+    reply = shipped_conv.handle(text(question))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("declined", declined)
+    assert where in reply.text
 
 
 def test_a_declined_topic_named_after_an_answer_is_only_declined(shipped_conv: Conversation) -> None:

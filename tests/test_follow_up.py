@@ -119,6 +119,8 @@ def test_asks_more(text: str, asking: bool) -> None:
         pytest.param("tam-tru", "đăng ký thế nào", False, id="generic-words-only"),
         pytest.param("nhan-cha-me-con", "bố mẹ có phải đi cùng không", False, id="kin-words-of-a-title"),
         pytest.param("nhan-cha-me-con", "bố muốn nhận con", True, id="nhan-cha-still-names-it"),
+        pytest.param("dvc-thanh-toan", "lệ phí nhiu", False, id="every-procedure-has-a-fee"),
+        pytest.param("dvc-thanh-toan", "thanh toán lệ phí online", True, id="paying-names-it"),
     ],
 )
 def test_names(matcher: Matcher, book: FaqBook, entry_id: str, text: str, named: bool) -> None:
@@ -137,6 +139,13 @@ def test_names(matcher: Matcher, book: FaqBook, entry_id: str, text: str, named:
         pytest.param("nop ho so o dau", False, id="a-file-bare"),
         pytest.param("làm hộ chiếu được không", False, id="a-passport"),
         pytest.param("lam ho khau cho con", False, id="a-household-book"),
+        pytest.param("nhờ bạn đi được không", True, id="a-friend"),
+        pytest.param("xin thay cho mẹ được ko", True, id="xin-thay"),
+        pytest.param("lấy hộ kết quả được không", True, id="lay-ho"),
+        pytest.param("nhận giùm được không", True, id="nhan-gium"),
+        pytest.param("xin hộ khẩu ở đâu", False, id="xin-a-household-book"),
+        pytest.param("nhận hộ chiếu ở đâu", False, id="nhan-a-passport"),
+        pytest.param("lay ho so o dau", False, id="lay-a-file"),
     ],
 )
 def test_on_behalf(text: str, asking: bool) -> None:
