@@ -212,10 +212,10 @@ def limit_sentences(entry: Entry, limit: Limit) -> tuple[str, ...]:
 
 
 _SAY_NOTHING = frozenset(
-    {"dang ky", "thu tuc", "giay to", "ho so", "bao nhieu", "bay gio", "le phi", "phi le"}
+    {"dang ky", "thu tuc", "giay to", "ho so", "bao nhieu", "bay gio", "le phi", "phi le", "khai bao"}
 )
 """Two title words in a row that name no entry in particular ("Đăng ký tạm trú"; "lệ phí" of «Thanh
-toán phí, lệ phí trực tuyến», which every procedure has)."""
+toán phí, lệ phí trực tuyến», which every procedure has; "khai báo" of «Khai báo tạm vắng»)."""
 
 
 _KIN_WORDS = frozenset({"cha", "me", "bo", "con", "vo", "chong", "ong", "ba", "anh", "chi", "em", "chau"})

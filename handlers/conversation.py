@@ -8,8 +8,9 @@ told who handles it), "suggest:accepted", "alternative:accepted" (a runner-up be
 "facet", "step", "back",
 "feedback:up", "feedback:down", "handoff", "handoff:none" (nothing to hand over),
 "handoff:disabled", "stale" (a button or payload that no longer means anything),
-"thanks" / "sorry" (a lone 👍 / 👎 typed), "option:missing" (a number no option on screen stands
-for), "option:none" (a number typed with no numbered options).
+"both" ("cả hai" under choices: one at a time), "thanks" / "sorry" (a lone 👍 / 👎 typed),
+"option:missing" (a number no option on screen stands for), "option:none" (a number typed with no
+numbered options).
 On a province's shared account (handlers/offices.py) also: "office:ask" (which commune/ward? the
 question is put aside), "office:choices" (several units match the name typed), "office:set" (an
 office chosen with no question put aside), "office:change" ("đổi xã"); "declined" also covers a
@@ -25,7 +26,7 @@ from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.facets import asks_how_far
-from faq.follow_up import asks_limit, limit_sentences, short
+from faq.follow_up import UNPLACED_WORDS, asks_limit, limit_sentences, short
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
@@ -167,6 +168,20 @@ class Conversation:
         # A part asked earlier, before the procedure was known, leads this answer unless it asks its own.
         pending = self._take_facet(key)
         result = k.match(text)
+        unsure = self._take_unsure(key)
+        if unsure is not None and _adds_to(k, result, text):
+            # Choices were just offered for `unsure`, and this message names nothing of its own: read
+            # both together ("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa", then
+            # "giờ làm sao lấy lại tài khoản", which alone is nearest the bank topic).
+            joined = k.match(f"{unsure}\n{text}")
+            meant = joined.entry if joined.kind is Kind.ANSWER else None
+            if (
+                meant is not None
+                and meant.is_procedure
+                and (result.entry is None or meant.id != result.entry.id)
+            ):
+                # The part this message asks, if it asks one, not the one asked before.
+                result = replace(joined, facet=result.facet or joined.facet)
         nothing = result.preamble_only or (result.kind is Kind.NONE and result.declined is None)
         ending = closing(text) if nothing else None
         if ending is not None:
@@ -334,6 +349,13 @@ class Conversation:
                 )
             case Gesture.YES:
                 return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
+            case Gesture.BOTH if options or self._states.get(key, "suggested_for"):
+                # "cả hai" under two choices was asked back as «Đăng ký kết hôn» ("hai" of a couple).
+                return Reply(
+                    texts.one_at_a_time(number_list(options)),
+                    keeps_options=True,
+                    outcome=Outcome("both", question=text),
+                )
             case Gesture.ATTACHMENT:
                 return self._non_text()
             case Gesture.WRONG:
@@ -614,6 +636,13 @@ class Conversation:
         self._states.set(key, "facet", None)
         return Facet(value) if value in Facet.__members__.values() else None
 
+    def _take_unsure(self, key: tuple[str, str]) -> str | None:
+        """The question choices were offered for just before, forgotten once a message follows."""
+        question = self._states.get(key, "suggested_for")
+        if question:
+            self._states.set(key, "suggested_for", None)
+        return question or None
+
     def _context_entry(self, book: FaqBook, key: tuple[str, str]) -> Entry | None:
         entry_id = self._states.get(key, "entry")
         entry = book.entry(entry_id) if entry_id else None
@@ -663,6 +692,16 @@ def _names_other(k: Knowledge, result: MatchResult, context: Entry, text: str) -
     lâu phải làm" after tạm trú is about the birth)."""
     other = result.entry if result.kind is Kind.ANSWER else None
     return other is not None and other.id != context.id and k.names(other, text)
+
+
+def _adds_to(k: Knowledge, result: MatchResult, text: str) -> bool:
+    """Whether a message may add to the question before it: a short one, answered with no procedure
+    it names (nothing, choices, a declined topic, or a procedure its words only come near)."""
+    if not short(text, UNPLACED_WORDS) or result.preamble_only:
+        return False
+    if result.kind is not Kind.ANSWER or result.entry is None:
+        return True
+    return result.entry.is_procedure and not k.names(result.entry, text)
 
 
 def _leading(reply: Reply, asked: tuple[str, ...]) -> Reply:

@@ -222,6 +222,19 @@ def pick_one(valid: str) -> str:
     return "Dạ, anh/chị bấm vào mục đúng ý trong danh sách phía trên giúp em để em mở hướng dẫn ạ."
 
 
+def one_at_a_time(valid: str) -> str:
+    """Every choice asked for at once ("cả hai"): one at a time; `valid` the numbers, "" for buttons."""
+    if valid:
+        return (
+            f"Dạ, em hướng dẫn từng việc một ạ. Anh/chị gõ số của việc muốn xem trước ({valid}); xem xong, "
+            "anh/chị nhắn tên việc còn lại để em hướng dẫn tiếp."
+        )
+    return (
+        "Dạ, em hướng dẫn từng việc một ạ. Anh/chị bấm vào việc muốn xem trước trong danh sách phía trên; "
+        "xem xong, anh/chị bấm tiếp việc còn lại."
+    )
+
+
 def no_such_option(number: int, valid: str) -> str:
     """A bare number that no option on screen stands for; `valid` says which numbers are."""
     return (

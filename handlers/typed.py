@@ -46,6 +46,8 @@ class Gesture(StrEnum):
     UNCLEAR = "unclear"
     """The reply was not understood ("ko hiểu", "nói rõ hơn đi", "nói dễ hiểu thôi", "hả?"): the
     answer's parts one by one, an invitation to say what is unclear, or a person."""
+    BOTH = "both"
+    """Every choice on screen ("cả hai", "cả 2 luôn", "tất cả"): one at a time."""
     YES = "yes"
     """A "yes" that names nothing ("đúng rồi", "ừ đúng cái đó"): with choices on screen, which one is
     not said."""
@@ -151,6 +153,12 @@ _YES = re.compile(
     r"(?:\s(?:roi|r|vay|the|cai do|cai nay|do))*"
     r"|(?:dung\s)?(?:cai|y|muc) (?:do|nay)(?: do| day)?)" + _POLITE_TAIL
 )
+_BOTH = re.compile(
+    r"(?:(?:da|vang|u|uh|ok|oke|a|em|minh|toi|tui|chon|xem|hoi)\s)*"
+    r"(?:ca (?:hai|2|ba|3|bon|4)|tat ca|het ca|hai cai|ca hai cai|ca 2 cai)"
+    r"(?:\s(?:cai|viec|y|muc|luon|deu|nha|nhe|a|ad))*"
+)
+"""Every choice on screen asked for at once (read by `Conversation` only with choices on screen)."""
 _CLAUSE = re.compile(r"[,.;!?…]+\s*(?=\S)")
 """Where one clause of a typed message ends and another begins."""
 _ANYONE = re.compile(
@@ -206,6 +214,7 @@ def not_a_question(text: str) -> NotAQuestion | None:
         (_TOO_LONG, Gesture.TOO_LONG),
         (_UNCLEAR, Gesture.UNCLEAR),
         (_YES, Gesture.YES),
+        (_BOTH, Gesture.BOTH),
         (_ANYONE, Gesture.INVITE),
         (_MURMUR, Gesture.INVITE),
     ):

@@ -747,6 +747,49 @@ def test_a_declined_topic_the_follow_up_does_not_name_keeps_the_way_back(
 
 
 @pytest.mark.parametrize(
+    ("unsure", "then", "entry_id"),
+    [
+        # «Khai báo tạm vắng», with its sentence about defendants on bail, for a new tenant.
+        pytest.param("tôi mới chuyển về đây ở được 1 tháng, thuê nhà", "có phải khai báo gì với phường không",
+                     "tam-tru", id="a-new-tenant"),
+        # Alone nearest the bank topic ("tài khoản").
+        pytest.param("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa",
+                     "giờ làm sao lấy lại tài khoản", "dvc-tai-khoan", id="a-lost-phone"),
+        # A message naming its own procedure is its own question.
+        pytest.param("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa", "làm hộ chiếu ở đâu",
+                     "ho-chieu", id="a-question-of-its-own"),
+    ],
+)  # fmt: skip
+def test_a_message_after_choices_is_read_with_the_question_they_were_for(
+    shipped_conv: Conversation, unsure: str, then: str, entry_id: str
+) -> None:
+    choices = shipped_conv.handle(text(unsure))
+    assert choices.outcome is not None and choices.outcome.kind == "suggest"
+    reply = shipped_conv.handle(text(then))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("answer", entry_id)
+    assert reply.outcome.question == then
+
+
+def test_only_the_message_right_after_choices_is_read_with_their_question(shipped_conv: Conversation) -> None:
+    shipped_conv.handle(text("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa"))
+    shipped_conv.handle(text("xin chào"))
+    reply = shipped_conv.handle(text("giờ làm sao lấy lại tài khoản"))
+    assert reply.outcome is not None and reply.outcome.entry_id != "dvc-tai-khoan"
+
+
+def test_both_choices_are_taken_one_at_a_time(shipped_conv: Conversation) -> None:
+    choices = shipped_conv.handle(text("giấy chứng nhận"))
+    assert choices.outcome is not None and choices.outcome.kind == "suggest"
+    reply = shipped_conv.handle(text("cả hai"))
+    # It was asked back as «Đăng ký kết hôn» ("hai" of a couple).
+    assert reply.outcome is not None and reply.outcome.kind == "both" and reply.keeps_options
+    assert reply.text == texts.one_at_a_time("")
+    alone = shipped_conv.handle(text("cả hai", chat="2"))
+    assert alone.outcome is not None and alone.outcome.kind == "preamble"
+
+
+@pytest.mark.parametrize(
     ("question", "declined", "where"),
     [
         # The grandmother was told about adoption only.
