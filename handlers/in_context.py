@@ -195,12 +195,14 @@ _KIN = (
     r"|bo me|cha me|ba me|ong ba|nguoi nha|ban|ban than|hang xom)"
 )
 _WHOSE = r"(?:\s(?:toi|tui|em|minh|con|chau|nha (?:toi|em|minh)))?"
-_YEARS = r"(?:\s(?:no|moi|da|duoc|nay|nam nay|chi|co))*\s\d{1,3}\s?(?:tuoi|t)(?:\s(?:roi|thoi|a|nhe))*"
+_YEARS = r"(?:\s(?:no|moi|da|duoc|nay|nam nay|chi|co))*\s\d{1,3}\s?(?:tuoi|t)(?:\s(?:roi|thoi|a|nhe|co))*"
 _CORRECTING = (
-    r"(?:(?:a|u|o|ah|khong|ko|nham|a nham|khong phai|ko phai|y la|y toi la|y em la|y minh la|la|the)\s)*"
+    r"(?:(?:a|u|o|ah|khong|ko|nham|a nham|khong phai|ko phai|y la|y toi la|y em la|y minh la|la|the"
+    r"|sai roi|sai|(?:toi|em|minh|tui) hoi|hoi|(?:toi|em|minh|tui) can|can)\s)*"
 )
+"""A correction before the person ("sai rồi, tôi hỏi cho con tôi 5 tuổi cơ")."""
 _FOR_WHOM = re.compile(
-    rf"{_CORRECTING}(?:lam\s)?(?:cho|cua)\s{_KIN}{_WHOSE}(?P<age1>{_YEARS})?(?:\s(?:a|nhe|nha|thoi))*"
+    rf"{_CORRECTING}(?:lam\s)?(?:cho|cua)\s{_KIN}{_WHOSE}(?P<age1>{_YEARS})?(?:\s(?:a|nhe|nha|thoi|co))*"
 )
 _HOW_OLD = re.compile(rf"{_CORRECTING}{_KIN}{_WHOSE}(?P<age2>{_YEARS})")
 

@@ -119,7 +119,12 @@ _WRONG = re.compile(
     r"|(?:(?:em|minh|toi|tui|e)\s)?(?:muon\s)?hoi (?:cai|viec|chuyen|thu tuc) khac"
     r"|(?:khong|ko|k) co (?:cai|y|muc) nao (?:dung|phai)(?:\s(?:het|ca|roi|r|y (?:em|minh|toi|tui)))*"
     r"|(?:ngu|do|te|kem|vo dung|chan)(?:\s(?:qua|the|vay|z|that|vl|ghe))+"
-    r"|(?:tra loi|noi) (?:nhu khong|linh tinh|lung tung|vo van|chang dung|khong dung gi))" + _POLITE_TAIL
+    r"|(?:(?:cu|lai|toan)\s)?(?:tra loi|noi) (?:nhu khong|linh tinh|lung tung|vo van|chang dung|khong dung gi"
+    r"|sai|lac de|khong dung (?:trong tam|y))"
+    r"|(?:tra loi|noi) (?:dung|cho dung|vao) (?:trong tam|cau hoi|y (?:em|minh|toi|tui))"
+    r"(?:\s(?:di|gium|giup|coi))*"
+    r"|(?:sao\s)?hoi mai (?:ma\s)?(?:khong|ko|k|chang) (?:tra loi|duoc|thay)(?:\s(?:vay|the|gi|z))*)"
+    + _POLITE_TAIL
 )
 _WHO = rf"(?:{_ME}|bac|co|chu|ong|ba|anh|chi)"
 """The writer as elders and others call themselves ("bác đọc không nổi")."""
@@ -223,6 +228,10 @@ def not_a_question(text: str) -> NotAQuestion | None:
     # A person asked for after a complaint ("hỏi mãi không được, cho tôi gặp người thật"): the last
     # clause says what is wanted.
     clauses = _CLAUSE.split(stripped)
+    for pattern, gesture in ((_UNCLEAR, Gesture.UNCLEAR), (_TOO_LONG, Gesture.TOO_LONG)):
+        # "không hiểu gì cả, nói dễ hiểu hơn được không": each clause says the same.
+        if len(clauses) > 1 and all(pattern.fullmatch(fold(c)) for c in clauses):
+            return NotAQuestion(gesture)
     last = fold(clauses[-1]) if len(clauses) > 1 else ""
     if last and _STAFF.fullmatch(_CALLED.sub("", last, count=1) or last):
         return NotAQuestion(Gesture.STAFF)

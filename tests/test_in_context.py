@@ -18,6 +18,8 @@ from handlers.in_context import Whom, for_whom, needs_paper
         pytest.param("cháu mới 2 tuổi", Whom.AGE, id="just-two"),
         pytest.param("à không, con tôi 16 tuổi rồi", Whom.AGE, id="age-corrected"),
         pytest.param("ý tôi là cho con 10 tuổi", Whom.AGE, id="for-a-child-of-ten"),
+        pytest.param("sai rồi, tôi hỏi cho con tôi 5 tuổi cơ", Whom.AGE, id="wrong-i-asked-for-my-child"),
+        pytest.param("tôi cần cho bố tôi", Whom.PERSON, id="i-need-it-for-my-father"),
         pytest.param("cho mẹ tôi thì cần gì", None, id="a-question-about-the-mother"),
         pytest.param("mẹ tôi mất rồi", None, id="news-about-the-mother"),
         pytest.param("con tôi bị ốm", None, id="news-about-the-child"),

@@ -104,6 +104,14 @@ from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
         pytest.param("ừ đúng cái đó", NotAQuestion(Gesture.YES), id="yes-that-one"),
         pytest.param("đúng rồi, làm căn cước ở đâu", None, id="yes-then-a-question"),
         pytest.param("cả hai", NotAQuestion(Gesture.BOTH), id="both"),
+        # "chưa có thông tin" or the assistant's self-introduction (QA round 7).
+        pytest.param(
+            "không hiểu gì cả, nói dễ hiểu hơn được không", NotAQuestion(Gesture.UNCLEAR), id="unclear-twice"
+        ),
+        pytest.param("TRẢ LỜI ĐÚNG TRỌNG TÂM ĐI", NotAQuestion(Gesture.WRONG), id="to-the-point"),
+        pytest.param("sao hỏi mãi không trả lời", NotAQuestion(Gesture.WRONG), id="asked-and-asked"),
+        pytest.param("cứ trả lời lung tung", NotAQuestion(Gesture.WRONG), id="answers-anything"),
+        pytest.param("không hiểu, làm căn cước ở đâu", None, id="unclear-then-a-question"),
         pytest.param("cả 2 luôn ạ", NotAQuestion(Gesture.BOTH), id="both-too"),
         pytest.param("em xem tất cả", NotAQuestion(Gesture.BOTH), id="all"),
         pytest.param("cả hai vợ chồng có phải đi không", None, id="a-couple-is-a-question"),
@@ -151,6 +159,14 @@ from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
         pytest.param("ừ đúng cái đó", NotAQuestion(Gesture.YES), id="yes-that-one"),
         pytest.param("đúng rồi, làm căn cước ở đâu", None, id="yes-then-a-question"),
         pytest.param("cả hai", NotAQuestion(Gesture.BOTH), id="both"),
+        # "chưa có thông tin" or the assistant's self-introduction (QA round 7).
+        pytest.param(
+            "không hiểu gì cả, nói dễ hiểu hơn được không", NotAQuestion(Gesture.UNCLEAR), id="unclear-twice"
+        ),
+        pytest.param("TRẢ LỜI ĐÚNG TRỌNG TÂM ĐI", NotAQuestion(Gesture.WRONG), id="to-the-point"),
+        pytest.param("sao hỏi mãi không trả lời", NotAQuestion(Gesture.WRONG), id="asked-and-asked"),
+        pytest.param("cứ trả lời lung tung", NotAQuestion(Gesture.WRONG), id="answers-anything"),
+        pytest.param("không hiểu, làm căn cước ở đâu", None, id="unclear-then-a-question"),
         pytest.param("cả 2 luôn ạ", NotAQuestion(Gesture.BOTH), id="both-too"),
         pytest.param("em xem tất cả", NotAQuestion(Gesture.BOTH), id="all"),
         pytest.param("cả hai vợ chồng có phải đi không", None, id="a-couple-is-a-question"),
