@@ -45,7 +45,7 @@ from handlers.options import fold
 from handlers.safety import Danger, danger_in, warned
 from handlers.state import ChatStates
 from handlers.store import MemoryStore, StateStore
-from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
+from handlers.typed import Gesture, NotAQuestion, before_complaint, not_a_question, number_list
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,8 @@ class Conversation:
             return self._not_a_question(k.book, key, typed, text, options)
         # A part asked earlier, before the procedure was known, leads this answer unless it asks its own.
         pending = self._take_facet(key)
-        result = k.match(text)
+        # "… mà cứ trả lời lung tung": the question, not the complaint (it found the self-introduction).
+        result = k.match(before_complaint(text) or text)
         unsure = self._take_unsure(key)
         if unsure is not None and _adds_to(k, result, text):
             # Choices were just offered for `unsure`, and this message names nothing of its own: read

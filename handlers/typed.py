@@ -238,6 +238,25 @@ def not_a_question(text: str) -> NotAQuestion | None:
     return None
 
 
+_COMPLAINT_TAIL = re.compile(
+    r"(?:ma|sao|ma sao|ma sao lai)\s(?:(?:cu|lai|toan|cu la|thi)\s)?(?:tra loi|noi|bao)\s"
+    r"(?:lung tung|linh tinh|sai|khong dung|vo van|lac de|nhu khong|khong trung)\b.*"
+)
+"""A complaint about the replies after a question ("… mà cứ trả lời lung tung")."""
+
+
+def before_complaint(text: str) -> str | None:
+    """The question a message asks before a complaint about the replies ("TÔI HỎI LÀM CĂN CƯỚC Ở ĐÂU MÀ
+    CỨ TRẢ LỜI LUNG TUNG" -> "TÔI HỎI LÀM CĂN CƯỚC Ở ĐÂU"), None when there is no such complaint."""
+    tokens = text.split()
+    folded = [fold(t) for t in tokens]
+    for i in range(1, len(tokens)):
+        if folded[i] and _COMPLAINT_TAIL.fullmatch(" ".join(f for f in folded[i:] if f)):
+            asked = " ".join(tokens[:i]).rstrip(" ,;")
+            return asked if fold(asked) else None
+    return None
+
+
 def _emoji_gesture(text: str) -> Gesture:
     marks = {ch for ch in text if not ch.isspace() and ch not in _DECORATION}
     if marks and marks <= _APPROVING:

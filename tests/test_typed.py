@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from handlers.typed import Gesture, NotAQuestion, not_a_question, number_list
+from handlers.typed import Gesture, NotAQuestion, before_complaint, not_a_question, number_list
 
 
 @pytest.mark.parametrize(
@@ -195,3 +195,20 @@ def test_not_a_question(typed: str, expected: NotAQuestion | None) -> None:
 )
 def test_number_list(numbers: tuple[int, ...], words: str) -> None:
     assert number_list(numbers) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        pytest.param("TÔI HỎI LÀM CĂN CƯỚC Ở ĐÂU MÀ CỨ TRẢ LỜI LUNG TUNG", "TÔI HỎI LÀM CĂN CƯỚC Ở ĐÂU",
+                     id="shouted"),
+        pytest.param("làm tạm trú online, sao lại trả lời sai vậy", "làm tạm trú online", id="wrong-again"),
+        pytest.param("lam ho chieu o dau ma cu noi linh tinh", "lam ho chieu o dau", id="no-accents"),
+        pytest.param("làm căn cước ở đâu", None, id="no-complaint"),
+        pytest.param("mà cứ trả lời lung tung", None, id="only-the-complaint"),
+        pytest.param("bác sĩ nói sai tên trong giấy chứng sinh thì sửa sao", None,
+                     id="someone-else-said-wrong"),
+    ],
+)  # fmt: skip
+def test_before_complaint(text: str, asked: str | None) -> None:
+    assert before_complaint(text) == asked
