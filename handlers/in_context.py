@@ -220,9 +220,12 @@ def for_whom(text: str) -> Whom | None:
 _PAPER = (
     r"(?:giay(?: to)?|ban sao|ban chinh|ban goc|so|the|hop dong|anh|hinh|xac nhan|chung nhan|to khai|don)"
 )
+_FOR_SOMEONE = rf"(?:(?:(?:neu|con|the|vay|nhung)\s)*{_KIN}{_WHOSE}(?:{_YEARS})?\sthi\s)?"
+"""Whose paper, before the question ("con tôi mới 8 tuổi thì có cần mang theo giấy khai sinh không")."""
 _NEEDS_PAPER = re.compile(
-    r"(?:(?:the|vay|con|thi|a|u|o|lam|nop)\s)*(?:co\s)?(?:can|phai co|phai mang|can mang|can co|mang|phai nop"
-    r"|can nop|bat buoc co|bat buoc phai co)(?:\s(?:theo|them|ca))?\s"
+    _FOR_SOMEONE + r"(?:(?:the|vay|con|thi|a|u|o|lam|nop)\s)*(?:co\s)?"
+    r"(?:can|phai co|phai mang|can mang|can co|mang|phai nop|can nop|bat buoc co|bat buoc phai co)"
+    r"(?:\s(?:theo|them|ca))?\s"
     + _PAPER
     + r"(?:\s\S+){0,5}?\s(?:khong|ko|k|hong|hok|chua|ha|a)(?:\s(?:a|ad|nhi|vay|the|z|nhe))*"
 )

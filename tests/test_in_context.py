@@ -40,6 +40,12 @@ def test_for_whom_is_only_a_person_or_an_age(text: str, expected: Whom | None) -
         pytest.param("giấy khai sinh làm ở đâu", False, id="where-to-get-the-paper"),
         pytest.param("có cần mang con theo không", False, id="a-child-is-no-paper"),
         pytest.param("có cần làm thẻ bhyt không", False, id="making-a-card-is-a-procedure"),
+        pytest.param(
+            "con tôi mới 8 tuổi thì có cần mang theo giấy khai sinh bản gốc không",
+            True,
+            id="for-a-child-of-eight",
+        ),
+        pytest.param("làm hộ chiếu thì có cần giấy khai sinh không", False, id="another-procedure-first"),
         pytest.param("có mẫu đơn ko", True, id="the-form"),
         pytest.param("tờ khai lấy ở đâu", True, id="where-the-form-is"),
         pytest.param("mẫu đơn xin xác nhận cư trú", False, id="a-form-of-a-named-procedure"),
