@@ -227,6 +227,11 @@ def names(entry: Entry, words: Sequence[str]) -> bool:
     """Whether a message's words (abbreviations expanded) name an entry: two words in a row of its
     title, or one of its keywords, accents off ("còn tạm trú thì sao" names «Đăng ký tạm trú»;
     "công an có tới nhà không" does not)."""
+    return bool(naming(entry, words))
+
+
+def naming(entry: Entry, words: Sequence[str]) -> tuple[str, ...]:
+    """The phrases by which a message's words name an entry (see `names`), accents off."""
     typed = f" {fold_accents(' '.join(words))} "
     title = _folded(entry.title).split()
     phrases = [
@@ -235,4 +240,4 @@ def names(entry: Entry, words: Sequence[str]) -> bool:
         if f"{a} {b}" not in _SAY_NOTHING and not (a in _KIN_WORDS and b in _KIN_WORDS)
     ]
     phrases += [_folded(k) for k in entry.keywords]
-    return any(f" {p} " in typed for p in phrases if p)
+    return tuple(p for p in phrases if p and f" {p} " in typed)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import Candidate, MatchResult, MatchSettings
-from faq.follow_up import AUTHORITY, FOLLOW_UP_WORDS, explaining, names, on_behalf, passages, short
+from faq.follow_up import AUTHORITY, FOLLOW_UP_WORDS, explaining, names, naming, on_behalf, passages, short
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
 from faq.normalize import clean, fold_word
@@ -97,8 +97,19 @@ class Knowledge:
 
     def names(self, entry: Entry, text: str) -> bool:
         """Whether a message names `entry` (its title's words or a keyword; faq.follow_up.names)."""
-        words = self.matcher.lexical.normalizer.analyze(text[: self.matcher.settings.max_input_chars])
-        return names(entry, words.content)
+        return names(entry, self._content(text))
+
+    def names_beyond(self, entry: Entry, other: Entry, text: str) -> bool:
+        """Whether a message names `entry` by a phrase that does not also name `other` ("mất biển số"
+        names «Cấp số nhà, gắn biển số nhà» only through "biển số", which names vehicle registration)."""
+        content = self._content(text)
+        theirs = naming(other, content)
+        return any(not any(mine in phrase for phrase in theirs) for mine in naming(entry, content))
+
+    def _content(self, text: str) -> tuple[str, ...]:
+        return tuple(
+            self.matcher.lexical.normalizer.analyze(text[: self.matcher.settings.max_input_chars]).content
+        )
 
 
 _KIN = frozenset(

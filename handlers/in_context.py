@@ -112,6 +112,18 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # checking a rented room (tạm trú), but it names nothing of that, and the ID card's answer says
         # the police can come to the home.
         return InContext(Reading.SENTENCES_BESIDE, found)
+    declined = result.declined
+    if (
+        declined is not None
+        and context.is_procedure
+        and short(text, UNPLACED_WORDS)
+        and k.names(context, text)
+        and not k.names_beyond(declined, context, text)
+    ):
+        # "mất biển số luôn thì sao" after vehicle registration («… (cà vẹt, biển số)») was declined as
+        # house numbers («… biển số nhà»): the words that name the topic name the answer on screen too.
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     # Found nothing of its own: longer messages still ask about the answer on screen.
     unplaced = _unplaced(result) or _only_offers(result, context)
     limit = UNPLACED_WORDS if unplaced else FOLLOW_UP_WORDS

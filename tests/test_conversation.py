@@ -510,6 +510,9 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Online payment, the postal fee and permanent residence were offered ("nhiu" is a typo).
         pytest.param("xác nhận tình trạng hôn nhân để mua nhà thì xin ở đâu", "lệ phí nhiu",
                      "xac-nhan-tinh-trang-hon-nhan", "Lệ phí theo mức HĐND tỉnh", id="the-fee-with-a-typo"),
+        # Declined as house numbers («Cấp số nhà, gắn biển số nhà»): "biển số" names the answer too.
+        pytest.param("giấy tờ làm lại cà vẹt xe bị mất", "mất biển số luôn thì sao", "dang-ky-xe",
+                     "chưa tìm được câu trả lời cho điều anh/chị vừa hỏi", id="a-lost-plate"),
         # Thirteen words, too long for a follow-up: paternity registration again.
         pytest.param("làm căn cước cho con 14 tuổi", "thế nó đi một mình được không hay bố mẹ phải đi cùng",
                      "can-cuoc", "cha, mẹ hoặc người giám hộ đi cùng", id="a-longer-follow-up"),

@@ -130,6 +130,24 @@ def test_names(matcher: Matcher, book: FaqBook, entry_id: str, text: str, named:
 
 
 @pytest.mark.parametrize(
+    ("entry_id", "other_id", "text", "beyond"),
+    [
+        pytest.param("so-nha", "dang-ky-xe", "mất biển số luôn thì sao", False, id="a-phrase-both-share"),
+        pytest.param("so-nha", "dang-ky-xe", "xin biển số nhà ở đâu", True, id="a-phrase-of-its-own"),
+        pytest.param("xuat-nhap-canh-nuoc-ngoai", "tam-tru", "tạm trú cho người nước ngoài", True,
+                     id="another-words"),
+        pytest.param("so-nha", "dang-ky-xe", "làm lại cà vẹt", False, id="not-named-at-all"),
+    ],
+)  # fmt: skip
+def test_names_beyond(
+    matcher: Matcher, book: FaqBook, entry_id: str, other_id: str, text: str, beyond: bool
+) -> None:
+    entry, other = book.entry(entry_id), book.entry(other_id)
+    assert entry is not None and other is not None
+    assert Knowledge(book, matcher).names_beyond(entry, other, text) is beyond
+
+
+@pytest.mark.parametrize(
     ("text", "asking"),
     [
         pytest.param("người nhà làm thay được không", True, id="lam-thay"),
