@@ -137,7 +137,10 @@ def detect_facet(text: str) -> Facet | None:
 
 _WAITING = re.compile(
     r"\b(?:(?:den|toi) dau roi|chua (?:co|thay|nhan duoc) (?:ket qua|giay|tra loi)|(?:da )?xong chua"
-    r"|bao gio (?:xong|co ket qua)|khi nao (?:xong|co ket qua)|sao lau (?:vay|the|qua))\b"
+    r"|bao gio (?:xong|co ket qua)|khi nao (?:xong|co ket qua)|sao lau (?:vay|the|qua)"
+    r"|chua tra ket qua|tre hen"
+    r"|(?:van |ma |con )?chua (?:xong|giai quyet|giai quyet xong|tra)"
+    r"(?:\s(?:a|ad|nua|vay|the|z|ha|nhi|ca))*$)\b"
 )
 
 

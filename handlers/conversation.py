@@ -216,6 +216,10 @@ class Conversation:
         if context is not None and after is not None:
             return self._in_context(k.book, key, context, after, result, text)
         facet = result.facet or pending
+        if facet is Facet.DOCUMENTS and asks_how_far(text):
+            # "Hồ sơ sang tên sổ đỏ của tôi nộp từ tháng 3 tới giờ chưa xong": how far the file is,
+            # not the papers it needs ("hồ sơ").
+            facet = Facet.TIME
         if result.kind is Kind.ANSWER and result.entry is not None:
             if result.entry.id in k.not_handled:
                 return self._not_handled(k, key, result.entry, result, text)

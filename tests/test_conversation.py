@@ -1526,6 +1526,10 @@ def test_a_funeral_allowance_after_the_death_registration_is_not_its_fee(shipped
     [
         pytest.param("hồ sơ đăng ký thường trú của tôi nộp tuần trước giờ đến đâu rồi", id="how-far-along"),
         pytest.param("nộp hồ sơ đăng ký thường trú 10 ngày rồi chưa có kết quả", id="no-result-yet"),
+        # Its list of papers ("hồ sơ"), with no word of how to follow the file (QA round 7).
+        pytest.param(
+            "Hồ sơ đăng ký thường trú của tôi nộp từ tháng 3 tới giờ chưa xong!!!", id="not-done-yet"
+        ),
     ],
 )
 def test_a_citizen_waiting_for_a_file_is_told_how_to_look_it_up(
