@@ -513,6 +513,10 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Declined as house numbers («Cấp số nhà, gắn biển số nhà»): "biển số" names the answer too.
         pytest.param("giấy tờ làm lại cà vẹt xe bị mất", "mất biển số luôn thì sao", "dang-ky-xe",
                      "chưa tìm được câu trả lời cho điều anh/chị vừa hỏi", id="a-lost-plate"),
+        # Seventeen words: the same summary again, with nothing about a rented home.
+        pytest.param("đăng ký thường trú", "tôi ở nhà thuê chứ không phải nhà của mình thì có đăng ký thường "
+                     "trú được không", "thuong-tru", "hướng dẫn có ghi:\n• Nhà thuê, mượn, ở nhờ",
+                     id="a-rented-home"),
         # Thirteen words, too long for a follow-up: paternity registration again.
         pytest.param("làm căn cước cho con 14 tuổi", "thế nó đi một mình được không hay bố mẹ phải đi cùng",
                      "can-cuoc", "cha, mẹ hoặc người giám hộ đi cùng", id="a-longer-follow-up"),
