@@ -131,6 +131,19 @@ _ON_BEHALF = re.compile(
     r"|xin thay|xin ho(?! (?:chieu|khau|so))|xin gium|xin dum|lay thay|lay ho(?! (?:chieu|khau|so))"
     r"|lay gium|lay dum|nhan thay|nhan ho(?! (?:chieu|khau|so|kinh))|nhan gium|nhan dum)\b"
 )
+_BY_MEANS = re.compile(
+    r"\b(?:tren|qua|bang)\s(?:app\s|ung dung\s|trang\s)?"
+    r"(?:vneid|vn eid|dinh danh|cong dich vu cong|dich vu cong|dvc|dvcqg|cong dvc|mang|online"
+    r"|dien thoai|zalo)\b"
+)
+
+
+def by_means(text: str, words: int = UNPLACED_WORDS) -> bool:
+    """Whether a short message asks about doing something through a channel ("làm trên vneid được
+    không", "nộp qua dịch vụ công được ko"): the channel is how, not what, it asks about."""
+    return short(text, words) and _BY_MEANS.search(_folded(text)) is not None
+
+
 AUTHORITY = ("ủy", "quyền")
 """How an answer says that someone else may do it for the citizen."""
 

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from faq.decision import Kind, MatchResult
-from faq.follow_up import FOLLOW_UP_WORDS, UNPLACED_WORDS, aside, asks_if_late, asks_more, on_behalf, short
+from faq.follow_up import (
+    FOLLOW_UP_WORDS,
+    UNPLACED_WORDS,
+    aside,
+    asks_if_late,
+    asks_more,
+    by_means,
+    on_behalf,
+    short,
+)
 from faq.knowledge import Knowledge
 from faq.schema import Entry, Facet
 from handlers.answers import answers_facet
@@ -83,6 +92,16 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     if facet is not None and answers_facet(context, facet) and k.only_names(context, text):
         # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu»: the part asked of the procedure on screen, not
         # a sentence that happens to say "sổ".
+        return InContext(Reading.PART)
+    if (
+        facet is Facet.ONLINE
+        and other is not None
+        and other.id != context.id
+        and answers_facet(context, facet)
+        and by_means(text)
+    ):
+        # "làm trên vneid được không hay phải ra phường" after CT07 found the VNeID account: the
+        # channel it names is how this procedure is done, and the answer has that part.
         return InContext(Reading.PART)
     if result.kind is Kind.ANSWER:
         answered = result.entry
@@ -163,15 +182,16 @@ def _asks_part_of(k: Knowledge, context: Entry, result: MatchResult, text: str) 
     """Whether a short message the matcher did not answer asks a part of the answer just given: it
     names a part that answer has, and nothing else was found for it (no choice it names other than
     that answer, no declined topic)."""
-    limit = UNPLACED_WORDS if _unplaced(result) else FOLLOW_UP_WORDS
-    if result.facet is None or not short(text, limit) or not answers_facet(context, result.facet):
+    if result.facet is None or not answers_facet(context, result.facet):
+        return False
+    # "lệ phí nhiu" after the single-status certificate was offered online payment, the postal fee and
+    # permanent residence, "có làm ở phường không hay phải lên công an tỉnh" after the ID card tạm trú
+    # and driving licences: the part's words, and none of the choices named.
+    unnamed = result.kind is Kind.SUGGEST and not any(k.names(e, text) for e in result.suggestions)
+    if not short(text, UNPLACED_WORDS if _unplaced(result) or unnamed else FOLLOW_UP_WORDS):
         return False
     if result.kind is Kind.SUGGEST:
-        # "lệ phí nhiu" after the single-status certificate was offered online payment, the postal
-        # fee and permanent residence: the fee's words, a typo, and none of them named.
-        return any(e.id == context.id for e in result.suggestions) or not any(
-            k.names(e, text) for e in result.suggestions
-        )
+        return unnamed or any(e.id == context.id for e in result.suggestions)
     return result.kind is Kind.NONE and result.declined is None
 
 

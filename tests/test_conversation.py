@@ -517,6 +517,13 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         pytest.param("đăng ký thường trú", "tôi ở nhà thuê chứ không phải nhà của mình thì có đăng ký thường "
                      "trú được không", "thuong-tru", "hướng dẫn có ghi:\n• Nhà thuê, mượn, ở nhờ",
                      id="a-rented-home"),
+        # The VNeID account: the channel named is how CT07 is asked for (QA round 8).
+        pytest.param("xin giấy xác nhận cư trú CT07 cho con đi học",
+                     "làm trên vneid được không hay phải ra phường", "xac-nhan-cu-tru", "Nộp trên ứng dụng VNeID",
+                     id="on-vneid"),
+        # Eleven words: tạm trú, driving licences and online filing were offered.
+        pytest.param("làm lại căn cước bị mất", "có làm ở phường không hay phải lên công an tỉnh", "can-cuoc",
+                     "Nơi nộp hồ sơ:", id="ward-or-province"),
         # Thirteen words, too long for a follow-up: paternity registration again.
         pytest.param("làm căn cước cho con 14 tuổi", "thế nó đi một mình được không hay bố mẹ phải đi cùng",
                      "can-cuoc", "cha, mẹ hoặc người giám hộ đi cùng", id="a-longer-follow-up"),

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from faq.follow_up import Limit, asks_if_late, asks_limit, asks_more, limit_sentences, on_behalf, passages
+from faq.follow_up import (
+    Limit,
+    asks_if_late,
+    asks_limit,
+    asks_more,
+    by_means,
+    limit_sentences,
+    on_behalf,
+    passages,
+)
 from faq.knowledge import Knowledge
 from faq.loader import load_faq
 from faq.matcher import Matcher
@@ -224,3 +233,17 @@ def test_limit_sentences(book: FaqBook, entry_id: str, limit: Limit, says: str |
     assert entry is not None
     found = limit_sentences(entry, limit)
     assert (says in " ".join(found)) if says else not found
+
+
+@pytest.mark.parametrize(
+    ("text", "means"),
+    [
+        pytest.param("làm trên vneid được không hay phải ra phường", True, id="on-vneid"),
+        pytest.param("nộp qua dịch vụ công được ko", True, id="through-the-portal"),
+        pytest.param("lam bang app vneid dc k", True, id="by-the-app"),
+        pytest.param("đăng ký tài khoản vneid ở đâu", False, id="the-account-itself"),
+        pytest.param("quên mật khẩu vneid", False, id="a-password"),
+    ],
+)
+def test_by_means(text: str, means: bool) -> None:
+    assert by_means(text) is means
