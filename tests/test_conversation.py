@@ -519,8 +519,8 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
                      id="a-rented-home"),
         # The VNeID account: the channel named is how CT07 is asked for (QA round 8).
         pytest.param("xin giấy xác nhận cư trú CT07 cho con đi học",
-                     "làm trên vneid được không hay phải ra phường", "xac-nhan-cu-tru", "Nộp trên ứng dụng VNeID",
-                     id="on-vneid"),
+                     "làm trên vneid được không hay phải ra phường", "xac-nhan-cu-tru",
+                     "Nộp trên ứng dụng VNeID", id="on-vneid"),
         # Eleven words: tạm trú, driving licences and online filing were offered.
         pytest.param("làm lại căn cước bị mất", "có làm ở phường không hay phải lên công an tỉnh", "can-cuoc",
                      "Nơi nộp hồ sơ:", id="ward-or-province"),
