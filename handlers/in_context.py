@@ -161,9 +161,13 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "có bị phạt không" after "Đăng ký khai sinh", whose answer says nothing of it: matched alone it
         # found the traffic-fines topic (a longer message nothing was found for).
         return InContext(Reading.LATE)
-    # Any question at all ("con mèo nhà em biết bay không") stays a short one: a longer message about
-    # something else is forwarded to staff as it is, not told this answer does not cover it.
-    if on_behalf(text, limit) or (unplaced and asks_more(text)):
+    # Any question of up to UNPLACED_WORDS that nothing was found for ("con mèo nhà em biết bay không",
+    # "bố đi làm xa thì mẹ đi một mình được không" after khai sinh) is about this answer: told that it
+    # does not say, with its parts, a person, and a word on asking about something else. They got
+    # "chưa có thông tin" and the whole menu, the procedure on screen lost. Longer ones are forwarded.
+    if on_behalf(text, limit) or (
+        unplaced and asks_more(text, limit if _unplaced(result) else FOLLOW_UP_WORDS)
+    ):
         # "làm hộ được không" after kết hôn; "bé có phải đi không" after a child's ID card: about this
         # procedure, whatever else its words are near, and nothing in its answer says it.
         return InContext(Reading.NOT_COVERED)

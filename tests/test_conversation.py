@@ -672,8 +672,13 @@ def test_an_elders_longer_follow_up_stays_with_the_answer_on_screen(
             id="on-behalf-not-in-this-answer",
         ),
         pytest.param("đăng ký kết hôn", "ket-hon", "làm hộ được không", id="lam-ho-is-not-tach-ho"),
+        # Eleven and twelve words (QA round 8): "chưa có thông tin", the procedure on screen lost.
+        pytest.param("đăng ký khai sinh cho con", "khai-sinh", "bố đi làm xa thì mẹ đi một mình được không",
+                     id="a-longer-question"),
+        pytest.param("làm lại căn cước bị mất", "can-cuoc",
+                     "mất cả ví thì có phải trình báo công an trước không", id="longer-about-the-card"),
     ],
-)
+)  # fmt: skip
 def test_a_question_nothing_answers_after_an_answer_stays_on_it(
     shipped_conv: Conversation, first: str, entry_id: str, then: str
 ) -> None:
