@@ -65,6 +65,18 @@ def aside(text: str) -> bool:
     return len(text.split()) <= ASIDE_WORDS
 
 
+_WHAT_ABOUT = re.compile(
+    r"(?:(?:the|vay|the thi|vay thi|a|u|o)\s)*(?:con|neu|con neu|the neu)\s"
+    r".*\bthi (?:sao|the nao|lam sao|ra sao)\b.*"
+)
+
+
+def what_about(text: str) -> bool:
+    """Whether a message asks about a case of what was just said ("thế còn bố là người nước ngoài thì
+    sao", "nếu tôi ở xa thì làm sao"): an aside about the answer on screen."""
+    return short(text, UNPLACED_WORDS) and _WHAT_ABOUT.fullmatch(_folded(text)) is not None
+
+
 def short(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
     """Whether a message is short enough to be a follow-up (`words` words at most)."""
     return len(text.split()) <= words
@@ -129,7 +141,8 @@ _ON_BEHALF = re.compile(
     r"|nop ho(?! so)|nop gium|nop dum|di ho(?! (?:chieu|so))|di gium"
     r"|nho (?:nguoi|ai|ong|ba|bo|me|con|chau|anh|chi|em|vo|chong|ban)|thay (?:cho|minh|em|toi|tui)"
     r"|xin thay|xin ho(?! (?:chieu|khau|so))|xin gium|xin dum|lay thay|lay ho(?! (?:chieu|khau|so))"
-    r"|lay gium|lay dum|nhan thay|nhan ho(?! (?:chieu|khau|so|kinh))|nhan gium|nhan dum)\b"
+    r"|lay gium|lay dum|nhan thay|nhan ho(?! (?:chieu|khau|so|kinh))|nhan gium|nhan dum"
+    r"|ai (?:di )?(?:lam|nop|xin|lay|nhan|di|dang ky)(?: \w+)? (?:cung duoc|duoc khong|duoc ko|dc ko|dc k))\b"
 )
 _BY_MEANS = re.compile(
     r"\b(?:tren|qua|bang)\s(?:app\s|ung dung\s|trang\s)?"

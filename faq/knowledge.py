@@ -86,6 +86,10 @@ class Knowledge:
         first = passages(entry)[:1]
         return tuple(s for s in explaining(entry, beyond, words) if s not in first)
 
+    def topic(self, text: str) -> tuple[str, ...]:
+        """The words of a message that say what it is about (faq.lexical.topic_words)."""
+        return tuple(self.matcher.lexical.topic_words(text)[0])
+
     def only_names(self, entry: Entry, text: str) -> bool:
         """Whether every topic word of a short message is a word of the entry's title or keywords ("bao
         lâu thì có sổ" after «Đăng ký đất đai, cấp sổ đỏ lần đầu»): it asks a part of that entry."""

@@ -21,6 +21,7 @@ from faq.follow_up import (
     by_means,
     on_behalf,
     short,
+    what_about,
 )
 from faq.knowledge import Knowledge
 from faq.schema import Entry, Facet
@@ -89,6 +90,15 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # registration and paternity among choices for a living mother.
         found = k.follow_up(AGE, context, relaxed=True) if whom is Whom.AGE else ()
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
+    if (
+        context.is_procedure
+        and on_behalf(text, UNPLACED_WORDS)
+        and (other is None or other.id == context.id or other.is_small_talk or not k.names(other, text))
+    ):
+        # "ai đi làm cũng được à" after an answer found the assistant's self-introduction ("ai"): who
+        # may do it for the citizen, as the answer says it ("ủy quyền"), or that it does not say.
+        found = k.follow_up(text, context, UNPLACED_WORDS)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     if facet is not None and answers_facet(context, facet) and k.only_names(context, text):
         # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu»: the part asked of the procedure on screen, not
         # a sentence that happens to say "sổ".
@@ -125,6 +135,14 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # through "cha, mẹ") is still about the answer on screen when one of its sentences says every
         # topic word.
         found = k.follow_up(text, context, UNPLACED_WORDS)
+        if not found and facet is not None and answers_facet(context, facet) and len(k.topic(text)) <= 1:
+            # "nhận ở đâu" after LLTP found paternity registration ("nhận"): a part asked with at most
+            # one word that names nothing is a part of the answer on screen.
+            return InContext(Reading.PART) if short(text) else None
+        if not found and context.is_procedure and what_about(text):
+            # "thế còn bố là người nước ngoài thì sao" after khai sinh found paternity registration: an
+            # aside about the answer on screen, which does not say it.
+            return InContext(Reading.NOT_COVERED)
         if not found:
             return None
         # "công an có tới nhà không" after a bedridden mother's ID card: alone it reads as the police
@@ -144,7 +162,8 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     # Found nothing of its own: longer messages still ask about the answer on screen.
-    unplaced = _unplaced(result) or _only_offers(result, context)
+    elsewhere = _offers_unnamed(k, result, context, text)
+    unplaced = _unplaced(result) or _only_offers(result, context) or elsewhere
     limit = UNPLACED_WORDS if unplaced else FOLLOW_UP_WORDS
     # "thế còn người nước ngoài?": what that answer says of it, not the visa topic the words are near;
     # "bác già rồi đi lại khó, có ai đến nhà làm không": the sentence may say one word otherwise.
@@ -165,9 +184,8 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     # "bố đi làm xa thì mẹ đi một mình được không" after khai sinh) is about this answer: told that it
     # does not say, with its parts, a person, and a word on asking about something else. They got
     # "chưa có thông tin" and the whole menu, the procedure on screen lost. Longer ones are forwarded.
-    if on_behalf(text, limit) or (
-        unplaced and asks_more(text, limit if _unplaced(result) else FOLLOW_UP_WORDS)
-    ):
+    asking = limit if _unplaced(result) or elsewhere else FOLLOW_UP_WORDS
+    if on_behalf(text, limit) or (unplaced and asks_more(text, asking)):
         # "làm hộ được không" after kết hôn; "bé có phải đi không" after a child's ID card: about this
         # procedure, whatever else its words are near, and nothing in its answer says it.
         return InContext(Reading.NOT_COVERED)
@@ -203,6 +221,19 @@ def _only_offers(result: MatchResult, context: Entry) -> bool:
     """Whether the matcher's only choice is the answer already on screen ("có được hỗ trợ mai táng phí
     không" after khai tử): offering it again places the message nowhere new."""
     return result.kind is Kind.SUGGEST and [e.id for e in result.suggestions] == [context.id]
+
+
+def _offers_unnamed(k: Knowledge, result: MatchResult, context: Entry, text: str) -> bool:
+    """Whether the matcher's one choice is another procedure the message does not name ("bà tôi 85 tuổi
+    không đi được thì sao" after the passport was asked "có phải … «Cấp, đổi, cấp lại thẻ căn cước»
+    không"): it places the message nowhere new. Two or more choices stay ("vợ con tôi nhập cùng luôn
+    được không" may well be about permanent residence among them)."""
+    return (
+        result.kind is Kind.SUGGEST
+        and len(result.suggestions) == 1
+        and result.suggestions[0].id != context.id
+        and not k.names(result.suggestions[0], text)
+    )
 
 
 def _unplaced(result: MatchResult) -> bool:

@@ -524,6 +524,12 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Eleven words: tạm trú, driving licences and online filing were offered.
         pytest.param("làm lại căn cước bị mất", "có làm ở phường không hay phải lên công an tỉnh", "can-cuoc",
                      "Nơi nộp hồ sơ:", id="ward-or-province"),
+        # The assistant's self-introduction ("ai"), QA round 8.
+        pytest.param("đăng ký hộ kinh doanh", "ai đi làm cũng được à", "ho-kinh-doanh", "Giấy ủy quyền",
+                     id="anyone-may-go"),
+        # Paternity registration's place ("nhận").
+        pytest.param("lý lịch tư pháp", "nhận ở đâu", "ly-lich-tu-phap", "Nơi nộp hồ sơ: Sở Tư pháp",
+                     id="where-to-get-it"),
         # Thirteen words, too long for a follow-up: paternity registration again.
         pytest.param("làm căn cước cho con 14 tuổi", "thế nó đi một mình được không hay bố mẹ phải đi cùng",
                      "can-cuoc", "cha, mẹ hoặc người giám hộ đi cùng", id="a-longer-follow-up"),
@@ -675,6 +681,12 @@ def test_an_elders_longer_follow_up_stays_with_the_answer_on_screen(
         # Eleven and twelve words (QA round 8): "chưa có thông tin", the procedure on screen lost.
         pytest.param("đăng ký khai sinh cho con", "khai-sinh", "bố đi làm xa thì mẹ đi một mình được không",
                      id="a-longer-question"),
+        # Paternity registration, whose answer says nothing of a foreign father either.
+        pytest.param("làm khai sinh cho con", "khai-sinh", "thế còn bố là người nước ngoài thì sao",
+                     id="an-aside-another-procedure-came-near"),
+        # Asked back "có phải … «Cấp, đổi, cấp lại thẻ căn cước» không ạ?" in a passport conversation.
+        pytest.param("làm hộ chiếu", "ho-chieu", "bà tôi 85 tuổi không đi được thì sao",
+                     id="the-one-choice-was-another-procedure"),
         pytest.param("làm lại căn cước bị mất", "can-cuoc",
                      "mất cả ví thì có phải trình báo công an trước không", id="longer-about-the-card"),
     ],

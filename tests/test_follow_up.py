@@ -13,6 +13,7 @@ from faq.follow_up import (
     limit_sentences,
     on_behalf,
     passages,
+    what_about,
 )
 from faq.knowledge import Knowledge
 from faq.loader import load_faq
@@ -170,6 +171,9 @@ def test_names_beyond(
         pytest.param("xin thay cho mẹ được ko", True, id="xin-thay"),
         pytest.param("lấy hộ kết quả được không", True, id="lay-ho"),
         pytest.param("nhận giùm được không", True, id="nhan-gium"),
+        pytest.param("ai đi làm cũng được à", True, id="anyone-may-go"),
+        pytest.param("ai nộp cũng được không", True, id="anyone-may-file"),
+        pytest.param("ai là người ký", False, id="who-signs-is-no-proxy"),
         pytest.param("xin hộ khẩu ở đâu", False, id="xin-a-household-book"),
         pytest.param("nhận hộ chiếu ở đâu", False, id="nhan-a-passport"),
         pytest.param("lay ho so o dau", False, id="lay-a-file"),
@@ -247,3 +251,17 @@ def test_limit_sentences(book: FaqBook, entry_id: str, limit: Limit, says: str |
 )
 def test_by_means(text: str, means: bool) -> None:
     assert by_means(text) is means
+
+
+@pytest.mark.parametrize(
+    ("text", "aside"),
+    [
+        pytest.param("thế còn bố là người nước ngoài thì sao", True, id="what-about-a-foreign-father"),
+        pytest.param("nếu tôi ở xa thì làm sao", True, id="if-far-away"),
+        pytest.param("còn tạm trú thì sao", True, id="what-about-another-procedure"),
+        pytest.param("làm căn cước thì sao", False, id="a-question-of-its-own"),
+        pytest.param("còn gì nữa không", False, id="no-case"),
+    ],
+)
+def test_what_about(text: str, aside: bool) -> None:
+    assert what_about(text) is aside
