@@ -53,6 +53,11 @@ def menu_row() -> tuple[Row, ...]:
     return _rows([_row(_btn(texts.BTN_MENU, p.ShowMenu()))])
 
 
+def staff_rows(handoff: bool) -> tuple[Row, ...]:
+    """The "Gặp cán bộ" row, where a staff relay is set up."""
+    return (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if handoff else ()
+
+
 def start(book: FaqBook) -> Reply:
     """The greeting with an example question from the FAQ, over the menu."""
     example = next((e.questions[0] for e in book.entries if e.is_procedure and e.questions), None)

@@ -38,6 +38,7 @@ from handlers.answers import btn as _btn
 from handlers.answers import existing as _existing
 from handlers.answers import row as _row
 from handlers.answers import rows as _rows
+from handlers.gestures import OnScreen, gesture_reply
 from handlers.in_context import InContext, Reading, read_in_context, way_back
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
@@ -45,7 +46,7 @@ from handlers.options import fold
 from handlers.safety import Danger, danger_in, warned
 from handlers.state import ChatStates
 from handlers.store import MemoryStore, StateStore
-from handlers.typed import Gesture, NotAQuestion, before_complaint, not_a_question, number_list
+from handlers.typed import Gesture, NotAQuestion, before_complaint, not_a_question
 
 log = logging.getLogger(__name__)
 
@@ -317,85 +318,21 @@ class Conversation:
         self, book: FaqBook, key: tuple[str, str], typed: NotAQuestion, text: str, options: tuple[int, ...]
     ) -> Reply:
         """A menu label, "menu", a lone 👍, a bare number, "gặp cán bộ": answered without the matcher."""
-        match typed.gesture:
-            case Gesture.STAFF:
-                return self._ask_staff(book, key)
-            case Gesture.MENU:
-                return browse.menu(book, texts.MENU, "menu")
-            case Gesture.HELP:
-                return browse.help_reply("help")
-            case Gesture.START:
-                return browse.start(book)
-            case Gesture.CONTACT:
-                return browse.contact(book)
-            case Gesture.NUMBER if options:
-                # The list above stays on screen and valid: say which numbers it has.
-                return Reply(
-                    texts.no_such_option(typed.number, number_list(options)),
-                    keeps_options=True,
-                    outcome=Outcome("option:missing", question=text),
-                )
-            case Gesture.NUMBER:
-                return Reply(
-                    texts.NO_OPTIONS,
-                    buttons=browse.menu_buttons(book),
-                    outcome=Outcome("option:none", question=text),
-                )
-            case Gesture.THANKS:
-                return Reply(texts.THANKS, keeps_options=True, outcome=Outcome("thanks", question=text))
-            case Gesture.OKAY:
-                return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
-            case Gesture.YES if self._states.get(key, "suggested_for"):
-                # "đúng rồi" under "Có phải anh/chị muốn hỏi…": which of the choices is not said.
-                return Reply(
-                    texts.pick_one(number_list(options)),
-                    keeps_options=True,
-                    outcome=Outcome("yes", question=text),
-                )
-            case Gesture.YES:
-                return Reply(texts.OKAY, keeps_options=True, outcome=Outcome("okay", question=text))
-            case Gesture.BOTH if options or self._states.get(key, "suggested_for"):
-                # "cả hai" under two choices was asked back as «Đăng ký kết hôn» ("hai" of a couple).
-                return Reply(
-                    texts.one_at_a_time(number_list(options)),
-                    keeps_options=True,
-                    outcome=Outcome("both", question=text),
-                )
-            case Gesture.ATTACHMENT:
-                return self._non_text()
-            case Gesture.WRONG:
-                return Reply(
-                    texts.misunderstood(book.agency, self._handoff_enabled),
-                    buttons=(*self._staff_rows(), *browse.menu_buttons(book)),
-                    outcome=Outcome("wrong", question=text),
-                )
-            case Gesture.TOO_LONG | Gesture.UNCLEAR:
-                # Elders on a phone: the answer's parts one by one, or a person.
-                context = self._context_entry(book, key)
-                unclear = typed.gesture is Gesture.UNCLEAR
-                if unclear and context is None:  # "hả?" with no answer before it: nothing to explain
-                    return Reply(
-                        texts.PREAMBLE, keeps_options=True, outcome=Outcome("preamble", question=text)
-                    )
-                parts = answer_buttons(book, context, None) if context is not None else ()
-                staff, shown = self._handoff_enabled, bool(parts)
-                return Reply(
-                    texts.too_long(book.agency, staff, parts=shown, numbered=False, unclear=unclear),
-                    numbered_text=texts.too_long(
-                        book.agency, staff, parts=shown, numbered=True, unclear=unclear
-                    ),
-                    title=context.title if shown and context is not None else "",
-                    buttons=(*self._staff_rows(), *(parts or browse.menu_row())),
-                    outcome=Outcome("too_long", context.id if context is not None else None, question=text),
-                )
-            case Gesture.SORRY:
-                return Reply(
-                    texts.feedback_down(book.agency),
-                    buttons=(*self._staff_rows(), *browse.menu_row()),
-                    keeps_options=True,
-                    outcome=Outcome("sorry", question=text),
-                )
-        return Reply(texts.PREAMBLE, keeps_options=True, outcome=Outcome("preamble", question=text))
+        gesture = typed.gesture
+        if gesture is Gesture.STAFF:
+            return self._ask_staff(book, key)
+        if gesture is Gesture.ATTACHMENT:
+            return self._non_text()
+        # The chat's state is read only where the gesture refers to it (a Redis call each).
+        seen = OnScreen(
+            options=options,
+            choices=gesture in (Gesture.YES, Gesture.BOTH) and bool(self._states.get(key, "suggested_for")),
+            context=self._context_entry(book, key)
+            if gesture in (Gesture.TOO_LONG, Gesture.UNCLEAR)
+            else None,
+            handoff=self._handoff_enabled,
+        )
+        return gesture_reply(book, typed, text, seen)
 
     def _not_covered(
         self,
@@ -655,7 +592,7 @@ class Conversation:
 
     def _staff_rows(self) -> tuple[Row, ...]:
         """The "Gặp cán bộ" row, where a staff relay is set up."""
-        return (_row(_btn(texts.BTN_ASK_STAFF, p.AskStaff())),) if self._handoff_enabled else ()
+        return browse.staff_rows(self._handoff_enabled)
 
 
 def _with_line(reply: Reply, line: str) -> Reply:
