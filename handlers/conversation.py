@@ -176,6 +176,10 @@ class Conversation:
             # both together ("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa", then
             # "giờ làm sao lấy lại tài khoản", which alone is nearest the bank topic).
             joined = k.match(f"{unsure}\n{text}")
+            if joined.kind is Kind.SUGGEST and len(joined.suggestions) == 1 and not k.topic(text):
+                # "thủ tục thế nào" under "có phải … «Đăng ký hộ kinh doanh» không ạ?" (alone it found
+                # what online levels are): nothing new is said, so the one choice is taken.
+                joined = replace(joined, kind=Kind.ANSWER, entry=joined.suggestions[0], suggestions=())
             meant = joined.entry if joined.kind is Kind.ANSWER else None
             if (
                 meant is not None

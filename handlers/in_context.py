@@ -24,7 +24,7 @@ from faq.follow_up import (
     what_about,
 )
 from faq.knowledge import Knowledge
-from faq.schema import Entry, Facet
+from faq.schema import CONTACT_CATEGORY, Entry, Facet
 from handlers.answers import answers_facet
 from handlers.options import fold
 
@@ -126,6 +126,11 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
             return InContext(Reading.PART)
         if answered is None or answered.id == context.id or answered.is_small_talk or k.names(answered, text):
             return None
+        if context.is_procedure and _submitted(answered) and short(text) and not k.topic(text):
+            # "có cần đăng ký gì không" after hộ kinh doanh found marriage registration: no word of it
+            # says what it is about, so it is about the answer on screen (its part, or it again).
+            has_part = facet is not None and answers_facet(context, facet)
+            return InContext(Reading.PART if has_part else Reading.AGAIN)
         related = [k.book.entry(i) for i in context.related if i != answered.id] if short(text) else []
         meant = [e for e in related if e is not None and k.only_names(e, text)]
         if len(meant) == 1:
@@ -150,13 +155,18 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # the police can come to the home.
         return InContext(Reading.SENTENCES_BESIDE, found)
     declined = result.declined
-    if (
+    named = (
         declined is not None
         and context.is_procedure
         and short(text, UNPLACED_WORDS)
         and k.names(context, text)
-        and not k.names_beyond(declined, context, text)
-    ):
+    )
+    if named and facet is Facet.DOCUMENTS and answers_facet(context, facet):
+        # "bệnh viện đưa giấy chứng sinh rồi, còn cần gì nữa" after khai sinh was declined as a medical
+        # topic ("bệnh viện"): it names the answer on screen ("giấy chứng sinh") and asks for its papers.
+        # Only papers: "thuế khoán hộ kinh doanh một năm bao nhiêu" after hộ kinh doanh asks the tax.
+        return InContext(Reading.PART)
+    if named and declined is not None and not k.names_beyond(declined, context, text):
         # "mất biển số luôn thì sao" after vehicle registration («… (cà vẹt, biển số)») was declined as
         # house numbers («… biển số nhà»): the words that name the topic name the answer on screen too.
         found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
@@ -234,6 +244,11 @@ def _offers_unnamed(k: Knowledge, result: MatchResult, context: Entry, text: str
         and result.suggestions[0].id != context.id
         and not k.names(result.suggestions[0], text)
     )
+
+
+def _submitted(entry: Entry) -> bool:
+    """Whether an entry is a procedure one submits (not the office's contact: "mấy giờ" asks its hours)."""
+    return entry.is_procedure and entry.category != CONTACT_CATEGORY
 
 
 def _unplaced(result: MatchResult) -> bool:

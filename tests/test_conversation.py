@@ -524,6 +524,13 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Eleven words: tạm trú, driving licences and online filing were offered.
         pytest.param("làm lại căn cước bị mất", "có làm ở phường không hay phải lên công an tỉnh", "can-cuoc",
                      "Nơi nộp hồ sơ:", id="ward-or-province"),
+        # Declined as a medical topic ("bệnh viện"), though "giấy chứng sinh" names birth registration.
+        pytest.param("vợ tôi mới sinh, làm khai sinh cho cháu ở đâu",
+                     "bệnh viện đưa giấy chứng sinh rồi, còn cần gì nữa", "khai-sinh", "Giấy tờ cần chuẩn bị",
+                     id="papers-beside-a-declined-word"),
+        # Marriage registration: no word of it says what it is about (QA round 8).
+        pytest.param("tôi mở tiệm tạp hóa ở nhà", "có cần đăng ký gì không", "ho-kinh-doanh",
+                     "Hộ kinh doanh do một cá nhân", id="a-question-with-no-topic"),
         # The assistant's self-introduction ("ai"), QA round 8.
         pytest.param("đăng ký hộ kinh doanh", "ai đi làm cũng được à", "ho-kinh-doanh", "Giấy ủy quyền",
                      id="anyone-may-go"),
@@ -786,6 +793,9 @@ def test_a_declined_topic_the_follow_up_does_not_name_keeps_the_way_back(
         # Alone nearest the bank topic ("tài khoản").
         pytest.param("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa",
                      "giờ làm sao lấy lại tài khoản", "dvc-tai-khoan", id="a-lost-phone"),
+        # Under "có phải … «Đăng ký hộ kinh doanh» không ạ?": what online levels are (QA round 8).
+        pytest.param("tôi nghỉ hưu rồi muốn mở cửa hàng nhỏ bán đồ khô", "thủ tục thế nào", "ho-kinh-doanh",
+                     id="nothing-new-takes-the-one-choice"),
         # A message naming its own procedure is its own question.
         pytest.param("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa", "làm hộ chiếu ở đâu",
                      "ho-chieu", id="a-question-of-its-own"),
