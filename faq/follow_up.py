@@ -198,7 +198,8 @@ _ASKS_VALIDITY = re.compile(
     r"\b(?:(?:dung|xai|su dung) (?:duoc )?(?:trong )?(?:bao lau|may thang|may nam)"
     r"|(?:co )?gia tri (?:trong )?(?:bao lau|may thang|may nam)"
     r"|hieu luc (?:trong )?(?:bao lau|may thang|may nam)"
-    r"|han su dung|duoc bao lau|het han khi nao|bao lau (?:thi )?het han)\b"
+    r"|han su dung|duoc bao lau|het han khi nao|bao lau (?:thi )?het han"
+    r"|co (?:thoi han|han|het han|gia tri mai)(?: su dung)? (?:khong|ko|k|hong|mai khong|vinh vien khong))\b"
 )
 _STATES_DEADLINE = re.compile(
     r"\b(?:trong|trong vòng) (?:\d+|\w+) (?:ngày|tháng|năm)|\d+ (?:ngày|tháng) kể từ|trước khi hết hạn"
@@ -224,11 +225,12 @@ def asks_limit(text: str, words: int = FOLLOW_UP_WORDS) -> Limit | None:
 
 
 def limit_sentences(entry: Entry, limit: Limit) -> tuple[str, ...]:
-    """The sentences of an entry's answer that state that limit (its processing time and fee aside:
-    "không quá 10 ngày kể từ ngày nhận đủ hồ sơ" is how long the office takes)."""
+    """The sentences of an entry's answer that state that limit (for a deadline its processing time and
+    fee aside: "không quá 10 ngày kể từ ngày nhận đủ hồ sơ" is how long the office takes; a validity
+    may be said there: "Giấy có giá trị 01 năm kể từ ngày cấp")."""
     office_side = {
         s.strip()
-        for text in (entry.processing_time, entry.fee)
+        for text in ((entry.processing_time, entry.fee) if limit is Limit.DEADLINE else ())
         for s in _SENTENCE.split(text or "")
         if s.strip()
     }

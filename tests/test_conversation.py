@@ -524,6 +524,9 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Eleven words: tạm trú, driving licences and online filing were offered.
         pytest.param("làm lại căn cước bị mất", "có làm ở phường không hay phải lên công an tỉnh", "can-cuoc",
                      "Nơi nộp hồ sơ:", id="ward-or-province"),
+        # "chưa tìm được câu trả lời": the answer says how long CT07 is valid (QA round 8).
+        pytest.param("xin giấy xác nhận cư trú CT07", "giấy đó có thời hạn không", "xac-nhan-cu-tru",
+                     "Giấy có giá trị 01 năm", id="does-it-expire"),
         # Declined as a medical topic ("bệnh viện"), though "giấy chứng sinh" names birth registration.
         pytest.param("vợ tôi mới sinh, làm khai sinh cho cháu ở đâu",
                      "bệnh viện đưa giấy chứng sinh rồi, còn cần gì nữa", "khai-sinh", "Giấy tờ cần chuẩn bị",

@@ -212,6 +212,8 @@ def test_a_follow_up_nothing_else_found_may_say_one_word_otherwise(
         pytest.param("trong bao lâu phải đăng ký", Limit.DEADLINE, id="within-how-long"),
         pytest.param("hạn chót là khi nào", Limit.DEADLINE, id="last-day"),
         pytest.param("giấy này dùng được bao lâu", Limit.VALIDITY, id="how-long-usable"),
+        pytest.param("giấy đó có thời hạn không", Limit.VALIDITY, id="does-it-expire"),
+        pytest.param("có hết hạn không", Limit.VALIDITY, id="does-it-run-out"),
         pytest.param("có giá trị mấy tháng", Limit.VALIDITY, id="valid-for-months"),
         pytest.param("bao lâu thì có", None, id="processing-time"),
         pytest.param("mất bao lâu", None, id="how-long-it-takes"),
