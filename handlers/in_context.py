@@ -114,46 +114,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # channel it names is how this procedure is done, and the answer has that part.
         return InContext(Reading.PART)
     if result.kind is Kind.ANSWER:
-        answered = result.entry
-        if (
-            answered is not None
-            and answered.is_small_talk
-            and facet is not None
-            and answers_facet(context, facet)
-        ):
-            # "làm ở phường được không" after tạm trú: the model found it nearest "bạn làm được gì", but
-            # a part of the answer on screen is asked, and small talk has no parts.
-            return InContext(Reading.PART)
-        if answered is None or answered.id == context.id or answered.is_small_talk or k.names(answered, text):
-            return None
-        if context.is_procedure and _submitted(answered) and short(text) and not k.topic(text):
-            # "có cần đăng ký gì không" after hộ kinh doanh found marriage registration: no word of it
-            # says what it is about, so it is about the answer on screen (its part, or it again).
-            has_part = facet is not None and answers_facet(context, facet)
-            return InContext(Reading.PART if has_part else Reading.AGAIN)
-        related = [k.book.entry(i) for i in context.related if i != answered.id] if short(text) else []
-        meant = [e for e in related if e is not None and k.only_names(e, text)]
-        if len(meant) == 1:
-            return InContext(Reading.RELATED, entry=meant[0])
-        # A procedure the message does not name was found for it: a longer follow-up ("thế nó đi một
-        # mình được không hay bố mẹ phải đi cùng" after a child's ID card found paternity registration
-        # through "cha, mẹ") is still about the answer on screen when one of its sentences says every
-        # topic word.
-        found = k.follow_up(text, context, UNPLACED_WORDS)
-        if not found and facet is not None and answers_facet(context, facet) and len(k.topic(text)) <= 1:
-            # "nhận ở đâu" after LLTP found paternity registration ("nhận"): a part asked with at most
-            # one word that names nothing is a part of the answer on screen.
-            return InContext(Reading.PART) if short(text) else None
-        if not found and context.is_procedure and what_about(text):
-            # "thế còn bố là người nước ngoài thì sao" after khai sinh found paternity registration: an
-            # aside about the answer on screen, which does not say it.
-            return InContext(Reading.NOT_COVERED)
-        if not found:
-            return None
-        # "công an có tới nhà không" after a bedridden mother's ID card: alone it reads as the police
-        # checking a rented room (tạm trú), but it names nothing of that, and the ID card's answer says
-        # the police can come to the home.
-        return InContext(Reading.SENTENCES_BESIDE, found)
+        return _beside_another(k, context, result, text)
     declined = result.declined
     named = (
         declined is not None
@@ -200,6 +161,52 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # procedure, whatever else its words are near, and nothing in its answer says it.
         return InContext(Reading.NOT_COVERED)
     return None
+
+
+def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str) -> InContext | None:
+    """How a message the matcher answered with an entry relates to the answer on screen: None when that
+    entry is the one on screen or the message names it (a message of its own)."""
+    facet = result.facet
+    answered = result.entry
+    if (
+        answered is not None
+        and answered.is_small_talk
+        and facet is not None
+        and answers_facet(context, facet)
+    ):
+        # "làm ở phường được không" after tạm trú: the model found it nearest "bạn làm được gì", but
+        # a part of the answer on screen is asked, and small talk has no parts.
+        return InContext(Reading.PART)
+    if answered is None or answered.id == context.id or answered.is_small_talk or k.names(answered, text):
+        return None
+    if context.is_procedure and _submitted(answered) and short(text) and not k.topic(text):
+        # "có cần đăng ký gì không" after hộ kinh doanh found marriage registration: no word of it
+        # says what it is about, so it is about the answer on screen (its part, or it again).
+        has_part = facet is not None and answers_facet(context, facet)
+        return InContext(Reading.PART if has_part else Reading.AGAIN)
+    related = [k.book.entry(i) for i in context.related if i != answered.id] if short(text) else []
+    meant = [e for e in related if e is not None and k.only_names(e, text)]
+    if len(meant) == 1:
+        return InContext(Reading.RELATED, entry=meant[0])
+    # A procedure the message does not name was found for it: a longer follow-up ("thế nó đi một
+    # mình được không hay bố mẹ phải đi cùng" after a child's ID card found paternity registration
+    # through "cha, mẹ") is still about the answer on screen when one of its sentences says every
+    # topic word.
+    found = k.follow_up(text, context, UNPLACED_WORDS)
+    if not found and facet is not None and answers_facet(context, facet) and len(k.topic(text)) <= 1:
+        # "nhận ở đâu" after LLTP found paternity registration ("nhận"): a part asked with at most
+        # one word that names nothing is a part of the answer on screen.
+        return InContext(Reading.PART) if short(text) else None
+    if not found and context.is_procedure and what_about(text):
+        # "thế còn bố là người nước ngoài thì sao" after khai sinh found paternity registration: an
+        # aside about the answer on screen, which does not say it.
+        return InContext(Reading.NOT_COVERED)
+    if not found:
+        return None
+    # "công an có tới nhà không" after a bedridden mother's ID card: alone it reads as the police
+    # checking a rented room (tạm trú), but it names nothing of that, and the ID card's answer says
+    # the police can come to the home.
+    return InContext(Reading.SENTENCES_BESIDE, found)
 
 
 def way_back(k: Knowledge, context: Entry | None, declined: Entry, text: str) -> Entry | None:
