@@ -145,7 +145,9 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "bn tiền 1 bản", "có tốn tiền hông chị": the part asked, with a word the matcher could not
         # place; nothing else was found, so it is this answer's part.
         return InContext(Reading.PART)
-    if not context.is_procedure:
+    if not _submitted(context):
+        # After the office's contact card a question nothing was found for is no follow-up of it: "chưa
+        # có thông tin", forwarded to staff where a relay is set up.
         return None
     if asks_if_late(text, limit):
         # "có bị phạt không" after "Đăng ký khai sinh", whose answer says nothing of it: matched alone it
