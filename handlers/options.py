@@ -24,8 +24,9 @@ _NUMBER_WORDS = {
 """Numbers in words, read only after "số", "cái", "thứ"… ("số hai", "thứ nhất", "cái đầu", "ý đầu"):
 alone, "ba" is a father and "tạm" a residence."""
 _MARKED = r"(?:(?:cai|so|muc|cau|y|thu|lua chon|phuong an)\s)"
-_BEFORE = r"(?:(?:da|vang|u|uh|uhm|ok|oke|a|nham|xin loi|khong|ko|khong phai|thoi|the|vay|la)\s)*"
-"""Said before a choice: yes, or a correction ("à nhầm, cái số 1", "không, số 2")."""
+_BEFORE = r"(?:(?:da|vang|u|uh|uhm|ok|oke|a|nham|xin loi|khong|ko|thoi|the|vay|la)\s)*"
+"""Said before a choice: yes, or a correction ("à nhầm, cái số 1", "không, số 2"; but "không phải số 1"
+says which one it is not)."""
 _AFTER = r"(?:\s(?:a|ah|ak|nhe|nha|nhen|ad|di|voi|ha|nhi|ne|do|day|ay|nay|kia|thoi|nhe a|a nhe))*"
 """Said after it: politeness, or pointing ("số 1 đó", "cái đầu ấy")."""
 _NUMBER = re.compile(

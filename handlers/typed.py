@@ -115,6 +115,7 @@ _WRONG = re.compile(
     r"|khong (?:phai|dung|lien quan)(?:\s(?:roi|r|vay|the|cai do|cai nay|dau|y (?:em|minh|toi|tui)|"
     r"(?:dieu|cai|viec) (?:em|minh|toi|tui) (?:hoi|can)))*"
     r"|(?:ko|k|hong) (?:phai|dung)(?:\s(?:roi|r|vay|the))*"
+    r"|(?:khong|ko|k|hong) phai (?:so|cai|y|muc)(?: so)? (?:\d{1,2}|dau|nay|do|kia)"
     r"|chua dung(?:\s(?:y|cau hoi) (?:em|minh|toi|tui))?"
     r"|(?:(?:em|minh|toi|tui|e)\s)?(?:muon\s)?hoi (?:cai|viec|chuyen|thu tuc) khac"
     r"|(?:khong|ko|k) co (?:cai|y|muc) nao (?:dung|phai)(?:\s(?:het|ca|roi|r|y (?:em|minh|toi|tui)))*"

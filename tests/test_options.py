@@ -63,6 +63,7 @@ class Clock:
         pytest.param("số 1 đó", "s:ket-hon:1", id="that-number-one"),
         pytest.param("à nhầm, cái số 1", "s:ket-hon:1", id="correcting-the-choice"),
         pytest.param("không, số 2", "s:ket-hon:3", id="no-number-two"),
+        pytest.param("không phải số 1", None, id="not-number-one"),
         pytest.param("cái độc thân ấy", "a:xac-nhan", id="pointed-by-its-words"),
         pytest.param("cái xác nhận", "a:xac-nhan", id="pointed-by-one-label-only"),
         pytest.param("cái tiếp ấy", None, id="one-word-is-left-to-the-matcher"),

@@ -104,6 +104,7 @@ from handlers.typed import Gesture, NotAQuestion, before_complaint, not_a_questi
         pytest.param("ừ đúng cái đó", NotAQuestion(Gesture.YES), id="yes-that-one"),
         pytest.param("đúng rồi, làm căn cước ở đâu", None, id="yes-then-a-question"),
         pytest.param("cả hai", NotAQuestion(Gesture.BOTH), id="both"),
+        pytest.param("không phải số 1", NotAQuestion(Gesture.WRONG), id="not-that-option"),
         # "chưa có thông tin" or the assistant's self-introduction (QA round 7).
         pytest.param(
             "không hiểu gì cả, nói dễ hiểu hơn được không", NotAQuestion(Gesture.UNCLEAR), id="unclear-twice"
