@@ -181,7 +181,8 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
         return InContext(Reading.PART)
     if answered is None or answered.id == context.id or answered.is_small_talk or k.names(answered, text):
         return None
-    if context.is_procedure and _submitted(answered) and short(text) and not k.topic(text):
+    topic = k.topic(text)
+    if context.is_procedure and _submitted(answered) and short(text) and not topic:
         # "có cần đăng ký gì không" after hộ kinh doanh found marriage registration: no word of it
         # says what it is about, so it is about the answer on screen (its part, or it again).
         has_part = facet is not None and answers_facet(context, facet)
@@ -195,7 +196,7 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
     # through "cha, mẹ") is still about the answer on screen when one of its sentences says every
     # topic word.
     found = k.follow_up(text, context, UNPLACED_WORDS)
-    if not found and facet is not None and answers_facet(context, facet) and len(k.topic(text)) <= 1:
+    if not found and facet is not None and answers_facet(context, facet) and len(topic) <= 1:
         # "nhận ở đâu" after LLTP found paternity registration ("nhận"): a part asked with at most
         # one word that names nothing is a part of the answer on screen.
         return InContext(Reading.PART) if short(text) else None

@@ -9,7 +9,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from faq.normalize import unstretch
 from handlers.messages import Button, Reply
@@ -86,6 +86,8 @@ class Numbering:
     """This reply's options, by number (the order they are listed in)."""
     kept: tuple[Option, ...] = ()
     """Options of the replies before, still on screen and still pressable (never re-listed)."""
+    replaced: tuple[Option, ...] = ()
+    """The options valid under the list this one replaced: "à nhầm, cái số 1" presses one of them."""
 
     @property
     def valid(self) -> tuple[Option, ...]:
@@ -161,8 +163,6 @@ class _Shown:
     displayed: bool
     """False when the options went out as real buttons (Zalo OA quick replies): their numbers were
     never seen, so the next list does not keep them."""
-    before: tuple[Option, ...] = ()
-    """The options valid under the list before this one: "à nhầm, cái số 1" presses one of them."""
 
     def dumps(self) -> str:
         """A compact JSON form for the state store."""
@@ -171,7 +171,7 @@ class _Shown:
                 "d": self.displayed,
                 "s": [[o.number, o.label, o.payload] for o in self.numbering.shown],
                 "k": [[o.number, o.label, o.payload] for o in self.numbering.kept],
-                "b": [[o.number, o.label, o.payload] for o in self.before],
+                "b": [[o.number, o.label, o.payload] for o in self.numbering.replaced],
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -184,8 +184,10 @@ class _Shown:
             raw = json.loads(text)
             shown = tuple(Option(int(n), str(label), str(payload)) for n, label, payload in raw["s"])
             kept = tuple(Option(int(n), str(label), str(payload)) for n, label, payload in raw["k"])
-            before = tuple(Option(int(n), str(label), str(payload)) for n, label, payload in raw.get("b", ()))
-            return _Shown(Numbering(shown, kept), bool(raw["d"]), before)
+            replaced = tuple(
+                Option(int(n), str(label), str(payload)) for n, label, payload in raw.get("b", ())
+            )
+            return _Shown(Numbering(shown, kept, replaced), bool(raw["d"]))
         except (ValueError, TypeError, KeyError):
             return None
 
@@ -214,7 +216,13 @@ class OptionMemory:
 
     def number(self, chat_key: str, reply: Reply) -> Numbering:
         """How to number this reply's options for this chat (nothing is remembered yet)."""
-        return self._number(self._fresh(chat_key), reply)
+        shown = self._fresh(chat_key)
+        numbering = self._number(shown, reply)
+        if shown is None:
+            return numbering
+        # A new list keeps the one it replaced for a correction; a reply without a list keeps both.
+        replaced = shown.numbering.valid if numbering.shown else shown.numbering.replaced
+        return replace(numbering, replaced=replaced)
 
     @staticmethod
     def _number(shown: _Shown | None, reply: Reply) -> Numbering:
@@ -229,16 +237,13 @@ class OptionMemory:
 
         `displayed=False`: the options went out as real buttons (their numbers were not shown).
         """
-        old = self._fresh(chat_key)
         if isinstance(shown, Reply):
-            shown = self._number(old, shown)
-        # A new list keeps the one it replaced for a correction; a reply without a list keeps both.
-        before = () if old is None else old.before if not shown.shown else old.numbering.valid
+            shown = self.number(chat_key, shown)
         try:
             if not shown.valid:
                 self._store.delete(PREFIX + chat_key)
             else:
-                self._store.set(PREFIX + chat_key, _Shown(shown, displayed, before).dumps(), self._ttl)
+                self._store.set(PREFIX + chat_key, _Shown(shown, displayed).dumps(), self._ttl)
         except StateStoreError as exc:
             # The reply still goes out; a number typed under it is then not understood.
             log.warning("options not remembered, state store unavailable: %s", exc)
@@ -258,7 +263,7 @@ class OptionMemory:
         shown = self._fresh(chat_key)
         if shown is None:
             return None, ()
-        return _resolve(shown, text), tuple(o.number for o in shown.numbering.valid)
+        return _resolve(shown.numbering, text), tuple(o.number for o in shown.numbering.valid)
 
     def _fresh(self, chat_key: str) -> _Shown | None:
         try:
@@ -277,14 +282,13 @@ _CORRECTION = re.compile(r"(?:(?:a|u|o|thoi)\s)*(?:nham|chon nham|bam nham|go nh
 """A choice taken back ("à nhầm, cái số 1"): the number is one of the list before."""
 
 
-def _resolve(shown: _Shown, text: str) -> str | None:
-    """The payload `text` presses among the options on screen, else None."""
-    numbering = shown.numbering
+def _resolve(numbering: Numbering, text: str) -> str | None:
+    """The payload `text` presses among these options, else None."""
     n = option_number(text)
     if n is not None:
         if _CORRECTION.match(fold(text)):
             # The list on screen came from the choice being taken back.
-            earlier = next((o.payload for o in shown.before if o.number == n), None)
+            earlier = next((o.payload for o in numbering.replaced if o.number == n), None)
             if earlier is not None:
                 return earlier
         return next((o.payload for o in numbering.valid if o.number == n), None)

@@ -244,17 +244,28 @@ _COMPLAINT_TAIL = re.compile(
     r"(?:lung tung|linh tinh|sai|khong dung|vo van|lac de|nhu khong|khong trung)\b.*"
 )
 """A complaint about the replies after a question ("… mà cứ trả lời lung tung")."""
+_COMPLAINT_LEADS = frozenset({"ma", "sao"})
+"""The words a complaint about the replies begins with (_COMPLAINT_TAIL)."""
 
 
 def before_complaint(text: str) -> str | None:
     """The question a message asks before a complaint about the replies ("TÔI HỎI LÀM CĂN CƯỚC Ở ĐÂU MÀ
     CỨ TRẢ LỜI LUNG TUNG" -> "TÔI HỎI LÀM CĂN CƯỚC Ở ĐÂU"), None when there is no such complaint."""
+    if _COMPLAINT_TAIL.search(fold(text)) is None:
+        return None
     tokens = text.split()
-    folded = [fold(t) for t in tokens]
-    for i in range(1, len(tokens)):
-        if folded[i] and _COMPLAINT_TAIL.fullmatch(" ".join(f for f in folded[i:] if f)):
-            asked = " ".join(tokens[:i]).rstrip(" ,;")
-            return asked if fold(asked) else None
+    kept = [(i, f) for i, f in ((i, fold(t)) for i, t in enumerate(tokens)) if f]
+    joined = " ".join(f for _, f in kept)
+    # Folded and joined once (every message comes through here); the complaint is tried only where a
+    # word could begin it, after at least one word of question.
+    at = 0
+    for i, word in kept:
+        if i > 0 and word in _COMPLAINT_LEADS:
+            m = _COMPLAINT_TAIL.match(joined, at)
+            if m is not None and m.end() == len(joined):
+                asked = " ".join(tokens[:i]).rstrip(" ,;")
+                return asked if fold(asked) else None
+        at += len(word) + 1
     return None
 
 

@@ -301,3 +301,21 @@ def test_read_is_resolve_and_numbers_from_one_store_read(typed: str, payload: st
     assert memory.numbers("a") != ()
     assert Counting.gets - before == 3  # read once, then numbers twice in the asserts
     assert memory.read("b", typed) == (None, ())
+
+
+def test_a_list_is_numbered_and_remembered_from_one_store_read() -> None:
+    class Counting(MemoryStore):
+        gets = 0
+
+        def get(self, key: str) -> str | None:
+            Counting.gets += 1
+            return super().get(key)
+
+    memory = OptionMemory(store=Counting())
+    memory.remember("c", CHOICES)
+    before = Counting.gets
+    # As the Zalo channel does: numbered before sending, remembered once sent. The list it replaces is
+    # kept for "à nhầm" from that one read.
+    memory.remember("c", memory.number("c", STEP))
+    assert Counting.gets - before == 1
+    assert memory.resolve("c", "à nhầm, cái số 1") == "p:nhan-cha-me-con"
