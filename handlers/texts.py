@@ -227,11 +227,11 @@ def one_at_a_time(valid: str) -> str:
     if valid:
         return (
             f"Dạ, em hướng dẫn từng việc một ạ. Anh/chị gõ số của việc muốn xem trước ({valid}); xem xong, "
-            "anh/chị nhắn tên việc còn lại để em hướng dẫn tiếp."
+            "anh/chị nhắn tên việc còn lại để em hướng dẫn tiếp ạ."
         )
     return (
         "Dạ, em hướng dẫn từng việc một ạ. Anh/chị bấm vào việc muốn xem trước trong danh sách phía trên; "
-        "xem xong, anh/chị bấm tiếp việc còn lại."
+        "xem xong, anh/chị bấm tiếp việc còn lại ạ."
     )
 
 
