@@ -204,7 +204,8 @@ def find_candidates(
     """Phrasings worth a staff review, confirmed ones first (most citizens first), then unanswered groups.
 
     With a matcher, phrasings that mean nothing on their own are left out: a follow-up that only asks
-    a part ("còn lệ phí thì sao?", answered from the context) or only politeness.
+    a part ("còn lệ phí thì sao?", answered from the context), only politeness, or names no procedure
+    ("thủ tục thế nào": the bot asks which).
     """
     rows = list(rows)
     normalizer = Normalizer.for_pairs(book.synonyms)
@@ -214,7 +215,7 @@ def find_candidates(
         if matcher is None:
             return True
         result = matcher.match(phrasing)
-        return not (result.facet_only or result.preamble_only)
+        return not (result.facet_only or result.preamble_only or result.names_nothing)
 
     groups: dict[tuple[str, str], list[tuple[_Confirmation, str]]] = defaultdict(list)
     found = _confirmations(rows)

@@ -68,8 +68,8 @@ def recheck(rows: Iterable[Interaction], matcher: Matcher) -> Recheck:
     changed = []
     for row in asked:
         result = matcher.match(row.question)
-        if result.facet_only or result.preamble_only:
-            continue  # a part or a greeting: it was answered in the context of its conversation
+        if result.facet_only or result.preamble_only or result.names_nothing:
+            continue  # a part, a greeting or "thủ tục thế nào": answered in the context of its conversation
         now = result.entry.id if result.kind is Kind.ANSWER and result.entry is not None else None
         if now != row.entry_id:
             changed.append(Changed(row.question, row.entry_id or "", now))

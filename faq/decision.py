@@ -74,6 +74,9 @@ class MatchResult:
     as a suggestion would need to be (kind is then NONE)."""
     preamble_only: bool = False
     """The message is only politeness ("dạ", "cho em hỏi với ạ", "ad ơi"), nothing to match."""
+    names_nothing: bool = False
+    """The message names no procedure: only generic words, the part it asks and people ("thủ tục thế
+    nào", "lệ phí bao nhiêu", "làm giấy tờ cho mẹ"); kind is then NONE, whatever entry was nearest."""
     legal_opinion: bool = False
     """The message asks whether something is lawful, valid, a right or advisable (faq.legal_opinion),
     which no procedure answers: a procedure near it is only offered as a choice."""

@@ -65,6 +65,8 @@ class FacetHit:
     facet: Facet | None
     spans: tuple[tuple[int, int], ...]
     """(start, end) of every facet phrase found, whichever facet it names."""
+    named: frozenset[Facet] = frozenset()
+    """Every facet a phrase names (the strongest one is `facet`)."""
 
 
 class FacetFinder:
@@ -96,6 +98,7 @@ class FacetFinder:
         table = self._table
         best: tuple[int, int, Facet] | None = None
         spans: list[tuple[int, int]] = []
+        named: set[Facet] = set()
         # Every start is tried, so overlapping phrases ("mất mấy" + "mấy ngày") all count.
         folded = [fold_word(t) for t in tokens]
         shielded = 0
@@ -116,10 +119,11 @@ class FacetFinder:
             length, (label,) = hit
             name, level = label.split(":")
             spans.append((i, i + length))
+            named.add(Facet(name))
             rank = (-int(level), i)
             if best is None or rank < (best[0], best[1]):
                 best = (rank[0], rank[1], Facet(name))
-        return FacetHit(best[2] if best else None, tuple(spans))
+        return FacetHit(best[2] if best else None, tuple(spans), frozenset(named))
 
 
 _BUILT_IN = FacetFinder()

@@ -103,6 +103,13 @@ class Knowledge:
         """Whether a message names `entry` (its title's words or a keyword; faq.follow_up.names)."""
         return names(entry, self._content(text))
 
+    def names_only_delegating(self, entry: Entry, text: str) -> bool:
+        """Whether a message names `entry` only by the words for delegating ("cần giấy ủy quyền
+        không" names «Chứng thực chữ ký (giấy ủy quyền…)»): after another procedure's answer it asks
+        whether that one may be done by someone else."""
+        found = naming(entry, self._content(text))
+        return bool(found) and all(set(phrase.split()) <= _DELEGATING for phrase in found)
+
     def names_beyond(self, entry: Entry, other: Entry, text: str) -> bool:
         """Whether a message names `entry` by a phrase that does not also name `other` ("mất biển số"
         names «Cấp số nhà, gắn biển số nhà» only through "biển số", which names vehicle registration)."""
@@ -119,6 +126,8 @@ class Knowledge:
 _KIN = frozenset(
     {"mẹ", "bố", "ba", "má", "cha", "tía", "u", "vợ", "chồng", "ông", "bà", "cụ", "bác", "chú", "cô", "dì"}
 )
+_DELEGATING = frozenset({"giay", "van", "ban", "uy", "quyen"})
+"""Words of "giấy ủy quyền", "văn bản ủy quyền", accents off."""
 ASKED_WORDS = 20
 """A question of more words than this is a story: its words are not looked for in the answer (16 until
 session 23: "tôi ở nhà thuê chứ không phải nhà của mình thì có đăng ký thường trú được không", seventeen

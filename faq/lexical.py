@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import sys
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -27,8 +28,9 @@ from typing import NamedTuple
 
 from faq.answer_terms import answer_texts
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
-from faq.facets import FacetFinder
+from faq.facets import FacetFinder, asks_how_far
 from faq.lexical_score import (
+    GENERIC_WORDS,
     OPTIONAL_COST,
     PAIR_COST,
     PAIR_FACTOR,
@@ -38,6 +40,7 @@ from faq.lexical_score import (
     QueryToken,
     combine,
     is_generic,
+    is_person,
     pairable,
     word_role,
 )
@@ -65,6 +68,13 @@ RESIDENCE_FACTOR = 0.35
 MAX_TOKENS = 60
 KEEP = 5
 """Candidates reported per message."""
+_NAMES_AN_ENTRY = re.compile(r"\b(?:nop ho so|gio)\b")
+"""Generic words the FAQ's general entries are about: submitting a file ("nộp ở đâu" alone names
+nothing: it was declined as court disputes), the office's hours."""
+_SUBMITTING = re.compile(r"\b(?:nop|gui|nhan|tra cuu|cong|dich vu cong|tai khoan|dang nhap)\b")
+"""Filing, the portal or an account named beside an online word: the FAQ's entries about filing online."""
+_SENT_HOME = re.compile(r"\b(?:tra|gui|chuyen) (?:ket qua|kq|giay|giay to|ho so) ve\b")
+"""Results sent home ("đăng ký trả kết quả về nhà"): the postal channel, in words no facet phrase has."""
 
 
 class _Ranking(NamedTuple):
@@ -113,6 +123,7 @@ class LexicalMatcher:
         raw: list[tuple[int, tuple[str, ...], tuple[str, ...], frozenset[int]]] = []
         entry_vocab: list[dict[str, tuple[str, ...]]] = [{} for _ in entries]
         glued: dict[str, int] = {}
+        pairs: set[str] = set()
         answer_vocab: list[dict[str, set[str]]] = [{} for _ in entries]
         for index, entry in enumerate(entries):
             vocab = entry_vocab[index]
@@ -124,6 +135,7 @@ class LexicalMatcher:
                     if not is_generic(a) and not is_generic(b):
                         fa, fb = fold_word(a), fold_word(b)
                         glued.setdefault(fa + fb, len(fa))
+                        pairs.add(f"{fa} {fb}")
                 content = words
                 positions, _ = self._facet_positions(content)
                 folded = tuple(fold_word(t) for t in content)
@@ -137,7 +149,13 @@ class LexicalMatcher:
                 continue  # its summary points elsewhere: its words are no evidence for it
             # Words of the answer itself (summary, steps, documents...) are weaker evidence.
             vocab = entry_vocab[index]
-            for token in self.normalizer.tokens(" . ".join(answer_texts(entry))):
+            answer = self.normalizer.tokens(" . ".join(answer_texts(entry)))
+            pairs.update(
+                f"{fold_word(a)} {fold_word(b)}"
+                for a, b in itertools.pairwise(answer)
+                if not is_generic(a) and not is_generic(b)
+            )
+            for token in answer:
                 fold = fold_word(token)
                 if fold not in vocab and not is_generic(token) and not token.isdigit():
                     answer_vocab[index].setdefault(fold, set()).add(token)
@@ -177,6 +195,8 @@ class LexicalMatcher:
         # Small talk is about the whole message: "xong rồi" must not answer a long question.
         costs = [1.0 if e.is_small_talk else OPTIONAL_COST for e in entries]
         self._glued = {word: k for word, k in glued.items() if word not in df}
+        self._topic_pairs = frozenset(pairs)
+        """Two adjacent words of a phrasing or answer, neither generic, accents off ("so do": sổ đỏ)."""
         phrases_of: list[list[Phrase]] = [[] for _ in entries]
         for index, content, folded, in_facet in raw:
             phrases_of[index].append(Phrase.of_words(content, folded, in_facet, self._idf))
@@ -264,6 +284,39 @@ class LexicalMatcher:
             if i not in facet_positions and not is_generic(token) and not any(c.isdigit() for c in token)
         )
         return topic, tuple(content)
+
+    def unnamed(self, text: str) -> tuple[str, ...] | None:
+        """The people a message names when it names no procedure (every other word generic or part of
+        a phrase asking a part: "lệ phí bao nhiêu", "thủ tục thế nào" -> (); "làm giấy tờ cho mẹ" ->
+        (mẹ,)); None when it names something. Submitting a file ("nộp hồ sơ online thế nào"), the
+        postal route ("gửi qua bưu điện"), office hours ("mấy giờ") and a file's progress name what
+        the FAQ's entries about them answer; an online word alone does not ("đăng ký online được ko"
+        was answered with marriage registration)."""
+        content = self._split(self.normalizer.analyze(text[: self.settings.max_input_chars]).content)
+        hit = self._facets.find(content)
+        if not content or asks_how_far(text):
+            return None
+        folded = " ".join(fold_word(t) for t in content)
+        if _NAMES_AN_ENTRY.search(folded) or _SENT_HOME.search(folded) or Facet.POSTAL in hit.named:
+            return None
+        if Facet.ONLINE in hit.named and _SUBMITTING.search(folded):
+            return None  # "nộp hồ sơ online thế nào": the online filing entry; "đăng ký online" names nothing
+        # Two generic words typed without accents may be the FAQ's topic words ("so do": sổ đỏ).
+        if any(
+            a.isascii() and b.isascii() and f"{fold_word(a)} {fold_word(b)}" in self._topic_pairs
+            for a, b in itertools.pairwise(content)
+        ):
+            return None
+        asked = {i for start, end in hit.spans for i in range(start, end)}
+        # A word typed without accents among accented ones is as typed ("thi lại" is no "thì").
+        generic = (lambda t: t in GENERIC_WORDS) if any(map(has_accents, content)) else is_generic
+        people = []
+        for i, token in enumerate(content):
+            if is_person(token):
+                people.append(token)  # before generic words: "con" may be còn
+            elif not (i in asked or generic(token) or token.isdigit()):
+                return None
+        return tuple(people)
 
     def _foreign(self, content: Sequence[str]) -> tuple[str, ...]:
         content = self._split(content)

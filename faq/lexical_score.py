@@ -55,6 +55,19 @@ def is_generic(token: str) -> bool:
     return token in GENERIC_WORDS or (token.isascii() and token in _GENERIC_FOLDED)
 
 
+# The people a message is for ("làm giấy tờ cho mẹ"): they name no procedure. Typed without accents
+# only those that are nothing else as well ("bo" may be bỏ, "chu" chữ, "ma" mã).
+PEOPLE_WORDS = frozenset(
+    str.split("cha mẹ má bố ba tía con vợ chồng ông bà cháu bé cô chú dì cậu bác nội ngoại già")
+)
+_PEOPLE_FOLDED = frozenset({"cha", "me", "con", "vo", "chong", "ong", "chau", "noi", "ngoai", "gia"})
+
+
+def is_person(token: str) -> bool:
+    """A word for the person a message is about (typed without accents: only unambiguous ones)."""
+    return token in PEOPLE_WORDS or (token.isascii() and token in _PEOPLE_FOLDED)
+
+
 GENERIC_FACTOR = 0.45
 FACET_FACTOR = 0.8
 DIGIT_FACTOR = 0.3

@@ -297,11 +297,40 @@ class Matcher:
             ):
                 return small_talk
         answered = result.entry if result.kind is Kind.ANSWER else None
-        if reading.empty and not (answered is not None and answered.is_small_talk):
+        if answered is not None and answered.is_small_talk:
+            return result
+        if reading.empty:
             # "Kính gửi Ủy ban nhân dân phường", "tôi là chủ hộ", "Xin chào, tôi tên Lan": the question is
             # still to come; neither "chưa có thông tin" nor a procedure named by the introduction.
             return MatchResult(Kind.NONE, 0.0, preamble_only=True)
-        return result
+        if reading.is_letter or result.preamble_only:
+            return result
+        return self._unnamed(reading, result)
+
+    def _unnamed(self, reading: Reading, result: MatchResult) -> MatchResult:
+        """The decision for a message that names no procedure: nothing ("thủ tục thế nào", "lệ phí bao
+        nhiêu": the nearest entry was a guess — the online-services overview, the payment entry — so
+        which procedure is meant is asked; "tôi muốn đăng ký" was declined as adoption), or only people
+        ("làm giấy tờ cho mẹ"): choices at most."""
+        people = self.lexical.unnamed(reading.text)
+        if people is None:
+            return result
+        if people and result.kind is Kind.SUGGEST:
+            return result
+        if people and result.kind is Kind.ANSWER and result.entry is not None:
+            # "đăng ký cho con": the procedures near it are choices; asserting one (it was paternity
+            # for "làm giấy tờ cho mẹ") is a guess.
+            nearest = [result.entry, *(c.entry for c in result.candidates if c.entry.is_procedure)]
+            choices = tuple(dict.fromkeys(nearest))[: self.settings.max_suggestions]
+            return replace(result, kind=Kind.SUGGEST, entry=None, suggestions=choices)
+        return MatchResult(
+            Kind.NONE,
+            result.score,
+            candidates=result.candidates,
+            facet=result.facet,
+            facet_only=result.facet_only,
+            names_nothing=True,
+        )
 
 
 def _plain(text: str) -> str:

@@ -34,6 +34,8 @@ _ABBREVIATION_TABLE = (
     "tg=thời gian; t2=thứ hai; t3=thứ ba; t4=thứ tư; t5=thứ năm; t6=thứ sáu; t7=thứ bảy; "
     "ltp|lltp|llp=lý lịch tư pháp; cty=công ty; mun|mún=muốn; bít=biết; bme|bố mẹ=bố mẹ; "
     "nc ngoài|nc ngoai|nuoc ngoai=nước ngoài; h=giờ; "
+    # "sk" is "sức khỏe" beside a check-up or its paper (alone it may be "sự kiện").
+    "khám sk|kham sk=khám sức khỏe; giấy sk|giay sk=giấy sức khỏe; "
     # "hk" is "hộ khẩu" in "chuyển hk" but "không" in the question tag "dc hk", "có hk".
     "dc hk|đc hk|được hk=được không; có hk=có không; phải hk=phải không; đúng hk=đúng không; "
     # "mk" is "mình" ("mk muốn hỏi") but "mật khẩu" beside what one does with a password.
@@ -88,6 +90,17 @@ ACCENTED_WORDS: Mapping[str, str] = {
     "hông": "không",
     "hổng": "không",
     "dzô": "vào",
+    # Central speech: "răng" (sao), "mô" (đâu), "chi" (gì), "rứa" (vậy), "ni" (này) — beside the words
+    # they follow in a question only: alone "răng" is a tooth, "mô" a tissue, "chi" to spend.
+    # "làm răng" is also dental work ("bảo hiểm y tế có trả tiền làm răng không"): not rewritten.
+    **{f"{verb} răng": f"{verb} sao" for verb in ("tính", "thì")},
+    **{f"{where} mô": f"{where} đâu" for where in ("ở", "đi", "lên", "ra", "về", "tới", "đến", "nộp", "làm")},
+    **{f"{what} chi": f"{what} gì" for what in ("cái", "giấy", "làm", "cần", "là", "mang", "giấy tờ")},
+    **{f"{what} ni": f"{what} này" for what in ("cái", "giấy", "thủ tục", "bữa", "chỗ")},
+    "chỗ mô": "chỗ nào",
+    "nơi mô": "nơi nào",
+    "răng rứa": "sao vậy",
+    "rứa": "vậy",
 }
 ABBREVIATIONS: Mapping[str, str] = {
     typed: meaning

@@ -216,6 +216,10 @@ class Conversation:
             if context is not None:
                 # A fee asked right after the office's contact details: about some other procedure.
                 return self._clarify(k.book, key, result, text)
+        if result.names_nothing and context is None:
+            # "thủ tục thế nào", "lệ phí bao nhiêu", "làm giấy tờ cho mẹ" with no answer on screen:
+            # which procedure is meant (the part asked leads the answer once it is named).
+            return self._clarify(k.book, key, result, text)
         context = self._context_entry(k.book, key)
         after = read_in_context(k, context, result, text) if context is not None else None
         if context is not None and after is not None:

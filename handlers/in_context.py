@@ -8,6 +8,7 @@ reading into a reply.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -99,6 +100,20 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # may do it for the citizen, as the answer says it ("ủy quyền"), or that it does not say.
         found = k.follow_up(text, context, UNPLACED_WORDS)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
+    if (
+        context.is_procedure
+        and other is not None
+        and other.id != context.id
+        and short(text, UNPLACED_WORDS)
+        and k.names_only_delegating(other, text)
+    ):
+        # "cần giấy ủy quyền không", "phiếu số 2 có ủy quyền được không" after LLTP answered «Chứng
+        # thực chữ ký (giấy ủy quyền…)» three times out of three: whether this one may be delegated.
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
+    if facet is Facet.WHERE and answers_facet(context, facet) and _only_offices(k.topic(text)):
+        # "làm ở phường được không" after tạm trú: where it is done, whatever the office is called.
+        return InContext(Reading.PART)
     if facet is not None and answers_facet(context, facet) and k.only_names(context, text):
         # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu»: the part asked of the procedure on screen, not
         # a sentence that happens to say "sổ".
@@ -145,6 +160,12 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "bn tiền 1 bản", "có tốn tiền hông chị": the part asked, with a word the matcher could not
         # place; nothing else was found, so it is this answer's part.
         return InContext(Reading.PART)
+    if result.names_nothing and context.is_procedure and short(text) and not k.topic(text):
+        # "có cần đăng ký gì không" after hộ kinh doanh: no word of it says what it is about, so it is
+        # about the answer on screen (its part, or it again).
+        return InContext(
+            Reading.PART if facet is not None and answers_facet(context, facet) else Reading.AGAIN
+        )
     if not _submitted(context):
         # After the office's contact card a question nothing was found for is no follow-up of it: "chưa
         # có thông tin", forwarded to staff where a relay is set up.
@@ -244,16 +265,25 @@ def _only_offers(result: MatchResult, context: Entry) -> bool:
 
 
 def _offers_unnamed(k: Knowledge, result: MatchResult, context: Entry, text: str) -> bool:
-    """Whether the matcher's one choice is another procedure the message does not name ("bà tôi 85 tuổi
-    không đi được thì sao" after the passport was asked "có phải … «Cấp, đổi, cấp lại thẻ căn cước»
-    không"): it places the message nowhere new. Two or more choices stay ("vợ con tôi nhập cùng luôn
-    được không" may well be about permanent residence among them)."""
-    return (
-        result.kind is Kind.SUGGEST
-        and len(result.suggestions) == 1
-        and result.suggestions[0].id != context.id
-        and not k.names(result.suggestions[0], text)
+    """Whether the matcher's choices are only other procedures the message does not name ("bà tôi 85
+    tuổi không đi được thì sao" after the passport was asked "có phải … «Cấp, đổi, cấp lại thẻ căn
+    cước» không"; "bố đi làm xa thì mẹ đi một mình được không" after khai sinh got paternity, death
+    and marriage registration): they place the message nowhere new. Until session 24 two or more
+    choices stayed; QA round 9 found them wrong far more often than right."""
+    return result.kind is Kind.SUGGEST and all(
+        e.id != context.id and not k.names(e, text) for e in result.suggestions
     )
+
+
+_OFFICES = frozenset(
+    {"phuong", "xa", "ubnd", "uy", "ban", "huyen", "quan", "tinh", "mot", "cua", "bo", "phan", "cong", "an"}
+)
+"""Words of the offices' names, accents off ("phường", "ủy ban", "bộ phận một cửa", "công an tỉnh")."""
+
+
+def _only_offices(topic: Sequence[str]) -> bool:
+    """Whether a message's topic words only name an office."""
+    return bool(topic) and all(fold(t) in _OFFICES for t in topic)
 
 
 def _submitted(entry: Entry) -> bool:

@@ -62,6 +62,13 @@ def test_ask_human_output_is_vietnamese(capsys: pytest.CaptureFixture[str]) -> N
     assert "Các mục gần nhất (điểm gộp hai cách so khớp, 0–100):" in out
 
 
+def test_ask_says_when_a_message_names_no_procedure(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "thủ tục thế nào", "--faq", MINI, "--lexical-only")
+    assert code == 0
+    assert "Quyết định: không có câu trả lời" in out
+    assert "Tin nhắn không nêu thủ tục nào" in out
+
+
 def test_ask_with_a_bad_faq_lists_problems_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -115,6 +115,79 @@ def test_facet_only(matcher: Matcher, text: str, facet: Facet) -> None:
     assert result.kind is not Kind.ANSWER
 
 
+@pytest.fixture(scope="module")
+def shipped_lexical() -> LexicalMatcher:
+    return LexicalMatcher(load_faq(None))
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        pytest.param("thủ tục thế nào", (), id="procedure-how"),
+        pytest.param("lệ phí bao nhiêu", (), id="fee-only"),
+        pytest.param("đăng ký thế nào", (), id="register-how"),
+        pytest.param("thu tuc gi", (), id="accents-off"),
+        pytest.param("cho tôi hỏi thủ tục", (), id="asks-a-procedure"),
+        pytest.param("làm giấy tờ cho mẹ", ("mẹ",), id="for-mother"),
+        pytest.param("đăng ký cho con", ("con",), id="con-is-a-child-not-còn"),
+        pytest.param("làm căn cước cho mẹ", None, id="procedure-named"),
+        pytest.param("mẹ tôi mất", None, id="an-event-named"),
+        pytest.param("nộp hồ sơ online thế nào", None, id="filing-online"),
+        pytest.param("đăng ký online được ko", (), id="online-alone-names-nothing"),
+        pytest.param("gửi qua bưu điện mất phí bao nhiêu", None, id="postal-channel"),
+        pytest.param("dang ky tra ket qua ve nha", None, id="results-sent-home"),
+        pytest.param("nộp hồ sơ ở đâu", None, id="submitting"),
+        pytest.param("mấy giờ", None, id="office-hours"),
+        pytest.param("tôi nộp hồ sơ 2 tuần rồi chưa có kết quả", None, id="own-file-progress"),
+        pytest.param("lam so do het bao nhieu tien", None, id="generic-folds-naming-a-faq-pair"),
+        pytest.param("có phải thi lại không", None, id="unaccented-word-among-accented-is-as-typed"),
+    ],
+)
+def test_what_a_message_leaves_unnamed(
+    shipped_lexical: LexicalMatcher, text: str, people: tuple[str, ...] | None
+) -> None:
+    assert shipped_lexical.unnamed(text) == people
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("thủ tục thế nào", id="procedure-how"),
+        pytest.param("còn lệ phí thì sao ạ", id="fee"),
+        pytest.param("đăng ký", id="register"),
+        pytest.param("cho em hỏi thủ tục gì", id="which-procedure"),
+    ],
+)
+def test_a_message_naming_nothing_gets_nothing(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert (result.kind, result.entry, result.suggestions, result.names_nothing) == (
+        Kind.NONE,
+        None,
+        (),
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("tôi muốn đăng ký", id="was-declined-as-adoption"),
+        pytest.param("nộp ở đâu", id="was-declined-as-court-disputes"),
+    ],
+)
+def test_a_message_naming_nothing_is_not_declined(shipped_matcher: Matcher, text: str) -> None:
+    result = shipped_matcher.match(text)
+    assert (result.kind, result.declined, result.names_nothing) == (Kind.NONE, None, True)
+
+
+def test_a_message_naming_only_a_person_is_at_most_offered_choices(shipped_matcher: Matcher) -> None:
+    # Alone the shipped FAQ's matcher answered paternity registration ("mẹ" is in its title).
+    result = shipped_matcher.match("làm giấy tờ cho mẹ")
+    assert result.kind is Kind.SUGGEST and not result.names_nothing
+    assert "nhan-cha-me-con" in [e.id for e in result.suggestions]
+    assert shipped_matcher.match("làm lại căn cước cho mẹ").kind is Kind.ANSWER
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -118,6 +118,11 @@ def run(args: argparse.Namespace) -> int:
         print("Tin nhắn chỉ có lời chào/lời mở đầu, chưa có câu hỏi.")
     if result.facet_only:
         print("Tin nhắn chỉ hỏi một phần (phí, thời gian...), không nêu thủ tục nào.")
+    if result.names_nothing:
+        print("Tin nhắn không nêu thủ tục nào (chỉ có từ chung như «thủ tục», «giấy tờ», «đăng ký»):")
+        print(
+            "  bot hỏi lại người dân muốn hỏi thủ tục nào, hoặc trả lời theo thủ tục vừa được hỏi trước đó."
+        )
     if result.legal_opinion:
         print("Tin nhắn hỏi ý kiến pháp lý (đúng luật, có giá trị, có quyền, có nên):")
         print("  bot chỉ nơi hỏi tư vấn; thủ tục gần nhất (khi bot chắc) chỉ được đưa ra dưới dạng gợi ý.")
