@@ -71,8 +71,10 @@ KEEP = 5
 _NAMES_AN_ENTRY = re.compile(r"\b(?:nop ho so|gio)\b")
 """Generic words the FAQ's general entries are about: submitting a file ("nộp ở đâu" alone names
 nothing: it was declined as court disputes), the office's hours."""
-_SUBMITTING = re.compile(r"\b(?:nop|gui|nhan|tra cuu|cong|dich vu cong|tai khoan|dang nhap)\b")
-"""Filing, the portal or an account named beside an online word: the FAQ's entries about filing online."""
+_SUBMITTING = re.compile(
+    r"\b(?:nop|gui|nhan|tra cuu|cong|dich vu cong|tai khoan|dang nhap|vneid|dinh danh)\b"
+)
+"""Filing, the portal, an account or the VNeID app named as an online word: the FAQ's entries about them."""
 _SENT_HOME = re.compile(r"\b(?:tra|gui|chuyen) (?:ket qua|kq|giay|giay to|ho so) ve\b")
 """Results sent home ("đăng ký trả kết quả về nhà"): the postal channel, in words no facet phrase has."""
 

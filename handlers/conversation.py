@@ -176,10 +176,27 @@ class Conversation:
             # both together ("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa", then
             # "giờ làm sao lấy lại tài khoản", which alone is nearest the bank topic).
             joined = k.match(f"{unsure}\n{text}")
-            if joined.kind is Kind.SUGGEST and len(joined.suggestions) == 1 and not k.topic(text):
+            if (
+                joined.kind is Kind.SUGGEST
+                and len(joined.suggestions) == 1
+                and (not k.topic(text) or k.only_names(joined.suggestions[0], text))
+            ):
                 # "thủ tục thế nào" under "có phải … «Đăng ký hộ kinh doanh» không ạ?" (alone it found
-                # what online levels are): nothing new is said, so the one choice is taken.
+                # what online levels are), "cấp lại mất bao lâu" under «Thẻ bảo hiểm y tế (cấp mới, gia
+                # hạn, cấp lại)»: nothing beyond the choice is said, so the one choice is taken.
                 joined = replace(joined, kind=Kind.ANSWER, entry=joined.suggestions[0], suggestions=())
+            asked = result.facet if result.facet_only or result.names_nothing else None
+            on_screen = self._context_entry(k.book, key)
+            if (
+                asked is not None
+                and joined.kind is Kind.SUGGEST
+                and len(joined.suggestions) > 1
+                and on_screen not in joined.suggestions
+            ):
+                # "cần giấy gì", "mất bao lâu" under choices: the same choices, for that part (they got
+                # "which procedure?" and the whole menu, the choices lost). With the answer before the
+                # choices among them, the part is that answer's, as before.
+                return self._suggest(key, joined, unsure, asked, lead=texts.which_of_these(asked))
             meant = joined.entry if joined.kind is Kind.ANSWER else None
             if (
                 meant is not None
@@ -387,7 +404,9 @@ class Conversation:
             outcome=_outcome("clarify", result, text),
         )
 
-    def _suggest(self, key: tuple[str, str], result: MatchResult, text: str, facet: Facet | None) -> Reply:
+    def _suggest(
+        self, key: tuple[str, str], result: MatchResult, text: str, facet: Facet | None, lead: str = ""
+    ) -> Reply:
         # The part asked travels in the payload: "cần giấy tờ gì" → the pick leads with documents.
         rows = [
             _row(_btn(e.title, p.PickSuggestion(e.id, facet), p.PickSuggestion(e.id)))
@@ -402,7 +421,7 @@ class Conversation:
             # A choice typed in words ("sao y") instead of pressed keeps the part asked, as the button does.
             self._states.set(key, "facet", _facet(facet))
         # One choice and "none of these" under "có phải anh/chị muốn hỏi:" read as a list of one.
-        lead = texts.suggest_one(result.suggestions[0].title) if one else texts.SUGGEST
+        lead = lead or (texts.suggest_one(result.suggestions[0].title) if one else texts.SUGGEST)
         if result.legal_opinion:
             lead = f"{texts.LEGAL_OPINION}\n\n{texts.SUGGEST_AFTER_LEGAL_OPINION}"
         return Reply(

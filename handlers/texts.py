@@ -273,6 +273,11 @@ def ask_which_procedure(facet: Facet | None) -> str:
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
 
 
+def which_of_these(facet: Facet) -> str:
+    """A part asked right after choices, of none of them in particular: which one's."""
+    return f"Dạ, anh/chị muốn xem {_FACET_NOUNS[facet]} của thủ tục nào dưới đây ạ?"
+
+
 def suggest_one(title: str) -> str:
     """The one procedure the assistant thinks is meant, asked as a yes-or-no question."""
     return f"Dạ, có phải anh/chị muốn hỏi về «{title}» không ạ?"

@@ -473,6 +473,30 @@ def test_a_first_message_naming_no_procedure_is_asked_which(
     )
 
 
+def test_a_part_asked_under_choices_offers_the_same_choices_for_that_part(shipped_conv: Conversation) -> None:
+    offered = shipped_conv.handle(text("chồng tôi mất tháng trước, nghe nói được nhận trợ cấp mai táng"))
+    assert kind(offered) == "suggest"
+    where = shipped_conv.handle(text("nộp ở đâu"))
+    # It got "which procedure?" and the whole menu: the choices were lost.
+    assert kind(where) == "suggest"
+    assert where.text == texts.which_of_these(Facet.WHERE)
+    assert labels(where) == labels(offered)
+    picked = shipped_conv.handle(press(payload_of(where, "Đăng ký khai tử")))
+    assert picked.outcome is not None and picked.outcome.entry_id == "khai-tu"
+    assert picked.text.startswith("Nơi nộp hồ sơ:")
+
+
+def test_a_part_asked_under_one_choice_whose_title_says_its_words_takes_it(
+    shipped_conv: Conversation,
+) -> None:
+    offered = shipped_conv.handle(text("vợ tôi mất thẻ bhyt đang nằm viện"))
+    assert kind(offered) == "suggest" and len(labels(offered)) == 2  # the choice and "không phải"
+    # "cấp lại" is in «Thẻ bảo hiểm y tế (cấp mới, gia hạn, cấp lại)»: it got "chưa có thông tin".
+    reply = shipped_conv.handle(text("cấp lại mất bao lâu"))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id, reply.outcome.facet) == ("answer", "bhyt", "time")
+
+
 def test_an_answer_too_long_to_read_is_offered_in_parts(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("làm căn cước cho con 15 tuổi"))
     parts = shipped_conv.handle(text("trả lời dài quá bác đọc không nổi"))

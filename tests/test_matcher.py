@@ -134,6 +134,7 @@ def shipped_lexical() -> LexicalMatcher:
         pytest.param("mẹ tôi mất", None, id="an-event-named"),
         pytest.param("nộp hồ sơ online thế nào", None, id="filing-online"),
         pytest.param("đăng ký online được ko", (), id="online-alone-names-nothing"),
+        pytest.param("cái vneid", None, id="the-vneid-app"),
         pytest.param("gửi qua bưu điện mất phí bao nhiêu", None, id="postal-channel"),
         pytest.param("dang ky tra ket qua ve nha", None, id="results-sent-home"),
         pytest.param("nộp hồ sơ ở đâu", None, id="submitting"),
