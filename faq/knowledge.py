@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -110,6 +111,20 @@ class Knowledge:
         found = naming(entry, self._content(text))
         return bool(found) and all(set(phrase.split()) <= _DELEGATING for phrase in found)
 
+    def said_of_not_done(self, entry: Entry, context: Entry, text: str) -> tuple[str, ...]:
+        """When a message names `entry` only as something not yet done ("bọn em chưa đăng ký kết hôn
+        thì sao"; "không, chứng thực chữ ký cơ" is a correction, not a negation), the sentences of
+        `context`'s answer that speak of it so ("cha mẹ chưa đăng ký kết hôn vẫn khai sinh được cho
+        con"): a circumstance of the question on screen, not a question about `entry`."""
+        content = self._content(text)
+        found = naming(entry, content)
+        typed = " ".join(fold_word(w) for w in content)
+        negated = [p for p in found if re.search(rf"\bchua(?: \w+){{0,2}} {re.escape(p)}\b", typed)]
+        if not found or len(negated) < len(found):
+            return ()
+        said = [(s, fold_word(" ".join(clean(s).split()))) for s in passages(context)]
+        return tuple(s for s, f in said if _NOT.search(f) and any(p in f for p in negated))
+
     def names_beyond(self, entry: Entry, other: Entry, text: str) -> bool:
         """Whether a message names `entry` by a phrase that does not also name `other` ("mất biển số"
         names «Cấp số nhà, gắn biển số nhà» only through "biển số", which names vehicle registration)."""
@@ -126,6 +141,7 @@ class Knowledge:
 _KIN = frozenset(
     {"mẹ", "bố", "ba", "má", "cha", "tía", "u", "vợ", "chồng", "ông", "bà", "cụ", "bác", "chú", "cô", "dì"}
 )
+_NOT = re.compile(r"\b(?:chua|khong)\b")
 _DELEGATING = frozenset({"giay", "van", "ban", "uy", "quyen"})
 """Words of "giấy ủy quyền", "văn bản ủy quyền", accents off."""
 ASKED_WORDS = 20

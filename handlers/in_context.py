@@ -200,7 +200,14 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "làm ở phường được không" after tạm trú: the model found it nearest "bạn làm được gì", but
         # a part of the answer on screen is asked, and small talk has no parts.
         return InContext(Reading.PART)
-    if answered is None or answered.id == context.id or answered.is_small_talk or k.names(answered, text):
+    if answered is None or answered.id == context.id or answered.is_small_talk:
+        return None
+    said = k.said_of_not_done(answered, context, text)
+    if said:
+        # "bọn em chưa đăng ký kết hôn thì sao" after khai sinh got marriage registration: what the
+        # answer on screen says of that circumstance ("cha mẹ chưa đăng ký kết hôn vẫn khai sinh được").
+        return InContext(Reading.SENTENCES, said)
+    if k.names(answered, text):
         return None
     topic = k.topic(text)
     if context.is_procedure and _submitted(answered) and short(text) and not topic:
