@@ -48,6 +48,7 @@ from faq.near_words import NearWords
 from faq.normalize import Normalizer, fold_word, has_accents
 from faq.residence import RESIDENCE_TERMS, context_positions
 from faq.schema import Entry, Facet, FaqBook
+from faq.senses import lost_papers
 
 UNKNOWN_FACTOR = 1.0
 """Weight of a word no entry has, relative to a word only one entry has."""
@@ -309,7 +310,8 @@ class LexicalMatcher:
             for a, b in itertools.pairwise(content)
         ):
             return None
-        asked = {i for start, end in hit.spans for i in range(start, end)}
+        # "tôi bị mất giấy tờ": lost, no paper named (it was declined as elections, or death registration).
+        asked = {i for start, end in hit.spans for i in range(start, end)} | lost_papers(content)
         # A word typed without accents among accented ones is as typed ("thi lại" is no "thì").
         generic = (lambda t: t in GENERIC_WORDS) if any(map(has_accents, content)) else is_generic
         people = []

@@ -175,3 +175,23 @@ def _relative(tokens: Sequence[str], j: int) -> bool:
 def _is(word: str, accented: frozenset[str], folded: frozenset[str]) -> bool:
     """A word of the set as typed, or typed without accents and one of the set's safe folded forms."""
     return word in accented or (word in folded and word.isascii())
+
+
+_PAPERS = frozenset({"giấy", "tờ", "hồ", "sơ", "giay", "to", "ho", "so", "hs"})
+"""Words for papers in general ("giấy tờ", "hồ sơ"), accented or not."""
+_AMOUNT = frozenset({"hết", "het", "sạch", "sach", "cả", "ca", "luôn", "luon"})
+
+
+def lost_papers(tokens: Sequence[str]) -> set[int]:
+    """Positions of "mất" (and "hết" after it) that mean papers lost in general ("tôi bị mất giấy
+    tờ", "mất hết giấy tờ"): no death, and no paper the FAQ could be asked about by name."""
+    found: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token not in ("mất", "mat"):
+            continue
+        j = i + 1
+        while j < len(tokens) and j - i <= 2 and tokens[j] in _AMOUNT:
+            j += 1
+        if j < len(tokens) and tokens[j] in _PAPERS:
+            found.update(range(i, j))  # "mất" and "hết" between
+    return found

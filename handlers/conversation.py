@@ -30,6 +30,7 @@ from faq.follow_up import UNPLACED_WORDS, asks_limit, limit_sentences, short
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import Category, Entry, Facet, FaqBook
+from faq.senses import lost_papers
 from handlers import browse, texts
 from handlers import payloads as p
 from handlers.address import address_of, addressed, mentions_default
@@ -395,7 +396,15 @@ class Conversation:
         )
 
     def _clarify(self, book: FaqBook, key: tuple[str, str], result: MatchResult, text: str) -> Reply:
-        """A part was asked ("còn lệ phí thì sao?") with no procedure it could belong to."""
+        """A part was asked ("còn lệ phí thì sao?"), or papers lost ("tôi bị mất giấy tờ"), with no
+        procedure named."""
+        if lost_papers(fold(text).split()):
+            # "giấy tờ" here names what was lost, not a list of papers to bring.
+            return Reply(
+                texts.ASK_WHICH_PAPER_LOST,
+                buttons=browse.menu_buttons(book),
+                outcome=_outcome("clarify", result, text),
+            )
         # Remembered, so that the procedure picked next (from the menu, or typed) leads with it.
         self._states.set(key, "facet", _facet(result.facet))
         return Reply(

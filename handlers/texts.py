@@ -270,6 +270,11 @@ def ask_which_procedure(facet: Facet | None) -> str:
     )
 
 
+ASK_WHICH_PAPER_LOST = (
+    "Dạ, anh/chị bị mất giấy tờ nào ạ? Anh/chị nhắn tên giấy tờ (ví dụ: «mất căn cước», «mất giấy khai "
+    "sinh», «mất bằng lái xe») để em hướng dẫn làm lại, hoặc chọn trong danh mục dưới đây."
+)
+
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
 
 

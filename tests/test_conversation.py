@@ -473,6 +473,18 @@ def test_a_first_message_naming_no_procedure_is_asked_which(
     )
 
 
+def test_papers_lost_without_naming_them_are_asked_which(shipped_conv: Conversation) -> None:
+    # Declined as elections («Bầu cử, danh sách cử tri»: "giấy mời đi bầu cử bị mất").
+    asked = shipped_conv.handle(text("tôi bị mất giấy tờ"))
+    assert kind(asked) == "clarify" and asked.text == texts.ASK_WHICH_PAPER_LOST
+    named = shipped_conv.handle(text("mất căn cước"))
+    assert named.outcome is not None and (named.outcome.kind, named.outcome.entry_id) == (
+        "answer",
+        "can-cuoc",
+    )
+    assert not named.text.startswith("Giấy tờ cần chuẩn bị")  # "giấy tờ" named what was lost
+
+
 def test_a_part_asked_under_choices_offers_the_same_choices_for_that_part(shipped_conv: Conversation) -> None:
     offered = shipped_conv.handle(text("chồng tôi mất tháng trước, nghe nói được nhận trợ cấp mai táng"))
     assert kind(offered) == "suggest"
