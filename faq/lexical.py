@@ -138,8 +138,7 @@ class LexicalMatcher:
                     if not is_generic(a) and not is_generic(b):
                         fa, fb = fold_word(a), fold_word(b)
                         glued.setdefault(fa + fb, len(fa))
-                        if is_generic(fa) and is_generic(fb):
-                            pairs.add(f"{fa} {fb}")
+                        pairs.add(f"{fa} {fb}")
                 content = words
                 positions, _ = self._facet_positions(content)
                 folded = tuple(fold_word(t) for t in content)
@@ -154,10 +153,11 @@ class LexicalMatcher:
             # Words of the answer itself (summary, steps, documents...) are weaker evidence.
             vocab = entry_vocab[index]
             answer = self.normalizer.tokens(" . ".join(answer_texts(entry)))
-            for a, b in itertools.pairwise(answer):
-                fa, fb = fold_word(a), fold_word(b)
-                if not is_generic(a) and not is_generic(b) and is_generic(fa) and is_generic(fb):
-                    pairs.add(f"{fa} {fb}")
+            pairs.update(
+                f"{fold_word(a)} {fold_word(b)}"
+                for a, b in itertools.pairwise(answer)
+                if not is_generic(a) and not is_generic(b)
+            )
             for token in answer:
                 fold = fold_word(token)
                 if fold not in vocab and not is_generic(token) and not token.isdigit():
@@ -199,8 +199,7 @@ class LexicalMatcher:
         costs = [1.0 if e.is_small_talk else OPTIONAL_COST for e in entries]
         self._glued = {word: k for word, k in glued.items() if word not in df}
         self._topic_pairs = frozenset(pairs)
-        """Two adjacent words of a phrasing or answer, neither generic as written but both generic once
-        accents are off ("so do": sổ đỏ), what an accent-less message may mean by them."""
+        """Two adjacent words of a phrasing or answer, neither generic, accents off ("so do": sổ đỏ)."""
         phrases_of: list[list[Phrase]] = [[] for _ in entries]
         for index, content, folded, in_facet in raw:
             phrases_of[index].append(Phrase.of_words(content, folded, in_facet, self._idf))
