@@ -113,6 +113,11 @@ _PROBLEM = re.compile(r"\b(?:bi|sai|nham|sua|het han|thay doi|cap nhat|khong kho
 thì tới tuổi mấy phải đổi"), accents off."""
 
 
+_ID_PROBLEM = re.compile(rf"{_PROBLEM.pattern}|\b(?:mat|khoa)\b")
+"""The same for a number given ("sdt cũ 0912… mất sim rồi" is what the message is about: it was taken
+for a self-introduction and the message for a greeting)."""
+
+
 def _gives_value(clause: str, skip: int) -> bool:
     """Whether a clause that starts with a field (its first `skip` words) gives its value just after it
     — a number, an e-mail address, a name or a place — and names no problem with it."""
@@ -274,7 +279,7 @@ def _kind(clause: str) -> str:
     if any(m in f for m in _CLOSING_MARKS) and not _asks(clause):
         return "closing"
     number = "@" in clause or bool(_LONG_NUMBER.search(clause))
-    gives_id = number and any(f.startswith(m + " ") for m in _ID_STARTS)
+    gives_id = number and any(f.startswith(m + " ") for m in _ID_STARTS) and not _ID_PROBLEM.search(f)
     field = next((m for m in _FIELD_STARTS if f.startswith(m + " ")), None)
     gives_field = field is not None and _gives_value(clause, len(field.split()))
     name_start = next((m for m in _NAME_STARTS if f.startswith(m + " ")), None)

@@ -217,6 +217,8 @@ WHOLE = None
         pytest.param("cccd cua e het han nam 2025 roi, h lam lai can j", WHOLE, id="cccd-with-a-year"),
         pytest.param("CCCD 001203004567, cho hỏi làm hộ chiếu", "cho hỏi làm hộ chiếu", id="cccd-number"),
         pytest.param("sdt 0912345678, cho hỏi làm tạm trú", "cho hỏi làm tạm trú", id="sdt-number"),
+        # The number given and what went wrong with it (QA round 9): it was read as a self-introduction.
+        pytest.param("sdt cũ 0912345678 mất sim r", "sdt cũ mất sim r", id="sdt-number-lost"),
         pytest.param("email an@gmail.com, làm hộ chiếu thế nào", "làm hộ chiếu thế nào", id="email-address"),
         pytest.param("địa chỉ trên căn cước bị sai, sửa ở đâu", WHOLE, id="address-is-the-topic"),
         pytest.param("quê quán trong giấy khai sinh ghi sai, sửa sao", WHOLE, id="home-town-is-the-topic"),
