@@ -187,12 +187,11 @@ class Conversation:
                 # hạn, cấp lại)»: nothing beyond the choice is said, so the one choice is taken.
                 joined = replace(joined, kind=Kind.ANSWER, entry=joined.suggestions[0], suggestions=())
             asked = result.facet if result.facet_only or result.names_nothing else None
-            on_screen = self._context_entry(k.book, key)
             if (
                 asked is not None
                 and joined.kind is Kind.SUGGEST
                 and len(joined.suggestions) > 1
-                and on_screen not in joined.suggestions
+                and not _among(self._context_entry(k.book, key), joined.suggestions)
             ):
                 # "cần giấy gì", "mất bao lâu" under choices: the same choices, for that part (they got
                 # "which procedure?" and the whole menu, the choices lost). With the answer before the
@@ -238,7 +237,6 @@ class Conversation:
             # "thủ tục thế nào", "lệ phí bao nhiêu", "làm giấy tờ cho mẹ" with no answer on screen:
             # which procedure is meant (the part asked leads the answer once it is named).
             return self._clarify(k.book, key, result, text)
-        context = self._context_entry(k.book, key)
         after = read_in_context(k, context, result, text) if context is not None else None
         if context is not None and after is not None:
             return self._in_context(k.book, key, context, after, result, text)
@@ -670,6 +668,11 @@ def _names_other(k: Knowledge, result: MatchResult, context: Entry, text: str) -
     lâu phải làm" after tạm trú is about the birth)."""
     other = result.entry if result.kind is Kind.ANSWER else None
     return other is not None and other.id != context.id and k.names(other, text)
+
+
+def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:
+    """Whether an entry (by id) is one of these."""
+    return entry is not None and any(e.id == entry.id for e in entries)
 
 
 def _adds_to(k: Knowledge, result: MatchResult, text: str) -> bool:

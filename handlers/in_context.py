@@ -148,7 +148,13 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     # Found nothing of its own: longer messages still ask about the answer on screen.
-    elsewhere = _offers_unnamed(k, result, context, text)
+    unnamed = _choices_unnamed(k, result, text)
+    # "bà tôi 85 tuổi không đi được thì sao" after the passport was asked "có phải … «Cấp, đổi, cấp lại
+    # thẻ căn cước» không"; "bố đi làm xa thì mẹ đi một mình được không" after khai sinh got paternity,
+    # death and marriage registration: choices only of other procedures it does not name place the
+    # message nowhere new (until session 24 two or more choices stayed; QA round 9 found them wrong far
+    # more often than right).
+    elsewhere = unnamed and all(e.id != context.id for e in result.suggestions)
     unplaced = _unplaced(result) or _only_offers(result, context) or elsewhere
     limit = UNPLACED_WORDS if unplaced else FOLLOW_UP_WORDS
     # "thế còn người nước ngoài?": what that answer says of it, not the visa topic the words are near;
@@ -156,7 +162,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     found = k.follow_up(text, context, limit, relaxed=unplaced)
     if found:
         return InContext(Reading.SENTENCES, found)
-    if _asks_part_of(k, context, result, text):
+    if _asks_part_of(context, result, text, unnamed):
         # "bn tiền 1 bản", "có tốn tiền hông chị": the part asked, with a word the matcher could not
         # place; nothing else was found, so it is this answer's part.
         return InContext(Reading.PART)
@@ -248,16 +254,15 @@ def way_back(k: Knowledge, context: Entry | None, declined: Entry, text: str) ->
     return context
 
 
-def _asks_part_of(k: Knowledge, context: Entry, result: MatchResult, text: str) -> bool:
+def _asks_part_of(context: Entry, result: MatchResult, text: str, unnamed: bool) -> bool:
     """Whether a short message the matcher did not answer asks a part of the answer just given: it
     names a part that answer has, and nothing else was found for it (no choice it names other than
-    that answer, no declined topic)."""
+    that answer — `unnamed`: it names none of them —, no declined topic)."""
     if result.facet is None or not answers_facet(context, result.facet):
         return False
     # "lệ phí nhiu" after the single-status certificate was offered online payment, the postal fee and
     # permanent residence, "có làm ở phường không hay phải lên công an tỉnh" after the ID card tạm trú
     # and driving licences: the part's words, and none of the choices named.
-    unnamed = result.kind is Kind.SUGGEST and not any(k.names(e, text) for e in result.suggestions)
     if not short(text, UNPLACED_WORDS if _unplaced(result) or unnamed else FOLLOW_UP_WORDS):
         return False
     if result.kind is Kind.SUGGEST:
@@ -271,15 +276,9 @@ def _only_offers(result: MatchResult, context: Entry) -> bool:
     return result.kind is Kind.SUGGEST and [e.id for e in result.suggestions] == [context.id]
 
 
-def _offers_unnamed(k: Knowledge, result: MatchResult, context: Entry, text: str) -> bool:
-    """Whether the matcher's choices are only other procedures the message does not name ("bà tôi 85
-    tuổi không đi được thì sao" after the passport was asked "có phải … «Cấp, đổi, cấp lại thẻ căn
-    cước» không"; "bố đi làm xa thì mẹ đi một mình được không" after khai sinh got paternity, death
-    and marriage registration): they place the message nowhere new. Until session 24 two or more
-    choices stayed; QA round 9 found them wrong far more often than right."""
-    return result.kind is Kind.SUGGEST and all(
-        e.id != context.id and not k.names(e, text) for e in result.suggestions
-    )
+def _choices_unnamed(k: Knowledge, result: MatchResult, text: str) -> bool:
+    """Whether the matcher offered choices and the message names none of them."""
+    return result.kind is Kind.SUGGEST and not any(k.names(e, text) for e in result.suggestions)
 
 
 _OFFICES = frozenset(
