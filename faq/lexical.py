@@ -69,9 +69,12 @@ RESIDENCE_FACTOR = 0.35
 MAX_TOKENS = 60
 KEEP = 5
 """Candidates reported per message."""
-_NAMES_AN_ENTRY = re.compile(r"\b(?:nop ho so|gio)\b")
+_NAMES_AN_ENTRY = re.compile(
+    r"\b(?:nop ho so|(?<!bay )gio(?! (?:lam sao|phai|minh|toi|em|thi|sao|tinh|con|lam gi|lam the nao)\b))\b"
+)
 """Generic words the FAQ's general entries are about: submitting a file ("nộp ở đâu" alone names
-nothing: it was declined as court disputes), the office's hours."""
+nothing: it was declined as court disputes), the office's hours ("mấy giờ"; "giờ làm sao", "bây giờ"
+are "now")."""
 _SUBMITTING = re.compile(
     r"\b(?:nop|gui|nhan|tra cuu|cong|dich vu cong|tai khoan|dang nhap|vneid|dinh danh)\b"
 )
@@ -304,16 +307,21 @@ class LexicalMatcher:
             return None
         if Facet.ONLINE in hit.named and _SUBMITTING.search(folded):
             return None  # "nộp hồ sơ online thế nào": the online filing entry; "đăng ký online" names nothing
+        # "tôi bị mất giấy tờ": lost, no paper named (it was declined as elections, or death registration).
+        lost = lost_papers(content)
         # Two generic words typed without accents may be the FAQ's topic words ("so do": sổ đỏ).
         if any(
-            a.isascii() and b.isascii() and f"{fold_word(a)} {fold_word(b)}" in self._topic_pairs
-            for a, b in itertools.pairwise(content)
+            a.isascii()
+            and b.isascii()
+            and f"{fold_word(a)} {fold_word(b)}" in self._topic_pairs
+            and not {i, i + 1} <= lost
+            for i, (a, b) in enumerate(itertools.pairwise(content))
         ):
             return None
-        # "tôi bị mất giấy tờ": lost, no paper named (it was declined as elections, or death registration).
-        asked = {i for start, end in hit.spans for i in range(start, end)} | lost_papers(content)
+        asked = {i for start, end in hit.spans for i in range(start, end)} | lost
         # A word typed without accents among accented ones is as typed ("thi lại" is no "thì").
-        generic = (lambda t: t in GENERIC_WORDS) if any(map(has_accents, content)) else is_generic
+        # (Accents the abbreviations put in, "bnhieu" -> "bao nhiêu", were not typed.)
+        generic = (lambda t: t in GENERIC_WORDS) if has_accents(text) else is_generic
         people = []
         for i, token in enumerate(content):
             if is_person(token):

@@ -20,7 +20,7 @@ _AC = re.compile(r"(?<![^\W_])a\s*/\s*c(?![^\W_])", re.IGNORECASE)
 # "cc" is căn cước only beside "chip" or "thẻ" (alone it is also a swear word).
 _ABBREVIATION_TABLE = (
     "ko|k|hok|kg|khong|khg|khum=không; j|ji=gì; dc|đc=được; dk|đk|dky|đky|đkí|đăng kí=đăng ký; "
-    "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bao nhiu=bao nhiêu; hs=hồ sơ; "
+    "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bnhieu|bnhiêu|bao nhiu=bao nhiêu; hs=hồ sơ; "
     "sđt|sdt=số điện thoại; e=em; mik|mk=mình; vs=với; ck=chồng; vk=vợ; ng=người; ngta=người ta; "
     "sv=sinh viên; ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
     "bb|bai bai=bye bye; đkkh=đăng ký kết hôn; đkks=đăng ký khai sinh; xnct=xác nhận cư trú; "
@@ -47,6 +47,10 @@ _ABBREVIATION_TABLE = (
     "ba chồng=bố chồng; ba vợ=bố vợ; ba ruột=bố ruột; má chồng=mẹ chồng; má vợ=mẹ vợ; má ruột=mẹ ruột; "
     # Voice typing and Southern speech write "trú" as "chú" ("đăng ký tạm chú", "thường chú").
     "tạm chú=tạm trú; thường chú=thường trú; tam chu=tạm trú; thuong chu=thường trú; "
+    "cư chú=cư trú; cu chu=cư trú; "
+    # Southern "liền" is "ngay" after what one waits for ("lấy liền được hông").
+    "lấy liền=lấy ngay; lay lien=lấy ngay; có liền=có ngay; co lien=có ngay; làm liền=làm ngay; "
+    "lam lien=làm ngay; nhận liền=nhận ngay; nhan lien=nhận ngay; "
     # Voice typing writes "căn cước" as "căn cứ" (a basis: "giấy tờ làm căn cứ cho việc cải chính"),
     # so only beside what one does with a card, or whom it is for.
     "thẻ căn cứ=thẻ căn cước; căn cứ công dân=căn cước công dân; căn cứ gắn chip=căn cước gắn chip; "
@@ -247,6 +251,28 @@ def _token_matches(typed: str, wanted: str) -> bool:
     return typed == wanted or typed == fold_word(wanted)
 
 
+def _letters(word: str) -> list[tuple[str, frozenset[str]]]:
+    """Each letter of a word with the diacritics on it (đ is d with a stroke)."""
+    out: list[tuple[str, frozenset[str]]] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.category(ch) == "Mn" and out:
+            base, marks = out[-1]
+            out[-1] = (base, marks | {ch})
+        elif ch in "đĐ":
+            out.append((ch.lower().replace("đ", "d"), frozenset({"stroke"})))
+        else:
+            out.append((ch, frozenset()))
+    return out
+
+
+@lru_cache(maxsize=1 << 14)
+def fewer_marks(typed: str, wanted: str) -> bool:
+    """Whether `typed` is `wanted` with some of its diacritics left out ("giây", "đôc" for "giấy",
+    "độc"): a tone forgotten on a phone keyboard, not a different mark."""
+    a, b = _letters(typed), _letters(wanted)
+    return len(a) == len(b) and all(x == y and m <= n for (x, m), (y, n) in zip(a, b, strict=True))
+
+
 def _folds(tokens: Sequence[str]) -> list[str]:
     return [fold_word(t) for t in tokens]
 
@@ -265,10 +291,16 @@ class _PhraseTable:
     """Multi-word phrases found on word boundaries, longest first, accents optional when untyped."""
 
     def __init__(
-        self, phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...]]], accents: bool = False
+        self,
+        phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...]]],
+        accents: bool = False,
+        forgotten_marks: bool = False,
     ) -> None:
-        """`accents`: a phrase matches only as written, never typed without its accents."""
+        """`accents`: a phrase matches only as written, never typed without its accents.
+        `forgotten_marks`: a phrase of two words or more also matches with some diacritics left out of
+        its words ("xin giây đôc thân"), as long as one word is as written or typed without accents."""
         self._accents = accents
+        self._forgotten = forgotten_marks
         root = _Node()
         for key, value in phrases:
             if not key:
@@ -301,9 +333,15 @@ class _PhraseTable:
                 break
             j += 1
             for key, value in node.ends:
-                if all(
+                same = [
                     tokens[i + k] == key[k] or (not self._accents and tokens[i + k] == folded[i + k])
                     for k in range(j - i)
+                ]
+                if all(same) or (
+                    self._forgotten
+                    and j - i >= 2
+                    and any(same)
+                    and all(ok or fewer_marks(tokens[i + k], key[k]) for k, ok in enumerate(same))
                 ):
                     best = (j - i, value)
                     break
@@ -429,10 +467,13 @@ class Normalizer:
         # so "đk kinh doanh" in the file matches "dk kinh doanh" typed by a citizen.
         self._synonyms = _PhraseTable(
             (
-                tuple(self._abbreviations.replace(_phrase_key(variant))),
-                tuple(self._abbreviations.replace(_phrase_key(canonical))),
-            )
-            for variant, canonical in (synonyms or {}).items()
+                (
+                    tuple(self._abbreviations.replace(_phrase_key(variant))),
+                    tuple(self._abbreviations.replace(_phrase_key(canonical))),
+                )
+                for variant, canonical in (synonyms or {}).items()
+            ),
+            forgotten_marks=True,
         )
         self._fillers = _set_table(FILLERS)
         self._asks = _set_table(ASK_PREAMBLES)

@@ -194,4 +194,19 @@ def lost_papers(tokens: Sequence[str]) -> set[int]:
             j += 1
         if j < len(tokens) and tokens[j] in _PAPERS:
             found.update(range(i, j))  # "mất" and "hết" between
+            found.update(_whose(tokens, j))
     return found
+
+
+_PERSONAL = (("tùy", "thân"), ("tuỳ", "thân"), ("tuy", "than"), ("cá", "nhân"), ("ca", "nhan"))
+"""What says papers are one's own without naming one ("giấy tờ tùy thân", "giấy tờ cá nhân")."""
+
+
+def _whose(tokens: Sequence[str], j: int) -> range:
+    """Positions of "tùy thân" or "cá nhân" after the paper words starting at j (none if absent)."""
+    k = j
+    while k < len(tokens) and tokens[k] in _PAPERS:
+        k += 1
+    if tuple(tokens[k : k + 2]) in _PERSONAL:
+        return range(k, k + 2)
+    return range(0)

@@ -10,6 +10,7 @@ from faq.facets import asks_how_far, detect_facet
 from faq.normalize import (
     Normalizer,
     clean,
+    fewer_marks,
     fold_accents,
     normalize,
     place_tone,
@@ -190,6 +191,11 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("chưa có thẻ căn cứ", "chưa có thẻ căn cước", id="voice-can-cu-card"),
         pytest.param("lam can cu mat bao lau", "làm căn cước mất bao lau", id="voice-can-cu-accents-off"),
         pytest.param("căn cứ vào đâu mà phạt", "căn cứ vào đâu mà phạt", id="can-cu-a-basis-stays"),
+        pytest.param("xin giây xác nhận cư chú", "xin giây xác nhận cư trú", id="voice-cu-chu"),
+        pytest.param("lấy liền dc hông", "lấy ngay được không", id="southern-lien-is-ngay"),
+        pytest.param("bnhieu ngay", "bao nhiêu ngay", id="bnhieu"),
+        pytest.param("hộ khâu", "thường trú", id="a-forgotten-tone-in-a-phrase"),
+        pytest.param("hô khâu", "hô khâu", id="no-word-as-written-is-no-phrase"),
         pytest.param(
             "giấy tờ làm căn cứ có thông tin đúng",
             "giấy tờ làm căn cứ có thông tin đúng",
@@ -323,3 +329,26 @@ def test_read_on_behalf(text: str, expected: str) -> None:
 )
 def test_asks_how_far(text: str, waiting: bool) -> None:
     assert asks_how_far(text) is waiting
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted", "expected"),
+    [
+        pytest.param("giây", "giấy", True, id="tone-left-out"),
+        pytest.param("đôc", "độc", True, id="dot-below-left-out"),
+        pytest.param("dôc", "độc", True, id="stroke-left-out-too"),
+        pytest.param("doc", "độc", True, id="all-left-out"),
+        pytest.param("giấy", "giây", False, id="a-mark-added"),
+        pytest.param("mắt", "mất", False, id="a-different-mark"),
+        pytest.param("giấy", "giấy", True, id="as-written"),
+        pytest.param("giay", "giấc", False, id="another-word"),
+    ],
+)
+def test_fewer_marks(typed: str, wanted: str, expected: bool) -> None:
+    assert fewer_marks(typed, wanted) is expected
+
+
+def test_a_staff_phrase_typed_with_tones_forgotten_is_found() -> None:
+    norm = Normalizer({"giấy độc thân": "xác nhận tình trạng hôn nhân"})
+    assert norm.normalize("xin giây đôc thân") == "xin xác nhận tình trạng hôn nhân"
+    assert norm.normalize("xin giây") == "xin giây"
