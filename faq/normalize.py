@@ -48,9 +48,7 @@ _ABBREVIATION_TABLE = (
     # Voice typing and Southern speech write "trú" as "chú" ("đăng ký tạm chú", "thường chú").
     "tạm chú=tạm trú; thường chú=thường trú; tam chu=tạm trú; thuong chu=thường trú; "
     "cư chú=cư trú; cu chu=cư trú; "
-    # Southern "liền" is "ngay" after what one waits for ("lấy liền được hông").
-    "lấy liền=lấy ngay; lay lien=lấy ngay; có liền=có ngay; co lien=có ngay; làm liền=làm ngay; "
-    "lam lien=làm ngay; nhận liền=nhận ngay; nhan lien=nhận ngay; "
+    "lay lien=lấy ngay; "
     # Voice typing writes "căn cước" as "căn cứ" (a basis: "giấy tờ làm căn cứ cho việc cải chính"),
     # so only beside what one does with a card, or whom it is for.
     "thẻ căn cứ=thẻ căn cước; căn cứ công dân=căn cước công dân; căn cứ gắn chip=căn cước gắn chip; "
@@ -90,6 +88,9 @@ ACCENTED_WORDS: Mapping[str, str] = {
         for typed, meaning in (("má", "mẹ"), ("tía", "bố"), ("ông già", "bố"), ("bà già", "mẹ"))
         for whose in _KIN_OF
     },
+    # Southern "liền" is "ngay" after what one waits for ("lấy liền được hông"); typed without accents
+    # only "lay lien" (ABBREVIATIONS): "co lien thong", "lam lien thong" are "liên thông".
+    **{f"{verb} liền": f"{verb} ngay" for verb in ("lấy", "có", "làm", "nhận")},
     "mần": "làm",
     "hông": "không",
     "hổng": "không",

@@ -47,7 +47,14 @@ from handlers.options import fold
 from handlers.safety import Danger, danger_in, warned
 from handlers.state import ChatStates
 from handlers.store import MemoryStore, StateStore
-from handlers.typed import Gesture, NotAQuestion, before_complaint, not_a_question
+from handlers.typed import (
+    Gesture,
+    NotAQuestion,
+    Rejection,
+    after_rejection,
+    before_complaint,
+    not_a_question,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +71,7 @@ _COMMANDS = {
     "contact": "contact",
 }
 
-_FIELDS_PER_CHAT = 6
+_FIELDS_PER_CHAT = 7
 """At most this many values are remembered per chat (handlers.state.Field)."""
 
 
@@ -170,7 +177,17 @@ class Conversation:
         # A part asked earlier, before the procedure was known, leads this answer unless it asks its own.
         pending = self._take_facet(key)
         # "… mà cứ trả lời lung tung": the question, not the complaint (it found the self-introduction).
-        result = k.match(before_complaint(text) or text)
+        question = before_complaint(text) or text
+        rejection = after_rejection(question)
+        rejected = self._rejected(k.book, key, rejection) if rejection is not None else None
+        if rejection is not None and rejected is not None:
+            question = rejection.question
+        result = k.match(question)
+        if rejected is not None and not (result.facet_only or result.names_nothing):
+            # "không phải tạm vắng, tôi hỏi khai báo tạm trú cho người nước ngoài": not what was just
+            # shown, whatever its words are nearest (it got «Khai báo tạm vắng» again).
+            result = _without(result, rejected)
+            self._states.set(key, "entry", None)
         unsure = self._take_unsure(key)
         if unsure is not None and _adds_to(k, result, text):
             # Choices were just offered for `unsure`, and this message names nothing of its own: read
@@ -327,6 +344,7 @@ class Conversation:
                 outcome=Outcome("answer", entry.id, result.score, None, text),
             )
         self._states.set(key, "entry", entry.id)
+        self._states.set(key, "declined", None)
         # Choices shown before are settled: a "đúng rồi" now agrees with this answer.
         self._states.set(key, "suggested_for", None)
         if text:
@@ -450,6 +468,7 @@ class Conversation:
         asking about, offered first."""
         # Not forwarded to staff: the citizen is told who handles it; "Gặp cán bộ" stays possible.
         self._keep_for_staff(key, text, texts.told_declined(topic.title))
+        self._states.set(key, "declined", topic.id)
         # Procedures the topic points to ("nộp phạt trực tuyến" -> thanh toán trực tuyến) come first.
         back = [still] if still is not None else []
         related = [e for e in _existing(book, topic.related) if still is None or e.id != still.id]
@@ -624,6 +643,16 @@ class Conversation:
         entry = book.entry(entry_id) if entry_id else None
         return entry if entry is not None and entry.is_procedure else None
 
+    def _rejected(self, book: FaqBook, key: tuple[str, str], rejection: Rejection) -> Entry | None:
+        """What a rejection rejects: the topic the last reply declined, or the procedure it answered
+        when named ("không phải tạm vắng, …"; a bare "không phải, em hỏi bằng lái ô tô" after the
+        licence answer asks within it)."""
+        declined = self._states.get(key, "declined")
+        entry = book.entry(declined) if declined else None
+        if entry is not None:
+            return entry
+        return self._context_entry(book, key) if rejection.names else None
+
     def _staff_rows(self) -> tuple[Row, ...]:
         """The "Gặp cán bộ" row, where a staff relay is set up."""
         return browse.staff_rows(self._handoff_enabled)
@@ -668,6 +697,18 @@ def _names_other(k: Knowledge, result: MatchResult, context: Entry, text: str) -
     lâu phải làm" after tạm trú is about the birth)."""
     other = result.entry if result.kind is Kind.ANSWER else None
     return other is not None and other.id != context.id and k.names(other, text)
+
+
+def _without(result: MatchResult, rejected: Entry) -> MatchResult:
+    """The decision with the entry the citizen has just said is not it taken out: the other choices,
+    or nothing."""
+    if rejected not in (result.entry, result.declined, *result.suggestions):
+        return result
+    others = tuple(e for e in result.suggestions if e.id != rejected.id)
+    if result.declined is not None and result.declined.id != rejected.id:
+        return replace(result, suggestions=others)
+    kind = Kind.SUGGEST if others else Kind.NONE
+    return replace(result, kind=kind, entry=None, declined=None, suggestions=others)
 
 
 def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from handlers.store import StateStore
 
-Field = Literal["entry", "suggested_for", "unanswered", "told", "facet", "address"]
+Field = Literal["entry", "suggested_for", "unanswered", "told", "facet", "address", "declined"]
 """What is remembered about a chat:
 
 - entry: the procedure last answered (a facet-only follow-up refers to it);
@@ -19,7 +19,8 @@ Field = Literal["entry", "suggested_for", "unanswered", "told", "facet", "addres
 - told: what the bot said to that question (a declined topic, an answer…), shown to staff with it;
 - facet: a part asked before the procedure was known ("lệ phí bao nhiêu?" → "thủ tục nào ạ?"), that
   the procedure the citizen then picks leads with;
-- address: how the citizen calls themselves when not "anh/chị" ("bác", "bà"…, handlers.address).
+- address: how the citizen calls themselves when not "anh/chị" ("bác", "bà"…, handlers.address);
+- declined: the topic the last reply said the office does not handle ("không phải, em hỏi …" rejects it).
 """
 
 PREFIX = "ctx:"

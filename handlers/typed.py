@@ -269,6 +269,51 @@ def before_complaint(text: str) -> str | None:
     return None
 
 
+_REJECTING = re.compile(r"(?:(?:da|a|u|o|nhung|ma|ui)\s)*(?:khong|ko|k|kh|hong|hok) phai$")
+"""What a message that says the last reply missed begins with ("không phải", "dạ ko phải")."""
+_MEANT = re.compile(r"(?:toi|tui|em|e|minh|chau|con) (?:hoi|can|muon)|y (?:la|toi|tui|em|minh)")
+"""What begins the question after it ("…, tôi hỏi …", "ý em là …")."""
+_REJECT_WORDS = 8
+"""The rejected thing is named in a few words ("không phải tạm vắng"); more is a question."""
+
+
+_ONLY_POINTING = frozenset(
+    {"cai", "do", "nay", "kia", "vay", "the", "dau", "a", "roi", "r", "y", "ma", "nha", "nhe"}
+)
+"""Words of a rejection that point back without naming what is rejected ("không phải cái đó")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A message that begins by saying the last reply missed, then asks its question."""
+
+    question: str
+    """What it asks after the rejection ("tôi hỏi khai báo tạm trú cho người nước ngoài")."""
+    names: bool
+    """Whether it names what it rejects ("không phải tạm vắng, …"), not only "không phải, …"."""
+
+
+def after_rejection(text: str) -> Rejection | None:
+    """The question of a message that begins by rejecting the last reply ("không phải tạm vắng, tôi hỏi
+    khai báo tạm trú cho người nước ngoài"), None when it does not begin so or asks nothing after it."""
+    tokens = text.split()
+    folded = [fold(t) for t in tokens]
+    start = next(
+        (i + 1 for i in range(min(len(tokens), 5)) if _REJECTING.fullmatch(" ".join(folded[: i + 1]))),
+        None,
+    )
+    if start is None:
+        return None
+    for i in range(start, min(len(tokens), start + _REJECT_WORDS + 1)):
+        ends = i > start and tokens[i - 1][-1:] in ",.;:!?"
+        if ends or _MEANT.fullmatch(" ".join(folded[i : i + 2])):
+            if i == len(tokens):
+                return None
+            named = any(w and w not in _ONLY_POINTING for w in " ".join(folded[start:i]).split())
+            return Rejection(" ".join(tokens[i:]), named)
+    return None
+
+
 def _emoji_gesture(text: str) -> Gesture:
     marks = {ch for ch in text if not ch.isspace() and ch not in _DECORATION}
     if marks and marks <= _APPROVING:

@@ -1669,3 +1669,31 @@ def test_a_citizen_waiting_for_a_file_is_told_how_to_look_it_up(
     assert "Thời gian giải quyết:" in reply.text and "tra cứu bằng mã hồ sơ" in reply.text
     plain = shipped_conv.handle(text("đăng ký thường trú cần giấy tờ gì"))
     assert "tra cứu bằng mã hồ sơ" not in plain.text
+
+
+def test_a_rejection_naming_the_answer_asks_again_without_it(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    first = conv.handle(text("khai báo tạm vắng ở đâu"))
+    assert first.outcome is not None and first.outcome.entry_id == "tam-vang"
+    # Alone, the question after the rejection is nearest «Khai báo tạm vắng» again ("khai báo").
+    reply = conv.handle(text("không phải tạm vắng, tôi hỏi khai báo tạm trú cho người nước ngoài"))
+    assert reply.outcome is not None and reply.outcome.entry_id != "tam-vang"
+    assert "Khai báo tạm vắng" not in reply.text and "Khai báo tạm vắng" not in labels(reply)
+
+
+def test_a_rejected_declined_topic_is_not_declined_again(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    first = conv.handle(text("nhà em nuôi chó, phường bắt đăng ký gì không ạ"))
+    assert first.outcome is not None and first.outcome.kind == "declined"
+    reply = conv.handle(text("không phải, em hỏi nuôi chó mà, có phải tiêm phòng dại ko"))
+    assert reply.outcome is not None and reply.outcome.entry_id != first.outcome.entry_id
+    assert "nuôi con nuôi" not in reply.text
+
+
+def test_a_bare_rejection_asking_within_the_answer_keeps_it(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    conv.handle(text("đổi bằng lái xe máy"))
+    reply = conv.handle(text("không phải, em hỏi bằng lái ô tô hết hạn"))
+    # The licence entry covers cars too: a bare "không phải" does not take it away.
+    assert reply.outcome is not None and reply.outcome.kind == "answer"
+    assert reply.outcome.entry_id == "doi-gplx"

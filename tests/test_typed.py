@@ -6,7 +6,15 @@ import unicodedata
 
 import pytest
 
-from handlers.typed import Gesture, NotAQuestion, before_complaint, not_a_question, number_list
+from handlers.typed import (
+    Gesture,
+    NotAQuestion,
+    Rejection,
+    after_rejection,
+    before_complaint,
+    not_a_question,
+    number_list,
+)
 
 
 @pytest.mark.parametrize(
@@ -192,3 +200,34 @@ def test_number_list(numbers: tuple[int, ...], words: str) -> None:
 )  # fmt: skip
 def test_before_complaint(text: str, asked: str | None) -> None:
     assert before_complaint(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "không phải tạm vắng, tôi hỏi khai báo tạm trú cho người nước ngoài",
+            Rejection("tôi hỏi khai báo tạm trú cho người nước ngoài", names=True),
+            id="names-what-it-rejects",
+        ),
+        pytest.param(
+            "không phải, em hỏi nuôi chó mà",
+            Rejection("em hỏi nuôi chó mà", names=False),
+            id="bare-then-the-question",
+        ),
+        pytest.param(
+            "ko phai y em la tam tru", Rejection("y em la tam tru", names=False), id="accents-off-y-em-la"
+        ),
+        pytest.param(
+            "dạ không phải cái đó, em cần làm hộ chiếu",
+            Rejection("em cần làm hộ chiếu", names=False),
+            id="pointing-back-names-nothing",
+        ),
+        pytest.param("không phải", None, id="nothing-after-it"),
+        pytest.param("không phải tạm vắng", None, id="no-question-after-it"),
+        pytest.param("có phải làm không", None, id="a-question-with-phai"),
+        pytest.param("không phải đăng ký tạm trú thì có bị phạt không", None, id="a-question-beginning-so"),
+    ],
+)
+def test_after_rejection(text: str, expected: Rejection | None) -> None:
+    assert after_rejection(text) == expected
