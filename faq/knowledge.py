@@ -91,13 +91,14 @@ class Knowledge:
         """The words of a message that say what it is about (faq.lexical.topic_words)."""
         return tuple(self.matcher.lexical.topic_words(text)[0])
 
-    def only_names(self, entry: Entry, text: str) -> bool:
+    def only_names(self, entry: Entry, text: str, also: frozenset[str] = frozenset()) -> bool:
         """Whether every topic word of a short message is a word of the entry's title or keywords ("bao
-        lâu thì có sổ" after «Đăng ký đất đai, cấp sổ đỏ lần đầu»): it asks a part of that entry."""
+        lâu thì có sổ" after «Đăng ký đất đai, cấp sổ đỏ lần đầu»), or one of `also` (accents off): it
+        asks a part of that entry."""
         if not short(text):
             return False
         topic, _ = self.matcher.lexical.topic_words(text)
-        own = _own_words(entry)
+        own = _own_words(entry) | also
         return bool(topic) and all(fold_word(t) in own for t in topic)
 
     def names(self, entry: Entry, text: str) -> bool:

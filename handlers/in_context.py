@@ -84,6 +84,12 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         said = k.follow_up(text, context)
         found = tuple(d for d in context.documents if any(f in d for f in said))  # whole items, not parts
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.PAPERS)
+    if context.is_procedure and _LACKS_PAPER.fullmatch(fold(text)):
+        # "nhà chưa có sổ hồng thì đăng ký được không" during permanent residence found the land title
+        # («cấp sổ đỏ lần đầu»): what the answer on screen says of that paper, when it says it.
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        if found:
+            return InContext(Reading.SENTENCES, found)
     whom = for_whom(text)
     if whom is not None and context.is_procedure:
         # "à không, cho mẹ tôi", "con tôi 3 tuổi" after an answer: the same procedure for that person,
@@ -117,6 +123,10 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     if facet is not None and answers_facet(context, facet) and k.only_names(context, text):
         # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu»: the part asked of the procedure on screen, not
         # a sentence that happens to say "sổ".
+        return InContext(Reading.PART)
+    if facet is Facet.POSTAL and answers_facet(context, facet) and k.only_names(context, text, _SENDING):
+        # "trả thẻ qua bưu điện được ko" after the ID card found the postal fees entry: the card sent
+        # home is this procedure's postal part.
         return InContext(Reading.PART)
     if (
         facet is Facet.ONLINE
@@ -213,6 +223,14 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "bọn em chưa đăng ký kết hôn thì sao" after khai sinh got marriage registration: what the
         # answer on screen says of that circumstance ("cha mẹ chưa đăng ký kết hôn vẫn khai sinh được").
         return InContext(Reading.SENTENCES, said)
+    if short(text) and k.names(context, text) and not k.names_beyond(answered, context, text):
+        # "chứng thực ở phường được ko" after «Chứng thực chữ ký» found «Chứng thực bản sao», "làm ở
+        # phường khác được ko, ks của con đăng ký ở quê" after the birth certificate copy («… (bản sao
+        # giấy khai sinh…)») found birth registration: the words that name it name the answer on screen.
+        if facet is not None and answers_facet(context, facet):
+            return InContext(Reading.PART)
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
     if k.names(answered, text):
         return None
     topic = k.topic(text)
@@ -346,7 +364,8 @@ def for_whom(text: str) -> Whom | None:
 
 
 _PAPER = (
-    r"(?:giay(?: to)?|ban sao|ban chinh|ban goc|so|the|hop dong|anh|hinh|xac nhan|chung nhan|to khai|don)"
+    r"(?:giay(?: to)?|ban sao|ban chinh|ban goc|so|the|hop dong|anh|hinh|xac nhan|chung nhan|to khai|don"
+    r"|cccd|cmnd|cmt|can cuoc|chung minh|ho chieu|passport|ho khau|bang lai|gplx)"
 )
 _FOR_SOMEONE = rf"(?:(?:(?:neu|con|the|vay|nhung)\s)*{_KIN}{_WHOSE}(?:{_YEARS})?\sthi\s)?"
 """Whose paper, before the question ("con tôi mới 8 tuổi thì có cần mang theo giấy khai sinh không")."""
@@ -366,6 +385,17 @@ _FORM = re.compile(
 )
 """The form asked for ("có mẫu đơn ko", "xin mẫu tờ khai", "tờ khai lấy ở đâu"): the list of papers says
 where it is (at the one-stop desk, or filled in online)."""
+
+
+_LACKS_PAPER = re.compile(
+    r"(?:\S+\s){0,3}(?:chua|khong|ko|k|hong|chang) co\s"
+    + _PAPER
+    + r"(?:\s\S+){0,4}?\s(?:thi|ma)\s(?:\S+\s){0,3}(?:sao|the nao|ntn|duoc khong|dc khong|duoc ko|dc ko)"
+    r"(?:\s(?:a|ad|nhi|vay|the|z|nhe|khong|ko|chi|anh))*"
+)
+"""A paper one does not have, asked about ("nhà chưa có sổ hồng thì đăng ký được không")."""
+_SENDING = frozenset({"tra", "gui", "nhan", "chuyen", "nop", "ship", "giao", "ve", "nha", "tan"})
+"""Words of a result or file sent by post ("trả thẻ về nhà", "gửi hồ sơ"), accents off."""
 
 
 def needs_paper(text: str) -> bool:

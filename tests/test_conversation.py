@@ -608,6 +608,21 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
                      "Văn bản ủy quyền nếu nhờ người khác xin Phiếu số 1", id="delegating-it"),
         pytest.param("lý lịch tư pháp", "cần giấy ủy quyền không", "ly-lich-tu-phap",
                      "Văn bản ủy quyền", id="a-letter-of-authority"),
+        # «Chứng thực bản sao» ("chứng thực" names both; QA round 10).
+        pytest.param("chứng thực chữ ký giấy ủy quyền", "chứng thực ở phường được ko", "chung-thuc-chu-ky",
+                     "xác nhận chữ ký", id="a-word-both-titles-say"),
+        # The postal fees entry (QA round 10): the card sent home is the ID card's postal part.
+        pytest.param("làm căn cước", "trả thẻ qua bưu điện được ko", "can-cuoc",
+                     "trả thẻ tại nhà qua bưu chính công ích", id="the-card-by-post"),
+        # The ID card's papers (QA round 10).
+        pytest.param("chứng thực chữ ký giấy ủy quyền", "có cần mang cccd k", "chung-thuc-chu-ky",
+                     "Thẻ căn cước, CCCD hoặc hộ chiếu còn hạn", id="bring-the-id-card"),
+        # The first land title (QA round 10): what proves the home is lawful.
+        pytest.param("mua chung cư muốn nhập hộ khẩu vào đó", "nhà chưa có sổ hồng thì đăng ký được không",
+                     "thuong-tru", "giấy tờ chứng minh chỗ ở hợp pháp", id="no-land-title-yet"),
+        # The summary again (QA round 10); the list of papers says what stands in for it.
+        pytest.param("đăng ký khai sinh cho con", "hổng có giấy chứng sinh thì sao", "khai-sinh",
+                     "người làm chứng", id="no-birth-notice"),
         # Thirteen words, too long for a follow-up: paternity registration again.
         pytest.param("làm căn cước cho con 14 tuổi", "thế nó đi một mình được không hay bố mẹ phải đi cùng",
                      "can-cuoc", "cha, mẹ hoặc người giám hộ đi cùng", id="a-longer-follow-up"),

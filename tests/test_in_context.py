@@ -46,6 +46,8 @@ def test_for_whom_is_only_a_person_or_an_age(text: str, expected: Whom | None) -
             id="for-a-child-of-eight",
         ),
         pytest.param("làm hộ chiếu thì có cần giấy khai sinh không", False, id="another-procedure-first"),
+        pytest.param("có cần mang cccd k", True, id="the-id-card-abbreviated"),
+        pytest.param("có cần mang theo hộ chiếu không", True, id="the-passport"),
         pytest.param("có mẫu đơn ko", True, id="the-form"),
         pytest.param("tờ khai lấy ở đâu", True, id="where-the-form-is"),
         pytest.param("mẫu đơn xin xác nhận cư trú", False, id="a-form-of-a-named-procedure"),
