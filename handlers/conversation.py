@@ -204,6 +204,11 @@ class Conversation:
                 # hạn, cấp lại)»: nothing beyond the choice is said, so the one choice is taken.
                 joined = replace(joined, kind=Kind.ANSWER, entry=joined.suggestions[0], suggestions=())
             asked = result.facet if result.facet_only or result.names_nothing else None
+            if asked is not None and joined.kind is Kind.NONE:
+                # "cần giấy gì" under tạm trú / thường trú: joined, the part asked was read as the whole
+                # question (it names nothing), and the choices were lost to "which procedure?".
+                alone = k.match(unsure)
+                joined = alone if alone.kind is Kind.SUGGEST else joined
             if (
                 asked is not None
                 and joined.kind is Kind.SUGGEST

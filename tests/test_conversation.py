@@ -485,6 +485,17 @@ def test_papers_lost_without_naming_them_are_asked_which(shipped_conv: Conversat
     assert not named.text.startswith("Giấy tờ cần chuẩn bị")  # "giấy tờ" named what was lost
 
 
+def test_a_part_that_reads_as_the_whole_question_keeps_the_choices(shipped_conv: Conversation) -> None:
+    offered = shipped_conv.handle(
+        text("em ở trọ Bình Dương nhưng hộ khẩu ở Thanh Hóa, giờ muốn chuyển hẳn vào đây thì làm sao")
+    )
+    assert kind(offered) == "suggest"
+    # Read with the question before it, "cần giấy gì" was taken for the whole question (QA round 10).
+    papers = shipped_conv.handle(text("cần giấy gì"))
+    assert kind(papers) == "suggest" and papers.text == texts.which_of_these(Facet.DOCUMENTS)
+    assert labels(papers) == labels(offered)
+
+
 def test_a_part_asked_under_choices_offers_the_same_choices_for_that_part(shipped_conv: Conversation) -> None:
     offered = shipped_conv.handle(text("chồng tôi mất tháng trước, nghe nói được nhận trợ cấp mai táng"))
     assert kind(offered) == "suggest"
