@@ -20,6 +20,7 @@ shared procedure the citizen's office does not handle.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -228,6 +229,14 @@ class Conversation:
                 # The part this message asks, if it asks one, not the one asked before.
                 result = replace(joined, facet=result.facet or joined.facet)
         nothing = result.preamble_only or (result.kind is Kind.NONE and result.declined is None)
+        if _small_talk(result) and closing(text) is Closing.THANKS and not _WHO.search(fold(text)):
+            # "cảm ơn em nhiều nhé, bot dễ thương ghê" found the self-introduction ("bot"): thanks that
+            # ask nothing are thanks, whichever small talk their other words are near.
+            thanks = _thanks_entry(k.book)
+            if thanks is None:
+                nothing = True
+            elif result.entry is not thanks:
+                return self._answered(k.book, key, thanks, None, result, text)
         ending = closing(text) if nothing else None
         if ending is not None:
             # A FAQ without a thanks or goodbye entry: still not "chưa có thông tin" to either.
@@ -714,6 +723,20 @@ def _without(result: MatchResult, rejected: Entry) -> MatchResult:
         return replace(result, suggestions=others)
     kind = Kind.SUGGEST if others else Kind.NONE
     return replace(result, kind=kind, entry=None, declined=None, suggestions=others)
+
+
+_WHO = re.compile(r"\bai\b")
+"""Who is asked about ("cảm ơn, bạn là ai"): a question the self-introduction answers."""
+
+
+def _small_talk(result: MatchResult) -> bool:
+    """Whether the decision answers with a small-talk entry."""
+    return result.kind is Kind.ANSWER and result.entry is not None and result.entry.is_small_talk
+
+
+def _thanks_entry(book: FaqBook) -> Entry | None:
+    """The FAQ's own reply to thanks: the small-talk entry whose title thanks ("Cảm ơn")."""
+    return next((e for e in book.entries if e.is_small_talk and closing(e.title) is Closing.THANKS), None)
 
 
 def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:

@@ -1723,3 +1723,18 @@ def test_a_bare_rejection_asking_within_the_answer_keeps_it(shipped_conv: Conver
     # The licence entry covers cars too: a bare "không phải" does not take it away.
     assert reply.outcome is not None and reply.outcome.kind == "answer"
     assert reply.outcome.entry_id == "doi-gplx"
+
+
+@pytest.mark.parametrize(
+    ("said", "entry_id"),
+    [
+        # The self-introduction, through "bot" (QA round 10).
+        pytest.param("cảm ơn em nhiều nhé, bot dễ thương ghê", "cam-on", id="thanks-with-a-compliment"),
+        pytest.param("cảm ơn, bạn là ai", "ban-la-ai", id="thanks-then-who-are-you"),
+    ],
+)
+def test_thanks_that_ask_nothing_get_the_faqs_thanks(
+    shipped_conv: Conversation, said: str, entry_id: str
+) -> None:
+    reply = shipped_conv.handle(text(said))
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id
