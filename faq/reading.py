@@ -332,7 +332,11 @@ def closing(text: str) -> Closing | None:
     return found
 
 
-_PART = re.compile(r"\s*(?:[,;:+\n]|\s(?:và|va|với cả|voi ca|còn|con nữa)\s|\b\d[.)]\s)\s*", re.IGNORECASE)
+_PART = re.compile(
+    r"\s*(?:[,;:+\n]|\s(?:và|va|với cả|voi ca|còn|con nữa|đồng thời|dong thoi"
+    r"|ngoài ra|ngoai ra)\s|\b\d[.)]\s)\s*",
+    re.IGNORECASE,
+)
 PARTS_LONGEST = 300
 """Messages longer than this are letters: their clauses tell a story, not a list of needs."""
 

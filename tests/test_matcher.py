@@ -527,3 +527,9 @@ def test_one_need_in_parts_adds_nothing(matcher: Matcher) -> None:
     result = matcher.match("làm căn cước cho con, cháu 14 tuổi, cần những gì")
     assert result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == "can-cuoc"
     assert "can-cuoc" not in {e.id for e in result.suggestions}
+
+
+def test_a_second_need_joined_by_dong_thoi_is_offered_beside_the_answer() -> None:
+    result = Matcher(load_faq(None)).match("tôi muốn làm hộ chiếu đồng thời gia hạn thẻ bảo hiểm y tế")
+    offered = {e.id for e in (result.entry, *result.suggestions) if e is not None}
+    assert {"ho-chieu", "bhyt"} <= offered
