@@ -304,7 +304,8 @@ class Conversation:
             # Nearest to a declined topic it does not name, during a procedure: who handles that, and the
             # way back to the procedure.
             still = way_back(k, context, result.declined, text)
-            return self._declined(k.book, key, result.declined, result, text, still)
+            beside = _named_beside(result, text) if still is None and context is None else None
+            return self._declined(k.book, key, result.declined, result, text, still, beside)
         if result.legal_opinion:
             return self._legal_opinion(k.book, key, result, text)
         return self._fallback(k.book, key, text, result)
@@ -477,19 +478,22 @@ class Conversation:
         result: MatchResult,
         text: str,
         still: Entry | None = None,
+        named: Entry | None = None,
     ) -> Reply:
         """A topic the office does not handle: who does; `still`: the procedure the citizen may still be
-        asking about, offered first."""
+        asking about, offered first; `named`: a procedure the message names beside the topic, likewise."""
         # Not forwarded to staff: the citizen is told who handles it; "Gặp cán bộ" stays possible.
         self._keep_for_staff(key, text, texts.told_declined(topic.title))
         self._states.set(key, "declined", topic.id)
         # Procedures the topic points to ("nộp phạt trực tuyến" -> thanh toán trực tuyến) come first.
-        back = [still] if still is not None else []
-        related = [e for e in _existing(book, topic.related) if still is None or e.id != still.id]
+        back = [e for e in (still, named) if e is not None]
+        related = [e for e in _existing(book, topic.related) if e not in back]
         pointed = _rows(_row(_btn(e.title, p.ShowAnswer(e.id))) for e in (*back, *related))
         said = texts.declined(topic.title, topic.summary, book.agency)
         if still is not None:
             said = f"{said}\n\n{texts.still_about(still.title, self._handoff_enabled)}"
+        elif named is not None:
+            said = f"{said}\n\n{texts.named_beside(named.title)}"
         return Reply(
             said,
             buttons=(*pointed, *self._staff_rows(), *browse.menu_buttons(book, result)),
@@ -727,6 +731,19 @@ def _without(result: MatchResult, rejected: Entry) -> MatchResult:
 
 _WHO = re.compile(r"\bai\b")
 """Who is asked about ("cảm ơn, bạn là ai"): a question the self-introduction answers."""
+
+
+def _named_beside(result: MatchResult, text: str) -> Entry | None:
+    """A procedure among the nearest that a message declined as another topic names by its whole title
+    ("vợ em đi xuất khẩu lao động Nhật, em muốn đăng ký khai sinh cho con…": «Đăng ký khai sinh» beside
+    labour export). A word of a title or keyword is not enough: "trợ cấp người già" is no
+    «Hưởng trợ cấp thất nghiệp»."""
+    said = f" {fold(text)} "
+    for c in result.candidates[:3]:
+        title = fold(c.entry.title.split("(")[0].split(",")[0])
+        if c.entry.is_procedure and len(title.split()) >= 2 and f" {title} " in said:
+            return c.entry
+    return None
 
 
 def _small_talk(result: MatchResult) -> bool:

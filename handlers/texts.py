@@ -166,6 +166,11 @@ def not_covered(title: str, agency: Agency, staff: bool, *, late: bool = False) 
     )
 
 
+def named_beside(title: str) -> str:
+    """After a declined topic, when the message also names a procedure of the office."""
+    return f"Nếu anh/chị hỏi về «{title}», anh/chị bấm «{title}» bên dưới để xem hướng dẫn ạ."
+
+
 def still_about(title: str, staff: bool) -> str:
     """After a declined topic, when the message may still be about the procedure just answered."""
     person = "bấm «Gặp cán bộ»" if staff else "gọi số ở trên"

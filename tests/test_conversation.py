@@ -1738,3 +1738,20 @@ def test_thanks_that_ask_nothing_get_the_faqs_thanks(
 ) -> None:
     reply = shipped_conv.handle(text(said))
     assert reply.outcome is not None and reply.outcome.entry_id == entry_id
+
+
+def test_a_declined_message_naming_a_procedure_by_its_title_offers_it(shipped_conv: Conversation) -> None:
+    said = "vợ em đi xuất khẩu lao động Nhật, em muốn đăng ký khai sinh cho con mà vợ không về được"
+    reply = shipped_conv.handle(text(said))
+    # Declined as labour export (QA round 10, R19); the birth registration it asks was not offered.
+    assert kind(reply) == "declined"
+    assert texts.named_beside("Đăng ký khai sinh") in reply.text
+    assert labels(reply)[0] == "Đăng ký khai sinh"
+
+
+def test_a_declined_message_naming_only_a_word_of_a_title_offers_nothing_beside(
+    shipped_conv: Conversation,
+) -> None:
+    reply = shipped_conv.handle(text("mẹ em năm nay 80 tuổi, nghe nói được nhận tiền trợ cấp người già"))
+    assert kind(reply) == "declined"
+    assert "Nếu anh/chị hỏi về" not in reply.text
