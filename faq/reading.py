@@ -298,13 +298,9 @@ _WANTS = re.compile(
 muốn đăng ký tạm trú cho tôi tại số 12"): the clause is the request, not an introduction."""
 
 
-_ENDING = re.compile(r"[.!…]+(?=\s)")
-
-
 def _asks(sentence: str) -> float:
     """How question-like a sentence is (0: not at all)."""
-    # A sentence's last word counts before its full stop too ("… thì gia hạn ở đâu.").
-    f = _ENDING.sub(" ", _fold(sentence).replace("?", " ? "))
+    f = _fold(sentence).replace("?", " ? ")
     score = 2.0 if "?" in sentence else 0.0
     score += sum(1.0 for w in _ASK_WORDS if (w + " ") in f)
     return score
