@@ -52,22 +52,48 @@ _PURPOSE = re.compile(r"\b(?:de|cho)\b(?: \w+){0,7} $")
 
 def asks_legal_opinion(question: str) -> bool:
     """Whether the asking part of a message asks if something is lawful, valid, a right or advisable."""
+    return bool(_opinion_cues(question))
+
+
+def asks_advice_only(question: str) -> bool:
+    """Whether the only opinion asked is whether something is advisable ("có nên"), with no word of
+    the law: "con em sốt 39 độ có nên cho đi viện không" asks a doctor, not a lawyer."""
+    cues = _opinion_cues(question)
+    folded = _NOT_WORD.sub(" ", fold_accents(question.lower()))
+    return bool(cues) and set(cues) == {"co nen"} and _LAW.search(folded) is None
+
+
+_LAW = re.compile(
+    r"\b(?:luat|phap|quy dinh|kien|tranh chap|hop dong|thua ke|di chuc|boi thuong|toa|xu phat|phat|quyen"
+    r"|nghia vu|giay to|ho so|thu tuc|dang ky|uy quyen|chung thuc|cong chung|bao hiem|bhxh)\b"
+)
+"""Words of the law or of the office's work: "có nên" beside them asks for legal advice."""
+
+
+def _opinion_cues(question: str) -> list[str]:
+    """The cues of an opinion asked in the asking part of a message (none for a scam warning)."""
     folded = _NOT_WORD.sub(" ", fold_accents(question.lower()))
     if _SCAM.search(folded):
-        return False
+        return []
     hearsay = _HEARSAY.search(folded) is not None
+    found = []
     for cue in _CUES.finditer(folded):
         if cue.group().startswith("hop phap") and _PURPOSE.search(folded[: cue.start()]):
             continue
         if hearsay and _TRUE.fullmatch(cue.group()):
             continue
-        return True
-    return False
+        found.append(cue.group())
+    return found
 
 
-def decided_for_legal_opinion(result: MatchResult, max_suggestions: int) -> MatchResult:
+def decided_for_legal_opinion(
+    result: MatchResult, max_suggestions: int, advice_only: bool = False
+) -> MatchResult:
     """The decision for a message that asks a legal opinion: an answer becomes the first choice, and
-    choices the matcher was unsure of are dropped (the pointer to legal aid is the reply)."""
+    choices the matcher was unsure of are dropped (the pointer to legal aid is the reply). Advice
+    asked (`asks_advice_only`) about nothing the FAQ has stays nothing: no pointer to legal aid."""
+    if advice_only and result.kind is not Kind.ANSWER:
+        return replace(result, kind=Kind.NONE, suggestions=()) if result.kind is Kind.SUGGEST else result
     if result.kind is Kind.SUGGEST:
         return replace(result, kind=Kind.NONE, suggestions=(), legal_opinion=True)
     if result.kind is not Kind.ANSWER:

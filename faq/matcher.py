@@ -25,7 +25,7 @@ from faq.accents import AccentRestorer
 from faq.answer_terms import AnswerTerms
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
 from faq.fusion import Signals, decide, inside_mask, positions_of
-from faq.legal_opinion import asks_legal_opinion, decided_for_legal_opinion
+from faq.legal_opinion import asks_advice_only, asks_legal_opinion, decided_for_legal_opinion
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
 from faq.normalize import Normalizer, fold_accents
 from faq.reading import Reading, closing, may_have_parts, parts, read
@@ -278,7 +278,8 @@ class Matcher:
             and asks_legal_opinion(reading.question)
             and not self._staff_wrote(text, result)
         ):
-            result = decided_for_legal_opinion(result, self.settings.max_suggestions)
+            advice = asks_advice_only(reading.question)
+            result = decided_for_legal_opinion(result, self.settings.max_suggestions, advice)
         # Small talk first in the ranking yet only suggested ("thôi e off nha bye") counts as nothing.
         unsure = (
             result.kind is Kind.SUGGEST

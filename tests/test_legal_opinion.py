@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from faq.decision import Kind, MatchResult
-from faq.legal_opinion import asks_legal_opinion, decided_for_legal_opinion
+from faq.legal_opinion import asks_advice_only, asks_legal_opinion, decided_for_legal_opinion
 from faq.matcher import Matcher
 from faq.schema import Entry
 
@@ -145,3 +145,23 @@ def test_a_question_staff_wrote_under_an_entry_is_answered_by_it(
     result = shipped_matcher.match(question)
     assert result.kind is kind, result
     assert (result.entry if kind is Kind.ANSWER else result.suggestions[0]).id == entry_id  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("con em sốt 39 độ có nên cho đi viện không", True, id="a-doctors-question"),
+        pytest.param("đóng bhxh 20 năm rồi nghỉ, có nên rút 1 lần ko", False, id="insurance-is-the-offices"),
+        pytest.param("có nên kiện ra tòa không", False, id="a-lawsuit"),
+        pytest.param("giấy ủy quyền viết tay có giá trị không", False, id="validity-is-no-advice"),
+        pytest.param("làm căn cước ở đâu", False, id="no-opinion-asked"),
+    ],
+)
+def test_asks_advice_only(question: str, expected: bool) -> None:
+    assert asks_advice_only(question) is expected
+
+
+def test_advice_about_nothing_the_faq_has_gets_no_legal_aid_pointer(shipped_matcher: Matcher) -> None:
+    # It got "có nên làm hay không là những điều cần tư vấn pháp luật" (QA round 11).
+    result = shipped_matcher.match("con em sốt 39 độ từ hôm qua có nên cho đi viện không ạ")
+    assert (result.kind, result.legal_opinion, result.suggestions) == (Kind.NONE, False, ())
