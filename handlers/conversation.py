@@ -180,7 +180,7 @@ class Conversation:
         # "… mà cứ trả lời lung tung": the question, not the complaint (it found the self-introduction).
         question = before_complaint(text) or text
         rejection = after_rejection(question)
-        rejected = self._rejected(k.book, key, rejection) if rejection is not None else None
+        rejected = self._rejected(k, key, rejection) if rejection is not None else None
         if rejection is not None and rejected is not None:
             question = rejection.question
         result = k.match(question)
@@ -380,6 +380,10 @@ class Conversation:
             return self._ask_staff(book, key)
         if gesture is Gesture.ATTACHMENT:
             return self._non_text()
+        if gesture is Gesture.WRONG:
+            # "không phải cái đó", then "mất bao lâu": not the time of the answer just rejected (QA
+            # round 11, F35).
+            self._states.set(key, "entry", None)
         # The chat's state is read only where the gesture refers to it (a Redis call each).
         seen = OnScreen(
             options=options,
@@ -661,15 +665,19 @@ class Conversation:
         entry = book.entry(entry_id) if entry_id else None
         return entry if entry is not None and entry.is_procedure else None
 
-    def _rejected(self, book: FaqBook, key: tuple[str, str], rejection: Rejection) -> Entry | None:
+    def _rejected(self, k: Knowledge, key: tuple[str, str], rejection: Rejection) -> Entry | None:
         """What a rejection rejects: the topic the last reply declined, or the procedure it answered
         when named ("không phải tạm vắng, …"; a bare "không phải, em hỏi bằng lái ô tô" after the
         licence answer asks within it)."""
         declined = self._states.get(key, "declined")
-        entry = book.entry(declined) if declined else None
+        entry = k.book.entry(declined) if declined else None
         if entry is not None:
             return entry
-        return self._context_entry(book, key) if rejection.names else None
+        shown = self._context_entry(k.book, key)
+        if shown is None or not rejection.names:
+            return None
+        # "không phải tạm vắng, …" after «Khai báo tạm vắng»: the words rejected name the answer.
+        return shown if k.names(shown, rejection.rejected) else None
 
     def _staff_rows(self) -> tuple[Row, ...]:
         """The "Gặp cán bộ" row, where a staff relay is set up."""

@@ -285,19 +285,36 @@ _ONLY_POINTING = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """A message that begins by saying the last reply missed, then asks its question."""
+    """A message that says the last reply missed, and asks its question."""
 
     question: str
-    """What it asks after the rejection ("tôi hỏi khai báo tạm trú cho người nước ngoài")."""
-    names: bool
-    """Whether it names what it rejects ("không phải tạm vắng, …"), not only "không phải, …"."""
+    """What it asks besides the rejection ("tôi hỏi khai báo tạm trú cho người nước ngoài")."""
+    rejected: str = ""
+    """The words that name what it rejects ("tạm vắng"); empty for "không phải, …", "không phải cái đó"."""
+
+    @property
+    def names(self) -> bool:
+        """Whether it names what it rejects."""
+        return bool(self.rejected)
+
+
+_TRAILING_WORDS = 5
+"""At most this many words after "chứ không phải" when they only name what is rejected ("… chứ không phải
+nhận cha ạ"); more is the sentence going on ("chứ không phải nhà của mình thì có đăng ký được không")."""
 
 
 def after_rejection(text: str) -> Rejection | None:
-    """The question of a message that begins by rejecting the last reply ("không phải tạm vắng, tôi hỏi
-    khai báo tạm trú cho người nước ngoài"), None when it does not begin so or asks nothing after it."""
+    """The question of a message that rejects the last reply, first ("không phải tạm vắng, tôi hỏi khai
+    báo tạm trú cho người nước ngoài") or last ("em hỏi làm khai sinh cho con chứ không phải nhận cha
+    ạ"); None when it does not, or asks nothing beside it."""
     tokens = text.split()
     folded = [fold(t) for t in tokens]
+    for i in range(1, len(tokens) - 2):
+        if folded[i] == "chu" and _REJECTING.fullmatch(" ".join(folded[i + 1 : i + 3])):
+            tail = folded[i + 3 :]
+            if len(tail) > _TRAILING_WORDS or "thi" in tail:
+                return None
+            return Rejection(" ".join(tokens[:i]), _naming(tokens[i + 3 :]))
     start = next(
         (i + 1 for i in range(min(len(tokens), 5)) if _REJECTING.fullmatch(" ".join(folded[: i + 1]))),
         None,
@@ -309,9 +326,13 @@ def after_rejection(text: str) -> Rejection | None:
         if ends or _MEANT.fullmatch(" ".join(folded[i : i + 2])):
             if i == len(tokens):
                 return None
-            named = any(w and w not in _ONLY_POINTING for w in " ".join(folded[start:i]).split())
-            return Rejection(" ".join(tokens[i:]), named)
+            return Rejection(" ".join(tokens[i:]), _naming(tokens[start:i]))
     return None
+
+
+def _naming(words: list[str]) -> str:
+    """The words of a rejection that name something, as typed, without those that only point."""
+    return " ".join(w.strip(",.;:!?") for w in words if fold(w) and fold(w) not in _ONLY_POINTING)
 
 
 def _emoji_gesture(text: str) -> Gesture:

@@ -1755,3 +1755,22 @@ def test_a_declined_message_naming_only_a_word_of_a_title_offers_nothing_beside(
     reply = shipped_conv.handle(text("mẹ em năm nay 80 tuổi, nghe nói được nhận tiền trợ cấp người già"))
     assert kind(reply) == "declined"
     assert "Nếu anh/chị hỏi về" not in reply.text
+
+
+def test_a_rejection_after_the_question_takes_the_answer_away(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    conv.handle(text("làm thủ tục nhận cha cho con"))
+    reply = conv.handle(text("em hỏi làm khai sinh cho con chứ không phải nhận cha ạ"))
+    # It stayed with «Đăng ký nhận cha, mẹ, con» (QA round 11, L18).
+    assert reply.outcome is not None and reply.outcome.entry_id == "khai-sinh"
+
+
+def test_a_part_asked_after_saying_the_answer_missed_is_not_about_that_answer(
+    shipped_conv: Conversation,
+) -> None:
+    conv = shipped_conv
+    conv.handle(text("đăng ký thường trú"))
+    assert kind(conv.handle(text("không phải cái đó"))) == "wrong"
+    reply = conv.handle(text("mất bao lâu"))
+    assert kind(reply) == "clarify"
+    assert "Đăng ký thường trú" not in reply.text
