@@ -264,6 +264,16 @@ class Conversation:
             if context is not None:
                 # A fee asked right after the office's contact details: about some other procedure.
                 return self._clarify(k.book, key, result, text)
+        if (result.facet_only or result.names_nothing) and context is None:
+            topic = self._declined_shown(k.book, key)
+            if topic is not None:
+                # "mất bao lâu" right after «Cấp lại sổ đỏ…» was declined: not "which procedure?" and
+                # the menu (QA round 11), but that the guide has no such part, and who handles it.
+                return Reply(
+                    texts.declined_part(topic.title, result.facet, topic.summary),
+                    buttons=(*self._staff_rows(), *browse.menu_buttons(k.book, result)),
+                    outcome=_outcome("declined", result, text, entry_id=topic.id),
+                )
         if result.names_nothing and context is None:
             # "thủ tục thế nào", "lệ phí bao nhiêu", "làm giấy tờ cho mẹ" with no answer on screen:
             # which procedure is meant (the part asked leads the answer once it is named).
@@ -459,6 +469,7 @@ class Conversation:
         one = len(result.suggestions) == 1
         rows.append(_row(_btn(texts.BTN_NOT_THIS if one else texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
+        self._states.set(key, "declined", None)  # the choices are what is on screen now
         # "Gặp cán bộ" now hands over this question, with the choices it got (not an earlier one's).
         self._keep_for_staff(key, text, texts.told_suggested([e.title for e in result.suggestions]))
         if facet is not None:
@@ -665,12 +676,16 @@ class Conversation:
         entry = book.entry(entry_id) if entry_id else None
         return entry if entry is not None and entry.is_procedure else None
 
+    def _declined_shown(self, book: FaqBook, key: tuple[str, str]) -> Entry | None:
+        """The topic the last reply declined, if it did."""
+        declined = self._states.get(key, "declined")
+        return book.entry(declined) if declined else None
+
     def _rejected(self, k: Knowledge, key: tuple[str, str], rejection: Rejection) -> Entry | None:
         """What a rejection rejects: the topic the last reply declined, or the procedure it answered
         when named ("không phải tạm vắng, …"; a bare "không phải, em hỏi bằng lái ô tô" after the
         licence answer asks within it)."""
-        declined = self._states.get(key, "declined")
-        entry = k.book.entry(declined) if declined else None
+        entry = self._declined_shown(k.book, key)
         if entry is not None:
             return entry
         shown = self._context_entry(k.book, key)

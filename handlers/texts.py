@@ -283,6 +283,17 @@ ASK_WHICH_PAPER_LOST = (
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
 
 
+def declined_part(title: str, facet: Facet | None, summary: str) -> str:
+    """A part asked right after a topic the office does not handle: the guide has no such part."""
+    noun = _FACET_NOUNS.get(facet) if facet is not None else None
+    asked = f"{noun} của việc này" if noun is not None else "việc này"
+    return (
+        f"Dạ, «{title}» không nằm trong các thủ tục em hướng dẫn nên em không có thông tin về {asked} ạ.\n\n"
+        f"{summary}\n\nNếu anh/chị muốn hỏi thủ tục khác, anh/chị nhắn tên thủ tục hoặc chọn trong danh mục "
+        "dưới đây."
+    )
+
+
 def which_of_these(facet: Facet) -> str:
     """A part asked right after choices, of none of them in particular: which one's."""
     return f"Dạ, anh/chị muốn xem {_FACET_NOUNS[facet]} của thủ tục nào dưới đây ạ?"

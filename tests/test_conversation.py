@@ -1774,3 +1774,28 @@ def test_a_part_asked_after_saying_the_answer_missed_is_not_about_that_answer(
     reply = conv.handle(text("mất bao lâu"))
     assert kind(reply) == "clarify"
     assert "Đăng ký thường trú" not in reply.text
+
+
+def test_a_part_asked_after_a_declined_topic_is_told_the_guide_has_none(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    first = conv.handle(text("mẹ em năm nay 80 tuổi, nghe nói được nhận tiền trợ cấp người già"))
+    assert kind(first) == "declined"
+    # It got "anh/chị muốn hỏi giấy tờ cần chuẩn bị của thủ tục nào ạ?" and the menu (QA rounds 10, 11).
+    reply = conv.handle(text("cần giấy gì"))
+    assert kind(reply) == "declined"
+    assert "em không có thông tin về giấy tờ cần chuẩn bị của việc này" in reply.text
+    assert first.outcome is not None and reply.outcome is not None
+    assert reply.outcome.entry_id == first.outcome.entry_id
+
+
+def test_a_part_asked_after_choices_that_followed_a_declined_topic_is_not_about_it(
+    shipped_conv: Conversation,
+) -> None:
+    conv = shipped_conv
+    conv.handle(text("mẹ em năm nay 80 tuổi, nghe nói được nhận tiền trợ cấp người già"))
+    offered = conv.handle(
+        text("em ở trọ Bình Dương nhưng hộ khẩu ở Thanh Hóa, giờ muốn chuyển hẳn vào đây thì làm sao")
+    )
+    assert kind(offered) == "suggest"
+    reply = conv.handle(text("cần giấy gì"))
+    assert kind(reply) == "suggest" and reply.text == texts.which_of_these(Facet.DOCUMENTS)
