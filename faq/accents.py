@@ -12,6 +12,7 @@ teach nothing: their bare "mat" would outvote "mất" and leave the word bare fo
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -44,6 +45,8 @@ class AccentRestorer:
             for a, b in itertools.pairwise(tokens):
                 pairs.setdefault((fold_word(a), fold_word(b)), Counter())[(a, b)] += 1
         self._words = {fold: forms.most_common(1)[0][0] for fold, forms in words.items()}
+        self._written = frozenset(form for forms in words.values() for form in forms)
+        """Every form the FAQ writes a word in."""
         self._pairs = {key: forms.most_common(1)[0] for key, forms in pairs.items()}
         """(accents-off pair) -> (its commonest accented form, how often the FAQ writes it)."""
 
@@ -56,21 +59,34 @@ class AccentRestorer:
     def restore(self, tokens: Sequence[str]) -> list[str]:
         """The tokens with accents put back where typed without and the FAQ knows the word."""
         out = list(tokens)
+        # Hỏi and ngã are often swapped ("khai tữ"): a word the FAQ never writes so, but writes with the
+        # other of the two, is put right like a bare one, from the pair it stands in only.
+        swapped = [t not in self._written and _swap_hoi_nga(t) in self._written for t in tokens]
         bare = [not has_accents(t) for t in tokens]
         done = [False] * len(tokens)
         # The pairs the FAQ writes most often claim their words first: "can gi" (cần gì, common)
         # wins over "cuoc can" (cước căn, a chance meeting of two terms) for the word "can".
         found = []
         for i in range(len(tokens) - 1):
-            if bare[i] or bare[i + 1]:
+            if bare[i] or bare[i + 1] or swapped[i] or swapped[i + 1]:
                 hit = self._pairs.get((fold_word(tokens[i]), fold_word(tokens[i + 1])))
                 if hit is not None:
                     found.append((-hit[1], i, hit[0]))
         for _, i, form in sorted(found):
             for j, word in ((i, form[0]), (i + 1, form[1])):
-                if bare[j] and not done[j]:
+                if (bare[j] or (swapped[j] and word == _swap_hoi_nga(tokens[j]))) and not done[j]:
                     out[j], done[j] = word, True
         for i, token in enumerate(tokens):
             if bare[i] and not done[i]:
                 out[i] = self._words.get(token, token)
         return out
+
+
+_HOI, _NGA = "\u0309", "\u0303"
+
+
+def _swap_hoi_nga(word: str) -> str:
+    """The word with its hỏi tone made ngã, or its ngã made hỏi (unchanged without either)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    swapped = decomposed.translate({ord(_HOI): _NGA, ord(_NGA): _HOI})
+    return unicodedata.normalize("NFC", swapped) if swapped != decomposed else word

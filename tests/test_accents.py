@@ -18,6 +18,8 @@ CORPUS = (
     "tạm trú cho con",
     "đăng ký tạm trú",
     "mất bao lâu",
+    "đăng ký khai tử",
+    "kỹ thuật",
 )
 
 
@@ -46,6 +48,11 @@ def restorer() -> AccentRestorer:
         pytest.param("xyz qwerty", "xyz qwerty", id="unknown-words-unchanged"),
         pytest.param("tam tru xyz", "tạm trú xyz", id="known-and-unknown-words"),
         pytest.param("dang ky ket hon", "đăng ký ket hon", id="only-the-words-the-faq-knows"),
+        pytest.param("đăng ký khai tữ", "đăng ký khai tử", id="hoi-and-nga-swapped-in-a-pair"),
+        pytest.param("khai tữ", "khai tử", id="hoi-and-nga-swapped-pair-alone"),
+        pytest.param("tữ", "tữ", id="a-swapped-word-alone-stays"),
+        pytest.param("kỷ thuật", "kỹ thuật", id="nga-written-hoi"),
+        pytest.param("khai tứ", "khai tứ", id="another-tone-is-another-word"),
         pytest.param("", "", id="nothing"),
     ],
 )  # fmt: skip
