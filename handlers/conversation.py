@@ -181,7 +181,8 @@ class Conversation:
         question = before_complaint(text) or text
         rejection = after_rejection(question)
         rejected = self._rejected(k, key, rejection) if rejection is not None else None
-        if rejection is not None and rejected is not None:
+        if rejection is not None and (rejected is not None or rejection.names):
+            # What it names as not meant does not pull the match ("ko phai khai sinh, khai tu a").
             question = rejection.question
         result = k.match(question)
         if rejected is not None and not (result.facet_only or result.names_nothing):

@@ -1799,3 +1799,11 @@ def test_a_part_asked_after_choices_that_followed_a_declined_topic_is_not_about_
     assert kind(offered) == "suggest"
     reply = conv.handle(text("cần giấy gì"))
     assert kind(reply) == "suggest" and reply.text == texts.which_of_these(Facet.DOCUMENTS)
+
+
+def test_what_a_rejection_names_as_not_meant_does_not_pull_the_match(shipped_conv: Conversation) -> None:
+    conv = shipped_conv
+    conv.handle(text("đăng ký khai tử cho ông ngoại"))
+    # The answer on screen is what is meant; the rejection names another procedure.
+    reply = conv.handle(text("ko phai khai sinh, khai tu a"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "khai-tu"
