@@ -52,15 +52,14 @@ _PURPOSE = re.compile(r"\b(?:de|cho)\b(?: \w+){0,7} $")
 
 def asks_legal_opinion(question: str) -> bool:
     """Whether the asking part of a message asks if something is lawful, valid, a right or advisable."""
-    return bool(_opinion_cues(question))
+    return bool(_opinion_cues(_folded(question)))
 
 
 def asks_advice_only(question: str) -> bool:
     """Whether the only opinion asked is whether something is advisable ("có nên"), with no word of
     the law: "con em sốt 39 độ có nên cho đi viện không" asks a doctor, not a lawyer."""
-    cues = _opinion_cues(question)
-    folded = _NOT_WORD.sub(" ", fold_accents(question.lower()))
-    return bool(cues) and set(cues) == {"co nen"} and _LAW.search(folded) is None
+    folded = _folded(question)
+    return set(_opinion_cues(folded)) == {"co nen"} and _LAW.search(folded) is None
 
 
 _LAW = re.compile(
@@ -70,9 +69,13 @@ _LAW = re.compile(
 """Words of the law or of the office's work: "có nên" beside them asks for legal advice."""
 
 
-def _opinion_cues(question: str) -> list[str]:
-    """The cues of an opinion asked in the asking part of a message (none for a scam warning)."""
-    folded = _NOT_WORD.sub(" ", fold_accents(question.lower()))
+def _folded(question: str) -> str:
+    """Lower case, accents off, words only."""
+    return _NOT_WORD.sub(" ", fold_accents(question.lower()))
+
+
+def _opinion_cues(folded: str) -> list[str]:
+    """The cues of an opinion asked in a folded asking text (none for a scam warning)."""
     if _SCAM.search(folded):
         return []
     hearsay = _HEARSAY.search(folded) is not None
