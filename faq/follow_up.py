@@ -174,10 +174,25 @@ _ASKING = re.compile(
 )
 
 
+_POLITE_END = re.compile(r"(?:\s(?:a|ah|ak|nhe|nha|ad|anh|chi|em|chu|co|bac))+$")
+"""Politeness at the end of a message ("… được không ạ", "… là được ạ", "… nhé anh"), accents off."""
+_ASKING_PARTICLE = re.compile(r"\s(?:à|hả|hở|chứ)\s*[?.!]*$", re.IGNORECASE)
+"""A question particle ending a message as typed ("phải cả hai vợ chồng ký à"): "à" is no "ạ"."""
+
+
 def asks_more(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
     """Whether a short message is a question ("bé có phải đi không", "điện thoại hỏng thì sao",
-    "phải về quê làm hả"): after an answer, one about that procedure unless it names another."""
-    return short(text, words) and ("?" in text or _ASKING.search(_folded(text).rstrip(" .!")) is not None)
+    "phải về quê làm hả", "cháu đi cùng bố mẹ là được ạ"): after an answer, one about that procedure
+    unless it names another."""
+    if not short(text, words):
+        return False
+    folded = _folded(text).rstrip(" .!")
+    return (
+        "?" in text
+        or _ASKING.search(folded) is not None
+        or _ASKING.search(_POLITE_END.sub("", folded)) is not None
+        or _ASKING_PARTICLE.search(text) is not None
+    )
 
 
 class Limit(StrEnum):
@@ -240,10 +255,22 @@ def limit_sentences(entry: Entry, limit: Limit) -> tuple[str, ...]:
 
 
 _SAY_NOTHING = frozenset(
-    {"dang ky", "thu tuc", "giay to", "ho so", "bao nhieu", "bay gio", "le phi", "phi le", "khai bao"}
+    {
+        "dang ky",
+        "thu tuc",
+        "giay to",
+        "ho so",
+        "nop ho",
+        "bao nhieu",
+        "bay gio",
+        "le phi",
+        "phi le",
+        "khai bao",
+    }
 )
 """Two title words in a row that name no entry in particular ("Đăng ký tạm trú"; "lệ phí" of «Thanh
-toán phí, lệ phí trực tuyến», which every procedure has; "khai báo" of «Khai báo tạm vắng»)."""
+toán phí, lệ phí trực tuyến» and "nộp hồ sơ" of «Nộp hồ sơ trực tuyến…», which every procedure has;
+"khai báo" of «Khai báo tạm vắng»)."""
 
 
 _KIN_WORDS = frozenset({"cha", "me", "bo", "con", "vo", "chong", "ong", "ba", "anh", "chi", "em", "chau"})

@@ -27,10 +27,10 @@ from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.facets import asks_how_far
-from faq.follow_up import UNPLACED_WORDS, asks_limit, limit_sentences, short
+from faq.follow_up import UNPLACED_WORDS, asks_limit, asks_more, limit_sentences, short
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
-from faq.schema import Category, Entry, Facet, FaqBook
+from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
 from faq.senses import lost_papers
 from handlers import browse, texts
 from handlers import payloads as p
@@ -221,6 +221,16 @@ class Conversation:
                 # "which procedure?" and the whole menu, the choices lost). With the answer before the
                 # choices among them, the part is that answer's, as before.
                 return self._suggest(key, joined, unsure, asked, lead=texts.which_of_these(asked))
+            if asked is None and _detail_under(k, result, joined, text):
+                alone = k.match(unsure)
+                took = result.entry if result.kind is Kind.ANSWER else None
+                if alone.kind is Kind.SUGGEST and not _among(took, alone.suggestions):
+                    # "làm bây giờ có được không, có bị phạt không" under «Đăng ký khai tử» / «trích
+                    # lục» got tạm trú and online payment; "bố cháu ở nước ngoài thì mẹ ký một mình
+                    # được không" under the passport got paternity and marriage (QA round 12): a
+                    # detail of one of the choices, naming nothing new. The same choices: which one's
+                    # (unless alone it found one of them: "chủ nhật có làm ko" under the office's hours).
+                    return self._suggest(key, alone, unsure, None, lead=texts.WHICH_FOR_DETAIL)
             meant = joined.entry if joined.kind is Kind.ANSWER else None
             if (
                 meant is not None
@@ -783,6 +793,20 @@ def _thanks_entry(book: FaqBook) -> Entry | None:
 def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:
     """Whether an entry (by id) is one of these."""
     return entry is not None and any(e.id == entry.id for e in entries)
+
+
+def _detail_under(k: Knowledge, result: MatchResult, joined: MatchResult, text: str) -> bool:
+    """Whether a short question asked right after choices asks a detail of them: read with the
+    question before it, it found no answer, and it names none of the procedures it was offered then or
+    when matched alone."""
+    if joined.kind is Kind.ANSWER or not asks_more(text, UNPLACED_WORDS):
+        return False
+    offered = (*result.suggestions, *joined.suggestions)
+    if any(e.category == CONTACT_CATEGORY for e in result.suggestions[:1]):
+        return False  # "vậy em gọi số nào ạ": the office's phone, whatever the choices were
+    return not any(k.names(e, text) for e in offered) and (
+        result.entry is None or not k.names(result.entry, text)
+    )
 
 
 def _adds_to(k: Knowledge, result: MatchResult, text: str) -> bool:

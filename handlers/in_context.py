@@ -106,15 +106,17 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # may do it for the citizen, as the answer says it ("ủy quyền"), or that it does not say.
         found = k.follow_up(text, context, UNPLACED_WORDS)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
+    delegating = other if other is not None else _first_named(k, result, text)
     if (
         context.is_procedure
-        and other is not None
-        and other.id != context.id
+        and delegating is not None
+        and delegating.id != context.id
         and short(text, UNPLACED_WORDS)
-        and k.names_only_delegating(other, text)
+        and k.names_only_delegating(delegating, text)
     ):
         # "cần giấy ủy quyền không", "phiếu số 2 có ủy quyền được không" after LLTP answered «Chứng
         # thực chữ ký (giấy ủy quyền…)» three times out of three: whether this one may be delegated.
+        # Offered it among choices likewise ("tôi là em ruột có cần ủy quyền không" after trích lục).
         found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     if facet is Facet.WHERE and answers_facet(context, facet) and _only_offices(k.topic(text)):
@@ -286,6 +288,13 @@ def _asks_part_of(context: Entry, result: MatchResult, text: str, unnamed: bool)
     if result.kind is Kind.SUGGEST:
         return unnamed or any(e.id == context.id for e in result.suggestions)
     return result.kind is Kind.NONE and result.declined is None
+
+
+def _first_named(k: Knowledge, result: MatchResult, text: str) -> Entry | None:
+    """The first of the matcher's choices the message names, if it offered choices."""
+    if result.kind is not Kind.SUGGEST:
+        return None
+    return next((e for e in result.suggestions if k.names(e, text)), None)
 
 
 def _only_offers(result: MatchResult, context: Entry) -> bool:

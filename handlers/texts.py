@@ -299,6 +299,13 @@ def which_of_these(facet: Facet) -> str:
     return f"Dạ, anh/chị muốn xem {_FACET_NOUNS[facet]} của thủ tục nào dưới đây ạ?"
 
 
+WHICH_FOR_DETAIL = (
+    "Dạ, anh/chị hỏi điều này về thủ tục nào dưới đây ạ? Anh/chị chọn giúp em, em mở đúng hướng dẫn của "
+    "thủ tục đó để xem có nói đến điều anh/chị hỏi không ạ."
+)
+"""A detail asked right after choices, of none of them in particular (handlers.conversation)."""
+
+
 def suggest_one(title: str) -> str:
     """The one procedure the assistant thinks is meant, asked as a yes-or-no question."""
     return f"Dạ, có phải anh/chị muốn hỏi về «{title}» không ạ?"

@@ -105,7 +105,12 @@ def test_asks_if_late(text: str, late: bool) -> None:
         pytest.param("lam o dau vay", True, id="where-no-accents"),
         pytest.param("làm ở đâu", True, id="where"),
         pytest.param("ra phường nộp hay sao", True, id="hay-sao"),
+        pytest.param("phải cả hai vợ chồng ký à", True, id="question-particle-a"),
+        pytest.param("cháu đi cùng bố mẹ là được ạ", True, id="polite-ending-after-duoc"),
+        pytest.param("cần mang gì không anh", True, id="address-at-the-end"),
         pytest.param("cảm ơn em", False, id="thanks"),
+        pytest.param("em cảm ơn ạ", False, id="polite-thanks"),
+        pytest.param("tôi ở Hà Nội ạ", False, id="polite-statement"),
         pytest.param("ok để em thử", False, id="statement"),
         pytest.param("con tôi 3 tuổi", False, id="a-fact"),
         pytest.param("hihi", False, id="laugh"),
@@ -131,6 +136,8 @@ def test_asks_more(text: str, asking: bool) -> None:
         pytest.param("nhan-cha-me-con", "bố muốn nhận con", True, id="nhan-cha-still-names-it"),
         pytest.param("dvc-thanh-toan", "lệ phí nhiu", False, id="every-procedure-has-a-fee"),
         pytest.param("dvc-thanh-toan", "thanh toán lệ phí online", True, id="paying-names-it"),
+        pytest.param("dvc-nop-ho-so", "nộp hồ sơ ở đâu", False, id="every-procedure-is-submitted"),
+        pytest.param("dvc-nop-ho-so", "nộp hồ sơ trực tuyến thế nào", True, id="online-names-it"),
     ],
 )
 def test_names(matcher: Matcher, book: FaqBook, entry_id: str, text: str, named: bool) -> None:
