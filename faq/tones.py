@@ -3,6 +3,7 @@ normaliser and the reader of text typed with the input method off."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -13,14 +14,24 @@ _VOWELS = frozenset("aăâeêioôơuưy")
 _QUALITY_VOWELS = frozenset("ăâêôơư")
 
 
+_HORNLESS = re.compile(r"(?<!q)uơ(?=(?:c|t|n|ng|m|p|i|u)$)")
+""""uơ" before a final consonant or glide: always "ươ" with the horn on the u left off ("cuớc", "đuợc",
+"nguời"); no syllable is written so ("thuở", "huơ" end in the ơ; "quơ" is qu + ơ)."""
+
+
 @lru_cache(maxsize=65536)
 def place_tone(word: str) -> str:
-    """One lower-case syllable with its tone mark on the traditional vowel (hoà→hòa, qúy→quý)."""
+    """One lower-case syllable with its tone mark on the traditional vowel (hoà→hòa, qúy→quý), and
+    the horn an "ươ" lost put back (cuớc→cước, nguời→người)."""
     decomposed = unicodedata.normalize("NFD", word)
     tones = [ch for ch in decomposed if ch in _TONE_MARKS]
-    if len(tones) != 1:
+    if len(tones) > 1:
         return word
     bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    horned = _HORNLESS.sub("ươ", bare)
+    if not tones:
+        return horned if horned != bare else word
+    bare = horned
     target = _tone_position(bare)
     if target < 0:
         return word

@@ -63,6 +63,11 @@ def test_fold_accents(text: str, expected: str) -> None:
         pytest.param("giữ", "giữ", id="gi-before-vowel"),
         pytest.param("trườ", "trườ", id="uo-horn"),
         pytest.param("tam", "tam", id="no-tone"),
+        pytest.param("cuớc", "cước", id="uo-horn-left-off"),  # "cấp lại căn cuớc" found nothing
+        pytest.param("nguời", "người", id="uo-horn-left-off-glide"),
+        pytest.param("đuơng", "đương", id="uo-horn-left-off-no-tone"),
+        pytest.param("huơ", "huơ", id="uo-open-is-a-word"),
+        pytest.param("quở", "quở", id="qu-then-o"),
     ],
 )
 def test_place_tone(word: str, expected: str) -> None:
