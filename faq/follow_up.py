@@ -77,6 +77,15 @@ def what_about(text: str) -> bool:
     return short(text, UNPLACED_WORDS) and _WHAT_ABOUT.fullmatch(_folded(text)) is not None
 
 
+_IF_THEN = re.compile(r"(?:(?:the|vay|a|u|o|con)\s)*(?:neu|truong hop|khi)\s.*\bthi\s.+")
+
+
+def if_then(text: str) -> bool:
+    """Whether a short message puts a case to what was just said ("nếu trước đây tôi đã ly hôn thì
+    cần thêm gì", "trường hợp bố mất rồi thì ai ký"): a question about the answer on screen."""
+    return short(text, UNPLACED_WORDS) and _IF_THEN.fullmatch(_folded(text)) is not None
+
+
 def short(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
     """Whether a message is short enough to be a follow-up (`words` words at most)."""
     return len(text.split()) <= words

@@ -20,6 +20,7 @@ from faq.follow_up import (
     asks_if_late,
     asks_more,
     by_means,
+    if_then,
     on_behalf,
     short,
     what_about,
@@ -159,6 +160,12 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # house numbers («… biển số nhà»): the words that name the topic name the answer on screen too.
         found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
+    if declined is not None and context.is_procedure and if_then(text):
+        # "nếu trước đây tôi đã ly hôn thì cần thêm gì" after the marital status certificate was
+        # declined as divorce (QA round 12): a case put to the answer on screen, which says it.
+        found = k.follow_up(text, context, UNPLACED_WORDS)
+        if found:
+            return InContext(Reading.SENTENCES, found)
     # Found nothing of its own: longer messages still ask about the answer on screen.
     unnamed = _choices_unnamed(k, result, text)
     # "bà tôi 85 tuổi không đi được thì sao" after the passport was asked "có phải … «Cấp, đổi, cấp lại

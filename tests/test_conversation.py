@@ -559,6 +559,17 @@ def test_a_question_its_words_only_bring_near_others_stays_with_the_answer(
     assert reply.outcome.entry_id == entry_id
 
 
+def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
+    shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
+    # Matched alone it is divorce, which the office declines (QA round 12, F06).
+    reply = shipped_conv.handle(text("nếu trước đây tôi đã ly hôn thì cần thêm gì"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "xac-nhan-tinh-trang-hon-nhan"
+    assert "bản án hoặc quyết định ly hôn" in reply.text
+    # Asked outright, divorce is still the declined topic.
+    declined = shipped_conv.handle(text("thủ tục ly hôn thuận tình làm ở đâu"))
+    assert declined.outcome is not None and declined.outcome.entry_id != "xac-nhan-tinh-trang-hon-nhan"
+
+
 def test_delegating_asked_after_an_answer_is_the_answers_even_among_choices(
     shipped_conv: Conversation,
 ) -> None:

@@ -10,6 +10,7 @@ from faq.follow_up import (
     asks_limit,
     asks_more,
     by_means,
+    if_then,
     limit_sentences,
     on_behalf,
     passages,
@@ -121,6 +122,20 @@ def test_asks_if_late(text: str, late: bool) -> None:
 )
 def test_asks_more(text: str, asking: bool) -> None:
     assert asks_more(text) is asking
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        pytest.param("nếu trước đây tôi đã ly hôn thì cần thêm gì", True, id="neu-thi"),
+        pytest.param("trường hợp bố mất rồi thì ai ký", True, id="truong-hop"),
+        pytest.param("thế nếu ở xa thì nộp qua đâu", True, id="the-neu"),
+        pytest.param("ly hôn thì làm ở đâu", False, id="a-topic-of-its-own"),
+        pytest.param("nếu được thì em làm luôn", True, id="if-then-statement-still-a-case"),
+    ],
+)
+def test_if_then(text: str, case: bool) -> None:
+    assert if_then(text) is case
 
 
 @pytest.mark.parametrize(
