@@ -263,6 +263,40 @@ def limit_sentences(entry: Entry, limit: Limit) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
 
 
+_LACKING = r"(?:khong|chua|hong|ko|k|chang|cha|mat|thieu)\s(?:co\s|mang\s|duoc\s|xin\s)?(?:\w+\s){0,2}"
+"""Words that say a paper is missing, then up to two words before its name ("không có giấy chứng
+sinh", "hổng có cái giấy chứng sinh", "mất bản chính …"), accents off."""
+_WITHOUT_IT = re.compile(
+    r"không có\b|nếu không\b|thay cho\b|thay thế\b|giấy tờ thay\b|nếu sinh ở nhà", re.IGNORECASE
+)
+"""How an item of papers or steps says what to do without the paper it names."""
+_PLAIN = frozenset(
+    {"ban", "chinh", "sao", "giay", "to", "cua", "do", "va", "hoac", "cac", "nhung", "chuan", "bi"}
+)
+"""Words of an item's paper that name no paper in particular ("bản chính", "giấy tờ", "chuẩn bị")."""
+
+
+def without_paper(entry: Entry, text: str) -> tuple[str, ...]:
+    """The items of an entry's papers and steps that say what stands in for a paper the message says
+    it lacks ("hổng có giấy chứng sinh, dzậy làm khai sanh sao đây": «Bản chính giấy chứng sinh; không
+    có thì văn bản của người làm chứng…»), whole, at most MAX_PASSAGES; none when it lacks none."""
+    typed = _folded(text)
+    if not short(text, UNPLACED_WORDS * 2) or not re.search(_LACKING, typed):
+        return ()
+    found: list[str] = []
+    for item in (*entry.documents, *entry.steps):
+        head, parted, rest = item.partition(";")
+        if not parted:
+            head = rest = item  # "Giấy báo tử hoặc giấy tờ thay giấy báo tử"
+        if not _WITHOUT_IT.search(rest):
+            continue
+        words = _folded(head).split()
+        pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a not in _PLAIN or b not in _PLAIN]
+        if any(re.search(rf"\b{_LACKING}{re.escape(pair)}\b", typed) for pair in pairs):
+            found.append(item)
+    return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
+
+
 _SAY_NOTHING = frozenset(
     {
         "dang ky",

@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.facets import asks_how_far
-from faq.follow_up import UNPLACED_WORDS, asks_limit, asks_more, limit_sentences, short
+from faq.follow_up import UNPLACED_WORDS, asks_limit, asks_more, limit_sentences, short, without_paper
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
@@ -315,7 +315,8 @@ class Conversation:
             if facet in (None, Facet.STEPS, Facet.ONLINE) and entry.is_procedure:
                 # "quên mật khẩu vneid thì sao": the sentence that says it, before the overview ("thế
                 # nào" or an online word asks no part in particular).
-                reply = _leading(reply, k.asked_of(entry, text))
+                # "hổng có giấy chứng sinh, dzậy làm khai sanh sao đây": what stands in for it.
+                reply = _leading(reply, without_paper(entry, text) or k.asked_of(entry, text))
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)

@@ -24,6 +24,7 @@ from faq.follow_up import (
     on_behalf,
     short,
     what_about,
+    without_paper,
 )
 from faq.knowledge import Knowledge
 from faq.schema import CONTACT_CATEGORY, Entry, Facet
@@ -88,7 +89,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     if context.is_procedure and _LACKS_PAPER.fullmatch(fold(text)):
         # "nhà chưa có sổ hồng thì đăng ký được không" during permanent residence found the land title
         # («cấp sổ đỏ lần đầu»): what the answer on screen says of that paper, when it says it.
-        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        found = without_paper(context, text) or k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
         if found:
             return InContext(Reading.SENTENCES, found)
     whom = for_whom(text)

@@ -559,6 +559,16 @@ def test_a_question_its_words_only_bring_near_others_stays_with_the_answer(
     assert reply.outcome.entry_id == entry_id
 
 
+def test_a_paper_the_citizen_lacks_leads_the_answer_with_what_stands_in(shipped_conv: Conversation) -> None:
+    # QA rounds 10-12: the summary only, though the papers say what stands in for the birth notice.
+    reply = shipped_conv.handle(
+        text("Con tui sinh ra ở nhà bà ngoại, hổng có giấy chứng sinh, dzậy làm khai sanh sao đây")
+    )
+    assert reply.outcome is not None and reply.outcome.entry_id == "khai-sinh"
+    said = reply.text.find("văn bản của người làm chứng hoặc giấy cam đoan")
+    assert 0 <= said < reply.text.find("Cha hoặc mẹ đăng ký khai sinh")  # before the summary
+
+
 def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
     # Matched alone it is divorce, which the office declines (QA round 12, F06).

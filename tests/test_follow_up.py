@@ -15,6 +15,7 @@ from faq.follow_up import (
     on_behalf,
     passages,
     what_about,
+    without_paper,
 )
 from faq.knowledge import Knowledge
 from faq.loader import load_faq
@@ -122,6 +123,40 @@ def test_asks_if_late(text: str, late: bool) -> None:
 )
 def test_asks_more(text: str, asking: bool) -> None:
     assert asks_more(text) is asking
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "text", "starts"),
+    [
+        pytest.param(
+            "khai-sinh", "hổng có giấy chứng sinh, dzậy làm khai sanh sao đây",
+            "Bản chính giấy chứng sinh; không có",
+            id="southern-hong-co",
+        ),
+        pytest.param(
+            "khai-sinh", "ko co giay chung sinh cua benh vien dc ko", "Bản chính giấy chứng sinh; không có",
+            id="no-accents",
+        ),
+        pytest.param(
+            "khai-tu", "mất ở nhà chưa có giấy báo tử thì khai tử được không",
+            "Giấy báo tử hoặc giấy tờ thay",
+            id="stands-in-within-the-item",
+        ),
+        pytest.param("khai-sinh", "làm khai sinh cần giấy chứng sinh không", None, id="not-lacking"),
+        pytest.param("khai-sinh", "không có bản chính thì sao", None, id="no-paper-in-particular"),
+        pytest.param(
+            "can-cuoc", "không có giấy khai sinh thì làm căn cước được không", None, id="says-nothing-of-it"
+        ),
+    ],
+)  # fmt: skip
+def test_without_paper(book: FaqBook, entry_id: str, text: str, starts: str | None) -> None:
+    entry = book.entry(entry_id)
+    assert entry is not None
+    found = without_paper(entry, text)
+    if starts is None:
+        assert found == ()
+    else:
+        assert found and found[0].startswith(starts)
 
 
 @pytest.mark.parametrize(
