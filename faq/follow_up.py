@@ -135,7 +135,8 @@ def _folded(text: str) -> str:
 
 _LATE = re.compile(
     r"\b(?:bi phat|phat (?:bao nhieu|bn|nhieu|the nao|ntn|sao|gi|j|ko|khong|k)|phat tien|nop phat|muc phat"
-    r"|qua han|tre han|lo han|de lau|lam muon|lam tre|den muon|muon qua|cham qua)\b"
+    r"|qua han|tre han|lo han|de lau|lam muon|lam tre|den muon|muon qua|cham qua|qua thoi han"
+    r"|qua \d+ (?:ngay|thang|nam))\b"
 )
 
 
@@ -294,6 +295,19 @@ def without_paper(entry: Entry, text: str) -> tuple[str, ...]:
         pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a not in _PLAIN or b not in _PLAIN]
         if any(re.search(rf"\b{_LACKING}{re.escape(pair)}\b", typed) for pair in pairs):
             found.append(item)
+    return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
+
+
+_LATE_SAID = re.compile(r"quá hạn|trễ hạn|muộn|xử phạt|bị phạt|phạt tiền", re.IGNORECASE)
+_ON_TIME_SAID = re.compile(r"đúng hạn", re.IGNORECASE)
+
+
+def late_sentences(entry: Entry) -> tuple[str, ...]:
+    """The sentences of an entry's answer that say what lateness costs ("Khai sinh quá hạn … nộp lệ phí
+    theo mức HĐND tỉnh", "Không đăng ký tạm trú có thể bị xử phạt…"), else what doing it on time
+    spares; at most MAX_PASSAGES."""
+    said = passages(entry)
+    found = [s for s in said if _LATE_SAID.search(s)] or [s for s in said if _ON_TIME_SAID.search(s)]
     return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
 
 

@@ -27,7 +27,16 @@ from dataclasses import replace
 
 from faq.decision import Kind, MatchResult
 from faq.facets import asks_how_far
-from faq.follow_up import UNPLACED_WORDS, asks_limit, asks_more, limit_sentences, short, without_paper
+from faq.follow_up import (
+    UNPLACED_WORDS,
+    asks_if_late,
+    asks_limit,
+    asks_more,
+    late_sentences,
+    limit_sentences,
+    short,
+    without_paper,
+)
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
@@ -316,7 +325,9 @@ class Conversation:
                 # "quên mật khẩu vneid thì sao": the sentence that says it, before the overview ("thế
                 # nào" or an online word asks no part in particular).
                 # "hổng có giấy chứng sinh, dzậy làm khai sanh sao đây": what stands in for it.
-                reply = _leading(reply, without_paper(entry, text) or k.asked_of(entry, text))
+                # "khai sanh trễ hạn có bị phạt hông": what its answer says lateness costs.
+                late = late_sentences(entry) if asks_if_late(text, UNPLACED_WORDS) else ()
+                reply = _leading(reply, without_paper(entry, text) or late or k.asked_of(entry, text))
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)

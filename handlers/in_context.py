@@ -21,6 +21,7 @@ from faq.follow_up import (
     asks_more,
     by_means,
     if_then,
+    late_sentences,
     on_behalf,
     short,
     what_about,
@@ -78,7 +79,8 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "quá hạn thì có bị phạt không" after khai sinh found tạm trú's penalty sentence, and "phạt bao
         # nhiêu tiền" the fee: lateness and fines of the procedure on screen, said where its answer says
         # them. "làm trễ như vậy có bị phạt tiền không ạ" after khai tử was declined as traffic fines.
-        found = k.follow_up(text, context, UNPLACED_WORDS)
+        # What the answer says lateness costs, when it says it ("Khai sinh quá hạn … nộp lệ phí").
+        found = late_sentences(context) or k.follow_up(text, context, UNPLACED_WORDS)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.LATE)
     if context.is_procedure and needs_paper(text) and answers_facet(context, Facet.DOCUMENTS):
         # "cần giấy khai sinh ko" after a child's ID card got «Đăng ký khai sinh» and its papers. What
@@ -199,7 +201,8 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     if asks_if_late(text, limit):
         # "có bị phạt không" after "Đăng ký khai sinh", whose answer says nothing of it: matched alone it
         # found the traffic-fines topic (a longer message nothing was found for).
-        return InContext(Reading.LATE)
+        found = late_sentences(context)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.LATE)
     # Any question of up to UNPLACED_WORDS that nothing was found for ("con mèo nhà em biết bay không",
     # "bố đi làm xa thì mẹ đi một mình được không" after khai sinh) is about this answer: told that it
     # does not say, with its parts, a person, and a word on asking about something else. They got

@@ -11,6 +11,7 @@ from faq.follow_up import (
     asks_more,
     by_means,
     if_then,
+    late_sentences,
     limit_sentences,
     on_behalf,
     passages,
@@ -157,6 +158,22 @@ def test_without_paper(book: FaqBook, entry_id: str, text: str, starts: str | No
         assert found == ()
     else:
         assert found and found[0].startswith(starts)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "said"),
+    [
+        pytest.param("khai-sinh", ("Khai sinh quá hạn hoặc có yếu tố nước ngoài nộp lệ phí",), id="late-fee"),
+        pytest.param("tam-tru", ("Không đăng ký tạm trú có thể bị xử phạt",), id="fine"),
+        pytest.param("ho-chieu", (), id="says-nothing-of-it"),
+    ],
+)
+def test_late_sentences(book: FaqBook, entry_id: str, said: tuple[str, ...]) -> None:
+    entry = book.entry(entry_id)
+    assert entry is not None
+    found = late_sentences(entry)
+    assert len(found) == len(said)
+    assert all(f.startswith(s) for f, s in zip(found, said, strict=True))
 
 
 @pytest.mark.parametrize(
