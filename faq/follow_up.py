@@ -311,6 +311,26 @@ def late_sentences(entry: Entry) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
 
 
+_CANNOT_COME = re.compile(
+    r"\b(?:liet giuong|nam liet|nam vien|benh nang|gia yeu|xe lan|bai liet|di lai kho|khong the di"
+    r"|(?:khong|ko|k|hong|chang) (?:tu )?(?:di|ra|len) (?:lai )?(?:duoc|dc|noi)"
+    r"|(?:khong|ko|k) phai (?:dua|cho) .{1,30}\b(?:di|ra|len)\b)"
+)
+_COMES_TO_THEM = re.compile(r"không đi lại được|ngoài trụ sở|đến làm tại nhà", re.IGNORECASE)
+
+
+def cannot_come(text: str) -> bool:
+    """Whether a message says the person cannot come to the office ("mẹ tôi nằm liệt giường", "bố già
+    yếu không đi được", "có cách nào làm mà không phải đưa bà đi không")."""
+    return short(text, UNPLACED_WORDS * 2) and _CANNOT_COME.search(_folded(text)) is not None
+
+
+def home_sentences(entry: Entry) -> tuple[str, ...]:
+    """The sentences of an entry's answer about someone who cannot come ("Người già yếu, bệnh nặng không
+    đi lại được có thể đề nghị công an đến làm tại nhà"), at most MAX_PASSAGES."""
+    return tuple(dict.fromkeys(s for s in passages(entry) if _COMES_TO_THEM.search(s)))[:MAX_PASSAGES]
+
+
 _SAY_NOTHING = frozenset(
     {
         "dang ky",

@@ -32,6 +32,8 @@ from faq.follow_up import (
     asks_if_late,
     asks_limit,
     asks_more,
+    cannot_come,
+    home_sentences,
     late_sentences,
     limit_sentences,
     short,
@@ -327,7 +329,8 @@ class Conversation:
                 # "hổng có giấy chứng sinh, dzậy làm khai sanh sao đây": what stands in for it.
                 # "khai sanh trễ hạn có bị phạt hông": what its answer says lateness costs.
                 late = late_sentences(entry) if asks_if_late(text, UNPLACED_WORDS) else ()
-                reply = _leading(reply, without_paper(entry, text) or late or k.asked_of(entry, text))
+                home = home_sentences(entry) if cannot_come(text) else ()
+                reply = _leading(reply, without_paper(entry, text) or late or home or k.asked_of(entry, text))
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)

@@ -20,6 +20,8 @@ from faq.follow_up import (
     asks_if_late,
     asks_more,
     by_means,
+    cannot_come,
+    home_sentences,
     if_then,
     late_sentences,
     on_behalf,
@@ -92,6 +94,12 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "nhà chưa có sổ hồng thì đăng ký được không" during permanent residence found the land title
         # («cấp sổ đỏ lần đầu»): what the answer on screen says of that paper, when it says it.
         found = without_paper(context, text) or k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        if found:
+            return InContext(Reading.SENTENCES, found)
+    if context.is_procedure and cannot_come(text) and (other is None or not k.names(other, text)):
+        # "bà nằm liệt giường rồi thì sao" after the ID card: what its answer says of someone who
+        # cannot come (the police come to the home), when it says it.
+        found = home_sentences(context)
         if found:
             return InContext(Reading.SENTENCES, found)
     whom = for_whom(text)

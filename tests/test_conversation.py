@@ -578,6 +578,22 @@ def test_a_paper_the_citizen_lacks_leads_the_answer_with_what_stands_in(shipped_
     assert 0 <= said < reply.text.find("Cha hoặc mẹ đăng ký khai sinh")  # before the summary
 
 
+def test_someone_who_cannot_come_is_told_what_the_answer_says_of_it(shipped_conv: Conversation) -> None:
+    first = shipped_conv.handle(
+        text(
+            "mẹ tôi 85 tuổi nằm liệt giường, căn cước hết hạn rồi, "
+            "có cách nào làm lại mà không phải đưa bà đi không"
+        )
+    )
+    assert first.outcome is not None and first.outcome.entry_id == "can-cuoc"
+    said = first.text.find("công an đến làm tại nhà")
+    assert 0 <= said < first.text.find("Các bước thực hiện")  # before the steps (QA round 12, R01)
+    shipped_conv.handle(text("chứng thực chữ ký giấy ủy quyền ở đâu"))
+    later = shipped_conv.handle(text("mẹ em nằm liệt giường không ra được thì sao"))
+    assert later.outcome is not None and later.outcome.entry_id == "chung-thuc-chu-ky"
+    assert "chứng thực ngoài trụ sở" in later.text
+
+
 def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
     # Matched alone it is divorce, which the office declines (QA round 12, F06).
@@ -845,7 +861,7 @@ def test_a_fine_is_not_the_fee(shipped_conv: Conversation) -> None:
         ),
         pytest.param(
             "làm căn cước cho mẹ", "Mẹ con già rồi không tự đi được thì con đi làm thay được không chú",
-            "none", "em chưa tìm được câu trả lời", id="fifteen-words-still-about-the-card",
+            "follow-up", "công an đến làm tại nhà", id="fifteen-words-still-about-the-card",
         ),
     ],
 )  # fmt: skip

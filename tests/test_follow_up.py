@@ -10,6 +10,8 @@ from faq.follow_up import (
     asks_limit,
     asks_more,
     by_means,
+    cannot_come,
+    home_sentences,
     if_then,
     late_sentences,
     limit_sentences,
@@ -174,6 +176,31 @@ def test_late_sentences(book: FaqBook, entry_id: str, said: tuple[str, ...]) -> 
     found = late_sentences(entry)
     assert len(found) == len(said)
     assert all(f.startswith(s) for f, s in zip(found, said, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "unable"),
+    [
+        pytest.param("mẹ tôi nằm liệt giường rồi", True, id="bedridden"),
+        pytest.param("bố em già yếu không đi được thì sao", True, id="frail"),
+        pytest.param("có cách nào làm mà không phải đưa bà đi không", True, id="without-bringing"),
+        pytest.param("ba tui ko di dc", True, id="no-accents"),
+        pytest.param("em đi làm không ra phường được", False, id="busy-is-not-unable"),
+        pytest.param("công an có đến nhà không", False, id="asks-only"),
+    ],
+)
+def test_cannot_come(text: str, unable: bool) -> None:
+    assert cannot_come(text) is unable
+
+
+def test_home_sentences_are_the_answers_own(book: FaqBook) -> None:
+    card, passport = book.entry("can-cuoc"), book.entry("ho-chieu")
+    assert card is not None and passport is not None
+    (said,) = home_sentences(card)
+    assert said.startswith(
+        "Người già yếu, bệnh nặng không đi lại được có thể đề nghị công an đến làm tại nhà"
+    )
+    assert home_sentences(passport) == ()
 
 
 @pytest.mark.parametrize(
