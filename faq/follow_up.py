@@ -147,12 +147,15 @@ def asks_if_late(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
 
 
 _ON_BEHALF = re.compile(
-    r"\b(?:lam thay|lam ho(?! (?:chieu|khau|kinh|tich|ngheo|so))|lam gium|lam dum|di thay|nop thay"
+    r"\b(?:lam thay|lam ho(?! (?:chieu|khau|kinh|tich|ngheo|so))|lam gium|lam dum|lam giup|di thay|nop thay"
     r"|nop ho(?! so)|nop gium|nop dum|di ho(?! (?:chieu|so))|di gium"
     r"|nho (?:nguoi|ai|ong|ba|bo|me|con|chau|anh|chi|em|vo|chong|ban)|thay (?:cho|minh|em|toi|tui)"
     r"|xin thay|xin ho(?! (?:chieu|khau|so))|xin gium|xin dum|lay thay|lay ho(?! (?:chieu|khau|so))"
     r"|lay gium|lay dum|nhan thay|nhan ho(?! (?:chieu|khau|so|kinh))|nhan gium|nhan dum"
-    r"|ai (?:di )?(?:lam|nop|xin|lay|nhan|di|dang ky)(?: \w+)? (?:cung duoc|duoc khong|duoc ko|dc ko|dc k))\b"
+    r"|ai (?:di )?(?:lam|nop|xin|lay|nhan|di|dang ky)(?: \w+)? (?:cung duoc|duoc khong|duoc ko|dc ko|dc k)"
+    r"|uy quyen (?:cho )?(?:nguoi|ng|ai|con|em|anh|chi|ba|me|bo|vo|chong)"
+    r"|(?:lam|xin|nop|lay|di|dang ky)(?: \w+){0,3} giup (?:cho )?"
+    r"(?:chau|con|anh|chi|bo|me|ba|ong|nguoi|hang xom))\b"
 )
 _BY_MEANS = re.compile(
     r"\b(?:tren|qua|bang)\s(?:app\s|ung dung\s|trang\s)?"

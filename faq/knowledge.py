@@ -69,6 +69,13 @@ class Knowledge:
             found = explaining(entry, AUTHORITY, (*AUTHORITY, *words))
         return found
 
+    def delegated(self, entry: Entry, text: str) -> tuple[str, ...]:
+        """When a question asks whether someone else may do it ("ủy quyền cho người khác đi làm khai
+        sinh hộ được không"): what the entry's answer says of it ("ủy quyền"), if anything."""
+        if not on_behalf(text, ASKED_WORDS):
+            return ()
+        return explaining(entry, AUTHORITY, (*AUTHORITY, *self.matcher.lexical.topic_words(text)[1]))
+
     def asked_of(self, entry: Entry, text: str) -> tuple[str, ...]:
         """The sentences of the entry's answer about what a question asks beyond naming the entry
         ("quên mật khẩu vneid thì sao": the step that says what to do then), none for a letter or a

@@ -330,7 +330,8 @@ class Conversation:
                 # "khai sanh trễ hạn có bị phạt hông": what its answer says lateness costs.
                 late = late_sentences(entry) if asks_if_late(text, UNPLACED_WORDS) else ()
                 home = home_sentences(entry) if cannot_come(text) else ()
-                reply = _leading(reply, without_paper(entry, text) or late or home or k.asked_of(entry, text))
+                said = without_paper(entry, text) or late or home or k.delegated(entry, text)
+                reply = _leading(reply, said or k.asked_of(entry, text))
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)

@@ -594,6 +594,15 @@ def test_someone_who_cannot_come_is_told_what_the_answer_says_of_it(shipped_conv
     assert "chứng thực ngoài trụ sở" in later.text
 
 
+def test_a_first_question_asking_for_someone_else_to_go_leads_with_the_authorisation(
+    shipped_conv: Conversation,
+) -> None:
+    reply = shipped_conv.handle(text("ủy quyền cho ng khác đi lm khai sinh hộ dc k"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "khai-sinh"
+    said = reply.text.find("Văn bản ủy quyền nếu nhờ người khác nộp thay")
+    assert 0 <= said < reply.text.find("Cha hoặc mẹ đăng ký khai sinh")  # before the summary
+
+
 def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
     # Matched alone it is divorce, which the office declines (QA round 12, F06).

@@ -278,6 +278,9 @@ def test_names_beyond(
         pytest.param("xin hộ khẩu ở đâu", False, id="xin-a-household-book"),
         pytest.param("nhận hộ chiếu ở đâu", False, id="nhan-a-passport"),
         pytest.param("lay ho so o dau", False, id="lay-a-file"),
+        pytest.param("ủy quyền cho ng khác đi được k", True, id="uy-quyen-cho"),
+        pytest.param("làm giấy giúp cháu được không", True, id="lam-giup-chau"),
+        pytest.param("giúp em với ạ", False, id="help-me-is-a-plea"),
     ],
 )
 def test_on_behalf(text: str, asking: bool) -> None:
