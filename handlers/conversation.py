@@ -312,6 +312,12 @@ class Conversation:
             if result.entry.id in k.not_handled:
                 return self._not_handled(k, key, result.entry, result, text)
             entry = k.book.entry(result.entry.id) or result.entry
+            sent = _sent_through(k, entry, facet, text)
+            if sent is not None:
+                # "căn cước gửi bưu điện được không" found «Cước phí bưu chính công ích…» ("cước" of
+                # «căn cước», QA rounds 11 and 12): the card's own postal part.
+                entry = sent
+                result = replace(result, entry=sent, suggestions=(result.entry, *result.suggestions))
             stated = limit_sentences(entry, limit) if limit and entry.is_procedure else ()
             if stated:
                 # "khai tử trong bao lâu phải làm": the answer with its summary, led by the limit it
@@ -804,6 +810,33 @@ def _small_talk(result: MatchResult) -> bool:
 def _thanks_entry(book: FaqBook) -> Entry | None:
     """The FAQ's own reply to thanks: the small-talk entry whose title thanks ("Cảm ơn")."""
     return next((e for e in book.entries if e.is_small_talk and closing(e.title) is Closing.THANKS), None)
+
+
+_CHANNELS = {Facet.POSTAL: ("bưu chính", "bưu điện"), Facet.ONLINE: ("trực tuyến", "dịch vụ công")}
+"""What the title of an entry about a way of submitting says (the postal service, the online portal)."""
+
+
+def _channel(entry: Entry, facet: Facet) -> bool:
+    """Whether an entry is about the way of submitting this part asks (its title says it)."""
+    title = entry.title.lower()
+    return any(words in title for words in _CHANNELS.get(facet, ()))
+
+
+def _sent_through(k: Knowledge, answered: Entry, facet: Facet | None, text: str) -> Entry | None:
+    """The one procedure a message names when it asks of it through the channel the answered entry is
+    about ("căn cước gửi bưu điện được không" answered with the postal fees): that procedure."""
+    if facet is None or not _channel(answered, facet):
+        return None
+    named = [
+        e
+        for e in k.book.entries
+        if e.is_procedure
+        and e.id != answered.id
+        and not _channel(e, facet)
+        and answers_facet(e, facet)
+        and k.names(e, text)
+    ]
+    return named[0] if len(named) == 1 else None
 
 
 def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:

@@ -603,6 +603,22 @@ def test_a_first_question_asking_for_someone_else_to_go_leads_with_the_authorisa
     assert 0 <= said < reply.text.find("Cha hoặc mẹ đăng ký khai sinh")  # before the summary
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        pytest.param("căn cước gửi bưu điện được không", "can-cuoc", id="cuoc-of-can-cuoc-is-no-postage"),
+        pytest.param("cccd gửi bưu điện dc ko", "can-cuoc", id="abbreviated"),
+        pytest.param("gửi hồ sơ qua bưu điện hết bao nhiêu tiền", "buu-chinh-phi", id="postage-itself"),
+    ],
+)
+def test_a_procedure_asked_of_through_the_post_is_that_procedures_postal_part(
+    shipped_conv: Conversation, question: str, entry_id: str
+) -> None:
+    reply = shipped_conv.handle(text(question))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id, reply.outcome.facet) == ("answer", entry_id, "postal")
+
+
 def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
     # Matched alone it is divorce, which the office declines (QA round 12, F06).
