@@ -335,6 +335,19 @@ def home_sentences(entry: Entry) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in passages(entry) if _COMES_TO_THEM.search(s)))[:MAX_PASSAGES]
 
 
+_TAX = re.compile(r"\bthuế\b")
+_OTHER_FEE = re.compile(r"\b(?:phí|lệ phí|tiền|giá|tốn|cước)\b")
+
+
+def tax_sentences(entry: Entry, text: str) -> tuple[str, ...]:
+    """When a message asks about tax and no other charge ("thuế thì nộp thế nào") and the entry's fee
+    does not speak of tax: the sentences of its answer that do (the tax is not the procedure's fee)."""
+    said = clean(text)
+    if _TAX.search(said) is None or _OTHER_FEE.search(said) or _TAX.search(entry.fee.lower()):
+        return ()
+    return tuple(s for s in passages(entry) if _TAX.search(s.lower()))[:MAX_PASSAGES]
+
+
 _SAY_NOTHING = frozenset(
     {
         "dang ky",

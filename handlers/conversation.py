@@ -37,6 +37,7 @@ from faq.follow_up import (
     late_sentences,
     limit_sentences,
     short,
+    tax_sentences,
     without_paper,
 )
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
@@ -318,6 +319,15 @@ class Conversation:
                 # «căn cước», QA rounds 11 and 12): the card's own postal part.
                 entry = sent
                 result = replace(result, entry=sent, suggestions=(result.entry, *result.suggestions))
+            taxed = tax_sentences(entry, text) if facet is Facet.FEE else ()
+            if taxed:
+                # "đăng ký hộ kinh doanh xong rồi, thuế thì nộp thế nào" got the registration fee
+                # (QA rounds 11 and 12): the tax is not the fee; what the answer says of it leads.
+                return with_alternatives(
+                    _leading(self._answered(k.book, key, entry, None, result, text), taxed),
+                    result.suggestions,
+                    None,
+                )
             stated = limit_sentences(entry, limit) if limit and entry.is_procedure else ()
             if stated:
                 # "khai tử trong bao lâu phải làm": the answer with its summary, led by the limit it

@@ -17,6 +17,7 @@ from faq.follow_up import (
     limit_sentences,
     on_behalf,
     passages,
+    tax_sentences,
     what_about,
     without_paper,
 )
@@ -176,6 +177,24 @@ def test_late_sentences(book: FaqBook, entry_id: str, said: tuple[str, ...]) -> 
     found = late_sentences(entry)
     assert len(found) == len(said)
     assert all(f.startswith(s) for f, s in zip(found, said, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "text", "said"),
+    [
+        pytest.param(
+            "ho-kinh-doanh", "đăng ký xong rồi, thuế thì nộp thế nào", "Liên hệ cơ quan thuế", id="tax"
+        ),
+        pytest.param("sang-ten-so-do", "sang tên mất thuế bao nhiêu", None, id="the-fee-is-the-tax"),
+        pytest.param("ho-kinh-doanh", "lệ phí và thuế bao nhiêu", None, id="the-fee-asked-too"),
+        pytest.param("ho-kinh-doanh", "nha thue co dang ky duoc khong", None, id="rent-typed-bare"),
+    ],
+)
+def test_tax_sentences(book: FaqBook, entry_id: str, text: str, said: str | None) -> None:
+    entry = book.entry(entry_id)
+    assert entry is not None
+    found = tax_sentences(entry, text)
+    assert found[0].startswith(said) if said else found == (), found
 
 
 @pytest.mark.parametrize(

@@ -293,6 +293,8 @@ def test_tokens_helper_applies_synonyms() -> None:
         pytest.param("hồ sơ thường trú của tôi giờ tới đâu rồi", Facet.TIME, id="how-far-along-is-no-place"),
         pytest.param("nộp 10 ngày rồi chưa có kết quả", Facet.TIME, id="no-result-yet"),
         pytest.param("đi đến đâu để nộp", Facet.WHERE, id="where-to-go"),
+        pytest.param("nộp thuế thế nào", Facet.FEE, id="tax-is-a-charge"),
+        pytest.param("o nha thue co dang ky duoc ko", None, id="thue-bare-may-be-rent"),
     ],
 )
 def test_detect_facet(text: str, facet: Facet | None) -> None:
