@@ -379,16 +379,21 @@ _FOR_WHOM = re.compile(
     rf"{_CORRECTING}(?:lam\s)?(?:cho|cua)\s{_KIN}{_WHOSE}(?P<age1>{_YEARS})?(?:\s(?:a|nhe|nha|thoi|co))*"
 )
 _HOW_OLD = re.compile(rf"{_CORRECTING}{_KIN}{_WHOSE}(?P<age2>{_YEARS})")
+_MY_AGE = re.compile(
+    rf"{_CORRECTING}(?:e|em|toi|tui|minh|chau)(?P<age3>{_YEARS})(?:\s(?:nam|nu|a|ad|nhe|roi|thoi|a))*"
+)
+"""The writer's own age ("e 22 tuổi nam", "tôi năm nay 19 tuổi"): after an answer that speaks of ages."""
 
 
 def for_whom(text: str) -> Whom | None:
     """Whether a short message only says for whom, or how old ("à không, cho mẹ tôi", "con tôi 3
     tuổi", "à nhầm, cho em gái tôi"), and which of the two it changes."""
     words = fold(text)
-    m = _FOR_WHOM.fullmatch(words) or _HOW_OLD.fullmatch(words)
+    m = _FOR_WHOM.fullmatch(words) or _HOW_OLD.fullmatch(words) or _MY_AGE.fullmatch(words)
     if m is None:
         return None
-    return Whom.AGE if m.groupdict().get("age1") or m.groupdict().get("age2") else Whom.PERSON
+    ages = m.groupdict()
+    return Whom.AGE if ages.get("age1") or ages.get("age2") or ages.get("age3") else Whom.PERSON
 
 
 _PAPER = (

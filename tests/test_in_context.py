@@ -15,6 +15,8 @@ from handlers.in_context import Whom, for_whom, needs_paper
         pytest.param("à nhầm, cho em gái tôi", Whom.PERSON, id="for-sister-by-mistake"),
         pytest.param("làm cho con", Whom.PERSON, id="for-a-child"),
         pytest.param("con tôi 3 tuổi", Whom.AGE, id="how-old"),
+        pytest.param("e 22 tuổi nam", Whom.AGE, id="own-age"),  # QA round 12, D25: "chưa có thông tin"
+        pytest.param("tôi năm nay 19 tuổi", Whom.AGE, id="own-age-this-year"),
         pytest.param("cháu mới 2 tuổi", Whom.AGE, id="just-two"),
         pytest.param("à không, con tôi 16 tuổi rồi", Whom.AGE, id="age-corrected"),
         pytest.param("ý tôi là cho con 10 tuổi", Whom.AGE, id="for-a-child-of-ten"),
@@ -23,6 +25,7 @@ from handlers.in_context import Whom, for_whom, needs_paper
         pytest.param("cho mẹ tôi thì cần gì", None, id="a-question-about-the-mother"),
         pytest.param("mẹ tôi mất rồi", None, id="news-about-the-mother"),
         pytest.param("con tôi bị ốm", None, id="news-about-the-child"),
+        pytest.param("tôi 30 tuổi rồi thì sao", None, id="own-age-asking"),
     ],
 )
 def test_for_whom_is_only_a_person_or_an_age(text: str, expected: Whom | None) -> None:
