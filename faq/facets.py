@@ -84,7 +84,10 @@ class FacetFinder:
                 for key in (plain, rewritten) if len(rewritten) > 1 else (plain,):
                     if key and strength.get((key, facet), 0) < level:
                         strength[(key, facet)] = level
-        self._table = _PhraseTable((key, (f"{facet}:{level}",)) for (key, facet), level in strength.items())
+        # Tones left out of a phrase typed fast ("cân giây tơ gi" is "cần giấy tờ gì"), one word as written.
+        self._table = _PhraseTable(
+            ((key, (f"{facet}:{level}",)) for (key, facet), level in strength.items()), forgotten_marks=True
+        )
         shields: dict[tuple[str, ...], str] = {}
         for phrases, label in ((_NOT_FACETS, "-"), (_HOW_FAR, f"{Facet.TIME}:3")):
             for phrase in phrases.split("|"):

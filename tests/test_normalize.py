@@ -295,6 +295,8 @@ def test_tokens_helper_applies_synonyms() -> None:
         pytest.param("đi đến đâu để nộp", Facet.WHERE, id="where-to-go"),
         pytest.param("nộp thuế thế nào", Facet.FEE, id="tax-is-a-charge"),
         pytest.param("o nha thue co dang ky duoc ko", None, id="thue-bare-may-be-rent"),
+        pytest.param("cân giây tơ gi", Facet.DOCUMENTS, id="tones-left-out"),  # QA round 12, D18
+        pytest.param("chứng thực giây tờ ở đâu vây ạ", Facet.WHERE, id="tones-left-out-where"),
     ],
 )
 def test_detect_facet(text: str, facet: Facet | None) -> None:
