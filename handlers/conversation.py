@@ -297,6 +297,22 @@ class Conversation:
                     buttons=(*self._staff_rows(), *browse.menu_buttons(k.book, result)),
                     outcome=_outcome("declined", result, text, entry_id=topic.id),
                 )
+        if (
+            context is None
+            and rejection is None
+            and _found_nothing(result)
+            and asks_more(text, UNPLACED_WORDS)
+        ):
+            topic = self._declined_shown(k.book, key)
+            if topic is not None:
+                # "ra phường có giải quyết không" right after divorce was declined, "được hưởng những
+                # gì" after the poor-household topic (QA round 12): about that topic, which the guide
+                # does not cover; who handles it again, not "chưa có thông tin" and the menu.
+                return Reply(
+                    texts.declined_part(topic.title, None, topic.summary, k.book.agency),
+                    buttons=(*self._staff_rows(), *browse.menu_buttons(k.book, result)),
+                    outcome=_outcome("declined", result, text, entry_id=topic.id),
+                )
         if result.names_nothing and context is None:
             # "thủ tục thế nào", "lệ phí bao nhiêu", "làm giấy tờ cho mẹ" with no answer on screen:
             # which procedure is meant (the part asked leads the answer once it is named).
@@ -847,6 +863,16 @@ def _sent_through(k: Knowledge, answered: Entry, facet: Facet | None, text: str)
         and k.names(e, text)
     ]
     return named[0] if len(named) == 1 else None
+
+
+def _found_nothing(result: MatchResult) -> bool:
+    """Whether the matcher found nothing for a message: no answer, choice, declined topic or opinion."""
+    return (
+        result.kind is Kind.NONE
+        and result.declined is None
+        and not result.legal_opinion
+        and not result.preamble_only
+    )
 
 
 def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:

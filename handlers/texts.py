@@ -283,14 +283,16 @@ ASK_WHICH_PAPER_LOST = (
 SUGGEST = "Dạ, có phải anh/chị muốn hỏi:"
 
 
-def declined_part(title: str, facet: Facet | None, summary: str) -> str:
-    """A part asked right after a topic the office does not handle: the guide has no such part."""
+def declined_part(title: str, facet: Facet | None, summary: str, agency: Agency | None = None) -> str:
+    """A part asked right after a topic the office does not handle: the guide has no such part (and,
+    given the office, its phone for what else the citizen asks of that topic)."""
     noun = _FACET_NOUNS.get(facet) if facet is not None else None
     asked = f"{noun} của việc này" if noun is not None else "việc này"
+    contact = f"\n\n{_ask_more(agency)}" if agency is not None else ""
     return (
         f"Dạ, «{title}» không nằm trong các thủ tục em hướng dẫn nên em không có thông tin về {asked} ạ.\n\n"
-        f"{summary}\n\nNếu anh/chị muốn hỏi thủ tục khác, anh/chị nhắn tên thủ tục hoặc chọn trong danh mục "
-        "dưới đây."
+        f"{summary}{contact}\n\nNếu anh/chị muốn hỏi thủ tục khác, anh/chị nhắn tên thủ tục hoặc chọn trong "
+        "danh mục dưới đây."
     )
 
 

@@ -619,6 +619,16 @@ def test_a_procedure_asked_of_through_the_post_is_that_procedures_postal_part(
     assert (reply.outcome.kind, reply.outcome.entry_id, reply.outcome.facet) == ("answer", entry_id, "postal")
 
 
+def test_a_question_right_after_a_declined_topic_is_about_that_topic(shipped_conv: Conversation) -> None:
+    first = shipped_conv.handle(text("em muốn ly hôn đơn phương thì nộp đơn ở đâu"))
+    assert first.outcome is not None and first.outcome.kind == "declined"
+    topic = first.outcome.entry_id
+    # It got "chưa có thông tin" and the menu (QA round 12, O02).
+    reply = shipped_conv.handle(text("ra phường có giải quyết không"))
+    assert reply.outcome is not None and (reply.outcome.kind, reply.outcome.entry_id) == ("declined", topic)
+    assert "Tòa án" in reply.text and "qua số" in reply.text  # who handles it, and the office's phone
+
+
 def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
     # Matched alone it is divorce, which the office declines (QA round 12, F06).
