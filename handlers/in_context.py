@@ -134,6 +134,16 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     if facet is Facet.WHERE and answers_facet(context, facet) and _only_offices(k.topic(text)):
         # "làm ở phường được không" after tạm trú: where it is done, whatever the office is called.
         return InContext(Reading.PART)
+    if (
+        facet is None
+        and context.is_procedure
+        and context.where
+        and asks_more(text)
+        and _only_offices(tuple(t for t in k.topic(text) if fold(t) not in _HANDLING))
+    ):
+        # "ở phường có nhận không" after company registration (QA round 12, F35): whether that office
+        # does it is where the answer says it is done.
+        return InContext(Reading.SENTENCES, (context.where,))
     if facet is not None and answers_facet(context, facet) and k.only_names(context, text):
         # "bao lâu thì có sổ" after «cấp sổ đỏ lần đầu»: the part asked of the procedure on screen, not
         # a sentence that happens to say "sổ".
@@ -331,6 +341,10 @@ _OFFICES = frozenset(
     {"phuong", "xa", "ubnd", "uy", "ban", "huyen", "quan", "tinh", "mot", "cua", "bo", "phan", "cong", "an"}
 )
 """Words of the offices' names, accents off ("phường", "ủy ban", "bộ phận một cửa", "công an tỉnh")."""
+
+
+_HANDLING = frozenset({"nhan", "lam", "nop", "giai", "quyet", "xu", "ly", "tiep", "cap"})
+"""What an office does with a file ("nhận", "giải quyết", "xử lý"), accents off: no topic of its own."""
 
 
 def _only_offices(topic: Sequence[str]) -> bool:

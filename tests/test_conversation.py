@@ -629,6 +629,13 @@ def test_a_question_right_after_a_declined_topic_is_about_that_topic(shipped_con
     assert "Tòa án" in reply.text and "qua số" in reply.text  # who handles it, and the office's phone
 
 
+def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_conv: Conversation) -> None:
+    shipped_conv.handle(text("thành lập công ty tnhh nộp hồ sơ ở đâu"))
+    reply = shipped_conv.handle(text("ở phường có nhận không"))  # "em chưa tìm được" (QA round 12, F35)
+    assert reply.outcome is not None and reply.outcome.entry_id == "thanh-lap-doanh-nghiep"
+    assert "UBND cấp xã không giải quyết thủ tục này" in reply.text
+
+
 def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
     # Matched alone it is divorce, which the office declines (QA round 12, F06).
