@@ -77,13 +77,28 @@ def what_about(text: str) -> bool:
     return short(text, UNPLACED_WORDS) and _WHAT_ABOUT.fullmatch(_folded(text)) is not None
 
 
-_IF_THEN = re.compile(r"(?:(?:the|vay|a|u|o|con)\s)*(?:neu|truong hop|khi)\s.*\bthi\s.+")
+_IF_THEN = re.compile(
+    r"(?:(?:the|vay|a|u|o|con)\s)*(?:(?:neu|truong hop|khi)\s.*|.*\b(?:da|dang|chua|bi)\s.*)\sthi\s.+"
+)
+
+
+_IF = re.compile(r"\b(?:neu|truong hop|khi)\b")
+
+
+def puts_if(text: str) -> bool:
+    """Whether a message says "nếu", "trường hợp" or "khi": a case put, not a state told."""
+    return _IF.search(_folded(text)) is not None
 
 
 def if_then(text: str) -> bool:
-    """Whether a short message puts a case to what was just said ("nếu trước đây tôi đã ly hôn thì
-    cần thêm gì", "trường hợp bố mất rồi thì ai ký"): a question about the answer on screen."""
-    return short(text, UNPLACED_WORDS) and _IF_THEN.fullmatch(_folded(text)) is not None
+    """Whether a short question puts a case to what was just said ("nếu trước đây tôi đã ly hôn thì
+    cần thêm gì", "trường hợp bố mất rồi thì ai ký", "một người đã ly hôn thì cần thêm gì"): a
+    question about the answer on screen."""
+    return (
+        short(text, UNPLACED_WORDS)
+        and _IF_THEN.fullmatch(_folded(text)) is not None
+        and asks_more(text, UNPLACED_WORDS)
+    )
 
 
 def short(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
@@ -134,7 +149,8 @@ def _folded(text: str) -> str:
 
 
 _LATE = re.compile(
-    r"\b(?:bi phat|phat (?:bao nhieu|bn|nhieu|the nao|ntn|sao|gi|j|ko|khong|k)|phat tien|nop phat|muc phat"
+    r"\b(?:bi phat|phat (?:bao nhieu|bao nhiu|bnhieu|bn|nhieu|nhiu|the nao|ntn|sao|gi|j|ko|khong|k)|phat tien"
+    r"|nop phat|muc phat"
     r"|qua han|tre han|lo han|de lau|lam muon|lam tre|den muon|muon qua|cham qua|qua thoi han"
     r"|qua \d+ (?:ngay|thang|nam))\b"
 )
@@ -183,7 +199,8 @@ def on_behalf(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
 _ASKING = re.compile(
     r"\b(?:khong|ko|k|hong|hok|chua|sao|gi|chi|nao|dau|ai|may|bao|nhieu|ha|hay|nhi|ntn|the|rang|mo"
     r"|duoc|dc|co phai|phai (?:khong|ko|k))\s*$|\b(?:thi sao|the nao|lam sao|ra sao|duoc khong|duoc ko"
-    r"|co (?:can|phai|duoc|bi|mat|ton|the)|hay khong|hay ko|bao lau|khi nao|luc nao|o dau|ai (?:lam|di))\b"
+    r"|co (?:can|phai|duoc|bi|mat|ton|the)|hay khong|hay ko|bao lau|khi nao|luc nao|o dau|ai (?:lam|di)"
+    r"|thi ai)\b"
 )
 
 
@@ -346,6 +363,22 @@ def tax_sentences(entry: Entry, text: str) -> tuple[str, ...]:
     if _TAX.search(said) is None or _OTHER_FEE.search(said) or _TAX.search(entry.fee.lower()):
         return ()
     return tuple(s for s in passages(entry) if _TAX.search(s.lower()))[:MAX_PASSAGES]
+
+
+_WHO_COMES = frozenset(
+    (
+        "cha", "me", "ma", "bo", "ba", "tia", "con", "vo", "chong", "ong", "chau", "be", "co", "chu",
+        "di", "cau", "bac", "noi", "ngoai", "hai", "ben", "cac", "ca", "cung", "mat", "ky", "ten",
+        "ra", "den", "theo", "phai", "can", "nop", "lam", "truc", "tiep", "nguoi"
+    )
+)  # fmt: skip
+"""Words of a question about who must come or sign ("bố mẹ có phải đi cùng không", "hai bên có phải
+cùng có mặt không"), accents off: about the answer on screen, whatever title has those people."""
+
+
+def who_comes(topic: Sequence[str]) -> bool:
+    """Whether a message's topic words only say who must come, sign or be present."""
+    return bool(topic) and all(fold_word(t) in _WHO_COMES for t in topic)
 
 
 _SAY_NOTHING = frozenset(

@@ -127,7 +127,15 @@ class Knowledge:
         content = self._content(text)
         found = naming(entry, content)
         typed = " ".join(fold_word(w) for w in content)
-        negated = [p for p in found if re.search(rf"\bchua(?: \w+){{0,2}} {re.escape(p)}\b", typed)]
+        negated = [
+            p
+            for p in found
+            if re.search(rf"\bchua(?: \w+){{0,2}} {re.escape(p)}\b", typed)
+            # "có cần đăng kí kết hôn r mới lm dc ko" after khai sinh: whether it must come first
+            or re.search(
+                rf"\b(?:can|phai)(?: \w+){{0,3}} {re.escape(p)}(?: \w+){{0,2}} (?:roi|truoc) moi\b", typed
+            )
+        ]
         if not found or len(negated) < len(found):
             return ()
         said = [(s, fold_word(" ".join(clean(s).split()))) for s in passages(context)]

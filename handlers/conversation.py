@@ -32,6 +32,7 @@ from faq.follow_up import (
     asks_if_late,
     asks_limit,
     asks_more,
+    by_means,
     cannot_come,
     home_sentences,
     late_sentences,
@@ -218,6 +219,16 @@ class Conversation:
                 # hạn, cấp lại)»: nothing beyond the choice is said, so the one choice is taken.
                 joined = replace(joined, kind=Kind.ANSWER, entry=joined.suggestions[0], suggestions=())
             asked = result.facet if result.facet_only or result.names_nothing else None
+            if (
+                asked is None
+                and result.facet is not None
+                and result.entry is not None
+                and (by_means(text) or _channel(result.entry, result.facet))
+                and result.facet in (Facet.ONLINE, Facet.POSTAL)
+            ):
+                # "làm qua vneid được không" under tạm vắng / tạm trú found the VNeID account (QA
+                # round 13): the way of doing it is the part asked of the choices.
+                asked = result.facet
             if asked is not None and joined.kind is Kind.NONE:
                 # "cần giấy gì" under tạm trú / thường trú: joined, the part asked was read as the whole
                 # question (it names nothing), and the choices were lost to "which procedure?".

@@ -25,8 +25,10 @@ from faq.follow_up import (
     if_then,
     late_sentences,
     on_behalf,
+    puts_if,
     short,
     what_about,
+    who_comes,
     without_paper,
 )
 from faq.knowledge import Knowledge
@@ -92,10 +94,16 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.PAPERS)
     if context.is_procedure and _LACKS_PAPER.fullmatch(fold(text)):
         # "nhà chưa có sổ hồng thì đăng ký được không" during permanent residence found the land title
-        # («cấp sổ đỏ lần đầu»): what the answer on screen says of that paper, when it says it.
+        # («cấp sổ đỏ lần đầu»): what the answer on screen says of that paper, when it says it; else
+        # that it does not ("người mất không có căn cước thì sao" after khai tử got the ID card).
         found = without_paper(context, text) or k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
-        if found:
-            return InContext(Reading.SENTENCES, found)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
+    if facet is None and context.is_procedure and asks_more(text) and who_comes(k.topic(text)):
+        # "bố mẹ có phải đi cùng không" after a child's passport, "hai bên có phải cùng có mặt không"
+        # after a land transfer (QA round 13): who must come is asked of the answer on screen, not of
+        # «Đăng ký nhận cha, mẹ, con» or marriage, whose titles have those people.
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     if context.is_procedure and cannot_come(text) and (other is None or not k.names(other, text)):
         # "bà nằm liệt giường rồi thì sao" after the ID card: what its answer says of someone who
         # cannot come (the police come to the home), when it says it.
@@ -183,10 +191,16 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     if declined is not None and context.is_procedure and if_then(text):
         # "nếu trước đây tôi đã ly hôn thì cần thêm gì" after the marital status certificate was
-        # declined as divorce (QA round 12): a case put to the answer on screen, which says it.
+        # declined as divorce (QA round 12), "nếu nhà đó đang thế chấp ngân hàng thì có nhập được
+        # không" during permanent residence as banking (round 13): a case put to the answer on screen,
+        # which says it, or does not.
+        # A state told ("cty chưa chốt sổ bhxh thì sao" during unemployment benefit) keeps the declined
+        # topic when the answer does not speak of it: it is as likely that topic's question.
         found = k.follow_up(text, context, UNPLACED_WORDS)
         if found:
             return InContext(Reading.SENTENCES, found)
+        if puts_if(text):
+            return InContext(Reading.NOT_COVERED)
     # Found nothing of its own: longer messages still ask about the answer on screen.
     unnamed = _choices_unnamed(k, result, text)
     # "bà tôi 85 tuổi không đi được thì sao" after the passport was asked "có phải … «Cấp, đổi, cấp lại
@@ -417,9 +431,12 @@ _PAPER = (
 _FOR_SOMEONE = rf"(?:(?:(?:neu|con|the|vay|nhung)\s)*{_KIN}{_WHOSE}(?:{_YEARS})?\sthi\s)?"
 """Whose paper, before the question ("con tôi mới 8 tuổi thì có cần mang theo giấy khai sinh không")."""
 _NEEDS_PAPER = re.compile(
-    _FOR_SOMEONE + r"(?:(?:the|vay|con|thi|a|u|o|lam|nop)\s)*(?:co\s)?"
+    _FOR_SOMEONE
+    + r"(?:(?:the|vay|con|thi|a|u|o|lam|nop)\s)*"
+    + rf"(?:{_KIN}{_WHOSE}\s)?"  # "cháu có phải mang giấy khai sinh không"
+    + r"(?:co\s)?"
     r"(?:can|phai co|phai mang|can mang|can co|mang|phai nop|can nop|bat buoc co|bat buoc phai co)"
-    r"(?:\s(?:theo|them|ca))?\s"
+    r"(?:\s(?:theo|them|ca|lai))?\s"
     + _PAPER
     + r"(?:\s\S+){0,5}?\s(?:khong|ko|k|hong|hok|chua|ha|a)(?:\s(?:a|ad|nhi|vay|the|z|nhe))*"
 )

@@ -636,6 +636,40 @@ def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_c
     assert "UBND cấp xã không giải quyết thủ tục này" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "entry_id", "says"),
+    [
+        pytest.param(
+            "trẻ em 5 tuổi có làm hộ chiếu được không", "bố mẹ có phải đi cùng không", "ho-chieu", None,
+            id="who-comes-is-the-answers",  # got «Đăng ký nhận cha, mẹ, con» (QA round 13, F05)
+        ),
+        pytest.param(
+            "đăng ký thường trú cần giấy tờ gì", "nếu nhà đó đang thế chấp ngân hàng thì có nhập được không",
+            "thuong-tru", None, id="a-case-put-not-the-bank",
+        ),
+        pytest.param(
+            "đăng ký khai sinh cho con cần giấy tờ gì", "có cần đăng kí kết hôn r mới lm dc ko", "khai-sinh",
+            "cha mẹ chưa đăng ký kết hôn vẫn khai sinh được", id="a-precondition-not-marriage",
+        ),
+        pytest.param(
+            "đăng ký khai tử cần giấy tờ gì", "người mất không có căn cước thì sao", "khai-tu", None,
+            id="a-paper-lacking-not-the-id-card",
+        ),
+        pytest.param(
+            "con trai tôi tháng này tròn 14 tuổi, phải đi làm căn cước đúng không",
+            "cháu có phải mang giấy khai sinh không", "can-cuoc", None, id="a-paper-needed-not-birth",
+        ),
+    ],
+)  # fmt: skip
+def test_a_follow_up_stays_with_the_procedure_its_words_only_brush(
+    shipped_conv: Conversation, first: str, then: str, entry_id: str, says: str | None
+) -> None:
+    shipped_conv.handle(text(first))
+    reply = shipped_conv.handle(text(then))
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id, reply.text
+    assert says is None or says in reply.text
+
+
 def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
     # Matched alone it is divorce, which the office declines (QA round 12, F06).

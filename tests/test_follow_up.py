@@ -19,6 +19,7 @@ from faq.follow_up import (
     passages,
     tax_sentences,
     what_about,
+    who_comes,
     without_paper,
 )
 from faq.knowledge import Knowledge
@@ -198,6 +199,20 @@ def test_tax_sentences(book: FaqBook, entry_id: str, text: str, said: str | None
 
 
 @pytest.mark.parametrize(
+    ("text", "only_who"),
+    [
+        pytest.param("bố mẹ có phải đi cùng không", True, id="parents-come"),
+        pytest.param("hai bên có phải cùng có mặt không", True, id="both-parties-present"),
+        pytest.param("bố mẹ có phải ký không", True, id="parents-sign"),
+        pytest.param("bố mẹ có phải làm khai sinh lại không", False, id="names-a-procedure"),
+        pytest.param("chồng em người Hàn thì sao", False, id="a-foreigner"),
+    ],
+)
+def test_who_comes(matcher: Matcher, book: FaqBook, text: str, only_who: bool) -> None:
+    assert who_comes(Knowledge(book, matcher).topic(text)) is only_who
+
+
+@pytest.mark.parametrize(
     ("text", "unable"),
     [
         pytest.param("mẹ tôi nằm liệt giường rồi", True, id="bedridden"),
@@ -229,7 +244,8 @@ def test_home_sentences_are_the_answers_own(book: FaqBook) -> None:
         pytest.param("trường hợp bố mất rồi thì ai ký", True, id="truong-hop"),
         pytest.param("thế nếu ở xa thì nộp qua đâu", True, id="the-neu"),
         pytest.param("ly hôn thì làm ở đâu", False, id="a-topic-of-its-own"),
-        pytest.param("nếu được thì em làm luôn", True, id="if-then-statement-still-a-case"),
+        pytest.param("một người đã ly hôn thì cần thêm gì", True, id="a-state-then-a-question"),
+        pytest.param("nếu được thì em làm luôn", False, id="a-statement-is-no-question"),
     ],
 )
 def test_if_then(text: str, case: bool) -> None:
