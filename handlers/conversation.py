@@ -29,23 +29,18 @@ from faq.decision import Kind, MatchResult
 from faq.facets import asks_how_far
 from faq.follow_up import (
     UNPLACED_WORDS,
-    asks_if_late,
     asks_limit,
     asks_more,
     by_means,
-    cannot_come,
-    home_sentences,
-    late_sentences,
     limit_sentences,
     short,
     tax_sentences,
-    without_paper,
 )
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
 from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
 from faq.senses import lost_papers
-from handlers import browse, texts
+from handlers import browse, first_answer, texts
 from handlers import payloads as p
 from handlers.address import address_of, addressed, mentions_default
 from handlers.answers import Row, answer, answer_buttons, answers_facet, with_alternatives
@@ -54,7 +49,7 @@ from handlers.answers import existing as _existing
 from handlers.answers import row as _row
 from handlers.answers import rows as _rows
 from handlers.gestures import OnScreen, gesture_reply
-from handlers.in_context import InContext, Reading, read_in_context, way_back
+from handlers.in_context import InContext, Reading, found_nothing, read_in_context, way_back
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
 from handlers.options import fold
@@ -223,7 +218,7 @@ class Conversation:
                 asked is None
                 and result.facet is not None
                 and result.entry is not None
-                and (by_means(text) or _channel(result.entry, result.facet))
+                and (by_means(text) or first_answer.channel(result.entry, result.facet))
                 and result.facet in (Facet.ONLINE, Facet.POSTAL)
             ):
                 # "làm qua vneid được không" under tạm vắng / tạm trú found the VNeID account (QA
@@ -311,7 +306,7 @@ class Conversation:
         if (
             context is None
             and rejection is None
-            and _found_nothing(result)
+            and found_nothing(result)
             and asks_more(text, UNPLACED_WORDS)
         ):
             topic = self._declined_shown(k.book, key)
@@ -340,7 +335,7 @@ class Conversation:
             if result.entry.id in k.not_handled:
                 return self._not_handled(k, key, result.entry, result, text)
             entry = k.book.entry(result.entry.id) or result.entry
-            sent = _sent_through(k, entry, facet, text)
+            sent = first_answer.sent_through(k, entry, facet, text)
             if sent is not None:
                 # "căn cước gửi bưu điện được không" found «Cước phí bưu chính công ích…» ("cước" of
                 # «căn cước», QA rounds 11 and 12): the card's own postal part.
@@ -370,11 +365,7 @@ class Conversation:
                 # "quên mật khẩu vneid thì sao": the sentence that says it, before the overview ("thế
                 # nào" or an online word asks no part in particular).
                 # "hổng có giấy chứng sinh, dzậy làm khai sanh sao đây": what stands in for it.
-                # "khai sanh trễ hạn có bị phạt hông": what its answer says lateness costs.
-                late = late_sentences(entry) if asks_if_late(text, UNPLACED_WORDS) else ()
-                home = home_sentences(entry) if cannot_come(text) else ()
-                said = without_paper(entry, text) or late or home or k.delegated(entry, text)
-                reply = _leading(reply, said or k.asked_of(entry, text))
+                reply = _leading(reply, first_answer.lead(k, entry, text))
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)
@@ -847,43 +838,6 @@ def _small_talk(result: MatchResult) -> bool:
 def _thanks_entry(book: FaqBook) -> Entry | None:
     """The FAQ's own reply to thanks: the small-talk entry whose title thanks ("Cảm ơn")."""
     return next((e for e in book.entries if e.is_small_talk and closing(e.title) is Closing.THANKS), None)
-
-
-_CHANNELS = {Facet.POSTAL: ("bưu chính", "bưu điện"), Facet.ONLINE: ("trực tuyến", "dịch vụ công")}
-"""What the title of an entry about a way of submitting says (the postal service, the online portal)."""
-
-
-def _channel(entry: Entry, facet: Facet) -> bool:
-    """Whether an entry is about the way of submitting this part asks (its title says it)."""
-    title = entry.title.lower()
-    return any(words in title for words in _CHANNELS.get(facet, ()))
-
-
-def _sent_through(k: Knowledge, answered: Entry, facet: Facet | None, text: str) -> Entry | None:
-    """The one procedure a message names when it asks of it through the channel the answered entry is
-    about ("căn cước gửi bưu điện được không" answered with the postal fees): that procedure."""
-    if facet is None or not _channel(answered, facet):
-        return None
-    named = [
-        e
-        for e in k.book.entries
-        if e.is_procedure
-        and e.id != answered.id
-        and not _channel(e, facet)
-        and answers_facet(e, facet)
-        and k.names(e, text)
-    ]
-    return named[0] if len(named) == 1 else None
-
-
-def _found_nothing(result: MatchResult) -> bool:
-    """Whether the matcher found nothing for a message: no answer, choice, declined topic or opinion."""
-    return (
-        result.kind is Kind.NONE
-        and result.declined is None
-        and not result.legal_opinion
-        and not result.preamble_only
-    )
 
 
 def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:

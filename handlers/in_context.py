@@ -209,7 +209,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     # message nowhere new (until session 24 two or more choices stayed; QA round 9 found them wrong far
     # more often than right).
     elsewhere = unnamed and all(e.id != context.id for e in result.suggestions)
-    unplaced = _unplaced(result) or _only_offers(result, context) or elsewhere
+    unplaced = found_nothing(result) or _only_offers(result, context) or elsewhere
     limit = UNPLACED_WORDS if unplaced else FOLLOW_UP_WORDS
     # "thế còn người nước ngoài?": what that answer says of it, not the visa topic the words are near;
     # "bác già rồi đi lại khó, có ai đến nhà làm không": the sentence may say one word otherwise.
@@ -239,7 +239,7 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     # "bố đi làm xa thì mẹ đi một mình được không" after khai sinh) is about this answer: told that it
     # does not say, with its parts, a person, and a word on asking about something else. They got
     # "chưa có thông tin" and the whole menu, the procedure on screen lost. Longer ones are forwarded.
-    asking = limit if _unplaced(result) or elsewhere else FOLLOW_UP_WORDS
+    asking = limit if found_nothing(result) or elsewhere else FOLLOW_UP_WORDS
     if on_behalf(text, limit) or (unplaced and asks_more(text, asking)):
         # "làm hộ được không" after kết hôn; "bé có phải đi không" after a child's ID card: about this
         # procedure, whatever else its words are near, and nothing in its answer says it.
@@ -326,7 +326,7 @@ def _asks_part_of(context: Entry, result: MatchResult, text: str, unnamed: bool)
     # "lệ phí nhiu" after the single-status certificate was offered online payment, the postal fee and
     # permanent residence, "có làm ở phường không hay phải lên công an tỉnh" after the ID card tạm trú
     # and driving licences: the part's words, and none of the choices named.
-    if not short(text, UNPLACED_WORDS if _unplaced(result) or unnamed else FOLLOW_UP_WORDS):
+    if not short(text, UNPLACED_WORDS if found_nothing(result) or unnamed else FOLLOW_UP_WORDS):
         return False
     if result.kind is Kind.SUGGEST:
         return unnamed or any(e.id == context.id for e in result.suggestions)
@@ -371,7 +371,7 @@ def _submitted(entry: Entry) -> bool:
     return entry.is_procedure and entry.category != CONTACT_CATEGORY
 
 
-def _unplaced(result: MatchResult) -> bool:
+def found_nothing(result: MatchResult) -> bool:
     """Whether the matcher found nothing at all for a message: no answer, choice or declined topic."""
     return (
         result.kind is Kind.NONE
