@@ -90,7 +90,7 @@ _HELP = re.compile(
 _START = re.compile(r"(?:bat dau|start|khoi dong)" + _POLITE_TAIL)
 _CONTACT = re.compile(re.escape(fold(texts.BTN_CONTACT)))
 _STAFF = re.compile(
-    rf"(?:(?:cho|xin|muon|can|{_ME}|duoc|ad|oi|a|co the|lam on)\s)*"
+    rf"(?:(?:thoi|vay|the|thi|cho|xin|muon|can|{_ME}|duoc|ad|oi|a|co the|lam on)\s)*"
     r"(?:gap|noi chuyen(?: truc tiep)? voi|chat voi|lien he voi|ket noi(?: voi)?|chuyen(?: cho| sang)?)\s"
     r"(?:(?:voi|mot|1|cac|truc tiep)\s)*"
     r"(?:can bo|cb|nguoi that(?: su)?|ng that|nhan vien|nguoi truc|admin|tong dai vien)"

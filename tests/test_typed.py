@@ -52,6 +52,9 @@ from handlers.typed import (
         pytest.param("kết nối với cán bộ một cửa giúp em", NotAQuestion(Gesture.STAFF), id="connect-me"),
         pytest.param("bot ơi cho e gặp người thật", NotAQuestion(Gesture.STAFF), id="staff-after-bot-oi"),
         pytest.param(
+            "thôi cho gặp người thật đi", NotAQuestion(Gesture.STAFF), id="staff-after-thoi"
+        ),  # QA round 13, O12: it got the goodbye
+        pytest.param(
             "Dạ, anh chị ơi cho em gặp cán bộ với", NotAQuestion(Gesture.STAFF), id="staff-after-anh-chi-oi"
         ),
         pytest.param("t muốn gặp cán bộ", NotAQuestion(Gesture.STAFF), id="staff-t-pronoun"),
