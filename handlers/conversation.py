@@ -43,7 +43,7 @@ from faq.senses import lost_papers
 from handlers import browse, first_answer, texts
 from handlers import payloads as p
 from handlers.address import address_of, addressed, mentions_default
-from handlers.answers import Row, answer, answer_buttons, answers_facet, with_alternatives
+from handlers.answers import Row, answer, answer_buttons, answers_facet, facet_text, with_alternatives
 from handlers.answers import btn as _btn
 from handlers.answers import existing as _existing
 from handlers.answers import row as _row
@@ -361,6 +361,10 @@ class Conversation:
                     None,
                 )
             reply = self._answered(k.book, key, entry, facet, result, text)
+            second = first_answer.second_part(k, entry, facet, text) if entry.is_procedure else None
+            if facet is not None and second is not None:
+                # "căn cước làm lại thì nộp ở đâu, mất bao nhiêu tiền" got where only (QA round 13).
+                reply = _with_part(reply, facet_text(entry, facet), facet_text(entry, second))
             if facet in (None, Facet.STEPS, Facet.ONLINE) and entry.is_procedure:
                 # "quên mật khẩu vneid thì sao": the sentence that says it, before the overview ("thế
                 # nào" or an online word asks no part in particular).
@@ -838,6 +842,17 @@ def _small_talk(result: MatchResult) -> bool:
 def _thanks_entry(book: FaqBook) -> Entry | None:
     """The FAQ's own reply to thanks: the small-talk entry whose title thanks ("Cảm ơn")."""
     return next((e for e in book.entries if e.is_small_talk and closing(e.title) is Closing.THANKS), None)
+
+
+def _with_part(reply: Reply, first: str, second: str) -> Reply:
+    """The reply with a second part asked right after the first part it opens with."""
+    if not reply.text.startswith(first):
+        return reply
+    text = f"{first}\n\n{second}{reply.text[len(first) :]}"
+    numbered = reply.numbered_text
+    if numbered.startswith(first):
+        numbered = f"{first}\n\n{second}{numbered[len(first) :]}"
+    return replace(reply, text=text, numbered_text=numbered)
 
 
 def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:

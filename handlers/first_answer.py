@@ -4,6 +4,7 @@ only about the way of submitting."""
 
 from __future__ import annotations
 
+from faq.facets import find_facet
 from faq.follow_up import (
     UNPLACED_WORDS,
     asks_if_late,
@@ -53,3 +54,21 @@ def sent_through(k: Knowledge, answered: Entry, facet: Facet | None, text: str) 
         and k.names(e, text)
     ]
     return named[0] if len(named) == 1 else None
+
+
+_SECOND = (Facet.WHERE, Facet.FEE, Facet.TIME, Facet.ONLINE)
+"""Parts a question may ask beside the one it asks first ("nộp ở đâu, mất bao nhiêu tiền"); the fee
+and the time are one part already."""
+
+
+def second_part(k: Knowledge, entry: Entry, facet: Facet | None, text: str) -> Facet | None:
+    """Another part a question asks of the entry beside `facet` ("căn cước làm lại thì nộp ở đâu, mất
+    bao nhiêu tiền", "hộ chiếu làm online bn ngày có"), when the entry has it."""
+    if facet is None:
+        return None
+    named = find_facet(k.matcher.normalizer.tokens(text)).named
+    one = {Facet.FEE, Facet.TIME}
+    for other in _SECOND:
+        if other in named and other != facet and not (other in one and facet in one):
+            return other if answers_facet(entry, other) else None
+    return None

@@ -670,6 +670,32 @@ def test_a_follow_up_stays_with_the_procedure_its_words_only_brush(
     assert says is None or says in reply.text
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id", "first", "second"),
+    [
+        pytest.param(
+            "căn cước làm lại thì nộp ở đâu, mất bao nhiêu tiền", "can-cuoc", "Nơi nộp hồ sơ:", "Lệ phí:",
+            id="where-and-fee",  # it got where only (QA round 13, E06)
+        ),
+        pytest.param(
+            "làm hộ chiếu online mấy ngày thì có", "ho-chieu", "Nộp trực tuyến", "Thời gian giải quyết:",
+            id="online-and-time",
+        ),
+    ],
+)  # fmt: skip
+def test_two_parts_asked_in_one_question_are_both_shown(
+    shipped_conv: Conversation, question: str, entry_id: str, first: str, second: str
+) -> None:
+    reply = shipped_conv.handle(text(question))
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id
+    assert first in reply.text and second in reply.text
+
+
+def test_one_part_asked_shows_that_part_only(shipped_conv: Conversation) -> None:
+    reply = shipped_conv.handle(text("làm hộ chiếu ở đâu"))
+    assert reply.text.startswith("Nơi nộp hồ sơ:") and "Lệ phí:" not in reply.text
+
+
 def test_a_case_put_to_the_answer_is_not_taken_for_the_declined_topic(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("xin giấy xác nhận độc thân cần giấy tờ gì"))
     # Matched alone it is divorce, which the office declines (QA round 12, F06).
