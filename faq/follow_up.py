@@ -49,6 +49,11 @@ def passages(entry: Entry) -> list[str]:
     return [s for s in found if s]
 
 
+def _at_most(found: Iterable[str]) -> tuple[str, ...]:
+    """The sentences found, each once, in order, at most MAX_PASSAGES of them."""
+    return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
+
+
 def _same(typed: str, written: str) -> bool:
     """Whether a word typed matches a word of the answer: as written, or accents off when typed bare."""
     return typed == written or (not has_accents(typed) and typed == fold_word(written))
@@ -77,12 +82,10 @@ def what_about(text: str) -> bool:
     return short(text, UNPLACED_WORDS) and _WHAT_ABOUT.fullmatch(_folded(text)) is not None
 
 
-_IF_THEN = re.compile(
-    r"(?:(?:the|vay|a|u|o|con)\s)*(?:(?:neu|truong hop|khi)\s.*|.*\b(?:da|dang|chua|bi)\s.*)\sthi\s.+"
-)
-
-
-_IF = re.compile(r"\b(?:neu|truong hop|khi)\b")
+_CASE = r"(?:neu|truong hop|khi)"
+"""The words that put a case ("nếu", "trường hợp", "khi"), accents off."""
+_IF_THEN = re.compile(rf"(?:(?:the|vay|a|u|o|con)\s)*(?:{_CASE}\s.*|.*\b(?:da|dang|chua|bi)\s.*)\sthi\s.+")
+_IF = re.compile(rf"\b{_CASE}\b")
 
 
 def puts_if(text: str) -> bool:
@@ -282,7 +285,7 @@ def limit_sentences(entry: Entry, limit: Limit) -> tuple[str, ...]:
     }
     pattern = _STATES_DEADLINE if limit is Limit.DEADLINE else _STATES_VALIDITY
     found = [s for s in passages(entry) if s not in office_side and pattern.search(s)]
-    return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
+    return _at_most(found)
 
 
 _LACKING = r"(?:khong|chua|hong|ko|k|chang|cha|mat|thieu)\s(?:co\s|mang\s|duoc\s|xin\s)?(?:\w+\s){0,2}"
@@ -316,7 +319,7 @@ def without_paper(entry: Entry, text: str) -> tuple[str, ...]:
         pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a not in _PLAIN or b not in _PLAIN]
         if any(re.search(rf"\b{_LACKING}{re.escape(pair)}\b", typed) for pair in pairs):
             found.append(item)
-    return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
+    return _at_most(found)
 
 
 _LATE_SAID = re.compile(r"quá hạn|trễ hạn|muộn|xử phạt|bị phạt|phạt tiền", re.IGNORECASE)
@@ -329,7 +332,7 @@ def late_sentences(entry: Entry) -> tuple[str, ...]:
     spares; at most MAX_PASSAGES."""
     said = passages(entry)
     found = [s for s in said if _LATE_SAID.search(s)] or [s for s in said if _ON_TIME_SAID.search(s)]
-    return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
+    return _at_most(found)
 
 
 _CANNOT_COME = re.compile(
@@ -349,7 +352,7 @@ def cannot_come(text: str) -> bool:
 def home_sentences(entry: Entry) -> tuple[str, ...]:
     """The sentences of an entry's answer about someone who cannot come ("Người già yếu, bệnh nặng không
     đi lại được có thể đề nghị công an đến làm tại nhà"), at most MAX_PASSAGES."""
-    return tuple(dict.fromkeys(s for s in passages(entry) if _COMES_TO_THEM.search(s)))[:MAX_PASSAGES]
+    return _at_most(s for s in passages(entry) if _COMES_TO_THEM.search(s))
 
 
 _TAX = re.compile(r"\bthuế\b")
@@ -362,7 +365,7 @@ def tax_sentences(entry: Entry, text: str) -> tuple[str, ...]:
     said = clean(text)
     if _TAX.search(said) is None or _OTHER_FEE.search(said) or _TAX.search(entry.fee.lower()):
         return ()
-    return tuple(s for s in passages(entry) if _TAX.search(s.lower()))[:MAX_PASSAGES]
+    return _at_most(s for s in passages(entry) if _TAX.search(s.lower()))
 
 
 _WHO_COMES = frozenset(

@@ -293,32 +293,24 @@ class Conversation:
             if context is not None:
                 # A fee asked right after the office's contact details: about some other procedure.
                 return self._clarify(k.book, key, result, text)
-        if (result.facet_only or result.names_nothing) and context is None:
-            topic = self._declined_shown(k.book, key)
-            if topic is not None:
-                # "mất bao lâu" right after «Cấp lại sổ đỏ…» was declined: not "which procedure?" and
-                # the menu (QA round 11), but that the guide has no such part, and who handles it.
-                return Reply(
-                    texts.declined_part(topic.title, result.facet, topic.summary),
-                    buttons=(*self._staff_rows(), *browse.menu_buttons(k.book, result)),
-                    outcome=_outcome("declined", result, text, entry_id=topic.id),
-                )
-        if (
-            context is None
-            and rejection is None
-            and found_nothing(result)
-            and asks_more(text, UNPLACED_WORDS)
-        ):
-            topic = self._declined_shown(k.book, key)
-            if topic is not None:
-                # "ra phường có giải quyết không" right after divorce was declined, "được hưởng những
-                # gì" after the poor-household topic (QA round 12): about that topic, which the guide
-                # does not cover; who handles it again, not "chưa có thông tin" and the menu.
-                return Reply(
-                    texts.declined_part(topic.title, None, topic.summary, k.book.agency),
-                    buttons=(*self._staff_rows(), *browse.menu_buttons(k.book, result)),
-                    outcome=_outcome("declined", result, text, entry_id=topic.id),
-                )
+        part = result.facet_only or result.names_nothing
+        about_it = rejection is None and found_nothing(result) and asks_more(text, UNPLACED_WORDS)
+        topic = self._declined_shown(k.book, key) if context is None and (part or about_it) else None
+        if topic is not None:
+            # "mất bao lâu" right after «Cấp lại sổ đỏ…» was declined (QA round 11): not "which
+            # procedure?" and the menu, but that the guide has no such part, and who handles it.
+            # "ra phường có giải quyết không" after divorce, "được hưởng những gì" after the
+            # poor-household topic (QA round 12): about that topic; who handles it again, and the phone.
+            return Reply(
+                texts.declined_part(
+                    topic.title,
+                    result.facet if part else None,
+                    topic.summary,
+                    None if part else k.book.agency,
+                ),
+                buttons=(*self._staff_rows(), *browse.menu_buttons(k.book, result)),
+                outcome=_outcome("declined", result, text, entry_id=topic.id),
+            )
         if result.names_nothing and context is None:
             # "thủ tục thế nào", "lệ phí bao nhiêu", "làm giấy tờ cho mẹ" with no answer on screen:
             # which procedure is meant (the part asked leads the answer once it is named).

@@ -408,7 +408,7 @@ _FOR_WHOM = re.compile(
 )
 _HOW_OLD = re.compile(rf"{_CORRECTING}{_KIN}{_WHOSE}(?P<age2>{_YEARS})")
 _MY_AGE = re.compile(
-    rf"{_CORRECTING}(?:e|em|toi|tui|minh|chau)(?P<age3>{_YEARS})(?:\s(?:nam|nu|a|ad|nhe|roi|thoi|a))*"
+    rf"{_CORRECTING}(?:e|em|toi|tui|minh|chau)(?P<age3>{_YEARS})(?:\s(?:nam|nu|a|ad|nhe|roi|thoi))*"
 )
 """The writer's own age ("e 22 tuổi nam", "tôi năm nay 19 tuổi"): after an answer that speaks of ages."""
 
