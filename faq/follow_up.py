@@ -193,16 +193,27 @@ AUTHORITY = ("ủy", "quyền")
 """How an answer says that someone else may do it for the citizen."""
 
 
+_WHOM = re.compile(r"\b(?:hoi|lien he|lien lac|gap|goi|tim|bao|nho) ai(?: day| bay gio)?\s*$")
+
+
+def asks_whom(text: str) -> bool:
+    """Whether a short message asks whom to turn to ("vậy thì hỏi ai", "liên hệ ai ạ")."""
+    return short(text) and _WHOM.search(_POLITE_END.sub("", _folded(text).rstrip(" ?.!"))) is not None
+
+
 def on_behalf(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
     """Whether a short message asks if someone else can do it for the citizen ("người nhà làm thay
     được không", "nhờ người khác nộp hộ được không"): answers say that as "ủy quyền"."""
     return short(text, words) and _ON_BEHALF.search(_folded(text)) is not None
 
 
+_WHO_DOES_WORDS = r"ai (?:phai |can |se )?(?:lam|di|nop|ky|den|ra|dung ten|co mat)"
+"""Who does it asked ("ai phải đi làm", "ai ký"), accents off."""
 _ASKING = re.compile(
     r"\b(?:khong|ko|k|hong|hok|chua|sao|gi|chi|nao|dau|ai|may|bao|nhieu|ha|hay|nhi|ntn|the|rang|mo"
     r"|duoc|dc|co phai|phai (?:khong|ko|k))\s*$|\b(?:thi sao|the nao|lam sao|ra sao|duoc khong|duoc ko"
-    r"|co (?:can|phai|duoc|bi|mat|ton|the)|hay khong|hay ko|bao lau|khi nao|luc nao|o dau|ai (?:lam|di)"
+    r"|co (?:can|phai|duoc|bi|mat|ton|the)|hay khong|hay ko|bao lau|khi nao|luc nao|o dau"
+    rf"|{_WHO_DOES_WORDS}"
     r"|thi ai)\b"
 )
 
@@ -355,6 +366,19 @@ def home_sentences(entry: Entry) -> tuple[str, ...]:
     return _at_most(s for s in passages(entry) if _COMES_TO_THEM.search(s))
 
 
+_WHO_SAID = re.compile(
+    r"cha hoặc mẹ|cha, mẹ hoặc|vợ hoặc chồng|hai bên nam|cả hai|người thân thích|đi cùng|có mặt"
+    r"|(?:ký|thủ tục|nộp|xin|yêu cầu) thay(?! đổi)",
+    re.IGNORECASE,
+)
+
+
+def who_sentences(entry: Entry) -> tuple[str, ...]:
+    """The sentences of an entry's answer that say who does it or must come ("Cha hoặc mẹ đăng ký khai
+    sinh cho con…", "cả hai phải cùng có mặt"), at most MAX_PASSAGES."""
+    return _at_most(s for s in passages(entry) if _WHO_SAID.search(s))
+
+
 _TAX = re.compile(r"\bthuế\b")
 _OTHER_FEE = re.compile(r"\b(?:phí|lệ phí|tiền|giá|tốn|cước)\b")
 
@@ -379,9 +403,15 @@ _WHO_COMES = frozenset(
 cùng có mặt không"), accents off: about the answer on screen, whatever title has those people."""
 
 
-def who_comes(topic: Sequence[str]) -> bool:
-    """Whether a message's topic words only say who must come, sign or be present."""
-    return bool(topic) and all(fold_word(t) in _WHO_COMES for t in topic)
+def who_comes(topic: Sequence[str], text: str = "") -> bool:
+    """Whether a message's topic words only say who must come, sign or be present, or it asks who does
+    ("ai phải đi làm", "ai ký")."""
+    if not topic:
+        return _WHO_DOES.search(_folded(text)) is not None
+    return all(fold_word(t) in _WHO_COMES for t in topic)
+
+
+_WHO_DOES = re.compile(rf"\b{_WHO_DOES_WORDS}\b")
 
 
 _SAY_NOTHING = frozenset(

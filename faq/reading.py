@@ -327,9 +327,17 @@ def closing(text: str) -> Closing | None:
         return None
     folded = _fold(text)
     found = Closing.THANKS if _THANKS.search(folded) else Closing.GOODBYE if _GOODBYE.search(folded) else None
-    if found is None or any(_asks(sentence) for sentence in split_sentences(text)):
+    if found is None or any(_asks(_PRAISE.sub(" ", _fold(sentence))) for sentence in split_sentences(text)):
         return None
     return found
+
+
+_PRAISE = re.compile(
+    r"\b(?:(?:vi |da )+(?:huong dan|chi dan|tu van|giai dap|tra loi)"
+    r"|(?:huong dan|chi dan|tu van|giai dap|tra loi)(?: \w+)? (?:de hieu|ro rang|chi tiet|cu the"
+    r"|nhiet tinh|tan tinh|hay|tot|ky))\b"
+)
+"""Guidance thanked for ("cảm ơn em đã hướng dẫn", "hướng dẫn dễ hiểu lắm"), which asks for none."""
 
 
 _PART = re.compile(

@@ -31,6 +31,7 @@ from faq.follow_up import (
     UNPLACED_WORDS,
     asks_limit,
     asks_more,
+    asks_whom,
     by_means,
     limit_sentences,
     short,
@@ -80,7 +81,7 @@ _COMMANDS = {
     "contact": "contact",
 }
 
-_FIELDS_PER_CHAT = 7
+_FIELDS_PER_CHAT = 8
 """At most this many values are remembered per chat (handlers.state.Field)."""
 
 
@@ -238,7 +239,17 @@ class Conversation:
                 # "cần giấy gì", "mất bao lâu" under choices: the same choices, for that part (they got
                 # "which procedure?" and the whole menu, the choices lost). With the answer before the
                 # choices among them, the part is that answer's, as before.
-                return self._suggest(key, joined, unsure, asked, lead=texts.which_of_these(asked))
+                if self._states.get(key, "offered_again") != unsure:
+                    return self._suggest(
+                        key, joined, unsure, asked, lead=texts.which_of_these(asked), again=True
+                    )
+                # A second part asked under the same choices, still unpicked ("xin qua điện thoại được
+                # không", then "mấy ngày có" under lý lịch tư pháp…, QA round 13): the first choice's
+                # part, said to be that one's, with the others still offered.
+                first, *others = joined.suggestions
+                self._states.set(key, "offered_again", None)
+                reply = self._answered(k.book, key, first, asked, joined, text)
+                return with_alternatives(_before(reply, texts.first_choice(first.title)), others, asked)
             if asked is None and _detail_under(k, result, joined, text):
                 alone = k.match(unsure)
                 took = result.entry if result.kind is Kind.ANSWER else None
@@ -294,7 +305,8 @@ class Conversation:
                 # A fee asked right after the office's contact details: about some other procedure.
                 return self._clarify(k.book, key, result, text)
         part = result.facet_only or result.names_nothing
-        about_it = rejection is None and found_nothing(result) and asks_more(text, UNPLACED_WORDS)
+        whom = asks_whom(text) and not k.topic(text)
+        about_it = rejection is None and (found_nothing(result) or whom) and asks_more(text, UNPLACED_WORDS)
         topic = self._declined_shown(k.book, key) if context is None and (part or about_it) else None
         if topic is not None:
             # "mất bao lâu" right after «Cấp lại sổ đỏ…» was declined (QA round 11): not "which
@@ -311,6 +323,9 @@ class Conversation:
                 buttons=(*self._staff_rows(), *browse.menu_buttons(k.book, result)),
                 outcome=_outcome("declined", result, text, entry_id=topic.id),
             )
+        if whom and context is None:
+            # "vậy thì hỏi ai" with nothing on screen found the greeting: the office's contact.
+            return browse.contact(k.book)
         if result.names_nothing and context is None:
             # "thủ tục thế nào", "lệ phí bao nhiêu", "làm giấy tờ cho mẹ" with no answer on screen:
             # which procedure is meant (the part asked leads the answer once it is named).
@@ -404,6 +419,8 @@ class Conversation:
                 return self._not_covered(book, key, context, result, text, late=True)
             case Reading.PAPERS:
                 return self._answered(book, key, context, Facet.DOCUMENTS, result, text, with_summary=False)
+            case Reading.WHERE:
+                return self._answered(book, key, context, Facet.WHERE, result, text, with_summary=False)
             case Reading.AGAIN:
                 return self._answered(book, key, context, None, result, text)
         return self._not_covered(book, key, context, result, text)
@@ -516,8 +533,16 @@ class Conversation:
         )
 
     def _suggest(
-        self, key: tuple[str, str], result: MatchResult, text: str, facet: Facet | None, lead: str = ""
+        self,
+        key: tuple[str, str],
+        result: MatchResult,
+        text: str,
+        facet: Facet | None,
+        lead: str = "",
+        *,
+        again: bool = False,
     ) -> Reply:
+        """Choices for `text`; `again`: the same choices offered again for a part asked under them."""
         # The part asked travels in the payload: "cần giấy tờ gì" → the pick leads with documents.
         rows = [
             _row(_btn(e.title, p.PickSuggestion(e.id, facet), p.PickSuggestion(e.id)))
@@ -526,6 +551,7 @@ class Conversation:
         one = len(result.suggestions) == 1
         rows.append(_row(_btn(texts.BTN_NOT_THIS if one else texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
+        self._states.set(key, "offered_again", text if again else None)
         self._states.set(key, "declined", None)  # the choices are what is on screen now
         # "Gặp cán bộ" now hands over this question, with the choices it got (not an earlier one's).
         self._keep_for_staff(key, text, texts.told_suggested([e.title for e in result.suggestions]))
@@ -878,8 +904,10 @@ def _adds_to(k: Knowledge, result: MatchResult, text: str) -> bool:
 
 def _leading(reply: Reply, asked: tuple[str, ...]) -> Reply:
     """The reply with the sentences a particular question asks about first, when there are any."""
-    if not asked:
-        return reply
-    lead = texts.asked_of(asked)
+    return _before(reply, texts.asked_of(asked)) if asked else reply
+
+
+def _before(reply: Reply, lead: str) -> Reply:
+    """The reply with a paragraph before it."""
     numbered = f"{lead}\n\n{reply.numbered_text}" if reply.numbered_text else ""
     return replace(reply, text=f"{lead}\n\n{reply.text}", numbered_text=numbered)

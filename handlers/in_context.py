@@ -19,6 +19,7 @@ from faq.follow_up import (
     aside,
     asks_if_late,
     asks_more,
+    asks_whom,
     by_means,
     cannot_come,
     home_sentences,
@@ -29,6 +30,7 @@ from faq.follow_up import (
     short,
     what_about,
     who_comes,
+    who_sentences,
     without_paper,
 )
 from faq.knowledge import Knowledge
@@ -58,6 +60,8 @@ class Reading(StrEnum):
     """A question about that procedure its answer does not cover."""
     AGAIN = "again"
     """The same procedure for someone else ("à không, cho mẹ tôi"): that answer again."""
+    WHERE = "where"
+    """Whom to turn to ("vậy thì hỏi ai"): where that procedure is done."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,9 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # What the answer says lateness costs, when it says it ("Khai sinh quá hạn … nộp lệ phí").
         found = late_sentences(context) or k.follow_up(text, context, UNPLACED_WORDS)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.LATE)
+    if context.is_procedure and asks_whom(text) and not k.topic(text) and answers_facet(context, Facet.WHERE):
+        # "vậy thì hỏi ai" found the greeting ("hỏi"): the office that does it.
+        return InContext(Reading.WHERE)
     if context.is_procedure and needs_paper(text) and answers_facet(context, Facet.DOCUMENTS):
         # "cần giấy khai sinh ko" after a child's ID card got «Đăng ký khai sinh» and its papers. What
         # the list of papers says of it, else the list (a sentence elsewhere may only name the paper).
@@ -98,11 +105,12 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # that it does not ("người mất không có căn cước thì sao" after khai tử got the ID card).
         found = without_paper(context, text) or k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
-    if facet is None and context.is_procedure and asks_more(text) and who_comes(k.topic(text)):
+    if facet is None and context.is_procedure and asks_more(text) and who_comes(k.topic(text), text):
         # "bố mẹ có phải đi cùng không" after a child's passport, "hai bên có phải cùng có mặt không"
         # after a land transfer (QA round 13): who must come is asked of the answer on screen, not of
-        # «Đăng ký nhận cha, mẹ, con» or marriage, whose titles have those people.
-        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        # «Đăng ký nhận cha, mẹ, con» or marriage, whose titles have those people. "ai phải đi làm"
+        # (it got the self-introduction) names no one: what the answer says of who does it.
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True) or who_sentences(context)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     if context.is_procedure and cannot_come(text) and (other is None or not k.names(other, text)):
         # "bà nằm liệt giường rồi thì sao" after the ID card: what its answer says of someone who

@@ -10,11 +10,15 @@ from typing import Literal
 
 from handlers.store import StateStore
 
-Field = Literal["entry", "suggested_for", "unanswered", "told", "facet", "address", "declined"]
+Field = Literal[
+    "entry", "suggested_for", "offered_again", "unanswered", "told", "facet", "address", "declined"
+]
 """What is remembered about a chat:
 
 - entry: the procedure last answered (a facet-only follow-up refers to it);
 - suggested_for: the question suggestions were offered for ("Không phải các ý trên" falls back on it);
+- offered_again: the question whose choices were offered again for a part asked under them (a second
+  part asked under them then gets the first choice's);
 - unanswered: the last question without an answer ("Gặp cán bộ" hands it to staff);
 - told: what the bot said to that question (a declined topic, an answer…), shown to staff with it;
 - facet: a part asked before the procedure was known ("lệ phí bao nhiêu?" → "thủ tục nào ạ?"), that

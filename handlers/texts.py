@@ -301,6 +301,14 @@ def which_of_these(facet: Facet) -> str:
     return f"Dạ, anh/chị muốn xem {_FACET_NOUNS[facet]} của thủ tục nào dưới đây ạ?"
 
 
+def first_choice(title: str) -> str:
+    """Before the part asked of the first choice, when a second part was asked without picking one."""
+    return (
+        f"Dạ, em xin trả lời theo thủ tục gần nhất với câu hỏi của anh/chị là «{title}»; nếu anh/chị hỏi "
+        "thủ tục khác, anh/chị chọn ở phía dưới giúp em ạ."
+    )
+
+
 WHICH_FOR_DETAIL = (
     "Dạ, anh/chị hỏi điều này về thủ tục nào dưới đây ạ? Anh/chị chọn giúp em, em mở đúng hướng dẫn của "
     "thủ tục đó để xem có nói đến điều anh/chị hỏi không ạ."

@@ -518,6 +518,37 @@ def test_a_part_asked_under_choices_offers_the_same_choices_for_that_part(shippe
     assert picked.text.startswith("Nơi nộp hồ sơ:")
 
 
+def test_a_second_part_asked_under_choices_gets_the_first_choice(shipped_conv: Conversation) -> None:
+    offered = shipped_conv.handle(
+        text("tôi muốn xin việc làm bảo vệ, công ty yêu cầu giấy xác nhận không có tiền án tiền sự")
+    )
+    assert kind(offered) == "suggest"
+    first = labels(offered)[0]
+    where = shipped_conv.handle(text("nộp ở đâu"))
+    assert kind(where) == "suggest" and where.text == texts.which_of_these(Facet.WHERE)
+    # Asked again without picking, it got the same choices a third time (QA round 13).
+    time = shipped_conv.handle(text("mấy ngày có"))
+    assert time.outcome is not None and time.outcome.kind == "answer"
+    assert texts.first_choice(first) in time.text and "Thời gian giải quyết" in time.text
+    assert [label for label in labels(offered)[1:] if label in labels(time)] == [
+        label for label in labels(offered)[1:] if not label.startswith("Không phải")
+    ]
+    # The answer given is now the context: a further part is that procedure's.
+    fee = shipped_conv.handle(text("lệ phí bao nhiêu"))
+    assert fee.outcome is not None and fee.outcome.entry_id == time.outcome.entry_id
+
+
+def test_choices_offered_again_for_another_question_start_afresh(shipped_conv: Conversation) -> None:
+    for question in (
+        "tôi muốn xin việc làm bảo vệ, công ty yêu cầu giấy xác nhận không có tiền án tiền sự",
+    ) * 2:
+        offered = shipped_conv.handle(text(question))
+        assert kind(offered) == "suggest"
+        where = shipped_conv.handle(text("nộp ở đâu"))
+        # Once per offer: the same question asked anew is offered its choices again for a part.
+        assert kind(where) == "suggest" and where.text == texts.which_of_these(Facet.WHERE)
+
+
 def test_a_detail_asked_under_choices_offers_the_same_choices(shipped_conv: Conversation) -> None:
     offered = shipped_conv.handle(
         text(
@@ -629,6 +660,21 @@ def test_a_question_right_after_a_declined_topic_is_about_that_topic(shipped_con
     assert "Tòa án" in reply.text and "qua số" in reply.text  # who handles it, and the office's phone
 
 
+def test_whom_to_ask_after_a_declined_topic_is_who_handles_it(shipped_conv: Conversation) -> None:
+    first = shipped_conv.handle(text("xin giấy chứng nhận hộ nghèo"))
+    assert first.outcome is not None and first.outcome.kind == "declined"
+    # It got the assistant's self-introduction (QA round 13, F40).
+    reply = shipped_conv.handle(text("vậy thì hỏi ai"))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("declined", first.outcome.entry_id)
+    assert "qua số" in reply.text
+
+
+def test_whom_to_ask_with_nothing_on_screen_is_the_offices_contact(shipped_conv: Conversation) -> None:
+    reply = shipped_conv.handle(text("hỏi ai ạ"))
+    assert reply.outcome is not None and reply.outcome.kind == "contact", reply.outcome
+
+
 def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("thành lập công ty tnhh nộp hồ sơ ở đâu"))
     reply = shipped_conv.handle(text("ở phường có nhận không"))  # "em chưa tìm được" (QA round 12, F35)
@@ -658,6 +704,18 @@ def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_c
         pytest.param(
             "con trai tôi tháng này tròn 14 tuổi, phải đi làm căn cước đúng không",
             "cháu có phải mang giấy khai sinh không", "can-cuoc", None, id="a-paper-needed-not-birth",
+        ),
+        pytest.param(
+            "đăng ký kết hôn cần những gì", "ai ký", "ket-hon", "cả hai phải cùng có mặt",
+            id="who-signs-names-no-one",  # the self-introduction ("ai") with the model (QA round 13, F26)
+        ),
+        pytest.param(
+            "khai sinh cho con cần giấy gì", "ai phải đi làm", "khai-sinh", "Cha hoặc mẹ đăng ký khai sinh",
+            id="who-goes-names-no-one",
+        ),
+        pytest.param(
+            "đăng ký tạm trú cần giấy tờ gì", "vậy thì hỏi ai", "tam-tru", "Nơi nộp hồ sơ:",
+            id="whom-to-ask-is-where",  # the greeting ("hỏi")
         ),
     ],
 )  # fmt: skip

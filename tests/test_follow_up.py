@@ -9,6 +9,7 @@ from faq.follow_up import (
     asks_if_late,
     asks_limit,
     asks_more,
+    asks_whom,
     by_means,
     cannot_come,
     home_sentences,
@@ -199,6 +200,21 @@ def test_tax_sentences(book: FaqBook, entry_id: str, text: str, said: str | None
 
 
 @pytest.mark.parametrize(
+    ("text", "whom"),
+    [
+        pytest.param("vậy thì hỏi ai", True, id="whom-to-ask"),
+        pytest.param("liên hệ ai ạ", True, id="whom-to-contact-politely"),
+        pytest.param("thế giờ em phải gặp ai?", True, id="whom-to-see"),
+        pytest.param("tiền điện tháng này sao cao thế, hỏi ai", False, id="a-topic-of-its-own-too-long"),
+        pytest.param("hỏi ai cũng không biết, chán quá", False, id="a-complaint"),
+        pytest.param("ai ký", False, id="who-signs-is-not-whom-to-ask"),
+    ],
+)
+def test_asks_whom(text: str, whom: bool) -> None:
+    assert asks_whom(text) is whom
+
+
+@pytest.mark.parametrize(
     ("text", "only_who"),
     [
         pytest.param("bố mẹ có phải đi cùng không", True, id="parents-come"),
@@ -206,10 +222,13 @@ def test_tax_sentences(book: FaqBook, entry_id: str, text: str, said: str | None
         pytest.param("bố mẹ có phải ký không", True, id="parents-sign"),
         pytest.param("bố mẹ có phải làm khai sinh lại không", False, id="names-a-procedure"),
         pytest.param("chồng em người Hàn thì sao", False, id="a-foreigner"),
+        pytest.param("ai phải đi làm", True, id="who-goes-naming-no-one"),
+        pytest.param("ai ký", True, id="who-signs"),
+        pytest.param("bao lâu thì có", False, id="no-one-asked-of"),
     ],
 )
 def test_who_comes(matcher: Matcher, book: FaqBook, text: str, only_who: bool) -> None:
-    assert who_comes(Knowledge(book, matcher).topic(text)) is only_who
+    assert who_comes(Knowledge(book, matcher).topic(text), text) is only_who
 
 
 @pytest.mark.parametrize(
