@@ -18,7 +18,7 @@ _PATTERNS: tuple[tuple[Facet, int, str], ...] = (
      "hồ sơ cần|hồ sơ gì|hồ sơ những gì|chuẩn bị gì|chuẩn bị những gì|chuẩn bị giấy|"
      "chuẩn bị hồ sơ|mang theo|mang gì|mang những gì|thành phần hồ sơ|cần mang|cần chuẩn bị|"
      "cần có gì|giấy tờ cần|giấy tờ cần thiết|cần giấy|cần những giấy|cần những giấy tờ|"
-     "phải có gì|cần có những gì|bản sao gì"),
+     "phải có gì|cần có những gì|bản sao gì|đem theo|đem gì|đem những gì|cần đem"),
     (Facet.DOCUMENTS, 1, "giấy tờ|hồ sơ"),
     (Facet.FEE, 3, "bao nhiêu tiền|lệ phí|phí|mất phí|mất tiền|tốn tiền|hết tiền|chi phí|"
      "miễn phí|giá bao nhiêu|giá tiền|tốn bao nhiêu|hết bao nhiêu|nộp phí|đóng phí|đóng tiền|"

@@ -81,7 +81,7 @@ _COMMANDS = {
     "contact": "contact",
 }
 
-_FIELDS_PER_CHAT = 8
+_FIELDS_PER_CHAT = 9
 """At most this many values are remembered per chat (handlers.state.Field)."""
 
 
@@ -259,7 +259,7 @@ class Conversation:
                     # được không" under the passport got paternity and marriage (QA round 12): a
                     # detail of one of the choices, naming nothing new. The same choices: which one's
                     # (unless alone it found one of them: "chủ nhật có làm ko" under the office's hours).
-                    return self._suggest(key, alone, unsure, None, lead=texts.WHICH_FOR_DETAIL)
+                    return self._suggest(key, alone, unsure, None, lead=texts.WHICH_FOR_DETAIL, detail=text)
             meant = joined.entry if joined.kind is Kind.ANSWER else None
             if (
                 meant is not None
@@ -291,6 +291,11 @@ class Conversation:
             # "bao lâu phải khai" after khai tử, "dùng được bao lâu" after a certificate: the time limit
             # its answer states (15 days from the death; valid 6 months), not how long the office takes.
             found = limit_sentences(context, limit)
+            if found and result.facet not in (None, Facet.TIME) and answers_facet(context, result.facet):
+                # "nộp hồ sơ ở đâu, hạn bao lâu" after unemployment benefit (QA round 13): the limit
+                # and the part asked beside it ("bao lâu" of the limit asks no processing time).
+                shown = self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
+                return _leading(shown, found)
             if found:
                 return self._follow_up(k.book, context, found, result, text)
         named = _named_category(k.book, text) if result.kind is not Kind.ANSWER else None
@@ -541,8 +546,10 @@ class Conversation:
         lead: str = "",
         *,
         again: bool = False,
+        detail: str | None = None,
     ) -> Reply:
-        """Choices for `text`; `again`: the same choices offered again for a part asked under them."""
+        """Choices for `text`; `again`: the same choices offered again for a part asked under them;
+        `detail`: a detail asked under them, which the choice picked answers."""
         # The part asked travels in the payload: "cần giấy tờ gì" → the pick leads with documents.
         rows = [
             _row(_btn(e.title, p.PickSuggestion(e.id, facet), p.PickSuggestion(e.id)))
@@ -552,6 +559,7 @@ class Conversation:
         rows.append(_row(_btn(texts.BTN_NOT_THIS if one else texts.BTN_NONE_OF_THESE, p.NoneOfThese())))
         self._states.set(key, "suggested_for", text)
         self._states.set(key, "offered_again", text if again else None)
+        self._states.set(key, "detail", detail)
         self._states.set(key, "declined", None)  # the choices are what is on screen now
         # "Gặp cán bộ" now hands over this question, with the choices it got (not an earlier one's).
         self._keep_for_staff(key, text, texts.told_suggested([e.title for e in result.suggestions]))
@@ -705,9 +713,16 @@ class Conversation:
                 return _with_outcome(reply, Outcome(kind, entry.id, facet=_facet(facet)), edit=back)
             case p.PickSuggestion(_, asked, beside):
                 self._states.set(key, "suggested_for", None)
+                detail = self._states.get(key, "detail")
+                self._states.set(key, "detail", None)
+                said = self._detail_of(k, key, entry, detail) if detail else None
+                kind = "alternative:accepted" if beside else "suggest:accepted"
+                if said is not None:
+                    # "có bị phạt không" was asked before this choice was picked; the choices promised
+                    # to open its answer for it (QA round 14: the summary alone, the question dropped).
+                    return _with_outcome(said, Outcome(kind, entry.id))
                 facet = asked or pending
                 reply = answer(book, entry, facet, with_summary=True)
-                kind = "alternative:accepted" if beside else "suggest:accepted"
                 return _with_outcome(reply, Outcome(kind, entry.id, facet=_facet(facet)))
             case p.ShowFacet(_, facet):
                 reply = answer(book, entry, facet, with_summary=False)
@@ -731,6 +746,18 @@ class Conversation:
         told = self._states.get(key, "told") or ""
         self._keep_for_staff(key, None, "")
         return Reply(texts.HANDOFF, handoff=True, outcome=Outcome("handoff", question=question, told=told))
+
+    def _detail_of(self, k: Knowledge, key: tuple[str, str], entry: Entry, detail: str) -> Reply | None:
+        """What the answer of the choice picked says of a detail asked before it was picked, if it says
+        it (None: the answer itself, as any pick)."""
+        if not entry.is_procedure:
+            return None
+        result = k.match(detail)
+        after = read_in_context(k, entry, result, detail)
+        said = (Reading.SENTENCES, Reading.PAPERS, *((Reading.PART,) if result.facet is not None else ()))
+        if after is None or after.reading not in said:
+            return None
+        return self._in_context(k.book, key, entry, after, result, detail)
 
     def _keep_for_staff(self, key: tuple[str, str], text: str | None, told: str) -> None:
         """The question "Gặp cán bộ" would put through to staff, and what the bot said to it."""

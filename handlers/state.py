@@ -11,7 +11,7 @@ from typing import Literal
 from handlers.store import StateStore
 
 Field = Literal[
-    "entry", "suggested_for", "offered_again", "unanswered", "told", "facet", "address", "declined"
+    "entry", "suggested_for", "offered_again", "detail", "unanswered", "told", "facet", "address", "declined"
 ]
 """What is remembered about a chat:
 
@@ -19,6 +19,8 @@ Field = Literal[
 - suggested_for: the question suggestions were offered for ("Không phải các ý trên" falls back on it);
 - offered_again: the question whose choices were offered again for a part asked under them (a second
   part asked under them then gets the first choice's);
+- detail: a detail asked under choices, of none of them in particular ("có bị phạt không"): the
+  choice picked then answers it;
 - unanswered: the last question without an answer ("Gặp cán bộ" hands it to staff);
 - told: what the bot said to that question (a declined topic, an answer…), shown to staff with it;
 - facet: a part asked before the procedure was known ("lệ phí bao nhiêu?" → "thủ tục nào ạ?"), that

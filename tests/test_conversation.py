@@ -563,6 +563,22 @@ def test_a_detail_asked_under_choices_offers_the_same_choices(shipped_conv: Conv
     assert labels(detail) == labels(offered)
 
 
+def test_a_detail_asked_under_choices_is_answered_by_the_choice_picked(shipped_conv: Conversation) -> None:
+    offered = shipped_conv.handle(
+        text("Mẹ tôi mất, bố tôi già muốn đăng ký kết hôn lại với một bà cùng xóm, con cái có phải ký không?")
+    )
+    assert kind(offered) == "suggest" and "Đăng ký kết hôn" in labels(offered)
+    detail = shipped_conv.handle(text("Bố tôi 78 tuổi thì có cần giấy khám sức khỏe không?"))
+    assert kind(detail) == "suggest" and detail.text == texts.WHICH_FOR_DETAIL
+    # The choices promised to open the answer for the question; it showed the summary alone (QA round 14).
+    picked = shipped_conv.handle(press(payload_of(detail, "Đăng ký kết hôn")))
+    assert picked.outcome is not None and (picked.outcome.kind, picked.outcome.entry_id) == (
+        "suggest:accepted",
+        "ket-hon",
+    )
+    assert "không cần giấy khám sức khỏe" in picked.text
+
+
 def test_the_part_nop_ho_so_asked_under_choices_is_theirs(shipped_conv: Conversation) -> None:
     offered = shipped_conv.handle(text("công ty em đóng cửa, em mất việc rồi, có được nhận tiền gì không"))
     assert kind(offered) == "suggest" and "Hưởng trợ cấp thất nghiệp" in labels(offered)
@@ -962,6 +978,15 @@ def test_a_time_limit_is_not_the_processing_time(
     reply = shipped_conv.handle(text(then))
     # It got the fee and processing-time part: how long the office takes, not by when or for how long.
     assert said in reply.text and "Thời gian giải quyết" not in reply.text
+
+
+def test_a_time_limit_asked_with_a_part_shows_both(shipped_conv: Conversation) -> None:
+    shipped_conv.handle(text("mất việc rồi thì làm trợ cấp thất nghiệp thế nào"))
+    # It got "xem xét … trong thời hạn quy định": the office's time, neither place nor deadline (QA
+    # round 13, E08).
+    reply = shipped_conv.handle(text("nộp hồ sơ ở đâu, hạn bao lâu"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tro-cap-that-nghiep"
+    assert "trong vòng 3 tháng kể từ ngày chấm dứt" in reply.text and "Nơi nộp hồ sơ:" in reply.text
 
 
 def test_one_choice_is_asked_as_a_yes_or_no_question(shipped_conv: Conversation) -> None:

@@ -52,6 +52,7 @@ def matcher(book: FaqBook) -> Matcher:
         ),
         pytest.param("dạ cho em hỏi làm căn cước cần gì ạ", "can-cuoc", Facet.DOCUMENTS,
                      id="polite-preamble-ignored"),
+        pytest.param("làm căn cước cần đem theo chi", "can-cuoc", Facet.DOCUMENTS, id="dem-theo-chi"),
         pytest.param("xin chào", "chao-hoi", None, id="greeting-small-talk"),
         pytest.param("cảm ơn ad nhiều nha", "cam-on", None, id="thanks-small-talk"),
     ],
