@@ -397,7 +397,7 @@ _WHO_COMES = frozenset(
     (
         "cha", "me", "ma", "bo", "ba", "tia", "con", "vo", "chong", "ong", "chau", "be", "co", "chu",
         "di", "cau", "bac", "noi", "ngoai", "hai", "ben", "cac", "ca", "cung", "mat", "ky", "ten",
-        "ra", "den", "theo", "phai", "can", "nop", "lam", "truc", "tiep", "nguoi"
+        "ra", "den", "theo", "phai", "can", "nop", "lam", "truc", "tiep", "nguoi", "xa", "vang", "minh"
     )
 )  # fmt: skip
 """Words of a question about who must come or sign ("bố mẹ có phải đi cùng không", "hai bên có phải
@@ -409,7 +409,8 @@ def who_comes(topic: Sequence[str], text: str = "") -> bool:
     ("ai phải đi làm", "ai ký")."""
     if not topic:
         return _WHO_DOES.search(_folded(text)) is not None
-    return all(fold_word(t) in _WHO_COMES for t in topic)
+    # "xa" is far ("bố đi làm xa"), "xã" the commune ("bố không đến xã được" is someone who cannot come).
+    return all(fold_word(t) in _WHO_COMES and t.lower() != "xã" for t in topic)
 
 
 _WHO_DOES = re.compile(rf"\b{_WHO_DOES_WORDS}\b")

@@ -105,7 +105,12 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # that it does not ("người mất không có căn cước thì sao" after khai tử got the ID card).
         found = without_paper(context, text) or k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
-    if facet is None and context.is_procedure and asks_more(text) and who_comes(k.topic(text), text):
+    if (
+        facet is None
+        and context.is_procedure
+        and asks_more(text, UNPLACED_WORDS)
+        and who_comes(k.topic(text), text)
+    ):
         # "bố mẹ có phải đi cùng không" after a child's passport, "hai bên có phải cùng có mặt không"
         # after a land transfer (QA round 13): who must come is asked of the answer on screen, not of
         # «Đăng ký nhận cha, mẹ, con» or marriage, whose titles have those people. "ai phải đi làm"
@@ -442,7 +447,7 @@ _NEEDS_PAPER = re.compile(
     _FOR_SOMEONE
     + r"(?:(?:the|vay|con|thi|a|u|o|lam|nop)\s)*"
     + rf"(?:{_KIN}{_WHOSE}\s)?"  # "cháu có phải mang giấy khai sinh không"
-    + r"(?:co\s)?"
+    + r"(?:co\s|khong\s|ko\s)?"  # "cháu không cần mang giấy khai sinh à"
     r"(?:can|phai co|phai mang|can mang|can co|mang|phai nop|can nop|bat buoc co|bat buoc phai co)"
     r"(?:\s(?:theo|them|ca|lai))?\s"
     + _PAPER

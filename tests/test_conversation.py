@@ -733,6 +733,14 @@ def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_c
             "đăng ký tạm trú cần giấy tờ gì", "vậy thì hỏi ai", "tam-tru", "Nơi nộp hồ sơ:",
             id="whom-to-ask-is-where",  # the greeting ("hỏi")
         ),
+        pytest.param(
+            "Đăng ký khai sinh cho con cần mang gì?", "Bố đi làm xa, mẹ đi đăng ký một mình được không?",
+            "khai-sinh", "Cha hoặc mẹ đăng ký khai sinh", id="one-parent-alone",  # paternity (round 14, F25)
+        ),
+        pytest.param(
+            "con tôi lên 14 tuổi phải đi làm căn cước, đưa cháu đi làm ở đâu",
+            "Cháu không cần mang giấy khai sinh à?", "can-cuoc", None, id="a-paper-not-needed-then",
+        ),
     ],
 )  # fmt: skip
 def test_a_follow_up_stays_with_the_procedure_its_words_only_brush(
@@ -1077,7 +1085,9 @@ def test_an_elders_longer_follow_up_stays_with_the_answer_on_screen(
         ),
         pytest.param("đăng ký kết hôn", "ket-hon", "làm hộ được không", id="lam-ho-is-not-tach-ho"),
         # Eleven and twelve words (QA round 8): "chưa có thông tin", the procedure on screen lost.
-        pytest.param("đăng ký khai sinh cho con", "khai-sinh", "bố đi làm xa thì mẹ đi một mình được không",
+        # ("bố đi làm xa thì mẹ đi một mình được không" is now answered: "Cha hoặc mẹ đăng ký…")
+        pytest.param("đăng ký khai sinh cho con", "khai-sinh",
+                     "nhà em ở xa trung tâm xã lắm thì có cán bộ xuống tận nơi không",
                      id="a-longer-question"),
         # Paternity registration, whose answer says nothing of a foreign father either.
         pytest.param("làm khai sinh cho con", "khai-sinh", "thế còn bố là người nước ngoài thì sao",

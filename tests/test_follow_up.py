@@ -223,6 +223,8 @@ def test_asks_whom(text: str, whom: bool) -> None:
         pytest.param("bố mẹ có phải làm khai sinh lại không", False, id="names-a-procedure"),
         pytest.param("chồng em người Hàn thì sao", False, id="a-foreigner"),
         pytest.param("ai phải đi làm", True, id="who-goes-naming-no-one"),
+        pytest.param("bố đi làm xa, mẹ đi một mình được không", True, id="one-parent-far-away"),
+        pytest.param("bố không đến xã được thì sao", False, id="the-commune-is-no-distance"),
         pytest.param("ai ký", True, id="who-signs"),
         pytest.param("bao lâu thì có", False, id="no-one-asked-of"),
     ],
