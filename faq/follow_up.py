@@ -84,7 +84,9 @@ def what_about(text: str) -> bool:
 
 _CASE = r"(?:neu|truong hop|khi)"
 """The words that put a case ("nếu", "trường hợp", "khi"), accents off."""
-_IF_THEN = re.compile(rf"(?:(?:the|vay|a|u|o|con)\s)*(?:{_CASE}\s.*|.*\b(?:da|dang|chua|bi)\s.*)\sthi\s.+")
+_IF_THEN = re.compile(
+    rf"(?:(?:the|vay|a|u|o|con)\s)*(?:{_CASE}\s.*|.*\b(?:da|dang|chua|bi|khong co|ko co|o)\s.*)\sthi\s.+"
+)
 _IF = re.compile(rf"\b{_CASE}\b")
 
 

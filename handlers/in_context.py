@@ -212,6 +212,11 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         found = k.follow_up(text, context, UNPLACED_WORDS)
         if found:
             return InContext(Reading.SENTENCES, found)
+        if facet not in (None, Facet.STEPS) and answers_facet(context, facet):
+            # "vợ tôi không có lương hưu thì mua theo hộ gia đình mức bao nhiêu" during the health
+            # insurance card (QA round 14, declined as pensions): the part asked of the answer ("làm
+            # sao" asks none in particular: "chồng em đang làm việc ở Nhật thì làm sao ạ").
+            return InContext(Reading.PART)
         if puts_if(text):
             return InContext(Reading.NOT_COVERED)
     # Found nothing of its own: longer messages still ask about the answer on screen.
@@ -439,6 +444,7 @@ def for_whom(text: str) -> Whom | None:
 
 _PAPER = (
     r"(?:giay(?: to)?|ban sao|ban chinh|ban goc|so|the|hop dong|anh|hinh|xac nhan|chung nhan|to khai|don"
+    r"|quyet dinh|ban an|trich luc"
     r"|cccd|cmnd|cmt|can cuoc|chung minh|ho chieu|passport|ho khau|bang lai|gplx)"
 )
 _FOR_SOMEONE = rf"(?:(?:(?:neu|con|the|vay|nhung)\s)*{_KIN}{_WHOSE}(?:{_YEARS})?\sthi\s)?"

@@ -738,6 +738,11 @@ def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_c
             "khai-sinh", "Cha hoặc mẹ đăng ký khai sinh", id="one-parent-alone",  # paternity (round 14, F25)
         ),
         pytest.param(
+            "tôi về hưu rồi, muốn mua bảo hiểm y tế cho hai vợ chồng",
+            "Vợ tôi không có lương hưu thì mua theo hộ gia đình mức bao nhiêu?", "bhyt",
+            "Hộ gia đình: người thứ nhất đóng", id="a-lack-put-then-the-fee",  # pensions (round 14, E22)
+        ),
+        pytest.param(
             "con tôi lên 14 tuổi phải đi làm căn cước, đưa cháu đi làm ở đâu",
             "Cháu không cần mang giấy khai sinh à?", "can-cuoc", None, id="a-paper-not-needed-then",
         ),

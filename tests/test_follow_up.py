@@ -267,6 +267,9 @@ def test_home_sentences_are_the_answers_own(book: FaqBook) -> None:
         pytest.param("ly hôn thì làm ở đâu", False, id="a-topic-of-its-own"),
         pytest.param("một người đã ly hôn thì cần thêm gì", True, id="a-state-then-a-question"),
         pytest.param("nếu được thì em làm luôn", False, id="a-statement-is-no-question"),
+        pytest.param("vợ tôi không có lương hưu thì mua mức bao nhiêu", True, id="a-lack-then-a-question"),
+        pytest.param("anh tôi ở nước ngoài thì ký ở đâu", True, id="a-place-then-a-question"),
+        pytest.param("ly hôn thì làm ở đâu được", False, id="o-after-thi-is-the-question"),
     ],
 )
 def test_if_then(text: str, case: bool) -> None:

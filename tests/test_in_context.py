@@ -52,6 +52,7 @@ def test_for_whom_is_only_a_person_or_an_age(text: str, expected: Whom | None) -
         pytest.param("có cần mang cccd k", True, id="the-id-card-abbreviated"),
         pytest.param("cháu có phải mang giấy khai sinh không", True, id="whose-first"),  # QA round 13, E09
         pytest.param("Cháu không cần mang giấy khai sinh à?", True, id="not-needed-then"),  # round 14, E08
+        pytest.param("Có phải mang theo quyết định ly hôn của tòa không?", True, id="a-court-decision"),
         pytest.param("có phải nộp lại bản gốc không", True, id="hand-back-the-original"),
         pytest.param("có cần mang theo hộ chiếu không", True, id="the-passport"),
         pytest.param("có mẫu đơn ko", True, id="the-form"),
