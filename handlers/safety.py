@@ -45,9 +45,12 @@ _NOT_EMERGENCY = re.compile(
     r"\btuyên bố (?:\w+ ){0,2}mất tích\b|\btuyen bo (?:\w+ ){0,2}mat tich\b"
     r"|\b(?:mất tích|mất liên lạc|mat tich|mat lien lac) (?:\w+ ){0,3}"
     r"(?:năm|nam|tháng|thang|lâu rồi|lau roi)\b"
+    r"|\b(?:qua đời|đã mất|rồi mất|chôn cất|an táng|hỏa táng|khai tử|chứng tử"
+    r"|qua doi|da mat|roi mat|chon cat|an tang|hoa tang|khai tu|chung tu)\b"
 )
 """A court's declaration of absence is a procedure's word, and so is an absence of months or years
-("chồng tôi đi biển mất tích 3 năm rồi" was told to call 113 and got no procedure)."""
+("chồng tôi đi biển mất tích 3 năm rồi" was told to call 113 and got no procedure), or one that ended
+in a death ("mẹ tôi đi lạc rồi mất ở tỉnh khác, bên đó đã lo chôn cất", QA round 14)."""
 _PET = re.compile(r"\b(?:chó|mèo|meo|thú cưng|con vật)\b")
 """A lost pet is no emergency ("chó" only with its accent: "cho" is "for")."""
 _SOMEONE = re.compile(
@@ -55,7 +58,7 @@ _SOMEONE = re.compile(
     r"|cuoc goi|so la|zalo la)\b"
 )
 _ASKS_FOR = re.compile(
-    r"\b(?:xin|doi|bao|yeu cau|bat|hoi|doc)\b(?: \w+){0,6} (?:ma otp|otp|ma xac thuc|ma xac nhan|mat khau"
+    r"\b(?:xin|doi|bao|yeu cau|bat|hoi|doc|lua)\b(?: \w+){0,6} (?:ma otp|otp|ma xac thuc|ma xac nhan|mat khau"
     r"|chuyen (?:khoan|tien)|cai (?:app|ung dung|lai)|bam (?:vao )?(?:link|duong link)|duong link)\b"
 )
 

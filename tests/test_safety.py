@@ -32,12 +32,20 @@ MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
         ),
         pytest.param("người lạ gọi điện bảo cài app để nâng mức định danh", Danger.SCAM, id="app"),
         pytest.param("co thang goi tu xung cong an bat chuyen tien", Danger.SCAM, id="money-without-accents"),
+        pytest.param(
+            "Bị lừa chuyển khoản 50 triệu qua mạng, giả danh công an, giờ làm sao lấy lại?", Danger.SCAM,
+            id="already-scammed",  # "chưa có thông tin" (QA round 14, O20)
+        ),
         pytest.param("quên mật khẩu vneid thì sao", None, id="own-password"),
         pytest.param("đổi số điện thoại rồi không nhận được mã otp", None, id="own-code"),
         pytest.param("con mèo nhà tôi đi lạc mấy hôm nay", None, id="a-pet"),
         pytest.param("chồng em mất vì tai nạn giao thông, làm khai tử thế nào", None, id="a-past-accident"),
         pytest.param("làm thủ tục tuyên bố mất tích cho chồng", None, id="a-court-procedure"),
         pytest.param("chồng tôi đi biển mất tích 3 năm rồi", None, id="missing-for-years"),
+        pytest.param(
+            "Mẹ tôi đi lạc rồi mất ở tỉnh khác, bên đó người ta đã lo chôn cất. Giờ cần giấy tờ", None,
+            id="lost-then-died",  # told to call 113, and nothing else (QA round 14, E15)
+        ),
         pytest.param("chong toi mat tich 2 nam roi", None, id="missing-for-years-accents-off"),
         pytest.param("sổ đỏ bị cháy trong vụ hỏa hoạn tháng trước", None, id="a-past-fire"),
         pytest.param("máy giặt còn bảo hành không", None, id="warranty"),
