@@ -315,6 +315,13 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "nhận ở đâu" after LLTP found paternity registration ("nhận"): a part asked with at most
         # one word that names nothing is a part of the answer on screen.
         return InContext(Reading.PART) if short(text) else None
+    if facet in _PLAIN_PARTS and answers_facet(context, facet) and short(text, UNPLACED_WORDS):
+        # "Nhà đứng tên bố chồng em, chồng em không phải chủ hộ thì cần giấy gì" during thường trú
+        # found tách hộ, "Cần giấy tờ gì để chứng minh ngày sinh đúng?" during cải chính found birth
+        # registration, "co mat thue truoc ba ko" during vehicle transfer found online payment (QA
+        # rounds 11-14): papers, a fee, a time or a place asked without naming another procedure
+        # are the answer's on screen.
+        return InContext(Reading.PART)
     if not found and context.is_procedure and what_about(text):
         # "thế còn bố là người nước ngoài thì sao" after khai sinh found paternity registration: an
         # aside about the answer on screen, which does not say it.
@@ -325,6 +332,10 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
     # checking a rented room (tạm trú), but it names nothing of that, and the ID card's answer says
     # the police can come to the home.
     return InContext(Reading.SENTENCES_BESIDE, found)
+
+
+_PLAIN_PARTS = (Facet.DOCUMENTS, Facet.FEE, Facet.TIME, Facet.WHERE)
+"""Parts a follow-up asks in so many words ("cần giấy gì", "bao nhiêu tiền", "mấy ngày", "ở đâu")."""
 
 
 def way_back(k: Knowledge, context: Entry | None, declined: Entry, text: str) -> Entry | None:

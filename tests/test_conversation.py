@@ -738,6 +738,20 @@ def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_c
             "khai-sinh", "Cha hoặc mẹ đăng ký khai sinh", id="one-parent-alone",  # paternity (round 14, F25)
         ),
         pytest.param(
+            "Giờ em muốn nhập hộ khẩu vào nhà chồng thì làm sao ạ",
+            "Nhà đứng tên bố chồng em, chồng em không phải chủ hộ thì cần giấy gì", "thuong-tru",
+            "chủ hộ", id="papers-asked-not-split-household",  # tách hộ (round 14, E03)
+        ),
+        pytest.param(
+            "Cải chính ngày sinh trên giấy khai sinh bị ghi sai",
+            "Cần giấy tờ gì để chứng minh ngày sinh đúng?", "thay-doi-cai-chinh-ho-tich",
+            "Giấy tờ làm căn cứ", id="papers-asked-not-birth",  # round 14, F19
+        ),
+        pytest.param(
+            "nhập vào hộ khẩu nhà bố mẹ vợ", "nhập vào nhà bố mẹ đẻ thì cần giấy gì", "thuong-tru", None,
+            id="papers-asked-not-paternity",  # nhận cha, mẹ, con (round 11, F09)
+        ),
+        pytest.param(
             "tôi về hưu rồi, muốn mua bảo hiểm y tế cho hai vợ chồng",
             "Vợ tôi không có lương hưu thì mua theo hộ gia đình mức bao nhiêu?", "bhyt",
             "Hộ gia đình: người thứ nhất đóng", id="a-lack-put-then-the-fee",  # pensions (round 14, E22)
