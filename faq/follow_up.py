@@ -430,11 +430,13 @@ _SAY_NOTHING = frozenset(
         "le phi",
         "phi le",
         "khai bao",
+        "giay phep",
     }
 )
 """Two title words in a row that name no entry in particular ("Đăng ký tạm trú"; "lệ phí" of «Thanh
 toán phí, lệ phí trực tuyến» and "nộp hồ sơ" of «Nộp hồ sơ trực tuyến…», which every procedure has;
-"khai báo" of «Khai báo tạm vắng»)."""
+"khai báo" of «Khai báo tạm vắng»; "giấy phép" of a building permit and a driving licence alike, which
+a company's registration certificate is called too)."""
 
 
 _KIN_WORDS = frozenset({"cha", "me", "bo", "con", "vo", "chong", "ong", "ba", "anh", "chi", "em", "chau"})

@@ -50,7 +50,13 @@ from handlers.answers import existing as _existing
 from handlers.answers import row as _row
 from handlers.answers import rows as _rows
 from handlers.gestures import OnScreen, gesture_reply
-from handlers.in_context import InContext, Reading, found_nothing, read_in_context, way_back
+from handlers.in_context import (
+    InContext,
+    Reading,
+    places_nowhere,
+    read_in_context,
+    way_back,
+)
 from handlers.messages import HIDDEN_CONTENT, Incoming, InKind, Outcome, Reply
 from handlers.offices import OfficeDesk, OfficeRouting
 from handlers.options import fold
@@ -311,13 +317,17 @@ class Conversation:
                 return self._clarify(k.book, key, result, text)
         part = result.facet_only or result.names_nothing
         whom = asks_whom(text) and not k.topic(text)
-        about_it = rejection is None and (found_nothing(result) or whom) and asks_more(text, UNPLACED_WORDS)
-        topic = self._declined_shown(k.book, key) if context is None and (part or about_it) else None
+        asking = context is None and rejection is None and asks_more(text, UNPLACED_WORDS)
+        before = self._declined_shown(k.book, key) if context is None and (part or asking) else None
+        about_it = asking and before is not None and (whom or places_nowhere(k, result, text))
+        topic = before if part or about_it else None
         if topic is not None:
             # "mất bao lâu" right after «Cấp lại sổ đỏ…» was declined (QA round 11): not "which
             # procedure?" and the menu, but that the guide has no such part, and who handles it.
             # "ra phường có giải quyết không" after divorce, "được hưởng những gì" after the
             # poor-household topic (QA round 12): about that topic; who handles it again, and the phone.
+            # Likewise when only choices it does not name were found ("Muốn tạm hoãn để đi học thì cần
+            # giấy gì?" after military service got tạm trú and tạm vắng, QA round 14).
             return Reply(
                 texts.declined_part(
                     topic.title,

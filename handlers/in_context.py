@@ -410,6 +410,11 @@ def found_nothing(result: MatchResult) -> bool:
     )
 
 
+def places_nowhere(k: Knowledge, result: MatchResult, text: str) -> bool:
+    """Whether the matcher found nothing for a message, or only choices it names none of."""
+    return found_nothing(result) or _choices_unnamed(k, result, text)
+
+
 class Whom(StrEnum):
     """What a correction of the person changes."""
 

@@ -94,7 +94,8 @@ _STAFF = re.compile(
     r"(?:gap|noi chuyen(?: truc tiep)? voi|chat voi|lien he voi|ket noi(?: voi)?|chuyen(?: cho| sang)?)\s"
     r"(?:(?:voi|mot|1|cac|truc tiep)\s)*"
     r"(?:can bo|cb|nguoi that(?: su)?|ng that|nhan vien|nguoi truc|admin|tong dai vien)"
-    r"(?: (?:that|truc tiep|phu trach|mot cua|phuong|xa|o phuong|o xa|giup(?: em| minh| toi)?))*"
+    r"(?: (?:that|truc tiep|phu trach|mot cua|phuong|xa|o phuong|o xa|giup(?: em| minh| toi)?"
+    r"|ho tich|tu phap|dia chinh|xay dung|van hoa|xa hoi|cong an|cu tru|lao dong|thuong binh))*"
     r"(?: (?:duoc|dc) (?:khong|ko|k|hong|hok))?"
     r"(?: (?:khong phai|ko phai|k phai|chu khong phai) (?:bot|may|tro ly ao|tro ly tu dong))?" + _POLITE_TAIL
 )

@@ -676,6 +676,17 @@ def test_a_question_right_after_a_declined_topic_is_about_that_topic(shipped_con
     assert "Tòa án" in reply.text and "qua số" in reply.text  # who handles it, and the office's phone
 
 
+def test_a_question_after_a_declined_topic_offered_choices_it_does_not_name_is_about_that_topic(
+    shipped_conv: Conversation,
+) -> None:
+    first = shipped_conv.handle(text("em mới nhận giấy gọi khám nghĩa vụ quân sự mà đang ôn thi đại học"))
+    assert first.outcome is not None and first.outcome.kind == "declined"
+    # It offered tạm trú and tạm vắng ("tạm") as choices (QA round 14, E31).
+    reply = shipped_conv.handle(text("Muốn tạm hoãn để đi học thì cần giấy gì?"))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == ("declined", first.outcome.entry_id)
+
+
 def test_whom_to_ask_after_a_declined_topic_is_who_handles_it(shipped_conv: Conversation) -> None:
     first = shipped_conv.handle(text("xin giấy chứng nhận hộ nghèo"))
     assert first.outcome is not None and first.outcome.kind == "declined"
@@ -747,6 +758,10 @@ def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_c
             "Cần giấy tờ gì để chứng minh ngày sinh đúng?", "thay-doi-cai-chinh-ho-tich",
             "Giấy tờ làm căn cứ", id="papers-asked-not-birth",  # round 14, F19
         ),
+        pytest.param(
+            "Thủ tục thành lập công ty TNHH một thành viên", "Mất bao lâu có giấy phép?",
+            "thanh-lap-doanh-nghiep", "Thời gian giải quyết", id="a-licence-is-no-building-permit",
+        ),  # choices of the building permit and the driving licence (QA round 14, F12)
         pytest.param(
             "nhập vào hộ khẩu nhà bố mẹ vợ", "nhập vào nhà bố mẹ đẻ thì cần giấy gì", "thuong-tru", None,
             id="papers-asked-not-paternity",  # nhận cha, mẹ, con (round 11, F09)

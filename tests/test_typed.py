@@ -52,6 +52,9 @@ from handlers.typed import (
         pytest.param("kết nối với cán bộ một cửa giúp em", NotAQuestion(Gesture.STAFF), id="connect-me"),
         pytest.param("bot ơi cho e gặp người thật", NotAQuestion(Gesture.STAFF), id="staff-after-bot-oi"),
         pytest.param(
+            "Tôi cần nói chuyện với cán bộ hộ tịch", NotAQuestion(Gesture.STAFF), id="staff-of-a-field"
+        ),  # it offered hộ tịch procedures (QA round 14, O12)
+        pytest.param(
             "thôi cho gặp người thật đi", NotAQuestion(Gesture.STAFF), id="staff-after-thoi"
         ),  # QA round 13, O12: it got the goodbye
         pytest.param(
