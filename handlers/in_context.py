@@ -476,6 +476,18 @@ _NEEDS_PAPER = re.compile(
     + r"(?:\s\S+){0,5}?\s(?:khong|ko|k|hong|hok|chua|ha|a)(?:\s(?:a|ad|nhi|vay|the|z|nhe))*"
 )
 
+_PAPER_ASKED = re.compile(
+    r"(?:giay(?: to)?|ban sao|ban chinh|ban goc|so do|so hong|hop dong|to khai|quyet dinh|ban an|trich luc"
+    r"|cccd|cmnd|can cuoc|the can cuoc|ho chieu|so ho khau|bang lai|gplx)"
+    r"(?:\s\S+){0,8}?\s(?:"
+    r"(?:co\s)?(?:can|phai)\s(?:\S+\s){0,4}?(?:khong|ko|k|hong|hok|a)"
+    r"|(?:nop|dung|mang|gui|xai)\s(?:ban chup|ban sao|ban photo|photo|pho to|ban scan|anh chup)"
+    r"\s(?:duoc|dc)\s(?:khong|ko|k|hong|hok))"
+    r"(?:\s(?:a|ad|nhi|vay|the|z|nhe))*"
+)
+"""A paper named first, then asked of ("giấy đăng ký kết hôn có cần phô tô công chứng không", "giấy kết
+hôn để ở quê, nộp bản chụp được không"); only words that are papers whatever their accents ("thẻ" is
+"thế" typed bare: "thế còn sửa nhà có cần phép không")."""
 
 _FORM = re.compile(
     r"(?:(?:the|vay|con|co|xin|lay|tai|cho xin|cho (?:em|toi|minh) xin|gui)\s)*(?:cai\s)?"
@@ -501,4 +513,4 @@ def needs_paper(text: str) -> bool:
     """Whether a short message only asks if a paper is needed ("cần giấy khai sinh ko", "có phải mang
     sổ hộ khẩu không", "mang bản gốc ko") or for the form ("có mẫu đơn ko")."""
     words = fold(text)
-    return _NEEDS_PAPER.fullmatch(words) is not None or _FORM.fullmatch(words) is not None
+    return any(p.fullmatch(words) is not None for p in (_NEEDS_PAPER, _PAPER_ASKED, _FORM))

@@ -759,6 +759,11 @@ def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_c
             "Giấy tờ làm căn cứ", id="papers-asked-not-birth",  # round 14, F19
         ),
         pytest.param(
+            "nhập khẩu cho vợ về nhà mình thì cần giấy chi",
+            "giấy đăng ký kết hôn có cần phô tô công chứng không", "thuong-tru", "Giấy tờ cần chuẩn bị",
+            id="a-paper-of-another-procedure-asked-of",  # marriage registration (round 14, D06)
+        ),
+        pytest.param(
             "Thủ tục thành lập công ty TNHH một thành viên", "Mất bao lâu có giấy phép?",
             "thanh-lap-doanh-nghiep", "Thời gian giải quyết", id="a-licence-is-no-building-permit",
         ),  # choices of the building permit and the driving licence (QA round 14, F12)

@@ -53,6 +53,11 @@ def test_for_whom_is_only_a_person_or_an_age(text: str, expected: Whom | None) -
         pytest.param("cháu có phải mang giấy khai sinh không", True, id="whose-first"),  # QA round 13, E09
         pytest.param("Cháu không cần mang giấy khai sinh à?", True, id="not-needed-then"),  # round 14, E08
         pytest.param("Có phải mang theo quyết định ly hôn của tòa không?", True, id="a-court-decision"),
+        pytest.param("giấy đăng ký kết hôn có cần phô tô công chứng không", True, id="the-paper-first"),
+        pytest.param(
+            "Giấy đăng ký kết hôn em để ở quê, nộp bản chụp được không", True, id="a-copy-handed-in"
+        ),
+        pytest.param("thế còn sửa chữa nhà có cần phép không", False, id="the-is-no-card"),
         pytest.param("có phải nộp lại bản gốc không", True, id="hand-back-the-original"),
         pytest.param("có cần mang theo hộ chiếu không", True, id="the-passport"),
         pytest.param("có mẫu đơn ko", True, id="the-form"),
