@@ -254,6 +254,7 @@ _ASKS_DEADLINE = re.compile(
     r"|(?:lam|gia han|nop|khai|dang ky|doi) truoc (?:bao lau|may ngay|bao nhieu ngay|may thang)"
     r"|trong (?:vong )?bao lau (?:phai|thi phai)|han chot|han cuoi"
     r"|(?<!thoi )(?<!gia )han (?:la )?(?:bao lau|may ngay|bao nhieu ngay|may thang)"
+    r"|(?:con|co) kip (?:khong|ko|k|hong|hok)"
     r"|cham nhat (?:la )?(?:bao lau|may ngay|khi nao)"
     r"|tre nhat (?:la )?(?:bao lau|may ngay|khi nao)|thoi han (?:dang ky|khai|khai bao|nop|lam|bao))\b"
 )

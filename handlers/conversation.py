@@ -293,7 +293,12 @@ class Conversation:
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble", question=text))
         limit = asks_limit(text, ASKED_WORDS)
         context = self._context_entry(k.book, key)
-        if limit and short(text) and context is not None and not _names_other(k, result, context, text):
+        if (
+            limit
+            and short(text, UNPLACED_WORDS)
+            and context is not None
+            and not _names_other(k, result, context, text)
+        ):
             # "bao lâu phải khai" after khai tử, "dùng được bao lâu" after a certificate: the time limit
             # its answer states (15 days from the death; valid 6 months), not how long the office takes.
             found = limit_sentences(context, limit)

@@ -759,6 +759,10 @@ def test_whether_an_office_does_it_is_where_the_answer_says_it_is_done(shipped_c
             "Giấy tờ làm căn cứ", id="papers-asked-not-birth",  # round 14, F19
         ),
         pytest.param(
+            "đổi căn cước khi 25 tuổi làm ở phường được không", "Em đặt lịch trên vi en ai đi được không ạ",
+            "can-cuoc", "Đặt lịch hẹn trước trên VNeID", id="vneid-spoken",  # round 14, D13
+        ),
+        pytest.param(
             "nhập khẩu cho vợ về nhà mình thì cần giấy chi",
             "giấy đăng ký kết hôn có cần phô tô công chứng không", "thuong-tru", "Giấy tờ cần chuẩn bị",
             id="a-paper-of-another-procedure-asked-of",  # marriage registration (round 14, D06)
@@ -1016,6 +1020,8 @@ def test_who_how_old_or_which_paper_keeps_the_procedure(
                      id="validity"),
         pytest.param("khai báo tạm vắng", "đi bao lâu thì phải báo", "từ 3 tháng liên tục trở lên",
                      id="how-long-away"),
+        pytest.param("thất nghiệp thì lãnh trợ cấp ở đâu", "Em nghỉ được 4 tháng rồi thì còn kịp hông",
+                     "trong vòng 3 tháng kể từ ngày chấm dứt", id="still-in-time"),  # round 14, D36
     ],
 )  # fmt: skip
 def test_a_time_limit_is_not_the_processing_time(

@@ -378,6 +378,7 @@ def test_a_follow_up_nothing_else_found_may_say_one_word_otherwise(
         pytest.param("gia hạn trước mấy ngày", Limit.DEADLINE, id="renew-how-many-days-before"),
         pytest.param("nộp hồ sơ ở đâu, hạn bao lâu", Limit.DEADLINE, id="deadline-how-long"),
         pytest.param("gia hạn bao lâu", None, id="renewal-time"),
+        pytest.param("nghỉ 4 tháng rồi còn kịp hông", Limit.DEADLINE, id="still-in-time"),
         pytest.param("giấy này dùng được bao lâu", Limit.VALIDITY, id="how-long-usable"),
         pytest.param("giấy đó có thời hạn không", Limit.VALIDITY, id="does-it-expire"),
         pytest.param("có hết hạn không", Limit.VALIDITY, id="does-it-run-out"),
