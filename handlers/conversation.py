@@ -316,7 +316,7 @@ class Conversation:
         if result.facet_only:
             if context is not None and answers_facet(context, result.facet):
                 # The citizen has just read this answer's summary: give only the part asked.
-                return self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
+                return self._part(k, key, context, result, text)
             if context is not None:
                 # A fee asked right after the office's contact details: about some other procedure.
                 return self._clarify(k.book, key, result, text)
@@ -352,7 +352,7 @@ class Conversation:
             return self._clarify(k.book, key, result, text)
         after = read_in_context(k, context, result, text) if context is not None else None
         if context is not None and after is not None:
-            return self._in_context(k.book, key, context, after, result, text)
+            return self._in_context(k, key, context, after, result, text)
         facet = result.facet or pending
         if facet is Facet.DOCUMENTS and asks_how_far(text):
             # "Hồ sơ sang tên sổ đỏ của tôi nộp từ tháng 3 tới giờ chưa xong": how far the file is,
@@ -414,7 +414,7 @@ class Conversation:
 
     def _in_context(
         self,
-        book: FaqBook,
+        k: Knowledge,
         key: tuple[str, str],
         context: Entry,
         after: InContext,
@@ -422,9 +422,10 @@ class Conversation:
         text: str,
     ) -> Reply:
         """The reply to a message read as being about the answer just given (handlers.in_context)."""
+        book = k.book
         match after.reading:
             case Reading.PART:
-                return self._answered(book, key, context, result.facet, result, text, with_summary=False)
+                return self._part(k, key, context, result, text)
             case Reading.SENTENCES:
                 return self._follow_up(book, context, after.sentences, result, text)
             case Reading.SENTENCES_BESIDE:
@@ -444,6 +445,17 @@ class Conversation:
             case Reading.AGAIN:
                 return self._answered(book, key, context, None, result, text)
         return self._not_covered(book, key, context, result, text)
+
+    def _part(
+        self, k: Knowledge, key: tuple[str, str], entry: Entry, result: MatchResult, text: str
+    ) -> Reply:
+        """The part a follow-up asks of the answer on screen, and a second part it asks beside it."""
+        reply = self._answered(k.book, key, entry, result.facet, result, text, with_summary=False)
+        second = first_answer.second_part(k, entry, result.facet, text)
+        if result.facet is None or second is None:
+            return reply
+        # "Đăng ký thì nộp ở đâu, mất mấy ngày?" after hộ kinh doanh got where only (QA round 14).
+        return _with_part(reply, facet_text(entry, result.facet), facet_text(entry, second))
 
     def _answered(
         self,
@@ -772,7 +784,7 @@ class Conversation:
         said = (Reading.SENTENCES, Reading.PAPERS, *((Reading.PART,) if result.facet is not None else ()))
         if after is None or after.reading not in said:
             return None
-        return self._in_context(k.book, key, entry, after, result, detail)
+        return self._in_context(k, key, entry, after, result, detail)
 
     def _keep_for_staff(self, key: tuple[str, str], text: str | None, told: str) -> None:
         """The question "Gặp cán bộ" would put through to staff, and what the bot said to it."""

@@ -816,6 +816,24 @@ def test_two_parts_asked_in_one_question_are_both_shown(
     assert first in reply.text and second in reply.text
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "shown", "also"),
+    [
+        pytest.param("đăng ký hộ kinh doanh", "Đăng ký thì nộp ở đâu, mất mấy ngày?", "Nơi nộp hồ sơ:",
+                     "Thời gian giải quyết:", id="where-and-time"),  # where only (QA round 14, E10)
+        pytest.param("hộ chiếu làm ở đâu", "Làm online được không, bao lâu thì có?", "Nộp trực tuyến",
+                     "Thời gian giải quyết:", id="online-and-time"),  # online only (round 14, E18)
+    ],
+)  # fmt: skip
+def test_two_parts_asked_in_a_follow_up_are_both_shown(
+    shipped_conv: Conversation, first: str, then: str, shown: str, also: str
+) -> None:
+    answer = shipped_conv.handle(text(first))
+    reply = shipped_conv.handle(text(then))
+    assert reply.outcome is not None and reply.outcome.entry_id == answer.outcome.entry_id  # type: ignore[union-attr]
+    assert reply.text.startswith(shown) and also in reply.text
+
+
 def test_one_part_asked_shows_that_part_only(shipped_conv: Conversation) -> None:
     reply = shipped_conv.handle(text("làm hộ chiếu ở đâu"))
     assert reply.text.startswith("Nơi nộp hồ sơ:") and "Lệ phí:" not in reply.text
