@@ -69,7 +69,7 @@ def second_part(k: Knowledge, entry: Entry, facet: Facet | None, text: str) -> F
     named = find_facet(k.matcher.normalizer.tokens(text)).named
     one = {Facet.FEE, Facet.TIME}
     for other in _SECOND:
-        if facet is Facet.POSTAL and other is Facet.FEE:
+        if facet is Facet.POSTAL and other is Facet.FEE and not channel(entry, Facet.POSTAL):
             continue  # "gửi về nhà mất bao nhiêu tiền ship": the postage, which the postal part says
         if other in named and other != facet and not (other in one and facet in one):
             return other if answers_facet(entry, other) else None
