@@ -371,10 +371,22 @@ def home_sentences(entry: Entry) -> tuple[str, ...]:
 
 
 _WHO_SAID = re.compile(
-    r"cha hoặc mẹ|cha, mẹ hoặc|vợ hoặc chồng|hai bên nam|cả hai|người thân thích|đi cùng|có mặt"
+    r"cha hoặc mẹ|vợ hoặc chồng|hai bên nam|cả hai|người thân thích|đi cùng|có mặt"
     r"|(?:ký|thủ tục|nộp|xin|yêu cầu) thay(?! đổi)",
     re.IGNORECASE,
 )
+
+
+def names_someone(text: str) -> bool:
+    """Whether a message says who ("ai", a person, both parties), not only how ("có phải đến trực tiếp
+    không" asks whether one must come, which no sentence on who does it answers)."""
+    return _SOMEONE.search(_folded(text)) is not None
+
+
+_SOMEONE = re.compile(
+    r"\b(?:ai|nguoi|ben|cha|me|bo|con|vo|chong|ong|chau|be|anh|em|bac|chu|ca hai|hai ben)\b"
+)
+"""People, accents off; not "cô", "dì", "chị", "cả", which are "có", "đi", "chỉ", "cá" typed bare."""
 
 
 def who_sentences(entry: Entry) -> tuple[str, ...]:

@@ -50,6 +50,13 @@ _PURPOSE = re.compile(r"\b(?:de|cho)\b(?: \w+){0,7} $")
 """What is wanted, not asked: "để được công nhận là vợ chồng hợp pháp", "làm giấy tờ cho hợp pháp"."""
 
 
+_HOW = re.compile(
+    r"\b(?:lam the nao|lam sao|the nao|ra sao|nhu the nao|thu tuc|can (?:gi|nhung gi)|lam gi|o dau)\b"
+)
+"""A how-to after "cho đúng luật" ("muốn đăng ký cho đúng luật thì làm thế nào"): the lawful way asked,
+which the procedure is, not an opinion."""
+
+
 def asks_legal_opinion(question: str) -> bool:
     """Whether the asking part of a message asks if something is lawful, valid, a right or advisable."""
     return bool(_opinion_cues(_folded(question)))
@@ -82,6 +89,8 @@ def _opinion_cues(folded: str) -> list[str]:
     found = []
     for cue in _CUES.finditer(folded):
         if cue.group().startswith("hop phap") and _PURPOSE.search(folded[: cue.start()]):
+            continue
+        if cue.group().startswith("cho ") and _HOW.search(folded[cue.end() :]):
             continue
         if hearsay and _TRUE.fullmatch(cue.group()):
             continue

@@ -25,6 +25,7 @@ from faq.follow_up import (
     home_sentences,
     if_then,
     late_sentences,
+    names_someone,
     on_behalf,
     puts_if,
     short,
@@ -115,7 +116,8 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # after a land transfer (QA round 13): who must come is asked of the answer on screen, not of
         # «Đăng ký nhận cha, mẹ, con» or marriage, whose titles have those people. "ai phải đi làm"
         # (it got the self-introduction) names no one: what the answer says of who does it.
-        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True) or who_sentences(context)
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        found = found or (who_sentences(context) if names_someone(text) else ())
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     if context.is_procedure and cannot_come(text) and (other is None or not k.names(other, text)):
         # "bà nằm liệt giường rồi thì sao" after the ID card: what its answer says of someone who

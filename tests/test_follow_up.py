@@ -16,6 +16,7 @@ from faq.follow_up import (
     if_then,
     late_sentences,
     limit_sentences,
+    names_someone,
     on_behalf,
     passages,
     tax_sentences,
@@ -197,6 +198,20 @@ def test_tax_sentences(book: FaqBook, entry_id: str, text: str, said: str | None
     assert entry is not None
     found = tax_sentences(entry, text)
     assert found[0].startswith(said) if said else found == (), found
+
+
+@pytest.mark.parametrize(
+    ("text", "someone"),
+    [
+        pytest.param("ai phải đi làm", True, id="who"),
+        pytest.param("bố mẹ có phải đi cùng không", True, id="parents"),
+        pytest.param("hai bên có phải cùng có mặt không", True, id="both-parties"),
+        pytest.param("có phải đến trực tiếp không", False, id="in-person-asks-how-not-who"),
+        pytest.param("có cần đi làm không", False, id="co-and-di-are-no-aunts"),
+    ],
+)
+def test_names_someone(text: str, someone: bool) -> None:
+    assert names_someone(text) is someone
 
 
 @pytest.mark.parametrize(

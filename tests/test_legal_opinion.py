@@ -16,6 +16,11 @@ from faq.schema import Entry
         pytest.param("hợp đồng thuê nhà viết tay có giá trị không", True, id="validity"),
         pytest.param("cưới rồi, làm gì để được công nhận vợ chồng hợp pháp", False, id="lawful-is-aim"),
         pytest.param("làm giấy tờ cho hợp pháp thì làm sao", False, id="cho-hop-phap"),
+        pytest.param(
+            "Muốn đăng ký cho đúng luật thì làm thế nào ạ?", False, id="cho-dung-luat-then-how"
+        ),  # the legal-aid pointer before marriage registration (QA round 14, E06)
+        pytest.param("thu tiền như vậy có đúng luật không", True, id="co-dung-luat"),
+        pytest.param("làm vậy là cho đúng luật chưa", True, id="cho-dung-luat-asked"),
         pytest.param("sống chung 10 năm rồi có hợp pháp không", True, id="lawful-is-asked"),
         pytest.param("hop dong thue nha viet tay co gia tri ko", True, id="validity-accents-off"),
         pytest.param("công ty bắt nộp giấy độc thân, họ có quyền đòi không", True, id="a-right"),
