@@ -513,6 +513,7 @@ _SENDING = frozenset({"tra", "gui", "nhan", "chuyen", "nop", "ship", "giao", "ve
 
 def needs_paper(text: str) -> bool:
     """Whether a short message only asks if a paper is needed ("cần giấy khai sinh ko", "có phải mang
-    sổ hộ khẩu không", "mang bản gốc ko") or for the form ("có mẫu đơn ko")."""
+    sổ hộ khẩu không", "mang bản gốc ko"), asks of a paper it names first ("giấy kết hôn có cần công
+    chứng không") or asks for the form ("có mẫu đơn ko")."""
     words = fold(text)
     return any(p.fullmatch(words) is not None for p in (_NEEDS_PAPER, _PAPER_ASKED, _FORM))
