@@ -24,6 +24,7 @@ import numpy as np
 from faq.accents import AccentRestorer
 from faq.answer_terms import AnswerTerms
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
+from faq.follow_up import names
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.legal_opinion import asks_advice_only, asks_legal_opinion, decided_for_legal_opinion
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
@@ -271,6 +272,8 @@ class Matcher:
         reading = self.read(text)
         found = self._signals(reading, view)
         result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
+        if not isinstance(found, MatchResult) and not reading.is_letter:
+            result = self._named_answer(reading, result)
         if result.kind is not Kind.ANSWER or (result.entry is not None and result.entry.is_procedure):
             result = self._with_also_asked(text, reading, result, view)
         if (
@@ -307,6 +310,20 @@ class Matcher:
         if reading.is_letter or result.preamble_only:
             return result
         return self._unnamed(reading, result)
+
+    def _named_answer(self, reading: Reading, result: MatchResult) -> MatchResult:
+        """Choices made only because a declined topic came near, when the message names the first of
+        them by its title and nothing else near: that one, the others offered beside it."""
+        # "Tôi muốn đăng ký tạm trú cho mẹ vợ lên ở với vợ chồng tôi chăm cháu khoảng 6 tháng" was
+        # near adoption ("chăm cháu") and got tạm trú, tạm vắng and thường trú as choices (QA round 14).
+        if result.kind is not Kind.SUGGEST or result.score < 100.0 * self.settings.answer_confidence:
+            return result
+        content = tuple(self.normalizer.analyze(reading.text).content)
+        first, *others = result.suggestions
+        near = [c.entry for c in result.candidates if c.entry is not first]
+        if not first.is_procedure or not names(first, content) or any(names(e, content) for e in near):
+            return result
+        return replace(result, kind=Kind.ANSWER, entry=first, suggestions=tuple(others))
 
     def _unnamed(self, reading: Reading, result: MatchResult) -> MatchResult:
         """The decision for a message that names no procedure: nothing ("thủ tục thế nào", "lệ phí bao

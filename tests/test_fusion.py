@@ -185,6 +185,16 @@ def test_an_out_of_scope_near_miss_is_never_answered_with_a_procedure(
     assert not (result.kind is Kind.ANSWER and result.entry is not None and result.entry.is_procedure), result
 
 
+def test_a_procedure_named_by_its_title_is_answered_though_a_declined_topic_came_near(
+    shipped_matcher: Matcher,
+) -> None:
+    # Near adoption ("chăm cháu"), it got tạm trú, tạm vắng and thường trú as choices (QA round 14, R17).
+    result = shipped_matcher.match(
+        "Tôi muốn đăng ký tạm trú cho mẹ vợ lên ở với vợ chồng tôi chăm cháu khoảng 6 tháng"
+    )
+    assert result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == "tam-tru", result
+
+
 @pytest.mark.parametrize(
     "text",
     [
