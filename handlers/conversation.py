@@ -322,7 +322,13 @@ class Conversation:
                 return self._clarify(k.book, key, result, text)
         part = result.facet_only or result.names_nothing
         whom = asks_whom(text) and not k.topic(text)
-        asking = context is None and rejection is None and asks_more(text, UNPLACED_WORDS)
+        # An answered message is no question about the topic declined before: the state is not read.
+        asking = (
+            context is None
+            and rejection is None
+            and (whom or result.kind is not Kind.ANSWER)
+            and asks_more(text, UNPLACED_WORDS)
+        )
         before = self._declined_shown(k.book, key) if context is None and (part or asking) else None
         about_it = asking and before is not None and (whom or places_nowhere(k, result, text))
         topic = before if part or about_it else None

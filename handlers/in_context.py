@@ -460,11 +460,13 @@ def for_whom(text: str) -> Whom | None:
     return Whom.AGE if ages.get("age1") or ages.get("age2") or ages.get("age3") else Whom.PERSON
 
 
-_PAPER = (
-    r"(?:giay(?: to)?|ban sao|ban chinh|ban goc|so|the|hop dong|anh|hinh|xac nhan|chung nhan|to khai|don"
-    r"|quyet dinh|ban an|trich luc"
-    r"|cccd|cmnd|cmt|can cuoc|chung minh|ho chieu|passport|ho khau|bang lai|gplx)"
+_NAMED_PAPER = (
+    r"giay(?: to)?|ban sao|ban chinh|ban goc|hop dong|to khai|quyet dinh|ban an|trich luc|cccd|cmnd|can cuoc"
+    r"|ho chieu|bang lai|gplx"
 )
+"""Words that are papers whatever their accents, accents off."""
+_PAPER = rf"(?:{_NAMED_PAPER}|so|the|anh|hinh|xac nhan|chung nhan|don|cmt|chung minh|passport|ho khau)"
+"""Papers after a word asking for them ("cần … sổ", "mang … thẻ"), where "sổ", "thẻ" cannot be "số", "thế"."""
 _FOR_SOMEONE = rf"(?:(?:(?:neu|con|the|vay|nhung)\s)*{_KIN}{_WHOSE}(?:{_YEARS})?\sthi\s)?"
 """Whose paper, before the question ("con tôi mới 8 tuổi thì có cần mang theo giấy khai sinh không")."""
 _NEEDS_PAPER = re.compile(
@@ -479,8 +481,7 @@ _NEEDS_PAPER = re.compile(
 )
 
 _PAPER_ASKED = re.compile(
-    r"(?:giay(?: to)?|ban sao|ban chinh|ban goc|so do|so hong|hop dong|to khai|quyet dinh|ban an|trich luc"
-    r"|cccd|cmnd|can cuoc|the can cuoc|ho chieu|so ho khau|bang lai|gplx)"
+    rf"(?:{_NAMED_PAPER}|so do|so hong|the can cuoc|so ho khau)"
     r"(?:\s\S+){0,8}?\s(?:"
     r"(?:co\s)?(?:can|phai)\s(?:\S+\s){0,4}?(?:khong|ko|k|hong|hok|a)"
     r"|(?:nop|dung|mang|gui|xai)\s(?:ban chup|ban sao|ban photo|photo|pho to|ban scan|anh chup)"

@@ -41,12 +41,12 @@ _EMERGENCY = re.compile(rf"\b(?:{_EMERGENCY_CUES})\b")
 _EMERGENCY_BARE = re.compile(rf"\b(?:{fold_accents(_EMERGENCY_CUES.removeprefix('bạo hành|'))})\b")
 """Accents tell "bạo hành" from "bảo hành" (a warranty) and "tự tử" from "điện tử từ": the cues without
 accents are looked for only in a message typed without any, and "bao hanh" is not one of them."""
+_DIED = "qua đời|đã mất|rồi mất|chôn cất|an táng|hỏa táng|khai tử|chứng tử"
 _NOT_EMERGENCY = re.compile(
     r"\btuyên bố (?:\w+ ){0,2}mất tích\b|\btuyen bo (?:\w+ ){0,2}mat tich\b"
     r"|\b(?:mất tích|mất liên lạc|mat tich|mat lien lac) (?:\w+ ){0,3}"
     r"(?:năm|nam|tháng|thang|lâu rồi|lau roi)\b"
-    r"|\b(?:qua đời|đã mất|rồi mất|chôn cất|an táng|hỏa táng|khai tử|chứng tử"
-    r"|qua doi|da mat|roi mat|chon cat|an tang|hoa tang|khai tu|chung tu)\b"
+    rf"|\b(?:{_DIED}|{fold_accents(_DIED)})\b"
 )
 """A court's declaration of absence is a procedure's word, and so is an absence of months or years
 ("chồng tôi đi biển mất tích 3 năm rồi" was told to call 113 and got no procedure), or one that ended
