@@ -32,14 +32,13 @@ from faq.follow_up import (
     asks_limit,
     asks_more,
     asks_whom,
-    by_means,
     limit_sentences,
     short,
     tax_sentences,
 )
 from faq.knowledge import ASKED_WORDS, Knowledge, KnowledgeSource
 from faq.reading import Closing, closing
-from faq.schema import CONTACT_CATEGORY, Category, Entry, Facet, FaqBook
+from faq.schema import Category, Entry, Facet, FaqBook
 from faq.senses import lost_papers
 from handlers import browse, first_answer, texts
 from handlers import payloads as p
@@ -71,6 +70,7 @@ from handlers.typed import (
     before_complaint,
     not_a_question,
 )
+from handlers.under_choices import Move, adds_to, read_under_choices
 
 log = logging.getLogger(__name__)
 
@@ -206,74 +206,27 @@ class Conversation:
             result = _without(result, rejected)
             self._states.set(key, "entry", None)
         unsure = self._take_unsure(key)
-        if unsure is not None and _adds_to(k, result, text):
-            # Choices were just offered for `unsure`, and this message names nothing of its own: read
-            # both together ("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa", then
-            # "giờ làm sao lấy lại tài khoản", which alone is nearest the bank topic).
-            joined = k.match(f"{unsure}\n{text}")
-            if (
-                joined.kind is Kind.SUGGEST
-                and len(joined.suggestions) == 1
-                and (not k.topic(text) or k.only_names(joined.suggestions[0], text))
-            ):
-                # "thủ tục thế nào" under "có phải … «Đăng ký hộ kinh doanh» không ạ?" (alone it found
-                # what online levels are), "cấp lại mất bao lâu" under «Thẻ bảo hiểm y tế (cấp mới, gia
-                # hạn, cấp lại)»: nothing beyond the choice is said, so the one choice is taken.
-                joined = replace(joined, kind=Kind.ANSWER, entry=joined.suggestions[0], suggestions=())
-            asked = result.facet if result.facet_only or result.names_nothing else None
-            if (
-                asked is None
-                and result.facet is not None
-                and result.entry is not None
-                and (by_means(text) or first_answer.channel(result.entry, result.facet))
-                and result.facet in (Facet.ONLINE, Facet.POSTAL)
-            ):
-                # "làm qua vneid được không" under tạm vắng / tạm trú found the VNeID account (QA
-                # round 13): the way of doing it is the part asked of the choices.
-                asked = result.facet
-            if asked is not None and joined.kind is Kind.NONE:
-                # "cần giấy gì" under tạm trú / thường trú: joined, the part asked was read as the whole
-                # question (it names nothing), and the choices were lost to "which procedure?".
-                alone = k.match(unsure)
-                joined = alone if alone.kind is Kind.SUGGEST else joined
-            if (
-                asked is not None
-                and joined.kind is Kind.SUGGEST
-                and len(joined.suggestions) > 1
-                and not _among(self._context_entry(k.book, key), joined.suggestions)
-            ):
-                # "cần giấy gì", "mất bao lâu" under choices: the same choices, for that part (they got
-                # "which procedure?" and the whole menu, the choices lost). With the answer before the
-                # choices among them, the part is that answer's, as before.
-                if self._states.get(key, "offered_again") != unsure:
-                    return self._suggest(
-                        key, joined, unsure, asked, lead=texts.which_of_these(asked), again=True
-                    )
-                # A second part asked under the same choices, still unpicked ("xin qua điện thoại được
-                # không", then "mấy ngày có" under lý lịch tư pháp…, QA round 13): the first choice's
-                # part, said to be that one's, with the others still offered.
-                first, *others = joined.suggestions
+        if unsure is not None and adds_to(k, result, text):
+            under = read_under_choices(
+                k,
+                result,
+                unsure,
+                text,
+                context=lambda: self._context_entry(k.book, key),
+                offered_again=lambda: self._states.get(key, "offered_again") == unsure,
+            )
+            choices = under.choices
+            if under.move is Move.SAME_CHOICES and choices is not None and under.asked is not None:
+                which = texts.which_of_these(under.asked)
+                return self._suggest(key, choices, unsure, under.asked, lead=which, again=True)
+            if under.move is Move.FIRST_CHOICE and choices is not None:
+                first, *others = choices.suggestions
                 self._states.set(key, "offered_again", None)
-                reply = self._answered(k.book, key, first, asked, joined, text)
-                return with_alternatives(_before(reply, texts.first_choice(first.title)), others, asked)
-            if asked is None and _detail_under(k, result, joined, text):
-                alone = k.match(unsure)
-                took = result.entry if result.kind is Kind.ANSWER else None
-                if alone.kind is Kind.SUGGEST and not _among(took, alone.suggestions):
-                    # "làm bây giờ có được không, có bị phạt không" under «Đăng ký khai tử» / «trích
-                    # lục» got tạm trú and online payment; "bố cháu ở nước ngoài thì mẹ ký một mình
-                    # được không" under the passport got paternity and marriage (QA round 12): a
-                    # detail of one of the choices, naming nothing new. The same choices: which one's
-                    # (unless alone it found one of them: "chủ nhật có làm ko" under the office's hours).
-                    return self._suggest(key, alone, unsure, None, lead=texts.WHICH_FOR_DETAIL, detail=text)
-            meant = joined.entry if joined.kind is Kind.ANSWER else None
-            if (
-                meant is not None
-                and meant.is_procedure
-                and (result.entry is None or meant.id != result.entry.id)
-            ):
-                # The part this message asks, if it asks one, not the one asked before.
-                result = replace(joined, facet=result.facet or joined.facet)
+                reply = self._answered(k.book, key, first, under.asked, choices, text)
+                return with_alternatives(_before(reply, texts.first_choice(first.title)), others, under.asked)
+            if under.move is Move.WHICH_FOR_DETAIL and choices is not None:
+                return self._suggest(key, choices, unsure, None, lead=texts.WHICH_FOR_DETAIL, detail=text)
+            result = under.result
         nothing = result.preamble_only or (result.kind is Kind.NONE and result.declined is None)
         if _small_talk(result) and closing(text) is Closing.THANKS and not _WHO.search(fold(text)):
             # "cảm ơn em nhiều nhé, bot dễ thương ghê" found the self-introduction ("bot"): thanks that
@@ -931,35 +884,6 @@ def _with_part(reply: Reply, first: str, second: str) -> Reply:
     if numbered.startswith(first):
         numbered = f"{first}\n\n{second}{numbered[len(first) :]}"
     return replace(reply, text=text, numbered_text=numbered)
-
-
-def _among(entry: Entry | None, entries: tuple[Entry, ...]) -> bool:
-    """Whether an entry (by id) is one of these."""
-    return entry is not None and any(e.id == entry.id for e in entries)
-
-
-def _detail_under(k: Knowledge, result: MatchResult, joined: MatchResult, text: str) -> bool:
-    """Whether a short question asked right after choices asks a detail of them: read with the
-    question before it, it found no answer, and it names none of the procedures it was offered then or
-    when matched alone."""
-    if joined.kind is Kind.ANSWER or not asks_more(text, UNPLACED_WORDS):
-        return False
-    offered = (*result.suggestions, *joined.suggestions)
-    if any(e.category == CONTACT_CATEGORY for e in result.suggestions[:1]):
-        return False  # "vậy em gọi số nào ạ": the office's phone, whatever the choices were
-    return not any(k.names(e, text) for e in offered) and (
-        result.entry is None or not k.names(result.entry, text)
-    )
-
-
-def _adds_to(k: Knowledge, result: MatchResult, text: str) -> bool:
-    """Whether a message may add to the question before it: a short one, answered with no procedure
-    it names (nothing, choices, a declined topic, or a procedure its words only come near)."""
-    if not short(text, UNPLACED_WORDS) or result.preamble_only:
-        return False
-    if result.kind is not Kind.ANSWER or result.entry is None:
-        return True
-    return result.entry.is_procedure and not k.names(result.entry, text)
 
 
 def _leading(reply: Reply, asked: tuple[str, ...]) -> Reply:
