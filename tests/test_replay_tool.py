@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -57,3 +58,23 @@ def test_diff_prints_only_what_changed(tool: ModuleType, capsys: pytest.CaptureF
     printed = capsys.readouterr().out
     assert "A #1: m2" in printed and "r2 mới" in printed and "A #0" not in printed
     assert "1 of 2 replies changed" in printed
+
+
+def test_a_letter_of_several_paragraphs_is_one_message(
+    tool: ModuleType, tmp_path: Path, lexical_config: Path
+) -> None:
+    # Through the console's stdin each line was a message of its own: the salutation line alone got
+    # "em nghe đây", and every later reply was paired with the wrong message (QA round 15).
+    letter = "Kính gửi Ủy ban nhân dân phường,\n\nTôi xin hỏi: làm căn cước cần gì ạ?\n\nTôi xin cảm ơn."
+    convs = tmp_path / "convs.yaml"
+    convs.write_text(
+        yaml.safe_dump([{"id": "L", "messages": [letter, "lệ phí bao nhiêu"]}], allow_unicode=True),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.json"
+    argv = ["run", str(convs), "-o", str(out), "--config", str(lexical_config)]
+    assert tool.main([*argv, "--faq", str(DATA / "mini_faq.yaml")]) == 0
+    runs = json.loads(out.read_text(encoding="utf-8"))["convs.yaml"]["L"]
+    assert [ex["message"] for ex in runs] == [letter, "lệ phí bao nhiêu"]
+    assert "căn cước" in runs[0]["reply"].lower()
+    assert "lệ phí" in runs[1]["reply"].lower()

@@ -76,11 +76,14 @@ def replay(paths: Sequence[Path], config_path: str | None, faq: str | None) -> d
             messages = [str(m) for m in conv.get("messages", [])]
             conversation = Conversation(knowledge, context_ttl=config.conversation.context_ttl)
             sink = _Capture()
-            lines = io.StringIO("".join(f"{m}\n" for m in messages))
+            # Each message whole: through stdin a letter of several paragraphs became one message per
+            # line (QA round 15: its greeting line alone got "em nghe đây").
             chat = ConsoleChat(
-                conversation, stdin=lines, stdout=sink, interactive=False, chat_id=f"replay-{cid}"
+                conversation, stdin=io.StringIO(), stdout=sink, interactive=False, chat_id=f"replay-{cid}"
             )
-            chat.run()
+            chat.start()
+            for message in messages:
+                chat.send(message)
             replies = [b for b in sink.blocks if b.strip()][1:]  # the first block greets
             runs[cid] = [{"message": m, "reply": r} for m, r in zip(messages, replies, strict=False)]
         out[path.name] = runs

@@ -59,12 +59,21 @@ class ConsoleChat:
         self._read_line = read_line
         self._observe = observe
 
+    def start(self) -> None:
+        """Greet, as a chat opened for the first time is greeted."""
+        greeting = Incoming(CHANNEL, self._chat_id, self._chat_id, InKind.COMMAND, "start")
+        self._answer(greeting, after_input=False)
+
+    def send(self, text: str) -> Reply:
+        """Answer one message as typed, whole: a letter of several paragraphs is one message, as on
+        Zalo and Telegram (stdin gives one line at a time)."""
+        return self._answer(parse_line(text, self._options, self._chat_id), after_input=True)
+
     def run(self) -> int:
         """Greet, then answer line after line until «thoát», "exit" or end of input."""
         if self._interactive:
             self._write(texts.CONSOLE_INTRO)
-        greeting = Incoming(CHANNEL, self._chat_id, self._chat_id, InKind.COMMAND, "start")
-        self._answer(greeting, after_input=False)
+        self.start()
         while True:
             line = self._next_line()
             if line is None or fold(line) in QUIT_WORDS:
@@ -73,7 +82,7 @@ class ConsoleChat:
                 return 0
             if not line.strip():
                 continue
-            self._answer(parse_line(line, self._options, self._chat_id), after_input=True)
+            self.send(line)
 
     def _next_line(self) -> str | None:
         if self._read_line is not None:
