@@ -94,6 +94,20 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     if context.is_procedure and asks_whom(text) and not k.topic(text) and answers_facet(context, Facet.WHERE):
         # "vậy thì hỏi ai" found the greeting ("hỏi"): the office that does it.
         return InContext(Reading.WHERE)
+    lead = paper_asked_last(text) if context.is_procedure else None
+    if (
+        lead is not None
+        and (other is None or other.id == context.id or not k.names(other, lead))
+        and (result.declined is None or not k.names(result.declined, text))
+        and answers_facet(context, Facet.DOCUMENTS)
+    ):
+        # "Con tôi 14 tuổi đi làm lần đầu có cần mang giấy khai sinh không" after the ID card got birth
+        # registration; "vợ em đang ở cữ, em đi nộp một mình được không, có cần mang giấy đăng ký kết hôn
+        # không" after khai sinh got marriage (QA round 15): a paper asked of the answer on screen after
+        # a clause that names no other procedure. What its papers say of it, else its papers.
+        said = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        found = tuple(d for d in context.documents if any(f in d for f in said))
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.PAPERS)
     if context.is_procedure and needs_paper(text) and answers_facet(context, Facet.DOCUMENTS):
         # "cần giấy khai sinh ko" after a child's ID card got «Đăng ký khai sinh» and its papers. What
         # the list of papers says of it, else the list (a sentence elsewhere may only name the paper).
@@ -469,16 +483,32 @@ _PAPER = rf"(?:{_NAMED_PAPER}|so|the|anh|hinh|xac nhan|chung nhan|don|cmt|chung 
 """Papers after a word asking for them ("cần … sổ", "mang … thẻ"), where "sổ", "thẻ" cannot be "số", "thế"."""
 _FOR_SOMEONE = rf"(?:(?:(?:neu|con|the|vay|nhung)\s)*{_KIN}{_WHOSE}(?:{_YEARS})?\sthi\s)?"
 """Whose paper, before the question ("con tôi mới 8 tuổi thì có cần mang theo giấy khai sinh không")."""
+
+
+def _asks(paper: str) -> str:
+    """Whether a paper must be brought ("có cần mang giấy khai sinh không"), accents off."""
+    return (
+        r"(?:co\s|khong\s|ko\s)?"  # "cháu không cần mang giấy khai sinh à"
+        r"(?:can|phai co|phai mang|can mang|can co|mang|phai nop|can nop|bat buoc co|bat buoc phai co)"
+        r"(?:\s(?:theo|them|ca|lai))?\s"
+        + paper
+        + r"(?:\s\S+){0,5}?\s(?:khong|ko|k|hong|hok|chua|ha|a)(?:\s(?:a|ad|nhi|vay|the|z|nhe))*"
+    )
+
+
 _NEEDS_PAPER = re.compile(
     _FOR_SOMEONE
     + r"(?:(?:the|vay|con|thi|a|u|o|lam|nop)\s)*"
     + rf"(?:{_KIN}{_WHOSE}\s)?"  # "cháu có phải mang giấy khai sinh không"
-    + r"(?:co\s|khong\s|ko\s)?"  # "cháu không cần mang giấy khai sinh à"
-    r"(?:can|phai co|phai mang|can mang|can co|mang|phai nop|can nop|bat buoc co|bat buoc phai co)"
-    r"(?:\s(?:theo|them|ca|lai))?\s"
-    + _PAPER
-    + r"(?:\s\S+){0,5}?\s(?:khong|ko|k|hong|hok|chua|ha|a)(?:\s(?:a|ad|nhi|vay|the|z|nhe))*"
+    + _asks(_PAPER)
 )
+_PAPER_LAST = re.compile(
+    r"(?P<lead>(?:\S+\s){1,18}?)" + _asks(rf"(?:{_NAMED_PAPER}|so|the|xac nhan|chung nhan|don|ho khau)")
+)
+"""A message that ends asking whether a paper must be brought, after a clause of its own ("tôi đã ly hôn
+từ năm 2015 thì có cần mang quyết định ly hôn không", "em đi nộp một mình được không, có cần mang giấy
+đăng ký kết hôn không"). Not "ảnh", "hình": after a clause they are more often "anh ấy" ("dị ảnh ở Cần
+Thơ thì có cần ảnh dìa không")."""
 
 _PAPER_ASKED = re.compile(
     rf"(?:{_NAMED_PAPER}|so do|so hong|the can cuoc|so ho khau)"
@@ -510,6 +540,15 @@ _LACKS_PAPER = re.compile(
 """A paper one does not have, asked about ("nhà chưa có sổ hồng thì đăng ký được không")."""
 _SENDING = frozenset({"tra", "gui", "nhan", "chuyen", "nop", "ship", "giao", "ve", "nha", "tan"})
 """Words of a result or file sent by post ("trả thẻ về nhà", "gửi hồ sơ"), accents off."""
+
+
+def paper_asked_last(text: str) -> str | None:
+    """The clause before a closing question whether a paper must be brought (accents off), if the
+    message ends with one and is not only that question (needs_paper)."""
+    if needs_paper(text):
+        return None
+    m = _PAPER_LAST.fullmatch(fold(text))
+    return m.group("lead").strip() if m is not None else None
 
 
 def needs_paper(text: str) -> bool:

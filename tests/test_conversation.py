@@ -991,6 +991,10 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Thirteen words, too long for a follow-up: paternity registration again.
         pytest.param("làm căn cước cho con 14 tuổi", "thế nó đi một mình được không hay bố mẹ phải đi cùng",
                      "can-cuoc", "cha, mẹ hoặc người giám hộ đi cùng", id="a-longer-follow-up"),
+        # QA round 15: "chưa có thông tin" (the paper asked after a circumstance of the message's own).
+        pytest.param("xin giấy xác nhận tình trạng hôn nhân",
+                     "tôi đã ly hôn từ năm 2015 thì có cần mang quyết định ly hôn không ạ",
+                     "xac-nhan-tinh-trang-hon-nhan", "quyết định ly hôn", id="a-paper-after-a-circumstance"),
     ],
 )  # fmt: skip
 def test_a_follow_up_stays_with_the_procedure_on_screen(
@@ -1019,6 +1023,14 @@ def test_a_follow_up_stays_with_the_procedure_on_screen(
         # "chưa tìm được câu trả lời"; the whole item, not the part before its semicolon.
         pytest.param("đăng ký khai sinh", "tờ khai lấy ở đâu", "khai-sinh",
                      "(theo mẫu; có sẵn tại Bộ phận Một cửa", id="the-form"),
+        # QA round 15: a paper asked after a clause of the message's own got birth registration, "chưa
+        # có thông tin" and marriage registration.
+        pytest.param("làm thẻ căn cước lần đầu cần giấy tờ gì",
+                     "con tôi 14 tuổi đi làm lần đầu có cần mang giấy khai sinh không ạ", "can-cuoc",
+                     "Giấy tờ cần chuẩn bị", id="a-paper-after-who-it-is-for"),
+        pytest.param("vợ em mới sinh bé hôm qua, cần làm giấy tờ gì cho cháu",
+                     "em đi nộp một mình được không, có cần mang giấy đăng ký kết hôn không", "khai-sinh",
+                     "Giấy tờ cần chuẩn bị", id="a-paper-named-after-another-procedure"),
     ],
 )  # fmt: skip
 def test_who_how_old_or_which_paper_keeps_the_procedure(
@@ -2174,3 +2186,14 @@ def test_what_a_rejection_names_as_not_meant_does_not_pull_the_match(shipped_con
     # The answer on screen is what is meant; the rejection names another procedure.
     reply = conv.handle(text("ko phai khai sinh, khai tu a"))
     assert reply.outcome is not None and reply.outcome.entry_id == "khai-tu"
+
+
+def test_a_licence_asked_after_a_clause_is_the_declined_topic_not_the_papers(
+    shipped_conv: Conversation,
+) -> None:
+    # QA round 10: "giấy an toàn thực phẩm" during household business is a sector's licence, which the
+    # office does not issue; its pointer, not the business registration papers.
+    shipped_conv.handle(text("đăng ký hộ kinh doanh cần gì"))
+    reply = shipped_conv.handle(text("bán cà phê thì có cần giấy an toàn thực phẩm không"))
+    assert kind(reply) == "declined"
+    assert "Giấy tờ cần chuẩn bị" not in reply.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.in_context import Whom, for_whom, needs_paper
+from handlers.in_context import Whom, for_whom, needs_paper, paper_asked_last
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,21 @@ def test_for_whom_is_only_a_person_or_an_age(text: str, expected: Whom | None) -
 )
 def test_needs_paper_only_asks_whether_a_paper_is_needed(text: str, expected: bool) -> None:
     assert needs_paper(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        pytest.param("tôi đã ly hôn từ năm 2015 thì có cần mang quyết định ly hôn không ạ",
+                     "toi da ly hon tu nam 2015 thi", id="after-a-circumstance"),
+        pytest.param("em đi nộp một mình được không, có cần mang giấy đăng ký kết hôn không",
+                     "em di nop mot minh duoc khong", id="after-another-question"),
+        pytest.param("làm hộ chiếu thì có cần giấy khai sinh không", "lam ho chieu thi",
+                     id="after-a-procedure-the-caller-checks"),
+        pytest.param("dị ảnh ở Cần Thơ thì có cần ảnh dìa không", None, id="anh-is-him-not-a-photo"),
+        pytest.param("có cần giấy khai sinh không", None, id="nothing-before-it"),
+        pytest.param("giấy khai sinh làm ở đâu", None, id="no-paper-asked"),
+    ],
+)  # fmt: skip
+def test_paper_asked_last_gives_the_clause_before_it(text: str, lead: str | None) -> None:
+    assert paper_asked_last(text) == lead
