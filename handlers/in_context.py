@@ -278,6 +278,15 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "làm hộ được không" after kết hôn; "bé có phải đi không" after a child's ID card: about this
         # procedure, whatever else its words are near, and nothing in its answer says it.
         return InContext(Reading.NOT_COVERED)
+    if found_nothing(result) and asks_more(text, TWO_QUESTIONS):
+        # "Cháu tự đi làm được không hay bố mẹ phải đi cùng? Có mất tiền không ạ?" after the ID card,
+        # "con trai tôi đồng ý rồi, cháu có phải ra công an cùng tôi không hay xác nhận online được?"
+        # during permanent residence (QA round 15): a question of two parts, too long for a follow-up,
+        # that nothing in the FAQ was found for, got "chưa có thông tin" and the whole menu, the
+        # procedure lost. The plain part it asks of this answer, else that the answer does not say.
+        if facet in _PLAIN_PARTS and answers_facet(context, facet):
+            return InContext(Reading.PART)
+        return InContext(Reading.NOT_COVERED)
     return None
 
 
@@ -350,6 +359,8 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
     return InContext(Reading.SENTENCES_BESIDE, found)
 
 
+TWO_QUESTIONS = 2 * UNPLACED_WORDS
+"""Words of a question asked in two parts after an answer ("… được không hay …? Có mất tiền không?")."""
 _PLAIN_PARTS = (Facet.DOCUMENTS, Facet.FEE, Facet.TIME, Facet.WHERE)
 """Parts a follow-up asks in so many words ("cần giấy gì", "bao nhiêu tiền", "mấy ngày", "ở đâu")."""
 
