@@ -412,7 +412,8 @@ _WHO_COMES = frozenset(
     (
         "cha", "me", "ma", "bo", "ba", "tia", "con", "vo", "chong", "ong", "chau", "be", "co", "chu",
         "di", "cau", "bac", "noi", "ngoai", "hai", "ben", "cac", "ca", "cung", "mat", "ky", "ten",
-        "ra", "den", "theo", "phai", "can", "nop", "lam", "truc", "tiep", "nguoi", "xa", "vang", "minh"
+        "ra", "den", "theo", "phai", "can", "nop", "lam", "truc", "tiep", "nguoi", "xa", "vang", "minh",
+        "chu", "ho"
     )
 )  # fmt: skip
 """Words of a question about who must come or sign ("bố mẹ có phải đi cùng không", "hai bên có phải
@@ -444,6 +445,7 @@ _SAY_NOTHING = frozenset(
         "phi le",
         "khai bao",
         "giay phep",
+        "chu ho",
     }
 )
 """Two title words in a row that name no entry in particular ("Đăng ký tạm trú"; "lệ phí" of «Thanh

@@ -2220,3 +2220,28 @@ def test_a_question_in_two_parts_stays_with_the_procedure_on_screen(
     reply = shipped_conv.handle(text(then))
     assert reply.outcome is not None and reply.outcome.entry_id == entry_id
     assert said in reply.text and "chưa có thông tin" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "outcome", "entry_id"),
+    [
+        # QA round 14, E32: a survivor's pension (tử tuất) got the lump-sum social insurance.
+        pytest.param("anh ấy đóng bảo hiểm xã hội 10 năm rồi mất, vợ con có được nhận tiền tuất không",
+                     "declined", "bhxh-che-do-khac", id="a-survivors-pension-is-the-insurance-office"),
+    ],
+)  # fmt: skip
+def test_procedures_added_to_the_shipped_faq_are_found(
+    shipped_conv: Conversation, message: str, outcome: str, entry_id: str
+) -> None:
+    reply = shipped_conv.handle(text(message))
+    assert reply.outcome is not None
+    assert (reply.outcome.kind, reply.outcome.entry_id) == (outcome, entry_id)
+
+
+def test_the_household_head_named_in_a_follow_up_is_who_consents(shipped_conv: Conversation) -> None:
+    # After tách hộ "chủ hộ" is the person whose consent is asked about, whatever entry names the
+    # household head (QA round 12, D10).
+    shipped_conv.handle(text("tách hộ khẩu cần những gì"))
+    reply = shipped_conv.handle(text("chủ hộ không đồng ý ký thì có tách được không"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "tach-ho"
+    assert "chủ hộ và chủ sở hữu chỗ ở đồng ý" in reply.text
