@@ -413,11 +413,13 @@ _WHO_COMES = frozenset(
         "cha", "me", "ma", "bo", "ba", "tia", "con", "vo", "chong", "ong", "chau", "be", "co", "chu",
         "di", "cau", "bac", "noi", "ngoai", "hai", "ben", "cac", "ca", "cung", "mat", "ky", "ten",
         "ra", "den", "theo", "phai", "can", "nop", "lam", "truc", "tiep", "nguoi", "xa", "vang", "minh",
-        "chu", "ho"
+        "chu", "ho", "dong", "y", "de", "tuoi", "khai"
     )
 )  # fmt: skip
 """Words of a question about who must come or sign ("bố mẹ có phải đi cùng không", "hai bên có phải
-cùng có mặt không"), accents off: about the answer on screen, whatever title has those people."""
+cùng có mặt không"), accents off: about the answer on screen, whatever title has those people. Also
+whose consent ("chủ hộ", "đồng ý", "bố mẹ đẻ") and who fills the form for a child of an age
+("con dưới 14 tuổi thì ai ký tờ khai", QA round 15)."""
 
 
 def who_comes(topic: Sequence[str], text: str = "") -> bool:

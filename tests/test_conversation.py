@@ -991,6 +991,13 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Thirteen words, too long for a follow-up: paternity registration again.
         pytest.param("làm căn cước cho con 14 tuổi", "thế nó đi một mình được không hay bố mẹ phải đi cùng",
                      "can-cuoc", "cha, mẹ hoặc người giám hộ đi cùng", id="a-longer-follow-up"),
+        # QA round 15: who fills the form for a child of an age found the ID card ("dưới 14 tuổi").
+        pytest.param("làm hộ chiếu cho con 12 tuổi thế nào",
+                     "bé dưới 14 tuổi thì ai ký tờ khai, bé có phải đi cùng không", "ho-chieu",
+                     "cha, mẹ hoặc người giám hộ khai và ký thay", id="who-signs-for-a-child"),
+        # QA round 15: whose consent ("đồng ý") got choices of other procedures.
+        pytest.param("đổi tên cho con thì làm thế nào", "con 10 tuổi thì có cần cháu đồng ý không",
+                     "thay-doi-cai-chinh-ho-tich", "lấy ý kiến đồng ý của con", id="the-childs-consent"),
         # QA round 15: "chưa có thông tin" (the paper asked after a circumstance of the message's own).
         pytest.param("xin giấy xác nhận tình trạng hôn nhân",
                      "tôi đã ly hôn từ năm 2015 thì có cần mang quyết định ly hôn không ạ",
@@ -2245,3 +2252,11 @@ def test_the_household_head_named_in_a_follow_up_is_who_consents(shipped_conv: C
     reply = shipped_conv.handle(text("chủ hộ không đồng ý ký thì có tách được không"))
     assert reply.outcome is not None and reply.outcome.entry_id == "tach-ho"
     assert "chủ hộ và chủ sở hữu chỗ ở đồng ý" in reply.text
+
+
+def test_an_officer_coming_home_is_not_read_as_who_must_be_present(shipped_conv: Conversation) -> None:
+    # "nhà" is no word of who comes: "cán bộ có đến nhà không" during signature certification would quote
+    # "người yêu cầu phải có mặt để ký", the opposite of the out-of-office certification it asks about.
+    shipped_conv.handle(text("mẹ em bị liệt, muốn ủy quyền cho em, chứng thực chữ ký ở đâu"))
+    reply = shipped_conv.handle(text("cán bộ có đến nhà không"))
+    assert "phải có mặt để ký" not in reply.text
