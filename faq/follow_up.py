@@ -413,7 +413,7 @@ _WHO_COMES = frozenset(
         "cha", "me", "ma", "bo", "ba", "tia", "con", "vo", "chong", "ong", "chau", "be", "co", "chu",
         "di", "cau", "bac", "noi", "ngoai", "hai", "ben", "cac", "ca", "cung", "mat", "ky", "ten",
         "ra", "den", "theo", "phai", "can", "nop", "lam", "truc", "tiep", "nguoi", "xa", "vang", "minh",
-        "chu", "ho", "dong", "y", "de", "tuoi", "khai"
+        "ho", "dong", "y", "de", "tuoi", "khai"
     )
 )  # fmt: skip
 """Words of a question about who must come or sign ("bố mẹ có phải đi cùng không", "hai bên có phải
@@ -453,7 +453,8 @@ _SAY_NOTHING = frozenset(
 """Two title words in a row that name no entry in particular ("Đăng ký tạm trú"; "lệ phí" of «Thanh
 toán phí, lệ phí trực tuyến» and "nộp hồ sơ" of «Nộp hồ sơ trực tuyến…», which every procedure has;
 "khai báo" of «Khai báo tạm vắng»; "giấy phép" of a building permit and a driving licence alike, which
-a company's registration certificate is called too)."""
+a company's registration certificate is called too; "chủ hộ", the person whose consent residence
+procedures ask, in an office's title such as «Thay đổi chủ hộ»)."""
 
 
 _KIN_WORDS = frozenset({"cha", "me", "bo", "con", "vo", "chong", "ong", "ba", "anh", "chi", "em", "chau"})

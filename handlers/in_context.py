@@ -94,26 +94,21 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     if context.is_procedure and asks_whom(text) and not k.topic(text) and answers_facet(context, Facet.WHERE):
         # "vậy thì hỏi ai" found the greeting ("hỏi"): the office that does it.
         return InContext(Reading.WHERE)
-    lead = paper_asked_last(text) if context.is_procedure else None
-    if (
-        lead is not None
-        and (other is None or other.id == context.id or not k.names(other, lead))
-        and (result.declined is None or not k.names(result.declined, text))
-        and answers_facet(context, Facet.DOCUMENTS)
-    ):
-        # "Con tôi 14 tuổi đi làm lần đầu có cần mang giấy khai sinh không" after the ID card got birth
-        # registration; "vợ em đang ở cữ, em đi nộp một mình được không, có cần mang giấy đăng ký kết hôn
-        # không" after khai sinh got marriage (QA round 15): a paper asked of the answer on screen after
-        # a clause that names no other procedure. What its papers say of it, else its papers.
-        said = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
-        found = tuple(d for d in context.documents if any(f in d for f in said))
-        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.PAPERS)
-    if context.is_procedure and needs_paper(text) and answers_facet(context, Facet.DOCUMENTS):
-        # "cần giấy khai sinh ko" after a child's ID card got «Đăng ký khai sinh» and its papers. What
-        # the list of papers says of it, else the list (a sentence elsewhere may only name the paper).
-        said = k.follow_up(text, context)
-        found = tuple(d for d in context.documents if any(f in d for f in said))  # whole items, not parts
-        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.PAPERS)
+    if context.is_procedure and answers_facet(context, Facet.DOCUMENTS):
+        if needs_paper(text):
+            # "cần giấy khai sinh ko" after a child's ID card got «Đăng ký khai sinh» and its papers.
+            return _papers_saying(context, k.follow_up(text, context))
+        lead = _clause_before_paper(text)
+        if (
+            lead is not None
+            and (other is None or other.id == context.id or not k.names(other, lead))
+            and (result.declined is None or not k.names(result.declined, text))
+        ):
+            # "Con tôi 14 tuổi đi làm lần đầu có cần mang giấy khai sinh không" after the ID card got
+            # birth registration; "vợ em đang ở cữ, em đi nộp một mình được không, có cần mang giấy đăng
+            # ký kết hôn không" after khai sinh got marriage (QA round 15): a paper asked of the answer
+            # on screen after a clause that names no other procedure.
+            return _papers_saying(context, k.follow_up(text, context, UNPLACED_WORDS, relaxed=True))
     if context.is_procedure and _LACKS_PAPER.fullmatch(fold(text)):
         # "nhà chưa có sổ hồng thì đăng ký được không" during permanent residence found the land title
         # («cấp sổ đỏ lần đầu»): what the answer on screen says of that paper, when it says it; else
@@ -556,10 +551,20 @@ _SENDING = frozenset({"tra", "gui", "nhan", "chuyen", "nop", "ship", "giao", "ve
 def paper_asked_last(text: str) -> str | None:
     """The clause before a closing question whether a paper must be brought (accents off), if the
     message ends with one and is not only that question (needs_paper)."""
-    if needs_paper(text):
-        return None
+    return None if needs_paper(text) else _clause_before_paper(text)
+
+
+def _clause_before_paper(text: str) -> str | None:
+    """paper_asked_last for a message already known not to be only the question."""
     m = _PAPER_LAST.fullmatch(fold(text))
     return m.group("lead").strip() if m is not None else None
+
+
+def _papers_saying(context: Entry, said: tuple[str, ...]) -> InContext:
+    """The items of the answer's list of papers that the sentences found are part of (whole items, not
+    their parts), else the whole list (a sentence elsewhere may only name the paper)."""
+    found = tuple(d for d in context.documents if any(f in d for f in said))
+    return InContext(Reading.SENTENCES, found) if found else InContext(Reading.PAPERS)
 
 
 def needs_paper(text: str) -> bool:
