@@ -75,6 +75,8 @@ class EvalReport:
     in_scope: int
     out_of_scope: int
     failures: tuple[Failure, ...]
+    faceted: int = 0
+    """Cases that name the facet they ask (the denominator of facet_accuracy)."""
     near_copies: int = 0
     """Cases whose question nearly repeats a phrasing of the FAQ (near_copies)."""
     without_near_copies: EvalReport | None = None
@@ -293,4 +295,5 @@ def _report(outcomes: Sequence[tuple[Case, MatchResult]]) -> EvalReport:
         in_scope=in_scope,
         out_of_scope=out_scope,
         failures=tuple(failures),
+        faceted=faceted,
     )

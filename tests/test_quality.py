@@ -1,8 +1,11 @@
 """Matching quality on the labelled citizen questions must not fall below the recorded floors.
 
-The floors are the figures measured when they were last raised, rounded down a little so that
-noise-free refactors pass; raise them when the matcher improves, never lower them to make a change
-pass. The labelled set was written without looking at the FAQ's own phrasings.
+The floors are the figures recorded when they were last raised; a figure may fall at most a case and
+a half of its set below its floor (tests/floors.py), and the development sets' totals may not fall.
+Raise them with tools/record_floors.py when the matcher improves; never lower them to make a change
+pass (session 29 re-recorded every floor once,
+when the slack became counted in cases: README). The labelled set was written without looking at
+the FAQ's own phrasings.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import pytest
 from faq.evaluate import EvalReport, evaluate, load_cases
 from faq.loader import load_faq
 from faq.matcher import Matcher
-from tests.floors import check_floor, floor_params
+from tests.floors import check_floor, check_total, floor_params, totals
 
 DATA = Path(__file__).parent / "data"
 CASES = DATA / "questions.yaml"
@@ -66,125 +69,125 @@ BLIND4 = DATA / "questions_blind4.yaml"
 #                            ward's Zalo page, 40 life situations, written blind; run once, at the end)
 FLOORS: dict[str, dict[str, tuple[float, bool]]] = {
     "questions": {
-        "answered_correct": (0.904, True),
-        "helped": (0.968, True),
-        "wrong_answer": (0.016, False),
-        "rejected": (0.923, True),
-        "false_answer": (0.05, False),
-        "facet_accuracy": (0.99, True),
+        "answered_correct": (0.909, True),
+        "helped": (0.973, True),
+        "wrong_answer": (0.011, False),
+        "rejected": (0.944, True),
+        "false_answer": (0.042, False),
+        "facet_accuracy": (1, True),
     },
     "questions_holdout": {
-        "answered_correct": (0.908, True),
-        "helped": (0.958, True),
+        "answered_correct": (0.916, True),
+        "helped": (0.966, True),
         "wrong_answer": (0.01, False),
-        "rejected": (0.809, True),
-        "false_answer": (0.09, False),
-        "facet_accuracy": (0.94, True),
+        "rejected": (0.84, True),
+        "false_answer": (0.08, False),
+        "facet_accuracy": (0.957, True),
     },
     "questions_oos_more": {
-        "rejected": (0.92, True),
-        "false_answer": (0.038, False),
+        "rejected": (0.933, True),
+        "false_answer": (0.025, False),
     },
     "questions_blind": {
-        "answered_correct": (0.907, True),
-        "helped": (0.958, True),
-        "wrong_answer": (0.016, False),
-        "rejected": (0.96, True),
-        "false_answer": (0.01, False),
-        "facet_accuracy": (0.97, True),
+        "answered_correct": (0.917, True),
+        "helped": (0.968, True),
+        "wrong_answer": (0.006, False),
+        "rejected": (0.98, True),
+        "false_answer": (0, False),
+        "facet_accuracy": (0.977, True),
     },
     "questions_blind2": {
-        "answered_correct": (0.899, True),
-        "helped": (0.971, True),
-        "wrong_answer": (0.018, False),
-        "rejected": (0.907, True),
-        "false_answer": (0.06, False),
-        "facet_accuracy": (0.9, True),
+        "answered_correct": (0.902, True),
+        "helped": (0.979, True),
+        "wrong_answer": (0.01, False),
+        "rejected": (0.929, True),
+        "false_answer": (0.043, False),
+        "facet_accuracy": (0.906, True),
     },
     "questions_dev2": {
-        "answered_correct": (0.697, True),
-        "helped": (0.793, True),
-        "wrong_answer": (0.024, False),
-        "rejected": (0.905, True),
-        "false_answer": (0.028, False),
+        "answered_correct": (0.704, True),
+        "helped": (0.8, True),
+        "wrong_answer": (0.022, False),
+        "rejected": (0.933, True),
+        "false_answer": (0, False),
     },
     "questions_dev3": {
-        "answered_correct": (0.675, True),
-        "helped": (0.888, True),
-        "wrong_answer": (0.043, False),
-        "rejected": (0.856, True),
-        "false_answer": (0.069, False),
-    },
-    "questions_quirks": {
-        "answered_correct": (0.684, True),
-        "helped": (0.828, True),
-        "wrong_answer": (0.023, False),
-        "rejected": (0.812, True),
-        "false_answer": (0.038, False),
-    },
-    "questions_events": {
-        "answered_correct": (0.157, True),
-        "helped": (0.39, True),
-        "wrong_answer": (0.023, False),
-        "rejected": (0.87, True),
+        "answered_correct": (0.682, True),
+        "helped": (0.895, True),
+        "wrong_answer": (0.036, False),
+        "rejected": (0.875, True),
         "false_answer": (0.05, False),
     },
+    "questions_quirks": {
+        "answered_correct": (0.7, True),
+        "helped": (0.838, True),
+        "wrong_answer": (0.013, False),
+        "rejected": (0.85, True),
+        "false_answer": (0, False),
+    },
+    "questions_events": {
+        "answered_correct": (0.167, True),
+        "helped": (0.407, True),
+        "wrong_answer": (0.013, False),
+        "rejected": (0.9, True),
+        "false_answer": (0.02, False),
+    },
     "questions_nearmiss": {
-        "answered_correct": (0.758, True),
-        "helped": (0.858, True),
-        "wrong_answer": (0.025, False),
-        "rejected": (0.875, True),
-        "false_answer": (0.04, False),
+        "answered_correct": (0.783, True),
+        "helped": (0.883, True),
+        "wrong_answer": (0, False),
+        "rejected": (0.879, True),
+        "false_answer": (0.029, False),
     },
     "questions_blind6": {
-        "answered_correct": (0.66, True),
-        "helped": (0.803, True),
-        "wrong_answer": (0.04, False),
-        "rejected": (0.807, True),
-        "false_answer": (0.075, False),
+        "answered_correct": (0.679, True),
+        "helped": (0.821, True),
+        "wrong_answer": (0.036, False),
+        "rejected": (0.833, True),
+        "false_answer": (0.05, False),
     },
     "questions_nearmiss2": {
-        "answered_correct": (0.631, True),
-        "helped": (0.819, True),
-        "wrong_answer": (0.094, False),
-        "rejected": (0.725, True),
-        "false_answer": (0.14, False),
+        "answered_correct": (0.662, True),
+        "helped": (0.838, True),
+        "wrong_answer": (0.062, False),
+        "rejected": (0.736, True),
+        "false_answer": (0.121, False),
     },
     "questions_blind8": {
-        "answered_correct": (0.532, True),
-        "helped": (0.725, True),
-        "wrong_answer": (0.032, False),
-        "rejected": (0.808, True),
-        "false_answer": (0.108, False),
+        "answered_correct": (0.536, True),
+        "helped": (0.729, True),
+        "wrong_answer": (0.021, False),
+        "rejected": (0.833, True),
+        "false_answer": (0.083, False),
     },
     "questions_blind7": {
-        "answered_correct": (0.67, True),
-        "helped": (0.812, True),
-        "wrong_answer": (0.021, False),
-        "rejected": (0.694, True),
-        "false_answer": (0.144, False),
+        "answered_correct": (0.7, True),
+        "helped": (0.833, True),
+        "wrong_answer": (0.017, False),
+        "rejected": (0.713, True),
+        "false_answer": (0.125, False),
     },
     "questions_blind5": {
-        "answered_correct": (0.111, True),
-        "helped": (0.25, True),
-        "wrong_answer": (0.02, False),
-        "rejected": (0.89, True),
-        "false_answer": (0.03, False),
+        "answered_correct": (0.123, True),
+        "helped": (0.262, True),
+        "wrong_answer": (0.015, False),
+        "rejected": (0.9, True),
+        "false_answer": (0, False),
     },
     "questions_blind4": {
-        "answered_correct": (0.65, True),
-        "helped": (0.779, True),
-        "wrong_answer": (0.027, False),
-        "rejected": (0.742, True),
-        "false_answer": (0.076, False),
+        "answered_correct": (0.659, True),
+        "helped": (0.788, True),
+        "wrong_answer": (0.024, False),
+        "rejected": (0.767, True),
+        "false_answer": (0.05, False),
     },
     "questions_blind3": {
-        "answered_correct": (0.529, True),
-        "helped": (0.75, True),
-        "wrong_answer": (0.05, False),
-        "rejected": (0.86, True),
-        "false_answer": (0.1, False),
-        "facet_accuracy": (0.68, True),
+        "answered_correct": (0.537, True),
+        "helped": (0.758, True),
+        "wrong_answer": (0.042, False),
+        "rejected": (0.88, True),
+        "false_answer": (0.08, False),
+        "facet_accuracy": (0.699, True),
     },
 }
 SIZES = {
@@ -228,7 +231,35 @@ def test_labelled_set_is_big_enough(reports: dict[str, EvalReport], name: str) -
 def test_quality_floor(
     reports: dict[str, EvalReport], name: str, metric: str, bound: float, higher_is_better: bool
 ) -> None:
-    check_floor(name, metric, reports[name].to_dict()[metric], bound, higher_is_better)
+    check_floor(name, metric, reports[name], bound, higher_is_better)
+
+
+DEVELOPMENT = (
+    "questions",
+    "questions_dev2",
+    "questions_dev3",
+    "questions_quirks",
+    "questions_events",
+    "questions_nearmiss",
+    "questions_nearmiss2",
+)
+"""The development sets among the above (the rest are held out)."""
+DEV_TOTALS: dict[str, tuple[int, bool]] = {
+    "answered_correct": (887, True),
+    "helped": (1058, True),
+    "wrong_answer": (26, False),
+    "rejected": (527, True),
+    "false_answer": (29, False),
+}
+"""Questions of the development sets answered correctly, helped, answered wrongly, rejected and
+answered out of scope, summed: a loss spread a case at a time over many sets still shows here."""
+
+
+@pytest.mark.parametrize("metric", list(DEV_TOTALS))
+def test_development_totals(reports: dict[str, EvalReport], metric: str) -> None:
+    recorded, higher_is_better = DEV_TOTALS[metric]
+    summed = totals([reports[name] for name in DEVELOPMENT])
+    check_total(f"development sets, {metric}", summed[metric], recorded, higher_is_better)
 
 
 @pytest.mark.parametrize("name", list(FLOORS))

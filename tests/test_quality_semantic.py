@@ -1,8 +1,9 @@
 """Matching quality WITH the semantic stage (the real model) must not fall below the recorded floors.
 
-The same rule as tests/test_quality.py (the lexical stage alone): the floors are the figures measured
-when they were last raised, rounded down by a case or two so that noise-free refactors pass; raise
-them when the matcher improves, never lower them to make a change pass. Every labelled set is
+The same rule as tests/test_quality.py (the lexical stage alone): the floors are the figures recorded
+when they were last raised, checked with a case and a half of slack (tests/floors.py), and the
+development runs' totals may not fall; raise them with tools/record_floors.py when the matcher
+improves, never lower them to make a change pass. Every labelled set is
 evaluated against every FAQ it belongs to: the shipped FAQ, the same stripped to its titles (a first
 FAQ as staff write it, one phrasing per entry), and five FAQs written by someone else: a commune's, a
 city ward's and a mountain commune's titled with the official procedure names, many of them siblings
@@ -21,7 +22,7 @@ import pytest
 
 from faq.evaluate import EvalReport, evaluate, load_cases
 from faq.matcher import Matcher
-from tests.floors import check_floor, floor_params
+from tests.floors import check_floor, check_total, floor_params, totals
 
 DATA = Path(__file__).parent / "data"
 
@@ -74,7 +75,8 @@ MATCHERS = {
 # after session 7's blend of phrasing and answer nearness, the answer-words evidence and the decision
 # refitted on four FAQs, session 8's closings, chat abbreviations and eight more declined topics, and
 # session 9's accent restoration learnt from accented texts only and sibling procedures offered together,
-# figures as of session 15 (bench/eval_all.py); each floor is the figure less one and a half cases of its set:
+# figures as of session 15 (bench/eval_all.py); the floors below are session 29's figures
+# (tools/record_floors.py):
 #   questions                  shipped  0.957, 0.984, 0.013, 0.944, 0.028   (372 + 72)
 #   questions_dev2             shipped  0.891, 0.952, 0.022, 0.878, 0.022   (230 + 90)
 #   questions_dev3             shipped  0.841, 0.941, 0.023, 0.850, 0.037   (220 + 80)
@@ -113,219 +115,204 @@ MATCHERS = {
 #   questions_dackhu           island   0.657, 0.871, 0.036, 0.600, 0.150   (140 + 60, session 16, run once)
 FLOORS: dict[tuple[str, str], dict[str, tuple[float, bool]]] = {
     ("questions", "shipped"): {
-        "answered_correct": (0.957, True),
-        "helped": (0.982, True),
-        "wrong_answer": (0.016, False),
-        "rejected": (0.923, True),
-        "false_answer": (0.049, False),
+        "answered_correct": (0.962, True),
+        "helped": (0.987, True),
+        "wrong_answer": (0.011, False),
+        "rejected": (0.944, True),
+        "false_answer": (0.028, False),
     },
     ("questions_dev2", "shipped"): {
-        "answered_correct": (0.889, True),
-        "helped": (0.958, True),
-        "wrong_answer": (0.024, False),
-        # 0.872 until session 18, one case lower since: "em trai bị tâm thần, bố mẹ mất rồi, làm giấy
-        # giám hộ…" (guardianship, which this FAQ lacks) is offered khai tử among choices once "bố mẹ
-        # mất" reads as a death (faq.senses), which answers or offers khai tử to many more bereaved.
-        "rejected": (0.861, True),
-        "false_answer": (0.039, False),
+        "answered_correct": (0.896, True),
+        "helped": (0.965, True),
+        "wrong_answer": (0.017, False),
+        "rejected": (0.9, True),
+        "false_answer": (0.011, False),
     },
     ("questions_dev3", "shipped"): {
-        "answered_correct": (0.852, True),
-        "helped": (0.948, True),
-        "wrong_answer": (0.025, False),
-        "rejected": (0.844, True),
-        "false_answer": (0.056, False),
+        "answered_correct": (0.855, True),
+        "helped": (0.955, True),
+        "wrong_answer": (0.018, False),
+        "rejected": (0.863, True),
+        "false_answer": (0.037, False),
     },
     ("questions_holdout", "shipped"): {
-        "answered_correct": (0.943, True),
-        "helped": (0.977, True),
-        "wrong_answer": (0.018, False),
-        "rejected": (0.809, True),
-        "false_answer": (0.09, False),
+        "answered_correct": (0.951, True),
+        "helped": (0.985, True),
+        "wrong_answer": (0.01, False),
+        "rejected": (0.84, True),
+        "false_answer": (0.06, False),
     },
     ("questions_oos_more", "shipped"): {
-        "rejected": (0.87, True),
-        "false_answer": (0.046, False),
+        "rejected": (0.883, True),
+        "false_answer": (0.033, False),
     },
     ("questions_blind", "shipped"): {
-        "answered_correct": (0.965, True),
-        "helped": (0.971, True),
-        "wrong_answer": (0.023, False),
-        "rejected": (0.929, True),
-        "false_answer": (0.05, False),
+        "answered_correct": (0.968, True),
+        "helped": (0.981, True),
+        "wrong_answer": (0.019, False),
+        "rejected": (0.96, True),
+        "false_answer": (0.02, False),
     },
     ("questions_blind2", "shipped"): {
-        "answered_correct": (0.961, True),
-        "helped": (0.987, True),
-        "wrong_answer": (0.013, False),
-        "rejected": (0.907, True),
-        "false_answer": (0.036, False),
+        "answered_correct": (0.969, True),
+        "helped": (0.99, True),
+        "wrong_answer": (0.005, False),
+        "rejected": (0.929, True),
+        "false_answer": (0.029, False),
     },
     ("questions_blind3", "shipped"): {
-        "answered_correct": (0.797, True),
-        "helped": (0.929, True),
-        "wrong_answer": (0.04, False),
-        "rejected": (0.806, True),
-        "false_answer": (0.127, False),
+        "answered_correct": (0.805, True),
+        "helped": (0.937, True),
+        "wrong_answer": (0.037, False),
+        "rejected": (0.827, True),
+        "false_answer": (0.093, False),
     },
     ("questions_blind4", "shipped"): {
-        "answered_correct": (0.815, True),
-        "helped": (0.944, True),
-        "wrong_answer": (0.027, False),
-        "rejected": (0.708, True),
-        "false_answer": (0.143, False),
+        "answered_correct": (0.818, True),
+        "helped": (0.947, True),
+        "wrong_answer": (0.024, False),
+        "rejected": (0.75, True),
+        "false_answer": (0.083, False),
     },
     ("questions_quirks", "shipped"): {
-        "answered_correct": (0.865, True),
-        "helped": (0.946, True),
-        "wrong_answer": (0.016, False),
-        "rejected": (0.837, True),
-        "false_answer": (0.038, False),
+        "answered_correct": (0.875, True),
+        "helped": (0.956, True),
+        "wrong_answer": (0.006, False),
+        "rejected": (0.875, True),
+        "false_answer": (0.025, False),
     },
     ("questions_events", "shipped"): {
-        "answered_correct": (0.39, True),
-        "helped": (0.697, True),
-        "wrong_answer": (0.03, False),
-        "rejected": (0.87, True),
-        "false_answer": (0.05, False),
+        "answered_correct": (0.393, True),
+        "helped": (0.7, True),
+        "wrong_answer": (0.02, False),
+        "rejected": (0.88, True),
+        "false_answer": (0.02, False),
     },
     ("questions_nearmiss", "shipped"): {
-        "answered_correct": (0.792, True),
-        "helped": (0.892, True),
-        "wrong_answer": (0.058, False),
-        # 0.818 until session 18, one case lower since: "giay chung nhan hien mau bi mat roi, xin lai dc
-        # ko" (a blood-donation card) is offered the copy of civil-status records among choices once
-        # that entry says a lost marriage certificate is re-issued there (it had answered "Đăng ký kết
-        # hôn", registering the marriage again, to every tester who lost one).
-        "rejected": (0.811, True),
-        "false_answer": (0.047, False),
+        "answered_correct": (0.817, True),
+        "helped": (0.9, True),
+        "wrong_answer": (0.033, False),
+        "rejected": (0.821, True),
+        "false_answer": (0.036, False),
     },
     ("questions_blind6", "shipped"): {
-        "answered_correct": (0.839, True),
-        "helped": (0.946, True),
-        "wrong_answer": (0.018, False),
-        "rejected": (0.692, True),
-        "false_answer": (0.125, False),
+        "answered_correct": (0.857, True),
+        "helped": (0.964, True),
+        "wrong_answer": (0.007, False),
+        "rejected": (0.733, True),
+        "false_answer": (0.067, False),
     },
     ("questions_nearmiss2", "shipped"): {
-        "answered_correct": (0.893, True),
-        "helped": (0.956, True),
-        "wrong_answer": (0.032, False),
-        "rejected": (0.625, True),
-        "false_answer": (0.161, False),
-    },
-    ("questions_blind8", "shipped"): {
-        "answered_correct": (0.668, True),
-        "helped": (0.839, True),
-        "wrong_answer": (0.054, False),
-        "rejected": (0.775, True),
-        "false_answer": (0.058, False),
-    },
-    ("questions_blind7", "shipped"): {
-        "answered_correct": (0.837, True),
-        "helped": (0.929, True),
-        "wrong_answer": (0.038, False),
-        "rejected": (0.594, True),
-        "false_answer": (0.219, False),
-    },
-    ("questions_blind5", "shipped"): {
-        "answered_correct": (0.203, True),
-        "helped": (0.55, True),
-        "wrong_answer": (0.027, False),
-        "rejected": (0.83, True),
-        "false_answer": (0.05, False),
-    },
-    ("questions_letters", "shipped"): {
-        "answered_correct": (0.821, True),
-        "helped": (0.955, True),
-        "wrong_answer": (0.031, False),
-        # 0.742 and 0.038 until session 22, one case lower since: the letter about a private clinic's
-        # 14-million bill ("khiếu nại … Sở Y tế hay công an?") sat at confidence 0.7555, a hair under
-        # the answer threshold; answer texts corrected that session (no health certificate to marry,
-        # hộ kinh doanh suspended at the commune, visa extension, hit-and-run, mortgage) moved it to
-        # 0.7560, answered with «Phản ánh, kiến nghị». Development set; looked at, not tuned on.
-        "rejected": (0.735, True),
-        "false_answer": (0.045, False),
-    },
-    ("questions_letters_holdout", "shipped"): {
-        "answered_correct": (0.761, True),
-        "helped": (0.963, True),
-        "wrong_answer": (0.029, False),
-        "rejected": (0.838, True),
-        "false_answer": (0.024, False),
-    },
-    ("questions", "titles"): {
-        "answered_correct": (0.818, True),
-        "helped": (0.887, True),
-        "wrong_answer": (0.043, False),
-        "rejected": (0.923, True),
-        "false_answer": (0.021, False),
-    },
-    ("questions_letters", "titles"): {
-        "answered_correct": (0.526, True),
-        "helped": (0.828, True),
-        "wrong_answer": (0.038, False),
-        "rejected": (0.815, True),
-        "false_answer": (0.052, False),
-    },
-    ("questions_dev2", "titles"): {
-        "answered_correct": (0.706, True),
-        "helped": (0.858, True),
-        "wrong_answer": (0.024, False),
-        "rejected": (0.894, True),
-        "false_answer": (0.039, False),
-    },
-    ("questions_dev3", "titles"): {
-        "answered_correct": (0.72, True),
-        "helped": (0.811, True),
-        "wrong_answer": (0.048, False),
-        "rejected": (0.793, True),
-        "false_answer": (0.056, False),
-    },
-    ("questions_xa", "commune"): {
-        "answered_correct": (0.585, True),
-        "helped": (0.833, True),
-        "wrong_answer": (0.061, False),
-        "rejected": (0.75, True),
-        "false_answer": (0.147, False),
-    },
-    ("questions_phuong", "ward"): {
-        "answered_correct": (0.834, True),
-        "helped": (0.918, True),
-        "wrong_answer": (0.024, False),
-        "rejected": (0.721, True),
-        "false_answer": (0.136, False),
-    },
-    ("questions_tthc", "siblings"): {
-        "answered_correct": (0.439, True),
-        "helped": (0.718, True),
-        "wrong_answer": (0.05, False),
-        "rejected": (0.821, True),
-        "false_answer": (0.079, False),
-    },
-    ("questions_police", "police"): {
-        "answered_correct": (0.567, True),
-        "helped": (0.744, True),
-        "wrong_answer": (0.12, False),
-        "rejected": (0.659, True),
-        "false_answer": (0.14, False),
-    },
-    ("questions_tinh", "province"): {
-        "answered_correct": (0.61, True),
-        "helped": (0.782, True),
-        "wrong_answer": (0.025, False),
-        # Lowered by one question (0.608 → 0.575) in session 16, against the rule above, for a bug fix:
-        # reading "cccd bị mất, …" as a self-introduction dropped the message's topic (faq.reading);
-        # fixed, this held-out set's rejection went 0.617 → 0.600. The message was not looked at.
-        "rejected": (0.575, True),
+        "answered_correct": (0.9, True),
+        "helped": (0.975, True),
+        "wrong_answer": (0.013, False),
+        "rejected": (0.657, True),
         "false_answer": (0.143, False),
     },
-    ("questions_dackhu", "island"): {
-        "answered_correct": (0.646, True),
-        "helped": (0.86, True),
-        "wrong_answer": (0.047, False),
-        "rejected": (0.575, True),
+    ("questions_blind8", "shipped"): {
+        "answered_correct": (0.679, True),
+        "helped": (0.843, True),
+        "wrong_answer": (0.043, False),
+        "rejected": (0.783, True),
+        "false_answer": (0.033, False),
+    },
+    ("questions_blind7", "shipped"): {
+        "answered_correct": (0.867, True),
+        "helped": (0.942, True),
+        "wrong_answer": (0.025, False),
+        "rejected": (0.613, True),
         "false_answer": (0.175, False),
+    },
+    ("questions_blind5", "shipped"): {
+        "answered_correct": (0.223, True),
+        "helped": (0.569, True),
+        "wrong_answer": (0.015, False),
+        "rejected": (0.86, True),
+        "false_answer": (0.02, False),
+    },
+    ("questions_letters", "shipped"): {
+        "answered_correct": (0.826, True),
+        "helped": (0.96, True),
+        "wrong_answer": (0.02, False),
+        "rejected": (0.735, True),
+        "false_answer": (0.044, False),
+    },
+    ("questions_letters_holdout", "shipped"): {
+        "answered_correct": (0.766, True),
+        "helped": (0.984, True),
+        "wrong_answer": (0.024, False),
+        "rejected": (0.892, True),
+        "false_answer": (0, False),
+    },
+    ("questions", "titles"): {
+        "answered_correct": (0.825, True),
+        "helped": (0.89, True),
+        "wrong_answer": (0.04, False),
+        "rejected": (0.944, True),
+        "false_answer": (0, False),
+    },
+    ("questions_letters", "titles"): {
+        "answered_correct": (0.537, True),
+        "helped": (0.832, True),
+        "wrong_answer": (0.027, False),
+        "rejected": (0.824, True),
+        "false_answer": (0.029, False),
+    },
+    ("questions_dev2", "titles"): {
+        "answered_correct": (0.713, True),
+        "helped": (0.861, True),
+        "wrong_answer": (0.017, False),
+        "rejected": (0.911, True),
+        "false_answer": (0.022, False),
+    },
+    ("questions_dev3", "titles"): {
+        "answered_correct": (0.745, True),
+        "helped": (0.827, True),
+        "wrong_answer": (0.041, False),
+        "rejected": (0.8, True),
+        "false_answer": (0.037, False),
+    },
+    ("questions_xa", "commune"): {
+        "answered_correct": (0.591, True),
+        "helped": (0.839, True),
+        "wrong_answer": (0.055, False),
+        "rejected": (0.759, True),
+        "false_answer": (0.121, False),
+    },
+    ("questions_phuong", "ward"): {
+        "answered_correct": (0.842, True),
+        "helped": (0.926, True),
+        "wrong_answer": (0.021, False),
+        "rejected": (0.743, True),
+        "false_answer": (0.114, False),
+    },
+    ("questions_tthc", "siblings"): {
+        "answered_correct": (0.447, True),
+        "helped": (0.726, True),
+        "wrong_answer": (0.042, False),
+        "rejected": (0.843, True),
+        "false_answer": (0.057, False),
+    },
+    ("questions_police", "police"): {
+        "answered_correct": (0.583, True),
+        "helped": (0.75, True),
+        "wrong_answer": (0.104, False),
+        "rejected": (0.72, True),
+        "false_answer": (0.08, False),
+    },
+    ("questions_tinh", "province"): {
+        "answered_correct": (0.614, True),
+        "helped": (0.786, True),
+        "wrong_answer": (0.014, False),
+        "rejected": (0.6, True),
+        "false_answer": (0.117, False),
+    },
+    ("questions_dackhu", "island"): {
+        "answered_correct": (0.657, True),
+        "helped": (0.871, True),
+        "wrong_answer": (0.036, False),
+        "rejected": (0.6, True),
+        "false_answer": (0.15, False),
     },
 }
 SIZES = {
@@ -388,7 +375,45 @@ def test_quality_floor(
     bound: float,
     higher_is_better: bool,
 ) -> None:
-    check_floor(_id(run), metric, report(request, reports, run).to_dict()[metric], bound, higher_is_better)
+    check_floor(_id(run), metric, report(request, reports, run), bound, higher_is_better)
+
+
+DEVELOPMENT: tuple[tuple[str, str], ...] = (
+    ("questions", "shipped"),
+    ("questions_dev2", "shipped"),
+    ("questions_dev3", "shipped"),
+    ("questions_letters", "shipped"),
+    ("questions_quirks", "shipped"),
+    ("questions_events", "shipped"),
+    ("questions_nearmiss", "shipped"),
+    ("questions_nearmiss2", "shipped"),
+    ("questions", "titles"),
+    ("questions_letters", "titles"),
+    ("questions_dev2", "titles"),
+    ("questions_dev3", "titles"),
+    ("questions_xa", "commune"),
+    ("questions_phuong", "ward"),
+    ("questions_tthc", "siblings"),
+)
+"""The development runs among the above (the rest are held out)."""
+DEV_TOTALS: dict[str, tuple[int, bool]] = {
+    "answered_correct": (2305, True),
+    "helped": (2694, True),
+    "wrong_answer": (80, False),
+    "rejected": (979, True),
+    "false_answer": (62, False),
+}
+"""Questions of the development runs answered correctly, helped, answered wrongly, rejected and
+answered out of scope, summed: a loss spread a case at a time over many sets still shows here."""
+
+
+@pytest.mark.parametrize("metric", list(DEV_TOTALS))
+def test_development_totals(
+    request: pytest.FixtureRequest, reports: dict[tuple[str, str], EvalReport], metric: str
+) -> None:
+    recorded, higher_is_better = DEV_TOTALS[metric]
+    summed = totals([report(request, reports, run) for run in DEVELOPMENT])
+    check_total(f"development runs, {metric}", summed[metric], recorded, higher_is_better)
 
 
 @pytest.mark.parametrize("run", [pytest.param(run, id=_id(run)) for run in FLOORS])
