@@ -3,9 +3,8 @@
 The floors are the figures recorded when they were last raised; a figure may fall at most a case and
 a half of its set below its floor (tests/floors.py), and the development sets' totals may not fall.
 Raise them with tools/record_floors.py when the matcher improves; never lower them to make a change
-pass (session 29 re-recorded every floor once,
-when the slack became counted in cases: README). The labelled set was written without looking at
-the FAQ's own phrasings.
+pass (session 29 re-recorded every floor once, when the slack became counted in cases: README). The
+labelled set was written without looking at the FAQ's own phrasings.
 """
 
 from __future__ import annotations
