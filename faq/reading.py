@@ -441,6 +441,36 @@ def read(text: str, budget: int = 500, question_budget: int = 160, model_budget:
     )
 
 
+ASKED_MOST = 4
+"""Questions of a letter answered one by one at most (asking_sentences)."""
+
+
+def letter_sentences(text: str) -> list[str]:
+    """The sentences of a letter as written, without greetings, introductions, closings or personal
+    data (its story and its questions); none for a message of a sentence or two."""
+    if not read(text).is_letter:
+        return []
+    kept = []
+    for sentence in split_sentences(unicodedata.normalize("NFC", text)):
+        clauses = _CLAUSE.split(sentence)
+        while len(clauses) > 1 and _kind(clauses[0]) in ("greeting", "intro"):
+            clauses.pop(0)
+        body = _strip_personal(", ".join(clauses))
+        if body and _kind(body) == "content":
+            kept.append(body)
+    return kept
+
+
+def asking_sentences(text: str, most: int = ASKED_MOST) -> list[str]:
+    """The sentences of a letter that ask something ("1. … làm ở phường mình được không?", "Đăng ký
+    quá hạn có bị phạt không?"), in the order written; the last `most` when there are more; none for
+    a message of a sentence or two."""
+    asked = [sentence for sentence in letter_sentences(text) if _asks(sentence) > 0]
+    # A writer who marks questions marks them all: then "chưa làm giấy khai sinh." is the story.
+    marked = [sentence for sentence in asked if "?" in sentence]
+    return (marked or asked)[-most:]
+
+
 def _select(kept: list[tuple[str, float]], budget: int) -> str:
     """The kept sentences within `budget` characters: all when they fit; else every asking one (most
     asking first) with the sentence before it, then the latest story; in the order written."""

@@ -356,6 +356,8 @@ class Conversation:
                 # nào" or an online word asks no part in particular).
                 # "hổng có giấy chứng sinh, dzậy làm khai sanh sao đây": what stands in for it.
                 reply = _leading(reply, first_answer.lead(k, entry, text))
+            if entry.is_procedure:
+                reply = _each_question(reply, entry, *first_answer.letter_parts(k, entry, text))
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)
@@ -884,6 +886,16 @@ def _with_part(reply: Reply, first: str, second: str) -> Reply:
     if numbered.startswith(first):
         numbered = f"{first}\n\n{second}{numbered[len(first) :]}"
     return replace(reply, text=text, numbered_text=numbered)
+
+
+def _each_question(reply: Reply, entry: Entry, said: tuple[str, ...], parts: tuple[Facet, ...]) -> Reply:
+    """A letter's reply with what its questions ask that the reply does not show yet: the parts
+    asked first, in the order asked, and the sentences asked before them."""
+    for facet in reversed(parts):
+        part = facet_text(entry, facet)
+        if part not in reply.text:
+            reply = _before(reply, part)
+    return _leading(reply, tuple(s for s in said if s not in reply.text))
 
 
 def _leading(reply: Reply, asked: tuple[str, ...]) -> Reply:

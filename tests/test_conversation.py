@@ -2260,3 +2260,44 @@ def test_an_officer_coming_home_is_not_read_as_who_must_be_present(shipped_conv:
     shipped_conv.handle(text("mẹ em bị liệt, muốn ủy quyền cho em, chứng thực chữ ký ở đâu"))
     reply = shipped_conv.handle(text("cán bộ có đến nhà không"))
     assert "phải có mặt để ký" not in reply.text
+
+
+_LETTER_LATE_BIRTH = (
+    "Kính gửi Ủy ban nhân dân phường,\nTôi tên là Trần Thị Mai, số căn cước 001192034587. Con tôi sinh "
+    "được 14 tháng mà chưa làm giấy khai sinh vì cháu nằm viện lâu.\nTôi xin hỏi:\n1. Đăng ký quá hạn "
+    "như vậy có bị phạt không?\n2. Nộp hồ sơ ở đâu?\n3. Mất bao lâu thì có giấy?\nTôi xin chân thành cảm ơn."
+)
+_LETTER_BEDRIDDEN = (
+    "Kính gửi phường. Tôi là Lê Văn Tám, số điện thoại 0912345678. Mẹ tôi 85 tuổi, nằm liệt giường đã "
+    "hai năm. Thẻ căn cước của bà hết hạn tháng trước. Bà không đi được thì làm căn cước thế nào? Có "
+    "mất phí không?"
+)
+
+
+@pytest.mark.parametrize(
+    ("letter", "entry_id", "parts"),
+    [
+        pytest.param(
+            _LETTER_LATE_BIRTH, "khai-sinh", ("Nơi nộp hồ sơ:", "Khai sinh quá hạn", "Thời gian giải quyết:"),
+            id="where-lateness-and-time-asked-in-turn",
+        ),
+        pytest.param(
+            _LETTER_BEDRIDDEN, "can-cuoc", ("Dạ, về điều anh/chị hỏi", "làm tại nhà", "Lệ phí:"),
+            id="who-cannot-come-and-the-fee",
+        ),
+    ],
+)  # fmt: skip
+def test_a_letter_gets_what_each_of_its_questions_asks(
+    shipped_conv: Conversation, letter: str, entry_id: str, parts: tuple[str, ...]
+) -> None:
+    reply = shipped_conv.handle(text(letter))
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id
+    assert all(part in reply.text for part in parts), reply.text
+    assert "001192034587" not in reply.text and "0912345678" not in reply.text
+
+
+def test_a_chat_question_does_not_get_a_letters_parts(shipped_conv: Conversation) -> None:
+    reply = shipped_conv.handle(text("mẹ em nằm liệt giường thì làm căn cước thế nào"))
+    assert reply.outcome is not None and reply.outcome.entry_id == "can-cuoc"
+    assert "làm tại nhà" in reply.text
+    assert "Lệ phí:" not in reply.text  # the fee was not asked

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from faq.reading import Closing, Reading, closing, may_have_parts, parts, read
+from faq.reading import Closing, Reading, asking_sentences, closing, may_have_parts, parts, read
 
 STORY = (
     "Gia đình tôi chuyển từ quê lên thành phố sinh sống đã được mấy năm nay.",
@@ -480,3 +480,40 @@ def test_a_letter_is_more_than_two_sentences(text: str, letter: bool) -> None:
 def test_a_message_in_capitals_is_read_in_lower_case(text: str, kept: str) -> None:
     # Typed in capitals, every word after "anh", "tổ", "số"… looked like a name and was set aside.
     assert kept in read(text).question
+
+
+_NUMBERED = (
+    "Kính gửi Ủy ban nhân dân phường,\nTôi tên là Trần Thị Mai, số căn cước 001192034587. Con tôi sinh "
+    "được 14 tháng mà chưa làm giấy khai sinh.\nTôi xin hỏi:\n1. Tôi làm ở phường mình được không?\n"
+    "2. Đăng ký quá hạn có bị phạt không?\n3. Mất bao lâu thì có giấy?\nTôi xin chân thành cảm ơn."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        pytest.param(
+            _NUMBERED,
+            ["Tôi làm ở phường mình được không?", "Đăng ký quá hạn có bị phạt không?",
+             "Mất bao lâu thì có giấy?"],
+            id="numbered-questions-in-order-without-greeting-or-thanks",
+        ),
+        pytest.param(
+            "Chào anh chị. Em là Lê Văn An, 0912 345 678. Mẹ em mất tháng trước. Khai tử làm ở đâu? "
+            "Cần giấy gì?",
+            ["Khai tử làm ở đâu?", "Cần giấy gì?"],
+            id="the-story-is-not-a-question-nor-the-phone",
+        ),
+        pytest.param(
+            "Một. Hai? Ba? Bốn? Năm? Sáu?", ["Ba?", "Bốn?", "Năm?", "Sáu?"], id="the-last-four-when-more",
+        ),
+        pytest.param(
+            "Nhà tôi ở tổ 3. Mẹ tôi chưa có căn cước. Bà không đi được. Làm tại nhà được không",
+            ["Mẹ tôi chưa có căn cước.", "Bà không đi được.", "Làm tại nhà được không"],
+            id="without-question-marks-the-asking-words-say",
+        ),
+        pytest.param("khai sinh làm ở đâu, cần giấy gì?", [], id="a-chat-message-is-no-letter"),
+    ],
+)  # fmt: skip
+def test_asking_sentences(text: str, asked: list[str]) -> None:
+    assert asking_sentences(text) == asked
