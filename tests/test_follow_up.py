@@ -19,6 +19,7 @@ from faq.follow_up import (
     names_someone,
     on_behalf,
     passages,
+    split_outside_brackets,
     tax_sentences,
     what_about,
     who_comes,
@@ -450,3 +451,20 @@ def test_by_means(text: str, means: bool) -> None:
 )
 def test_what_about(text: str, aside: bool) -> None:
     assert what_about(text) is aside
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        pytest.param("Một. Hai; ba! Bốn?", ["Một.", "Hai;", "ba!", "Bốn?"], id="after-each-stop"),
+        pytest.param(
+            "Chứng cứ (văn bản giám định ADN; hoặc chứng cứ khác kèm cam đoan). Tiếp theo.",
+            ["Chứng cứ (văn bản giám định ADN; hoặc chứng cứ khác kèm cam đoan).", "Tiếp theo."],
+            id="never-inside-brackets",
+        ),
+        pytest.param("Một) hai. Ba", ["Một) hai.", "Ba"], id="a-lone-closing-bracket-opens-nothing"),
+        pytest.param("v1.2 và 3.000 đồng", ["v1.2 và 3.000 đồng"], id="a-stop-inside-a-number"),
+    ],
+)  # fmt: skip
+def test_split_outside_brackets(text: str, sentences: list[str]) -> None:
+    assert split_outside_brackets(text) == sentences
