@@ -144,11 +144,19 @@ _ADDRESSEES = frozenset((
 not "căn cước", "các anh" but not "các giấy tờ")."""
 
 
+_CALL_WORDS = 4
+"""A clause of this many words at most that ends in "ơi" calls someone ("Bà con ơi,", "ad ơi")."""
+
+
 def _greets(clause: str, folded: str, words: list[str]) -> bool:
     """Whether a clause is a greeting: it starts like one, asks nothing, and a "gửi"/"thưa" in front is
     followed by whom it addresses (a word of _ADDRESSEES, or a capitalised one)."""
+    if _asks(clause):
+        return False
+    if 2 <= len(words) <= _CALL_WORDS and words[-1].rstrip("i") == "o":
+        return True  # "Bà con ơi", "anh chị ơi", "phường ơi": a call, not content
     start = _GREETING.match(folded)
-    if start is None or _asks(clause):
+    if start is None:
         return False
     verb = start.group("verb")
     if verb == "gui" and start.group("particle") == "da":

@@ -147,6 +147,17 @@ def long_story(question: str = QUESTION, length: int = 3000) -> str:
             "Em sinh năm 1995, làm hộ chiếu ở đâu", ["làm hộ chiếu ở đâu"], ["sinh năm", "1995"],
             id="a-birth-year-is-an-introduction",
         ),
+        pytest.param(
+            "Bà con ơi, ba tui mới mất, khai tử đem theo giấy chi?", ["ba tui mới mất", "khai tử"],
+            ["Bà con ơi"], id="a-call-ending-in-oi-is-a-greeting",
+        ),
+        pytest.param(
+            "ad oiii, cho hoi lam cccd o dau", ["lam cccd o dau"], ["ad oi"], id="a-stretched-oi-too",
+        ),
+        pytest.param(
+            "trời ơi con bị mất căn cước rồi", ["trời ơi con bị mất căn cước"], [],
+            id="oi-inside-a-clause-with-content-stays",
+        ),
     ],
 )  # fmt: skip
 def test_what_is_kept_and_what_is_set_aside(text: str, kept: list[str], gone: list[str]) -> None:
