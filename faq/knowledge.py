@@ -141,6 +141,15 @@ class Knowledge:
         said = [(s, fold_word(" ".join(clean(s).split()))) for s in passages(context)]
         return tuple(s for s, f in said if _NOT.search(f) and any(p in f for p in negated))
 
+    def names_only_as_done(self, entry: Entry, text: str) -> bool:
+        """Whether a message names `entry` only as something already done ("cần giấy tờ j, e đk kết
+        hôn r" during permanent residence): a circumstance of the question, not a question about it."""
+        content = self._content(text)
+        found = naming(entry, content)
+        typed = " ".join(fold_word(w) for w in content)
+        done = [p for p in found if re.search(rf"\b{re.escape(p)}(?: \w+){{0,2}} (?:roi|r|xong)\b", typed)]
+        return bool(found) and len(done) == len(found)
+
     def names_beyond(self, entry: Entry, other: Entry, text: str) -> bool:
         """Whether a message names `entry` by a phrase that does not also name `other` ("mất biển số"
         names «Cấp số nhà, gắn biển số nhà» only through "biển số", which names vehicle registration)."""

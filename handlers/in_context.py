@@ -306,6 +306,10 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "bọn em chưa đăng ký kết hôn thì sao" after khai sinh got marriage registration: what the
         # answer on screen says of that circumstance ("cha mẹ chưa đăng ký kết hôn vẫn khai sinh được").
         return InContext(Reading.SENTENCES, said)
+    if facet is not None and answers_facet(context, facet) and k.names_only_as_done(answered, text):
+        # "cần giấy tờ j, e đk kết hôn r" during permanent residence got marriage registration's papers
+        # (QA round 16): the marriage is done; the papers asked are those of the answer on screen.
+        return InContext(Reading.PART)
     if short(text) and k.names(context, text) and not k.names_beyond(answered, context, text):
         # "chứng thực ở phường được ko" after «Chứng thực chữ ký» found «Chứng thực bản sao», "làm ở
         # phường khác được ko, ks của con đăng ký ở quê" after the birth certificate copy («… (bản sao

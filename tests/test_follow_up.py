@@ -468,3 +468,20 @@ def test_what_about(text: str, aside: bool) -> None:
 )  # fmt: skip
 def test_split_outside_brackets(text: str, sentences: list[str]) -> None:
     assert split_outside_brackets(text) == sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "done"),
+    [
+        pytest.param("cần giấy tờ j, e đk kết hôn r", True, id="teencode-r"),
+        pytest.param("bọn em đăng ký kết hôn rồi, giờ cần gì", True, id="roi"),
+        pytest.param("đăng ký kết hôn xong thì nhập khẩu sao", True, id="xong"),
+        pytest.param("đăng ký kết hôn cần giấy gì", False, id="asked-of-itself"),
+        pytest.param("bọn em chưa đăng ký kết hôn thì sao", False, id="not-yet-is-not-done"),
+        pytest.param("cần giấy tờ gì", False, id="not-named"),
+    ],
+)  # fmt: skip
+def test_names_only_as_done(matcher: Matcher, book: FaqBook, text: str, done: bool) -> None:
+    entry = book.entry("ket-hon")
+    assert entry is not None
+    assert Knowledge(book, matcher).names_only_as_done(entry, text) is done
