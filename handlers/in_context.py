@@ -306,10 +306,15 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "bọn em chưa đăng ký kết hôn thì sao" after khai sinh got marriage registration: what the
         # answer on screen says of that circumstance ("cha mẹ chưa đăng ký kết hôn vẫn khai sinh được").
         return InContext(Reading.SENTENCES, said)
-    if facet is not None and answers_facet(context, facet) and k.names_only_as_done(answered, text):
-        # "cần giấy tờ j, e đk kết hôn r" during permanent residence got marriage registration's papers
-        # (QA round 16): the marriage is done; the papers asked are those of the answer on screen.
-        return InContext(Reading.PART)
+    if context.is_procedure and k.names_only_as_done(answered, text):
+        # "cần giấy tờ j, e đk kết hôn r" during permanent residence got marriage registration's papers,
+        # "con tôi làm khai sinh rồi nhưng chưa có thẻ, giờ làm riêng thẻ được không" during the health
+        # insurance card got birth registration (QA round 16): what is done is a circumstance; the
+        # part asked, or what the answer on screen says of it, or that answer again.
+        if facet is not None and answers_facet(context, facet):
+            return InContext(Reading.PART)
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
     if short(text) and k.names(context, text) and not k.names_beyond(answered, context, text):
         # "chứng thực ở phường được ko" after «Chứng thực chữ ký» found «Chứng thực bản sao», "làm ở
         # phường khác được ko, ks của con đăng ký ở quê" after the birth certificate copy («… (bản sao

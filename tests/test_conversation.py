@@ -968,6 +968,9 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # Marriage registration's papers: named only as done, a circumstance of moving in (QA round 16).
         pytest.param("e chuyển hk từ quê lên ở vs ck thì lm j ạ", "cần giấy tờ j, e đk kết hôn r",
                      "thuong-tru", "giấy chứng nhận kết hôn", id="married-already"),
+        pytest.param("Tôi muốn làm thẻ bảo hiểm y tế cho con dưới 6 tuổi, làm ở đâu?",
+                     "Con tôi làm khai sinh rồi nhưng chưa có thẻ, giờ làm riêng thẻ được không?", "bhyt",
+                     "Trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế", id="birth-registered-already"),
         # Marriage registration: named only as not done, a circumstance of the birth (QA round 9).
         pytest.param("đăng ký khai sinh cho con", "bọn em chưa đăng ký kết hôn thì sao", "khai-sinh",
                      "cha mẹ chưa đăng ký kết hôn vẫn khai sinh được", id="parents-not-married"),
