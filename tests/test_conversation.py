@@ -2307,3 +2307,19 @@ def test_a_chat_question_does_not_get_a_letters_parts(shipped_conv: Conversation
     assert reply.outcome is not None and reply.outcome.entry_id == "can-cuoc"
     assert "làm tại nhà" in reply.text
     assert "Lệ phí:" not in reply.text  # the fee was not asked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("Mần giấy ủy quyền bán đất thì ra phường chứng thực được không hay phải lên công chứng?",
+                     id="where-to-certify-it"),
+        pytest.param("Anh trai tôi ở nước ngoài về, muốn ủy quyền cho tôi bán căn nhà của anh ấy ở quê. "
+                     "Giấy ủy quyền làm ở đâu?", id="a-brother-abroad"),
+    ],
+)  # fmt: skip
+def test_a_power_to_sell_land_is_told_it_needs_a_contract(shipped_conv: Conversation, question: str) -> None:
+    # QA rounds 14 and 16: signature certification alone was offered for it, which the law does not allow.
+    reply = shipped_conv.handle(text(question))
+    assert reply.outcome is not None and reply.outcome.entry_id == "chung-thuc-chu-ky"
+    assert "phải lập hợp đồng ủy quyền" in reply.text
