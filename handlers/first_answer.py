@@ -93,8 +93,8 @@ _ASKS_PAPERS = re.compile(
 )
 """A letter's question asking what to prepare ("hồ sơ gồm những gì", "cần những giấy tờ gì", "mang
 theo gì") or whether a paper is needed ("có cần mang quyết định ly hôn không"): the list of papers is
-shown for it, not for every question that says "hồ sơ" (judged
-blind, session 29: a list nobody asked for made six replies worse)."""
+shown for it, not for every question that says "hồ sơ" (judged blind, session 29: a list nobody
+asked for made six replies worse)."""
 
 
 def asks_for_papers(question: str) -> bool:
