@@ -124,9 +124,7 @@ class Knowledge:
         thì sao"; "không, chứng thực chữ ký cơ" is a correction, not a negation), the sentences of
         `context`'s answer that speak of it so ("cha mẹ chưa đăng ký kết hôn vẫn khai sinh được cho
         con"): a circumstance of the question on screen, not a question about `entry`."""
-        content = self._content(text)
-        found = naming(entry, content)
-        typed = " ".join(fold_word(w) for w in content)
+        found, typed = self._named_in(entry, text)
         negated = [
             p
             for p in found
@@ -144,9 +142,7 @@ class Knowledge:
     def names_only_as_done(self, entry: Entry, text: str) -> bool:
         """Whether a message names `entry` only as something already done ("cần giấy tờ j, e đk kết
         hôn r" during permanent residence): a circumstance of the question, not a question about it."""
-        content = self._content(text)
-        found = naming(entry, content)
-        typed = " ".join(fold_word(w) for w in content)
+        found, typed = self._named_in(entry, text)
         done = [p for p in found if re.search(rf"\b{re.escape(p)}(?: \w+){{0,2}} (?:roi|r|xong)\b", typed)]
         return bool(found) and len(done) == len(found)
 
@@ -156,6 +152,11 @@ class Knowledge:
         content = self._content(text)
         theirs = naming(other, content)
         return any(not any(mine in phrase for phrase in theirs) for mine in naming(entry, content))
+
+    def _named_in(self, entry: Entry, text: str) -> tuple[tuple[str, ...], str]:
+        """The phrases of a message that name `entry`, and the message's content words accents off."""
+        content = self._content(text)
+        return naming(entry, content), " ".join(fold_word(w) for w in content)
 
     def _content(self, text: str) -> tuple[str, ...]:
         return tuple(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -146,6 +147,8 @@ not "căn cước", "các anh" but not "các giấy tờ")."""
 
 _CALL_WORDS = 4
 """A clause of this many words at most that ends in "ơi" calls someone ("Bà con ơi,", "ad ơi")."""
+_CALL = re.compile(r"oi+")
+""""ơi" accents off, stretched or not ("oiii"); not "ở" ("nhà tôi ở")."""
 
 
 def _greets(clause: str, folded: str, words: list[str]) -> bool:
@@ -153,7 +156,7 @@ def _greets(clause: str, folded: str, words: list[str]) -> bool:
     followed by whom it addresses (a word of _ADDRESSEES, or a capitalised one)."""
     if _asks(clause):
         return False
-    if 2 <= len(words) <= _CALL_WORDS and words[-1].rstrip("i") == "o":
+    if 2 <= len(words) <= _CALL_WORDS and _CALL.fullmatch(words[-1]):
         return True  # "Bà con ơi", "anh chị ơi", "phường ơi": a call, not content
     start = _GREETING.match(folded)
     if start is None:
@@ -409,22 +412,36 @@ def _shouts(text: str) -> bool:
     return len(letters) >= 12 and sum(c.isupper() for c in letters) >= SHOUTING_SHARE * len(letters)
 
 
+def _prepared(text: str) -> str:
+    """A message as it is read: NFC, control characters as spaces (line breaks kept), links as their
+    site, in lower case when typed in capitals (capitals say nothing of names when every word has them)."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(lambda m: "\n" if m.group() in "\n\r" else " ", text))
+    text = _LINK.sub(_site, text)
+    return text.lower() if _shouts(text) else text
+
+
+def _without_lead(sentence: str) -> tuple[list[str], int]:
+    """A sentence's clauses without the greetings and introductions that lead it ("Chào luật sư, tôi
+    tên An, ..."), and how many were left out."""
+    clauses = _CLAUSE.split(sentence)
+    dropped = 0
+    while len(clauses) > 1 and _kind(clauses[0]) in ("greeting", "intro"):
+        clauses.pop(0)
+        dropped += 1
+    return clauses, dropped
+
+
 def read(text: str, budget: int = 500, question_budget: int = 160, model_budget: int = 300) -> Reading:
     """What to match of a message: `budget` characters at most for the lexical stage, `model_budget`
     for the sentence model, `question_budget` for the asking part alone; asking sentences kept first."""
-    text = unicodedata.normalize("NFC", _CONTROL.sub(lambda m: "\n" if m.group() in "\n\r" else " ", text))
-    text = _LINK.sub(_site, text)
-    if _shouts(text):
-        text = text.lower()  # capitals say nothing of names when every word has them
+    text = _prepared(text)
     sentences = split_sentences(text, max(budget // 2, 80))
     kept: list[tuple[str, float]] = []
     aside = 0
     for sentence in sentences:
-        clauses = _CLAUSE.split(sentence)
-        # Greetings and introductions lead a sentence ("Chào luật sư, tôi tên An, ..."); closings end it.
-        while len(clauses) > 1 and _kind(clauses[0]) in ("greeting", "intro"):
-            clauses.pop(0)
-            aside += 1
+        # Greetings and introductions lead a sentence; closings end it.
+        clauses, dropped = _without_lead(sentence)
+        aside += dropped
         while len(clauses) > 1 and _kind(clauses[-1]) == "closing":
             clauses.pop()
             aside += 1
@@ -455,25 +472,23 @@ ASKED_MOST = 4
 
 def letter_sentences(text: str) -> list[str]:
     """The sentences of a letter as written, without greetings, introductions, closings or personal
-    data (its story and its questions); none for a message of a sentence or two."""
-    if not read(text).is_letter:
+    data (its story and its questions); none for a message of LETTER_SENTENCES sentences or fewer."""
+    sentences = split_sentences(_prepared(text))
+    if len(sentences) <= LETTER_SENTENCES:
         return []
     kept = []
-    for sentence in split_sentences(unicodedata.normalize("NFC", text)):
-        clauses = _CLAUSE.split(sentence)
-        while len(clauses) > 1 and _kind(clauses[0]) in ("greeting", "intro"):
-            clauses.pop(0)
-        body = _strip_personal(", ".join(clauses))
+    for sentence in sentences:
+        body = _strip_personal(", ".join(_without_lead(sentence)[0]))
         if body and _kind(body) == "content":
             kept.append(body)
     return kept
 
 
-def asking_sentences(text: str, most: int = ASKED_MOST) -> list[str]:
-    """The sentences of a letter that ask something ("1. … làm ở phường mình được không?", "Đăng ký
-    quá hạn có bị phạt không?"), in the order written; the last `most` when there are more; none for
-    a message of a sentence or two."""
-    asked = [sentence for sentence in letter_sentences(text) if _asks(sentence) > 0]
+def asking_sentences(sentences: Sequence[str], most: int = ASKED_MOST) -> list[str]:
+    """Those of a letter's sentences (letter_sentences) that ask something ("1. … làm ở phường mình
+    được không?", "Đăng ký quá hạn có bị phạt không?"), in the order written; the last `most` when there
+    are more."""
+    asked = [sentence for sentence in sentences if _asks(sentence) > 0]
     # A writer who marks questions marks them all: then "chưa làm giấy khai sinh." is the story.
     marked = [sentence for sentence in asked if "?" in sentence]
     return (marked or asked)[-most:]

@@ -111,9 +111,10 @@ def letter_parts(k: Knowledge, entry: Entry, text: str) -> tuple[tuple[str, ...]
     facets: list[Facet] = []
     # Not the sentence that merely shares a question's words (lead's last resort): among a letter's
     # many words that picks a step at random.
-    for told in letter_sentences(text):
-        sentences.extend(s for s in _circumstance(k, entry, told) if s not in sentences)
-    for question in asking_sentences(text):
+    told = letter_sentences(text)
+    for sentence in told:
+        sentences.extend(s for s in _circumstance(k, entry, sentence) if s not in sentences)
+    for question in asking_sentences(told):
         facet = find_facet(k.matcher.normalizer.tokens(question)).facet
         if facet is Facet.TIME:
             facet = Facet.FEE  # one part says both

@@ -7,7 +7,16 @@ import time
 
 import pytest
 
-from faq.reading import Closing, Reading, asking_sentences, closing, may_have_parts, parts, read
+from faq.reading import (
+    Closing,
+    Reading,
+    asking_sentences,
+    closing,
+    letter_sentences,
+    may_have_parts,
+    parts,
+    read,
+)
 
 STORY = (
     "Gia đình tôi chuyển từ quê lên thành phố sinh sống đã được mấy năm nay.",
@@ -157,6 +166,10 @@ def long_story(question: str = QUESTION, length: int = 3000) -> str:
         pytest.param(
             "trời ơi con bị mất căn cước rồi", ["trời ơi con bị mất căn cước"], [],
             id="oi-inside-a-clause-with-content-stays",
+        ),
+        pytest.param(
+            "Nhà tôi ở, gần chợ, làm tạm trú thế nào", ["Nhà tôi ở", "gần chợ", "làm tạm trú"], [],
+            id="a-clause-ending-in-o-is-no-call",
         ),
     ],
 )  # fmt: skip
@@ -527,4 +540,4 @@ _NUMBERED = (
     ],
 )  # fmt: skip
 def test_asking_sentences(text: str, asked: list[str]) -> None:
-    assert asking_sentences(text) == asked
+    assert asking_sentences(letter_sentences(text)) == asked
