@@ -180,10 +180,17 @@ _LATE = re.compile(
 )
 
 
+_AWAITED = re.compile(r"\b(?:nop|hen|gui)\b.*\bchua (?:co|nhan|thay|xong|tra)\b")
+"""The citizen filed and the result has not come ("nộp quá 3 ngày rồi mà chưa có"): the office is late."""
+
+
 def asks_if_late(text: str, words: int = FOLLOW_UP_WORDS) -> bool:
     """Whether a short message asks what happens when it is done late or what the penalty is ("có
-    bị phạt không", "quá hạn thì sao", "làm muộn có sao không"): after an answer, about that procedure."""
-    return short(text, words) and _LATE.search(_folded(text)) is not None
+    bị phạt không", "quá hạn thì sao", "làm muộn có sao không"): after an answer, about that procedure.
+    Not when the result is what is late ("nộp quá 3 ngày rồi mà chưa có thì hỏi ai", QA round 17: it
+    got tạm trú's penalty sentence)."""
+    folded = _folded(text)
+    return short(text, words) and _LATE.search(folded) is not None and _AWAITED.search(folded) is None
 
 
 _ON_BEHALF = re.compile(

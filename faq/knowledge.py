@@ -14,7 +14,7 @@ from faq.decision import Candidate, MatchResult, MatchSettings
 from faq.follow_up import AUTHORITY, FOLLOW_UP_WORDS, explaining, names, naming, on_behalf, passages, short
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
-from faq.normalize import clean, fold_word
+from faq.normalize import clean, fold_accents, fold_word
 from faq.schema import Entry, FaqBook, NotHandled
 from faq.semantic import SemanticIndex
 
@@ -152,6 +152,20 @@ class Knowledge:
         content = self._content(text)
         theirs = naming(other, content)
         return any(not any(mine in phrase for phrase in theirs) for mine in naming(entry, content))
+
+    def turns_to(self, entry: Entry, other: Entry, text: str) -> bool:
+        """Whether a message opens "còn …" ("and what about …") with a phrase that names `entry` and
+        not `other`, and names `other` by no phrase `entry` lacks ("Còn sổ đỏ bị cháy thì làm lại ở
+        đâu?" after the ID card: "làm lại" names both «cấp lại …»)."""
+        content = self._content(text)
+        mine, theirs = naming(entry, content), naming(other, content)
+        # The opening as typed: the analyser expands "sổ đỏ" to the certificate's full name.
+        typed = fold_accents(text).lower().split()
+        opening = " ".join(typed)
+        return any(
+            opening.startswith(f"con {phrase}") and not any(phrase in t for t in theirs)
+            for phrase in naming(entry, typed)
+        ) and all(any(t in phrase for phrase in mine) for t in theirs)
 
     def _named_in(self, entry: Entry, text: str) -> tuple[tuple[str, ...], str]:
         """The phrases of a message that name `entry`, and the message's content words accents off."""

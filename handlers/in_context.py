@@ -79,6 +79,10 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     """How a message relates to `context`, the answer just given; None when it is a message of its own."""
     facet = result.facet
     other = result.entry if result.kind is Kind.ANSWER and result.entry is not None else None
+    if result.declined is not None and k.turns_to(result.declined, context, text):
+        # "Còn sổ đỏ bị cháy thì làm lại ở đâu?" after the ID card (QA round 17) got the card's office:
+        # "còn" and a topic the office declines, the answer on screen unnamed, is a question of its own.
+        return None
     if (
         context.is_procedure
         and asks_if_late(text, UNPLACED_WORDS)
@@ -184,15 +188,18 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "trả thẻ qua bưu điện được ko" after the ID card found the postal fees entry: the card sent
         # home is this procedure's postal part.
         return InContext(Reading.PART)
+    channel = other if other is not None else _first_named(k, result, text)
     if (
         facet is Facet.ONLINE
-        and other is not None
-        and other.id != context.id
+        and channel is not None
+        and channel.id != context.id
         and answers_facet(context, facet)
         and by_means(text)
     ):
         # "làm trên vneid được không hay phải ra phường" after CT07 found the VNeID account: the
-        # channel it names is how this procedure is done, and the answer has that part.
+        # channel it names is how this procedure is done, and the answer has that part. Offered it
+        # among choices likewise: "Em muốn làm luôn trên VNeID cho nhanh thì làm thế nào ạ?" after khai sinh
+        # got the VNeID account, tạm trú and thường trú as choices (QA round 17).
         return InContext(Reading.PART)
     if result.kind is Kind.ANSWER:
         return _beside_another(k, context, result, text)

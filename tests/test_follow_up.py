@@ -95,6 +95,8 @@ def test_passages_cover_every_part_of_the_answer(book: FaqBook) -> None:
         pytest.param("thẻ hết hạn rồi làm lại", False, id="an-expired-card-is-a-topic"),
         pytest.param("tra cứu phạt nguội", False, id="traffic-fines-are-a-topic"),
         pytest.param("mất bao lâu", False, id="time-is-a-part"),
+        pytest.param("nộp quá 3 ngày rồi mà chưa có", False, id="the-result-is-late"),
+        pytest.param("quá hạn chưa nộp thì sao", True, id="not-yet-filed-is-late"),
         pytest.param(
             "con tôi 2 tuổi mà chưa làm khai sinh thì có bị phạt không ạ", False, id="long-is-a-question"
         ),
