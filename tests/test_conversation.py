@@ -906,6 +906,18 @@ def test_an_answer_not_understood_is_offered_in_parts(shipped_conv: Conversation
     assert fresh.text == texts.PREAMBLE
 
 
+def test_and_what_about_another_topic_leaves_the_answer_on_screen(shipped_conv: Conversation) -> None:
+    shipped_conv.handle(text("căn cước bị cháy mất làm lại ở đâu"))
+    other = shipped_conv.handle(text("Còn sổ đỏ bị cháy thì làm lại ở đâu?"))
+    # It got the ID card's office again ("làm lại" names «Cấp, đổi, cấp lại thẻ căn cước»; QA round 17).
+    assert other.outcome is not None and other.outcome.entry_id == "so-do-cap-lai-dinh-chinh", other.outcome
+    assert "Văn phòng đăng ký đất đai" in other.text and "Công an cấp xã" not in other.text
+    shipped_conv.handle(text("đăng ký khai sinh cho con", chat="2"))
+    case = shipped_conv.handle(text("còn bố cháu là người nước ngoài thì sao", chat="2"))
+    # A case put to the answer on screen stays with it, though "người nước ngoài" names the visa topic.
+    assert case.outcome is not None and case.outcome.entry_id == "khai-sinh", case.outcome
+
+
 def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conversation) -> None:
     shipped_conv.handle(text("đăng ký tạm trú"))
     where = shipped_conv.handle(text("làm ở phường được không"))
@@ -946,6 +958,10 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         pytest.param("xin giấy xác nhận cư trú CT07 cho con đi học",
                      "làm trên vneid được không hay phải ra phường", "xac-nhan-cu-tru",
                      "Nộp trên ứng dụng VNeID", id="on-vneid"),
+        # Choices of the VNeID account, tạm trú and thường trú: birth registration lost (QA round 17).
+        pytest.param("vợ em mới sinh bé, làm giấy khai sinh cần gì",
+                     "Em muốn làm luôn trên VNeID cho nhanh thì làm thế nào ạ?", "khai-sinh",
+                     "Nộp trực tuyến toàn trình", id="on-vneid-among-choices"),
         # Eleven words: tạm trú, driving licences and online filing were offered.
         pytest.param("làm lại căn cước bị mất", "có làm ở phường không hay phải lên công an tỉnh", "can-cuoc",
                      "Nơi nộp hồ sơ:", id="ward-or-province"),
@@ -963,7 +979,7 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         pytest.param("đăng ký hộ kinh doanh", "ai đi làm cũng được à", "ho-kinh-doanh", "Giấy ủy quyền",
                      id="anyone-may-go"),
         # Paternity registration's place ("nhận").
-        pytest.param("lý lịch tư pháp", "nhận ở đâu", "ly-lich-tu-phap", "Nơi nộp hồ sơ: Sở Tư pháp",
+        pytest.param("lý lịch tư pháp", "nhận ở đâu", "ly-lich-tu-phap", "Nơi nộp hồ sơ: Công an tỉnh",
                      id="where-to-get-it"),
         # Marriage registration's papers: named only as done, a circumstance of moving in (QA round 16).
         pytest.param("e chuyển hk từ quê lên ở vs ck thì lm j ạ", "cần giấy tờ j, e đk kết hôn r",

@@ -185,6 +185,23 @@ def test_an_out_of_scope_near_miss_is_never_answered_with_a_procedure(
     assert not (result.kind is Kind.ANSWER and result.entry is not None and result.entry.is_procedure), result
 
 
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        # "chưa có thông tin" though the ward takes these (QA round 17): the pointer to who handles it.
+        pytest.param("lũ về ngập nặng, tường nhà nứt hết, phường có chính sách hỗ trợ gì không",
+                     "tro-giup-xa-hoi", id="flood-damage"),
+        pytest.param("ông tôi là thương binh đã mất, bà tôi có được hưởng chế độ gì không", "tro-giup-xa-hoi",
+                     id="a-war-invalids-widow"),
+    ],
+)  # fmt: skip
+def test_a_topic_the_office_declines_is_named_with_who_handles_it(
+    shipped_matcher: Matcher, text: str, declined: str
+) -> None:
+    result = shipped_matcher.match(text)
+    assert result.declined is not None and result.declined.id == declined, result
+
+
 def test_a_procedure_named_by_its_title_is_answered_though_a_declined_topic_came_near(
     shipped_matcher: Matcher,
 ) -> None:
