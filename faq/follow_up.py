@@ -439,13 +439,34 @@ _WHO_COMES = frozenset(
         "cha", "me", "ma", "bo", "ba", "tia", "con", "vo", "chong", "ong", "chau", "be", "co", "chu",
         "di", "cau", "bac", "noi", "ngoai", "hai", "ben", "cac", "ca", "cung", "mat", "ky", "ten",
         "ra", "den", "theo", "phai", "can", "nop", "lam", "truc", "tiep", "nguoi", "xa", "vang", "minh",
-        "ho", "dong", "y", "de", "tuoi", "khai"
+        "ho", "dong", "y", "de", "tuoi", "khai", "tu", "mot"
     )
 )  # fmt: skip
 """Words of a question about who must come or sign ("bố mẹ có phải đi cùng không", "hai bên có phải
 cùng có mặt không"), accents off: about the answer on screen, whatever title has those people. Also
 whose consent ("chủ hộ", "đồng ý", "bố mẹ đẻ") and who fills the form for a child of an age
 ("con dưới 14 tuổi thì ai ký tờ khai", QA round 15)."""
+
+
+_ALONE = re.compile(r"\b(?:tu (?:di|lam|nop|minh)|mot minh)\b")
+
+
+def goes_alone(text: str) -> bool:
+    """Whether a message asks about going alone or oneself ("cháu tự đi được không", "tôi đi một mình
+    được không")."""
+    return _ALONE.search(_folded(text)) is not None
+
+
+_ALONE_SAID = re.compile(
+    r"cha hoặc mẹ|cả hai|đi cùng|có mặt|trực tiếp|ủy quyền|(?:ký|thủ tục|nộp|xin|yêu cầu) thay(?! đổi)",
+    re.IGNORECASE,
+)
+
+
+def alone_sentences(entry: Entry) -> tuple[str, ...]:
+    """The sentences of an entry's answer that say who must come or may come instead (for "phải tự đi
+    à": not "vợ hoặc chồng đã mất", which who_sentences takes for who does it), at most MAX_PASSAGES."""
+    return _at_most(s for s in passages(entry) if _ALONE_SAID.search(s))
 
 
 def who_comes(topic: Sequence[str], text: str = "") -> bool:

@@ -16,12 +16,14 @@ from faq.decision import Kind, MatchResult
 from faq.follow_up import (
     FOLLOW_UP_WORDS,
     UNPLACED_WORDS,
+    alone_sentences,
     aside,
     asks_if_late,
     asks_more,
     asks_whom,
     by_means,
     cannot_come,
+    goes_alone,
     home_sentences,
     if_then,
     late_sentences,
@@ -129,8 +131,13 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
         # after a land transfer (QA round 13): who must come is asked of the answer on screen, not of
         # «Đăng ký nhận cha, mẹ, con» or marriage, whose titles have those people. "ai phải đi làm"
         # (it got the self-introduction) names no one: what the answer says of who does it.
-        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
-        found = found or (who_sentences(context) if names_someone(text) else ())
+        # "vậy mẹ em phải tự đi à": whether one goes alone or oneself is who must come and who may
+        # come instead ("ủy quyền"), not a sentence sharing "tự" ("cán bộ tự tra cứu được"; QA round 17).
+        if goes_alone(text):
+            found = alone_sentences(context)
+        else:
+            found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+            found = found or (who_sentences(context) if names_someone(text) else ())
         return InContext(Reading.SENTENCES, found) if found else InContext(Reading.NOT_COVERED)
     if context.is_procedure and cannot_come(text) and (other is None or not k.names(other, text)):
         # "bà nằm liệt giường rồi thì sao" after the ID card: what its answer says of someone who

@@ -932,6 +932,12 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
         # «Đăng ký nhận cha, mẹ, con» was answered: "cha mẹ" of its title named it.
         pytest.param("làm căn cước cho con 14 tuổi", "bố mẹ có phải đi cùng không", "can-cuoc",
                      "cha, mẹ hoặc người giám hộ đi cùng", id="parents-along-for-an-id-card"),
+        # «Đăng ký nhận cha, mẹ, con» ("bố mẹ") and marriage ("chồng") were answered (QA round 17).
+        pytest.param("Con gái tôi 16 tuổi đi làm căn cước lần đầu thì bố mẹ có phải đi cùng không?",
+                     "Vậy cháu tự đi được không, có cần bố mẹ ký gì?", "can-cuoc", "người giám hộ đi cùng",
+                     id="a-teenager-goes-alone"),
+        pytest.param("làm khai sinh cho con", "Chồng tôi không có mặt thì tôi tự đi đăng ký được không?",
+                     "khai-sinh", "Cha hoặc mẹ đăng ký khai sinh", id="one-parent-goes-alone"),
         # Declined as a medical topic: the couple was sent to a clinic for nothing.
         pytest.param("đăng ký kết hôn", "có cần giấy khám sức khỏe không", "ket-hon",
                      "không cần giấy khám sức khỏe", id="no-health-certificate-to-marry"),

@@ -6,12 +6,14 @@ import pytest
 
 from faq.follow_up import (
     Limit,
+    alone_sentences,
     asks_if_late,
     asks_limit,
     asks_more,
     asks_whom,
     by_means,
     cannot_come,
+    goes_alone,
     home_sentences,
     if_then,
     late_sentences,
@@ -245,10 +247,35 @@ def test_asks_whom(text: str, whom: bool) -> None:
         pytest.param("bố không đến xã được thì sao", False, id="the-commune-is-no-distance"),
         pytest.param("ai ký", True, id="who-signs"),
         pytest.param("bao lâu thì có", False, id="no-one-asked-of"),
+        pytest.param("vậy cháu tự đi được không, có cần bố mẹ ký gì", True, id="going-oneself"),
     ],
 )
 def test_who_comes(matcher: Matcher, book: FaqBook, text: str, only_who: bool) -> None:
     assert who_comes(Knowledge(book, matcher).topic(text), text) is only_who
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        pytest.param("vậy mẹ em phải tự đi à", True, id="oneself"),
+        pytest.param("tôi đi một mình được không", True, id="alone"),
+        pytest.param("chong khong co mat thi toi tu di dang ky duoc khong", True, id="no-accents"),
+        pytest.param("cán bộ tự tra cứu được không", False, id="someone-else-looks-it-up"),
+        pytest.param("bố mẹ có phải đi cùng không", False, id="others-come-along"),
+    ],
+)
+def test_goes_alone(text: str, alone: bool) -> None:
+    assert goes_alone(text) is alone
+
+
+def test_alone_sentences_say_who_comes_not_whose_death(book: FaqBook) -> None:
+    entry = book.entry("xac-nhan-tinh-trang-hon-nhan")
+    assert entry is not None
+    said = alone_sentences(entry)
+    # who_sentences takes "nếu vợ hoặc chồng đã mất — trích lục khai tử" for who does it.
+    assert not any("đã mất" in s for s in said)
+    khai_sinh = book.entry("khai-sinh")
+    assert khai_sinh is not None and any("Cha hoặc mẹ" in s for s in alone_sentences(khai_sinh))
 
 
 @pytest.mark.parametrize(
