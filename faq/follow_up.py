@@ -73,6 +73,11 @@ def _at_most(found: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))[:MAX_PASSAGES]
 
 
+def _saying(entry: Entry, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """The sentences of an entry's answer that `pattern` finds, at most MAX_PASSAGES."""
+    return _at_most(s for s in passages(entry) if pattern.search(s))
+
+
 def _same(typed: str, written: str) -> bool:
     """Whether a word typed matches a word of the answer: as written, or accents off when typed bare."""
     return typed == written or (not has_accents(typed) and typed == fold_word(written))
@@ -393,7 +398,7 @@ def cannot_come(text: str) -> bool:
 def home_sentences(entry: Entry) -> tuple[str, ...]:
     """The sentences of an entry's answer about someone who cannot come ("Người già yếu, bệnh nặng không
     đi lại được có thể đề nghị công an đến làm tại nhà"), at most MAX_PASSAGES."""
-    return _at_most(s for s in passages(entry) if _COMES_TO_THEM.search(s))
+    return _saying(entry, _COMES_TO_THEM)
 
 
 _WHO_SAID = re.compile(
@@ -418,7 +423,7 @@ _SOMEONE = re.compile(
 def who_sentences(entry: Entry) -> tuple[str, ...]:
     """The sentences of an entry's answer that say who does it or must come ("Cha hoặc mẹ đăng ký khai
     sinh cho con…", "cả hai phải cùng có mặt"), at most MAX_PASSAGES."""
-    return _at_most(s for s in passages(entry) if _WHO_SAID.search(s))
+    return _saying(entry, _WHO_SAID)
 
 
 _TAX = re.compile(r"\bthuế\b")
@@ -466,7 +471,7 @@ _ALONE_SAID = re.compile(
 def alone_sentences(entry: Entry) -> tuple[str, ...]:
     """The sentences of an entry's answer that say who must come or may come instead (for "phải tự đi
     à": not "vợ hoặc chồng đã mất", which who_sentences takes for who does it), at most MAX_PASSAGES."""
-    return _at_most(s for s in passages(entry) if _ALONE_SAID.search(s))
+    return _saying(entry, _ALONE_SAID)
 
 
 def who_comes(topic: Sequence[str], text: str = "") -> bool:

@@ -157,14 +157,15 @@ class Knowledge:
         """Whether a message opens "còn …" ("and what about …") with a phrase that names `entry` and
         not `other`, and names `other` by no phrase `entry` lacks ("Còn sổ đỏ bị cháy thì làm lại ở
         đâu?" after the ID card: "làm lại" names both «cấp lại …»)."""
+        # The opening as typed: the analyser expands "sổ đỏ" to the certificate's full name.
+        opening = fold_accents(text).lower()
+        if not opening.startswith("con "):
+            return False
         content = self._content(text)
         mine, theirs = naming(entry, content), naming(other, content)
-        # The opening as typed: the analyser expands "sổ đỏ" to the certificate's full name.
-        typed = fold_accents(text).lower().split()
-        opening = " ".join(typed)
         return any(
             opening.startswith(f"con {phrase}") and not any(phrase in t for t in theirs)
-            for phrase in naming(entry, typed)
+            for phrase in naming(entry, opening.split())
         ) and all(any(t in phrase for phrase in mine) for t in theirs)
 
     def _named_in(self, entry: Entry, text: str) -> tuple[tuple[str, ...], str]:
