@@ -114,6 +114,16 @@ _IF_THEN = re.compile(
 _IF = re.compile(rf"\b{_CASE}\b")
 
 
+_CONSEQUENT = re.compile(rf"(?:(?:the|vay|a|u|o|con)\s)*{_CASE}\s.+?\sthi\s(.+)")
+
+
+def consequent(text: str) -> str | None:
+    """What a case put asks ("nếu tôi chỉ tạm trú ở đây thì đăng ký xe ở đâu" -> "dang ky xe o dau",
+    accents off), None when the message puts no case."""
+    m = _CONSEQUENT.fullmatch(_folded(text))
+    return m.group(1) if m else None
+
+
 def puts_if(text: str) -> bool:
     """Whether a message says "nếu", "trường hợp" or "khi": a case put, not a state told."""
     return _IF.search(_folded(text)) is not None

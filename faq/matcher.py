@@ -24,7 +24,7 @@ import numpy as np
 from faq.accents import AccentRestorer
 from faq.answer_terms import AnswerTerms
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
-from faq.follow_up import names
+from faq.follow_up import names, naming
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.legal_opinion import asks_advice_only, asks_legal_opinion, decided_for_legal_opinion
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
@@ -274,6 +274,7 @@ class Matcher:
         result = found if isinstance(found, MatchResult) else decide(self.book, self.settings, found)
         if not isinstance(found, MatchResult) and not reading.is_letter:
             result = self._named_answer(reading, result)
+            result = self._named_choice(reading, result)
         if result.kind is not Kind.ANSWER or (result.entry is not None and result.entry.is_procedure):
             result = self._with_also_asked(text, reading, result, view)
         if (
@@ -310,6 +311,29 @@ class Matcher:
         if reading.is_letter or result.preamble_only:
             return result
         return self._unnamed(reading, result)
+
+    def _named_choice(self, reading: Reading, result: MatchResult) -> MatchResult:
+        """Nothing offered at a confidence that offers choices (faq.fusion.suggest_bar asks more when a
+        declined topic is near), when the message names the best procedure by its title and no other
+        entry near: that procedure offered."""
+        # "alo cho em hỏi là em muốn chứng thực bản sao cái bằng đại học thì ra phường làm được không
+        # hay phải ra chỗ khác em cảm ơn" was near school records («… văn bằng», declined) and got
+        # "chưa có thông tin" (QA round 18).
+        if result.kind is not Kind.NONE or result.declined is not None or not result.candidates:
+            return result
+        if result.score < 100.0 * self.settings.suggest_confidence:
+            return result
+        first, *others = (c.entry for c in result.candidates)
+        if not first.is_procedure:
+            return result
+        content = tuple(self.normalizer.analyze(reading.text).content)
+        mine = naming(first, content)
+        # Another entry named only by words of the first one's name ("chứng thực" of «Chứng thực chữ
+        # ký») is not named beside it.
+        named_too = any(all(p not in m for m in mine) for e in others for p in naming(e, content))
+        if not mine or named_too:
+            return result
+        return replace(result, kind=Kind.SUGGEST, suggestions=(first,))
 
     def _named_answer(self, reading: Reading, result: MatchResult) -> MatchResult:
         """Choices made only because a declined topic came near, when the message names the first of

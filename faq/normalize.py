@@ -17,7 +17,8 @@ _AC = re.compile(r"(?<![^\W_])a\s*/\s*c(?![^\W_])", re.IGNORECASE)
 
 # Chat abbreviations and teencode, keyed by what is typed. Only unambiguous ones: "a" alone is
 # left out on purpose (it is mostly "ạ"/"à"), and "hs" follows the brief (hồ sơ, not học sinh);
-# "cc" is căn cước only beside "chip" or "thẻ" (alone it is also a swear word).
+# "cc" is căn cước only beside "chip", "thẻ" or what one does with the card (alone it is also a
+# swear word, and "bot làm cc gì vậy" is one: "làm cc" only when not yet done or for someone).
 _ABBREVIATION_TABLE = (
     "ko|k|hok|kg|khong|khg|khum=không; j|ji=gì; dc|đc=được; dk|đk|dky|đky|đkí|đăng kí=đăng ký; "
     "kí=ký; ntn|ntnao=như thế nào; bn|bnh|bnhiu|bnhieu|bnhiêu|bao nhiu=bao nhiêu; hs=hồ sơ; "
@@ -25,6 +26,9 @@ _ABBREVIATION_TABLE = (
     "sv=sinh viên; ms=mới; nx=nữa; lm=làm; r=rồi; z|v=vậy; bjo=bao giờ; trc=trước; cj=chị; "
     "bb|bai bai=bye bye; đkkh=đăng ký kết hôn; đkks=đăng ký khai sinh; xnct=xác nhận cư trú; "
     "cc gắn chip|cc chip=căn cước gắn chip; thẻ cc=thẻ căn cước; "
+    "chưa làm cc|chua lam cc=chưa làm căn cước; làm cc cho|lam cc cho=làm căn cước cho; "
+    "mất cc|mat cc=mất căn cước; đổi cc|doi cc=đổi căn cước; cấp lại cc|cap lai cc=cấp lại căn cước; "
+    "sdd|sđđ=sổ đỏ; "
     "tthc=thủ tục hành chính; ubnd=ủy ban nhân dân; xn=xác nhận; gplx=giấy phép lái xe; onl=online; "
     "ak|ah=à; uh=ừ; oke|okie|okay=ok; ks=khai sinh; gks=giấy khai sinh; "
     "thanks|thank|tks|thanks you|thank you|cám ơn|cmon|camon=cảm ơn; "
@@ -123,6 +127,8 @@ FILLERS: tuple[str, ...] = (
     "chút xíu", "dùm", "giùm", "ấy", "nhỉ", "ạk", "hihi", "hehe", "rõ rồi", "hiểu rồi",
     "ok rồi", "được rồi", "vậy thôi", "thế thôi", "thôi nhé",
     "ừm", "ờm", "thì là", "cái vụ",
+    # Whom a message is addressed to, never what it asks ("cần làm thủ tục gì với chính quyền").
+    "chính quyền", "chính quyền địa phương",
 )  # fmt: skip
 _ASKERS = ("em", "cháu", "mình", "tôi", "tui", "con", "anh", "chị", "tớ", "bọn em", "chúng tôi")
 FILLERS += tuple(

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from faq.ages import speaks_to, stated_ages
 from faq.decision import Kind, MatchResult
 from faq.facets import asks_how_far
 from faq.follow_up import (
@@ -187,6 +188,9 @@ class Conversation:
     def _on_text(self, k: Knowledge, key: tuple[str, str], text: str, options: tuple[int, ...]) -> Reply:
         if not text.strip():
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble"))
+        ages = stated_ages(text)
+        if ages:
+            self._states.set(key, "ages", ",".join(map(str, ages)))
         typed = not_a_question(text)
         if typed is not None:
             return self._not_a_question(k.book, key, typed, text, options)
@@ -205,6 +209,16 @@ class Conversation:
             # shown, whatever its words are nearest (it got «Khai báo tạm vắng» again).
             result = _without(result, rejected)
             self._states.set(key, "entry", None)
+        elif (
+            rejection is not None
+            and rejection.names
+            and result.entry is not None
+            and k.names(result.entry, rejection.rejected)
+        ):
+            # "Tôi hỏi đăng ký xe máy chứ không phải tạm trú. Người tạm trú có đăng ký xe ở nơi tạm trú
+            # được không?" after the vehicle answer got tạm trú (QA round 18): named as not meant, it is
+            # not the answer, whatever else of the message names it.
+            result = _without(result, result.entry)
         unsure = self._take_unsure(key)
         if unsure is not None and adds_to(k, result, text):
             under = read_under_choices(
@@ -259,9 +273,9 @@ class Conversation:
                 # "nộp hồ sơ ở đâu, hạn bao lâu" after unemployment benefit (QA round 13): the limit
                 # and the part asked beside it ("bao lâu" of the limit asks no processing time).
                 shown = self._answered(k.book, key, context, result.facet, result, text, with_summary=False)
-                return _leading(shown, found)
+                return _leading(shown, *self._fitting(key, found))
             if found:
-                return self._follow_up(k.book, context, found, result, text)
+                return self._follow_up(k.book, key, context, found, result, text)
         named = _named_category(k.book, text) if result.kind is not Kind.ANSWER else None
         if named is not None:
             # "đất" alone was declined as property trading: the land group, as its button would open.
@@ -332,7 +346,9 @@ class Conversation:
                 # "đăng ký hộ kinh doanh xong rồi, thuế thì nộp thế nào" got the registration fee
                 # (QA rounds 11 and 12): the tax is not the fee; what the answer says of it leads.
                 return with_alternatives(
-                    _leading(self._answered(k.book, key, entry, None, result, text), taxed),
+                    _leading(
+                        self._answered(k.book, key, entry, None, result, text), *self._fitting(key, taxed)
+                    ),
                     result.suggestions,
                     None,
                 )
@@ -342,7 +358,9 @@ class Conversation:
                 # states where the summary does not already say it.
                 lead = tuple(sentence for sentence in stated if sentence not in entry.summary)
                 return with_alternatives(
-                    _leading(self._answered(k.book, key, entry, None, result, text), lead),
+                    _leading(
+                        self._answered(k.book, key, entry, None, result, text), *self._fitting(key, lead)
+                    ),
                     result.suggestions,
                     None,
                 )
@@ -355,9 +373,10 @@ class Conversation:
                 # "quên mật khẩu vneid thì sao": the sentence that says it, before the overview ("thế
                 # nào" or an online word asks no part in particular).
                 # "hổng có giấy chứng sinh, dzậy làm khai sanh sao đây": what stands in for it.
-                reply = _leading(reply, first_answer.lead(k, entry, text))
+                reply = _leading(reply, *self._fitting(key, first_answer.lead(k, entry, text)))
             if entry.is_procedure:
-                reply = _each_question(reply, entry, *first_answer.letter_parts(k, entry, text))
+                said, parts = first_answer.letter_parts(k, entry, text)
+                reply = _each_question(reply, entry, parts, *self._fitting(key, said))
             return with_alternatives(reply, result.suggestions, facet)
         if result.facet_only:
             return self._clarify(k.book, key, result, text)
@@ -388,9 +407,9 @@ class Conversation:
             case Reading.PART:
                 return self._part(k, key, context, result, text)
             case Reading.SENTENCES:
-                return self._follow_up(book, context, after.sentences, result, text)
+                return self._follow_up(book, key, context, after.sentences, result, text)
             case Reading.SENTENCES_BESIDE:
-                reply = self._follow_up(book, context, after.sentences, result, text)
+                reply = self._follow_up(book, key, context, after.sentences, result, text)
                 beside = (result.entry,) if result.entry is not None else ()
                 return with_alternatives(reply, beside, result.facet)
             case Reading.RELATED if after.entry is not None:
@@ -497,11 +516,19 @@ class Conversation:
         )
 
     def _follow_up(
-        self, book: FaqBook, entry: Entry, found: tuple[str, ...], result: MatchResult, text: str
+        self,
+        book: FaqBook,
+        key: tuple[str, str],
+        entry: Entry,
+        found: tuple[str, ...],
+        result: MatchResult,
+        text: str,
     ) -> Reply:
-        """The sentences of the answer just given that a short follow-up asks about, with its buttons."""
+        """The sentences of the answer just given that a short follow-up asks about, with its buttons
+        (none left for the child's stated age: what the answer does not cover)."""
+        found, note = self._fitting(key, found)
         return Reply(
-            texts.follow_up(found),
+            texts.follow_up(found, note),
             title=entry.title,
             buttons=answer_buttons(book, entry, None),
             outcome=Outcome("follow-up", entry.id, result.score, None, text),
@@ -769,6 +796,17 @@ class Conversation:
             self._states.set(key, "suggested_for", None)
         return question or None
 
+    def _fitting(self, key: tuple[str, str], sentences: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+        """The sentences that hold for the children's ages the chat stated (faq.ages), and a note when
+        none does: "Trẻ dưới 14 tuổi — cha, mẹ … làm thủ tục thay" quoted alone to the parent of a
+        16-year-old read as the answer (QA round 18); said with the note, it tells them it is not."""
+        value = self._states.get(key, "ages")
+        ages = tuple(int(a) for a in value.split(",") if a.isdigit()) if value else ()
+        fitting = tuple(s for s in sentences if speaks_to(s, ages))
+        if fitting or not sentences:
+            return fitting, ""
+        return sentences, texts.other_ages(ages)
+
     def _context_entry(self, book: FaqBook, key: tuple[str, str]) -> Entry | None:
         entry_id = self._states.get(key, "entry")
         entry = book.entry(entry_id) if entry_id else None
@@ -888,19 +926,22 @@ def _with_part(reply: Reply, first: str, second: str) -> Reply:
     return replace(reply, text=text, numbered_text=numbered)
 
 
-def _each_question(reply: Reply, entry: Entry, said: tuple[str, ...], parts: tuple[Facet, ...]) -> Reply:
+def _each_question(
+    reply: Reply, entry: Entry, parts: tuple[Facet, ...], said: tuple[str, ...], note: str = ""
+) -> Reply:
     """A letter's reply with what its questions ask that the reply does not show yet: the parts
     asked first, in the order asked, and the sentences asked before them."""
     for facet in reversed(parts):
         part = facet_text(entry, facet)
         if part not in reply.text:
             reply = _before(reply, part)
-    return _leading(reply, tuple(s for s in said if s not in reply.text))
+    return _leading(reply, tuple(s for s in said if s not in reply.text), note)
 
 
-def _leading(reply: Reply, asked: tuple[str, ...]) -> Reply:
-    """The reply with the sentences a particular question asks about first, when there are any."""
-    return _before(reply, texts.asked_of(asked)) if asked else reply
+def _leading(reply: Reply, asked: tuple[str, ...], note: str = "") -> Reply:
+    """The reply with the sentences a particular question asks about first, when there are any (and
+    the note on them, _fitting)."""
+    return _before(reply, texts.asked_of(asked, note)) if asked else reply
 
 
 def _before(reply: Reply, lead: str) -> Reply:

@@ -23,6 +23,7 @@ from faq.follow_up import (
     asks_whom,
     by_means,
     cannot_come,
+    consequent,
     goes_alone,
     home_sentences,
     if_then,
@@ -320,6 +321,19 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
         # "bọn em chưa đăng ký kết hôn thì sao" after khai sinh got marriage registration: what the
         # answer on screen says of that circumstance ("cha mẹ chưa đăng ký kết hôn vẫn khai sinh được").
         return InContext(Reading.SENTENCES, said)
+    asked = consequent(text)
+    if (
+        context.is_procedure
+        and asked is not None
+        and k.names(context, asked)
+        and not k.names(answered, asked)
+    ):
+        # "Nếu tôi chỉ đăng ký tạm trú ở đây thì đăng ký xe ở đâu?" after vehicle registration got tạm
+        # trú (QA round 18): the case put names another procedure, what it asks names the one on screen.
+        if facet is not None and answers_facet(context, facet):
+            return InContext(Reading.PART)
+        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
     if context.is_procedure and k.names_only_as_done(answered, text):
         # "cần giấy tờ j, e đk kết hôn r" during permanent residence got marriage registration's papers,
         # "con tôi làm khai sinh rồi nhưng chưa có thẻ, giờ làm riêng thẻ được không" during the health

@@ -11,7 +11,16 @@ from typing import Literal
 from handlers.store import StateStore
 
 Field = Literal[
-    "entry", "suggested_for", "offered_again", "detail", "unanswered", "told", "facet", "address", "declined"
+    "entry",
+    "suggested_for",
+    "offered_again",
+    "detail",
+    "unanswered",
+    "told",
+    "facet",
+    "address",
+    "declined",
+    "ages",
 ]
 """What is remembered about a chat:
 
@@ -26,7 +35,10 @@ Field = Literal[
 - facet: a part asked before the procedure was known ("lệ phí bao nhiêu?" → "thủ tục nào ạ?"), that
   the procedure the citizen then picks leads with;
 - address: how the citizen calls themselves when not "anh/chị" ("bác", "bà"…, handlers.address);
-- declined: the topic the last reply said the office does not handle ("không phải, em hỏi …" rejects it).
+- declined: the topic the last reply said the office does not handle ("không phải, em hỏi …" rejects it);
+- ages: the children's ages the chat last stated ("con tôi 16 tuổi", faq.ages), comma-separated: a
+  sentence of an answer for another age ("Trẻ dưới 14 tuổi — cha, mẹ … làm thủ tục thay") is not
+  quoted to it.
 """
 
 PREFIX = "ctx:"

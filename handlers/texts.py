@@ -120,14 +120,25 @@ NON_TEXT = (
 )
 
 
-def asked_of(sentences: tuple[str, ...]) -> str:
+def asked_of(sentences: tuple[str, ...], note: str = "") -> str:
     """What the answer says of the particular thing a question asks, shown before the overview."""
-    return "Dạ, về điều anh/chị hỏi, hướng dẫn có ghi:\n" + _quoted(sentences)
+    return "Dạ, về điều anh/chị hỏi, hướng dẫn có ghi:\n" + _quoted(sentences) + (f"\n{note}" if note else "")
 
 
-def follow_up(sentences: tuple[str, ...]) -> str:
+def follow_up(sentences: tuple[str, ...], note: str = "") -> str:
     """What the answer just given says of a short follow-up ("thế còn người nước ngoài?")."""
-    return "Dạ, trong hướng dẫn của thủ tục này có ghi:\n" + _quoted(sentences)
+    return (
+        "Dạ, trong hướng dẫn của thủ tục này có ghi:\n" + _quoted(sentences) + (f"\n{note}" if note else "")
+    )
+
+
+def other_ages(ages: tuple[int, ...]) -> str:
+    """Said under quoted sentences that hold for another age than the child's the citizen stated."""
+    said = " và ".join(str(a) for a in sorted(set(ages)))
+    return (
+        f"Lưu ý: điều trên nói về một độ tuổi khác — anh/chị cho biết cháu {said} tuổi, nên trường hợp "
+        "của cháu không theo điều này; anh/chị hỏi thêm cán bộ để được hướng dẫn đúng ạ."
+    )
 
 
 def _quoted(sentences: tuple[str, ...]) -> str:

@@ -282,6 +282,10 @@ _ONLY_POINTING = frozenset(
     {"cai", "do", "nay", "kia", "vay", "the", "dau", "a", "roi", "r", "y", "ma", "nha", "nhe"}
 )
 """Words of a rejection that point back without naming what is rejected ("không phải cái đó")."""
+_POINTING_WRITTEN = frozenset(
+    {"cái", "đó", "này", "kia", "vậy", "thế", "đâu", "à", "ạ", "rồi", "ý", "mà", "nha", "nhé", "nhe"}
+)
+"""The same words as written with accents."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,12 +314,21 @@ def after_rejection(text: str) -> Rejection | None:
     ạ"); None when it does not, or asks nothing beside it."""
     tokens = text.split()
     folded = [fold(t) for t in tokens]
-    for i in range(1, len(tokens) - 2):
-        if folded[i] == "chu" and _REJECTING.fullmatch(" ".join(folded[i + 1 : i + 3])):
-            tail = folded[i + 3 :]
-            if len(tail) > _TRAILING_WORDS or "thi" in tail:
-                return None
-            return Rejection(" ".join(tokens[:i]), _naming(tokens[i + 3 :]))
+    for i in range(1, len(tokens) - 1):
+        # "… chứ không phải nhận cha ạ", "… cho hai mẹ con, không phải sang tên sổ đỏ."
+        chu = folded[i] == "chu" and _REJECTING.fullmatch(" ".join(folded[i + 1 : i + 3]))
+        after_comma = tokens[i - 1].endswith(",") and _REJECTING.fullmatch(" ".join(folded[i : i + 2]))
+        if not (chu or after_comma):
+            continue
+        first = i + 3 if chu else i + 2
+        # The rejected thing ends the sentence; a sentence after it is the question going on ("… chứ
+        # không phải tạm trú. Người tạm trú có đăng ký xe ở nơi tạm trú được không?", QA round 18).
+        end = next((j + 1 for j in range(first, len(tokens)) if tokens[j][-1:] in ".!?;"), len(tokens))
+        named, rest = folded[first:end], tokens[end:]
+        if len(named) > _TRAILING_WORDS or "thi" in named:
+            return None
+        before = tokens[:i] if chu else [*tokens[: i - 1], tokens[i - 1].rstrip(",")]
+        return Rejection(" ".join([*before, *rest]), _naming(tokens[first:end]))
     start = next(
         (i + 1 for i in range(min(len(tokens), 5)) if _REJECTING.fullmatch(" ".join(folded[: i + 1]))),
         None,
@@ -333,7 +346,16 @@ def after_rejection(text: str) -> Rejection | None:
 
 def _naming(words: list[str]) -> str:
     """The words of a rejection that name something, as typed, without those that only point."""
-    return " ".join(w.strip(",.;:!?") for w in words if fold(w) and fold(w) not in _ONLY_POINTING)
+    kept = (w.strip(",.;:!?") for w in words)
+    return " ".join(w for w in kept if fold(w) and not _points(w))
+
+
+def _points(word: str) -> bool:
+    """A word that only points back ("cái đó"); typed with accents, only as those words are written
+    ("đỏ" of "sổ đỏ" is no "đó")."""
+    if fold(word) not in _ONLY_POINTING:
+        return False
+    return word.isascii() or word.lower() in _POINTING_WRITTEN
 
 
 def _emoji_gesture(text: str) -> Gesture:

@@ -938,6 +938,18 @@ def test_where_to_file_after_an_answer_is_that_answers_place(shipped_conv: Conve
                      id="a-teenager-goes-alone"),
         pytest.param("làm khai sinh cho con", "Chồng tôi không có mặt thì tôi tự đi đăng ký được không?",
                      "khai-sinh", "Cha hoặc mẹ đăng ký khai sinh", id="one-parent-goes-alone"),
+        # The rule for children under 14 quoted alone to the parent of a 16-year-old (QA round 18).
+        pytest.param("Con tôi 16 tuổi, tôi làm hộ chiếu cho cháu được không?", "Cháu có phải đi cùng không?",
+                     "ho-chieu", "cháu 16 tuổi, nên trường hợp của cháu không theo điều này",
+                     id="a-rule-for-another-age"),
+        # Tạm trú was answered: the case put names it, what is asked names the answer (QA round 18).
+        pytest.param("Tôi mới mua xe máy mới thì đăng ký biển số ở đâu?",
+                     "Nếu tôi chỉ đăng ký tạm trú ở đây thì đăng ký xe ở đâu?", "dang-ky-xe",
+                     "Nơi nộp hồ sơ: Xe mô tô", id="a-case-naming-another-procedure"),
+        # The card's overview again (QA round 18).
+        pytest.param("bị mất căn cước thì làm lại ở đâu",
+                     "Không có thẻ căn cước thì mình có lên máy bay được không?", "can-cuoc",
+                     "kể cả khi làm thủ tục đi máy bay nội địa", id="flying-without-the-card"),
         # Declined as a medical topic: the couple was sent to a clinic for nothing.
         pytest.param("đăng ký kết hôn", "có cần giấy khám sức khỏe không", "ket-hon",
                      "không cần giấy khám sức khỏe", id="no-health-certificate-to-marry"),
@@ -1321,7 +1333,7 @@ def test_a_declined_topic_the_follow_up_does_not_name_keeps_the_way_back(
         pytest.param("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa",
                      "giờ làm sao lấy lại tài khoản", "dvc-tai-khoan", id="a-lost-phone"),
         # Under "có phải … «Đăng ký hộ kinh doanh» không ạ?": what online levels are (QA round 8).
-        pytest.param("tôi nghỉ hưu rồi muốn mở cửa hàng nhỏ bán đồ khô", "thủ tục thế nào", "ho-kinh-doanh",
+        pytest.param("nhà tôi muốn bán tạp hóa trước nhà", "thủ tục thế nào", "ho-kinh-doanh",
                      id="nothing-new-takes-the-one-choice"),
         # A message naming its own procedure is its own question.
         pytest.param("mình vừa bị mất điện thoại nên không đăng nhập được VNeID nữa", "làm hộ chiếu ở đâu",
@@ -2177,6 +2189,33 @@ def test_a_rejection_after_the_question_takes_the_answer_away(shipped_conv: Conv
     reply = conv.handle(text("em hỏi làm khai sinh cho con chứ không phải nhận cha ạ"))
     # It stayed with «Đăng ký nhận cha, mẹ, con» (QA round 11, L18).
     assert reply.outcome is not None and reply.outcome.entry_id == "khai-sinh"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "rejection", "entry_id"),
+    [
+        # Tạm trú again, twice (QA round 18, F09): the rejected words end a sentence and the question
+        # goes on in the next.
+        pytest.param("Tôi mới mua xe máy mới thì đăng ký biển số ở đâu?",
+                     "Nếu tôi chỉ đăng ký tạm trú ở đây thì đăng ký xe ở đâu?",
+                     "Tôi hỏi đăng ký xe máy chứ không phải tạm trú. Người tạm trú có đăng ký xe ở nơi "
+                     "tạm trú được không?", "dang-ky-xe", id="a-sentence-after-the-rejection"),
+        # The land menu again (QA round 18, E17): "…, không phải …" at the end.
+        pytest.param("Tôi mới ly hôn, giờ ra ở riêng với con tại căn nhà bố mẹ cho. Muốn có hộ khẩu riêng "
+                     "của hai mẹ con thì làm sao?",
+                     "Nhà đó bố mẹ cho nhưng sổ đỏ vẫn đứng tên bố mẹ tôi, tôi có đăng ký được không?",
+                     "Tôi hỏi đăng ký thường trú cho hai mẹ con vào nhà bố mẹ cho, không phải sang tên "
+                     "sổ đỏ.",
+                     "thuong-tru", id="after-a-comma"),
+    ],
+)  # fmt: skip
+def test_a_rejection_in_the_middle_or_after_a_comma_takes_the_answer_away(
+    shipped_conv: Conversation, first: str, then: str, rejection: str, entry_id: str
+) -> None:
+    shipped_conv.handle(text(first))
+    shipped_conv.handle(text(then))
+    reply = shipped_conv.handle(text(rejection))
+    assert reply.outcome is not None and reply.outcome.entry_id == entry_id
 
 
 def test_a_part_asked_after_saying_the_answer_missed_is_not_about_that_answer(

@@ -212,6 +212,20 @@ def test_a_procedure_named_by_its_title_is_answered_though_a_declined_topic_came
     assert result.kind is Kind.ANSWER and result.entry is not None and result.entry.id == "tam-tru", result
 
 
+def test_a_procedure_named_by_its_title_is_offered_though_a_declined_topic_came_near(
+    shipped_matcher: Matcher,
+) -> None:
+    # Near school records («… văn bằng», declined) at a middling confidence: "chưa có thông tin", though
+    # it names the procedure (QA round 18, voice typing without punctuation).
+    result = shipped_matcher.match(
+        "alo cho em hỏi là em muốn chứng thực bản sao cái bằng đại học thì ra phường làm được không hay "
+        "phải ra chỗ khác em cảm ơn"
+    )
+    assert result.kind in (Kind.ANSWER, Kind.SUGGEST), result
+    offered = [result.entry] if result.entry is not None else list(result.suggestions)
+    assert offered[0].id == "chung-thuc-ban-sao"
+
+
 @pytest.mark.parametrize(
     "text",
     [

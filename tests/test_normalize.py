@@ -160,6 +160,9 @@ def test_unstretch(word: str, expected: str) -> None:
         pytest.param("làm cc gắn chip", "làm căn cước gắn chip", id="cc-in-context"),
         pytest.param("cc", "cc", id="cc-alone-not-expanded"),
         pytest.param("bot làm cc gì vậy", "bot làm cc gì vậy", id="cc-swear-not-expanded"),
+        pytest.param("con 15t chua lam cc", "con 15 tuổi chưa làm căn cước", id="cc-not-yet-made"),
+        pytest.param("mat cc roi", "mất căn cước roi", id="cc-lost"),
+        pytest.param("e lam mat sdd r", "em lam mat sổ đỏ rồi", id="sdd"),
         pytest.param("quên mk vneid", "quên mật khẩu vneid", id="mk-password-after-quen"),
         pytest.param("doi mk dvc sao", "đổi mật khẩu dvc sao", id="mk-password-accents-off"),
         pytest.param("mk muốn hỏi tạm trú", "mình muốn hỏi tạm trú", id="mk-alone-is-minh"),
@@ -228,6 +231,9 @@ def test_synonyms_are_normalised_like_messages() -> None:
         pytest.param("khai sinh cho con nhen", "khai sinh cho con", id="southern-trailing-nhen"),
         pytest.param("chu nha tro", "chu nha tro", id="nha-inside-kept"),
         pytest.param("cho mình hỏi chút, hộ chiếu", "hộ chiếu", id="cho-minh-hoi-chut"),
+        pytest.param(
+            "cần làm thủ tục gì với chính quyền", "cần làm thủ tục gì", id="whom-it-is-addressed-to"
+        ),
     ],
 )
 def test_strip_fillers(text: str, expected: str) -> None:

@@ -237,6 +237,21 @@ def test_before_complaint(text: str, asked: str | None) -> None:
             None,
             id="chu-khong-phai-inside-a-question",
         ),
+        pytest.param(
+            "Tôi hỏi đăng ký xe máy chứ không phải tạm trú. Người tạm trú có đăng ký xe ở đây được không?",
+            Rejection("Tôi hỏi đăng ký xe máy Người tạm trú có đăng ký xe ở đây được không?", "tạm trú"),
+            id="chu-khong-phai-then-the-question-goes-on",
+        ),
+        pytest.param(
+            "Tôi hỏi đăng ký thường trú cho hai mẹ con, không phải sang tên sổ đỏ.",
+            Rejection("Tôi hỏi đăng ký thường trú cho hai mẹ con", "sang tên sổ đỏ"),
+            id="comma-khong-phai-last",
+        ),
+        pytest.param(
+            "tôi ở nhà thuê, không phải nhà của mình thì có đăng ký thường trú được không",
+            None,
+            id="comma-khong-phai-inside-a-question",
+        ),
         pytest.param("không phải", None, id="nothing-after-it"),
         pytest.param("không phải tạm vắng", None, id="no-question-after-it"),
         pytest.param("có phải làm không", None, id="a-question-with-phai"),
