@@ -38,6 +38,9 @@ from faq.sparse import lexical_only_settings
 
 QUESTION_BUDGET = 160
 """Characters of the asking sentence (and the story just before it) scored on their own."""
+NAMED_WORDS = 3
+"""Words of the phrase that must name a procedure for it to be offered though a declined topic came
+near (Matcher._named_choice)."""
 VECTOR_CACHE = 256
 """Message vectors remembered (a citizen's retry, or the same question from many)."""
 SURE_SCORE = 85.0
@@ -314,8 +317,8 @@ class Matcher:
 
     def _named_choice(self, reading: Reading, result: MatchResult) -> MatchResult:
         """Nothing offered at a confidence that offers choices (faq.fusion.suggest_bar asks more when a
-        declined topic is near), when the message names the best procedure by its title and no other
-        entry near: that procedure offered."""
+        declined topic is near), when the message names the best procedure by a phrase of its title or
+        keywords of NAMED_WORDS words or more, and no other entry near: that procedure offered."""
         # "alo cho em hỏi là em muốn chứng thực bản sao cái bằng đại học thì ra phường làm được không
         # hay phải ra chỗ khác em cảm ơn" was near school records («… văn bằng», declined) and got
         # "chưa có thông tin" (QA round 18).
@@ -331,7 +334,9 @@ class Matcher:
         # Another entry named only by words of the first one's name ("chứng thực" of «Chứng thực chữ
         # ký») is not named beside it.
         named_too = any(all(p not in m for m in mine) for e in others for p in naming(e, content))
-        if not mine or named_too:
+        # Three words at least ("chứng thực bản sao"): two name near misses as often ("xây dựng" of
+        # "xà bần đất cát xây dựng đổ ở đâu", "tra cứu" of a parcel's tracking, "mẹ mất" of guardianship).
+        if not any(len(p.split()) >= NAMED_WORDS for p in mine) or named_too:
             return result
         return replace(result, kind=Kind.SUGGEST, suggestions=(first,))
 

@@ -13,6 +13,8 @@ from faq.follow_up import (
     asks_whom,
     by_means,
     cannot_come,
+    consequent,
+    explaining,
     goes_alone,
     home_sentences,
     if_then,
@@ -266,6 +268,35 @@ def test_who_comes(matcher: Matcher, book: FaqBook, text: str, only_who: bool) -
 )
 def test_goes_alone(text: str, alone: bool) -> None:
     assert goes_alone(text) is alone
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        pytest.param(("phiếu", "số", "2", "ủy", "quyền"), "Phiếu số 2", id="the-number-asked"),
+        pytest.param(("phiếu", "số", "1", "ủy", "quyền"), "Phiếu số 1", id="the-other-number"),
+        pytest.param(("phieu", "so", "2", "uy", "quyen"), "Phiếu số 2", id="no-accents"),
+    ],
+)  # fmt: skip
+def test_a_sentence_on_another_numbered_form_is_not_what_is_asked(
+    book: FaqBook, words: tuple[str, ...], said: str
+) -> None:
+    entry = book.entry("ly-lich-tu-phap")
+    assert entry is not None
+    found = explaining(entry, (words[3], words[4]), words)
+    assert found and all(said in s for s in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        pytest.param("Nếu tôi chỉ đăng ký tạm trú ở đây thì đăng ký xe ở đâu?", "dang ky xe o dau", id="nếu"),
+        pytest.param("trường hợp bố mất rồi thì ai ký", "ai ky", id="trường-hợp"),
+        pytest.param("đăng ký xe ở đâu", None, id="no-case-put"),
+    ],
+)  # fmt: skip
+def test_consequent(text: str, asked: str | None) -> None:
+    assert consequent(text) == asked
 
 
 def test_alone_sentences_say_who_comes_not_whose_death(book: FaqBook) -> None:
