@@ -317,7 +317,10 @@ def after_rejection(text: str) -> Rejection | None:
     for i in range(1, len(tokens) - 1):
         # "… chứ không phải nhận cha ạ", "… cho hai mẹ con, không phải sang tên sổ đỏ."
         chu = folded[i] == "chu" and _REJECTING.fullmatch(" ".join(folded[i + 1 : i + 3]))
-        after_comma = tokens[i - 1].endswith(",") and _REJECTING.fullmatch(" ".join(folded[i : i + 2]))
+        # After a comma only behind a clause of its own ("Dạ, không phải …" opens a rejection: below).
+        after_comma = (
+            i >= 2 and tokens[i - 1].endswith(",") and _REJECTING.fullmatch(" ".join(folded[i : i + 2]))
+        )
         if not (chu or after_comma):
             continue
         first = i + 3 if chu else i + 2
@@ -326,7 +329,9 @@ def after_rejection(text: str) -> Rejection | None:
         end = next((j + 1 for j in range(first, len(tokens)) if tokens[j][-1:] in ".!?;"), len(tokens))
         named, rest = folded[first:end], tokens[end:]
         if len(named) > _TRAILING_WORDS or "thi" in named:
-            return None
+            if chu:
+                return None
+            continue
         before = tokens[:i] if chu else [*tokens[: i - 1], tokens[i - 1].rstrip(",")]
         return Rejection(" ".join([*before, *rest]), _naming(tokens[first:end]))
     start = next(

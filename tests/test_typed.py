@@ -252,6 +252,11 @@ def test_before_complaint(text: str, asked: str | None) -> None:
             None,
             id="comma-khong-phai-inside-a-question",
         ),
+        pytest.param(
+            "Dạ, không phải cái đó, em cần làm hộ chiếu",
+            Rejection("em cần làm hộ chiếu"),
+            id="a-comma-after-da-opens-the-rejection",
+        ),
         pytest.param("không phải", None, id="nothing-after-it"),
         pytest.param("không phải tạm vắng", None, id="no-question-after-it"),
         pytest.param("có phải làm không", None, id="a-question-with-phai"),
