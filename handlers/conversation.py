@@ -525,7 +525,7 @@ class Conversation:
         text: str,
     ) -> Reply:
         """The sentences of the answer just given that a short follow-up asks about, with its buttons
-        (none left for the child's stated age: what the answer does not cover)."""
+        (and a note when they hold for another age than the child's stated: _fitting)."""
         found, note = self._fitting(key, found)
         return Reply(
             texts.follow_up(found, note),
