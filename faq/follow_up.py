@@ -489,9 +489,13 @@ def goes_alone(text: str) -> bool:
 
 
 _ALONE_SAID = re.compile(
-    r"cha hoặc mẹ|cả hai|đi cùng|có mặt|trực tiếp|ủy quyền|(?:ký|thủ tục|nộp|xin|yêu cầu) thay(?! đổi)",
+    r"cha hoặc mẹ|cả hai|đi cùng|có mặt|phải (?:\w+ ){0,2}trực tiếp|trực tiếp trước mặt"
+    r"|sinh trắc học trực tiếp|ủy quyền|(?:ký|thủ tục|nộp|xin|yêu cầu) thay(?! đổi)",
     re.IGNORECASE,
 )
+"""What says who must come: "trực tiếp" only as in person ("phải đến trực tiếp", "ký trực tiếp trước
+mặt"), not the channel ("15.000 đồng/lần khi nộp trực tiếp" was quoted to "hay vợ phải tự đi?" after
+tạm trú, QA round 18)."""
 
 
 def alone_sentences(entry: Entry) -> tuple[str, ...]:

@@ -307,6 +307,9 @@ def test_alone_sentences_say_who_comes_not_whose_death(book: FaqBook) -> None:
     assert not any("đã mất" in s for s in said)
     khai_sinh = book.entry("khai-sinh")
     assert khai_sinh is not None and any("Cha hoặc mẹ" in s for s in alone_sentences(khai_sinh))
+    # "nộp trực tiếp" is the channel, not being there in person: the fee was quoted (QA round 18).
+    tam_tru = book.entry("tam-tru")
+    assert tam_tru is not None and not any("trực tiếp" in s for s in alone_sentences(tam_tru))
 
 
 @pytest.mark.parametrize(
