@@ -270,6 +270,23 @@ def before_complaint(text: str) -> str | None:
     return None
 
 
+_REASKED = re.compile(
+    r"(?:toi|tui|em|e|minh|chau|con) (?:da )?hoi (?:la |rang |ve |them la )?(?=\S+ \S+ \S+)"
+)
+"""How a message asking again begins ("Tôi hỏi là …", "e hoi la …"; three words at least after it)."""
+
+
+def asked_again(text: str) -> str:
+    """A message without the words that say it asks again ("Tôi hỏi là làm sao để công an đến nhà làm
+    căn cước cho mẹ tôi?" -> "làm sao để công an …"): the question is what follows."""
+    tokens = text.split()
+    m = _REASKED.match(" ".join(fold(t) for t in tokens))
+    if m is None:
+        return text
+    said = len(m.group(0).split())
+    return " ".join(tokens[said:])
+
+
 _REJECTING = re.compile(r"(?:(?:da|a|u|o|nhung|ma|ui)\s)*(?:khong|ko|k|kh|hong|hok) phai$")
 """What a message that says the last reply missed begins with ("không phải", "dạ ko phải")."""
 _MEANT = re.compile(r"(?:toi|tui|em|e|minh|chau|con) (?:hoi|can|muon)|y (?:la|toi|tui|em|minh)")

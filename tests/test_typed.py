@@ -11,6 +11,7 @@ from handlers.typed import (
     NotAQuestion,
     Rejection,
     after_rejection,
+    asked_again,
     before_complaint,
     not_a_question,
     number_list,
@@ -265,3 +266,21 @@ def test_before_complaint(text: str, asked: str | None) -> None:
 )
 def test_after_rejection(text: str, expected: Rejection | None) -> None:
     assert after_rejection(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        pytest.param("Tôi hỏi là làm sao để công an đến nhà làm căn cước cho mẹ tôi?",
+                     "làm sao để công an đến nhà làm căn cước cho mẹ tôi?", id="toi-hoi-la"),
+        pytest.param("e hoi la quen mat khau vneid thi lay lai ntn", "quen mat khau vneid thi lay lai ntn",
+                     id="no-accents"),
+        pytest.param("em hỏi về thủ tục kết hôn", "thủ tục kết hôn", id="hoi-ve"),
+        pytest.param("tôi hỏi chút", "tôi hỏi chút", id="nothing-after-it"),
+        pytest.param("hỏi thủ tục kết hôn ở đâu", "hỏi thủ tục kết hôn ở đâu", id="no-one-asking"),
+        pytest.param("bố tôi hỏi là làm căn cước ở đâu", "bố tôi hỏi là làm căn cước ở đâu",
+                     id="someone-else"),
+    ],
+)  # fmt: skip
+def test_asked_again(text: str, asked: str) -> None:
+    assert asked_again(text) == asked
