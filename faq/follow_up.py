@@ -170,9 +170,7 @@ def explaining(
     for order, sentence in enumerate(passages(entry)):
         written = clean(sentence).split()
         said = _numbered(written)
-        if any(
-            what in said and number not in said[what] for what, numbers in asked.items() for number in numbers
-        ):
+        if any(what in said and not numbers & said[what] for what, numbers in asked.items()):
             continue  # "Phiếu số 1" is not what "phiếu số 2 thì xin thay được không" asks (QA round 18)
         missing = sum(not any(_same(t, w) for w in written) for t in topic)
         hits = [any(_same(t, w) for w in written) for t in words]
@@ -562,3 +560,10 @@ def naming(entry: Entry, words: Sequence[str]) -> tuple[str, ...]:
     ]
     phrases += [_folded(k) for k in entry.keywords]
     return tuple(p for p in phrases if p and f" {p} " in typed)
+
+
+def names_beyond(entry: Entry, other: Entry, words: Sequence[str]) -> bool:
+    """Whether words name `entry` by a phrase that does not also name `other` ("mất biển số" names
+    «Cấp số nhà, gắn biển số nhà» only through "biển số", which names vehicle registration)."""
+    theirs = naming(other, words)
+    return any(not any(mine in phrase for phrase in theirs) for mine in naming(entry, words))

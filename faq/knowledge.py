@@ -11,7 +11,17 @@ from pathlib import Path
 from typing import Protocol
 
 from faq.decision import Candidate, MatchResult, MatchSettings
-from faq.follow_up import AUTHORITY, FOLLOW_UP_WORDS, explaining, names, naming, on_behalf, passages, short
+from faq.follow_up import (
+    AUTHORITY,
+    FOLLOW_UP_WORDS,
+    explaining,
+    names,
+    names_beyond,
+    naming,
+    on_behalf,
+    passages,
+    short,
+)
 from faq.loader import load_faq
 from faq.matcher import Matcher, View
 from faq.normalize import clean, fold_accents, fold_word
@@ -149,9 +159,7 @@ class Knowledge:
     def names_beyond(self, entry: Entry, other: Entry, text: str) -> bool:
         """Whether a message names `entry` by a phrase that does not also name `other` ("mất biển số"
         names «Cấp số nhà, gắn biển số nhà» only through "biển số", which names vehicle registration)."""
-        content = self._content(text)
-        theirs = naming(other, content)
-        return any(not any(mine in phrase for phrase in theirs) for mine in naming(entry, content))
+        return names_beyond(entry, other, self._content(text))
 
     def turns_to(self, entry: Entry, other: Entry, text: str) -> bool:
         """Whether a message opens "còn …" ("and what about …") with a phrase that names `entry` and

@@ -24,7 +24,7 @@ import numpy as np
 from faq.accents import AccentRestorer
 from faq.answer_terms import AnswerTerms
 from faq.decision import Candidate, Kind, MatchResult, MatchSettings
-from faq.follow_up import names, naming
+from faq.follow_up import names, names_beyond, naming
 from faq.fusion import Signals, decide, inside_mask, positions_of
 from faq.legal_opinion import asks_advice_only, asks_legal_opinion, decided_for_legal_opinion
 from faq.lexical import CACHE_SIZE, LexicalMatcher, Subset, entry_texts
@@ -333,7 +333,7 @@ class Matcher:
         mine = naming(first, content)
         # Another entry named only by words of the first one's name ("chứng thực" of «Chứng thực chữ
         # ký») is not named beside it.
-        named_too = any(all(p not in m for m in mine) for e in others for p in naming(e, content))
+        named_too = any(names_beyond(e, first, content) for e in others)
         # Three words at least ("chứng thực bản sao"): two name near misses as often ("xây dựng" of
         # "xà bần đất cát xây dựng đổ ở đâu", "tra cứu" of a parcel's tracking, "mẹ mất" of guardianship).
         if not any(len(p.split()) >= NAMED_WORDS for p in mine) or named_too:

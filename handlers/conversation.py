@@ -189,11 +189,12 @@ class Conversation:
     def _on_text(self, k: Knowledge, key: tuple[str, str], text: str, options: tuple[int, ...]) -> Reply:
         if not text.strip():
             return Reply(texts.PREAMBLE, outcome=Outcome("preamble"))
-        if self._context_entry(k.book, key) is not None:
+        again = asked_again(text)
+        if again != text and self._context_entry(k.book, key) is not None:
             # "Tôi hỏi là tôi có được đăng ký luôn cho vợ và con không, hay vợ phải tự đi?" after tạm trú
             # (QA round 18): the question is what follows; those words only made it too long to be read
-            # as a follow-up (it was declined as adoption).
-            text = asked_again(text)
+            # as a follow-up (it was declined as adoption). The store is read only for such a message.
+            text = again
         ages = stated_ages(text)
         if ages:
             self._states.set(key, "ages", ",".join(map(str, ages)))

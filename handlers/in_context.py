@@ -300,6 +300,15 @@ def read_in_context(k: Knowledge, context: Entry, result: MatchResult, text: str
     return None
 
 
+def _on_screen(k: Knowledge, context: Entry, facet: Facet | None, text: str) -> InContext:
+    """A message about the answer on screen: the part it asks, else what that answer says of it, else
+    that answer again."""
+    if facet is not None and answers_facet(context, facet):
+        return InContext(Reading.PART)
+    found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
+    return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
+
+
 def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str) -> InContext | None:
     """How a message the matcher answered with an entry relates to the answer on screen: None when that
     entry is the one on screen or the message names it (a message of its own)."""
@@ -330,27 +339,18 @@ def _beside_another(k: Knowledge, context: Entry, result: MatchResult, text: str
     ):
         # "Nếu tôi chỉ đăng ký tạm trú ở đây thì đăng ký xe ở đâu?" after vehicle registration got tạm
         # trú (QA round 18): the case put names another procedure, what it asks names the one on screen.
-        if facet is not None and answers_facet(context, facet):
-            return InContext(Reading.PART)
-        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
-        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
+        return _on_screen(k, context, facet, text)
     if context.is_procedure and k.names_only_as_done(answered, text):
         # "cần giấy tờ j, e đk kết hôn r" during permanent residence got marriage registration's papers,
         # "con tôi làm khai sinh rồi nhưng chưa có thẻ, giờ làm riêng thẻ được không" during the health
         # insurance card got birth registration (QA round 16): what is done is a circumstance; the
         # part asked, or what the answer on screen says of it, or that answer again.
-        if facet is not None and answers_facet(context, facet):
-            return InContext(Reading.PART)
-        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
-        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
+        return _on_screen(k, context, facet, text)
     if short(text) and k.names(context, text) and not k.names_beyond(answered, context, text):
         # "chứng thực ở phường được ko" after «Chứng thực chữ ký» found «Chứng thực bản sao», "làm ở
         # phường khác được ko, ks của con đăng ký ở quê" after the birth certificate copy («… (bản sao
         # giấy khai sinh…)») found birth registration: the words that name it name the answer on screen.
-        if facet is not None and answers_facet(context, facet):
-            return InContext(Reading.PART)
-        found = k.follow_up(text, context, UNPLACED_WORDS, relaxed=True)
-        return InContext(Reading.SENTENCES, found) if found else InContext(Reading.AGAIN)
+        return _on_screen(k, context, facet, text)
     if k.names(answered, text):
         return None
     topic = k.topic(text)

@@ -37,8 +37,8 @@ Field = Literal[
 - address: how the citizen calls themselves when not "anh/chị" ("bác", "bà"…, handlers.address);
 - declined: the topic the last reply said the office does not handle ("không phải, em hỏi …" rejects it);
 - ages: the children's ages the chat last stated ("con tôi 16 tuổi", faq.ages), comma-separated: a
-  sentence of an answer for another age ("Trẻ dưới 14 tuổi — cha, mẹ … làm thủ tục thay") is not
-  quoted to it.
+  sentence of an answer for another age ("Trẻ dưới 14 tuổi — cha, mẹ … làm thủ tục thay") is left
+  out, or quoted with a note that it is for another age when nothing else was found.
 """
 
 PREFIX = "ctx:"

@@ -122,28 +122,30 @@ NON_TEXT = (
 
 def asked_of(sentences: tuple[str, ...], note: str = "") -> str:
     """What the answer says of the particular thing a question asks, shown before the overview."""
-    return "Dạ, về điều anh/chị hỏi, hướng dẫn có ghi:\n" + _quoted(sentences) + (f"\n{note}" if note else "")
+    return "Dạ, về điều anh/chị hỏi, hướng dẫn có ghi:\n" + _quoted(sentences, note)
 
 
 def follow_up(sentences: tuple[str, ...], note: str = "") -> str:
     """What the answer just given says of a short follow-up ("thế còn người nước ngoài?")."""
-    return (
-        "Dạ, trong hướng dẫn của thủ tục này có ghi:\n" + _quoted(sentences) + (f"\n{note}" if note else "")
-    )
+    return "Dạ, trong hướng dẫn của thủ tục này có ghi:\n" + _quoted(sentences, note)
 
 
 def other_ages(ages: tuple[int, ...]) -> str:
     """Said under quoted sentences that hold for another age than the child's the citizen stated."""
-    said = " và ".join(str(a) for a in sorted(set(ages)))
+    told = sorted(set(ages))
+    who = "cháu" if len(told) == 1 else "các cháu"
+    said = " và ".join(str(a) for a in told)
     return (
-        f"Lưu ý: điều trên nói về một độ tuổi khác — anh/chị cho biết cháu {said} tuổi, nên trường hợp "
-        "của cháu không theo điều này; anh/chị hỏi thêm cán bộ để được hướng dẫn đúng ạ."
+        f"Lưu ý: điều trên nói về một độ tuổi khác — anh/chị cho biết {who} {said} tuổi, nên trường hợp "
+        f"của {who} không theo điều này; anh/chị vui lòng hỏi thêm cán bộ để được hướng dẫn đúng ạ."
     )
 
 
-def _quoted(sentences: tuple[str, ...]) -> str:
-    """Quoted sentences as bullets; one cut from a list at its ";" ends as a sentence does."""
-    return "\n".join(f"• {s[:-1] + '.' if s.endswith(';') else s}" for s in sentences)
+def _quoted(sentences: tuple[str, ...], note: str = "") -> str:
+    """Quoted sentences as bullets; one cut from a list at its ";" ends as a sentence does; a note on
+    them (other_ages) below."""
+    bullets = "\n".join(f"• {s[:-1] + '.' if s.endswith(';') else s}" for s in sentences)
+    return f"{bullets}\n{note}" if note else bullets
 
 
 PREAMBLE = "Dạ, em nghe đây ạ. Anh/chị cứ nhắn câu hỏi về thủ tục cần tìm hiểu nhé."

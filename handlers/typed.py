@@ -295,14 +295,12 @@ _REJECT_WORDS = 8
 """The rejected thing is named in a few words ("không phải tạm vắng"); more is a question."""
 
 
-_ONLY_POINTING = frozenset(
-    {"cai", "do", "nay", "kia", "vay", "the", "dau", "a", "roi", "r", "y", "ma", "nha", "nhe"}
-)
-"""Words of a rejection that point back without naming what is rejected ("không phải cái đó")."""
 _POINTING_WRITTEN = frozenset(
     {"cái", "đó", "này", "kia", "vậy", "thế", "đâu", "à", "ạ", "rồi", "ý", "mà", "nha", "nhé", "nhe"}
 )
-"""The same words as written with accents."""
+"""Words of a rejection that point back without naming what is rejected ("không phải cái đó")."""
+_ONLY_POINTING = frozenset(fold(w) for w in _POINTING_WRITTEN) | {"r"}
+"""The same, accents off ("r" is "rồi" typed short)."""
 
 
 @dataclass(frozen=True, slots=True)
